@@ -1,0 +1,13 @@
+import { auditRoute } from '../../../shared/api/routes/system';
+import { defineAction } from '../../../shared/http/define-action';
+import { auditRepository } from '../../../shared/storage/audit-repository';
+
+export const handler = defineAction(auditRoute, async ({ query }) =>
+  auditRepository.list({
+    limit: query.limit,
+    ...(query.cursor ? { cursor: query.cursor } : {}),
+    ...(query.user_id ? { userId: query.user_id } : {}),
+    ...(query.since ? { since: query.since } : {}),
+    ...(query.until ? { until: query.until } : {}),
+  }),
+);

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureTable, portOpen, type RunningEngine, startDynamoLocal, startLocalSes } from './engines';
+
+/**
+ * `npm start`: DynamoDB Local + the local SES endpoint + demo data + the bootstrap admin, and every
+ * route served through the same handlers and authorizer as in AWS. Ctrl-C stops all of it.
+ */
+const { values } = parseArgs({
+  options: { reset: { type: 'boolean', default: false } },
+  allowPositionals: false,
+});
+
+const startedAt = Date.now();
+const port = Number(process.env.PORT ?? 3000);
+const ddbPort = Number(process.env.DDB_PORT ?? 8000);
+const sesPort = Number(process.env.SES_PORT ?? 8005);
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+
+if (values.reset) rmSync(dataDir, { recursive: true, force: true });
+mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+
+process.env.DATA_DIR = dataDir;
+process.env.TABLE_NAME ??= 'peerflow';
+process.env.DDB_ENDPOINT ??= `http://127.0.0.1:${ddbPort}`;
+process.env.SES_ENDPOINT ??= `http://127.0.0.1:${sesPort}`;
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.LOG_LEVEL ??= 'WARN';
+
+const engines: RunningEngine[] = [];
+let stopping = false;
+
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  await Promise.allSettled(engines.map((e) => e.stop()));
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop(0));
+process.on('SIGTERM', () => void stop(0));
+
+try {
+  for (const [name, p] of [
+    ['PORT', port],
+    ['DDB_PORT', ddbPort],
+    ['SES_PORT', sesPort],
+  ] as const) {
+    if (await portOpen(p))
+      throw new Error(`port ${p} (${name}) is already in use; set ${name} to another port`);
+  }
+  const [dynamo, ses] = await Promise.all([
+    startDynamoLocal({ port: ddbPort, dbPath: join(dataDir, 'dynamodb') }),
+    startLocalSes({ port: sesPort }),
+  ]);
+  engines.push(dynamo, ses);
+  await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
+
+  // Imported only now: these modules read the configuration set above.
+  const { routes } = await import('../shared/api/route-table');
+  const { ensureAdmin } = await import('../shared/domain/users/users');
+  const { seedDemoData } = await import('./demo');
+  const { createDispatcher } = await import('./dispatcher');
+  const { createLocalServer } = await import('./server');
+
+  const adminEmail = process.env.ADMIN_EMAIL ?? 'admin@peerflow.local';
+  const generated = process.env.ADMIN_PASSWORD === undefined;
+  const adminPassword = process.env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
+  const admin = await ensureAdmin(adminEmail, adminPassword);
+  const demo = await seedDemoData();
+
+  const server = createLocalServer(createDispatcher(routes));
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => ok());
+  });
+  engines.unshift({
+    endpoint: `http://localhost:${port}`,
+    stop: () => new Promise<void>((r) => server.close(() => r())),
+  });
+
+  const lines = [
+    `peerflow is up at http://localhost:${port}/ (API explorer), ready in ${Date.now() - startedAt} ms`,
+    `  DynamoDB Local  ${dynamo.endpoint}  (data in ${join(dataDir, 'dynamodb')})`,
+    `  local SES       ${ses.endpoint}  (captured mail: ${ses.endpoint}/store)`,
+    `  demo data       ${demo}`,
+    admin === 'created' && generated
+      ? `  admin           ${adminEmail} / ${adminPassword}  (generated; set ADMIN_EMAIL and ADMIN_PASSWORD to choose)`
+      : `  admin           ${adminEmail} (${admin === 'created' ? 'created' : 'already there'})`,
+    '  stop with Ctrl-C; start clean with npm start -- --reset',
+  ];
+  console.log(lines.join('\n'));
+} catch (err) {
+  console.error(`peerflow could not start: ${(err as Error).message}`);
+  if (process.env.DEBUG) console.error(err);
+  await stop(1);
+}

@@ -1,0 +1,9 @@
+import type { RouteContract } from './contract';
+import { systemRoutes } from './routes/system';
+import { usersRoutes } from './routes/users';
+
+/**
+ * THE route table: every route of the API, one row each. The CDK stack, the local server, the
+ * OpenAPI document, the v1 gateway and the authorization tests all read this list.
+ */
+export const routes: readonly RouteContract[] = [...systemRoutes, ...usersRoutes];

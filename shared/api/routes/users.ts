@@ -1,0 +1,127 @@
+import { z } from 'zod';
+import { RoleSchema } from '../../auth/caller';
+import { route } from '../contract';
+import { EmailAddress, ListQuery, pageOf, singleLine, Timestamp, UuidParam } from '../schemas';
+
+export const UserSchema = z
+  .object({
+    id: z.string(),
+    email: z.string(),
+    name: z.string(),
+    role: RoleSchema,
+    disabled: z.boolean(),
+    created: Timestamp,
+    modified: Timestamp,
+  })
+  .meta({ id: 'User' });
+
+const Password = z.string().min(12, 'at least 12 characters').max(256);
+
+export const loginRoute = route({
+  operationId: 'login',
+  method: 'POST',
+  path: '/users/post_login',
+  role: 'public',
+  tag: 'users',
+  summary: 'Log in with email and password for a bearer token',
+  body: z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) }),
+  response: z
+    .object({ token: z.string(), token_type: z.literal('Bearer'), expires_at: Timestamp, user: UserSchema })
+    .meta({ id: 'LoginResult' }),
+  handler: 'functions/http/users/post-login.ts',
+  access: { table: 'read-write', signingKey: true },
+  errors: [401, 429],
+});
+
+export const meRoute = route({
+  operationId: 'getMe',
+  method: 'GET',
+  path: '/users/me',
+  role: 'viewer',
+  tag: 'users',
+  summary: 'The calling user',
+  response: UserSchema,
+  handler: 'functions/http/users/get-me.ts',
+  access: { table: 'read' },
+});
+
+export const listUsersRoute = route({
+  operationId: 'listUsers',
+  method: 'GET',
+  path: '/users',
+  role: 'admin',
+  tag: 'users',
+  summary: 'List users',
+  query: ListQuery,
+  response: pageOf(UserSchema),
+  handler: 'functions/http/users/list-users.ts',
+  access: { table: 'read' },
+});
+
+export const createUserRoute = route({
+  operationId: 'createUser',
+  method: 'POST',
+  path: '/users',
+  role: 'admin',
+  tag: 'users',
+  summary: 'Create a user (people and API users alike)',
+  body: z.object({
+    email: EmailAddress,
+    password: Password,
+    name: singleLine(200).min(1),
+    role: RoleSchema,
+  }),
+  response: UserSchema,
+  successStatus: 201,
+  handler: 'functions/http/users/create-user.ts',
+  access: { table: 'read-write' },
+  errors: [409],
+});
+
+export const updateUserRoute = route({
+  operationId: 'updateUser',
+  method: 'PATCH',
+  path: '/users/{id}',
+  role: 'admin',
+  tag: 'users',
+  summary: 'Change a user: name, email, role, password, disabled',
+  params: UuidParam,
+  body: z
+    .object({
+      email: EmailAddress.optional(),
+      password: Password.optional(),
+      name: singleLine(200).min(1).optional(),
+      role: RoleSchema.optional(),
+      disabled: z.boolean().optional(),
+    })
+    .strict()
+    .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' }),
+  response: UserSchema,
+  handler: 'functions/http/users/update-user.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const deleteUserRoute = route({
+  operationId: 'deleteUser',
+  method: 'DELETE',
+  path: '/users/{id}',
+  role: 'admin',
+  tag: 'users',
+  summary: 'Delete a user',
+  params: UuidParam,
+  response: z.null(),
+  successStatus: 204,
+  handler: 'functions/http/users/delete-user.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const usersRoutes = [
+  loginRoute,
+  meRoute,
+  listUsersRoute,
+  createUserRoute,
+  updateUserRoute,
+  deleteUserRoute,
+];

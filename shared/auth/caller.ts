@@ -1,0 +1,18 @@
+import { z } from 'zod';
+
+export const RoleSchema = z.enum(['viewer', 'operator', 'admin']);
+export type UserRole = z.infer<typeof RoleSchema>;
+
+/** Who is calling, as the authorizer established it. */
+export interface Caller {
+  userId: string;
+  role: UserRole;
+  email: string;
+}
+
+/** What the authorizer hands to API Gateway, which passes it to the route's function. */
+export const AuthorizerContextSchema = z.object({
+  userId: z.string().min(1),
+  role: RoleSchema,
+  email: z.string(),
+});
