@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { LOGIN_MAX_FAILURES } from '../../shared/storage/users-repository';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+
+describe('login', () => {
+  it('returns a bearer token that opens protected routes', async () => {
+    const { email, password, user } = await userWithRole('viewer');
+    const res = await call('POST', '/users/post_login', { body: { email, password } });
+    expect(res.status).toBe(200);
+    expect(res.json.token_type).toBe('Bearer');
+    expect(res.json.user).toMatchObject({ id: user.id, email, role: 'viewer' });
+    expect(res.json.user.password_hash).toBeUndefined();
+    const exp = Date.parse(res.json.expires_at) - Date.now();
+    expect(exp).toBeGreaterThan(3500_000);
+    expect(exp).toBeLessThanOrEqual(3600_000);
+    const me = await call('GET', '/users/me', { token: res.json.token });
+    expect(me.status).toBe(200);
+    expect(me.json.id).toBe(user.id);
+  });
+
+  it('gives the same answer for an unknown email and a wrong password', async () => {
+    const { email } = await userWithRole('viewer');
+    const wrong = await call('POST', '/users/post_login', { body: { email, password: 'not the password' } });
+    const unknown = await call('POST', '/users/post_login', { body: { email: `x${email}`, password: 'whatever' } });
+    expect(wrong.status).toBe(401);
+    expect(unknown.status).toBe(401);
+    expect(wrong.json).toEqual(unknown.json);
+  });
+
+  it('locks an email out after ten failures, even for the right password', async () => {
+    const { email, password } = await userWithRole('operator');
+    for (let i = 0; i < LOGIN_MAX_FAILURES; i++) {
+      const res = await call('POST', '/users/post_login', { body: { email, password: `wrong ${i}` } });
+      expect(res.status).toBe(401);
+    }
+    const locked = await call('POST', '/users/post_login', { body: { email, password } });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  it('refuses a disabled user', async () => {
+    const admin = await userWithRole('admin');
+    const target = await userWithRole('viewer');
+    const off = await call('PATCH', `/users/${target.user.id}`, { token: admin.token, body: { disabled: true } });
+    expect(off.status).toBe(200);
+    const res = await call('POST', '/users/post_login', { body: { email: target.email, password: target.password } });
+    expect(res.status).toBe(401);
+  });
+});
+
+describe('request handling', () => {
+  it('answers 400 for malformed JSON and changes nothing', async () => {
+    const before = await tableSnapshot();
+    const res = await call('POST', '/users/post_login', {
+      rawBody: '{"email": "a@b.c", "password": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(400);
+    expect(res.json.error.code).toBe('bad_request');
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('answers 422 naming each bad field', async () => {
+    const admin = await userWithRole('admin');
+    const res = await call('POST', '/users', {
+      token: admin.token,
+      body: { email: 'not-an-email', password: 'short', name: 'x', role: 'root' },
+    });
+    expect(res.status).toBe(422);
+    const paths = res.json.error.details.map((d: { path: string }) => d.path).sort();
+    expect(paths).toEqual(['body.email', 'body.password', 'body.role']);
+  });
+
+  it('answers 413 for a body over 1 MB', async () => {
+    const res = await call('POST', '/users/post_login', {
+      rawBody: JSON.stringify({ email: 'a@b.c', password: 'x'.repeat(1024 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it('answers 404 JSON for an unknown route', async () => {
+    const res = await call('GET', '/no/such/route');
+    expect(res.status).toBe(404);
+    expect(res.json.error.code).toBe('not_found');
+  });
+
+  it('sends a correlation id back and keeps a sane one the caller chose', async () => {
+    const res = await call('GET', '/health', { headers: { 'x-correlation-id': 'abc-123' } });
+    expect(res.headers['x-correlation-id']).toBe('abc-123');
+    const other = await call('GET', '/health', { headers: { 'x-correlation-id': 'bad\nvalue' } });
+    expect(other.headers['x-correlation-id']).not.toContain('\n');
+    expect(other.headers['x-correlation-id']).toBeTruthy();
+  });
+});
+
+describe('users admin', () => {
+  it('creates, lists, updates and deletes users, auditing each change', async () => {
+    const admin = await userWithRole('admin');
+    const created = await call('POST', '/users', {
+      token: admin.token,
+      body: { email: 'Automation@Example.net', password: 'a long enough password', name: 'CI robot', role: 'operator' },
+    });
+    expect(created.status).toBe(201);
+    expect(created.json.email).toBe('automation@example.net');
+    const dup = await call('POST', '/users', {
+      token: admin.token,
+      body: { email: 'automation@example.net', password: 'a long enough password', name: 'again', role: 'viewer' },
+    });
+    expect(dup.status).toBe(409);
+
+    const listed: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs: string = cursor ? `?limit=2&cursor=${cursor}` : '?limit=2';
+      const page = await call('GET', `/users${qs}`, { token: admin.token });
+      expect(page.status).toBe(200);
+      listed.push(...page.json.data.map((u: { email: string }) => u.email));
+      cursor = page.json.next_cursor;
+    } while (cursor);
+    expect(listed).toContain('automation@example.net');
+
+    const patched = await call('PATCH', `/users/${created.json.id}`, { token: admin.token, body: { role: 'viewer' } });
+    expect(patched.json.role).toBe('viewer');
+    const removed = await call('DELETE', `/users/${created.json.id}`, { token: admin.token });
+    expect(removed.status).toBe(204);
+    const gone = await call('PATCH', `/users/${created.json.id}`, { token: admin.token, body: { role: 'viewer' } });
+    expect(gone.status).toBe(404);
+
+    const audit = await call('GET', `/audit?user_id=${admin.user.id}`, { token: admin.token });
+    expect(audit.status).toBe(200);
+    const ops = audit.json.data.map((e: { operation: string }) => e.operation);
+    expect(ops).toEqual(['deleteUser', 'updateUser', 'createUser']);
+    expect(audit.json.data[0]).toMatchObject({ target: `users/${created.json.id}`, result: 'success', status: 204 });
+  });
+
+  it('keeps the last enabled admin', async () => {
+    const admin = await userWithRole('admin');
+    const res = await call('DELETE', `/users/${admin.user.id}`, { token: admin.token });
+    expect(res.status).toBe(409);
+  });
+
+  it('refuses a cursor from another list', async () => {
+    const admin = await userWithRole('admin');
+    const forged = Buffer.from(JSON.stringify({ gsi1pk: 'AUDIT', gsi1sk: 'x', pk: 'a', sk: 'b' })).toString('base64url');
+    const res = await call('GET', `/users?cursor=${forged}`, { token: admin.token });
+    expect(res.status).toBe(422);
+  });
+});
