@@ -21,6 +21,16 @@ const ConfigSchema = z.object({
   JWKS_SECRET_ARN: z.string().optional(),
   /** Local: the folder holding the data that persists across restarts (signing key, DynamoDB files). */
   DATA_DIR: z.string().min(1).default('.data'),
+  /** AWS: the PeeringDB sync function that `POST /sync/peeringdb` starts asynchronously. */
+  SYNC_FUNCTION_NAME: z.string().optional(),
+  PEERINGDB_URL: z.url().default('https://www.peeringdb.com/api'),
+  /** AWS: the secret holding the PeeringDB API key (optional); locally the key itself. */
+  PEERINGDB_API_KEY_SECRET_ARN: z.string().optional(),
+  PEERINGDB_API_KEY: z.string().optional(),
+  /** AWS: the SES configuration set peering mail is sent with. */
+  SES_CONFIGURATION_SET: z.string().optional(),
+  /** AWS: the KMS key that encrypts BGP session passwords; locally a key file in DATA_DIR is used. */
+  SESSION_PASSWORD_KEY_ID: z.string().optional(),
   LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
   /** Tests turn this on so every response is checked against its route's response schema. */
   VALIDATE_RESPONSES: z.stringbool().default(false),

@@ -1,0 +1,20 @@
+/**
+ * How every Lambda entry is bundled, shared by the CDK functions and the bundle benchmark so that
+ * what is measured is what is deployed. The AWS SDK is bundled (pinned versions, not the runtime's).
+ */
+export const LAMBDA_TARGET = 'node24';
+
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __peerflowCreateRequire } from 'node:module'; const require = __peerflowCreateRequire(import.meta.url);";
+
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node' as const,
+  format: 'esm' as const,
+  target: LAMBDA_TARGET,
+  minify: true,
+  sourcemap: 'external' as const,
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  legalComments: 'none' as const,
+};
