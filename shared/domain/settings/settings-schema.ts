@@ -9,7 +9,9 @@ export const QualificationRulesSchema = z
     min_prefixes4: z.number().int().min(0).default(0),
     min_prefixes6: z.number().int().min(0).default(0),
     /** Allowed PeeringDB `policy_general` values; empty means any. */
-    allowed_policies: z.array(z.enum(['Open', 'Selective', 'Restrictive', 'No'])).default(['Open', 'Selective']),
+    allowed_policies: z
+      .array(z.enum(['Open', 'Selective', 'Restrictive', 'No']))
+      .default(['Open', 'Selective']),
     /** Allowed PeeringDB `info_type` values; empty means any. */
     allowed_types: z.array(z.string().max(64)).default([]),
     /** Required `info_ratio` values (e.g. Balanced); empty means any. */
