@@ -1,0 +1,200 @@
+import { describe, expect, it } from 'vitest';
+import type { Contact, Network } from '../../shared/domain/peeringdb/model';
+import { qualify } from '../../shared/domain/qualification/qualify';
+import {
+  type QualificationRules,
+  QualificationRulesSchema,
+} from '../../shared/domain/settings/settings-schema';
+
+function network(overrides: Partial<Network> = {}): Network {
+  return {
+    id: 100,
+    org_id: 10,
+    asn: 64500,
+    name: 'Example Net',
+    aka: '',
+    name_long: '',
+    website: 'https://example.net',
+    irr_as_set: 'AS-EXAMPLE',
+    info_traffic: '10-20Gbps',
+    info_ratio: 'Balanced',
+    info_scope: 'Europe',
+    info_type: 'NSP',
+    info_prefixes4: 500,
+    info_prefixes6: 50,
+    info_unicast: true,
+    info_multicast: false,
+    info_ipv6: true,
+    looking_glass: '',
+    route_server: '',
+    notes: '',
+    policy_url: '',
+    policy_general: 'Open',
+    policy_locations: 'Not Required',
+    policy_ratio: false,
+    policy_contracts: 'Not Required',
+    created: '2020-01-01T00:00:00Z',
+    updated: '2024-01-01T00:00:00Z',
+    ...overrides,
+  };
+}
+
+function contact(role: string, email = `${role.toLowerCase()}@example.net`): Contact {
+  return {
+    id: Math.floor(Math.random() * 1e6),
+    net_id: 100,
+    role,
+    name: role,
+    email,
+    phone: '',
+    url: '',
+    visible: 'Public',
+    updated: '2024-01-01T00:00:00Z',
+  };
+}
+
+const rules = (overrides: Partial<QualificationRules> = {}): QualificationRules =>
+  QualificationRulesSchema.parse({ allowed_policies: [], ...overrides });
+
+describe('qualify', () => {
+  it('says so when no rule is set, and qualifies', () => {
+    const q = qualify(network(), [], rules());
+    expect(q).toEqual({ qualified: true, overridden: false, reasons: ['no qualification rule is set'] });
+  });
+
+  it('applies the minimum IPv4 prefixes on both sides of the line', () => {
+    const r = rules({ min_prefixes4: 500 });
+    expect(qualify(network({ info_prefixes4: 500 }), [], r)).toMatchObject({
+      qualified: true,
+      reasons: ['info_prefixes4 500 meets minimum 500'],
+    });
+    expect(qualify(network({ info_prefixes4: 499 }), [], r)).toMatchObject({
+      qualified: false,
+      reasons: ['info_prefixes4 499 below 500'],
+    });
+    expect(qualify(network({ info_prefixes4: null }), [], r)).toMatchObject({
+      qualified: false,
+      reasons: ['info_prefixes4 not disclosed (minimum 500)'],
+    });
+  });
+
+  it('applies the minimum IPv6 prefixes on both sides of the line', () => {
+    const r = rules({ min_prefixes6: 10 });
+    expect(qualify(network({ info_prefixes6: 10 }), [], r).qualified).toBe(true);
+    expect(qualify(network({ info_prefixes6: 9 }), [], r)).toMatchObject({
+      qualified: false,
+      reasons: ['info_prefixes6 9 below 10'],
+    });
+  });
+
+  it('allows only the listed policy_general values', () => {
+    const r = rules({ allowed_policies: ['Open', 'Selective'] });
+    expect(qualify(network({ policy_general: 'Open' }), [], r)).toMatchObject({
+      qualified: true,
+      reasons: ['policy_general Open is allowed'],
+    });
+    expect(qualify(network({ policy_general: 'Restrictive' }), [], r)).toMatchObject({
+      qualified: false,
+      reasons: ['policy_general Restrictive is not allowed (allowed: Open, Selective)'],
+    });
+    expect(qualify(network({ policy_general: '' }), [], r).reasons[0]).toBe(
+      'policy_general not set is not allowed (allowed: Open, Selective)',
+    );
+  });
+
+  it('allows only the listed info_type values', () => {
+    const r = rules({ allowed_types: ['NSP', 'Content'] });
+    expect(qualify(network({ info_type: 'Content' }), [], r).qualified).toBe(true);
+    expect(qualify(network({ info_type: 'Enterprise' }), [], r)).toMatchObject({
+      qualified: false,
+      reasons: ['info_type Enterprise is not allowed (allowed: NSP, Content)'],
+    });
+  });
+
+  it('allows only the listed info_ratio values', () => {
+    const r = rules({ allowed_ratios: ['Balanced'] });
+    expect(qualify(network({ info_ratio: 'Balanced' }), [], r).reasons).toEqual([
+      'info_ratio Balanced is allowed',
+    ]);
+    expect(qualify(network({ info_ratio: 'Heavy Outbound' }), [], r).qualified).toBe(false);
+  });
+
+  it('refuses excluded ASNs and says the others are not excluded', () => {
+    const r = rules({ excluded_asns: [64500] });
+    expect(qualify(network({ asn: 64500 }), [], r)).toMatchObject({
+      qualified: false,
+      reasons: ['AS64500 is excluded'],
+    });
+    expect(qualify(network({ asn: 64501 }), [], r)).toMatchObject({
+      qualified: true,
+      reasons: ['AS64501 is not excluded'],
+    });
+  });
+
+  it('never qualifies our own ASN', () => {
+    const q = qualify(network({ asn: 64500 }), [], rules(), null, { ownAsn: 64500 });
+    expect(q).toMatchObject({ qualified: false, reasons: ['AS64500 is our own ASN'] });
+    expect(qualify(network({ asn: 64501 }), [], rules(), null, { ownAsn: 64500 }).qualified).toBe(true);
+  });
+
+  it('requires a policy contact with an email when the rule says so', () => {
+    const r = rules({ require_policy_contact: true });
+    expect(qualify(network(), [contact('NOC'), contact('Policy')], r)).toMatchObject({
+      qualified: true,
+      reasons: ['has a policy contact with an email'],
+    });
+    expect(qualify(network(), [contact('NOC'), contact('Policy', '')], r)).toMatchObject({
+      qualified: false,
+      reasons: ['no policy contact with an email'],
+    });
+    expect(qualify(network(), [], rules()).qualified).toBe(true);
+  });
+
+  it('requires IPv6 when the rule says so', () => {
+    const r = rules({ require_ipv6: true });
+    expect(qualify(network({ info_ipv6: true }), [], r).reasons).toEqual(['info_ipv6 is set']);
+    expect(qualify(network({ info_ipv6: false }), [], r)).toMatchObject({
+      qualified: false,
+      reasons: ['info_ipv6 is not set'],
+    });
+  });
+
+  it('lists failed rules first, then the passed ones', () => {
+    const r = rules({ min_prefixes4: 10, allowed_policies: ['Open'], require_ipv6: true });
+    const q = qualify(network({ info_prefixes4: 5, info_ipv6: false }), [], r);
+    expect(q.qualified).toBe(false);
+    expect(q.reasons).toEqual([
+      'info_prefixes4 5 below 10',
+      'info_ipv6 is not set',
+      'policy_general Open is allowed',
+    ]);
+  });
+
+  it('lets an override win either way and keeps the rule reasons after its own', () => {
+    const r = rules({ allowed_policies: ['Open'] });
+    const time = '2026-01-01T00:00:00.000Z';
+    const up = qualify(network({ policy_general: 'Restrictive' }), [], r, {
+      qualified: true,
+      reason: 'agreed at the meeting',
+      user: 'a@example.net',
+      time,
+    });
+    expect(up).toEqual({
+      qualified: true,
+      overridden: true,
+      reasons: [
+        'overridden to qualified: agreed at the meeting',
+        'rule: policy_general Restrictive is not allowed (allowed: Open)',
+      ],
+    });
+    const down = qualify(network(), [], r, { qualified: false, reason: 'bad experience', user: null, time });
+    expect(down.qualified).toBe(false);
+    expect(down.reasons[0]).toBe('overridden to not qualified: bad experience');
+  });
+
+  it('uses the default rules from settings: Open and Selective policies only', () => {
+    const defaults = QualificationRulesSchema.parse({});
+    expect(qualify(network({ policy_general: 'Selective' }), [], defaults).qualified).toBe(true);
+    expect(qualify(network({ policy_general: 'No' }), [], defaults).qualified).toBe(false);
+  });
+});
