@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { route } from '../contract';
+import { singleLine, Timestamp } from '../schemas';
+
+export const TemplateSchema = z
+  .object({
+    name: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string().nullable(),
+    built_in: z.boolean(),
+    customized: z.boolean(),
+    modified: Timestamp.nullable(),
+    modified_by: z.string().nullable(),
+  })
+  .meta({ id: 'Template' });
+
+export const TemplateName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63');
+
+export const listTemplatesRoute = route({
+  operationId: 'listTemplates',
+  method: 'GET',
+  path: '/templates',
+  role: 'viewer',
+  tag: 'requests',
+  summary:
+    'Email templates: the built-in ones and custom ones (a custom one replaces a built-in of its name)',
+  response: z.object({ data: z.array(TemplateSchema) }),
+  handler: 'functions/http/templates/list-templates.ts',
+  access: { table: 'read' },
+});
+
+export const putTemplateRoute = route({
+  operationId: 'putTemplate',
+  method: 'PUT',
+  path: '/templates/{name}',
+  role: 'operator',
+  tag: 'requests',
+  summary: 'Create or replace a custom template; unknown variables or bad tags are refused here (422)',
+  params: z.object({ name: TemplateName }),
+  body: z
+    .object({
+      subject: singleLine(300).min(1),
+      text: z.string().min(1).max(50_000),
+      html: z.string().min(1).max(100_000).nullable().default(null),
+    })
+    .strict(),
+  response: TemplateSchema,
+  handler: 'functions/http/templates/put-template.ts',
+  access: { table: 'read-write' },
+});
+
+export const templatesRoutes = [listTemplatesRoute, putTemplateRoute];
