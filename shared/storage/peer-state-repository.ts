@@ -1,6 +1,13 @@
-import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
-import { tableName } from './client';
+import { ddb, tableName } from './client';
+import { parseItem, withoutKeys } from './items';
 
 /**
  * Our side of each peer at an exchange: request status, notes, override, and the per-peer log.
@@ -83,3 +90,181 @@ export function requestStatusItem(
     },
   };
 }
+
+/** The stored state of one peer at one exchange; every field is optional until someone sets it. */
+export const QualificationOverrideSchema = z.object({
+  qualified: z.boolean(),
+  reason: z.string(),
+  user: z.string().nullable(),
+  time: z.string(),
+});
+
+export const PeerStateSchema = z.object({
+  public_id: z.number().int(),
+  participant_id: z.number().int(),
+  request_status: RequestStatusSchema.default('none'),
+  request_status_time: z.string().nullable().default(null),
+  notes_private: z.string().nullable().default(null),
+  qualification_override: QualificationOverrideSchema.nullable().default(null),
+  preferred_contact_id: z.number().int().nullable().default(null),
+  hidden_until: z.string().nullable().default(null),
+  modified: z.string().nullable().default(null),
+});
+export type PeerState = z.infer<typeof PeerStateSchema>;
+
+/** The state of a peer nobody has touched yet. */
+export function emptyPeerState(publicId: number, participantId: number): PeerState {
+  return PeerStateSchema.parse({ public_id: publicId, participant_id: participantId });
+}
+
+const StoredLogSchema = PeerLogEntrySchema.extend({ participant_id: z.number().int() });
+
+/** Fields of a peer's state a coordinator may change; `null` clears a field. */
+export type PeerStateChanges = Partial<
+  Pick<PeerState, 'notes_private' | 'qualification_override' | 'preferred_contact_id' | 'hidden_until'>
+>;
+
+export interface ExchangePeerState {
+  states: Map<number, PeerState>;
+  /** Per participant, newest entry first; empty unless asked for. */
+  logs: Map<number, PeerLogEntry[]>;
+}
+
+async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ddb().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+function collectLogs(items: Record<string, unknown>[], into: Map<number, PeerLogEntry[]>): void {
+  for (const item of items) {
+    const { participant_id, ...entry } = parseItem(StoredLogSchema, 'peer log entry', withoutKeys(item));
+    const list = into.get(participant_id) ?? [];
+    list.push(entry);
+    into.set(participant_id, list);
+  }
+  // Sort keys hold the time, so the Query returns oldest first; the API shows the newest first.
+  for (const list of into.values()) list.reverse();
+}
+
+export const peerStateRepository = {
+  /**
+   * Everything we keep about the peers of one exchange, in one paginated Query of its partition
+   * (states only, or states and logs together): the cost does not grow with the page of peers shown.
+   */
+  async readExchange(publicId: number, options: { withLogs: boolean }): Promise<ExchangePeerState> {
+    const items = await queryAll({
+      TableName: tableName(),
+      KeyConditionExpression: options.withLogs ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :net)',
+      ExpressionAttributeValues: {
+        ':pk': peerStatePartition(publicId),
+        ...(options.withLogs ? {} : { ':net': 'NET#' }),
+      },
+    });
+    const states = new Map<number, PeerState>();
+    const logItems: Record<string, unknown>[] = [];
+    for (const item of items) {
+      const sk = String(item.sk);
+      if (sk.startsWith('LOG#')) {
+        logItems.push(item);
+      } else if (sk.startsWith('NET#')) {
+        const state = parseItem(PeerStateSchema, 'peer state', withoutKeys(item));
+        states.set(state.participant_id, state);
+      }
+    }
+    const logs = new Map<number, PeerLogEntry[]>();
+    collectLogs(logItems, logs);
+    return { states, logs };
+  },
+
+  /** One peer's state and log, in one Query of the partition's range for that participant. */
+  async readPeer(
+    publicId: number,
+    participantId: number,
+  ): Promise<{ state: PeerState; log: PeerLogEntry[] }> {
+    const items = await queryAll({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': peerStatePartition(publicId),
+        ':from': peerLogPrefix(participantId),
+        ':to': `${peerLogPrefix(participantId)}~`,
+      },
+    });
+    const state = await ddb().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: { pk: peerStatePartition(publicId), sk: peerStateSortKey(participantId) },
+      }),
+    );
+    const logs = new Map<number, PeerLogEntry[]>();
+    collectLogs(items, logs);
+    return {
+      state: state.Item
+        ? parseItem(PeerStateSchema, 'peer state', withoutKeys(state.Item))
+        : emptyPeerState(publicId, participantId),
+      log: logs.get(participantId) ?? [],
+    };
+  },
+
+  /** Applies the changes and writes their log entries in one transaction: both land or neither. */
+  async change(
+    publicId: number,
+    participantId: number,
+    changes: PeerStateChanges,
+    log: PeerLogInput[],
+    time = new Date().toISOString(),
+  ): Promise<void> {
+    const set = ['modified = :t', 'entity = :e', 'public_id = :ix', 'participant_id = :net'];
+    const remove: string[] = [];
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {
+      ':t': time,
+      ':e': 'peer-state',
+      ':ix': publicId,
+      ':net': participantId,
+    };
+    for (const [field, value] of Object.entries(changes)) {
+      if (value === undefined) continue;
+      names[`#${field}`] = field;
+      if (value === null) {
+        remove.push(`#${field}`);
+      } else {
+        values[`:${field}`] = value;
+        set.push(`#${field} = :${field}`);
+      }
+    }
+    const update: TransactItem = {
+      Update: {
+        TableName: tableName(),
+        Key: { pk: peerStatePartition(publicId), sk: peerStateSortKey(participantId) },
+        UpdateExpression: `SET ${set.join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+        ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+      },
+    };
+    // One millisecond apart, so the entries of one change keep their order in the log.
+    const entries = log.map((entry, i) => peerLogItem(entry, new Date(Date.parse(time) + i).toISOString()));
+    await ddb().send(new TransactWriteCommand({ TransactItems: [update, ...entries] }));
+  },
+
+  /** Request status back to `none`, with its log entry, in one transaction. */
+  async reset(publicId: number, participantId: number, user: string | null, time = new Date().toISOString()) {
+    await ddb().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          requestStatusItem(publicId, participantId, 'none', time),
+          peerLogItem(
+            { public_id: publicId, participant_id: participantId, message: 'Peer status reset', user },
+            time,
+          ),
+        ],
+      }),
+    );
+  },
+};
