@@ -1,0 +1,29 @@
+import { settingsRepository } from '../../storage/settings-repository';
+import { type Settings, SettingsSchema } from './settings-schema';
+
+/**
+ * The settings every peering call reads. A warm container keeps them a few seconds: another
+ * container's change shows within that time, this container's own change at once.
+ */
+const CACHE_MS = 5_000;
+let cached: { settings: Settings; at: number } | undefined;
+
+export async function getSettings(): Promise<Settings> {
+  if (cached && Date.now() - cached.at < CACHE_MS) return cached.settings;
+  const settings = (await settingsRepository.get()) ?? SettingsSchema.parse({});
+  cached = { settings, at: Date.now() };
+  return settings;
+}
+
+/** Replaces the settings (fields left out take their defaults) and returns what was stored. */
+export async function putSettings(next: Partial<Settings>, user: { email: string }): Promise<Settings> {
+  const settings = SettingsSchema.parse({ ...next, modified: new Date().toISOString() });
+  await settingsRepository.put(settings, user.email);
+  cached = { settings, at: Date.now() };
+  return settings;
+}
+
+/** Tests: forget the cached copy (each test file has a fresh table). */
+export function forgetCachedSettings(): void {
+  cached = undefined;
+}

@@ -1,0 +1,335 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { ExchangeMember } from '../domain/peeringdb/model';
+import { logger } from '../logger';
+import { ddb, tableName } from '../storage/client';
+import {
+  type ItemKey,
+  memberItem,
+  netIdOfKey,
+  networkMembershipPartition,
+  readNetworkPartition,
+  sourceItem,
+} from '../storage/peeringdb-repository';
+import {
+  SyncBusyError,
+  type SyncReport,
+  syncRunsRepository,
+  type TypeReport,
+} from '../storage/sync-runs-repository';
+import { BatchWriter, loadStoredIndex, type StoredEntry } from '../storage/sync-writer';
+import { OBJECT_TYPES, type ObjectType, parseRecord } from './records';
+import type { PeeringDbSource } from './source';
+
+export type { SyncReport };
+export { SyncBusyError };
+
+export type SyncMode = 'full' | 'incremental' | 'auto';
+
+export interface SyncOptions {
+  source: PeeringDbSource;
+  /** `auto`: full when nothing was synced yet, incremental otherwise. */
+  mode?: SyncMode;
+  trigger?: string;
+  /** Only these types (tests, partial reloads); all by default. */
+  types?: readonly ObjectType[];
+  /** Called after each page, for terminal progress. */
+  onProgress?: (type: ObjectType, report: TypeReport) => void;
+  /** The report id, when the caller announced it before the run started. */
+  runId?: string;
+}
+
+/** Longer than the sync function's 15-minute timeout, so a killed run's lease lapses by itself. */
+const LEASE_SECONDS = 16 * 60;
+/** Changes made while a type was being fetched are asked for again next time. */
+const CURSOR_OVERLAP_SECONDS = 60;
+const REBUILD_CONCURRENCY = 8;
+const INVALID_SAMPLES = 20;
+
+const hashOf = (object: unknown) => createHash('sha1').update(JSON.stringify(object)).digest('base64url');
+
+function emptyTypeReport(): TypeReport {
+  return {
+    fetched: 0,
+    added: 0,
+    changed: 0,
+    deleted: 0,
+    unchanged: 0,
+    invalid: 0,
+    complete: false,
+    duration_ms: 0,
+    error: null,
+  };
+}
+
+/**
+ * One PeeringDB sync run. Each type is fetched page by page and only objects whose content hash
+ * differs from the stored one are written. Deletions come from `status: "deleted"` records, and in
+ * a full fetch from objects stored but no longer returned, only once that type's fetch completed.
+ * A failed type keeps what it had and its cursor; the run goes on with the other types, is
+ * reported failed, and the next run fetches that type again. Exchange members are rebuilt at the
+ * end for exactly the networks whose network, contact or netixlan objects changed.
+ */
+export async function runSync(options: SyncOptions): Promise<SyncReport> {
+  const id = options.runId ?? randomUUID();
+  const started = new Date();
+  const nowSeconds = Math.floor(started.getTime() / 1000);
+  const interrupted = await syncRunsRepository.acquireLease(id, LEASE_SECONDS, nowSeconds);
+  if (interrupted && interrupted !== id) await closeInterruptedRun(interrupted);
+
+  const cursors = await syncRunsRepository.cursors();
+  const mode: 'full' | 'incremental' =
+    options.mode === 'full' || options.mode === 'incremental'
+      ? options.mode
+      : Object.keys(cursors).length === 0
+        ? 'full'
+        : 'incremental';
+  const report: SyncReport = {
+    id,
+    mode,
+    trigger: options.trigger ?? 'manual',
+    source: options.source.description,
+    status: 'running',
+    started: started.toISOString(),
+    finished: null,
+    duration_ms: null,
+    error: null,
+    types: {},
+    members: { written: 0, deleted: 0, unchanged: 0 },
+    writes: { source: 0, derived: 0 },
+    invalid_samples: [],
+  };
+  await syncRunsRepository.save(report);
+
+  const sourceWriter = new BatchWriter();
+  const affectedNets = new Set<number>();
+  const newNets = new Set<number>();
+  const failures: string[] = [];
+  const nextCursors = { ...cursors };
+  try {
+    for (const type of options.types ?? OBJECT_TYPES) {
+      const since = mode === 'incremental' ? cursors[type] : undefined;
+      const fetchStart = Math.floor(Date.now() / 1000);
+      const typeReport = emptyTypeReport();
+      const t0 = Date.now();
+      const pages = options.source.pages(type, since === undefined ? {} : { since });
+      if (!pages) continue;
+      report.types[type] = typeReport;
+      try {
+        await syncType(type, pages, since === undefined, {
+          report: typeReport,
+          runReport: report,
+          writer: sourceWriter,
+          affectedNets,
+          newNets,
+          onPage: () => options.onProgress?.(type, typeReport),
+        });
+        typeReport.complete = true;
+        nextCursors[type] = fetchStart - CURSOR_OVERLAP_SECONDS;
+      } catch (err) {
+        typeReport.error = (err as Error).message;
+        failures.push(`${type}: ${typeReport.error}`);
+        logger.warn('PeeringDB type sync failed', { type, error: typeReport.error });
+      }
+      // The writes of a failed type that did get through are newer data, not damage: keep them.
+      await sourceWriter.flush().catch((err) => {
+        typeReport.error ??= `write failed: ${(err as Error).message}`;
+        throw err;
+      });
+      typeReport.duration_ms = Date.now() - t0;
+      options.onProgress?.(type, typeReport);
+    }
+    const members = await rebuildMembers(affectedNets, newNets);
+    report.members = members.counts;
+    report.writes = { source: sourceWriter.writes, derived: members.writes };
+    await syncRunsRepository.saveCursors(nextCursors);
+    report.status = failures.length === 0 ? 'succeeded' : 'failed';
+    report.error = failures.length === 0 ? null : failures.join('; ');
+  } catch (err) {
+    report.status = 'failed';
+    report.error = [...failures, (err as Error).message].join('; ');
+    report.writes.source = sourceWriter.writes;
+    logger.error('PeeringDB sync failed', { error: (err as Error).message });
+  } finally {
+    report.finished = new Date().toISOString();
+    report.duration_ms = Date.now() - started.getTime();
+    await syncRunsRepository.save(report);
+    await syncRunsRepository.releaseLease(id);
+  }
+  return report;
+}
+
+async function closeInterruptedRun(runId: string): Promise<void> {
+  const previous = await syncRunsRepository.get(runId);
+  if (previous?.status !== 'running') return;
+  await syncRunsRepository.save({
+    ...previous,
+    status: 'failed',
+    error: 'interrupted: the run stopped before finishing (its lease expired)',
+  });
+}
+
+interface TypeContext {
+  report: TypeReport;
+  runReport: SyncReport;
+  writer: BatchWriter;
+  affectedNets: Set<number>;
+  newNets: Set<number>;
+  onPage: () => void;
+}
+
+async function syncType(
+  type: ObjectType,
+  pages: AsyncIterable<unknown[]>,
+  complete: boolean,
+  ctx: TypeContext,
+): Promise<void> {
+  const stored = await loadStoredIndex(type);
+  const ixlanToIx = type === 'ixpfx' ? await exchangeOfLans() : undefined;
+  const seen = new Set<number>();
+  const touchNet = (netId: number | null | undefined) => {
+    if (typeof netId === 'number') ctx.affectedNets.add(netId);
+  };
+  const remove = async (id: number, entry: StoredEntry) => {
+    await ctx.writer.delete(entry.key);
+    stored.delete(id);
+    ctx.report.deleted += 1;
+    if (type === 'net') touchNet(id);
+    if (type === 'poc' || type === 'netixlan') touchNet(netIdOfKey(entry.key));
+  };
+
+  for await (const page of pages) {
+    for (const raw of page) {
+      ctx.report.fetched += 1;
+      const parsed = parseRecord(type, raw);
+      if (!parsed.ok) {
+        ctx.report.invalid += 1;
+        if (ctx.runReport.invalid_samples.length < INVALID_SAMPLES) {
+          ctx.runReport.invalid_samples.push({ type, id: parsed.id, reason: parsed.reason });
+        }
+        continue;
+      }
+      seen.add(parsed.id);
+      const entry = stored.get(parsed.id);
+      if (parsed.deleted) {
+        if (entry) await remove(parsed.id, entry);
+        continue;
+      }
+      const object = parsed.object;
+      if (ixlanToIx) object.ix_id = ixlanToIx.get(object.ixlan_id as number) ?? null;
+      const hash = hashOf(object);
+      if (entry?.hash === hash) {
+        ctx.report.unchanged += 1;
+        continue;
+      }
+      const item = sourceItem(type, object, hash);
+      const key: ItemKey = { pk: item.pk, sk: item.sk };
+      await ctx.writer.put(item);
+      if (entry && (entry.key.pk !== key.pk || entry.key.sk !== key.sk)) await ctx.writer.delete(entry.key);
+      stored.set(parsed.id, { key, hash });
+      if (entry) ctx.report.changed += 1;
+      else ctx.report.added += 1;
+      if (type === 'net') {
+        touchNet(parsed.id);
+        if (!entry) ctx.newNets.add(parsed.id);
+      }
+      if (type === 'poc' || type === 'netixlan') {
+        touchNet(object.net_id as number);
+        if (entry) touchNet(netIdOfKey(entry.key));
+      }
+    }
+    ctx.onPage();
+  }
+
+  if (complete) {
+    for (const [id, entry] of stored) {
+      if (!seen.has(id)) await remove(id, entry);
+    }
+  }
+}
+
+async function exchangeOfLans(): Promise<Map<number, number>> {
+  const lans = await loadStoredIndex('ixlan');
+  const map = new Map<number, number>();
+  for (const [id, entry] of lans) if (entry.ixId !== undefined) map.set(id, entry.ixId);
+  return map;
+}
+
+/**
+ * Rebuilds the member items of each network given: one consistent Query of the network's
+ * partition, one Query of its current member items (skipped for networks new in this run), then
+ * only the items whose content changed are written.
+ */
+async function rebuildMembers(
+  netIds: Set<number>,
+  newNets: Set<number>,
+): Promise<{ counts: SyncReport['members']; writes: number }> {
+  const writer = new BatchWriter();
+  const counts = { written: 0, deleted: 0, unchanged: 0 };
+  const queue = [...netIds];
+  const worker = async () => {
+    for (let netId = queue.pop(); netId !== undefined; netId = queue.pop()) {
+      const [partition, existing] = await Promise.all([
+        readNetworkPartition(netId),
+        newNets.has(netId) ? Promise.resolve([]) : currentMembers(netId),
+      ]);
+      const wanted = new Map<string, Record<string, unknown>>();
+      if (partition.network) {
+        const byExchange = new Map<number, ExchangeMember['presences']>();
+        for (const row of partition.presences) {
+          const rows = byExchange.get(row.ix_id) ?? [];
+          rows.push(row);
+          byExchange.set(row.ix_id, rows);
+        }
+        for (const [ixId, presences] of byExchange) {
+          presences.sort((a, b) => a.id - b.id);
+          const member: ExchangeMember = {
+            network: partition.network,
+            presences,
+            contacts: partition.contacts,
+          };
+          const item = memberItem(ixId, member, hashOf(member));
+          wanted.set(`${item.pk}\u0000${item.sk}`, item);
+        }
+      }
+      for (const old of existing) {
+        const id = `${old.pk}\u0000${old.sk}`;
+        const next = wanted.get(id);
+        if (!next) {
+          await writer.delete(old);
+          counts.deleted += 1;
+        } else if (next.h === old.h) {
+          wanted.delete(id);
+          counts.unchanged += 1;
+        }
+      }
+      for (const item of wanted.values()) {
+        await writer.put(item);
+        counts.written += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: REBUILD_CONCURRENCY }, worker));
+  await writer.flush();
+  return { counts, writes: writer.writes };
+}
+
+async function currentMembers(netId: number): Promise<(ItemKey & { h: string })[]> {
+  const items: (ItemKey & { h: string })[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': networkMembershipPartition(netId) },
+        ProjectionExpression: 'pk, sk, h',
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of out.Items ?? []) items.push({ pk: i.pk as string, sk: i.sk as string, h: i.h as string });
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}

@@ -1,0 +1,64 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { ddb, tableName } from './client';
+import { parseItem, withoutKeys } from './items';
+
+/** The operator's own presence at an exchange as set by hand, overriding what PeeringDB says. */
+export const PresenceOverrideSchema = z.object({
+  public_id: z.number().int(),
+  router_id: z.string().nullable().optional(),
+  ipaddr4: z.array(z.string()).optional(),
+  ipaddr6: z.array(z.string()).optional(),
+  modified: z.string(),
+  modified_by: z.string(),
+});
+export type PresenceOverride = z.infer<typeof PresenceOverrideSchema>;
+
+const PARTITION = 'PRESENCE';
+const overrideKey = (publicId: number) => ({ pk: PARTITION, sk: `IX#${String(publicId).padStart(10, '0')}` });
+
+export const presenceOverridesRepository = {
+  async get(publicId: number): Promise<PresenceOverride | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: overrideKey(publicId) }));
+    return out.Item
+      ? parseItem(PresenceOverrideSchema, 'presence override', withoutKeys(out.Item))
+      : undefined;
+  },
+
+  /** All of them: one per exchange the operator set by hand, a short list. */
+  async list(): Promise<PresenceOverride[]> {
+    const items: PresenceOverride[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await ddb().send(
+        new QueryCommand({
+          TableName: tableName(),
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PARTITION },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? [])
+        items.push(parseItem(PresenceOverrideSchema, 'presence override', withoutKeys(i)));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  },
+
+  async put(override: PresenceOverride): Promise<void> {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...overrideKey(override.public_id), entity: 'presence-override', ...override },
+      }),
+    );
+  },
+
+  /** Returns whether there was one. */
+  async remove(publicId: number): Promise<boolean> {
+    const out = await ddb().send(
+      new DeleteCommand({ TableName: tableName(), Key: overrideKey(publicId), ReturnValues: 'ALL_OLD' }),
+    );
+    return out.Attributes !== undefined;
+  },
+};

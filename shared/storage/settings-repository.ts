@@ -1,0 +1,27 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type Settings, SettingsSchema } from '../domain/settings/settings-schema';
+import { ddb, tableName } from './client';
+import { parseItem, withoutKeys } from './items';
+
+const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'SETTINGS' };
+
+/** The one settings item; missing fields take their defaults, so older items keep parsing. */
+export const settingsRepository = {
+  async get(): Promise<Settings | undefined> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: SETTINGS_KEY, ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { modified_by: _by, ...rest } = withoutKeys(out.Item);
+    return parseItem(SettingsSchema, 'settings', rest);
+  },
+
+  async put(settings: Settings, modifiedBy: string): Promise<void> {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...SETTINGS_KEY, entity: 'settings', ...settings, modified_by: modifiedBy },
+      }),
+    );
+  },
+};

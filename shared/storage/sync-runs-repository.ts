@@ -1,0 +1,156 @@
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { OBJECT_TYPES } from '../peeringdb/records';
+import { ddb, tableName } from './client';
+import { isConditionFailure, parseItem, withoutKeys } from './items';
+import { decodeCursor, encodeCursor, type Page } from './pagination';
+
+export const TypeReportSchema = z
+  .object({
+    fetched: z.number().int(),
+    added: z.number().int(),
+    changed: z.number().int(),
+    deleted: z.number().int(),
+    unchanged: z.number().int(),
+    invalid: z.number().int(),
+    /** Whether the whole fetch of this type came back (deletions are only found then). */
+    complete: z.boolean(),
+    duration_ms: z.number().int(),
+    error: z.string().nullable(),
+  })
+  .meta({ id: 'SyncTypeReport' });
+export type TypeReport = z.infer<typeof TypeReportSchema>;
+
+export const SyncReportSchema = z
+  .object({
+    id: z.string(),
+    mode: z.enum(['full', 'incremental']),
+    trigger: z.string(),
+    source: z.string(),
+    status: z.enum(['running', 'succeeded', 'failed']),
+    started: z.string(),
+    finished: z.string().nullable(),
+    duration_ms: z.number().int().nullable(),
+    error: z.string().nullable(),
+    types: z.partialRecord(z.enum(OBJECT_TYPES), TypeReportSchema),
+    /** Exchange member items rebuilt from the sources that changed. */
+    members: z.object({ written: z.number().int(), deleted: z.number().int(), unchanged: z.number().int() }),
+    writes: z.object({ source: z.number().int(), derived: z.number().int() }),
+    /** The first few records that did not parse, to find them in PeeringDB. */
+    invalid_samples: z.array(
+      z.object({ type: z.string(), id: z.number().int().nullable(), reason: z.string() }),
+    ),
+  })
+  .meta({ id: 'SyncRun' });
+export type SyncReport = z.infer<typeof SyncReportSchema>;
+
+const RUNS = 'SYNCRUNS';
+const runKey = (id: string) => ({ pk: `SYNCRUN#${id}`, sk: 'RUN' });
+const LEASE_KEY = { pk: 'SYNC', sk: 'LEASE' };
+const cursorKey = { pk: 'SYNC', sk: 'CURSORS' };
+
+export class SyncBusyError extends Error {
+  constructor(readonly holder: string) {
+    super(`another sync run (${holder}) is in progress`);
+    this.name = 'SyncBusyError';
+  }
+}
+
+const LeaseSchema = z.object({ run_id: z.string(), expires_at: z.number() });
+const CursorsSchema = z.object({ since: z.partialRecord(z.enum(OBJECT_TYPES), z.number()) });
+
+export const syncRunsRepository = {
+  async save(report: SyncReport): Promise<void> {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...runKey(report.id),
+          entity: 'sync-run',
+          gsi1pk: RUNS,
+          gsi1sk: `${report.started}#${report.id}`,
+          ...report,
+        },
+      }),
+    );
+  },
+
+  async get(id: string): Promise<SyncReport | undefined> {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: runKey(id) }));
+    return out.Item ? parseItem(SyncReportSchema, 'sync run', withoutKeys(out.Item)) : undefined;
+  },
+
+  /** Newest first. */
+  async list(limit: number, cursor?: string): Promise<Page<SyncReport>> {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': RUNS },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: decodeCursor(cursor, { attribute: 'gsi1pk', value: RUNS }),
+      }),
+    );
+    return {
+      data: (out.Items ?? []).map((i) => parseItem(SyncReportSchema, 'sync run', withoutKeys(i))),
+      next_cursor: encodeCursor(out.LastEvaluatedKey),
+    };
+  },
+
+  /**
+   * Takes the one lease, or throws SyncBusyError while another run holds it. Returns the run that
+   * held an expired lease (it was killed midway), so its report can be closed.
+   */
+  async acquireLease(runId: string, seconds: number, nowSeconds: number): Promise<string | null> {
+    const previous = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: LEASE_KEY, ConsistentRead: true }),
+    );
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...LEASE_KEY, entity: 'sync-lease', run_id: runId, expires_at: nowSeconds + seconds },
+          ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
+          ExpressionAttributeValues: { ':now': nowSeconds },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      throw new SyncBusyError(previous.Item ? String(previous.Item.run_id) : 'unknown');
+    }
+    if (!previous.Item) return null;
+    return parseItem(LeaseSchema, 'sync lease', withoutKeys(previous.Item)).run_id;
+  },
+
+  async releaseLease(runId: string): Promise<void> {
+    try {
+      await ddb().send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: LEASE_KEY,
+          ConditionExpression: 'run_id = :me',
+          ExpressionAttributeValues: { ':me': runId },
+        }),
+      );
+    } catch (err) {
+      // Someone took over an expired lease: it is theirs now.
+      if (!isConditionFailure(err)) throw err;
+    }
+  },
+
+  /** Per object type: the unix time the next incremental fetch asks PeeringDB for changes since. */
+  async cursors(): Promise<Partial<Record<(typeof OBJECT_TYPES)[number], number>>> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: cursorKey, ConsistentRead: true }),
+    );
+    return out.Item ? parseItem(CursorsSchema, 'sync cursors', withoutKeys(out.Item)).since : {};
+  },
+
+  async saveCursors(since: Partial<Record<(typeof OBJECT_TYPES)[number], number>>): Promise<void> {
+    await ddb().send(
+      new PutCommand({ TableName: tableName(), Item: { ...cursorKey, entity: 'sync-cursors', since } }),
+    );
+  },
+};

@@ -1,0 +1,136 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { folderSource } from '../../shared/peeringdb/folder-source';
+import { memorySource } from '../../shared/peeringdb/memory-source';
+import type { ObjectType } from '../../shared/peeringdb/records';
+import { runSync, type SyncReport } from '../../shared/peeringdb/sync';
+
+/** The real PeeringDB responses beside the checkout (never copied into it). */
+export const fixturesRoot = path.resolve(
+  process.env.PEERINGDB_FIXTURES ?? path.resolve(process.cwd(), '..', 'shared', 'data', 'peeringdb'),
+);
+export const baselineApi = path.join(
+  fixturesRoot,
+  'peeringdb-plus-visibility-baseline',
+  'beta',
+  'anon',
+  'api',
+);
+
+/**
+ * Whether a fixture folder is there (guard tests with `it.skipIf(!hasFixtures)`). Without it the
+ * test says SKIPPED loudly; under CI the folder is mandatory, so this throws instead.
+ */
+export function fixturesAvailable(folder = fixturesRoot): boolean {
+  if (existsSync(folder)) return true;
+  const message = `PeeringDB fixtures not found at ${folder} (set PEERINGDB_FIXTURES)`;
+  if (process.env.CI === 'true') throw new Error(`${message}: they are mandatory under CI`);
+  console.warn(`\n*** SKIPPED: ${message} ***\n`);
+  return false;
+}
+
+export const hasFixtures = fixturesAvailable(baselineApi);
+
+const STAMP = '2024-01-01T00:00:00Z';
+
+/** Fields a record of each type gets when a test does not give them (PeeringDB API names). */
+const DEFAULTS: Record<ObjectType, (id: number) => Record<string, unknown>> = {
+  org: (id) => ({ name: `Org ${id}`, website: '', city: 'City', country: 'US' }),
+  fac: (id) => ({
+    org_id: 1,
+    name: `Facility ${id}`,
+    city: 'City',
+    country: 'US',
+    region_continent: 'North America',
+  }),
+  ix: (id) => ({
+    org_id: 1,
+    name: `Exchange ${id}`,
+    name_long: '',
+    city: 'City',
+    country: 'US',
+    region_continent: 'North America',
+    media: 'Ethernet',
+    website: '',
+    tech_email: '',
+    policy_email: '',
+    proto_unicast: true,
+    proto_ipv6: true,
+  }),
+  ixlan: (id) => ({ ix_id: id, name: '', mtu: 1500 }),
+  ixpfx: () => ({ ixlan_id: 1, protocol: 'IPv4', prefix: '192.0.2.0/24', in_dfz: true }),
+  ixfac: () => ({ ix_id: 1, fac_id: 1, name: 'Facility', city: 'City', country: 'US' }),
+  net: (id) => ({
+    org_id: 1,
+    asn: 64_512 + id,
+    name: `Network ${id}`,
+    aka: '',
+    name_long: '',
+    website: '',
+    irr_as_set: '',
+    info_traffic: '',
+    info_ratio: 'Balanced',
+    info_scope: 'Regional',
+    info_type: 'NSP',
+    info_prefixes4: 100,
+    info_prefixes6: 10,
+    info_unicast: true,
+    info_multicast: false,
+    info_ipv6: true,
+    looking_glass: '',
+    route_server: '',
+    notes: '',
+    policy_url: '',
+    policy_general: 'Open',
+    policy_locations: 'Not Required',
+    policy_ratio: false,
+    policy_contracts: 'Not Required',
+  }),
+  poc: (id) => ({
+    net_id: 1,
+    role: 'Policy',
+    name: `Contact ${id}`,
+    email: `peering${id}@example.net`,
+    phone: '',
+    url: '',
+    visible: 'Public',
+  }),
+  netfac: () => ({ net_id: 1, fac_id: 1, local_asn: 64_513, name: 'Facility', city: 'City', country: 'US' }),
+  netixlan: (id) => ({
+    net_id: 1,
+    ix_id: 1,
+    ixlan_id: 1,
+    asn: 64_513,
+    ipaddr4: null,
+    ipaddr6: null,
+    speed: 10_000,
+    is_rs_peer: false,
+    operational: true,
+    notes: `row ${id}`,
+  }),
+};
+
+/**
+ * Runs the real sync (full mode) over hand-built PeeringDB API records. Pass only the fields that
+ * matter; the rest get defaults. Types left out are not touched, types given are made to match
+ * exactly what is given (a full run deletes what is missing).
+ */
+export async function syncObjects(
+  objects: Partial<Record<ObjectType, object[]>>,
+  options: { mode?: 'full' | 'incremental' } = {},
+): Promise<SyncReport> {
+  const records: Partial<Record<ObjectType, unknown[]>> = {};
+  for (const [type, list] of Object.entries(objects) as [ObjectType, object[]][]) {
+    records[type] = list.map((given) => {
+      const id = (given as { id?: number }).id ?? 1;
+      return { id, ...DEFAULTS[type](id), created: STAMP, updated: STAMP, status: 'ok', ...given };
+    });
+  }
+  return runSync({ source: memorySource(records), mode: options.mode ?? 'full', trigger: 'test' });
+}
+
+/** Syncs the real API responses of the peeringdb-plus baseline. Guard callers with `hasFixtures`. */
+export async function syncFixtures(): Promise<SyncReport> {
+  if (!existsSync(baselineApi)) throw new Error(`PeeringDB fixtures not found at ${baselineApi}`);
+  return runSync({ source: folderSource(baselineApi), mode: 'full', trigger: 'test' });
+}
