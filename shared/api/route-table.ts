@@ -1,9 +1,18 @@
 import type { RouteContract } from './contract';
+import { emailsRoutes } from './routes/emails';
+import { requestsRoutes } from './routes/requests';
 import { systemRoutes } from './routes/system';
+import { templatesRoutes } from './routes/templates';
 import { usersRoutes } from './routes/users';
 
 /**
  * THE route table: every route of the API, one row each. The CDK stack, the local server, the
  * OpenAPI document, the v1 gateway and the authorization tests all read this list.
  */
-export const routes: readonly RouteContract[] = [...systemRoutes, ...usersRoutes];
+export const routes: readonly RouteContract[] = [
+  ...systemRoutes,
+  ...usersRoutes,
+  ...requestsRoutes,
+  ...templatesRoutes,
+  ...emailsRoutes,
+];

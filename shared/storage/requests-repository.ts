@@ -251,6 +251,12 @@ export const requestsRepository = {
     }
   },
 
+  /** Peer state and log items that stand alone (a free-form email's log entries), in one transaction. */
+  async writePeerItems(items: TransactItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+  },
+
   /** Newest first. By exchange through the per-exchange items, else by peer or over all requests. */
   async list(filter: RequestFilter): Promise<Page<StoredRequest>> {
     const lower = filter.since ?? '0';

@@ -1,0 +1,15 @@
+import { listRequestsRoute } from '../../../shared/api/routes/requests';
+import { listRequests } from '../../../shared/domain/requests/request-answers';
+import { defineAction } from '../../../shared/http/define-action';
+
+export const handler = defineAction(listRequestsRoute, async ({ query }) =>
+  listRequests({
+    peerParticipantId: query.peer_participant_id,
+    publicId: query.public_id,
+    status: query.status,
+    since: query.since,
+    until: query.until,
+    limit: query.limit,
+    cursor: query.cursor,
+  }),
+);

@@ -1,0 +1,12 @@
+import { sendRequestRoute } from '../../../shared/api/routes/requests';
+import { requestDeps } from '../../../shared/domain/requests/dependencies';
+import { sendRequest } from '../../../shared/domain/requests/send-request';
+import { defineAction } from '../../../shared/http/define-action';
+import { reply } from '../../../shared/http/reply';
+
+export const handler = defineAction(sendRequestRoute, async ({ body, caller, audit }) => {
+  const out = await sendRequest(body, caller, requestDeps);
+  if ('dry_run' in out) return reply(200, out);
+  audit(`requests/${out.id}`, out.status);
+  return out;
+});

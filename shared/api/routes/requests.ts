@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { RequestStatusValues, StoredRequestSchema } from '../../storage/requests-repository';
+import { route } from '../contract';
+import { cursorQuery, EmailAddress, idParam, limitQuery, pageOf, singleLine, Timestamp } from '../schemas';
+import { TemplateName } from './templates';
+
+export const RequestSchema = StoredRequestSchema.extend({
+  email_type: z.enum(['text', 'html']).meta({ description: 'html when the email has an HTML part' }),
+  error: z.string().nullable().meta({ description: 'why SES refused or failed the last send' }),
+  user: z.string().meta({ description: 'email of the user who sent it' }),
+  created: Timestamp,
+  modified: Timestamp,
+}).meta({ id: 'PeeringRequest' });
+
+export const DryRunSchema = z
+  .object({
+    dry_run: z.literal(true),
+    public_ids: z.array(z.number().int()),
+    template: z.string(),
+    email_from: z.string(),
+    reply_to: z.array(z.string()),
+    email_to: z.string(),
+    cc: z.array(z.string()),
+    bcc: z.array(z.string()),
+    subject: z.string(),
+    body: z.string(),
+    html_body: z.string().nullable(),
+  })
+  .meta({ id: 'PeeringRequestDryRun' });
+
+const PublicIds = z.array(idParam).min(1).max(30);
+const RequestIdParam = z.object({ id: z.uuid() });
+
+export const sendRequestRoute = route({
+  operationId: 'sendRequest',
+  method: 'POST',
+  path: '/requests',
+  role: 'operator',
+  tag: 'requests',
+  summary:
+    'Email a peering request to a peer at common exchanges (201; status failed when SES refused it). ' +
+    '`dry_run` renders it without sending (200); a pending request within the resend window is a 409 unless `force`',
+  body: z
+    .object({
+      peer_participant_id: idParam,
+      public_ids: PublicIds.optional(),
+      template: TemplateName.optional(),
+      email_to: EmailAddress.optional(),
+      dry_run: z.boolean().default(false),
+      force: z.boolean().default(false),
+    })
+    .strict(),
+  response: z.union([RequestSchema, DryRunSchema]),
+  successStatus: 201,
+  handler: 'functions/http/requests/send-request.ts',
+  access: { table: 'read-write', email: true },
+  errors: [404, 409, 429],
+});
+
+export const listRequestsRoute = route({
+  operationId: 'getRequests',
+  method: 'GET',
+  path: '/requests',
+  role: 'viewer',
+  tag: 'requests',
+  summary: 'Peering requests, newest first',
+  query: z.object({
+    peer_participant_id: idParam.optional(),
+    public_id: idParam.optional(),
+    status: z.enum(RequestStatusValues).optional(),
+    since: z.iso.datetime().optional().meta({ description: 'created at or after' }),
+    until: z.iso.datetime().optional().meta({ description: 'created at or before' }),
+    limit: limitQuery,
+    cursor: cursorQuery,
+  }),
+  response: pageOf(RequestSchema),
+  handler: 'functions/http/requests/list-requests.ts',
+  access: { table: 'read' },
+});
+
+export const getRequestRoute = route({
+  operationId: 'getRequest',
+  method: 'GET',
+  path: '/requests/{id}',
+  role: 'viewer',
+  tag: 'requests',
+  summary: 'One peering request',
+  params: RequestIdParam,
+  response: RequestSchema,
+  handler: 'functions/http/requests/get-request.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const updateRequestRoute = route({
+  operationId: 'updateRequest',
+  method: 'PATCH',
+  path: '/requests/{id}',
+  role: 'operator',
+  tag: 'requests',
+  summary: "Record the peer's answer (sent -> accepted | rejected); any other move is a 409",
+  params: RequestIdParam,
+  body: z.object({ status: z.enum(RequestStatusValues), note: singleLine(2000).optional() }).strict(),
+  response: RequestSchema,
+  handler: 'functions/http/requests/update-request.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const retryRequestRoute = route({
+  operationId: 'retryRequest',
+  method: 'POST',
+  path: '/requests/{id}/retry',
+  role: 'operator',
+  tag: 'requests',
+  summary: 'Send a failed request again, as stored; it becomes sent only when SES accepts it',
+  params: RequestIdParam,
+  response: RequestSchema,
+  handler: 'functions/http/requests/retry-request.ts',
+  access: { table: 'read-write', email: true },
+  errors: [404, 409, 429],
+});
+
+export const requestsRoutes = [
+  sendRequestRoute,
+  listRequestsRoute,
+  getRequestRoute,
+  updateRequestRoute,
+  retryRequestRoute,
+];
