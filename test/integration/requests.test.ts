@@ -1,0 +1,403 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { SESClient } from '@aws-sdk/client-ses';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { putSettings } from '../../shared/domain/settings/settings';
+import { peerStateRepository } from '../../shared/storage/peer-state-repository';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+import { baselineApi, hasFixtures, syncFixtures } from '../support/peeringdb';
+
+/**
+ * Peering requests against real PeeringDB records: we are Quickline AG (net 186, AS15600), present
+ * at exchanges 29, 31 and 60; the peers are real networks there with their real contacts.
+ */
+const US = 186;
+const MICROSOFT = 694; // Policy contact; at 29, 31 and 60 with us
+const TELEKOM_MALAYSIA = 236; // Policy contact; at 31
+const VERIZON = 341; // Policy contact; at 29
+const HURRICANE = 291; // Technical and NOC contacts only
+const BIT = 268; // Technical contact only; at 31
+const GTT = 14; // NOC contact only; at 31
+const GLOBALCONNECT = 709; // NOC contact only; at 31
+const FREE_PRO = 731; // Technical contact; at 29
+
+const FROM = `peering-${Math.random().toString(36).slice(2, 8)}@quickline.example`;
+const SETTINGS = {
+  source_asn: 15600,
+  source_participant_id: US,
+  company_name: 'Quickline AG',
+  irr_as_set: 'AS-FINECOM',
+  email_from: FROM,
+  email_reply_to: 'noc@quickline.example',
+  email_cc: ['peering-archive@quickline.example'],
+  email_bcc: ['audit@quickline.example'],
+  resend_window_days: 14,
+  send_rate_per_second: 100,
+};
+
+interface CapturedMail {
+  messageId: string;
+  from: string;
+  replyTo: string[];
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+/** What the local SES captured from this file's sender (other files share the endpoint). */
+async function captured(): Promise<CapturedMail[]> {
+  const res = await fetch(`${process.env.SES_ENDPOINT}/store`);
+  const { emails } = (await res.json()) as { emails: CapturedMail[] };
+  return emails.filter((e) => e.from === FROM);
+}
+
+function fixtureRows(type: string): Record<string, unknown>[] {
+  return [1, 2].flatMap(
+    (page) =>
+      JSON.parse(readFileSync(path.join(baselineApi, type, `page-${page}.json`), 'utf8')).data as Record<
+        string,
+        unknown
+      >[],
+  );
+}
+
+let operator: Awaited<ReturnType<typeof userWithRole>>;
+let viewer: Awaited<ReturnType<typeof userWithRole>>;
+
+describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () => {
+  beforeAll(async () => {
+    await syncFixtures();
+    await putSettings(SETTINGS, { email: 'setup@quickline.example' });
+    operator = await userWithRole('operator');
+    viewer = await userWithRole('viewer');
+  }, 60_000);
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("emails the peer's policy contact at every common exchange, listing both sides' addresses", async () => {
+    const res = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: MICROSOFT },
+    });
+    expect(res.status).toBe(201);
+    const request = res.json;
+    expect(request).toMatchObject({
+      status: 'sent',
+      public_ids: [29, 31, 60],
+      source_asn: 15600,
+      source_participant_id: US,
+      peer_participant_id: MICROSOFT,
+      peer_asn: 8075,
+      peer_name: 'Microsoft',
+      email_from: FROM,
+      email_to: 'peering@microsoft.com',
+      cc: ['peering-archive@quickline.example'],
+      bcc: ['audit@quickline.example'],
+      email_type: 'html',
+      error: null,
+      user: operator.email,
+    });
+    expect(request.ses_message_id).toEqual(expect.any(String));
+
+    const mail = (await captured()).find((m) => m.messageId === request.ses_message_id);
+    expect(mail).toBeDefined();
+    expect(mail?.replyTo).toEqual(['noc@quickline.example']);
+    expect(mail?.destination).toEqual({
+      to: ['peering@microsoft.com'],
+      cc: ['peering-archive@quickline.example'],
+      bcc: ['audit@quickline.example'],
+    });
+    expect(mail?.subject).toBe('Peering request from Quickline AG (AS15600)');
+    const text = mail?.body.text ?? '';
+    const rows = fixtureRows('netixlan').filter(
+      (r) => (r.net_id === US || r.net_id === MICROSOFT) && [29, 31, 60].includes(r.ix_id as number),
+    );
+    expect(rows.length).toBe(6);
+    for (const row of rows) {
+      expect(text).toContain(String(row.ipaddr4));
+      expect(text).toContain(String(row.ipaddr6));
+      expect(mail?.body.html).toContain(String(row.ipaddr4));
+    }
+    expect(text).toContain('AS-FINECOM');
+    expect(text).toContain('https://www.peeringdb.com/net/186');
+    expect(text).toContain(`Suggested max-prefix for our sessions: 300 (IPv4)`);
+    expect(text).toContain(operator.user.name);
+    expect(text).toBe(request.body);
+
+    for (const publicId of [29, 31, 60]) {
+      const { state, log } = await peerStateRepository.readPeer(publicId, MICROSOFT);
+      expect(state.request_status).toBe('sent');
+      expect(log[0]).toMatchObject({
+        message: 'Request sent to peering@microsoft.com',
+        request_id: request.id,
+        user: operator.email,
+      });
+    }
+    const stored = await call('GET', `/requests/${request.id}`, { token: viewer.token });
+    expect(stored.json).toEqual(request);
+  });
+
+  it('falls back to the technical contact, then to NOC', async () => {
+    const technical = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: BIT },
+    });
+    expect(technical.status).toBe(201);
+    expect(technical.json.email_to).toBe('noc@bit.nl');
+    expect(technical.json.public_ids).toEqual([31]);
+    const noc = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: GTT },
+    });
+    expect(noc.status).toBe(201);
+    expect(noc.json.email_to).toBe('noc@gtt.net');
+  });
+
+  it('answers a dry run with the rendered email and sends and stores nothing', async () => {
+    const mailsBefore = (await captured()).length;
+    const res = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: VERIZON, dry_run: true },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ dry_run: true, public_ids: [29], email_to: 'peering@verizon.com' });
+    expect(res.json.body).toContain('Verizon - EMEA');
+    expect(res.json.body).toContain('194.42.48.54');
+    expect((await captured()).length).toBe(mailsBefore);
+    const listed = await call('GET', `/requests?peer_participant_id=${VERIZON}`, { token: viewer.token });
+    expect(listed.json.data).toEqual([]);
+    expect((await peerStateRepository.readPeer(29, VERIZON)).state.request_status).toBe('none');
+  });
+
+  it('refuses a second request while the first is unanswered, unless forced', async () => {
+    const first = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: TELEKOM_MALAYSIA },
+    });
+    expect(first.status).toBe(201);
+    const mailsBefore = (await captured()).length;
+    const before = await tableSnapshot();
+    const again = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: TELEKOM_MALAYSIA },
+    });
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toContain(first.json.id);
+    expect(await tableSnapshot()).toEqual(before);
+    expect((await captured()).length).toBe(mailsBefore);
+
+    const forced = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: TELEKOM_MALAYSIA, force: true },
+    });
+    expect(forced.status).toBe(201);
+    expect(forced.json.id).not.toBe(first.json.id);
+    expect((await captured()).length).toBe(mailsBefore + 1);
+  });
+
+  it('records the answer: sent -> accepted or rejected, and refuses every other move with 409', async () => {
+    const sent = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: VERIZON },
+    });
+    const accepted = await call('PATCH', `/requests/${sent.json.id}`, {
+      token: operator.token,
+      body: { status: 'accepted', note: 'Sessions up next week' },
+    });
+    expect(accepted.status).toBe(200);
+    expect(accepted.json).toMatchObject({ status: 'accepted', note: 'Sessions up next week' });
+    const { state, log } = await peerStateRepository.readPeer(29, VERIZON);
+    expect(state.request_status).toBe('accepted');
+    expect(log[0]?.message).toBe('Request accepted: Sessions up next week');
+
+    const before = await tableSnapshot();
+    for (const status of ['rejected', 'sent', 'failed', 'accepted']) {
+      const res = await call('PATCH', `/requests/${sent.json.id}`, {
+        token: operator.token,
+        body: { status },
+      });
+      expect(res.status, status).toBe(409);
+    }
+    expect(await tableSnapshot()).toEqual(before);
+
+    const other = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: HURRICANE },
+    });
+    const rejected = await call('PATCH', `/requests/${other.json.id}`, {
+      token: operator.token,
+      body: { status: 'rejected' },
+    });
+    expect(rejected.status).toBe(200);
+    const he = await peerStateRepository.readPeer(other.json.public_ids[0], HURRICANE);
+    expect(he.state.request_status).toBe('rejected');
+
+    // An answered request no longer blocks a new one.
+    const next = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: VERIZON },
+    });
+    expect(next.status).toBe(201);
+  });
+
+  it('stores a refused send as failed, says so in the peer log, and sends it on retry', async () => {
+    const refusal = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+    vi.spyOn(SESClient.prototype, 'send').mockImplementationOnce(() => Promise.reject(refusal));
+    const mailsBefore = (await captured()).length;
+    const res = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: GLOBALCONNECT },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      status: 'failed',
+      ses_message_id: null,
+      error: 'MessageRejected: Email address is not verified.',
+    });
+    expect((await captured()).length).toBe(mailsBefore);
+    const failed = await peerStateRepository.readPeer(31, GLOBALCONNECT);
+    expect(failed.state.request_status).toBe('failed');
+    expect(failed.log[0]?.message).toContain('failed: MessageRejected');
+
+    const notYet = await call('PATCH', `/requests/${res.json.id}`, {
+      token: operator.token,
+      body: { status: 'accepted' },
+    });
+    expect(notYet.status).toBe(409);
+
+    const retried = await call('POST', `/requests/${res.json.id}/retry`, { token: operator.token });
+    expect(retried.status).toBe(200);
+    expect(retried.json).toMatchObject({ id: res.json.id, status: 'sent', error: null });
+    const mail = (await captured()).find((m) => m.messageId === retried.json.ses_message_id);
+    expect(mail?.destination.to).toEqual(['peering@globalconnect.net']);
+    const sent = await peerStateRepository.readPeer(31, GLOBALCONNECT);
+    expect(sent.state.request_status).toBe('sent');
+    expect(sent.log[0]?.message).toBe('Request sent to peering@globalconnect.net on retry');
+
+    const twice = await call('POST', `/requests/${res.json.id}/retry`, { token: operator.token });
+    expect(twice.status).toBe(409);
+  });
+
+  it('says there is no contact when the peer has none (422) and changes nothing', async () => {
+    const contacts = new Set(fixtureRows('poc').map((p) => p.net_id));
+    const nets = new Set(fixtureRows('net').map((n) => n.id));
+    const silent = fixtureRows('netixlan').find(
+      (r) => r.ix_id === 31 && nets.has(r.net_id) && !contacts.has(r.net_id) && r.net_id !== US,
+    );
+    expect(silent).toBeDefined();
+    const before = await tableSnapshot();
+    const res = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: silent?.net_id },
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.error.message).toContain('no Policy, Technical or NOC contact');
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('refuses bad input with 422 and sends and stores nothing', async () => {
+    const before = await tableSnapshot();
+    const mailsBefore = (await captured()).length;
+    const bad = [
+      { peer_participant_id: MICROSOFT, email_to: 'peering@microsoft.com\r\nBcc: victim@example.com' },
+      { peer_participant_id: MICROSOFT, email_to: 'not an address' },
+      { peer_participant_id: MICROSOFT, public_ids: [1] },
+      { peer_participant_id: MICROSOFT, template: 'no-such-template' },
+      { peer_participant_id: MICROSOFT, template: 'Bad Name' },
+      { peer_participant_id: US },
+      { peer_participant_id: 'x' },
+      { peer_participant_id: MICROSOFT, extra: true },
+    ];
+    for (const body of bad) {
+      const res = await call('POST', '/requests', { token: operator.token, body: { ...body, force: true } });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+    }
+    const unknown = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: 999_999 },
+    });
+    expect(unknown.status).toBe(404);
+    expect(await tableSnapshot()).toEqual(before);
+    expect((await captured()).length).toBe(mailsBefore);
+  });
+
+  it('lists requests newest first, by peer, exchange, status and date, a page at a time', async () => {
+    const all = await call('GET', '/requests?limit=100', { token: viewer.token });
+    expect(all.status).toBe(200);
+    const created = all.json.data.map((r: { created: string }) => r.created);
+    expect(created).toEqual([...created].sort().reverse());
+
+    const byPeer = await call('GET', `/requests?peer_participant_id=${TELEKOM_MALAYSIA}`, {
+      token: viewer.token,
+    });
+    expect(byPeer.json.data).toHaveLength(2);
+    const atExchange = await call('GET', '/requests?public_id=60', { token: viewer.token });
+    const peersAt60 = atExchange.json.data.map((r: { peer_participant_id: number }) => r.peer_participant_id);
+    expect(peersAt60.sort()).toEqual([HURRICANE, MICROSOFT]);
+    for (const r of atExchange.json.data) expect(r.public_ids).toContain(60);
+    const accepted = await call('GET', '/requests?status=accepted', { token: viewer.token });
+    expect(accepted.json.data.map((r: { peer_participant_id: number }) => r.peer_participant_id)).toEqual([
+      VERIZON,
+    ]);
+    const future = await call('GET', '/requests?since=2999-01-01T00:00:00Z', { token: viewer.token });
+    expect(future.json.data).toEqual([]);
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const url: string = `/requests?limit=3${cursor ? `&cursor=${cursor}` : ''}`;
+      const page = await call<{ data: { id: string }[]; next_cursor: string | null }>('GET', url, {
+        token: viewer.token,
+      });
+      expect(page.json.data.length).toBeLessThanOrEqual(3);
+      seen.push(...page.json.data.map((r) => r.id));
+      cursor = page.json.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual(all.json.data.map((r: { id: string }) => r.id));
+
+    const badFilter = await call('GET', '/requests?status=pending', { token: viewer.token });
+    expect(badFilter.status).toBe(422);
+  });
+
+  it('lets a viewer read requests but not send, answer or retry them', async () => {
+    const before = await tableSnapshot();
+    const send = await call('POST', '/requests', {
+      token: viewer.token,
+      body: { peer_participant_id: FREE_PRO },
+    });
+    expect(send.status).toBe(403);
+    const some = await call('GET', '/requests?limit=1', { token: viewer.token });
+    const id = some.json.data[0].id;
+    expect(
+      (await call('PATCH', `/requests/${id}`, { token: viewer.token, body: { status: 'rejected' } })).status,
+    ).toBe(403);
+    expect((await call('POST', `/requests/${id}/retry`, { token: viewer.token })).status).toBe(403);
+    expect((await call('GET', '/requests')).status).toBe(401);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('holds the deployment to its send rate: the excess gets 429 with Retry-After', async () => {
+    await putSettings({ ...SETTINGS, send_rate_per_second: 0.01 }, { email: 'setup@quickline.example' });
+    try {
+      const first = await call('POST', '/requests', {
+        token: operator.token,
+        body: { peer_participant_id: FREE_PRO },
+      });
+      expect(first.status).toBe(201);
+      const before = await tableSnapshot();
+      const mailsBefore = (await captured()).length;
+      const second = await call('POST', '/requests', {
+        token: operator.token,
+        body: { peer_participant_id: FREE_PRO, force: true },
+      });
+      expect(second.status).toBe(429);
+      expect(Number(second.headers['retry-after'])).toBeGreaterThan(50);
+      expect(await tableSnapshot()).toEqual(before);
+      expect((await captured()).length).toBe(mailsBefore);
+    } finally {
+      await putSettings(SETTINGS, { email: 'setup@quickline.example' });
+    }
+  });
+});
