@@ -1,6 +1,10 @@
 import type { RouteContract } from './contract';
 import { emailsRoutes } from './routes/emails';
+import { exchangesRoutes } from './routes/exchanges';
+import { networksRoutes } from './routes/networks';
 import { requestsRoutes } from './routes/requests';
+import { settingsRoutes } from './routes/settings';
+import { syncRoutes } from './routes/sync';
 import { systemRoutes } from './routes/system';
 import { templatesRoutes } from './routes/templates';
 import { usersRoutes } from './routes/users';
@@ -15,4 +19,8 @@ export const routes: readonly RouteContract[] = [
   ...requestsRoutes,
   ...templatesRoutes,
   ...emailsRoutes,
+  ...exchangesRoutes,
+  ...networksRoutes,
+  ...settingsRoutes,
+  ...syncRoutes,
 ];

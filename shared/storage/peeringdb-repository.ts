@@ -356,9 +356,8 @@ export const peeringDb: PeeringDbRepository = {
       {
         IndexName: index,
         KeyConditionExpression: `${index}pk = :pk`,
-        ...(filters.length > 0
-          ? { FilterExpression: filters.join(' AND '), ExpressionAttributeNames: { '#search': 'search' } }
-          : {}),
+        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+        ...(search.name ? { ExpressionAttributeNames: { '#search': 'search' } } : {}),
         ExpressionAttributeValues: values,
       },
       page,

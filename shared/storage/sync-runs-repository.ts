@@ -124,6 +124,16 @@ export const syncRunsRepository = {
     return parseItem(LeaseSchema, 'sync lease', withoutKeys(previous.Item)).run_id;
   },
 
+  /** The run holding a live lease, if any. */
+  async leaseHolder(nowSeconds: number): Promise<string | null> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: LEASE_KEY, ConsistentRead: true }),
+    );
+    if (!out.Item) return null;
+    const lease = parseItem(LeaseSchema, 'sync lease', withoutKeys(out.Item));
+    return lease.expires_at >= nowSeconds ? lease.run_id : null;
+  },
+
   async releaseLease(runId: string): Promise<void> {
     try {
       await ddb().send(

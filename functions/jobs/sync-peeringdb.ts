@@ -1,0 +1,52 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { config } from '../../shared/config';
+import { configuredSource, type SyncJobEvent } from '../../shared/domain/sync/start-sync';
+import { logger } from '../../shared/logger';
+import { runSync, SyncBusyError } from '../../shared/peeringdb/sync';
+
+let apiKey: Promise<string | undefined> | undefined;
+
+/** The optional PeeringDB API key: a secret in AWS (read once per container), the value itself locally. */
+function peeringDbApiKey(): Promise<string | undefined> {
+  apiKey ??= (async () => {
+    const { PEERINGDB_API_KEY_SECRET_ARN, PEERINGDB_API_KEY } = config();
+    if (!PEERINGDB_API_KEY_SECRET_ARN) return PEERINGDB_API_KEY;
+    const out = await new SecretsManagerClient({}).send(
+      new GetSecretValueCommand({ SecretId: PEERINGDB_API_KEY_SECRET_ARN }),
+    );
+    return out.SecretString?.trim() || undefined;
+  })();
+  return apiKey;
+}
+
+/**
+ * The scheduled sync (hourly incremental, daily full) and the runs `POST /sync/peeringdb` starts.
+ * A failed run throws after its report is stored, so the function's error alarm and its
+ * dead-letter queue see it; a run refused because another holds the lease is not a failure.
+ */
+export async function handler(event: SyncJobEvent = {}) {
+  const source = configuredSource(await peeringDbApiKey());
+  try {
+    const report = await runSync({
+      source,
+      mode: event.mode ?? 'auto',
+      trigger: event.trigger ?? 'schedule',
+      ...(event.runId ? { runId: event.runId } : {}),
+    });
+    logger.info('PeeringDB sync finished', {
+      id: report.id,
+      status: report.status,
+      mode: report.mode,
+      writes: report.writes,
+      duration_ms: report.duration_ms,
+    });
+    if (report.status === 'failed') throw new Error(`PeeringDB sync ${report.id} failed: ${report.error}`);
+    return { id: report.id, status: report.status };
+  } catch (err) {
+    if (err instanceof SyncBusyError) {
+      logger.info('PeeringDB sync skipped: another run holds the lease', { holder: err.holder });
+      return { id: null, status: 'skipped' };
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,200 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+import { syncObjects } from '../support/peeringdb';
+
+let viewer: string;
+let operator: string;
+let admin: string;
+
+beforeAll(async () => {
+  [viewer, operator, admin] = (
+    await Promise.all([userWithRole('viewer'), userWithRole('operator'), userWithRole('admin')])
+  ).map((u) => u.token);
+  await syncObjects({
+    ix: [
+      { id: 1, name: 'Equinix Ashburn', city: 'Ashburn', country: 'US' },
+      { id: 26, name: 'AMS-IX', name_long: 'Amsterdam Internet Exchange', city: 'Amsterdam', country: 'NL' },
+      { id: 31, name: 'DE-CIX Frankfurt', city: 'Frankfurt', country: 'DE' },
+      { id: 87, name: 'DE-CIX Munich', city: 'Munich', country: 'DE' },
+    ],
+    ixlan: [
+      { id: 1, ix_id: 1 },
+      { id: 2, ix_id: 31 },
+    ],
+    ixpfx: [
+      { id: 10, ixlan_id: 2, protocol: 'IPv6', prefix: '2001:7f8::/64' },
+      { id: 11, ixlan_id: 2, protocol: 'IPv4', prefix: '80.81.192.0/21' },
+    ],
+    ixfac: [{ id: 5, ix_id: 31, fac_id: 9, name: 'Equinix FR5', city: 'Frankfurt', country: 'DE' }],
+    net: [
+      { id: 100, asn: 64_500, name: 'Our Network' },
+      { id: 200, asn: 64_501, name: 'Peer A' },
+    ],
+    netixlan: [
+      {
+        id: 1000,
+        net_id: 100,
+        ix_id: 31,
+        ixlan_id: 2,
+        asn: 64_500,
+        ipaddr4: '80.81.192.10',
+        ipaddr6: '2001:7F8::FBF4:0:1',
+      },
+      { id: 1001, net_id: 200, ix_id: 31, ixlan_id: 2, asn: 64_501, ipaddr4: '80.81.192.20', ipaddr6: null },
+      { id: 1002, net_id: 200, ix_id: 1, ixlan_id: 1, asn: 64_501, ipaddr4: '206.126.236.20', ipaddr6: null },
+    ],
+  });
+  const put = await call('PUT', '/settings', {
+    token: admin,
+    body: { source_asn: 64_500, source_participant_id: 100 },
+  });
+  expect(put.status).toBe(200);
+});
+
+const names = (res: { json: { data: { public_name: string }[] } }) => res.json.data.map((x) => x.public_name);
+
+describe('GET /exchanges', () => {
+  it('lists exchanges by name and marks where we are present', async () => {
+    const res = await call('GET', '/exchanges', { token: viewer });
+    expect(res.status).toBe(200);
+    expect(names(res)).toEqual(['AMS-IX', 'DE-CIX Frankfurt', 'DE-CIX Munich', 'Equinix Ashburn']);
+    expect(res.json.data.find((x: { public_id: number }) => x.public_id === 31).present).toBe(true);
+    expect(res.json.data.find((x: { public_id: number }) => x.public_id === 1).present).toBe(false);
+  });
+
+  it('searches by name substring, country and city', async () => {
+    expect(names(await call('GET', '/exchanges?name=de-cix', { token: viewer }))).toEqual([
+      'DE-CIX Frankfurt',
+      'DE-CIX Munich',
+    ]);
+    expect(names(await call('GET', '/exchanges?name=amsterdam', { token: viewer }))).toEqual(['AMS-IX']);
+    const byPlace = await call('GET', '/exchanges?country=de&city=munich', { token: viewer });
+    expect(byPlace.json.error).toBeUndefined();
+    expect(names(byPlace)).toEqual(['DE-CIX Munich']);
+    expect(names(await call('GET', '/exchanges?present=true', { token: viewer }))).toEqual([
+      'DE-CIX Frankfurt',
+    ]);
+    expect(names(await call('GET', '/exchanges?present=false&country=DE', { token: viewer }))).toEqual([
+      'DE-CIX Munich',
+    ]);
+  });
+
+  it('pages with a cursor, without gaps or repeats, also through a filter', async () => {
+    for (const query of ['', '&name=e']) {
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const url: string = `/exchanges?limit=1${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+        const res = await call('GET', url, { token: viewer });
+        expect(res.status).toBe(200);
+        expect(res.json.data.length).toBeLessThanOrEqual(1);
+        seen.push(...names(res));
+        cursor = res.json.next_cursor;
+      } while (cursor);
+      const all = names(await call('GET', `/exchanges?limit=100${query}`, { token: viewer }));
+      expect(seen).toEqual(all);
+    }
+  });
+
+  it('refuses bad filters and foreign cursors with 422', async () => {
+    expect((await call('GET', '/exchanges?country=Germany', { token: viewer })).status).toBe(422);
+    expect((await call('GET', '/exchanges?present=maybe', { token: viewer })).status).toBe(422);
+    expect((await call('GET', '/exchanges?colour=red', { token: viewer })).status).toBe(422);
+    const foreign = Buffer.from(JSON.stringify({ pk: 'USER#x', sk: 'USER' })).toString('base64url');
+    expect((await call('GET', `/exchanges?cursor=${foreign}`, { token: viewer })).status).toBe(422);
+  });
+
+  it('needs a token', async () => {
+    expect((await call('GET', '/exchanges')).status).toBe(401);
+  });
+});
+
+describe('GET /exchanges/{public_id}', () => {
+  it('has prefixes, facilities, member count and our presence with our IPs', async () => {
+    const res = await call('GET', '/exchanges/31', { token: viewer });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      public_id: 31,
+      public_name: 'DE-CIX Frankfurt',
+      present: true,
+      member_count: 2,
+      prefixes: [
+        { protocol: 'IPv4', prefix: '80.81.192.0/21' },
+        { protocol: 'IPv6', prefix: '2001:7f8::/64' },
+      ],
+      facilities: [{ fac_id: 9, name: 'Equinix FR5' }],
+      presence: {
+        ipaddr4: ['80.81.192.10'],
+        ipaddr6: ['2001:7f8::fbf4:0:1'],
+        router_id: null,
+        source: 'peeringdb',
+      },
+    });
+  });
+
+  it('answers 404 for an exchange PeeringDB does not have', async () => {
+    const res = await call('GET', '/exchanges/999999', { token: viewer });
+    expect(res.status).toBe(404);
+    expect(res.json.error.message).toMatch(/999999/);
+  });
+});
+
+describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
+  it('overrides our presence, and dropping the override brings PeeringDB back', async () => {
+    const put = await call('PUT', '/exchanges/1/presence', {
+      token: operator,
+      body: { router_id: 'edge1.iad', ipaddr4: ['206.126.236.10'] },
+    });
+    expect(put.status).toBe(200);
+    expect(put.json).toEqual({
+      public_id: 1,
+      public_name: 'Equinix Ashburn',
+      ipaddr4: ['206.126.236.10'],
+      ipaddr6: [],
+      router_id: 'edge1.iad',
+      source: 'override',
+    });
+    expect(names(await call('GET', '/exchanges?present=true', { token: viewer }))).toEqual([
+      'DE-CIX Frankfurt',
+      'Equinix Ashburn',
+    ]);
+
+    const partial = await call('PUT', '/exchanges/31/presence', {
+      token: operator,
+      body: { router_id: 'edge2.fra' },
+    });
+    expect(partial.json).toMatchObject({
+      ipaddr4: ['80.81.192.10'],
+      router_id: 'edge2.fra',
+      source: 'override',
+    });
+
+    const del = await call('DELETE', '/exchanges/31/presence', { token: operator });
+    expect(del.status).toBe(204);
+    const back = await call('GET', '/exchanges/31', { token: viewer });
+    expect(back.json.presence).toMatchObject({ router_id: null, source: 'peeringdb' });
+    expect((await call('DELETE', '/exchanges/31/presence', { token: operator })).status).toBe(404);
+  });
+
+  it('refuses bad addresses, unknown exchanges and viewers, changing nothing', async () => {
+    const before = await tableSnapshot();
+    const bad = await call('PUT', '/exchanges/26/presence', {
+      token: operator,
+      body: { ipaddr4: ['2001:db8::1'], ipaddr6: ['not an ip'], router_id: 'a\nb' },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'body.ipaddr4.0',
+      'body.ipaddr6.0',
+      'body.router_id',
+    ]);
+    expect((await call('PUT', '/exchanges/26/presence', { token: operator, body: {} })).status).toBe(422);
+    expect(
+      (await call('PUT', '/exchanges/555/presence', { token: operator, body: { router_id: 'r' } })).status,
+    ).toBe(404);
+    expect(
+      (await call('PUT', '/exchanges/26/presence', { token: viewer, body: { router_id: 'r' } })).status,
+    ).toBe(403);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
