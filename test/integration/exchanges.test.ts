@@ -2,14 +2,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 
-let viewer: string;
-let operator: string;
-let admin: string;
+let viewer = '';
+let operator = '';
+let admin = '';
 
 beforeAll(async () => {
-  [viewer, operator, admin] = (
-    await Promise.all([userWithRole('viewer'), userWithRole('operator'), userWithRole('admin')])
-  ).map((u) => u.token);
+  viewer = (await userWithRole('viewer')).token;
+  operator = (await userWithRole('operator')).token;
+  admin = (await userWithRole('admin')).token;
   await syncObjects({
     ix: [
       { id: 1, name: 'Equinix Ashburn', city: 'Ashburn', country: 'US' },
