@@ -1,21 +1,11 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { PLATFORMS } from '../domain/config-render/prepare';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 import { decodeCursor, encodeCursor, type Page } from './pagination';
 
-export const PLATFORMS = [
-  'cisco-ios',
-  'cisco-iosxr',
-  'junos',
-  'arista-eos',
-  'bird2',
-  'frr',
-  'openbgpd',
-  'gobgp',
-] as const;
 export const PlatformSchema = z.enum(PLATFORMS);
-export type Platform = z.infer<typeof PlatformSchema>;
 
 export const StoredRouterSchema = z.object({
   id: z.string(),

@@ -175,6 +175,7 @@ async function transact(items: TransactItem[]): Promise<void> {
 
 /** Equality (or substring, or prefix) filters on session attributes; every field optional. */
 export interface SessionFilter {
+  id?: string;
   public_id?: number;
   source_asn?: number;
   source_ipaddr?: string;
@@ -199,6 +200,7 @@ export interface SessionFilter {
 }
 
 const EQUAL_FIELDS = [
+  'id',
   'public_id',
   'source_asn',
   'source_ipaddr',

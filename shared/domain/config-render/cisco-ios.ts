@@ -1,0 +1,41 @@
+import { headline, type PreparedConfig, RenderError } from './prepare';
+
+/** IOS accepts neighbor passwords of at most 25 characters. */
+const IOS_PASSWORD_MAX = 25;
+
+/** Cisco IOS / IOS XE: peer-groups per address family, neighbors activated in their family.
+ * `update-source` takes an interface here, not an address: the source address stays with the
+ * interface configuration.
+ */
+export function renderCiscoIos(c: PreparedConfig): string {
+  const out = [`! ${headline(c, 'cisco-ios')}`, `router bgp ${c.asn}`, ` bgp router-id ${c.routerId}`];
+  out.push(' no bgp default ipv4-unicast');
+  for (const g of c.groups) out.push(` neighbor ${g.name} peer-group`);
+  for (const g of c.groups) {
+    for (const s of g.sessions) {
+      if (s.password && s.password.length > IOS_PASSWORD_MAX) {
+        throw new RenderError(`password of ${s.ip} is longer than IOS allows (${IOS_PASSWORD_MAX})`);
+      }
+      if (s.comment) out.push(` ! ${s.comment}`);
+      out.push(` neighbor ${s.ip} remote-as ${s.peerAsn}`, ` neighbor ${s.ip} peer-group ${g.name}`);
+      out.push(` neighbor ${s.ip} description ${s.description}`);
+      if (s.localAs !== null) out.push(` neighbor ${s.ip} local-as ${s.localAs} no-prepend replace-as`);
+      if (s.password) out.push(` neighbor ${s.ip} password 0 ${s.password}`);
+    }
+  }
+  for (const version of ['ipv4', 'ipv6'] as const) {
+    const groups = c.groups.filter((g) => g.version === version);
+    if (groups.length === 0) continue;
+    out.push(' !', ` address-family ${version} unicast`);
+    for (const g of groups) {
+      out.push(`  neighbor ${g.name} activate`);
+      for (const s of g.sessions) {
+        out.push(`  neighbor ${s.ip} activate`);
+        if (s.prefixLimit !== null) out.push(`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`);
+      }
+    }
+    out.push(' exit-address-family');
+  }
+  out.push('!');
+  return `${out.join('\n')}\n`;
+}

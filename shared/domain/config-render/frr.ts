@@ -1,0 +1,32 @@
+import { headline, type PreparedConfig } from './prepare';
+
+/** FRR (vtysh syntax): peer-groups per address family, neighbors activated in their family only. */
+export function renderFrr(c: PreparedConfig): string {
+  const out = [`! ${headline(c, 'frr')}`, `router bgp ${c.asn}`, ` bgp router-id ${c.routerId}`];
+  out.push(' no bgp default ipv4-unicast');
+  for (const g of c.groups) out.push(` neighbor ${g.name} peer-group`);
+  for (const g of c.groups) {
+    for (const s of g.sessions) {
+      if (s.comment) out.push(` ! ${s.comment}`);
+      out.push(` neighbor ${s.ip} remote-as ${s.peerAsn}`, ` neighbor ${s.ip} peer-group ${g.name}`);
+      out.push(` neighbor ${s.ip} description ${s.description}`);
+      if (s.localAs !== null) out.push(` neighbor ${s.ip} local-as ${s.localAs}`);
+      if (s.sourceIp) out.push(` neighbor ${s.ip} update-source ${s.sourceIp}`);
+      if (s.password) out.push(` neighbor ${s.ip} password ${s.password}`);
+    }
+  }
+  for (const version of ['ipv4', 'ipv6'] as const) {
+    const groups = c.groups.filter((g) => g.version === version);
+    if (groups.length === 0) continue;
+    out.push(' !', ` address-family ${version} unicast`);
+    for (const g of groups) {
+      out.push(`  neighbor ${g.name} activate`);
+      for (const s of g.sessions) {
+        if (s.prefixLimit !== null) out.push(`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`);
+      }
+    }
+    out.push(' exit-address-family');
+  }
+  out.push('exit');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,20 @@
+import { headline, type PreparedConfig } from './prepare';
+
+/** OpenBGPD bgpd.conf: a group block per peer group and address family. */
+export function renderOpenbgpd(c: PreparedConfig): string {
+  const out = [`# ${headline(c, 'openbgpd')}`, `AS ${c.asn}`, `router-id ${c.routerId}`, ''];
+  for (const g of c.groups) {
+    out.push(`group "${g.name}" {`);
+    for (const s of g.sessions) {
+      if (s.comment) out.push(`\t# ${s.comment}`);
+      out.push(`\tneighbor ${s.ip} {`, `\t\tremote-as ${s.peerAsn}`, `\t\tdescr "${s.description}"`);
+      if (s.localAs !== null) out.push(`\t\tlocal-as ${s.localAs}`);
+      if (s.sourceIp) out.push(`\t\tlocal-address ${s.sourceIp}`);
+      if (s.prefixLimit !== null) out.push(`\t\tmax-prefix ${s.prefixLimit} restart 15`);
+      if (s.password) out.push(`\t\ttcp md5sig password "${s.password}"`);
+      out.push('\t}');
+    }
+    out.push('}', '');
+  }
+  return `${out.join('\n').trimEnd()}\n`;
+}

@@ -1,0 +1,31 @@
+import { renderAristaEos } from './arista-eos';
+import { renderBird2 } from './bird2';
+import { renderCiscoIos } from './cisco-ios';
+import { renderCiscoIosxr } from './cisco-iosxr';
+import { renderFrr } from './frr';
+import { renderGobgp } from './gobgp';
+import { renderJunos } from './junos';
+import { renderOpenbgpd } from './openbgpd';
+import {
+  type Platform,
+  type PreparedConfig,
+  prepare,
+  type RenderRouter,
+  type RenderSession,
+} from './prepare';
+
+const RENDERERS: Record<Platform, (c: PreparedConfig) => string> = {
+  'cisco-ios': renderCiscoIos,
+  'cisco-iosxr': renderCiscoIosxr,
+  junos: renderJunos,
+  'arista-eos': renderAristaEos,
+  bird2: renderBird2,
+  frr: renderFrr,
+  openbgpd: renderOpenbgpd,
+  gobgp: renderGobgp,
+};
+
+/** The BGP neighbor configuration of `sessions` on `router`, in `platform` syntax. Pure. */
+export function render(platform: Platform, router: RenderRouter, sessions: readonly RenderSession[]): string {
+  return RENDERERS[platform](prepare(router, sessions));
+}

@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { render } from '../../shared/domain/config-render/render';
+import {
+  DAEMON_PLATFORMS,
+  daemonsAvailable,
+  declaredNeighbors,
+  neighborStatementCount,
+  parseWithDaemon,
+  STATEMENTS_PER_NEIGHBOR,
+} from '../golden/daemon-check';
+import { goldenRouter, goldenSessions } from '../golden/fixture';
+
+const available = daemonsAvailable();
+const intended = goldenSessions.map((s) => s.peer_ipaddr).sort();
+
+describe.skipIf(!available)('rendered configs parsed by the real daemons', () => {
+  for (const platform of DAEMON_PLATFORMS) {
+    it(`${platform}: the daemon accepts the config and it declares exactly the sessions`, async () => {
+      const text = render(platform, goldenRouter, goldenSessions);
+      const parsed = await parseWithDaemon(platform, text);
+      expect(parsed.output, parsed.output).not.toMatch(/error/i);
+      expect(parsed.ok).toBe(true);
+      expect(declaredNeighbors(platform, text)).toEqual(intended);
+      expect(neighborStatementCount(platform, text)).toBe(
+        intended.length * STATEMENTS_PER_NEIGHBOR[platform],
+      );
+    });
+
+    it(`${platform}: the same check refuses a config with a stray quote`, async () => {
+      const text = render(platform, goldenRouter, goldenSessions);
+      const broken = text.replace('AS16509 Amazon.com', 'AS16509 "Amazon.com" ; }\n junk {');
+      expect((await parseWithDaemon(platform, broken)).ok).toBe(false);
+    });
+  }
+
+  // BIRD refuses any file without a protocol, so an empty bird2 config is not checked alone.
+  it('renders a router without sessions that FRR, OpenBGPD and GoBGP still accept', async () => {
+    for (const platform of ['frr', 'openbgpd', 'gobgp'] as const) {
+      const parsed = await parseWithDaemon(platform, render(platform, goldenRouter, []));
+      expect(parsed.ok, `${platform}: ${parsed.output}`).toBe(true);
+    }
+  });
+});
