@@ -1,0 +1,141 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import { esbuildOptions } from '../infra/constructs/bundling';
+import { routes } from '../shared/api/route-table';
+import { generateSigningKey } from '../shared/auth/keys';
+import { type BenchRow, formatNumber, median, paired, rounds } from './harness';
+
+/**
+ * Every Lambda entry bundled exactly as deployed: its size, and its cold-start module init (a fresh
+ * `node` from spawn until the module has evaluated) against a bundle that holds only the DynamoDB
+ * document client, the floor every data-touching function pays anyway.
+ */
+const MAX_KB = 400;
+const MAX_INIT_RATIO = 1.5;
+const AUTHORIZER = 'functions/authorizer/authorize.ts';
+
+const BASELINE_SOURCE = `
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+export const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+`;
+
+// Imports the bundle, then says so; the parent stops the clock on that line.
+const PROBE_SOURCE = `await import(process.argv[2]);
+process.stdout.write('evaluated\\n');
+`;
+
+function bundleName(entry: string): string {
+  return entry
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .replaceAll('/', '-');
+}
+
+/** Milliseconds from spawn until the probe reports the module evaluated. */
+function timeInit(probe: string, bundle: string, env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((done, fail) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [probe, pathToFileURL(bundle).href], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    let elapsed: number | undefined;
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (elapsed === undefined && chunk.toString().includes('evaluated')) {
+        elapsed = performance.now() - started;
+        child.kill('SIGKILL');
+      }
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-2000);
+    });
+    child.once('error', fail);
+    child.once('exit', (code) => {
+      if (elapsed !== undefined) done(elapsed);
+      else fail(new Error(`${bundle} did not initialise (exit ${code}): ${stderr.trim()}`));
+    });
+  });
+}
+
+export async function bundles(): Promise<BenchRow[]> {
+  const root = process.cwd();
+  const work = mkdtempSync(join(tmpdir(), 'peerflow-bench-bundles-'));
+  try {
+    const outdir = join(work, 'out');
+    const entries = [...new Set([...routes.map((r) => r.handler), AUTHORIZER])];
+    await build({
+      ...esbuildOptions,
+      entryPoints: Object.fromEntries(entries.map((e) => [bundleName(e), resolve(root, e)])),
+      outdir,
+      outExtension: { '.js': '.mjs' },
+      logLevel: 'error',
+    });
+    const baseline = join(outdir, 'baseline-ddb-client.mjs');
+    await build({
+      ...esbuildOptions,
+      stdin: { contents: BASELINE_SOURCE, resolveDir: root, sourcefile: 'baseline.ts', loader: 'ts' },
+      outfile: baseline,
+      logLevel: 'error',
+    });
+
+    // Init must need neither DynamoDB nor the network: configuration parses, the local key is there.
+    const dataDir = join(work, 'data');
+    mkdirSync(dataDir);
+    writeFileSync(join(dataDir, 'signing-key.json'), JSON.stringify(generateSigningKey()), { mode: 0o600 });
+    const probe = join(work, 'probe.mjs');
+    writeFileSync(probe, PROBE_SOURCE);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      TABLE_NAME: 'peerflow-bench',
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'bench',
+      AWS_SECRET_ACCESS_KEY: 'bench',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'SILENT',
+    };
+
+    const bundleFile = (entry: string) => join(outdir, `${bundleName(entry)}.mjs`);
+    const samples = await paired(
+      () => timeInit(probe, baseline, env),
+      Object.fromEntries(entries.map((e) => [e, () => timeInit(probe, bundleFile(e), env)])),
+      rounds(7),
+    );
+    const baseKb = statSync(baseline).size / 1024;
+    const rows: BenchRow[] = [];
+    for (const entry of entries) {
+      const kb = statSync(bundleFile(entry)).size / 1024;
+      rows.push({
+        benchmark: 'bundle size',
+        subject: entry,
+        figure: `${formatNumber(kb)} KB`,
+        baseline: `${formatNumber(baseKb)} KB`,
+        ratio: kb / baseKb,
+        goal: `< ${MAX_KB} KB`,
+        met: kb < MAX_KB,
+      });
+    }
+    for (const entry of entries) {
+      const { subject, baseline: base, ratios } = samples[entry]!;
+      const ratio = median(ratios);
+      rows.push({
+        benchmark: 'module init',
+        subject: entry,
+        figure: `${formatNumber(median(subject), 1)} ms`,
+        baseline: `${formatNumber(median(base), 1)} ms`,
+        ratio,
+        goal: `ratio <= ${MAX_INIT_RATIO}`,
+        met: ratio <= MAX_INIT_RATIO,
+      });
+    }
+    return rows;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
