@@ -1,5 +1,6 @@
 import type { RouteContract } from './contract';
 import { emailsRoutes } from './routes/emails';
+import { peersRoutes } from './routes/peers';
 import { exchangesRoutes } from './routes/exchanges';
 import { networksRoutes } from './routes/networks';
 import { requestsRoutes } from './routes/requests';
@@ -16,6 +17,7 @@ import { usersRoutes } from './routes/users';
 export const routes: readonly RouteContract[] = [
   ...systemRoutes,
   ...usersRoutes,
+  ...peersRoutes,
   ...requestsRoutes,
   ...templatesRoutes,
   ...emailsRoutes,

@@ -86,6 +86,8 @@ export function compileTemplate(raw: string, vocabulary: Vocabulary): CompiledTe
   // Stray braces mean a tag that did not parse; report it instead of mailing it verbatim.
   const leftover = source.replace(TAG, '');
   if (leftover.includes('{{') || leftover.includes('}}')) problems.push('unbalanced {{ or }}');
+  // Triple braces mean "unescaped" elsewhere; here no value ever goes out unescaped.
+  if (source.includes('{{{') || source.includes('}}}')) problems.push('unsupported tag {{{ }}}');
   if (problems.length > 0) throw new TemplateSyntaxError(problems);
   return { nodes: root };
 }

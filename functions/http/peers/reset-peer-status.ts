@@ -1,0 +1,8 @@
+import { resetPeerStatusRoute } from '../../../shared/api/routes/peers';
+import { resetPeerStatus } from '../../../shared/domain/peers/peers';
+import { defineAction } from '../../../shared/http/define-action';
+
+export const handler = defineAction(resetPeerStatusRoute, async ({ params, caller, audit }) => {
+  audit(`exchanges/${params.public_id}/peers/${params.participant_id}`, 'request status reset');
+  return resetPeerStatus(params.public_id, params.participant_id, caller.email);
+});

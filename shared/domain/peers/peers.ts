@@ -1,0 +1,302 @@
+import { z } from 'zod';
+import type { Peer, PeerListQueryInput, UpdatePeerInput } from '../../api/routes/peers';
+import { NotFoundError, ValidationError } from '../../http/errors';
+import type { Page } from '../../storage/pagination';
+import {
+  emptyPeerState,
+  type PeerLogEntry,
+  type PeerLogInput,
+  type PeerState,
+  type PeerStateChanges,
+  peerStateRepository,
+} from '../../storage/peer-state-repository';
+import { peeringDb } from '../../storage/peeringdb-repository';
+import { listSessionStatesAtExchange } from '../../storage/sessions-repository';
+import type { Exchange, ExchangeMember } from '../peeringdb/model';
+import { isPeer } from '../sessions/is-peer';
+import { getSettings } from '../settings/settings';
+import type { Settings } from '../settings/settings-schema';
+import {
+  buildPeer,
+  compareOrder,
+  type Embeds,
+  hasFilters,
+  isHidden,
+  matchesFilters,
+  memberOrder,
+  type PeerViewContext,
+} from './peer-view';
+
+/**
+ * Peers at an exchange: PeeringDB members joined with our state of each (request status, notes,
+ * override, log), qualification and `is_peer`. A page costs a fixed number of DynamoDB requests: one
+ * Query of the member page, one of our state at the exchange, one of its sessions, and two Gets.
+ */
+
+/** Our cursor: where the last page ended, plus the reader's own cursor when paging straight through it. */
+const CursorSchema = z.object({
+  after: z.tuple([z.string().max(400), z.number().int()]),
+  page: z.string().max(2048).optional(),
+});
+type Cursor = z.infer<typeof CursorSchema>;
+
+function readCursor(cursor: string | undefined): Cursor | undefined {
+  if (cursor === undefined) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const checked = CursorSchema.safeParse(decoded);
+  if (!checked.success) {
+    throw new ValidationError('Invalid cursor', [
+      { path: 'query.cursor', message: 'not a cursor this list issued' },
+    ]);
+  }
+  return checked.data;
+}
+
+function writeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+interface ExchangeContext {
+  exchange: Exchange;
+  settings: Settings;
+}
+
+async function exchangeContext(publicId: number): Promise<ExchangeContext> {
+  const [exchange, settings] = await Promise.all([peeringDb.getExchange(publicId), getSettings()]);
+  if (!exchange) throw new NotFoundError(`Exchange ${publicId} not found`);
+  return { exchange, settings };
+}
+
+function isOwnNetwork(member: ExchangeMember, settings: Settings): boolean {
+  return (
+    member.network.id === settings.source_participant_id ||
+    (settings.source_asn !== null && member.network.asn === settings.source_asn)
+  );
+}
+
+/** Session states per participant at one exchange, for `is_peer`. */
+async function sessionStatesAt(publicId: number): Promise<Map<number, string[]>> {
+  const byPeer = new Map<number, string[]>();
+  for (const s of await listSessionStatesAtExchange(publicId)) {
+    const states = byPeer.get(s.peer_participant_id) ?? [];
+    states.push(s.state);
+    byPeer.set(s.peer_participant_id, states);
+  }
+  return byPeer;
+}
+
+function viewContext(publicId: number, settings: Settings, embeds: Embeds): PeerViewContext {
+  return { publicId, rules: settings.qualification, ownAsn: settings.source_asn, embeds };
+}
+
+export async function listPeers(publicId: number, query: PeerListQueryInput): Promise<Page<Peer>> {
+  const {
+    limit,
+    cursor: rawCursor,
+    include_public_ips,
+    include_contacts,
+    include_log_data,
+    include_hidden,
+    ...filters
+  } = query;
+  const cursor = readCursor(rawCursor);
+  const embeds: Embeds = {
+    publicIps: include_public_ips ?? false,
+    contacts: include_contacts ?? false,
+    log: include_log_data ?? false,
+  };
+  const filtered = hasFilters(filters);
+  const straight = !filtered && (cursor === undefined || cursor.page !== undefined);
+  const [{ settings }, peerState, sessions, firstPage] = await Promise.all([
+    exchangeContext(publicId),
+    peerStateRepository.readExchange(publicId, { withLogs: embeds.log }),
+    sessionStatesAt(publicId),
+    straight ? peeringDb.listExchangeMembers(publicId, { limit, cursor: cursor?.page }) : undefined,
+  ]);
+  const now = new Date();
+  const ctx = viewContext(publicId, settings, embeds);
+  const visible = (state: PeerState) => include_hidden === true || !isHidden(state, now);
+  const view = (member: ExchangeMember): Peer | undefined => {
+    if (isOwnNetwork(member, settings)) return undefined;
+    const id = member.network.id;
+    const state = peerState.states.get(id) ?? emptyPeerState(publicId, id);
+    if (!visible(state)) return undefined;
+    return buildPeer(
+      { member, state, isPeer: isPeer(sessions.get(id) ?? []), log: peerState.logs.get(id) ?? [] },
+      ctx,
+    );
+  };
+
+  const anyHidden = [...peerState.states.values()].some((s) => !visible(s));
+  if (firstPage && !anyHidden) {
+    // Straight through the reader's pages: the page is the reader's page, less our own network.
+    const members = firstPage.members;
+    const last = members.at(-1);
+    const data = members.map(view).filter((p): p is Peer => p !== undefined);
+    return {
+      data,
+      next_cursor:
+        firstPage.next_cursor && last
+          ? writeCursor({ after: memberOrder(last), page: firstPage.next_cursor })
+          : null,
+    };
+  }
+
+  // Filters (or hidden peers) need every member: filter them all, then page through the matches.
+  const all = await peeringDb.allExchangeMembers(publicId);
+  const ordered = all
+    .map((member) => ({ member, order: memberOrder(member) }))
+    .filter(({ order }) => cursor === undefined || compareOrder(order, cursor.after) > 0)
+    .sort((a, b) => compareOrder(a.order, b.order));
+  const data: Peer[] = [];
+  let lastOrder: [string, number] | undefined;
+  let more = false;
+  for (const { member, order } of ordered) {
+    const peer = view(member);
+    if (!peer || !matchesFilters(peer, filters)) continue;
+    if (data.length === limit) {
+      more = true;
+      break;
+    }
+    data.push(peer);
+    lastOrder = order;
+  }
+  return { data, next_cursor: more && lastOrder ? writeCursor({ after: lastOrder }) : null };
+}
+
+interface OnePeer {
+  exchange: Exchange;
+  settings: Settings;
+  member: ExchangeMember;
+  state: PeerState;
+  log: PeerLogEntry[];
+  isPeer: boolean;
+}
+
+async function loadPeer(publicId: number, participantId: number): Promise<OnePeer> {
+  const [{ exchange, settings }, member, stored, sessions] = await Promise.all([
+    exchangeContext(publicId),
+    peeringDb.getExchangeMember(publicId, participantId),
+    peerStateRepository.readPeer(publicId, participantId),
+    sessionStatesAt(publicId),
+  ]);
+  if (member && isOwnNetwork(member, settings)) {
+    throw new NotFoundError(`Network ${participantId} (${member.network.name}) is our own network, not a peer`);
+  }
+  if (!member) {
+    const network = await peeringDb.getNetwork(participantId);
+    throw new NotFoundError(
+      network
+        ? `Network ${participantId} (${network.name}) is not a peer at exchange ${publicId} (${exchange.name})`
+        : `Network ${participantId} not found`,
+    );
+  }
+  return {
+    exchange,
+    settings,
+    member,
+    state: stored.state,
+    log: stored.log,
+    isPeer: isPeer(sessions.get(participantId) ?? []),
+  };
+}
+
+function fullView(peer: OnePeer, publicId: number): Peer {
+  return buildPeer(
+    { member: peer.member, state: peer.state, isPeer: peer.isPeer, log: peer.log },
+    viewContext(publicId, peer.settings, { publicIps: true, contacts: true, log: true }),
+  );
+}
+
+export async function getPeer(publicId: number, participantId: number): Promise<Peer> {
+  return fullView(await loadPeer(publicId, participantId), publicId);
+}
+
+export async function updatePeer(
+  publicId: number,
+  participantId: number,
+  input: UpdatePeerInput,
+  user: string,
+): Promise<Peer> {
+  const peer = await loadPeer(publicId, participantId);
+  const time = new Date().toISOString();
+  const changes: PeerStateChanges = {};
+  const messages: string[] = [];
+
+  if (input.notes_private !== undefined) {
+    changes.notes_private = input.notes_private === '' ? null : input.notes_private;
+    messages.push(changes.notes_private === null ? 'Private notes cleared' : 'Private notes updated');
+  }
+  if (input.qualification_override !== undefined) {
+    const o = input.qualification_override;
+    changes.qualification_override = o && { qualified: o.qualified, reason: o.reason, user, time };
+    messages.push(
+      o
+        ? `Qualification overridden: ${o.qualified ? 'qualified' : 'not qualified'} (${o.reason})`
+        : 'Qualification override removed',
+    );
+  }
+  if (input.preferred_contact_id !== undefined) {
+    const id = input.preferred_contact_id;
+    const contact = id === null ? undefined : peer.member.contacts.find((c) => c.id === id);
+    if (id !== null && !contact) {
+      throw new ValidationError('Unknown contact', [
+        {
+          path: 'body.preferred_contact_id',
+          message: `contact ${id} is not a PeeringDB contact of network ${participantId}`,
+        },
+      ]);
+    }
+    changes.preferred_contact_id = id;
+    messages.push(
+      contact ? `Preferred contact set: ${contact.role} ${contact.name}` : 'Preferred contact cleared',
+    );
+  }
+  if (input.hidden_until !== undefined) {
+    changes.hidden_until = input.hidden_until === null ? null : new Date(input.hidden_until).toISOString();
+    messages.push(changes.hidden_until === null ? 'Shown again' : `Hidden until ${changes.hidden_until}`);
+  }
+
+  const log: PeerLogInput[] = messages.map((message) => ({
+    public_id: publicId,
+    participant_id: participantId,
+    message,
+    user,
+  }));
+  await peerStateRepository.change(publicId, participantId, changes, log, time);
+  return getPeer(publicId, participantId);
+}
+
+export async function resetPeerStatus(publicId: number, participantId: number, user: string): Promise<Peer> {
+  await loadPeer(publicId, participantId);
+  await peerStateRepository.reset(publicId, participantId, user);
+  return getPeer(publicId, participantId);
+}
+
+export async function listCommunications(publicId: number, query: { limit: number; cursor?: string }) {
+  const page = await listPeers(publicId, {
+    limit: query.limit,
+    cursor: query.cursor,
+    include_log_data: true,
+    include_hidden: true,
+  });
+  return {
+    data: page.data.map((p) => ({
+      id: p.id,
+      public_id: p.public_id,
+      asn: p.asn,
+      name: p.name,
+      request_status: p.request_status,
+      qualified: p.qualified,
+      qualification_reasons: p.qualification_reasons,
+      is_peer: p.is_peer,
+      log_data: p.log_data ?? [],
+    })),
+    next_cursor: page.next_cursor,
+  };
+}

@@ -1,0 +1,554 @@
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PeerListQuery } from '../../shared/api/routes/peers';
+import { listPeers } from '../../shared/domain/peers/peers';
+import { ddb } from '../../shared/storage/client';
+import { peerLogItem, requestStatusItem } from '../../shared/storage/peer-state-repository';
+import { routersRepository } from '../../shared/storage/routers-repository';
+import { sessionsRepository } from '../../shared/storage/sessions-repository';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+import { syncObjects } from '../support/peeringdb';
+
+/**
+ * Exchange 1 has six members, exchange 2 has two; network 6 has two ports at exchange 1 and network 7
+ * is only at exchange 2. The networks are built to sit on either side of the default rules.
+ */
+const NETS: ({ id: number } & Record<string, unknown>)[] = [
+  {
+    id: 1,
+    asn: 64601,
+    name: 'Alpha Transit',
+    aka: 'Formerly Alphanet',
+    policy_general: 'Open',
+    irr_as_set: 'AS-ALPHA',
+  },
+  {
+    id: 2,
+    asn: 64602,
+    name: 'beta Content',
+    info_type: 'Content',
+    policy_general: 'Selective',
+    info_prefixes4: 20,
+  },
+  {
+    id: 3,
+    asn: 64603,
+    name: 'Gamma Restrictive',
+    policy_general: 'Restrictive',
+    website: 'https://gamma.example',
+  },
+  {
+    id: 4,
+    asn: 64604,
+    name: 'Delta Closed',
+    policy_general: 'No',
+    info_ipv6: false,
+    created: '2010-01-01T00:00:00Z',
+  },
+  { id: 5, asn: 64605, name: 'Epsilon Eyeballs', info_type: 'Cable/DSL/ISP', info_prefixes4: null },
+  { id: 6, asn: 64606, name: 'Zeta Two Ports', policy_ratio: true },
+  { id: 7, asn: 64607, name: 'Eta Elsewhere' },
+];
+
+const ROWS = [
+  { id: 11, net_id: 1, ix_id: 1, asn: 64601, ipaddr4: '192.0.2.1', ipaddr6: '2001:db8::1' },
+  { id: 12, net_id: 2, ix_id: 1, asn: 64602, ipaddr4: '192.0.2.2' },
+  { id: 13, net_id: 3, ix_id: 1, asn: 64603, ipaddr4: '192.0.2.3' },
+  { id: 14, net_id: 4, ix_id: 1, asn: 64604, ipaddr4: '192.0.2.4' },
+  { id: 15, net_id: 5, ix_id: 1, asn: 64605, ipaddr4: '192.0.2.5' },
+  { id: 16, net_id: 6, ix_id: 1, asn: 64606, ipaddr4: '192.0.2.6' },
+  { id: 17, net_id: 6, ix_id: 1, asn: 64606, ipaddr4: '192.0.2.66', ipaddr6: '2001:db8::66' },
+  { id: 21, net_id: 7, ix_id: 2, ixlan_id: 2, asn: 64607, ipaddr4: '198.51.100.7' },
+  { id: 22, net_id: 1, ix_id: 2, ixlan_id: 2, asn: 64601, ipaddr4: '198.51.100.1' },
+];
+
+const POCS = [
+  { id: 31, net_id: 1, role: 'NOC', name: 'Alpha NOC', email: 'noc@alpha.example' },
+  { id: 32, net_id: 1, role: 'Policy', name: 'Alpha Peering', email: 'peering@alpha.example' },
+  { id: 33, net_id: 1, role: 'Technical', name: 'Alpha Tech', email: 'tech@alpha.example' },
+  { id: 34, net_id: 2, role: 'Policy', name: 'Beta Peering', email: 'peering@beta.example' },
+];
+
+const ALL_AT_1 = [
+  'Alpha Transit',
+  'beta Content',
+  'Delta Closed',
+  'Epsilon Eyeballs',
+  'Gamma Restrictive',
+  'Zeta Two Ports',
+];
+
+async function seed(nets = NETS) {
+  await syncObjects({
+    ix: [
+      { id: 1, name: 'Example IX One' },
+      { id: 2, name: 'Example IX Two' },
+    ],
+    ixlan: [
+      { id: 1, ix_id: 1 },
+      { id: 2, ix_id: 2 },
+    ],
+    net: nets,
+    netixlan: ROWS,
+    poc: POCS,
+  });
+}
+
+let viewer: string;
+let operator: string;
+let operatorEmail: string;
+
+beforeAll(async () => {
+  await seed();
+  viewer = (await userWithRole('viewer')).token;
+  const op = await userWithRole('operator');
+  operator = op.token;
+  operatorEmail = op.email;
+});
+
+const peers = (query = '', token = viewer) => call('GET', `/exchanges/1/peers${query}`, { token });
+const names = (res: { json: { data: { name: string }[] } }) => res.json.data.map((p) => p.name);
+
+describe('GET /exchanges/{public_id}/peers', () => {
+  it('lists every network with a port at the exchange, by name, and no other', async () => {
+    const res = await peers();
+    expect(res.status).toBe(200);
+    expect(names(res)).toEqual(ALL_AT_1);
+    expect(res.json.next_cursor).toBeNull();
+    const alpha = res.json.data[0];
+    expect(alpha).toMatchObject({
+      id: 1,
+      public_id: 1,
+      asn: 64601,
+      aka: 'Formerly Alphanet',
+      irr_as_set: 'AS-ALPHA',
+      info_prefixes: { v4: 100, v6: 10 },
+      policy_general: 'Open',
+      qualified: true,
+      qualification_reasons: ['policy_general Open is allowed'],
+      is_peer: false,
+      request_status: 'none',
+      notes_private: null,
+    });
+    expect(alpha).not.toHaveProperty('public_ips');
+    expect(alpha).not.toHaveProperty('contacts');
+    expect(alpha).not.toHaveProperty('log_data');
+  });
+
+  it('pages by name with limit and cursor, each member once', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await peers(`?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.json.data.length).toBeLessThanOrEqual(4);
+      seen.push(...names(res));
+      cursor = res.json.next_cursor;
+      pages += 1;
+    } while (cursor && pages < 10);
+    expect(seen).toEqual(ALL_AT_1);
+  });
+
+  it('pages through filtered results too', async () => {
+    const first = await peers('?qualified=true&limit=2');
+    expect(names(first)).toEqual(['Alpha Transit', 'beta Content']);
+    const second = await peers(`?qualified=true&limit=2&cursor=${first.json.next_cursor}`);
+    expect(names(second)).toEqual(['Epsilon Eyeballs', 'Zeta Two Ports']);
+    expect(second.json.next_cursor).toBeNull();
+  });
+
+  it('embeds public IPs, contacts (policy first) and the log only when asked', async () => {
+    const res = await peers('?include_public_ips=true&include_contacts=1&include_log_data=true');
+    const zeta = res.json.data.find((p: { id: number }) => p.id === 6);
+    expect(zeta.public_ips.map((ip: { ipaddr4: string }) => ip.ipaddr4).sort()).toEqual([
+      '192.0.2.6',
+      '192.0.2.66',
+    ]);
+    const alpha = res.json.data.find((p: { id: number }) => p.id === 1);
+    expect(alpha.contacts.map((c: { role: string }) => c.role)).toEqual(['Policy', 'Technical', 'NOC']);
+    expect(alpha.contacts[0]).toMatchObject({ name: 'Alpha Peering', email: 'peering@alpha.example' });
+    expect(alpha.public_ips).toEqual([
+      { ipaddr4: '192.0.2.1', ipaddr6: '2001:db8::1', speed: 10000, is_rs_peer: false, operational: true },
+    ]);
+    expect(alpha.log_data).toEqual([]);
+    const onlyIps = await peers('?include_public_ips=true');
+    expect(onlyIps.json.data[0]).toHaveProperty('public_ips');
+    expect(onlyIps.json.data[0]).not.toHaveProperty('contacts');
+  });
+
+  it.each([
+    ['?name=BETA', ['beta Content']],
+    ['?aka=alphanet', ['Alpha Transit']],
+    ['?website=gamma.example', ['Gamma Restrictive']],
+    ['?irr_as_set=as-alpha', ['Alpha Transit']],
+    ['?asn=64603', ['Gamma Restrictive']],
+    ['?id=4', ['Delta Closed']],
+    ['?info_type=Content', ['beta Content']],
+    ['?policy_general=Selective', ['beta Content']],
+    ['?policy_ratio=true', ['Zeta Two Ports']],
+    ['?info_ipv6=false', ['Delta Closed']],
+    ['?info_prefixes4_min=50', ['Alpha Transit', 'Delta Closed', 'Gamma Restrictive', 'Zeta Two Ports']],
+    ['?created_before=2011-01-01', ['Delta Closed']],
+    ['?qualified=false', ['Delta Closed', 'Gamma Restrictive']],
+    ['?qualified=true&info_type=Cable/DSL/ISP', ['Epsilon Eyeballs']],
+    ['?is_peer=true', []],
+  ])('filters %s', async (query, expected) => {
+    const res = await peers(query);
+    expect(res.status).toBe(200);
+    expect(names(res)).toEqual(expected);
+  });
+
+  it('gives the reasons on both sides of the rules', async () => {
+    const res = await peers('?policy_general=Restrictive');
+    expect(res.json.data[0]).toMatchObject({
+      qualified: false,
+      qualification_reasons: ['policy_general Restrictive is not allowed (allowed: Open, Selective)'],
+    });
+  });
+
+  it.each([
+    '?asn=AS64601',
+    '?qualified=maybe',
+    '?request_status=pending',
+    '?created_after=yesterday',
+    '?limit=0',
+    '?include_contacts=yes',
+    '?colour=blue',
+    '?cursor=bm90IGEgY3Vyc29y',
+  ])('refuses %s with a 422 naming the field', async (query) => {
+    const res = await peers(query);
+    expect(res.status).toBe(422);
+    expect(res.json.error.code).toBe('validation_failed');
+    expect(res.json.error.details[0].path).toMatch(/^query/);
+  });
+
+  it('makes as many DynamoDB requests for a page of 6 peers with everything embedded as for a page of 2', async () => {
+    let requests = 0;
+    const counter = 'count-peers-requests';
+    ddb().middlewareStack.add(
+      (next) => async (args) => {
+        requests += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: counter },
+    );
+    try {
+      // The use-case itself, so that the authorizer's user lookups are not counted.
+      const perCall = async (limit: number) => {
+        requests = 0;
+        const page = await listPeers(
+          1,
+          PeerListQuery.parse({
+            limit: String(limit),
+            include_public_ips: 'true',
+            include_contacts: 'true',
+            include_log_data: 'true',
+          }),
+        );
+        expect(page.data).toHaveLength(limit);
+        return requests;
+      };
+      const small = await perCall(2);
+      expect(small).toBeGreaterThan(0);
+      expect(await perCall(6)).toBe(small);
+    } finally {
+      ddb().middlewareStack.remove(counter);
+    }
+  });
+
+  it('answers 404 for an unknown exchange', async () => {
+    const res = await call('GET', '/exchanges/999/peers', { token: viewer });
+    expect(res.status).toBe(404);
+    expect(res.json.error.message).toBe('Exchange 999 not found');
+  });
+
+  it('needs a token', async () => {
+    expect((await call('GET', '/exchanges/1/peers')).status).toBe(401);
+  });
+});
+
+describe('GET /exchanges/{public_id}/peers/{participant_id}', () => {
+  it('returns one peer with everything embedded', async () => {
+    const res = await call('GET', '/exchanges/1/peers/1', { token: viewer });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ id: 1, name: 'Alpha Transit', log_data: [] });
+    expect(res.json.contacts).toHaveLength(3);
+    expect(res.json.public_ips).toHaveLength(1);
+  });
+
+  it('answers 404 with a clear message for a network that is not there or does not exist', async () => {
+    const elsewhere = await call('GET', '/exchanges/1/peers/7', { token: viewer });
+    expect(elsewhere.status).toBe(404);
+    expect(elsewhere.json.error.message).toBe(
+      'Network 7 (Eta Elsewhere) is not a peer at exchange 1 (Example IX One)',
+    );
+    const unknown = await call('GET', '/exchanges/1/peers/4242', { token: viewer });
+    expect(unknown.status).toBe(404);
+    expect(unknown.json.error.message).toBe('Network 4242 not found');
+    const noExchange = await call('GET', '/exchanges/999/peers/1', { token: viewer });
+    expect(noExchange.json.error.message).toBe('Exchange 999 not found');
+  });
+});
+
+describe('PATCH /exchanges/{public_id}/peers/{participant_id}', () => {
+  it('overrides the qualification with a reason, logged with the user in the same write', async () => {
+    const res = await call('PATCH', '/exchanges/1/peers/3', {
+      token: operator,
+      body: { qualification_override: { qualified: true, reason: 'agreed with their peering manager' } },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.qualified).toBe(true);
+    expect(res.json.qualification_reasons).toEqual([
+      'overridden to qualified: agreed with their peering manager',
+      'rule: policy_general Restrictive is not allowed (allowed: Open, Selective)',
+    ]);
+    expect(res.json.qualification_override).toMatchObject({ qualified: true, user: operatorEmail });
+    expect(res.json.log_data).toEqual([
+      {
+        message: 'Qualification overridden: qualified (agreed with their peering manager)',
+        time: expect.any(String),
+        request_id: null,
+        session_id: null,
+        public_id: 1,
+        user: operatorEmail,
+      },
+    ]);
+    expect(names(await peers('?qualified=false'))).toEqual(['Delta Closed']);
+
+    const cleared = await call('PATCH', '/exchanges/1/peers/3', {
+      token: operator,
+      body: { qualification_override: null },
+    });
+    expect(cleared.json.qualified).toBe(false);
+    expect(cleared.json.qualification_override).toBeNull();
+    expect(cleared.json.log_data.map((e: { message: string }) => e.message)).toEqual([
+      'Qualification override removed',
+      'Qualification overridden: qualified (agreed with their peering manager)',
+    ]);
+  });
+
+  it('keeps private notes and a preferred contact, which goes first', async () => {
+    const res = await call('PATCH', '/exchanges/1/peers/1', {
+      token: operator,
+      body: { notes_private: 'Met at the conference.\nFollow up in June.', preferred_contact_id: 33 },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.notes_private).toBe('Met at the conference.\nFollow up in June.');
+    expect(res.json.contacts[0]).toMatchObject({ id: 33, preferred: true });
+    expect(res.json.log_data.map((e: { message: string }) => e.message)).toEqual([
+      'Preferred contact set: Technical Alpha Tech',
+      'Private notes updated',
+    ]);
+    expect(names(await peers('?notes_private=conference'))).toEqual(['Alpha Transit']);
+  });
+
+  it('hides a peer until a date unless asked for', async () => {
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    const res = await call('PATCH', '/exchanges/1/peers/5', {
+      token: operator,
+      body: { hidden_until: until },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.hidden_until).toBe(until);
+    expect(names(await peers())).not.toContain('Epsilon Eyeballs');
+    expect(names(await peers('?limit=2&include_hidden=true'))).toEqual(['Alpha Transit', 'beta Content']);
+    expect(names(await peers('?include_hidden=true'))).toContain('Epsilon Eyeballs');
+    const past = new Date(Date.now() - 1000).toISOString();
+    await call('PATCH', '/exchanges/1/peers/5', { token: operator, body: { hidden_until: past } });
+    expect(names(await peers())).toContain('Epsilon Eyeballs');
+  });
+
+  it('refuses bad input with a 422 and changes nothing', async () => {
+    const before = await tableSnapshot();
+    for (const body of [
+      {},
+      { qualification_override: { qualified: true } },
+      { qualification_override: { qualified: true, reason: 'line one\nline two' } },
+      { preferred_contact_id: 34 },
+      { hidden_until: 'tomorrow' },
+      { notes_private: 'bell \u0007' },
+      { request_status: 'accepted' },
+    ]) {
+      const res = await call('PATCH', '/exchanges/1/peers/1', { token: operator, body });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+    }
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('answers 404 for a network that is not at the exchange, and changes nothing', async () => {
+    const before = await tableSnapshot();
+    const res = await call('PATCH', '/exchanges/1/peers/7', {
+      token: operator,
+      body: { notes_private: 'x' },
+    });
+    expect(res.status).toBe(404);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('lets a viewer read but not change or reset', async () => {
+    const before = await tableSnapshot();
+    const patch = await call('PATCH', '/exchanges/1/peers/1', {
+      token: viewer,
+      body: { notes_private: 'x' },
+    });
+    expect(patch.status).toBe(403);
+    const reset = await call('POST', '/exchanges/1/peers/1/reset', { token: viewer });
+    expect(reset.status).toBe(403);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
+
+describe('POST /exchanges/{public_id}/peers/{participant_id}/reset', () => {
+  it('sets the request status back to none and logs it', async () => {
+    await ddb().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          requestStatusItem(1, 2, 'sent'),
+          peerLogItem({
+            public_id: 1,
+            participant_id: 2,
+            message: 'Request sent',
+            user: 'someone',
+            request_id: 'r-1',
+          }),
+        ],
+      }),
+    );
+    expect(names(await peers('?request_status=sent'))).toEqual(['beta Content']);
+    const res = await call('POST', '/exchanges/1/peers/2/reset', { token: operator });
+    expect(res.status).toBe(200);
+    expect(res.json.request_status).toBe('none');
+    expect(
+      res.json.log_data.map((e: { message: string; request_id: string | null }) => [e.message, e.request_id]),
+    ).toEqual([
+      ['Peer status reset', null],
+      ['Request sent', 'r-1'],
+    ]);
+    expect(res.json.log_data[0].user).toBe(operatorEmail);
+    expect(names(await peers('?request_status=sent'))).toEqual([]);
+  });
+
+  it('answers 404 for an unknown exchange and changes nothing', async () => {
+    const before = await tableSnapshot();
+    const res = await call('POST', '/exchanges/999/peers/2/reset', { token: operator });
+    expect(res.status).toBe(404);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
+
+describe('GET /exchanges/{public_id}/communications', () => {
+  it('gives per peer the request status, qualification, is_peer and the log', async () => {
+    const res = await call('GET', '/exchanges/1/communications', { token: viewer });
+    expect(res.status).toBe(200);
+    expect(res.json.data.map((c: { name: string }) => c.name)).toEqual(ALL_AT_1);
+    const beta = res.json.data.find((c: { id: number }) => c.id === 2);
+    expect(Object.keys(beta).sort()).toEqual(
+      [
+        'asn',
+        'id',
+        'is_peer',
+        'log_data',
+        'name',
+        'public_id',
+        'qualification_reasons',
+        'qualified',
+        'request_status',
+      ].sort(),
+    );
+    expect(beta.log_data.map((e: { message: string }) => e.message)).toContain('Request sent');
+  });
+
+  it('answers 404 for an unknown exchange', async () => {
+    expect((await call('GET', '/exchanges/999/communications', { token: viewer })).status).toBe(404);
+  });
+});
+
+describe('is_peer', () => {
+  it('is true once a session with the network at the exchange is configured', async () => {
+    const now = new Date().toISOString();
+    const routerId = crypto.randomUUID();
+    await routersRepository.create({
+      id: routerId,
+      hostname: 'edge1.example.net',
+      platform: 'bird2',
+      asn: 64500,
+      router_id: '192.0.2.254',
+      mgmt_address: null,
+      created: now,
+      modified: now,
+      version: 1,
+      session_count: 0,
+    });
+    const session = {
+      id: crypto.randomUUID(),
+      version: 1,
+      source_asn: 64500,
+      source_ipaddr: '192.0.2.254',
+      resource_id: routerId,
+      resource_name: 'edge1.example.net',
+      peer_asn: 64606,
+      peer_name: 'Zeta Two Ports',
+      peer_participant_id: 6,
+      peer_ipaddr: '192.0.2.6',
+      peer_hostname: null,
+      peer_group: null,
+      public_id: 1,
+      public_name: 'Example IX One',
+      ip_type: 'ipv4' as const,
+      type: 'Peer',
+      state: 'not configured' as const,
+      prfx_max: 100,
+      prfx_received: null,
+      password_ciphertext: null,
+      note: null,
+      created: now,
+      modified: now,
+    };
+    await sessionsRepository.create(session, []);
+    expect(names(await peers('?is_peer=true'))).toEqual([]);
+    await sessionsRepository.create(
+      { ...session, id: crypto.randomUUID(), peer_ipaddr: '192.0.2.66', state: 'configured' },
+      [],
+    );
+    expect(names(await peers('?is_peer=true'))).toEqual(['Zeta Two Ports']);
+    const other = await call('GET', '/exchanges/2/peers', { token: viewer });
+    expect(other.json.data.every((p: { is_peer: boolean }) => !p.is_peer)).toBe(true);
+  });
+});
+
+describe('verdicts follow PeeringDB', () => {
+  it('changes when a sync changes the network', async () => {
+    expect((await call('GET', '/exchanges/1/peers/4', { token: viewer })).json.qualified).toBe(false);
+    await seed(NETS.map((n) => (n.id === 4 ? { ...n, policy_general: 'Open' } : n)));
+    const res = await call('GET', '/exchanges/1/peers/4', { token: viewer });
+    expect(res.json.qualified).toBe(true);
+    expect(res.json.qualification_reasons).toEqual(['policy_general Open is allowed']);
+  });
+});
+
+describe('verdicts follow the settings', () => {
+  it('change with the qualification rules, and our own network is never listed', async () => {
+    const admin = (await userWithRole('admin')).token;
+    const put = await call('PUT', '/settings', {
+      token: admin,
+      body: {
+        source_asn: 64601,
+        source_participant_id: 1,
+        qualification: { allowed_policies: ['Open', 'Selective', 'Restrictive', 'No'], min_prefixes4: 50 },
+      },
+    });
+    expect(put.status).toBe(200);
+    const res = await peers();
+    expect(names(res)).not.toContain('Alpha Transit');
+    const gamma = res.json.data.find((p: { id: number }) => p.id === 3);
+    expect(gamma).toMatchObject({
+      qualified: true,
+      qualification_reasons: ['info_prefixes4 100 meets minimum 50', 'policy_general Restrictive is allowed'],
+    });
+    expect(names(await peers('?qualified=false'))).toEqual(['beta Content', 'Epsilon Eyeballs']);
+    const own = await call('GET', '/exchanges/1/peers/1', { token: viewer });
+    expect(own.status).toBe(404);
+    expect(own.json.error.message).toBe('Network 1 (Alpha Transit) is our own network, not a peer');
+  });
+});
