@@ -1,0 +1,164 @@
+import { SESClient } from '@aws-sdk/client-ses';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { putSettings } from '../../shared/domain/settings/settings';
+import { peerStateRepository } from '../../shared/storage/peer-state-repository';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+import { syncObjects } from '../support/peeringdb';
+
+const FROM = `peering-${Math.random().toString(36).slice(2, 8)}@ours.example`;
+
+interface CapturedMail {
+  messageId: string;
+  from: string;
+  replyTo: string[];
+  destination: { to: string[]; cc: string[]; bcc: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+async function captured(): Promise<CapturedMail[]> {
+  const res = await fetch(`${process.env.SES_ENDPOINT}/store`);
+  const { emails } = (await res.json()) as { emails: CapturedMail[] };
+  return emails.filter((e) => e.from === FROM);
+}
+
+let operator: Awaited<ReturnType<typeof userWithRole>>;
+let viewer: Awaited<ReturnType<typeof userWithRole>>;
+
+describe('free-form email to a peer (sendEmail)', () => {
+  beforeAll(async () => {
+    await syncObjects({
+      ix: [
+        { id: 7, name: 'Test IX' },
+        { id: 8, name: 'Other IX' },
+      ],
+      ixlan: [
+        { id: 7, ix_id: 7 },
+        { id: 8, ix_id: 8 },
+      ],
+      net: [
+        { id: 1, asn: 64_501, name: 'Ours' },
+        { id: 2, asn: 64_502, name: 'Peer Two' },
+        { id: 3, asn: 64_503, name: 'Stranger' },
+      ],
+      poc: [
+        { id: 1, net_id: 2, role: 'NOC', email: 'noc@peer.example' },
+        { id: 2, net_id: 2, role: 'Policy', email: 'peering@peer.example' },
+      ],
+      netixlan: [
+        { id: 1, net_id: 1, ix_id: 7, ixlan_id: 7, asn: 64_501, ipaddr4: '192.0.2.1' },
+        { id: 2, net_id: 1, ix_id: 8, ixlan_id: 8, asn: 64_501, ipaddr4: '198.51.100.1' },
+        { id: 3, net_id: 2, ix_id: 7, ixlan_id: 7, asn: 64_502, ipaddr4: '192.0.2.2' },
+        { id: 4, net_id: 2, ix_id: 8, ixlan_id: 8, asn: 64_502, ipaddr4: '198.51.100.2' },
+        { id: 5, net_id: 3, ix_id: 7, ixlan_id: 7, asn: 64_503, ipaddr4: '192.0.2.3' },
+      ],
+    });
+    await putSettings(
+      {
+        source_asn: 64_501,
+        source_participant_id: 1,
+        company_name: 'Ours',
+        email_from: FROM,
+        email_cc: ['copy@ours.example'],
+        send_rate_per_second: 100,
+      },
+      { email: 'setup@ours.example' },
+    );
+    operator = await userWithRole('operator');
+    viewer = await userWithRole('viewer');
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it("sends to the peer's policy contact and logs it on the peer at each common exchange", async () => {
+    const res = await call('POST', '/emails', {
+      token: operator.token,
+      body: { peer_participant_id: 2, subject: 'Maintenance at Test IX', text: 'Port moves on Friday.' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      peer_participant_id: 2,
+      public_ids: [7, 8],
+      email_to: ['peering@peer.example'],
+      cc: ['copy@ours.example'],
+      subject: 'Maintenance at Test IX',
+    });
+    const mail = (await captured()).find((m) => m.messageId === res.json.ses_message_id);
+    expect(mail?.destination).toEqual({ to: ['peering@peer.example'], cc: ['copy@ours.example'], bcc: [] });
+    expect(mail?.body.text).toBe('Port moves on Friday.');
+    for (const publicId of [7, 8]) {
+      const { log } = await peerStateRepository.readPeer(publicId, 2);
+      expect(log[0]).toMatchObject({
+        message: 'Email sent to peering@peer.example: Maintenance at Test IX',
+        user: operator.email,
+      });
+    }
+  });
+
+  it('sends to named contacts of the peer and logs only at the named exchange', async () => {
+    const res = await call('POST', '/emails', {
+      token: operator.token,
+      body: { peer_participant_id: 2, public_ids: [8], to: ['noc@peer.example'], subject: 'Hi', text: 'x' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.public_ids).toEqual([8]);
+    expect((await peerStateRepository.readPeer(8, 2)).log[0]?.message).toBe(
+      'Email sent to noc@peer.example: Hi',
+    );
+    expect((await peerStateRepository.readPeer(7, 2)).log[0]?.message).not.toContain('noc@peer.example');
+  });
+
+  it('refuses bad input with 422: header injection, strangers, bad addresses, oversized bodies', async () => {
+    const before = await tableSnapshot();
+    const mailsBefore = (await captured()).length;
+    const base = { peer_participant_id: 2, subject: 'Hello', text: 'Body' };
+    const bad = [
+      { ...base, subject: 'Hello\r\nBcc: victim@example.com' },
+      { ...base, subject: 'Hello\nX-Injected: 1' },
+      { ...base, to: ['victim@example.com'] },
+      { ...base, to: ['peering@peer.example\r\nBcc: victim@example.com'] },
+      { ...base, to: ['not-an-address'] },
+      { ...base, text: 'x'.repeat(100_001) },
+      { ...base, subject: '' },
+      { ...base, public_ids: [9] },
+      { ...base, peer_participant_id: 3 },
+      { ...base, peer_participant_id: 1 },
+    ];
+    for (const body of bad) {
+      const res = await call('POST', '/emails', { token: operator.token, body });
+      expect(res.status, JSON.stringify(body).slice(0, 100)).toBe(422);
+    }
+    expect(await tableSnapshot()).toEqual(before);
+    expect((await captured()).length).toBe(mailsBefore);
+  });
+
+  it('answers 502 when SES refuses, and the peer log says so', async () => {
+    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
+    vi.spyOn(SESClient.prototype, 'send').mockImplementationOnce(() => Promise.reject(throttled));
+    const res = await call('POST', '/emails', {
+      token: operator.token,
+      body: { peer_participant_id: 2, public_ids: [7], subject: 'Refused', text: 'x' },
+    });
+    expect(res.status).toBe(502);
+    expect(res.json.error).toEqual({
+      code: 'email_failed',
+      message: 'The email was not sent: Throttling: Maximum sending rate exceeded.',
+    });
+    const { log } = await peerStateRepository.readPeer(7, 2);
+    expect(log[0]?.message).toBe(
+      'Email to peering@peer.example failed: Throttling: Maximum sending rate exceeded.',
+    );
+  });
+
+  it('does not let a viewer send email', async () => {
+    const before = await tableSnapshot();
+    const res = await call('POST', '/emails', {
+      token: viewer.token,
+      body: { peer_participant_id: 2, subject: 'Hi', text: 'x' },
+    });
+    expect(res.status).toBe(403);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
