@@ -9,11 +9,16 @@ export const startSyncRoute = route({
   path: '/sync/peeringdb',
   role: 'admin',
   tag: 'sync',
-  summary: 'Start a PeeringDB sync run now (in the background); follow it with GET /sync/runs/{id}',
-  body: z
-    .object({ mode: z.enum(['full', 'incremental', 'auto']).default('auto') })
-    .strict()
-    .default({ mode: 'auto' }),
+  summary:
+    'Start a PeeringDB sync run now, in the background (?mode=full|incremental|auto); follow it with GET /sync/runs/{id}',
+  query: z
+    .object({
+      mode: z
+        .enum(['full', 'incremental', 'auto'])
+        .default('auto')
+        .meta({ description: 'auto: full on the first run, incremental after' }),
+    })
+    .strict(),
   response: z.object({
     id: z.string(),
     mode: z.enum(['full', 'incremental', 'auto']),

@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { resetConfig } from '../../shared/config';
+import { backgroundRun } from '../../shared/domain/sync/start-sync';
+import { syncRunsRepository } from '../../shared/storage/sync-runs-repository';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+
+let admin = '';
+let viewer = '';
+let operator = '';
+
+beforeAll(async () => {
+  // Locally a run reads the PeeringDB URL from config; a file: URL names a folder of responses.
+  const folder = mkdtempSync(join(tmpdir(), 'peerflow-pdb-'));
+  mkdirSync(join(folder, 'ix'));
+  const ix = {
+    id: 7,
+    name: 'Test IX',
+    city: 'Oslo',
+    country: 'NO',
+    created: '2020-01-01T00:00:00Z',
+    updated: '2020-01-01T00:00:00Z',
+    status: 'ok',
+  };
+  writeFileSync(join(folder, 'ix', 'page-1.json'), JSON.stringify({ data: [ix], meta: {} }));
+  process.env.PEERINGDB_URL = pathToFileURL(folder).href;
+  resetConfig();
+  admin = (await userWithRole('admin')).token;
+  viewer = (await userWithRole('viewer')).token;
+  operator = (await userWithRole('operator')).token;
+});
+
+describe('sync routes', () => {
+  it('starts a run in the background, then lists it and shows its report', async () => {
+    const start = await call('POST', '/sync/peeringdb?mode=full', { token: admin });
+    expect(start.status).toBe(202);
+    expect(start.json).toMatchObject({ mode: 'full', status: 'started' });
+    const finished = await backgroundRun();
+    expect(finished?.id).toBe(start.json.id);
+
+    const one = await call('GET', `/sync/runs/${start.json.id}`, { token: viewer });
+    expect(one.status).toBe(200);
+    expect(one.json).toMatchObject({
+      status: 'succeeded',
+      mode: 'full',
+      trigger: expect.stringContaining('api:'),
+    });
+    expect(one.json.types.ix).toMatchObject({ fetched: 1, added: 1, changed: 0, deleted: 0, unchanged: 0 });
+
+    const again = await call('POST', '/sync/peeringdb', { token: admin });
+    expect(again.status).toBe(202);
+    expect(again.json.mode).toBe('auto');
+    const second = await backgroundRun();
+    expect(second).toMatchObject({ mode: 'incremental', writes: { source: 0, derived: 0 } });
+
+    const list = await call('GET', '/sync/runs?limit=1', { token: viewer });
+    expect(list.json.data.map((r: { id: string }) => r.id)).toEqual([again.json.id]);
+    const rest = await call('GET', `/sync/runs?limit=5&cursor=${list.json.next_cursor}`, { token: viewer });
+    expect(rest.json.data.map((r: { id: string }) => r.id)).toEqual([start.json.id]);
+
+    const ix = await call('GET', '/exchanges/7', { token: viewer });
+    expect(ix.json.public_name).toBe('Test IX');
+  });
+
+  it('answers 409 while another run holds the lease, and starts nothing', async () => {
+    await syncRunsRepository.acquireLease('other-run', 60, Math.floor(Date.now() / 1000));
+    const before = await tableSnapshot();
+    const res = await call('POST', '/sync/peeringdb', { token: admin });
+    expect(res.status).toBe(409);
+    expect(await tableSnapshot()).toEqual(before);
+    await syncRunsRepository.releaseLease('other-run');
+  });
+
+  it('is for admins to start, viewers to read; unknown runs are 404', async () => {
+    expect((await call('POST', '/sync/peeringdb', { token: operator })).status).toBe(403);
+    expect((await call('POST', '/sync/peeringdb?mode=sometimes', { token: admin })).status).toBe(422);
+    expect((await call('GET', '/sync/runs')).status).toBe(401);
+    const missing = await call('GET', `/sync/runs/${crypto.randomUUID()}`, { token: viewer });
+    expect(missing.status).toBe(404);
+    expect((await call('GET', '/sync/runs/not-a-uuid', { token: viewer })).status).toBe(422);
+  });
+});
