@@ -297,6 +297,23 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(await tableSnapshot()).toEqual(before);
   });
 
+  it('sends one of two simultaneous requests to the same peer and refuses the other', async () => {
+    const contacts = new Set(fixtureRows('poc').map((p) => p.net_id));
+    const nets = new Set(fixtureRows('net').map((n) => n.id));
+    const silent = fixtureRows('netixlan').filter(
+      (r) => r.ix_id === 31 && nets.has(r.net_id) && !contacts.has(r.net_id) && r.net_id !== US,
+    )[1];
+    const body = { peer_participant_id: silent?.net_id, email_to: 'peering@named-by-hand.example' };
+    const mailsBefore = (await captured()).length;
+    const answers = await Promise.all([
+      call('POST', '/requests', { token: operator.token, body }),
+      call('POST', '/requests', { token: operator.token, body }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
+    const mails = (await captured()).slice(mailsBefore);
+    expect(mails.map((m) => m.destination.to)).toEqual([['peering@named-by-hand.example']]);
+  });
+
   it('refuses bad input with 422 and sends and stores nothing', async () => {
     const before = await tableSnapshot();
     const mailsBefore = (await captured()).length;
