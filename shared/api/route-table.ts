@@ -1,9 +1,11 @@
 import type { RouteContract } from './contract';
 import { emailsRoutes } from './routes/emails';
-import { peersRoutes } from './routes/peers';
 import { exchangesRoutes } from './routes/exchanges';
 import { networksRoutes } from './routes/networks';
+import { peersRoutes } from './routes/peers';
 import { requestsRoutes } from './routes/requests';
+import { routersRoutes } from './routes/routers';
+import { sessionsRoutes } from './routes/sessions';
 import { settingsRoutes } from './routes/settings';
 import { syncRoutes } from './routes/sync';
 import { systemRoutes } from './routes/system';
@@ -25,4 +27,6 @@ export const routes: readonly RouteContract[] = [
   ...networksRoutes,
   ...settingsRoutes,
   ...syncRoutes,
+  ...routersRoutes,
+  ...sessionsRoutes,
 ];

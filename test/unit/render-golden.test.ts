@@ -14,10 +14,10 @@ const goldenDir = join(process.cwd(), 'test', 'golden');
 const goldenFile = (p: Platform) => join(goldenDir, `${p}.conf`);
 
 const IP = String.raw`(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]+)`;
-const TEXT = String.raw`[A-Za-z0-9 .,_:()&@+/-]+`;
-const GROUP = String.raw`[A-Za-z][A-Za-z0-9_]*`;
+const TEXT = '[A-Za-z0-9 .,_:()&@+/-]+';
+const GROUP = '[A-Za-z][A-Za-z0-9_]*';
 const NUM = String.raw`\d+`;
-const PW = String.raw`[A-Za-z0-9][A-Za-z0-9._~+=@:,/-]*`;
+const PW = '[A-Za-z0-9][A-Za-z0-9._~+=@:,/-]*';
 
 /** Statement forms from each vendor's BGP configuration guide; every rendered line must be one of them. */
 const GRAMMAR: Partial<Record<Platform, string[]>> = {

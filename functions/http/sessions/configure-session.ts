@@ -1,0 +1,8 @@
+import { configureSessionRoute } from '../../../shared/api/routes/sessions';
+import { configureSession } from '../../../shared/domain/sessions/session-config';
+import { defineAction } from '../../../shared/http/define-action';
+
+export const handler = defineAction(configureSessionRoute, async ({ params, caller, audit }) => {
+  audit(`sessions/${params.id}`, 'configured');
+  return configureSession(params.id, caller);
+});

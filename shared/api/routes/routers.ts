@@ -1,0 +1,179 @@
+import { z } from 'zod';
+import { isValidHostname, MAX_ASN } from '../../domain/config-render/prepare';
+import { canonicalIp, ipVersion } from '../../domain/sessions/ip-address';
+import { PlatformSchema } from '../../storage/routers-repository';
+import { route } from '../contract';
+import { ListQuery, pageOf, Timestamp } from '../schemas';
+
+/** Shapes shared by the routers and sessions contracts. */
+export const Asn = z
+  .number()
+  .int()
+  .min(1, 'AS numbers start at 1')
+  .max(MAX_ASN, `AS numbers end at ${MAX_ASN}`);
+
+export const IpAddress = z
+  .string()
+  .max(64)
+  .refine((v) => ipVersion(v) !== undefined, { message: 'must be an IPv4 or IPv6 address' })
+  .transform((v) => canonicalIp(v) as string)
+  .meta({ description: 'IPv4 or IPv6 address; stored in canonical form' });
+
+export const Ipv4Address = z
+  .string()
+  .max(15)
+  .refine((v) => ipVersion(v) === 'ipv4', { message: 'must be an IPv4 address' });
+
+export const Hostname = z
+  .string()
+  .max(253)
+  .refine(isValidHostname, { message: 'must be a DNS host name (letters, digits, hyphens, dots)' });
+
+export const RouterIdParam = z.object({ id: z.uuid() });
+
+export const RouterSchema = z
+  .object({
+    id: z.string(),
+    hostname: z.string(),
+    platform: PlatformSchema,
+    asn: z.number().int(),
+    router_id: z.string(),
+    mgmt_address: z.string().nullable(),
+    session_count: z.number().int(),
+    version: z.number().int(),
+    created: Timestamp,
+    modified: Timestamp,
+  })
+  .meta({ id: 'Router' });
+
+const MgmtAddress = z.union([IpAddress, Hostname]).nullable();
+
+export const RenderedConfigSchema = z
+  .object({
+    router_id: z.string(),
+    hostname: z.string(),
+    platform: PlatformSchema,
+    session_ids: z.array(z.string()),
+    config: z.string(),
+    sha256: z.string(),
+  })
+  .meta({
+    id: 'RenderedConfig',
+    description: 'BGP neighbor configuration; passwords appear as a placeholder, never in clear',
+  });
+
+export const listRoutersRoute = route({
+  operationId: 'listRouters',
+  method: 'GET',
+  path: '/routers',
+  role: 'viewer',
+  tag: 'routers',
+  summary: 'List routers (by host name)',
+  query: ListQuery,
+  response: pageOf(RouterSchema),
+  handler: 'functions/http/routers/list-routers.ts',
+  access: { table: 'read' },
+});
+
+export const createRouterRoute = route({
+  operationId: 'createRouter',
+  method: 'POST',
+  path: '/routers',
+  role: 'operator',
+  tag: 'routers',
+  summary: 'Add a router that sessions are configured on',
+  body: z
+    .object({
+      hostname: Hostname,
+      platform: PlatformSchema,
+      asn: Asn,
+      router_id: Ipv4Address,
+      mgmt_address: MgmtAddress.optional(),
+    })
+    .strict(),
+  response: RouterSchema,
+  successStatus: 201,
+  handler: 'functions/http/routers/create-router.ts',
+  access: { table: 'read-write' },
+  errors: [409],
+});
+
+export const getRouterRoute = route({
+  operationId: 'getRouter',
+  method: 'GET',
+  path: '/routers/{id}',
+  role: 'viewer',
+  tag: 'routers',
+  summary: 'One router',
+  params: RouterIdParam,
+  response: RouterSchema,
+  handler: 'functions/http/routers/get-router.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const updateRouterRoute = route({
+  operationId: 'updateRouter',
+  method: 'PATCH',
+  path: '/routers/{id}',
+  role: 'operator',
+  tag: 'routers',
+  summary: 'Change a router; `version` (or If-Match) guards against lost updates',
+  params: RouterIdParam,
+  body: z
+    .object({
+      hostname: Hostname.optional(),
+      platform: PlatformSchema.optional(),
+      asn: Asn.optional(),
+      router_id: Ipv4Address.optional(),
+      mgmt_address: MgmtAddress.optional(),
+      version: z.number().int().min(1).optional(),
+    })
+    .strict()
+    .refine((b) => Object.keys(b).some((k) => k !== 'version'), {
+      message: 'name at least one field to change',
+    }),
+  response: RouterSchema,
+  handler: 'functions/http/routers/update-router.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const deleteRouterRoute = route({
+  operationId: 'deleteRouter',
+  method: 'DELETE',
+  path: '/routers/{id}',
+  role: 'operator',
+  tag: 'routers',
+  summary: 'Delete a router that has no sessions',
+  params: RouterIdParam,
+  response: z.null(),
+  successStatus: 204,
+  handler: 'functions/http/routers/delete-router.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const renderRouterConfigRoute = route({
+  operationId: 'renderRouterConfig',
+  method: 'GET',
+  path: '/routers/{id}/config',
+  role: 'viewer',
+  tag: 'routers',
+  summary: "Render the BGP configuration of all the router's sessions (render only, nothing stored)",
+  params: RouterIdParam,
+  query: z.object({ platform: PlatformSchema.optional() }),
+  response: RenderedConfigSchema,
+  handler: 'functions/http/routers/render-router-config.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const routersRoutes = [
+  listRoutersRoute,
+  createRouterRoute,
+  getRouterRoute,
+  updateRouterRoute,
+  deleteRouterRoute,
+  renderRouterConfigRoute,
+];

@@ -1,0 +1,284 @@
+import { z } from 'zod';
+import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../../domain/config-render/prepare';
+import { PlatformSchema } from '../../storage/routers-repository';
+import { IpTypeSchema, SessionStateSchema } from '../../storage/sessions-repository';
+import { route } from '../contract';
+import { cursorQuery, idParam, limitQuery, pageOf, queryBoolean, singleLine, Timestamp } from '../schemas';
+import { Asn, Hostname, IpAddress, RenderedConfigSchema } from './routers';
+
+/**
+ * BGP sessions: the seed's getSessions/addSession/updateSession/deleteSession/configureSession.
+ * Numbers are numbers, ids are strings, and the seed's `password` is `password_set` (true/false):
+ * the password itself is write-only, readable once by an admin through the reveal route.
+ */
+export const SessionSchema = z
+  .object({
+    id: z.string(),
+    version: z.number().int().meta({ description: 'Bumped by every change; send it back to update' }),
+    source_asn: z.number().int(),
+    source_ipaddr: z.string().nullable(),
+    resource_id: z.string().meta({ description: 'The router' }),
+    resource_name: z.string(),
+    peer_asn: z.number().int(),
+    peer_name: z.string(),
+    peer_participant_id: z.number().int().nullable(),
+    peer_ipaddr: z.string(),
+    peer_hostname: z.string().nullable(),
+    peer_group: z.string().nullable(),
+    public_id: z.number().int().nullable(),
+    public_name: z.string().nullable(),
+    ip_type: IpTypeSchema,
+    type: z.string(),
+    state: SessionStateSchema,
+    prfx_max: z.number().int().nullable(),
+    prfx_received: z.number().int().nullable(),
+    password_set: z.boolean(),
+    note: z.string().nullable(),
+    created: Timestamp,
+    modified: Timestamp,
+  })
+  .meta({ id: 'Session' });
+
+export const SessionIdParam = z.object({ id: z.uuid() });
+
+const PrefixLimit = z.number().int().min(1).max(MAX_PREFIX_LIMIT);
+const Password = z
+  .string()
+  .regex(PASSWORD_PATTERN, {
+    message: '1 to 80 characters: letters, digits and . _ ~ + = @ : , / - (starting with a letter or digit)',
+  })
+  .meta({ description: 'MD5 password; write-only', writeOnly: true });
+
+/** The writable fields; `resource_id` and `peer_ipaddr` are required on add only. */
+const writable = {
+  resource_id: z.uuid(),
+  peer_ipaddr: IpAddress,
+  ip_type: IpTypeSchema.optional(),
+  peer_asn: Asn.optional(),
+  peer_name: singleLine(200).min(1).optional(),
+  peer_participant_id: idParam.optional(),
+  peer_hostname: Hostname.nullable().optional(),
+  peer_group: singleLine(64).min(1).nullable().optional(),
+  public_id: idParam.optional(),
+  source_asn: Asn.optional(),
+  source_ipaddr: IpAddress.nullable().optional(),
+  type: singleLine(32).min(1).optional(),
+  state: SessionStateSchema.optional(),
+  prfx_max: PrefixLimit.nullable().optional(),
+  prfx_received: z.number().int().min(0).nullable().optional(),
+  password: Password.nullable().optional(),
+  note: z.string().max(2000).nullable().optional(),
+};
+
+const TimestampPrefix = z.string().regex(/^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]{1,12}Z?)?)?)?$/, {
+  message: 'a date or its start: 2026, 2026-11, 2026-11-22',
+});
+
+/** The seed's filters, shared by getSessions and deleteSession. */
+const filters = {
+  id: z.uuid().optional(),
+  public_id: idParam.optional(),
+  source_asn: z.coerce.number().pipe(Asn).optional(),
+  source_ipaddr: IpAddress.optional(),
+  resource_id: z.uuid().optional(),
+  peer_asn: z.coerce.number().pipe(Asn).optional(),
+  peer_name: z.string().min(1).max(200).optional().meta({ description: 'Substring, case-sensitive' }),
+  peer_participant_id: idParam.optional(),
+  peer_ipaddr: IpAddress.optional(),
+  peer_hostname: z.string().min(1).max(253).optional().meta({ description: 'Substring' }),
+  peer_group: z.string().min(1).max(64).optional(),
+  password_set: queryBoolean.optional(),
+  type: z.string().min(1).max(32).optional(),
+  state: SessionStateSchema.optional(),
+  prfx_max: z.coerce.number().int().min(0).optional(),
+  prfx_received: z.coerce.number().int().min(0).optional(),
+  ip_type: IpTypeSchema.optional(),
+  note: z.string().min(1).max(200).optional().meta({ description: 'Substring' }),
+  created: TimestampPrefix.optional(),
+  modified: TimestampPrefix.optional(),
+};
+
+export const SessionFilterKeys = Object.keys(filters) as (keyof typeof filters)[];
+
+export const listSessionsRoute = route({
+  operationId: 'getSessions',
+  method: 'GET',
+  path: '/sessions',
+  role: 'viewer',
+  tag: 'sessions',
+  summary: 'List BGP sessions, filtered by any of the seed fields',
+  query: z.object({ ...filters, limit: limitQuery, cursor: cursorQuery }),
+  response: pageOf(SessionSchema),
+  handler: 'functions/http/sessions/list-sessions.ts',
+  access: { table: 'read' },
+});
+
+export const addSessionRoute = route({
+  operationId: 'addSession',
+  method: 'POST',
+  path: '/sessions',
+  role: 'operator',
+  tag: 'sessions',
+  summary: 'Add a BGP session; the peer is filled from PeeringDB by its IP',
+  body: z.object(writable).strict(),
+  response: SessionSchema,
+  successStatus: 201,
+  handler: 'functions/http/sessions/add-session.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [409],
+});
+
+export const getSessionRoute = route({
+  operationId: 'getSession',
+  method: 'GET',
+  path: '/sessions/{id}',
+  role: 'viewer',
+  tag: 'sessions',
+  summary: 'One session (its ETag is its version)',
+  params: SessionIdParam,
+  response: SessionSchema,
+  handler: 'functions/http/sessions/get-session.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const updateSessionRoute = route({
+  operationId: 'updateSession',
+  method: 'PATCH',
+  path: '/sessions/{id}',
+  role: 'operator',
+  tag: 'sessions',
+  summary: 'Change a session; `version` or If-Match makes a stale change fail with 409',
+  params: SessionIdParam,
+  body: z
+    .object({
+      ...writable,
+      resource_id: writable.resource_id.optional(),
+      peer_ipaddr: writable.peer_ipaddr.optional(),
+      version: z.number().int().min(1).optional(),
+    })
+    .strict()
+    .refine((b) => Object.keys(b).some((k) => k !== 'version'), {
+      message: 'name at least one field to change',
+    }),
+  response: SessionSchema,
+  handler: 'functions/http/sessions/update-session.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [404, 409],
+});
+
+export const deleteSessionRoute = route({
+  operationId: 'deleteSession',
+  method: 'DELETE',
+  path: '/sessions/{id}',
+  role: 'operator',
+  tag: 'sessions',
+  summary: 'Delete one session',
+  params: SessionIdParam,
+  response: z.null(),
+  successStatus: 204,
+  handler: 'functions/http/sessions/delete-session.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const deleteSessionsRoute = route({
+  operationId: 'deleteSessions',
+  method: 'DELETE',
+  path: '/sessions',
+  role: 'operator',
+  tag: 'sessions',
+  summary: 'Delete every session matching the filters (at least one); dry_run lists them instead',
+  query: z
+    .object({ ...filters, dry_run: queryBoolean.optional() })
+    .refine((q) => SessionFilterKeys.some((k) => q[k] !== undefined), {
+      message: 'name at least one filter: deleting every session takes one filter per kind',
+    }),
+  response: z
+    .object({ deleted: z.number().int(), dry_run: z.boolean(), data: z.array(SessionSchema) })
+    .meta({ id: 'DeletedSessions' }),
+  handler: 'functions/http/sessions/delete-sessions.ts',
+  access: { table: 'read-write' },
+});
+
+export const renderSessionConfigRoute = route({
+  operationId: 'renderSessionConfig',
+  method: 'GET',
+  path: '/sessions/{id}/config',
+  role: 'viewer',
+  tag: 'sessions',
+  summary: "Render the session's BGP configuration (its router's platform unless `platform` says)",
+  params: SessionIdParam,
+  query: z.object({ platform: PlatformSchema.optional() }),
+  response: RenderedConfigSchema,
+  handler: 'functions/http/sessions/render-session-config.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+const RevisionSummary = z.object({
+  id: z.string(),
+  session_id: z.string(),
+  router_id: z.string(),
+  platform: z.string(),
+  sha256: z.string(),
+  created: Timestamp,
+  created_by: z.string(),
+});
+
+export const configureSessionRoute = route({
+  operationId: 'configureSession',
+  method: 'POST',
+  path: '/sessions/{id}/configure',
+  role: 'operator',
+  tag: 'sessions',
+  summary: "Render the config for the session's router, deliver it, keep the revision; state -> configured",
+  params: SessionIdParam,
+  response: z
+    .object({ session: SessionSchema, revision: RevisionSummary, delivery: z.string(), config: z.string() })
+    .meta({ id: 'ConfiguredSession' }),
+  handler: 'functions/http/sessions/configure-session.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [404, 409],
+});
+
+export const listConfigRevisionsRoute = route({
+  operationId: 'listConfigRevisions',
+  method: 'GET',
+  path: '/sessions/{id}/config/revisions',
+  role: 'viewer',
+  tag: 'sessions',
+  summary: 'The configs delivered for a session, newest first',
+  params: SessionIdParam,
+  response: z.object({ data: z.array(RevisionSummary.extend({ text: z.string() })) }),
+  handler: 'functions/http/sessions/list-config-revisions.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const revealSessionPasswordRoute = route({
+  operationId: 'revealSessionPassword',
+  method: 'POST',
+  path: '/sessions/{id}/password/reveal',
+  role: 'admin',
+  tag: 'sessions',
+  summary: "Read a session's MD5 password in clear (admin; audited)",
+  params: SessionIdParam,
+  response: z.object({ id: z.string(), password: z.string().nullable() }).meta({ id: 'RevealedPassword' }),
+  handler: 'functions/http/sessions/reveal-session-password.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [404],
+});
+
+export const sessionsRoutes = [
+  listSessionsRoute,
+  addSessionRoute,
+  getSessionRoute,
+  updateSessionRoute,
+  deleteSessionRoute,
+  deleteSessionsRoute,
+  renderSessionConfigRoute,
+  configureSessionRoute,
+  listConfigRevisionsRoute,
+  revealSessionPasswordRoute,
+];

@@ -1,0 +1,399 @@
+import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../../http/errors';
+import { sessionPasswords } from '../../secrets/session-passwords';
+import { peerLogItem, type TransactItem } from '../../storage/peer-state-repository';
+import { peeringDb } from '../../storage/peeringdb-repository';
+import { routersRepository, type StoredRouter } from '../../storage/routers-repository';
+import {
+  DuplicateSessionError,
+  type IpType,
+  RouterGoneError,
+  type SessionFilter,
+  type SessionState,
+  StaleSessionError,
+  type StoredSession,
+  sessionsRepository,
+} from '../../storage/sessions-repository';
+import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
+import { getSettings } from '../settings/settings';
+import { inAnyPrefix, ipVersion } from './ip-address';
+
+/** The session as the API shows it: the password only as a flag. */
+export type PublicSession = Omit<StoredSession, 'password_ciphertext'> & { password_set: boolean };
+
+export function toPublicSession({ password_ciphertext, ...rest }: StoredSession): PublicSession {
+  return { ...rest, password_set: password_ciphertext !== null };
+}
+
+/** The seed's addSession fields; IPs already canonical, numbers already checked by the route schema. */
+export interface SessionFields {
+  resource_id: string;
+  peer_ipaddr: string;
+  ip_type?: IpType | undefined;
+  peer_asn?: number | undefined;
+  peer_name?: string | undefined;
+  peer_participant_id?: number | undefined;
+  peer_hostname?: string | null | undefined;
+  peer_group?: string | null | undefined;
+  public_id?: number | undefined;
+  source_asn?: number | undefined;
+  source_ipaddr?: string | null | undefined;
+  type?: string | undefined;
+  state?: SessionState | undefined;
+  prfx_max?: number | null | undefined;
+  prfx_received?: number | null | undefined;
+  password?: string | null | undefined;
+  note?: string | null | undefined;
+}
+
+export interface Actor {
+  email: string;
+}
+
+const invalid = (path: string, message: string) => new ValidationError(message, [{ path, message }]);
+
+/** What PeeringDB and the router say about a session's addresses and peer, checked against what was given. */
+interface Resolved {
+  router: StoredRouter;
+  ip_type: IpType;
+  exchange: Exchange | undefined;
+  peer_asn: number;
+  peer_name: string;
+  peer_participant_id: number | null;
+  network: Network | undefined;
+  source_ipaddr: string | null;
+}
+
+/**
+ * The checks of addSession (and of an update that moves a session): the router exists, the IPs
+ * agree with `ip_type` and lie in the exchange's prefixes, and the peer's identity agrees with
+ * PeeringDB's record of the peer IP. Missing identity fields are filled from PeeringDB.
+ */
+async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<Resolved> {
+  const router = await routersRepository.get(fields.resource_id, true);
+  if (!router) throw invalid('body.resource_id', `No router ${fields.resource_id}`);
+
+  const family = ipVersion(fields.peer_ipaddr);
+  if (!family) throw invalid('body.peer_ipaddr', 'must be an IPv4 or IPv6 address');
+  if (fields.ip_type !== undefined && fields.ip_type !== family) {
+    throw invalid('body.ip_type', `peer_ipaddr ${fields.peer_ipaddr} is not an ${fields.ip_type} address`);
+  }
+  if (fields.source_ipaddr && ipVersion(fields.source_ipaddr) !== family) {
+    throw invalid('body.source_ipaddr', `source_ipaddr must be an ${family} address like the peer's`);
+  }
+
+  const presences = await reader.findPresencesByIp(fields.peer_ipaddr);
+  const presence: Presence | undefined =
+    fields.public_id !== undefined ? presences.find((p) => p.ix_id === fields.public_id) : presences[0];
+  const publicId = fields.public_id ?? presence?.ix_id;
+
+  let exchange: Exchange | undefined;
+  if (publicId !== undefined) {
+    exchange = await reader.getExchange(publicId);
+    if (!exchange) throw invalid('body.public_id', `No exchange ${publicId} in PeeringDB`);
+    const prefixes = (await reader.getExchangePrefixes(publicId)).map((p) => p.prefix);
+    if (!inAnyPrefix(fields.peer_ipaddr, prefixes)) {
+      throw invalid(
+        'body.peer_ipaddr',
+        `${fields.peer_ipaddr} is not in the ${family} prefixes of ${exchange.name} (${prefixes.join(', ') || 'none'})`,
+      );
+    }
+    if (fields.source_ipaddr && !inAnyPrefix(fields.source_ipaddr, prefixes)) {
+      throw invalid(
+        'body.source_ipaddr',
+        `${fields.source_ipaddr} is not in the prefixes of ${exchange.name}`,
+      );
+    }
+  }
+
+  const details: ErrorDetail[] = [];
+  let network: Network | undefined;
+  if (presence) {
+    network = await reader.getNetwork(presence.net_id);
+    if (fields.peer_asn !== undefined && fields.peer_asn !== presence.asn) {
+      details.push({
+        path: 'body.peer_asn',
+        message: `PeeringDB has ${fields.peer_ipaddr} as AS${presence.asn}, not AS${fields.peer_asn}`,
+      });
+    }
+    if (fields.peer_participant_id !== undefined && fields.peer_participant_id !== presence.net_id) {
+      details.push({
+        path: 'body.peer_participant_id',
+        message: `PeeringDB has ${fields.peer_ipaddr} on network ${presence.net_id}, not ${fields.peer_participant_id}`,
+      });
+    }
+  } else if (fields.peer_participant_id !== undefined) {
+    network = await reader.getNetwork(fields.peer_participant_id);
+    if (!network) {
+      details.push({
+        path: 'body.peer_participant_id',
+        message: `No network ${fields.peer_participant_id} in PeeringDB`,
+      });
+    } else if (fields.peer_asn !== undefined && fields.peer_asn !== network.asn) {
+      details.push({
+        path: 'body.peer_asn',
+        message: `PeeringDB network ${network.id} is AS${network.asn}, not AS${fields.peer_asn}`,
+      });
+    }
+  }
+  if (network && fields.peer_name !== undefined && !sameName(fields.peer_name, network.name)) {
+    details.push({ path: 'body.peer_name', message: `PeeringDB names this network "${network.name}"` });
+  }
+  const peerAsn = fields.peer_asn ?? presence?.asn ?? network?.asn;
+  if (peerAsn === undefined) {
+    details.push({
+      path: 'body.peer_asn',
+      message: `${fields.peer_ipaddr} is not in PeeringDB; give peer_asn (or peer_participant_id)`,
+    });
+  }
+  if (details.length > 0 || peerAsn === undefined) {
+    throw new ValidationError('The session does not agree with PeeringDB', details);
+  }
+
+  return {
+    router,
+    ip_type: family,
+    exchange,
+    peer_asn: peerAsn,
+    peer_name: fields.peer_name ?? network?.name ?? `AS${peerAsn}`,
+    peer_participant_id: presence?.net_id ?? network?.id ?? null,
+    network,
+    source_ipaddr: fields.source_ipaddr ?? (await ourAddress(exchange, family, reader)),
+  };
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/** Our own IP at the exchange, from our netixlan rows, when settings say which network is ours. */
+async function ourAddress(exchange: Exchange | undefined, family: IpType, reader: PeeringDbReader) {
+  if (!exchange) return null;
+  const ours = (await getSettings()).source_participant_id;
+  if (ours === null) return null;
+  const member = await reader.getExchangeMember(exchange.id, ours);
+  for (const p of member?.presences ?? []) {
+    const ip = family === 'ipv4' ? p.ipaddr4 : p.ipaddr6;
+    if (ip) return ip;
+  }
+  return null;
+}
+
+function defaultPrefixLimit(network: Network | undefined, family: IpType): number | null {
+  const n = family === 'ipv4' ? network?.info_prefixes4 : network?.info_prefixes6;
+  return n && n > 0 ? n : null;
+}
+
+function describe(s: StoredSession): string {
+  return `${s.peer_name} (AS${s.source_asn}/${s.source_ipaddr ?? '-'}) - (AS${s.peer_asn}/${s.peer_ipaddr})`;
+}
+
+/** The peer log entry recording a change, when the session belongs to a known peer at an exchange. */
+export function sessionLog(s: StoredSession, verb: string, actor: Actor): TransactItem[] {
+  if (s.public_id === null || s.peer_participant_id === null) return [];
+  return [
+    peerLogItem({
+      public_id: s.public_id,
+      participant_id: s.peer_participant_id,
+      message: `Session ${verb}: ${describe(s)}`,
+      user: actor.email,
+      session_id: s.id,
+    }),
+  ];
+}
+
+export async function addSession(
+  fields: SessionFields,
+  actor: Actor,
+  reader: PeeringDbReader = peeringDb,
+): Promise<PublicSession> {
+  const r = await resolve(fields, reader);
+  const id = crypto.randomUUID();
+  const now = new Date().toISOString();
+  const session: StoredSession = {
+    id,
+    version: 1,
+    source_asn: fields.source_asn ?? r.router.asn,
+    source_ipaddr: r.source_ipaddr,
+    resource_id: r.router.id,
+    resource_name: r.router.hostname,
+    peer_asn: r.peer_asn,
+    peer_name: r.peer_name,
+    peer_participant_id: r.peer_participant_id,
+    peer_ipaddr: fields.peer_ipaddr,
+    peer_hostname: fields.peer_hostname ?? null,
+    peer_group: fields.peer_group ?? null,
+    public_id: r.exchange?.id ?? null,
+    public_name: r.exchange?.name ?? null,
+    ip_type: r.ip_type,
+    type: fields.type ?? 'Peer',
+    state: fields.state ?? 'not configured',
+    prfx_max: fields.prfx_max === undefined ? defaultPrefixLimit(r.network, r.ip_type) : fields.prfx_max,
+    prfx_received: fields.prfx_received ?? null,
+    password_ciphertext: fields.password ? await sessionPasswords().encrypt(fields.password, id) : null,
+    note: fields.note ?? null,
+    created: now,
+    modified: now,
+  };
+  try {
+    await sessionsRepository.create(session, sessionLog(session, 'added', actor));
+  } catch (err) {
+    if (err instanceof DuplicateSessionError) {
+      throw new ConflictError(
+        `Router ${r.router.hostname} already has a session with ${session.peer_ipaddr}`,
+      );
+    }
+    if (err instanceof RouterGoneError) throw invalid('body.resource_id', `No router ${fields.resource_id}`);
+    throw err;
+  }
+  return toPublicSession(session);
+}
+
+export async function getStoredSession(id: string): Promise<StoredSession> {
+  const session = await sessionsRepository.get(id);
+  if (!session) throw new NotFoundError(`No session ${id}`);
+  return session;
+}
+
+export type SessionChanges = Partial<Omit<SessionFields, 'resource_id' | 'peer_ipaddr'>> & {
+  resource_id?: string | undefined;
+  peer_ipaddr?: string | undefined;
+};
+
+/** Fields whose change means the peer, the router or the addresses must be checked again. */
+const RESOLVED_FIELDS = [
+  'resource_id',
+  'peer_ipaddr',
+  'ip_type',
+  'public_id',
+  'peer_asn',
+  'peer_name',
+  'peer_participant_id',
+  'source_ipaddr',
+] as const;
+
+export async function updateSession(
+  id: string,
+  changes: SessionChanges,
+  expectedVersion: number | undefined,
+  actor: Actor,
+  reader: PeeringDbReader = peeringDb,
+): Promise<PublicSession> {
+  const current = await getStoredSession(id);
+  if (expectedVersion !== undefined && expectedVersion !== current.version) throw staleSession(current);
+
+  let next: StoredSession = { ...current };
+  if (RESOLVED_FIELDS.some((f) => changes[f] !== undefined)) {
+    const moved = changes.peer_ipaddr !== undefined && changes.peer_ipaddr !== current.peer_ipaddr;
+    // A new peer IP may belong to another network: what was derived from the old one is derived again.
+    const keep = <T>(given: T | undefined, old: T): T | undefined =>
+      given !== undefined ? given : moved ? undefined : old;
+    const r = await resolve(
+      {
+        resource_id: changes.resource_id ?? current.resource_id,
+        peer_ipaddr: changes.peer_ipaddr ?? current.peer_ipaddr,
+        ip_type: changes.ip_type,
+        public_id: keep(changes.public_id, current.public_id ?? undefined),
+        peer_asn: keep(changes.peer_asn, current.peer_asn),
+        peer_name: changes.peer_name,
+        peer_participant_id: keep(changes.peer_participant_id, current.peer_participant_id ?? undefined),
+        source_ipaddr: keep(changes.source_ipaddr, current.source_ipaddr),
+      },
+      reader,
+    );
+    next = {
+      ...next,
+      resource_id: r.router.id,
+      resource_name: r.router.hostname,
+      peer_ipaddr: changes.peer_ipaddr ?? current.peer_ipaddr,
+      ip_type: r.ip_type,
+      public_id: r.exchange?.id ?? null,
+      public_name: r.exchange?.name ?? null,
+      peer_asn: r.peer_asn,
+      peer_name: changes.peer_name ?? (moved ? r.peer_name : current.peer_name),
+      peer_participant_id: r.peer_participant_id,
+      source_ipaddr: r.source_ipaddr,
+    };
+  }
+  const plain = <K extends keyof StoredSession & keyof SessionChanges>(key: K) => {
+    if (changes[key] !== undefined) (next as Record<string, unknown>)[key] = changes[key];
+  };
+  for (const key of [
+    'source_asn',
+    'peer_hostname',
+    'peer_group',
+    'type',
+    'state',
+    'prfx_max',
+    'prfx_received',
+    'note',
+  ] as const) {
+    plain(key);
+  }
+  if (changes.password !== undefined) {
+    next.password_ciphertext = changes.password
+      ? await sessionPasswords().encrypt(changes.password, id)
+      : null;
+  }
+  next = { ...next, version: current.version + 1, modified: new Date().toISOString() };
+  try {
+    await sessionsRepository.update(current, next, sessionLog(next, 'updated', actor));
+  } catch (err) {
+    if (err instanceof DuplicateSessionError) {
+      throw new ConflictError(`Router ${next.resource_name} already has a session with ${next.peer_ipaddr}`);
+    }
+    if (err instanceof RouterGoneError) throw invalid('body.resource_id', `No router ${next.resource_id}`);
+    if (err instanceof StaleSessionError) throw staleSession(current);
+    throw err;
+  }
+  return toPublicSession(next);
+}
+
+function staleSession(current: StoredSession): ConflictError {
+  return new ConflictError(`Session ${current.id} changed meanwhile; read it again and retry`, [
+    { path: 'body.version', message: `the session is past version ${current.version - 1}` },
+  ]);
+}
+
+export async function deleteSession(id: string, actor: Actor): Promise<void> {
+  const session = await getStoredSession(id);
+  try {
+    await sessionsRepository.remove(session, sessionLog(session, 'deleted', actor));
+  } catch (err) {
+    if (err instanceof StaleSessionError) throw staleSession(session);
+    throw err;
+  }
+}
+
+/**
+ * deleteSession with filters: every match goes, each with its own log entry. A dry run answers
+ * what would go. A session that changed between the listing and its deletion is left alone.
+ */
+export async function deleteSessions(
+  filter: SessionFilter,
+  dryRun: boolean,
+  actor: Actor,
+): Promise<{ deleted: number; dry_run: boolean; data: PublicSession[] }> {
+  const matches = await sessionsRepository.listAll(filter);
+  if (dryRun) return { deleted: 0, dry_run: true, data: matches.map(toPublicSession) };
+  const gone: StoredSession[] = [];
+  const queue = [...matches];
+  const worker = async () => {
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      try {
+        await sessionsRepository.remove(s, sessionLog(s, 'deleted', actor));
+        gone.push(s);
+      } catch (err) {
+        if (!(err instanceof StaleSessionError)) throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  return { deleted: gone.length, dry_run: false, data: gone.map(toPublicSession) };
+}
+
+/** The clear-text password, for an admin who asked for it explicitly. */
+export async function revealPassword(id: string): Promise<{ id: string; password: string | null }> {
+  const session = await getStoredSession(id);
+  if (session.password_ciphertext === null) return { id, password: null };
+  return { id, password: await sessionPasswords().decrypt(session.password_ciphertext, id) };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+
+const body = (over: Record<string, unknown> = {}) => ({
+  hostname: `r${Math.random().toString(36).slice(2, 8)}.example.net`,
+  platform: 'frr',
+  asn: 64500,
+  router_id: '192.0.2.1',
+  ...over,
+});
+
+describe('routers', () => {
+  it('creates, reads, lists, changes and deletes a router', async () => {
+    const op = await userWithRole('operator');
+    const created = await call('POST', '/routers', {
+      token: op.token,
+      body: body({ hostname: 'AR1.Example.net' }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({
+      hostname: 'ar1.example.net',
+      platform: 'frr',
+      asn: 64500,
+      version: 1,
+    });
+    expect(created.headers.etag).toBe('"1"');
+    const id = created.json.id;
+
+    const got = await call('GET', `/routers/${id}`, { token: op.token });
+    expect(got.json).toEqual(created.json);
+
+    const listed = await call('GET', '/routers', { token: op.token });
+    expect(listed.json.data.map((r: { id: string }) => r.id)).toContain(id);
+
+    const patched = await call('PATCH', `/routers/${id}`, {
+      token: op.token,
+      body: { platform: 'junos', version: 1, mgmt_address: '2001:DB8::1' },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.json).toMatchObject({ platform: 'junos', version: 2, mgmt_address: '2001:db8::1' });
+
+    const removed = await call('DELETE', `/routers/${id}`, { token: op.token });
+    expect(removed.status).toBe(204);
+    expect((await call('GET', `/routers/${id}`, { token: op.token })).status).toBe(404);
+  });
+
+  it('refuses a second router with the same host name, whatever its case', async () => {
+    const op = await userWithRole('operator');
+    expect(
+      (await call('POST', '/routers', { token: op.token, body: body({ hostname: 'dup.example.net' }) }))
+        .status,
+    ).toBe(201);
+    const again = await call('POST', '/routers', {
+      token: op.token,
+      body: body({ hostname: 'DUP.example.net' }),
+    });
+    expect(again.status).toBe(409);
+  });
+
+  it('answers 422 for bad values and stores nothing', async () => {
+    const op = await userWithRole('operator');
+    const before = await tableSnapshot();
+    const bad = await call('POST', '/routers', {
+      token: op.token,
+      body: { hostname: 'bad host;\nname', platform: 'vyos', asn: 4_294_967_296, router_id: '2001:db8::1' },
+    });
+    expect(bad.status).toBe(422);
+    const paths = bad.json.error.details.map((d: { path: string }) => d.path).sort();
+    expect(paths).toEqual(['body.asn', 'body.hostname', 'body.platform', 'body.router_id']);
+    const zero = await call('POST', '/routers', { token: op.token, body: body({ asn: 0 }) });
+    expect(zero.status).toBe(422);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('refuses a stale change with 409 and keeps the router as it was', async () => {
+    const op = await userWithRole('operator');
+    const { json: router } = await call('POST', '/routers', { token: op.token, body: body() });
+    const first = await call('PATCH', `/routers/${router.id}`, {
+      token: op.token,
+      body: { asn: 64501 },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(first.status).toBe(200);
+    const before = await tableSnapshot();
+    const stale = await call('PATCH', `/routers/${router.id}`, {
+      token: op.token,
+      body: { asn: 64502 },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(stale.status).toBe(409);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('lets viewers read but not write, and needs a token', async () => {
+    const viewer = await userWithRole('viewer');
+    expect((await call('GET', '/routers', { token: viewer.token })).status).toBe(200);
+    expect((await call('POST', '/routers', { token: viewer.token, body: body() })).status).toBe(403);
+    expect((await call('GET', '/routers')).status).toBe(401);
+  });
+
+  it('answers 404 for an unknown router', async () => {
+    const op = await userWithRole('operator');
+    const res = await call('DELETE', `/routers/${crypto.randomUUID()}`, { token: op.token });
+    expect(res.status).toBe(404);
+  });
+});

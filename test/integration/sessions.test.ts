@@ -1,0 +1,491 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/logger';
+import { ddb, tableName } from '../../shared/storage/client';
+import { listSessionStatesAtExchange } from '../../shared/storage/sessions-repository';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+import { syncObjects } from '../support/peeringdb';
+
+/**
+ * Exchange 1 (206.126.236.0/22, 2001:504:0:2::/64) with three networks on it; exchange 2 on
+ * 198.51.100.0/24 with nobody. Network 2 (AS20940) has both an IPv4 and an IPv6 port.
+ */
+async function seed() {
+  await syncObjects({
+    ix: [
+      { id: 1, name: 'Equinix Ashburn' },
+      { id: 2, name: 'Quiet IX' },
+    ],
+    ixlan: [
+      { id: 1, ix_id: 1 },
+      { id: 2, ix_id: 2 },
+    ],
+    ixpfx: [
+      { id: 1, ixlan_id: 1, protocol: 'IPv4', prefix: '206.126.236.0/22' },
+      { id: 2, ixlan_id: 1, protocol: 'IPv6', prefix: '2001:504:0:2::/64' },
+      { id: 3, ixlan_id: 2, protocol: 'IPv4', prefix: '198.51.100.0/24' },
+    ],
+    net: [
+      { id: 2, asn: 20940, name: 'Akamai Technologies', info_prefixes4: 20, info_prefixes6: 5 },
+      { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200, info_prefixes6: null },
+      { id: 3899, asn: 12129, name: '123.net', info_prefixes4: 10 },
+    ],
+    netixlan: [
+      {
+        id: 10,
+        net_id: 2,
+        ix_id: 1,
+        ixlan_id: 1,
+        asn: 20940,
+        ipaddr4: '206.126.236.102',
+        ipaddr6: '2001:504:0:2::2:940:1',
+      },
+      { id: 11, net_id: 1418, ix_id: 1, ixlan_id: 1, asn: 16509, ipaddr4: '206.126.236.68', ipaddr6: null },
+      { id: 12, net_id: 3899, ix_id: 1, ixlan_id: 1, asn: 12129, ipaddr4: '206.126.236.70', ipaddr6: null },
+    ],
+  });
+}
+
+let operator: { token: string; email: string };
+let admin: { token: string };
+let viewer: { token: string };
+
+async function newRouter(platform = 'frr', asn = 64500) {
+  const res = await call('POST', '/routers', {
+    token: operator.token,
+    body: {
+      hostname: `r-${crypto.randomUUID().slice(0, 8)}.example.net`,
+      platform,
+      asn,
+      router_id: '192.0.2.1',
+    },
+  });
+  expect(res.status).toBe(201);
+  return res.json as { id: string; hostname: string };
+}
+
+async function add(body: Record<string, unknown>) {
+  return call('POST', '/sessions', { token: operator.token, body });
+}
+
+async function peerLog(publicId: number, participantId: number): Promise<string[]> {
+  const out = await ddb().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :sk)',
+      ExpressionAttributeValues: {
+        ':pk': `IXSTATE#${publicId}`,
+        ':sk': `LOG#${String(participantId).padStart(10, '0')}#`,
+      },
+    }),
+  );
+  return (out.Items ?? []).map((i) => i.message as string);
+}
+
+beforeAll(async () => {
+  await seed();
+  [operator, admin, viewer] = await Promise.all([
+    userWithRole('operator'),
+    userWithRole('admin'),
+    userWithRole('viewer'),
+  ]);
+});
+
+describe('addSession', () => {
+  it('fills the peer from PeeringDB by its IP and logs it on the peer', async () => {
+    const router = await newRouter();
+    const res = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102', peer_group: 'group b' });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      resource_id: router.id,
+      resource_name: router.hostname,
+      source_asn: 64500,
+      peer_asn: 20940,
+      peer_name: 'Akamai Technologies',
+      peer_participant_id: 2,
+      peer_ipaddr: '206.126.236.102',
+      public_id: 1,
+      public_name: 'Equinix Ashburn',
+      ip_type: 'ipv4',
+      type: 'Peer',
+      state: 'not configured',
+      prfx_max: 20,
+      prfx_received: null,
+      password_set: false,
+      version: 1,
+    });
+    expect(res.headers.etag).toBe('"1"');
+    expect(await peerLog(1, 2)).toContainEqual(expect.stringMatching(/^Session added: Akamai Technologies/));
+    const states = await listSessionStatesAtExchange(1);
+    expect(states).toContainEqual({ peer_participant_id: 2, state: 'not configured' });
+  });
+
+  it('takes the IPv6 prefix limit for an IPv6 session and keeps the address canonical', async () => {
+    const router = await newRouter();
+    const res = await add({ resource_id: router.id, peer_ipaddr: '2001:0504:0000:0002:0000:0002:0940:0001' });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ ip_type: 'ipv6', prfx_max: 5, peer_ipaddr: '2001:504:0:2:0:2:940:1' });
+    const dup = await add({ resource_id: router.id, peer_ipaddr: '2001:504:0:2::2:940:1' });
+    expect(dup.status).toBe(409);
+  });
+
+  it('accepts a peer unknown to PeeringDB when its AS is given', async () => {
+    const router = await newRouter();
+    const res = await add({
+      resource_id: router.id,
+      peer_ipaddr: '206.126.237.9',
+      peer_asn: 64999,
+      public_id: 1,
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      peer_asn: 64999,
+      peer_name: 'AS64999',
+      peer_participant_id: null,
+      prfx_max: null,
+    });
+  });
+
+  it('answers 422 or 404-like refusals with a clear message and stores nothing', async () => {
+    const router = await newRouter();
+    const base = { resource_id: router.id, peer_ipaddr: '206.126.236.102' };
+    const cases: [Record<string, unknown>, string, RegExp][] = [
+      [{ ...base, peer_ipaddr: '206.126.236.300' }, 'body.peer_ipaddr', /IPv4 or IPv6/],
+      [{ ...base, peer_ipaddr: 'fe80::1%eth0' }, 'body.peer_ipaddr', /IPv4 or IPv6/],
+      [{ ...base, ip_type: 'ipv6' }, 'body.ip_type', /not an ipv6 address/],
+      [{ ...base, peer_asn: 0 }, 'body.peer_asn', /start at 1/],
+      [{ ...base, peer_asn: 4_294_967_296 }, 'body.peer_asn', /end at 4294967295/],
+      [{ ...base, resource_id: crypto.randomUUID() }, 'body.resource_id', /No router/],
+      [{ ...base, public_id: 999 }, 'body.public_id', /No exchange 999/],
+      [{ ...base, public_id: 2 }, 'body.peer_ipaddr', /not in the ipv4 prefixes of Quiet IX/],
+      [{ ...base, peer_ipaddr: '10.0.0.1', public_id: 1, peer_asn: 65000 }, 'body.peer_ipaddr', /not in the/],
+      [{ ...base, peer_asn: 16509 }, 'body.peer_asn', /AS20940, not AS16509/],
+      [{ ...base, peer_name: 'Someone Else' }, 'body.peer_name', /Akamai Technologies/],
+      [{ ...base, peer_participant_id: 1418 }, 'body.peer_participant_id', /network 2, not 1418/],
+      [{ ...base, peer_ipaddr: '203.0.113.5' }, 'body.peer_asn', /not in PeeringDB/],
+      [{ ...base, password: 'has space' }, 'body.password', /letters, digits/],
+      [{ ...base, password: 'quote"d' }, 'body.password', /letters, digits/],
+      [{ ...base, peer_group: 'two\nlines' }, 'body.peer_group', /single line/],
+      [{ ...base, prfx_max: 0 }, 'body.prfx_max', /./],
+      [{ ...base, source_ipaddr: '2001:504:0:2::9' }, 'body.source_ipaddr', /ipv4 address like the peer/],
+      [{ ...base, surprise: 1 }, 'body', /./],
+    ];
+    const before = await tableSnapshot();
+    for (const [body, path, message] of cases) {
+      const res = await add(body);
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      const detail = res.json.error.details.find((d: { path: string }) => d.path === path);
+      expect(detail, `${JSON.stringify(body)} -> ${JSON.stringify(res.json)}`).toBeDefined();
+      expect(detail.message).toMatch(message);
+    }
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('of 50 simultaneous identical adds, exactly one wins and the rest get 409', async () => {
+    const router = await newRouter();
+    const body = { resource_id: router.id, peer_ipaddr: '206.126.236.68', note: 'race' };
+    const results = await Promise.all(Array.from({ length: 50 }, () => add(body)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(49);
+    const listed = await call('GET', `/sessions?resource_id=${router.id}`, { token: viewer.token });
+    expect(listed.json.data).toHaveLength(1);
+    const routerNow = await call('GET', `/routers/${router.id}`, { token: viewer.token });
+    expect(routerNow.json.session_count).toBe(1);
+  });
+
+  it('needs the operator role', async () => {
+    const router = await newRouter();
+    const res = await call('POST', '/sessions', {
+      token: viewer.token,
+      body: { resource_id: router.id, peer_ipaddr: '206.126.236.70' },
+    });
+    expect(res.status).toBe(403);
+    expect((await call('POST', '/sessions', { body: {} })).status).toBe(401);
+  });
+});
+
+describe('getSessions filters', () => {
+  let r1: string;
+  let r2: string;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    r1 = (await newRouter('bird2', 64510)).id;
+    r2 = (await newRouter('junos', 64520)).id;
+    const made = await Promise.all([
+      add({
+        resource_id: r1,
+        peer_ipaddr: '206.126.236.102',
+        peer_group: 'transit-ish',
+        password: 'secret1',
+        note: 'hello world',
+      }),
+      add({
+        resource_id: r1,
+        peer_ipaddr: '206.126.236.68',
+        state: 'established',
+        prfx_max: 150,
+        type: 'RouteServer',
+      }),
+      add({
+        resource_id: r2,
+        peer_ipaddr: '206.126.236.70',
+        peer_hostname: 'edge1.peer.example',
+        source_asn: 64521,
+      }),
+      add({ resource_id: r2, peer_ipaddr: '2001:504:0:2::2:940:1' }),
+    ]);
+    for (const m of made) expect(m.status).toBe(201);
+    for (const [i, name] of ['akamai4', 'amazon', 'net123', 'akamai6'].entries())
+      ids[name] = made[i]!.json.id;
+  });
+
+  const find = async (qs: string) => {
+    const res = await call('GET', `/sessions?${qs}`, { token: viewer.token });
+    expect(res.status, JSON.stringify(res.json)).toBe(200);
+    return (res.json.data as { id: string }[])
+      .map((s) => s.id)
+      .filter((id) => Object.values(ids).includes(id))
+      .sort();
+  };
+  const expectIds = (...names: string[]) => names.map((n) => ids[n]!).sort();
+
+  it('filters by each seed field', async () => {
+    expect(await find(`resource_id=${r1}`)).toEqual(expectIds('akamai4', 'amazon'));
+    expect(await find(`resource_id=${r2}&peer_ipaddr=206.126.236.70`)).toEqual(expectIds('net123'));
+    expect(await find('public_id=1&peer_participant_id=2')).toEqual(expectIds('akamai4', 'akamai6'));
+    expect(await find('peer_asn=20940&ip_type=ipv6')).toEqual(expectIds('akamai6'));
+    expect(await find('state=established')).toEqual(expectIds('amazon'));
+    expect(await find('peer_group=transit-ish')).toEqual(expectIds('akamai4'));
+    expect(await find(`password_set=true&resource_id=${r1}`)).toEqual(expectIds('akamai4'));
+    expect(await find(`password_set=false&resource_id=${r1}`)).toEqual(expectIds('amazon'));
+    expect(await find('peer_name=Amazon')).toEqual(expectIds('amazon'));
+    expect(await find('note=world')).toEqual(expectIds('akamai4'));
+    expect(await find('peer_hostname=edge1')).toEqual(expectIds('net123'));
+    expect(await find('prfx_max=150')).toEqual(expectIds('amazon'));
+    expect(await find('type=RouteServer')).toEqual(expectIds('amazon'));
+    expect(await find('source_asn=64521')).toEqual(expectIds('net123'));
+    expect(await find(`id=${ids.akamai6}`)).toEqual(expectIds('akamai6'));
+    expect(await find(`created=${new Date().toISOString().slice(0, 4)}&resource_id=${r2}`)).toEqual(
+      expectIds('net123', 'akamai6'),
+    );
+    expect(await find('peer_ipaddr=2001:504:0:2:0:2:940:1')).toEqual(expectIds('akamai6'));
+  });
+
+  it('pages through results with the cursor', async () => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const qs: string = cursor ? `&cursor=${cursor}` : '';
+      const res = await call('GET', `/sessions?resource_id=${r1}&limit=1${qs}`, { token: viewer.token });
+      seen.push(...res.json.data.map((s: { id: string }) => s.id));
+      cursor = res.json.next_cursor;
+    } while (cursor);
+    expect(seen.sort()).toEqual(expectIds('akamai4', 'amazon'));
+  });
+
+  it('answers 422 for malformed filters', async () => {
+    for (const qs of [
+      'peer_asn=0',
+      'peer_ipaddr=nope',
+      'state=weird',
+      'password_set=maybe',
+      'created=yesterday',
+    ]) {
+      const res = await call('GET', `/sessions?${qs}`, { token: viewer.token });
+      expect(res.status, qs).toBe(422);
+    }
+  });
+});
+
+describe('updateSession', () => {
+  it('changes fields, bumps the version, and refuses a stale version with 409', async () => {
+    const router = await newRouter();
+    const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
+    const ok = await call('PATCH', `/sessions/${s.id}`, {
+      token: operator.token,
+      body: { note: 'first', peer_group: 'rs', version: 1 },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.json).toMatchObject({ note: 'first', peer_group: 'rs', version: 2 });
+    expect(ok.headers.etag).toBe('"2"');
+
+    const before = await tableSnapshot();
+    const staleBody = await call('PATCH', `/sessions/${s.id}`, {
+      token: operator.token,
+      body: { note: 'late', version: 1 },
+    });
+    expect(staleBody.status).toBe(409);
+    const staleHeader = await call('PATCH', `/sessions/${s.id}`, {
+      token: operator.token,
+      body: { note: 'late' },
+      headers: { 'if-match': '"1"' },
+    });
+    expect(staleHeader.status).toBe(409);
+    expect(await tableSnapshot()).toEqual(before);
+
+    const viaHeader = await call('PATCH', `/sessions/${s.id}`, {
+      token: operator.token,
+      body: { state: 'established' },
+      headers: { 'if-match': '"2"' },
+    });
+    expect(viaHeader.json).toMatchObject({ state: 'established', version: 3 });
+    expect(await peerLog(1, 3899)).toContainEqual(expect.stringMatching(/^Session updated: 123.net/));
+  });
+
+  it('re-derives the peer when the peer IP moves to another network', async () => {
+    const router = await newRouter();
+    const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
+    const moved = await call('PATCH', `/sessions/${s.id}`, {
+      token: operator.token,
+      body: { peer_ipaddr: '206.126.236.68' },
+    });
+    expect(moved.status).toBe(200);
+    expect(moved.json).toMatchObject({ peer_asn: 16509, peer_name: 'Amazon.com', peer_participant_id: 1418 });
+    const other = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
+    expect(other.status).toBe(201);
+    const clash = await call('PATCH', `/sessions/${other.json.id}`, {
+      token: operator.token,
+      body: { peer_ipaddr: '206.126.236.68' },
+    });
+    expect(clash.status).toBe(409);
+  });
+
+  it('answers 404 for an unknown session and 422 for an empty change', async () => {
+    const missing = await call('PATCH', `/sessions/${crypto.randomUUID()}`, {
+      token: operator.token,
+      body: { note: 'x' },
+    });
+    expect(missing.status).toBe(404);
+    const router = await newRouter();
+    const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
+    const empty = await call('PATCH', `/sessions/${s.id}`, { token: operator.token, body: { version: 1 } });
+    expect(empty.status).toBe(422);
+  });
+});
+
+describe('deleteSession', () => {
+  it('deletes by filter, with a dry run first, and needs at least one filter', async () => {
+    const router = await newRouter();
+    for (const ip of ['206.126.236.102', '206.126.236.68', '206.126.236.70']) {
+      expect(
+        (
+          await add({
+            resource_id: router.id,
+            peer_ipaddr: ip,
+            peer_group: ip.endsWith('70') ? 'keep' : 'drop',
+          })
+        ).status,
+      ).toBe(201);
+    }
+    const none = await call('DELETE', '/sessions', { token: operator.token });
+    expect(none.status).toBe(422);
+    const onlyDry = await call('DELETE', '/sessions?dry_run=true', { token: operator.token });
+    expect(onlyDry.status).toBe(422);
+
+    const withoutAudit = async () =>
+      (await tableSnapshot()).filter((item) => !item.includes('"entity":"audit"'));
+    const before = await withoutAudit();
+    const dry = await call('DELETE', `/sessions?resource_id=${router.id}&peer_group=drop&dry_run=true`, {
+      token: operator.token,
+    });
+    expect(dry.status).toBe(200);
+    expect(dry.json).toMatchObject({ deleted: 0, dry_run: true });
+    expect(dry.json.data).toHaveLength(2);
+    expect(await withoutAudit()).toEqual(before);
+
+    const real = await call('DELETE', `/sessions?resource_id=${router.id}&peer_group=drop`, {
+      token: operator.token,
+    });
+    expect(real.json).toMatchObject({ deleted: 2, dry_run: false });
+    const left = await call('GET', `/sessions?resource_id=${router.id}`, { token: viewer.token });
+    expect(left.json.data.map((s: { peer_group: string }) => s.peer_group)).toEqual(['keep']);
+    expect(await peerLog(1, 1418)).toContainEqual(expect.stringMatching(/^Session deleted: Amazon.com/));
+  });
+
+  it('keeps a router with sessions (409) and lets it go once they are gone', async () => {
+    const router = await newRouter();
+    const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102' });
+    expect((await call('DELETE', `/routers/${router.id}`, { token: operator.token })).status).toBe(409);
+    expect((await call('DELETE', `/sessions/${s.id}`, { token: operator.token })).status).toBe(204);
+    expect((await call('GET', `/sessions/${s.id}`, { token: viewer.token })).status).toBe(404);
+    expect((await call('DELETE', `/routers/${router.id}`, { token: operator.token })).status).toBe(204);
+  });
+});
+
+describe('session passwords', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+    logger.setLogLevel('SILENT');
+  });
+
+  it('never shows the password, in answers or log lines; an admin may reveal it', async () => {
+    const secret = 'Sup3r-Secret.pw';
+    const lines: string[] = [];
+    const capture = (chunk: unknown) => {
+      lines.push(String(chunk));
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    logger.setLogLevel('DEBUG');
+
+    const router = await newRouter('bird2');
+    const bodies: string[] = [];
+    const added = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102', password: secret });
+    bodies.push(added.body);
+    expect(added.json.password_set).toBe(true);
+    const id = added.json.id;
+    for (const [method, url] of [
+      ['GET', `/sessions/${id}`],
+      ['GET', `/sessions?resource_id=${router.id}`],
+      ['GET', `/sessions/${id}/config`],
+      ['GET', `/sessions/${id}/config?platform=junos`],
+      ['GET', `/routers/${router.id}/config`],
+      ['POST', `/sessions/${id}/configure`],
+      ['GET', `/sessions/${id}/config/revisions`],
+    ] as const) {
+      const res = await call(method, url, { token: operator.token });
+      expect(res.status, url).toBe(200);
+      bodies.push(res.body);
+    }
+    const bad = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102', password: `${secret}"` });
+    bodies.push(bad.body);
+    const patched = await call('PATCH', `/sessions/${id}`, {
+      token: operator.token,
+      body: { password: `${secret}2` },
+    });
+    bodies.push(patched.body);
+
+    expect((await call('POST', `/sessions/${id}/password/reveal`, { token: operator.token })).status).toBe(
+      403,
+    );
+    const revealed = await call('POST', `/sessions/${id}/password/reveal`, { token: admin.token });
+    expect(revealed.status).toBe(200);
+    expect(revealed.json.password).toBe(`${secret}2`);
+
+    vi.restoreAllMocks();
+    for (const body of bodies) expect(body).not.toContain(secret);
+    expect(lines.length).toBeGreaterThan(5);
+    for (const line of lines) expect(line).not.toContain(secret);
+    const stored = (await tableSnapshot()).filter((item) => item.includes(id));
+    for (const item of stored) expect(item).not.toContain(secret);
+  });
+
+  it('clears a password with null', async () => {
+    const router = await newRouter();
+    const { json: s } = await add({
+      resource_id: router.id,
+      peer_ipaddr: '206.126.236.70',
+      password: 'abc123',
+    });
+    const cleared = await call('PATCH', `/sessions/${s.id}`, {
+      token: operator.token,
+      body: { password: null },
+    });
+    expect(cleared.json.password_set).toBe(false);
+    const revealed = await call('POST', `/sessions/${s.id}/password/reveal`, { token: admin.token });
+    expect(revealed.json.password).toBeNull();
+  });
+});
