@@ -25,7 +25,7 @@ function handle(req: IncomingMessage, res: ServerResponse) {
   requests.push({ path: url.pathname, query: url.searchParams, auth: req.headers.authorization });
   const faultAt = faults.findIndex((f) => f.type === type);
   if (faultAt >= 0) {
-    const [{ fault }] = faults.splice(faultAt, 1) as [{ fault: Fault }];
+    const fault = faults.splice(faultAt, 1)[0]?.fault;
     if (fault === '429') return res.writeHead(429, { 'retry-after': '7' }).end('{"message":"slow down"}');
     if (fault === '500') return res.writeHead(500).end('{"message":"boom"}');
     if (fault === 'truncated') return res.writeHead(200).end('{"data": [{"id": 1, "na');
