@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { esbuildOptions } from '../infra/constructs/bundling';
 import { routes } from '../shared/api/route-table';
 import { generateSigningKey } from '../shared/auth/keys';
@@ -63,17 +63,36 @@ function timeInit(probe: string, bundle: string, env: NodeJS.ProcessEnv): Promis
   });
 }
 
+/** Where a bundle's bytes come from, by npm package (or project folder): the first thing to look at when it grows. */
+function heaviestPackages(metafile: Metafile): string {
+  const largest = Object.values(metafile.outputs)
+    .filter((o) => o.entryPoint)
+    .sort((a, b) => b.bytes - a.bytes)[0];
+  if (!largest) return '';
+  const bytes = new Map<string, number>();
+  for (const [file, input] of Object.entries(largest.inputs)) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(file)?.[1] ?? file.split('/').slice(0, 2).join('/');
+    bytes.set(pkg, (bytes.get(pkg) ?? 0) + input.bytesInOutput);
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([pkg, n]) => `${pkg} ${formatNumber(n / 1024)} KB`)
+    .join(', ');
+}
+
 export async function bundles(): Promise<BenchRow[]> {
   const root = process.cwd();
   const work = mkdtempSync(join(tmpdir(), 'peerflow-bench-bundles-'));
   try {
     const outdir = join(work, 'out');
     const entries = [...new Set([...routes.map((r) => r.handler), AUTHORIZER])];
-    await build({
+    const built = await build({
       ...esbuildOptions,
       entryPoints: Object.fromEntries(entries.map((e) => [bundleName(e), resolve(root, e)])),
       outdir,
       outExtension: { '.js': '.mjs' },
+      metafile: true,
       logLevel: 'error',
     });
     const baseline = join(outdir, 'baseline-ddb-client.mjs');
@@ -105,7 +124,7 @@ export async function bundles(): Promise<BenchRow[]> {
     const samples = await paired(
       () => timeInit(probe, baseline, env),
       Object.fromEntries(entries.map((e) => [e, () => timeInit(probe, bundleFile(e), env)])),
-      rounds(7),
+      rounds(5),
     );
     const baseKb = statSync(baseline).size / 1024;
     const rows: BenchRow[] = [];
@@ -134,6 +153,11 @@ export async function bundles(): Promise<BenchRow[]> {
         met: ratio <= MAX_INIT_RATIO,
       });
     }
+    rows.push({
+      benchmark: 'bundle size',
+      subject: 'heaviest packages of the largest bundle',
+      figure: heaviestPackages(built.metafile),
+    });
     return rows;
   } finally {
     rmSync(work, { recursive: true, force: true });
