@@ -1,6 +1,7 @@
 import { authorizerThroughput } from './authorizer';
 import { bundles } from './bundles';
 import { type Benchmark, type BenchRow, formatNumber } from './harness';
+import { peersAtBiggestExchange } from './peers';
 
 /**
  * `npm run bench`: runs every benchmark and prints one table of figures and ratios, each against a
@@ -12,7 +13,7 @@ import { type Benchmark, type BenchRow, formatNumber } from './harness';
  * BENCHMARKS below: one line. `BENCH_ONLY=<name>` runs only the benchmarks whose function name
  * contains it; `BENCH_ROUNDS=<n>` changes the number of rounds.
  */
-const BENCHMARKS: Benchmark[] = [bundles, authorizerThroughput];
+const BENCHMARKS: Benchmark[] = [bundles, authorizerThroughput, peersAtBiggestExchange];
 
 function printTable(all: BenchRow[]): void {
   // Rows without a baseline are findings rather than comparisons; they go under the table.
