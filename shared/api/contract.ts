@@ -51,6 +51,8 @@ export interface RouteContract<
   params?: P;
   query?: Q;
   body?: B;
+  /** A body the handler parses itself (form or JSON): documented, not parsed by the middleware. */
+  rawBody?: z.ZodType;
   response: R;
   /** Status of a successful answer; 200 unless said otherwise. */
   successStatus?: number;

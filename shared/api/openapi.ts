@@ -43,6 +43,16 @@ export function buildOpenApi(routes: readonly RouteContract[], serverUrl = '/') 
         ...(r.params ? { params: r.params } : {}),
         ...(r.query ? { query: r.query } : {}),
         ...(r.body ? { body: { content: { 'application/json': { schema: r.body } }, required: true } } : {}),
+        ...(r.rawBody
+          ? {
+              body: {
+                content: {
+                  'application/x-www-form-urlencoded': { schema: r.rawBody },
+                  'application/json': { schema: r.rawBody },
+                },
+              },
+            }
+          : {}),
       },
       responses: {
         [r.successStatus ?? 200]: {

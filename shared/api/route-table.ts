@@ -11,6 +11,7 @@ import { syncRoutes } from './routes/sync';
 import { systemRoutes } from './routes/system';
 import { templatesRoutes } from './routes/templates';
 import { usersRoutes } from './routes/users';
+import { v1Routes } from './routes/v1';
 
 /**
  * THE route table: every route of the API, one row each. The CDK stack, the local server, the
@@ -29,4 +30,5 @@ export const routes: readonly RouteContract[] = [
   ...syncRoutes,
   ...routersRoutes,
   ...sessionsRoutes,
+  ...v1Routes,
 ];

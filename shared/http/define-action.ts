@@ -27,6 +27,7 @@ export interface ActionInput<P, Q, B, C> {
   /** The authenticated caller; public routes may get `undefined`. */
   caller: C;
   event: APIGatewayProxyEventV2;
+  context: Context;
   /** Names the audit entry's target (and result) when the path alone does not say it. */
   audit: (target: string, result?: string) => void;
   correlationId: string;
@@ -61,7 +62,10 @@ export function defineAction<
   R extends z.ZodType,
   C extends RouteContract<P, Q, B, R>,
 >(contract: C & RouteContract<P, Q, B, R>, impl: ActionImpl<C>): ActionHandler {
-  const run = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  const run = async (
+    event: APIGatewayProxyEventV2,
+    context: Context,
+  ): Promise<APIGatewayProxyStructuredResultV2> => {
     const s = stateOf(event);
     const input = {
       params: s.params,
@@ -69,6 +73,7 @@ export function defineAction<
       body: s.body,
       caller: s.caller,
       event,
+      context,
       correlationId: s.correlationId,
       audit: (target: string, result?: string) => {
         s.auditTarget = target;

@@ -1,0 +1,469 @@
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { RouteContract } from '../../shared/api/contract';
+import { sendEmailRoute } from '../../shared/api/routes/emails';
+import {
+  getPeerRoute,
+  listCommunicationsRoute,
+  listPeersRoute,
+  resetPeerStatusRoute,
+  updatePeerRoute,
+} from '../../shared/api/routes/peers';
+import { listRequestsRoute, sendRequestRoute } from '../../shared/api/routes/requests';
+import {
+  addSessionRoute,
+  configureSessionRoute,
+  deleteSessionsRoute,
+  listSessionsRoute,
+  updateSessionRoute,
+} from '../../shared/api/routes/sessions';
+import type { V1_ACTIONS } from '../../shared/api/routes/v1';
+import type { ActionHandler } from '../../shared/http/define-action';
+import { invokeV2, type V2Call } from '../../shared/v1/invoke';
+import { V1ParamError, type V1Params, v1Bool } from '../../shared/v1/params';
+import { v1Communication, v1Peer, v1Request, v1Session, v1SessionLabel } from '../../shared/v1/shapes';
+import { handler as sendEmail } from '../http/emails/send-email';
+import { handler as getPeer } from '../http/peers/get-peer';
+import { handler as listCommunications } from '../http/peers/list-communications';
+import { handler as listPeers } from '../http/peers/list-peers';
+import { handler as resetPeerStatus } from '../http/peers/reset-peer-status';
+import { handler as updatePeer } from '../http/peers/update-peer';
+import { handler as listRequests } from '../http/requests/list-requests';
+import { handler as sendRequest } from '../http/requests/send-request';
+import { handler as addSession } from '../http/sessions/add-session';
+import { handler as configureSession } from '../http/sessions/configure-session';
+import { handler as deleteSessions } from '../http/sessions/delete-sessions';
+import { handler as listSessions } from '../http/sessions/list-sessions';
+import { handler as updateSession } from '../http/sessions/update-session';
+
+/** An answer in the seed's envelope; `status` is the HTTP status (4xx with success 0). */
+export interface V1Outcome {
+  status: number;
+  success: 0 | 1;
+  message: string;
+  data?: unknown;
+}
+
+/** A refusal, in the seed's words where it has them. */
+export class V1Failure extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+interface Ctx {
+  event: APIGatewayProxyEventV2;
+  context: Context;
+}
+
+type Action = (p: V1Params, ctx: Ctx) => Promise<V1Outcome>;
+
+function required(p: V1Params, name: string): string {
+  const v = p[name];
+  if (v === undefined || v === '') throw new V1Failure(422, `Missing required parameter: ${name}`);
+  return v;
+}
+
+function integer(p: V1Params, name: string): number | undefined {
+  const v = p[name];
+  if (v === undefined || v === '') return undefined;
+  if (!/^\d+$/.test(v.trim())) throw new V1Failure(422, `Parameter ${name} must be an integer`);
+  return Number(v.trim());
+}
+
+function requiredInteger(p: V1Params, name: string): number {
+  required(p, name);
+  return integer(p, name)!;
+}
+
+function text(p: V1Params, name: string): string | undefined {
+  const v = p[name];
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function bool(p: V1Params, name: string): boolean | undefined {
+  try {
+    return v1Bool(p[name]);
+  } catch (err) {
+    throw new V1Failure(422, `Parameter ${name}: ${(err as Error).message}`);
+  }
+}
+
+/** Drops undefined values so that v2's strict schemas see only what the client sent. */
+function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+interface V2Error {
+  error?: { message?: string; details?: { path: string; message: string }[] };
+}
+
+async function v2<T>(handler: ActionHandler, contract: RouteContract, call: V2Call, ctx: Ctx): Promise<T> {
+  const answer = await invokeV2<T & V2Error>(handler, contract, call, ctx.event, ctx.context);
+  if (answer.status >= 400) {
+    const err = (answer.json as V2Error | null)?.error;
+    const details = (err?.details ?? []).map(
+      (d) => `${d.path.replace(/^(body|query|params)\./, '')}: ${d.message}`,
+    );
+    const message = [err?.message ?? 'Request failed', ...details].join('; ');
+    throw new V1Failure(answer.status, message);
+  }
+  return answer.json as T;
+}
+
+/** v1 has no pagination: the gateway walks every page of the v2 list. */
+async function everyPage<T>(
+  handler: ActionHandler,
+  contract: RouteContract,
+  call: V2Call & { query?: Record<string, string | number | boolean | undefined> },
+  ctx: Ctx,
+): Promise<T[]> {
+  const rows: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await v2<{ data: T[]; next_cursor: string | null }>(
+      handler,
+      contract,
+      { ...call, query: { ...call.query, limit: 1000, cursor } },
+      ctx,
+    );
+    rows.push(...page.data);
+    cursor = page.next_cursor ?? undefined;
+  } while (cursor);
+  return rows;
+}
+
+function found(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many} found.`;
+}
+
+/** A seed date (2013-03-21 or 2013-03-21 15:36:42) as a v2 range covering that day or second. */
+function dateRange(p: V1Params, name: string): { after?: string; before?: string } {
+  const v = text(p, name);
+  if (!v) return {};
+  const m = /^(\d{4}-\d{2}-\d{2})(?:[ T](\d{2}:\d{2}:\d{2}))?$/.exec(v.trim());
+  if (!m) throw new V1Failure(422, `Parameter ${name} must be a date (YYYY-MM-DD[ HH:MM:SS])`);
+  if (!m[2]) return { after: m[1], before: `${m[1]}T23:59:59Z` };
+  return { after: `${m[1]}T${m[2]}Z`, before: `${m[1]}T${m[2]}Z` };
+}
+
+function peerQuery(p: V1Params) {
+  const created = dateRange(p, 'date_created');
+  const updated = dateRange(p, 'date_lastupdated');
+  const charFlag = (name: string) => {
+    const v = p[name];
+    return v === undefined ? undefined : bool({ [name]: v === '' ? 'false' : v }, name);
+  };
+  const ratio = text(p, 'policy_ratio');
+  return defined({
+    id: integer(p, 'id'),
+    asn: integer(p, 'asn'),
+    name: text(p, 'name'),
+    aka: text(p, 'aka'),
+    website: text(p, 'website'),
+    notes_public: text(p, 'notes_public'),
+    notes_private: text(p, 'notes_private'),
+    irr_as_set: text(p, 'irr_as_set'),
+    info_traffic: text(p, 'info_traffic'),
+    info_ratio: text(p, 'info_ratio'),
+    info_scope: text(p, 'info_scope'),
+    info_type: text(p, 'info_type'),
+    info_prefixes4: integer(p, 'info_prefixes'),
+    looking_glass: text(p, 'info_lookingglass'),
+    route_server: text(p, 'info_routeserver'),
+    info_unicast: charFlag('info_unicast'),
+    info_multicast: charFlag('info_multicast'),
+    info_ipv6: charFlag('info_ipv6'),
+    policy_url: text(p, 'policy_url'),
+    policy_general: text(p, 'policy_general'),
+    policy_locations: text(p, 'policy_locations'),
+    policy_ratio: ratio === undefined ? undefined : /^(yes|1|true)$/i.test(ratio),
+    policy_contracts: text(p, 'policy_contracts'),
+    created_after: created.after,
+    created_before: created.before,
+    updated_after: updated.after,
+    updated_before: updated.before,
+    qualified: bool(p, 'qualified'),
+    is_peer: bool(p, 'is_peer'),
+    request_status: text(p, 'request_status'),
+    include_public_ips: bool(p, 'include_public_ips'),
+    include_contacts: bool(p, 'include_contacts'),
+    include_log_data: bool(p, 'include_log_data'),
+  });
+}
+
+function sessionFilters(p: V1Params) {
+  const password = text(p, 'password');
+  return defined({
+    id: text(p, 'id'),
+    public_id: integer(p, 'public_id'),
+    source_asn: integer(p, 'source_asn'),
+    source_ipaddr: text(p, 'source_ipaddr'),
+    resource_id: text(p, 'resource_id'),
+    peer_asn: integer(p, 'peer_asn'),
+    peer_name: text(p, 'peer_name'),
+    peer_participant_id: integer(p, 'peer_participant_id'),
+    peer_ipaddr: text(p, 'peer_ipaddr'),
+    peer_hostname: text(p, 'peer_hostname'),
+    peer_group: text(p, 'peer_group'),
+    password_set: password === undefined ? undefined : password !== '0',
+    type: text(p, 'type'),
+    state: text(p, 'state'),
+    prfx_max: integer(p, 'prfx_max'),
+    prfx_received: integer(p, 'prfx_received'),
+    ip_type: text(p, 'ip_type'),
+    note: text(p, 'note'),
+    created: text(p, 'created'),
+    modified: text(p, 'modified'),
+  });
+}
+
+function sessionFields(p: V1Params) {
+  const password = p.password;
+  return defined({
+    resource_id: text(p, 'resource_id'),
+    peer_ipaddr: text(p, 'peer_ipaddr'),
+    ip_type: text(p, 'ip_type'),
+    peer_asn: integer(p, 'peer_asn'),
+    peer_name: text(p, 'peer_name'),
+    peer_participant_id: integer(p, 'peer_participant_id'),
+    peer_hostname: text(p, 'peer_hostname'),
+    peer_group: text(p, 'peer_group'),
+    public_id: integer(p, 'public_id'),
+    source_asn: integer(p, 'source_asn'),
+    source_ipaddr: text(p, 'source_ipaddr'),
+    type: text(p, 'type'),
+    state: text(p, 'state'),
+    prfx_max: integer(p, 'prfx_max'),
+    // The seed reads back "0" for no password: sending "0" (or nothing) sets none.
+    password: password === undefined ? undefined : password === '' || password === '0' ? null : password,
+    note: text(p, 'note'),
+  });
+}
+
+type V2Session = Parameters<typeof v1Session>[0];
+type V2Peer = Parameters<typeof v1Peer>[0];
+
+export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
+  async getCommunications(p, ctx) {
+    const publicId = requiredInteger(p, 'public_id');
+    const rows = await everyPage<Parameters<typeof v1Communication>[0]>(
+      listCommunications,
+      listCommunicationsRoute,
+      { params: { public_id: publicId } },
+      ctx,
+    );
+    return {
+      status: 200,
+      success: 1,
+      message: rows.length ? found(rows.length, 'record', 'records') : 'No records found.',
+      data: rows.map(v1Communication),
+    };
+  },
+
+  async getPeers(p, ctx) {
+    const publicId = requiredInteger(p, 'public_id');
+    const rows = await everyPage<V2Peer>(
+      listPeers,
+      listPeersRoute,
+      { params: { public_id: publicId }, query: peerQuery(p) },
+      ctx,
+    );
+    if (rows.length === 0) return { status: 200, success: 1, message: 'No peers found.', data: [] };
+    return {
+      status: 200,
+      success: 1,
+      message: found(rows.length, 'peer', 'peers'),
+      data: rows.map((r) => v1Peer(r)),
+    };
+  },
+
+  async getRequests(p, ctx) {
+    const rows = await everyPage<Parameters<typeof v1Request>[0]>(
+      listRequests,
+      listRequestsRoute,
+      {
+        query: defined({
+          peer_participant_id: integer(p, 'peer_participant_id'),
+          public_id: integer(p, 'public_id'),
+          status: text(p, 'status'),
+        }),
+      },
+      ctx,
+    );
+    if (rows.length === 0) return { status: 200, success: 1, message: 'No request found.', data: [] };
+    return {
+      status: 200,
+      success: 1,
+      message: found(rows.length, 'request', 'requests'),
+      data: rows.map(v1Request),
+    };
+  },
+
+  async getSessions(p, ctx) {
+    const rows = await everyPage<V2Session>(
+      listSessions,
+      listSessionsRoute,
+      { query: sessionFilters(p) },
+      ctx,
+    );
+    if (rows.length === 0) return { status: 200, success: 1, message: 'No sessions found.', data: [] };
+    return { status: 200, success: 1, message: `${rows.length} sessions found.`, data: rows.map(v1Session) };
+  },
+
+  async addSession(p, ctx) {
+    const session = await v2<V2Session>(addSession, addSessionRoute, { body: sessionFields(p) }, ctx);
+    return {
+      status: 201,
+      success: 1,
+      message: `Session added: ${v1SessionLabel(session)}`,
+      data: v1Session(session),
+    };
+  },
+
+  async updateSession(p, ctx) {
+    const id = required(p, 'id');
+    const session = await v2<V2Session>(
+      updateSession,
+      updateSessionRoute,
+      { params: { id }, body: sessionFields(p) },
+      ctx,
+    );
+    return {
+      status: 200,
+      success: 1,
+      message: `Session updated: ${v1SessionLabel(session)}`,
+      data: v1Session(session),
+    };
+  },
+
+  async deleteSession(p, ctx) {
+    const out = await v2<{ deleted: number }>(
+      deleteSessions,
+      deleteSessionsRoute,
+      { query: sessionFilters(p) },
+      ctx,
+    );
+    if (out.deleted === 0) throw new V1Failure(404, 'No sessions found to delete.');
+    return { status: 200, success: 1, message: `${out.deleted} sessions deleted.` };
+  },
+
+  async configureSession(p, ctx) {
+    const id = required(p, 'session_id');
+    const config = text(p, 'config');
+    const out = await v2<{ session: V2Session; config: string; delivery: string }>(
+      configureSession,
+      configureSessionRoute,
+      { params: { id }, ...(config !== undefined ? { body: { config } } : {}) },
+      ctx,
+    );
+    return {
+      status: 200,
+      success: 1,
+      message: `Session configured: ${v1SessionLabel(out.session)}`,
+      data: { ...v1Session(out.session), config: out.config, delivery: out.delivery },
+    };
+  },
+
+  async resetPeerStatus(p, ctx) {
+    const params = {
+      public_id: requiredInteger(p, 'public_id'),
+      participant_id: requiredInteger(p, 'participant_id'),
+    };
+    const peer = await v2<V2Peer>(resetPeerStatus, resetPeerStatusRoute, { params }, ctx).catch(
+      notFoundAsSeed,
+    );
+    return {
+      status: 200,
+      success: 1,
+      message: `${peer.name} status reset`,
+      data: v1Peer(peer, { keepNone: true }),
+    };
+  },
+
+  async sendRequest(p, ctx) {
+    const publicId = integer(p, 'public_id');
+    const peerId = requiredInteger(p, 'peer_participant_id');
+    const request = await v2<{ status: string; error: string | null; public_ids: number[] }>(
+      sendRequest,
+      sendRequestRoute,
+      {
+        body: defined({
+          peer_participant_id: peerId,
+          public_ids: publicId !== undefined ? [publicId] : undefined,
+          email_to: text(p, 'email_to'),
+          subject: text(p, 'subject'),
+          body: text(p, 'body'),
+          force: bool(p, 'force'),
+        }),
+      },
+      ctx,
+    );
+    if (request.status === 'failed')
+      throw new V1Failure(502, `Request not sent: ${request.error ?? 'the mail service refused it'}`);
+    const at = publicId ?? request.public_ids[0]!;
+    const peer = await v2<V2Peer>(
+      getPeer,
+      getPeerRoute,
+      { params: { public_id: at, participant_id: peerId } },
+      ctx,
+    );
+    return { status: 201, success: 1, message: 'Request sent', data: v1Peer(peer) };
+  },
+
+  async sendEmail(p, ctx) {
+    const publicId = requiredInteger(p, 'public_id');
+    const peerId = requiredInteger(p, 'participant_id');
+    const to = text(p, 'email_to');
+    await v2(
+      sendEmail,
+      sendEmailRoute,
+      {
+        body: defined({
+          peer_participant_id: peerId,
+          public_ids: [publicId],
+          to: to ? to.split(/[,;]\s*/).filter(Boolean) : undefined,
+          subject: required(p, 'subject'),
+          text: required(p, 'body'),
+        }),
+      },
+      ctx,
+    );
+    const peer = await v2<V2Peer>(
+      getPeer,
+      getPeerRoute,
+      { params: { public_id: publicId, participant_id: peerId } },
+      ctx,
+    );
+    return { status: 201, success: 1, message: 'Email sent', data: v1Peer(peer) };
+  },
+
+  async updatePeer(p, ctx) {
+    const params = {
+      public_id: requiredInteger(p, 'public_id'),
+      participant_id: requiredInteger(p, 'participant_id'),
+    };
+    const qualified = bool(p, 'qualified');
+    const reason = text(p, 'qualified_reason') ?? text(p, 'reason');
+    const body = defined({
+      notes_private:
+        p.notes_private === undefined ? undefined : p.notes_private === '' ? null : p.notes_private,
+      preferred_contact_id: integer(p, 'preferred_contact_id'),
+      hidden_until: text(p, 'hidden_until'),
+      qualification_override:
+        qualified === undefined ? undefined : { qualified, reason: reason ?? 'Set through the v1 API' },
+    });
+    const peer = await v2<V2Peer>(updatePeer, updatePeerRoute, { params, body }, ctx).catch(notFoundAsSeed);
+    return { status: 200, success: 1, message: `${peer.name} updated`, data: v1Peer(peer) };
+  },
+};
+
+function notFoundAsSeed(err: unknown): never {
+  if (err instanceof V1Failure && err.status === 404)
+    throw new V1Failure(404, 'Could not find peer matching parameters');
+  throw err;
+}
+
+export { V1ParamError };

@@ -1,0 +1,41 @@
+import { v1GetRoute } from '../../shared/api/routes/v1';
+import { defineAction } from '../../shared/http/define-action';
+import { reply } from '../../shared/http/reply';
+import { logger } from '../../shared/logger';
+import { readV1Params, V1ParamError } from '../../shared/v1/params';
+import { actions, V1Failure, type V1Outcome } from './actions';
+
+/**
+ * The ProVision APIv1 Peering gateway. It reads the seed's parameters, calls the v2 route that does
+ * the same thing (in-process, as the same caller), and answers in the seed's envelope:
+ * `{"success": 1, "message": ..., "data": ...}` or `{"success": 0, "message": ...}` with a 4xx.
+ */
+export const handler = defineAction(v1GetRoute, async ({ event, context }) => {
+  const outcome = await answer(event, async (params) => {
+    if (params.target !== 'peering') {
+      throw new V1Failure(400, `Unknown target "${params.target ?? ''}": this API serves target=peering`);
+    }
+    const action = params.action ?? '';
+    const run = Object.hasOwn(actions, action) ? actions[action as keyof typeof actions] : undefined;
+    if (!run) {
+      throw new V1Failure(400, `Unknown action "${action}": use one of ${Object.keys(actions).join(', ')}`);
+    }
+    return run(params, { event, context });
+  });
+  const { status, ...body } = outcome;
+  return reply(status, body as never);
+});
+
+async function answer(
+  event: Parameters<typeof readV1Params>[0],
+  run: (params: ReturnType<typeof readV1Params>) => Promise<V1Outcome>,
+): Promise<V1Outcome> {
+  try {
+    return await run(readV1Params(event));
+  } catch (err) {
+    if (err instanceof V1Failure) return { status: err.status, success: 0, message: err.message };
+    if (err instanceof V1ParamError) return { status: 400, success: 0, message: err.message };
+    logger.error('v1 action failed', err as Error);
+    return { status: 500, success: 0, message: 'Internal error' };
+  }
+}

@@ -1,0 +1,64 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { RouteContract } from '../api/contract';
+import type { ActionHandler } from '../http/define-action';
+
+export interface V2Call {
+  params?: Record<string, string | number>;
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+}
+
+export interface V2Answer<T = unknown> {
+  status: number;
+  json: T;
+}
+
+function fill(path: string, params: Record<string, string | number>): string {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name] ?? '')));
+}
+
+/**
+ * Calls a v2 route's own handler in-process, as API Gateway would have, with the caller the
+ * authorizer established for the v1 request. The v2 handler does all the work: validation, the role
+ * check, the domain rules, the audit entry. The gateway only maps parameters and shapes answers.
+ */
+export async function invokeV2<T = unknown>(
+  handler: ActionHandler,
+  contract: RouteContract,
+  call: V2Call,
+  original: APIGatewayProxyEventV2,
+  context: Context,
+): Promise<V2Answer<T>> {
+  const params = Object.fromEntries(Object.entries(call.params ?? {}).map(([k, v]) => [k, String(v)]));
+  const query: Record<string, string> = {};
+  for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) query[k] = String(v);
+  const rawPath = fill(contract.path, params);
+  const rawQueryString = new URLSearchParams(query).toString();
+  const event: APIGatewayProxyEventV2 = {
+    ...original,
+    routeKey: `${contract.method} ${contract.path}`,
+    rawPath,
+    rawQueryString,
+    headers: {
+      ...Object.fromEntries(
+        Object.entries(original.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'content-length'),
+      ),
+      'content-type': 'application/json',
+    },
+    requestContext: {
+      ...original.requestContext,
+      routeKey: `${contract.method} ${contract.path}`,
+      http: { ...original.requestContext.http, method: contract.method, path: rawPath },
+    },
+    isBase64Encoded: false,
+  };
+  if (Object.keys(query).length > 0) event.queryStringParameters = query;
+  else delete event.queryStringParameters;
+  if (Object.keys(params).length > 0) event.pathParameters = params;
+  else delete event.pathParameters;
+  if (call.body !== undefined) event.body = JSON.stringify(call.body);
+  else delete event.body;
+  const out: APIGatewayProxyStructuredResultV2 = await handler(event, context);
+  const status = out.statusCode ?? 200;
+  return { status, json: (out.body ? JSON.parse(out.body) : null) as T };
+}
