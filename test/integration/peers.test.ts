@@ -352,6 +352,9 @@ describe('PATCH /exchanges/{public_id}/peers/{participant_id}', () => {
     expect(res.status).toBe(200);
     expect(res.json.hidden_until).toBe(until);
     expect(names(await peers())).not.toContain('Epsilon Eyeballs');
+    const first = await peers('?limit=4');
+    expect(names(first)).toEqual(['Alpha Transit', 'beta Content', 'Delta Closed', 'Gamma Restrictive']);
+    expect(names(await peers(`?limit=4&cursor=${first.json.next_cursor}`))).toEqual(['Zeta Two Ports']);
     expect(names(await peers('?limit=2&include_hidden=true'))).toEqual(['Alpha Transit', 'beta Content']);
     expect(names(await peers('?include_hidden=true'))).toContain('Epsilon Eyeballs');
     const past = new Date(Date.now() - 1000).toISOString();
@@ -541,6 +544,7 @@ describe('verdicts follow the settings', () => {
     expect(put.status).toBe(200);
     const res = await peers();
     expect(names(res)).not.toContain('Alpha Transit');
+    expect(names(await peers('?limit=2'))).toEqual(['beta Content', 'Delta Closed']);
     const gamma = res.json.data.find((p: { id: number }) => p.id === 3);
     expect(gamma).toMatchObject({
       qualified: true,

@@ -61,6 +61,9 @@ function writeCursor(cursor: Cursor): string {
   return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
 }
 
+/** Extra reads to refill a page after hidden peers dropped out of it. */
+const MAX_TOP_UPS = 3;
+
 interface ExchangeContext {
   exchange: Exchange;
   settings: Settings;
@@ -132,22 +135,31 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     );
   };
 
-  const anyHidden = [...peerState.states.values()].some((s) => !visible(s));
-  if (firstPage && !anyHidden) {
-    // Straight through the reader's pages: the page is the reader's page, less our own network.
-    const members = firstPage.members;
-    const last = members.at(-1);
-    const data = members.map(view).filter((p): p is Peer => p !== undefined);
+  if (firstPage) {
+    // Straight through the reader's pages. Members left out (our own network, hidden peers) are made
+    // up for by reading that many more, a few times at most, so pages stay full at a bounded cost.
+    const data: Peer[] = [];
+    let page = firstPage;
+    let last: ExchangeMember | undefined;
+    for (let topUps = 0; ; topUps++) {
+      let dropped = 0;
+      for (const member of page.members) {
+        const peer = view(member);
+        if (peer) data.push(peer);
+        else dropped += 1;
+        last = member;
+      }
+      if (dropped === 0 || !page.next_cursor || topUps === MAX_TOP_UPS) break;
+      page = await peeringDb.listExchangeMembers(publicId, { limit: dropped, cursor: page.next_cursor });
+    }
     return {
       data,
       next_cursor:
-        firstPage.next_cursor && last
-          ? writeCursor({ after: memberOrder(last), page: firstPage.next_cursor })
-          : null,
+        page.next_cursor && last ? writeCursor({ after: memberOrder(last), page: page.next_cursor }) : null,
     };
   }
 
-  // Filters (or hidden peers) need every member: filter them all, then page through the matches.
+  // Filters need every member: filter them all, then page through the matches.
   const all = await peeringDb.allExchangeMembers(publicId);
   const ordered = all
     .map((member) => ({ member, order: memberOrder(member) }))
@@ -186,7 +198,9 @@ async function loadPeer(publicId: number, participantId: number): Promise<OnePee
     sessionStatesAt(publicId),
   ]);
   if (member && isOwnNetwork(member, settings)) {
-    throw new NotFoundError(`Network ${participantId} (${member.network.name}) is our own network, not a peer`);
+    throw new NotFoundError(
+      `Network ${participantId} (${member.network.name}) is our own network, not a peer`,
+    );
   }
   if (!member) {
     const network = await peeringDb.getNetwork(participantId);
