@@ -1,0 +1,281 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { putSettings } from '../../shared/domain/settings/settings';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+import { syncObjects } from '../support/peeringdb';
+
+/**
+ * The seed's example calls, replayed against data that gives the seed's ids their meaning:
+ * exchange 1 is Equinix Ashburn; networks 262 (1&1 Internet), 2 (Akamai) and 1418 (Amazon) are on
+ * it, and so is our own network 2335 (AS8038).
+ */
+const V1 = '/api/v1/api.php?target=peering';
+
+async function seed() {
+  await syncObjects({
+    ix: [{ id: 1, name: 'Equinix Ashburn' }],
+    ixlan: [{ id: 1, ix_id: 1 }],
+    ixpfx: [
+      { id: 1, ixlan_id: 1, protocol: 'IPv4', prefix: '206.126.236.0/22' },
+      { id: 2, ixlan_id: 1, protocol: 'IPv6', prefix: '2001:504:0:2::/64' },
+    ],
+    net: [
+      { id: 262, asn: 8560, name: '1&1 Internet', info_prefixes4: 150, policy_general: 'Open' },
+      { id: 2, asn: 20940, name: 'Akamai Technologies', info_prefixes4: 20, policy_general: 'Open' },
+      { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200, policy_general: 'Selective' },
+      { id: 2335, asn: 8038, name: '6connect, Inc.', info_prefixes4: 10, policy_general: 'Open' },
+    ],
+    netixlan: [
+      { id: 10, net_id: 262, ix_id: 1, ixlan_id: 1, asn: 8560, ipaddr4: '206.126.236.200', ipaddr6: null },
+      { id: 11, net_id: 2, ix_id: 1, ixlan_id: 1, asn: 20940, ipaddr4: '206.126.236.102', ipaddr6: null },
+      { id: 12, net_id: 1418, ix_id: 1, ixlan_id: 1, asn: 16509, ipaddr4: '206.126.236.68', ipaddr6: null },
+      { id: 13, net_id: 2335, ix_id: 1, ixlan_id: 1, asn: 8038, ipaddr4: '206.126.236.35', ipaddr6: null },
+    ],
+    poc: [
+      { id: 1, net_id: 1418, role: 'Policy', name: 'Amazon Peering', email: 'peering@amazon.example' },
+      { id: 2, net_id: 262, role: 'Technical', name: '1&1 NOC', email: 'noc@oneandone.example' },
+    ],
+  });
+  await putSettings(
+    {
+      source_asn: 8038,
+      source_participant_id: 2335,
+      company_name: '6connect, Inc.',
+      email_from: 'ops@sixconnect.example',
+    },
+    'test',
+  );
+}
+
+let operator: { token: string };
+let viewer: { token: string };
+let routerId: string;
+
+beforeAll(async () => {
+  await seed();
+  [operator, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
+  const router = await call('POST', '/routers', {
+    token: operator.token,
+    body: { hostname: 'ar1.inoc.example', platform: 'cisco-ios', asn: 8038, router_id: '206.126.236.35' },
+  });
+  expect(router.status).toBe(201);
+  routerId = router.json.id;
+});
+
+function v1(query: string, opts: { token?: string; form?: Record<string, string>; method?: string } = {}) {
+  const token = opts.token ?? operator.token;
+  if (opts.form) {
+    return call(opts.method ?? 'POST', `${V1}&${query}`, {
+      token,
+      rawBody: new URLSearchParams(opts.form).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+  }
+  return call(opts.method ?? 'GET', `${V1}&${query}`, { token });
+}
+
+describe('read actions', () => {
+  it('getPeers answers the seed envelope with string ids and ASNs, boolean qualified and 0/1 is_peer', async () => {
+    const res = await v1('action=getPeers&public_id=1');
+    expect(res.status).toBe(200);
+    expect(res.json.success).toBe(1);
+    expect(res.json.message).toBe('3 peers found.');
+    const oneAndOne = res.json.data.find((p: { id: string }) => p.id === '262');
+    expect(oneAndOne).toMatchObject({
+      id: '262',
+      public_id: '1',
+      asn: '8560',
+      name: '1&1 Internet',
+      qualified: true,
+      is_peer: 0,
+      request_status: null,
+      info_prefixes: '150',
+      public_ips: [],
+      contacts: [],
+      log_data: [],
+    });
+    // Our own network is never a peer of ours.
+    expect(res.json.data.map((p: { id: string }) => p.id)).not.toContain('2335');
+
+    const v2 = await call('GET', '/exchanges/1/peers', { token: operator.token });
+    expect(v2.json.data.map((p: { id: number }) => String(p.id))).toEqual(
+      res.json.data.map((p: { id: string }) => p.id),
+    );
+    expect(v2.json.data.map((p: { qualified: boolean }) => p.qualified)).toEqual(
+      res.json.data.map((p: { qualified: boolean }) => p.qualified),
+    );
+  });
+
+  it('getPeers embeds what the include flags ask for and applies the seed filters', async () => {
+    const res = await v1(
+      'action=getPeers&public_id=1&asn=16509&include_public_ips=TRUE&include_contacts=TRUE',
+    );
+    expect(res.json.message).toBe('1 peer found.');
+    expect(res.json.data[0].public_ips).toEqual([{ ipaddr4: '206.126.236.68', ipaddr6: null }]);
+    expect(res.json.data[0].contacts[0]).toMatchObject({ role: 'Policy', email: 'peering@amazon.example' });
+    const none = await v1('action=getPeers&public_id=1&name=nobody-by-this-name');
+    expect(none.json).toEqual({ success: 1, message: 'No peers found.', data: [] });
+  });
+
+  it('getCommunications lists every peer with status, qualification, is_peer and the log', async () => {
+    const res = await v1('action=getCommunications&public_id=1');
+    expect(res.json.success).toBe(1);
+    expect(res.json.message).toBe('3 records found.');
+    expect(res.json.data[0]).toEqual({
+      name: '1&1 Internet',
+      asn: '8560',
+      request_status: null,
+      qualified: true,
+      is_peer: false,
+      id: '262',
+      log_data: [],
+    });
+  });
+
+  it('getRequests says so when there is none', async () => {
+    const res = await v1('action=getRequests&peer_participant_id=1');
+    expect(res.json).toEqual({ success: 1, message: 'No request found.', data: [] });
+  });
+});
+
+describe('sessions through v1', () => {
+  it('adds, lists, updates, configures and deletes a session with the seed messages', async () => {
+    const added = await v1('action=addSession', {
+      form: {
+        source_asn: '8038',
+        source_ipaddr: '206.126.236.35',
+        resource_id: routerId,
+        peer_ipaddr: '206.126.236.68',
+        peer_group: 'LAME-PEERS',
+        public_id: '1',
+        ip_type: 'ipv4',
+        type: 'Peer',
+        prfx_max: '200',
+        password: 'ace12345',
+        note: "I'm a fancy note.",
+      },
+    });
+    expect(added.status).toBe(201);
+    expect(added.json.message).toBe(
+      'Session added: Amazon.com (AS8038/206.126.236.35) - (AS16509/206.126.236.68)',
+    );
+    expect(added.json.data).toMatchObject({
+      source_asn: '8038',
+      peer_asn: '16509',
+      peer_name: 'Amazon.com',
+      peer_participant_id: '1418',
+      public_id: '1',
+      prfx_max: '200',
+      password: '1',
+      state: 'not configured',
+    });
+    const id = added.json.data.id as string;
+
+    const listed = await v1('action=getSessions&public_id=1');
+    expect(listed.json.message).toBe('1 sessions found.');
+    const v2 = await call('GET', '/sessions?public_id=1', { token: operator.token });
+    expect(listed.json.data.map((s: { id: string }) => s.id)).toEqual(
+      v2.json.data.map((s: { id: string }) => s.id),
+    );
+
+    const updated = await v1(`action=updateSession&id=${id}&note=Adding+an+awesome+note.&peer_group=group+a`);
+    expect(updated.json.message).toBe(
+      'Session updated: Amazon.com (AS8038/206.126.236.35) - (AS16509/206.126.236.68)',
+    );
+    expect(updated.json.data).toMatchObject({ note: 'Adding an awesome note.', peer_group: 'group a' });
+
+    const configured = await v1(`action=configureSession&session_id=${id}`);
+    expect(configured.json.success).toBe(1);
+    expect(configured.json.data.state).toBe('configured');
+    expect(configured.json.data.config).toContain('neighbor 206.126.236.68 remote-as 16509');
+
+    const peers = await v1('action=getPeers&public_id=1&asn=16509&include_log_data=1');
+    expect(peers.json.data[0].is_peer).toBe(1);
+    expect(peers.json.data[0].log_data.map((e: { message: string }) => e.message)).toContainEqual(
+      expect.stringMatching(/^Session added: Amazon\.com/),
+    );
+
+    const deleted = await v1(`action=deleteSession&id=${id}`);
+    expect(deleted.json).toEqual({ success: 1, message: '1 sessions deleted.' });
+    const again = await v1(`action=deleteSession&id=${id}`);
+    expect(again.status).toBe(404);
+    expect(again.json).toEqual({ success: 0, message: 'No sessions found to delete.' });
+  });
+});
+
+describe('peer status through v1', () => {
+  it('resetPeerStatus answers "<peer> status reset" with the log entry', async () => {
+    const res = await v1('action=resetPeerStatus&participant_id=262&public_id=1');
+    expect(res.json.success).toBe(1);
+    expect(res.json.message).toBe('1&1 Internet status reset');
+    expect(res.json.data).toMatchObject({ id: '262', public_id: '1', request_status: 'none', is_peer: 0 });
+    expect(res.json.data.log_data[0]).toMatchObject({ message: 'Peer status reset', public_id: '1' });
+    expect(res.json.data.log_data[0].time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  });
+
+  it('resetPeerStatus of an unknown peer answers the seed error', async () => {
+    const res = await v1('action=resetPeerStatus&participant_id=999999&public_id=1');
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ success: 0, message: 'Could not find peer matching parameters' });
+  });
+
+  it('updatePeer stores private notes and an override', async () => {
+    const res = await v1('action=updatePeer&participant_id=2&public_id=1', {
+      form: { notes_private: 'met at the NANOG social', qualified: 'false', reason: 'Not now' },
+    });
+    expect(res.json.success).toBe(1);
+    expect(res.json.data).toMatchObject({ notes_private: 'met at the NANOG social', qualified: false });
+  });
+});
+
+describe('refusals', () => {
+  it('answers success 0 with a clear message for a missing or mistyped parameter, changing nothing', async () => {
+    const before = await tableSnapshot();
+    const missing = await v1('action=resetPeerStatus&public_id=1');
+    expect(missing.status).toBe(422);
+    expect(missing.json).toEqual({ success: 0, message: 'Missing required parameter: participant_id' });
+    const mistyped = await v1('action=getPeers&public_id=abc');
+    expect(mistyped.status).toBe(422);
+    expect(mistyped.json.success).toBe(0);
+    const badIp = await v1('action=addSession', {
+      form: { resource_id: routerId, peer_ipaddr: '999.1.1.1' },
+    });
+    expect(badIp.status).toBe(422);
+    expect(badIp.json.success).toBe(0);
+    expect(badIp.json.message).toContain('peer_ipaddr');
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('names the unknown target or action', async () => {
+    const target = await call('GET', '/api/v1/api.php?target=ipam&action=getPeers', {
+      token: operator.token,
+    });
+    expect(target.status).toBe(400);
+    expect(target.json.message).toContain('target=peering');
+    const action = await v1('action=getEverything');
+    expect(action.status).toBe(400);
+    expect(action.json.message).toContain('Unknown action "getEverything"');
+  });
+
+  it('lets a viewer read but not change anything', async () => {
+    const before = await tableSnapshot();
+    const read = await v1('action=getPeers&public_id=1', { token: viewer.token });
+    expect(read.json.success).toBe(1);
+    for (const query of [
+      'action=resetPeerStatus&participant_id=262&public_id=1',
+      `action=addSession&resource_id=${routerId}&peer_ipaddr=206.126.236.102`,
+      'action=deleteSession&peer_asn=20940',
+      'action=updatePeer&participant_id=262&public_id=1&notes_private=x',
+      'action=sendRequest&peer_participant_id=1418&public_id=1',
+    ]) {
+      const res = await v1(query, { token: viewer.token });
+      expect(res.status, query).toBe(403);
+      expect(res.json.success, query).toBe(0);
+    }
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('needs a token like every other route', async () => {
+    const res = await call('GET', `${V1}&action=getPeers&public_id=1`);
+    expect(res.status).toBe(401);
+  });
+});
