@@ -1,7 +1,6 @@
-import { headline, type PreparedConfig, RenderError } from './prepare';
+import { headline, PASSWORD_MAX_LENGTH, type PreparedConfig, RenderError } from './prepare';
 
-/** IOS accepts neighbor passwords of at most 25 characters. */
-const IOS_PASSWORD_MAX = 25;
+const IOS_PASSWORD_MAX = PASSWORD_MAX_LENGTH['cisco-ios'] ?? 25;
 
 /** Cisco IOS / IOS XE: peer-groups per address family, neighbors activated in their family.
  * `update-source` takes an interface here, not an address: the source address stays with the

@@ -57,6 +57,9 @@ export const PASSWORD_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~+=@:,/-]{0,79}$/;
 const HOSTNAME_PATTERN =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
+/** Platforms that accept shorter passwords than the pattern allows (IOS: 25 characters). */
+export const PASSWORD_MAX_LENGTH: Partial<Record<Platform, number>> = { 'cisco-ios': 25 };
+
 export function isValidPassword(value: string): boolean {
   return PASSWORD_PATTERN.test(value);
 }

@@ -13,6 +13,7 @@ import {
   type StoredSession,
   sessionsRepository,
 } from '../../storage/sessions-repository';
+import { PASSWORD_MAX_LENGTH } from '../config-render/prepare';
 import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
 import { getSettings } from '../settings/settings';
 import { inAnyPrefix, ipVersion } from './ip-address';
@@ -161,6 +162,14 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
   };
 }
 
+/** A password the session's router platform could not take is refused up front, not at delivery. */
+function checkPasswordFits(router: StoredRouter, password: string | null | undefined) {
+  const max = PASSWORD_MAX_LENGTH[router.platform];
+  if (password && max !== undefined && password.length > max) {
+    throw invalid('body.password', `${router.platform} accepts passwords of at most ${max} characters`);
+  }
+}
+
 function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
@@ -207,6 +216,7 @@ export async function addSession(
   reader: PeeringDbReader = peeringDb,
 ): Promise<PublicSession> {
   const r = await resolve(fields, reader);
+  checkPasswordFits(r.router, fields.password);
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
   const session: StoredSession = {
@@ -330,6 +340,8 @@ export async function updateSession(
     plain(key);
   }
   if (changes.password !== undefined) {
+    const router = await routersRepository.get(next.resource_id, true);
+    if (router) checkPasswordFits(router, changes.password);
     next.password_ciphertext = changes.password
       ? await sessionPasswords().encrypt(changes.password, id)
       : null;

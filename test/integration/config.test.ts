@@ -1,0 +1,191 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORMS } from '../../shared/domain/config-render/prepare';
+import { PASSWORD_PLACEHOLDER } from '../../shared/domain/sessions/session-config';
+import { listSessionStatesAtExchange } from '../../shared/storage/sessions-repository';
+import {
+  DAEMON_PLATFORMS,
+  daemonsAvailable,
+  declaredNeighbors,
+  parseWithDaemon,
+} from '../golden/daemon-check';
+import { call, tableSnapshot, userWithRole } from '../support/api';
+import { syncObjects } from '../support/peeringdb';
+
+let operator: { token: string; email: string };
+let viewer: { token: string };
+
+beforeAll(async () => {
+  await syncObjects({
+    ix: [{ id: 1, name: 'Equinix Ashburn' }],
+    ixlan: [{ id: 1, ix_id: 1 }],
+    ixpfx: [
+      { id: 1, ixlan_id: 1, protocol: 'IPv4', prefix: '206.126.236.0/22' },
+      { id: 2, ixlan_id: 1, protocol: 'IPv6', prefix: '2001:504:0:2::/64' },
+    ],
+    net: [
+      // A PeeringDB name full of syntax: it must reach every config as inert text.
+      { id: 2, asn: 20940, name: 'Akamai "Tech" {x}; #1 \\ ok', info_prefixes4: 20, info_prefixes6: 5 },
+      { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200 },
+    ],
+    netixlan: [
+      {
+        id: 10,
+        net_id: 2,
+        ix_id: 1,
+        ixlan_id: 1,
+        asn: 20940,
+        ipaddr4: '206.126.236.102',
+        ipaddr6: '2001:504:0:2::2:940:1',
+      },
+      { id: 11, net_id: 1418, ix_id: 1, ixlan_id: 1, asn: 16509, ipaddr4: '206.126.236.68', ipaddr6: null },
+    ],
+  });
+  [operator, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
+});
+
+async function routerWithSessions(platform: string) {
+  const router = await call('POST', '/routers', {
+    token: operator.token,
+    body: {
+      hostname: `${platform}-${crypto.randomUUID().slice(0, 6)}.example.net`,
+      platform,
+      asn: 64500,
+      router_id: '192.0.2.1',
+    },
+  });
+  expect(router.status).toBe(201);
+  const sessions = [];
+  for (const body of [
+    {
+      peer_ipaddr: '206.126.236.102',
+      password: 'ace12345',
+      note: 'line one\nline two; }',
+      peer_group: 'group b',
+    },
+    { peer_ipaddr: '206.126.236.68' },
+    { peer_ipaddr: '2001:504:0:2::2:940:1', peer_group: 'v6 "peers"' },
+  ]) {
+    const res = await call('POST', '/sessions', {
+      token: operator.token,
+      body: { resource_id: router.json.id, ...body },
+    });
+    expect(res.status).toBe(201);
+    sessions.push(res.json);
+  }
+  return { router: router.json, sessions };
+}
+
+describe('GET /routers/{id}/config', () => {
+  it.skipIf(!daemonsAvailable())(
+    'renders every session of the router, and the daemons parse it',
+    async () => {
+      for (const platform of DAEMON_PLATFORMS) {
+        const { router, sessions } = await routerWithSessions(platform);
+        const res = await call('GET', `/routers/${router.id}/config`, { token: viewer.token });
+        expect(res.status).toBe(200);
+        expect(res.json.platform).toBe(platform);
+        expect(res.json.session_ids.sort()).toEqual(sessions.map((s) => s.id).sort());
+        const parsed = await parseWithDaemon(platform, res.json.config);
+        expect(parsed.ok, `${platform}: ${parsed.output}\n${res.json.config}`).toBe(true);
+        expect(declaredNeighbors(platform, res.json.config)).toEqual(
+          sessions.map((s) => s.peer_ipaddr).sort(),
+        );
+        expect(res.json.config).toContain(PASSWORD_PLACEHOLDER);
+        expect(res.json.config).not.toContain('ace12345');
+      }
+    },
+  );
+
+  it('renders the same sessions for another platform on request, and 404 for an unknown router', async () => {
+    const { router } = await routerWithSessions('frr');
+    const junos = await call('GET', `/routers/${router.id}/config?platform=junos`, { token: viewer.token });
+    expect(junos.json.config).toMatch(/^ {8}group group_b_[0-9a-f]{6}_v4 \{$/m);
+    expect(junos.json.config.match(/peer-as \d+;/g)).toHaveLength(3);
+    expect(
+      (await call('GET', `/routers/${crypto.randomUUID()}/config`, { token: viewer.token })).status,
+    ).toBe(404);
+    expect(
+      (await call('GET', `/routers/${router.id}/config?platform=vyos`, { token: viewer.token })).status,
+    ).toBe(422);
+  });
+});
+
+describe('GET /sessions/{id}/config', () => {
+  it('renders one session for each of the eight platforms', async () => {
+    const { sessions } = await routerWithSessions('bird2');
+    const id = sessions[0].id;
+    for (const platform of PLATFORMS) {
+      const res = await call('GET', `/sessions/${id}/config?platform=${platform}`, { token: viewer.token });
+      expect(res.status, platform).toBe(200);
+      expect(res.json.session_ids).toEqual([id]);
+      expect(res.json.config).toContain('206.126.236.102');
+      expect(res.json.config).toContain('20940');
+      expect(res.json.config).toContain('AS20940 Akamai Tech x 1 ok');
+      expect(res.json.config).not.toMatch(/"Tech"|\{x\}|; #1|\\/);
+    }
+  });
+
+  it('refuses a password longer than the router platform takes, and keeps the session', async () => {
+    const { sessions: onFrr } = await routerWithSessions('frr');
+    const fine = await call('PATCH', `/sessions/${onFrr[1].id}`, {
+      token: operator.token,
+      body: { password: 'a'.repeat(40) },
+    });
+    expect(fine.status).toBe(200);
+    const { sessions: onIos } = await routerWithSessions('cisco-ios');
+    const before = await tableSnapshot();
+    const long = await call('PATCH', `/sessions/${onIos[1].id}`, {
+      token: operator.token,
+      body: { password: 'a'.repeat(26) },
+    });
+    expect(long.status).toBe(422);
+    expect(long.json.error.message).toMatch(/at most 25 characters/);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
+
+describe('POST /sessions/{id}/configure', () => {
+  it('stores a revision, moves the session to configured, logs it, and returns the config', async () => {
+    const { router, sessions } = await routerWithSessions('openbgpd');
+    const id = sessions[0].id;
+    const res = await call('POST', `/sessions/${id}/configure`, { token: operator.token });
+    expect(res.status).toBe(200);
+    expect(res.json.session).toMatchObject({ id, state: 'configured', version: 2 });
+    expect(res.json.delivery).toBe('store-and-return');
+    expect(res.json.revision).toMatchObject({
+      session_id: id,
+      router_id: router.id,
+      platform: 'openbgpd',
+      created_by: operator.email,
+    });
+    expect(res.json.revision.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(res.json.config).toMatch(/^\tneighbor 206\.126\.236\.102 \{$/m);
+
+    const revisions = await call('GET', `/sessions/${id}/config/revisions`, { token: viewer.token });
+    expect(revisions.json.data).toHaveLength(1);
+    expect(revisions.json.data[0]).toMatchObject({ id: res.json.revision.id, text: res.json.config });
+
+    expect(await listSessionStatesAtExchange(1)).toContainEqual({
+      peer_participant_id: 2,
+      state: 'configured',
+    });
+    const peer = await call('GET', '/exchanges/1/peers/2?include_log_data=true', { token: viewer.token });
+    expect(peer.status).toBe(200);
+    expect(peer.json.is_peer).toBe(true);
+    expect(peer.json.log_data.map((e: { message: string }) => e.message)).toContainEqual(
+      expect.stringMatching(/^Session configured: /),
+    );
+  });
+
+  it('needs the operator role and an existing session, and changes nothing when refused', async () => {
+    const { sessions } = await routerWithSessions('gobgp');
+    const before = await tableSnapshot();
+    expect(
+      (await call('POST', `/sessions/${sessions[0].id}/configure`, { token: viewer.token })).status,
+    ).toBe(403);
+    expect(
+      (await call('POST', `/sessions/${crypto.randomUUID()}/configure`, { token: operator.token })).status,
+    ).toBe(404);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
