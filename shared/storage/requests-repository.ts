@@ -9,7 +9,12 @@ import { z } from 'zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 import { decodeCursor, encodeCursor, type Page } from './pagination';
-import type { TransactItem } from './peer-state-repository';
+import {
+  PeerStateSchema,
+  peerStatePartition,
+  peerStateSortKey,
+  type TransactItem,
+} from './peer-state-repository';
 
 export const RequestStatusValues = ['sent', 'accepted', 'rejected', 'failed'] as const;
 
@@ -249,6 +254,27 @@ export const requestsRepository = {
       if (isConditionFailure(err)) throw new RequestChangedError();
       throw err;
     }
+  },
+
+  /** The contact a coordinator chose for the peer at each of these exchanges (exchanges without one left out). */
+  async preferredContacts(publicIds: number[], participantId: number): Promise<Map<number, number>> {
+    const chosen = new Map<number, number>();
+    if (publicIds.length === 0) return chosen;
+    let keys: Record<string, unknown>[] = publicIds.map((publicId) => ({
+      pk: peerStatePartition(publicId),
+      sk: peerStateSortKey(participantId),
+    }));
+    while (keys.length > 0) {
+      const got = await ddb().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys.slice(0, 100) } } }),
+      );
+      keys = [...keys.slice(100), ...(got.UnprocessedKeys?.[tableName()]?.Keys ?? [])];
+      for (const item of got.Responses?.[tableName()] ?? []) {
+        const state = parseItem(PeerStateSchema, 'peer state', withoutKeys(item));
+        if (state.preferred_contact_id !== null) chosen.set(state.public_id, state.preferred_contact_id);
+      }
+    }
+    return chosen;
   },
 
   /** Peer state and log items that stand alone (a free-form email's log entries), in one transaction. */

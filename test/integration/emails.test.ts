@@ -152,6 +152,21 @@ describe('free-form email to a peer (sendEmail)', () => {
     );
   });
 
+  it('goes to the contact a coordinator chose for the peer, when there is one', async () => {
+    await peerStateRepository.change(8, 2, { preferred_contact_id: 1 }, []);
+    const res = await call('POST', '/emails', {
+      token: operator.token,
+      body: { peer_participant_id: 2, subject: 'To the chosen one', text: 'x' },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json.email_to).toEqual(['noc@peer.example']);
+    const dry = await call('POST', '/requests', {
+      token: operator.token,
+      body: { peer_participant_id: 2, dry_run: true },
+    });
+    expect(dry.json.email_to).toBe('noc@peer.example');
+  });
+
   it('does not let a viewer send email', async () => {
     const before = await tableSnapshot();
     const res = await call('POST', '/emails', {

@@ -60,8 +60,13 @@ export function isPlainAddress(value: string): boolean {
   return value.length <= 254 && PLAIN_ADDRESS.test(value);
 }
 
-/** The contact a peering request goes to: Policy, else Technical, else NOC, with a usable address. */
-export function requestRecipient(contacts: readonly Contact[]): Contact | undefined {
+/**
+ * The contact a peering request goes to: the one a coordinator chose for this peer, else Policy,
+ * else Technical, else NOC; always one with a usable address.
+ */
+export function requestRecipient(contacts: readonly Contact[], preferredId?: number): Contact | undefined {
+  const preferred = contacts.find((c) => c.id === preferredId && isPlainAddress(c.email.trim()));
+  if (preferred) return { ...preferred, email: preferred.email.trim() };
   for (const role of ROLE_ORDER) {
     const found = contacts.find((c) => c.role.toLowerCase() === role && isPlainAddress(c.email.trim()));
     if (found) return { ...found, email: found.email.trim() };

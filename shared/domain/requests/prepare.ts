@@ -1,5 +1,6 @@
 import type { Caller } from '../../auth/caller';
 import { NotFoundError, ValidationError } from '../../http/errors';
+import { requestsRepository } from '../../storage/requests-repository';
 import { usersRepository } from '../../storage/users-repository';
 import type { Contact, Network } from '../peeringdb/model';
 import type { Settings } from '../settings/settings-schema';
@@ -52,6 +53,8 @@ export interface PeerContext {
   peer: Network;
   contacts: Contact[];
   exchanges: CommonExchange[];
+  /** The contact a coordinator chose for this peer (PATCH on the peer), if any. */
+  preferredContactId: number | undefined;
 }
 
 /**
@@ -98,7 +101,13 @@ export async function peerContext(
       { path: 'body.public_ids', message: `name at most ${MAX_EXCHANGES_PER_REQUEST} exchanges` },
     ]);
   }
-  return { peer, contacts, exchanges };
+  const chosen = await requestsRepository.preferredContacts(
+    exchanges.map((x) => x.public_id),
+    peerId,
+  );
+  // Exchanges are in id order: the first exchange with a choice decides.
+  const preferredContactId = exchanges.map((x) => chosen.get(x.public_id)).find((id) => id !== undefined);
+  return { peer, contacts, exchanges, preferredContactId };
 }
 
 export async function senderName(caller: Caller): Promise<string> {

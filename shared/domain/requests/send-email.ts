@@ -59,7 +59,7 @@ export async function sendEmail(
     }
     to = input.to;
   } else {
-    const recipient = requestRecipient(ctx.contacts);
+    const recipient = requestRecipient(ctx.contacts, ctx.preferredContactId);
     if (!recipient) {
       throw new ValidationError(
         `${ctx.peer.name} has no Policy, Technical or NOC contact with an email address`,

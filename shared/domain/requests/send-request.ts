@@ -97,7 +97,7 @@ export async function sendRequest(
   const settings = await deps.settings();
   const from = senderFromSettings(settings);
   const ctx = await peerContext(deps, settings, input.peer_participant_id, input.public_ids);
-  const recipient = input.email_to ?? requestRecipient(ctx.contacts)?.email;
+  const recipient = input.email_to ?? requestRecipient(ctx.contacts, ctx.preferredContactId)?.email;
   if (!recipient) {
     throw new ValidationError(
       `${ctx.peer.name} has no Policy, Technical or NOC contact with an email address`,
