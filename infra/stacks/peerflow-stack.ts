@@ -1,0 +1,190 @@
+import { CfnOutput, Duration, Stack, type StackProps, Token } from 'aws-cdk-lib';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  HostedZone,
+  type IHostedZone,
+  type IPublicHostedZone,
+  PublicHostedZone,
+} from 'aws-cdk-lib/aws-route53';
+import type { Construct } from 'constructs';
+import type { RouteAccess, RouteContract } from '../../shared/api/contract';
+import { ActionFunction, type ActionFunctionProps } from '../constructs/action-function';
+import { PeerflowApi } from '../constructs/http-api';
+import { Mailer } from '../constructs/mailer';
+import { SigningKey } from '../constructs/signing-key';
+import { SyncJob } from '../constructs/sync-job';
+import { PeerflowTable } from '../constructs/table';
+import { ContextError, type DeploymentContext } from '../context';
+
+export interface PeerflowStackProps extends StackProps {
+  deployment: DeploymentContext;
+  routes: readonly RouteContract[];
+}
+
+const AUTHORIZER_ENTRY = 'functions/authorizer/authorize.ts';
+
+/** Handlers that read files of an npm package at run time get those files beside their bundle. */
+const BUNDLE_FILES: Record<string, ActionFunctionProps['bundleFiles']> = {
+  'functions/http/system/get-explorer-asset.ts': {
+    folder: 'explorer',
+    files: [
+      'node_modules/swagger-ui-dist/swagger-ui-bundle.js',
+      'node_modules/swagger-ui-dist/swagger-ui.css',
+    ],
+  },
+};
+
+/** `functions/http/users/post-login.ts` -> `HttpUsersPostLogin`: stable ids, so logical ids stay put. */
+export function functionId(entry: string): string {
+  return entry
+    .replace(/^functions\//, '')
+    .replace(/\.ts$/, '')
+    .split(/[/-]/)
+    .filter((part) => part.length > 0)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/** What one function may touch: the union of the access of every route it serves. */
+export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess {
+  const access: RouteAccess = {};
+  for (const { access: a } of contracts) {
+    if (a.table === 'read-write' || (a.table === 'read' && access.table === undefined))
+      access.table = a.table;
+    for (const key of ['email', 'signingKey', 'jwks', 'startSync', 'secrets'] as const) {
+      if (a[key]) access[key] = true;
+    }
+  }
+  return access;
+}
+
+/**
+ * One customer's peerflow: the table, the signing key, the sync job, SES, the session-password key,
+ * and the HTTP API with one function per handler file of the route table, each granted exactly what
+ * its routes declare. A route added to the table is deployed with no change here.
+ */
+export class PeerflowStack extends Stack {
+  readonly table: PeerflowTable;
+  readonly signingKey: SigningKey;
+  readonly syncJob: SyncJob;
+  readonly mailer: Mailer;
+  readonly sessionPasswordKey: Key;
+  readonly authorizer: ActionFunction;
+  readonly http: PeerflowApi;
+  /** Keyed by handler entry file. */
+  readonly actions = new Map<string, ActionFunction>();
+
+  constructor(scope: Construct, id: string, props: PeerflowStackProps) {
+    super(scope, id, props);
+    const d = props.deployment;
+    const environment = {
+      JWT_ISSUER: `peerflow-${d.customer}`,
+      JWT_AUDIENCE: 'peerflow-api',
+      LOG_LEVEL: d.logLevel,
+    };
+    const logRetention = d.logRetentionDays;
+
+    const zone = this.hostedZone(d);
+    this.table = new PeerflowTable(this, 'Data');
+    this.signingKey = new SigningKey(this, 'SigningKey', { logRetention, environment });
+    this.syncJob = new SyncJob(this, 'PeeringDbSync', {
+      table: this.table,
+      logRetention,
+      environment,
+      withApiKeySecret: d.peeringdbApiKey,
+    });
+    this.mailer = new Mailer(this, 'Mail', {
+      emailDomain: d.emailDomain,
+      emailFrom: d.emailFrom,
+      // Only a zone given by id is known to be public here; a looked-up one gets its DKIM records by hand.
+      hostedZone: d.hostedZoneId ? (zone as IPublicHostedZone) : undefined,
+      zoneName: d.domain,
+    });
+    this.sessionPasswordKey = new Key(this, 'SessionPasswordKey', {
+      description: 'Encrypts the MD5 passwords of BGP sessions',
+      enableKeyRotation: true,
+    });
+
+    this.http = new PeerflowApi(this, 'Http', {
+      logRetention,
+      throttleRate: d.throttleRate,
+      throttleBurst: d.throttleBurst,
+      corsOrigins: d.corsOrigins,
+      ...(zone && d.domain ? { customDomain: { name: `api-${d.customer}.${d.domain}`, zone } } : {}),
+    });
+
+    this.authorizer = new ActionFunction(this, 'Authorizer', {
+      entry: AUTHORIZER_ENTRY,
+      description: 'Verifies bearer tokens for every protected route',
+      logRetention,
+      environment,
+    });
+    this.grant(this.authorizer, { table: 'read', jwks: true });
+    const authorizer = new HttpLambdaAuthorizer('BearerToken', this.authorizer.function, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.seconds(d.authorizerCacheSeconds),
+    });
+
+    const byHandler = new Map<string, RouteContract[]>();
+    for (const contract of props.routes) {
+      byHandler.set(contract.handler, [...(byHandler.get(contract.handler) ?? []), contract]);
+    }
+    for (const [entry, contracts] of byHandler) {
+      const id = functionId(entry);
+      const action = new ActionFunction(this, id, {
+        entry,
+        description: contracts.map((c) => `${c.operationId}: ${c.method} ${c.path}`).join('; '),
+        logRetention,
+        environment,
+        bundleFiles: BUNDLE_FILES[entry],
+      });
+      this.grant(action, combinedAccess(contracts));
+      this.actions.set(entry, action);
+      for (const contract of contracts) {
+        this.http.addRoute(
+          contract,
+          { id, function: action.function },
+          contract.role === 'public' ? undefined : authorizer,
+        );
+      }
+    }
+
+    new CfnOutput(this, 'ApiUrl', {
+      value: this.http.domainName ? `https://${this.http.domainName.name}/` : this.http.url,
+    });
+    new CfnOutput(this, 'ApiEndpoint', { value: this.http.url });
+    new CfnOutput(this, 'SyncFunctionName', { value: this.syncJob.job.function.functionName });
+    if (this.syncJob.apiKeySecret) {
+      new CfnOutput(this, 'PeeringDbApiKeySecret', { value: this.syncJob.apiKeySecret.secretArn });
+    }
+  }
+
+  private grant(action: ActionFunction, access: RouteAccess): void {
+    if (access.table) action.bindTable(this.table, access.table);
+    if (access.signingKey) action.bindSecret('SIGNING_KEY_SECRET_ARN', this.signingKey.privateKeySecret);
+    if (access.jwks) action.bindSecret('JWKS_SECRET_ARN', this.signingKey.jwksSecret);
+    // A function that reads the key must not start before the key has been written.
+    if (access.signingKey || access.jwks) action.node.addDependency(this.signingKey.resource);
+    if (access.email) action.bindEmail(this.mailer);
+    if (access.startSync) action.bindInvoke('SYNC_FUNCTION_NAME', this.syncJob.job.function);
+    if (access.secrets) action.bindKey('SESSION_PASSWORD_KEY_ID', this.sessionPasswordKey);
+  }
+
+  private hostedZone(d: DeploymentContext): IHostedZone | undefined {
+    if (!d.domain) return undefined;
+    if (d.hostedZoneId) {
+      return PublicHostedZone.fromPublicHostedZoneAttributes(this, 'Zone', {
+        hostedZoneId: d.hostedZoneId,
+        zoneName: d.domain,
+      });
+    }
+    if (Token.isUnresolved(this.account) || Token.isUnresolved(this.region)) {
+      throw new ContextError(
+        'context "domain" needs "hostedZoneId", or AWS credentials and a region so that the zone can be looked up',
+      );
+    }
+    return HostedZone.fromLookup(this, 'Zone', { domainName: d.domain });
+  }
+}

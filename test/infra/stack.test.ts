@@ -1,0 +1,546 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPeerflow } from '../../infra/build';
+import { ActionFunction } from '../../infra/constructs/action-function';
+import { ESM_REQUIRE_BANNER } from '../../infra/constructs/bundling';
+import { ContextError } from '../../infra/context';
+import type { PeerflowStack } from '../../infra/stacks/peerflow-stack';
+import type { RouteAccess, RouteContract } from '../../shared/api/contract';
+import { routes } from '../../shared/api/route-table';
+
+/*
+ * Each synthesis below builds the whole stack from the real route table and runs the AWS Solutions
+ * checks. Bundling is left out of these two (the context `aws:cdk:bundling-stacks: []`, as `cdk
+ * deploy --exclusively` does) because bundling some sixty functions with the AWS SDK inside takes
+ * minutes here; what is bundled and how is proven on real NodejsFunction bundles further down.
+ */
+type Json = Record<string, unknown>;
+interface Synth {
+  stack: PeerflowStack;
+  template: Template;
+  resources: Record<string, { Type: string; Properties: Json; DeletionPolicy?: string }>;
+  outdir: string;
+}
+
+const cdkContext = JSON.parse(readFileSync('cdk.json', 'utf8')).context as Json;
+
+function synth(context: Record<string, string>): Synth {
+  const outdir = mkdtempSync(join(tmpdir(), 'peerflow-cdk-'));
+  const app = new App({
+    outdir,
+    context: { ...cdkContext, ...context, 'aws:cdk:bundling-stacks': [] },
+  });
+  const stack = buildPeerflow(app);
+  const assembly = app.synth();
+  const json = assembly.getStackByName(stack.stackName).template;
+  return { stack, template: Template.fromJSON(json), resources: json.Resources, outdir };
+}
+
+const logicalId = (s: Synth, construct: { node: { defaultChild?: unknown } }) =>
+  s.stack.getLogicalId(construct.node.defaultChild as CfnElement);
+
+/** Each action the role's policies allow, with the resources it is allowed on. */
+function grantsOf(s: Synth, roleId: string): Map<string, unknown[]> {
+  const grants = new Map<string, unknown[]>();
+  for (const resource of Object.values(s.resources)) {
+    if (resource.Type !== 'AWS::IAM::Policy') continue;
+    const roles = resource.Properties.Roles as { Ref: string }[];
+    if (!roles.some((r) => r.Ref === roleId)) continue;
+    const doc = resource.Properties.PolicyDocument as { Statement: Json[] };
+    for (const statement of doc.Statement) {
+      expect(statement.Effect).toBe('Allow');
+      for (const action of [statement.Action].flat() as string[]) {
+        grants.set(action, [...(grants.get(action) ?? []), ...[statement.Resource].flat()]);
+      }
+    }
+  }
+  return grants;
+}
+
+const LOG_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
+
+/** Written from the contract's words, not from the stack's code, so the two can disagree. */
+function expectedActions(access: RouteAccess): string[] {
+  const actions = [...LOG_ACTIONS];
+  if (access.table) actions.push('dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query');
+  if (access.table) actions.push('dynamodb:ConditionCheckItem');
+  if (access.table === 'read-write') {
+    actions.push('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem');
+  }
+  if (access.signingKey || access.jwks) actions.push('secretsmanager:GetSecretValue');
+  if (access.email) actions.push('ses:SendEmail', 'ses:SendRawEmail');
+  if (access.startSync) actions.push('lambda:InvokeFunction');
+  if (access.secrets) actions.push('kms:Encrypt', 'kms:Decrypt');
+  return actions.sort();
+}
+
+function accessOf(contracts: RouteContract[]): RouteAccess {
+  return {
+    table: contracts.some((c) => c.access.table === 'read-write')
+      ? 'read-write'
+      : contracts.some((c) => c.access.table === 'read')
+        ? 'read'
+        : undefined,
+    signingKey: contracts.some((c) => c.access.signingKey),
+    jwks: contracts.some((c) => c.access.jwks),
+    email: contracts.some((c) => c.access.email),
+    startSync: contracts.some((c) => c.access.startSync),
+    secrets: contracts.some((c) => c.access.secrets),
+  };
+}
+
+const handlers = new Map<string, RouteContract[]>();
+for (const contract of routes)
+  handlers.set(contract.handler, [...(handlers.get(contract.handler) ?? []), contract]);
+
+let plain: Synth;
+let full: Synth;
+
+beforeAll(() => {
+  plain = synth({ customer: 'acme' });
+  full = synth({
+    customer: 'globex',
+    domain: 'example.net',
+    hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+    corsOrigins: 'https://portal.example.net',
+    peeringdbApiKey: 'true',
+    authorizerCacheSeconds: '0',
+    throttleRate: '20',
+  });
+}, 240_000);
+
+describe('the API', () => {
+  it('has every route of the route table, behind the authorizer unless public', () => {
+    const authorizers = plain.template.findResources('AWS::ApiGatewayV2::Authorizer');
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    const authorizerId = Object.keys(authorizers)[0];
+    const apiRoutes = Object.values(plain.template.findResources('AWS::ApiGatewayV2::Route'));
+    expect(apiRoutes).toHaveLength(routes.length);
+    for (const contract of routes) {
+      const key = `${contract.method} ${contract.path}`;
+      const found = apiRoutes.filter((r) => r.Properties.RouteKey === key);
+      expect(found, key).toHaveLength(1);
+      if (contract.role === 'public') {
+        expect(found[0]!.Properties.AuthorizationType, key).toBe('NONE');
+        expect(found[0]!.Properties.AuthorizerId, key).toBeUndefined();
+      } else {
+        expect(found[0]!.Properties.AuthorizationType, key).toBe('CUSTOM');
+        expect(found[0]!.Properties.AuthorizerId, key).toEqual({ Ref: authorizerId });
+      }
+    }
+  });
+
+  it('serves each handler file from one function, shared by the routes that name it', () => {
+    expect(plain.stack.actions.size).toBe(handlers.size);
+    const integrations = plain.template.findResources('AWS::ApiGatewayV2::Integration');
+    const apiRoutes = Object.values(plain.template.findResources('AWS::ApiGatewayV2::Route'));
+    for (const [entry, contracts] of handlers) {
+      const fnId = logicalId(plain, plain.stack.actions.get(entry)!.function);
+      const targets = new Set<string>();
+      for (const contract of contracts) {
+        const route = apiRoutes.find((r) => r.Properties.RouteKey === `${contract.method} ${contract.path}`)!;
+        const target = route.Properties.Target['Fn::Join'][1][1].Ref as string;
+        expect(integrations[target]!.Properties.IntegrationUri, entry).toEqual({
+          'Fn::GetAtt': [fnId, 'Arn'],
+        });
+        expect(integrations[target]!.Properties.PayloadFormatVersion).toBe('2.0');
+        targets.add(target);
+      }
+      expect(targets.size, entry).toBe(1);
+    }
+  });
+
+  it('uses a cached REQUEST authorizer with simple responses on the Authorization header', () => {
+    plain.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'REQUEST',
+      EnableSimpleResponses: true,
+      AuthorizerPayloadFormatVersion: '2.0',
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerUri: Match.anyValue(),
+    });
+    full.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerResultTtlInSeconds: 0 });
+  });
+
+  it('logs every request as JSON and throttles the default stage', () => {
+    const stages = Object.values(plain.template.findResources('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!.Properties;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.AutoDeploy).toBe(true);
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 });
+    const format = JSON.parse(stage.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+    full.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 100 },
+    });
+  });
+
+  it('has no CORS unless origins are given', () => {
+    const api = Object.values(plain.template.findResources('AWS::ApiGatewayV2::Api'))[0];
+    expect(api!.Properties.CorsConfiguration).toBeUndefined();
+    full.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: ['https://portal.example.net'] }),
+    });
+  });
+
+  it('is published on api-<customer>.<zone> with a DNS-validated certificate and alias records', () => {
+    plain.template.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
+    plain.template.resourceCountIs('AWS::CertificateManager::Certificate', 0);
+    full.template.hasResourceProperties('AWS::CertificateManager::Certificate', {
+      DomainName: 'api-globex.example.net',
+      ValidationMethod: 'DNS',
+      DomainValidationOptions: [
+        { DomainName: 'api-globex.example.net', HostedZoneId: 'Z0123456789ABCDEFGHIJ' },
+      ],
+    });
+    full.template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
+      DomainName: 'api-globex.example.net',
+    });
+    full.template.resourceCountIs('AWS::ApiGatewayV2::ApiMapping', 1);
+    for (const type of ['A', 'AAAA']) {
+      full.template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'api-globex.example.net.',
+        Type: type,
+        HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+        AliasTarget: Match.objectLike({ DNSName: Match.anyValue() }),
+      });
+    }
+  });
+});
+
+describe('the functions', () => {
+  it('each hold exactly the permissions their routes declare, and no more', () => {
+    for (const [entry, contracts] of handlers) {
+      const action = plain.stack.actions.get(entry)!;
+      const grants = grantsOf(plain, logicalId(plain, action.role));
+      expect([...grants.keys()].sort(), entry).toEqual(expectedActions(accessOf(contracts)));
+    }
+  });
+
+  it('reach only their own resources: the table and its indexes, the right secret, key and function', () => {
+    const tableId = logicalId(plain, plain.stack.table.table);
+    const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
+    const privateKey = { Ref: logicalId(plain, plain.stack.signingKey.privateKeySecret) };
+    const jwks = { Ref: logicalId(plain, plain.stack.signingKey.jwksSecret) };
+    for (const [entry, contracts] of handlers) {
+      const access = accessOf(contracts);
+      const grants = grantsOf(plain, logicalId(plain, plain.stack.actions.get(entry)!.role));
+      if (access.table) {
+        const readOn = grants.get('dynamodb:Query')!;
+        expect(readOn).toContainEqual(tableArn);
+        expect(readOn).toHaveLength(4);
+        expect(JSON.stringify(readOn)).not.toContain('*');
+      }
+      if (access.table === 'read-write') expect(grants.get('dynamodb:PutItem'), entry).toEqual([tableArn]);
+      const secretsRead = grants.get('secretsmanager:GetSecretValue') ?? [];
+      expect(secretsRead, entry).toEqual([
+        ...(access.signingKey ? [privateKey] : []),
+        ...(access.jwks ? [jwks] : []),
+      ]);
+      if (access.startSync) {
+        const syncFn = logicalId(plain, plain.stack.syncJob.job.function);
+        expect(grants.get('lambda:InvokeFunction')).toEqual([{ 'Fn::GetAtt': [syncFn, 'Arn'] }]);
+      }
+      if (access.secrets) {
+        const keyArn = { 'Fn::GetAtt': [logicalId(plain, plain.stack.sessionPasswordKey), 'Arn'] };
+        expect(grants.get('kms:Decrypt')).toEqual([keyArn]);
+      }
+    }
+  });
+
+  it('let only login read the private signing key', () => {
+    const readers = [...handlers.keys()].filter((entry) => {
+      const grants = grantsOf(plain, logicalId(plain, plain.stack.actions.get(entry)!.role));
+      return JSON.stringify(grants.get('secretsmanager:GetSecretValue') ?? []).includes(
+        logicalId(plain, plain.stack.signingKey.privateKeySecret),
+      );
+    });
+    expect(readers).toEqual(['functions/http/users/post-login.ts']);
+    const authorizerGrants = grantsOf(plain, logicalId(plain, plain.stack.authorizer.role));
+    expect(authorizerGrants.get('secretsmanager:GetSecretValue')).toEqual([
+      { Ref: logicalId(plain, plain.stack.signingKey.jwksSecret) },
+    ]);
+    expect(authorizerGrants.has('dynamodb:PutItem')).toBe(false);
+  });
+
+  it('let only email routes send mail, and only through the identity and configuration set', () => {
+    const senders = [...handlers].filter(([, contracts]) => contracts.some((c) => c.access.email));
+    expect(senders.length).toBeGreaterThan(0);
+    for (const s of [plain, full]) {
+      for (const [entry, contracts] of handlers) {
+        const grants = grantsOf(s, logicalId(s, s.stack.actions.get(entry)!.role));
+        expect(grants.has('ses:SendEmail'), entry).toBe(contracts.some((c) => c.access.email));
+      }
+      const [entry] = senders[0]!;
+      const sendOn = JSON.stringify(
+        grantsOf(s, logicalId(s, s.stack.actions.get(entry)!.role)).get('ses:SendEmail'),
+      );
+      expect(sendOn).toContain(`configuration-set/`);
+      expect(sendOn).not.toContain('*');
+    }
+    const [entry] = senders[0]!;
+    const withIdentity = grantsOf(full, logicalId(full, full.stack.actions.get(entry)!.role)).get(
+      'ses:SendEmail',
+    )!;
+    const { mailer } = full.stack;
+    expect(withIdentity).toEqual([
+      full.stack.resolve(mailer.configurationSetArn),
+      full.stack.resolve(mailer.identity!.emailIdentityArn),
+    ]);
+    expect(JSON.stringify(withIdentity)).toContain(logicalId(full, mailer.identity!));
+  });
+
+  it('get each variable only with its grant, and the shared ones everywhere', () => {
+    const fns = plain.template.findResources('AWS::Lambda::Function');
+    for (const [entry, contracts] of handlers) {
+      const access = accessOf(contracts);
+      const fn = fns[logicalId(plain, plain.stack.actions.get(entry)!.function)]!;
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+      });
+      const env = fn.Properties.Environment.Variables as Json;
+      expect(env).toMatchObject({
+        JWT_ISSUER: 'peerflow-acme',
+        JWT_AUDIENCE: 'peerflow-api',
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+      const present = (name: string) => Object.hasOwn(env, name);
+      expect(present('TABLE_NAME'), entry).toBe(access.table !== undefined);
+      expect(present('SIGNING_KEY_SECRET_ARN'), entry).toBe(Boolean(access.signingKey));
+      expect(present('JWKS_SECRET_ARN'), entry).toBe(Boolean(access.jwks));
+      expect(present('SES_CONFIGURATION_SET'), entry).toBe(Boolean(access.email));
+      expect(present('SYNC_FUNCTION_NAME'), entry).toBe(Boolean(access.startSync));
+      expect(present('SESSION_PASSWORD_KEY_ID'), entry).toBe(Boolean(access.secrets));
+    }
+  });
+
+  it('write to their own log group with a retention', () => {
+    const action = plain.stack.actions.get('functions/http/users/get-me.ts')!;
+    const fn = plain.resources[logicalId(plain, action.function)]!;
+    expect(fn.Properties.LoggingConfig).toEqual({ LogGroup: { Ref: logicalId(plain, action.logGroup) } });
+    expect(plain.resources[logicalId(plain, action.logGroup)]!.Properties.RetentionInDays).toBe(30);
+    expect(grantsOf(plain, logicalId(plain, action.role)).get('logs:PutLogEvents')).toEqual([
+      { 'Fn::GetAtt': [logicalId(plain, action.logGroup), 'Arn'] },
+    ]);
+  });
+});
+
+describe('the data and keys', () => {
+  it('keep one table with the shared keys, on demand, recoverable and protected from deletion', () => {
+    const tables = plain.template.findResources('AWS::DynamoDB::Table');
+    expect(Object.values(tables)).toHaveLength(1);
+    const table = Object.values(tables)[0]!;
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expires_at', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    const indexes = table.Properties.GlobalSecondaryIndexes as Json[];
+    expect(indexes.map((i) => i.IndexName)).toEqual(['gsi1', 'gsi2', 'gsi3']);
+    expect(indexes[2]).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'gsi3pk', KeyType: 'HASH' },
+        { AttributeName: 'gsi3sk', KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    });
+  });
+
+  it('generate the signing key into two secrets through a custom resource that may only write them', () => {
+    const privateKey = { Ref: logicalId(plain, plain.stack.signingKey.privateKeySecret) };
+    const jwks = { Ref: logicalId(plain, plain.stack.signingKey.jwksSecret) };
+    plain.template.hasResourceProperties('Custom::SigningKey', {
+      ServiceToken: Match.anyValue(),
+      PrivateKeySecretArn: privateKey,
+      JwksSecretArn: jwks,
+    });
+    const generator = plain.stack.node.findChild('SigningKey').node.findChild('Generator') as ActionFunction;
+    const grants = grantsOf(plain, logicalId(plain, generator.role));
+    expect([...grants.keys()].sort()).toEqual([...LOG_ACTIONS, 'secretsmanager:PutSecretValue'].sort());
+    expect(grants.get('secretsmanager:PutSecretValue')).toEqual(expect.arrayContaining([privateKey, jwks]));
+    expect(grants.get('secretsmanager:PutSecretValue')).toHaveLength(2);
+  });
+
+  it('keep session passwords under a rotating KMS key', () => {
+    plain.template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('verify the sending domain in SES with DKIM in the zone, or no identity when none is given', () => {
+    plain.template.resourceCountIs('AWS::SES::EmailIdentity', 0);
+    plain.template.resourceCountIs('AWS::SES::ConfigurationSet', 1);
+    full.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'example.net',
+      ConfigurationSetAttributes: { ConfigurationSetName: Match.anyValue() },
+    });
+    const dkim = full.template.findResources('AWS::Route53::RecordSet', { Properties: { Type: 'CNAME' } });
+    expect(Object.keys(dkim)).toHaveLength(3);
+  });
+});
+
+describe('the PeeringDB sync job', () => {
+  it('runs hourly incremental and daily full', () => {
+    const fnId = logicalId(plain, plain.stack.syncJob.job.function);
+    const rules = Object.values(plain.template.findResources('AWS::Events::Rule')).map((r) => r.Properties);
+    expect(rules.map((r) => [r.ScheduleExpression, JSON.parse(r.Targets[0].Input)]).sort()).toEqual([
+      ['cron(30 3 * * ? *)', { mode: 'full' }],
+      ['rate(1 hour)', { mode: 'incremental' }],
+    ]);
+    for (const rule of rules) expect(rule.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+  });
+
+  it('has 15 minutes, 1536 MB, the table read-write and a dead-letter queue with alarms', () => {
+    const job = plain.stack.syncJob;
+    const fnId = logicalId(plain, job.job.function);
+    const queueId = logicalId(plain, job.deadLetterQueue);
+    expect(plain.resources[fnId]!.Properties).toMatchObject({ Timeout: 900, MemorySize: 1536 });
+    expect(
+      Object.hasOwn(plain.resources[fnId]!.Properties.Environment as Json, 'PEERINGDB_API_KEY_SECRET_ARN'),
+    ).toBe(false);
+    const grants = grantsOf(plain, logicalId(plain, job.job.role));
+    // The queue grants are the ones Lambda needs to deliver a failed run to its destination.
+    const queueActions = ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'];
+    expect([...grants.keys()].sort()).toEqual(
+      [...expectedActions({ table: 'read-write' }), ...queueActions].sort(),
+    );
+    for (const action of queueActions)
+      expect(grants.get(action)).toEqual([{ 'Fn::GetAtt': [queueId, 'Arn'] }]);
+    plain.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fnId },
+      MaximumRetryAttempts: 1,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    plain.template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+    plain.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    plain.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Namespace: 'AWS/Lambda',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+    });
+    plain.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+    });
+  });
+
+  it('reads the PeeringDB API key secret only when one is asked for', () => {
+    const job = full.stack.syncJob;
+    const secretRef = { Ref: logicalId(full, job.apiKeySecret!) };
+    expect(full.resources[logicalId(full, job.job.function)]!.Properties.Environment).toMatchObject({
+      Variables: { PEERINGDB_API_KEY_SECRET_ARN: secretRef },
+    });
+    expect(grantsOf(full, logicalId(full, job.job.role)).get('secretsmanager:GetSecretValue')).toEqual([
+      secretRef,
+    ]);
+    expect(plain.stack.syncJob.apiKeySecret).toBeUndefined();
+  });
+});
+
+describe('the AWS Solutions checks', () => {
+  it('find nothing that is not acknowledged with a reason', () => {
+    for (const s of [plain, full]) {
+      const report = JSON.parse(readFileSync(join(s.outdir, 'validation-report.json'), 'utf8'));
+      const nag = report.pluginReports.find((p: Json) => p.pluginName === 'AwsSolutions');
+      expect(nag.conclusion).toBe('success');
+      expect(nag.violations).toEqual([]);
+      for (const acknowledged of nag.suppressedViolations as Json[]) {
+        expect(String(acknowledged.reason).length, String(acknowledged.ruleName)).toBeGreaterThan(30);
+      }
+    }
+  });
+});
+
+describe('the app', () => {
+  it('refuses a customer name that cannot name a stack, and a missing one', () => {
+    for (const customer of ['Acme', 'acme_corp', '-acme', 'acme corp', 'a'.repeat(33)]) {
+      expect(() => buildPeerflow(new App({ context: { customer } })), customer).toThrow(ContextError);
+    }
+    expect(() => buildPeerflow(new App())).toThrow(/"customer" is required/);
+  });
+
+  it('refuses a domain it could neither use by id nor look up', () => {
+    expect(() => buildPeerflow(new App({ context: { customer: 'acme', domain: 'example.net' } }))).toThrow(
+      /hostedZoneId/,
+    );
+  });
+
+  it('says what is wrong and exits 1 when run by the CDK with a bad customer name', () => {
+    const run = spawnSync(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'infra/app.ts'], {
+      env: {
+        ...process.env,
+        CDK_CONTEXT_JSON: JSON.stringify({ customer: 'Acme_Corp' }),
+        CDK_OUTDIR: mkdtempSync(join(tmpdir(), 'peerflow-cdk-')),
+      },
+      encoding: 'utf8',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('context "customer" must be 1 to 32 lowercase letters');
+  }, 60_000);
+});
+
+describe('bundling', () => {
+  it('builds ESM bundles for Node 24 with the require banner, source maps and the explorer files', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'peerflow-bundle-'));
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'bundles');
+    const common = { logRetention: RetentionDays.ONE_WEEK, environment: {}, description: 'bundling test' };
+    // The authorizer awaits at top level: it only bundles as ESM.
+    new ActionFunction(stack, 'Authorizer', { ...common, entry: 'functions/authorizer/authorize.ts' });
+    new ActionFunction(stack, 'Assets', {
+      ...common,
+      entry: 'functions/http/system/get-explorer-asset.ts',
+      bundleFiles: {
+        folder: 'explorer',
+        files: [
+          'node_modules/swagger-ui-dist/swagger-ui-bundle.js',
+          'node_modules/swagger-ui-dist/swagger-ui.css',
+        ],
+      },
+    });
+    app.synth();
+    const bundles = readdirSync(outdir)
+      .filter((name) => name.startsWith('asset.'))
+      .map((name) => join(outdir, name));
+    expect(bundles).toHaveLength(2);
+    for (const dir of bundles) {
+      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    }
+    const withAssets = bundles.filter((dir) => existsSync(join(dir, 'explorer')));
+    expect(withAssets).toHaveLength(1);
+    expect(readdirSync(join(withAssets[0]!, 'explorer')).sort()).toEqual([
+      'swagger-ui-bundle.js',
+      'swagger-ui.css',
+    ]);
+  }, 120_000);
+});
