@@ -360,6 +360,12 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     ]);
     const future = await call('GET', '/requests?since=2999-01-01T00:00:00Z', { token: viewer.token });
     expect(future.json.data).toEqual([]);
+    const oldest = all.json.data.at(-1);
+    const since = await call('GET', `/requests?limit=100&since=${oldest.created}`, { token: viewer.token });
+    expect(since.json.data).toHaveLength(all.json.data.length);
+    const until = await call('GET', `/requests?limit=100&until=${oldest.created}`, { token: viewer.token });
+    expect(until.json.data.map((r: { id: string }) => r.id)).toContain(oldest.id);
+    for (const r of until.json.data) expect(r.created <= oldest.created).toBe(true);
 
     const seen: string[] = [];
     let cursor: string | null = null;

@@ -18,8 +18,11 @@ export async function getRequest(id: string): Promise<StoredRequest> {
   return request;
 }
 
+/** Dates are compared as stored (ISO-8601 UTC with milliseconds), so the bounds are written the same way. */
 export function listRequests(filter: RequestFilter) {
-  return requestsRepository.list(filter);
+  const iso = (value: string | undefined) =>
+    value === undefined ? undefined : new Date(value).toISOString();
+  return requestsRepository.list({ ...filter, since: iso(filter.since), until: iso(filter.until) });
 }
 
 function refuseMove(request: StoredRequest, to: RequestState): never {
