@@ -1,5 +1,8 @@
 import { headline, type PreparedConfig } from './prepare';
 
+/** OpenBGPD refuses descriptions longer than this. */
+const DESCR_MAX = 31;
+
 /** OpenBGPD bgpd.conf: a group block per peer group and address family. */
 export function renderOpenbgpd(c: PreparedConfig): string {
   const out = [`# ${headline(c, 'openbgpd')}`, `AS ${c.asn}`, `router-id ${c.routerId}`, ''];
@@ -7,7 +10,11 @@ export function renderOpenbgpd(c: PreparedConfig): string {
     out.push(`group "${g.name}" {`);
     for (const s of g.sessions) {
       if (s.comment) out.push(`\t# ${s.comment}`);
-      out.push(`\tneighbor ${s.ip} {`, `\t\tremote-as ${s.peerAsn}`, `\t\tdescr "${s.description}"`);
+      out.push(
+        `\tneighbor ${s.ip} {`,
+        `\t\tremote-as ${s.peerAsn}`,
+        `\t\tdescr "${s.description.slice(0, DESCR_MAX).trim()}"`,
+      );
       if (s.localAs !== null) out.push(`\t\tlocal-as ${s.localAs}`);
       if (s.sourceIp) out.push(`\t\tlocal-address ${s.sourceIp}`);
       if (s.prefixLimit !== null) out.push(`\t\tmax-prefix ${s.prefixLimit} restart 15`);

@@ -76,14 +76,15 @@ export function safeText(value: string, max = 80): string {
 
 /**
  * A peer group name as an identifier every platform accepts. Names that had to change get a short
- * hash of the original, so two different groups never merge into one.
+ * hash of the original, so two different groups never merge into one. With the family suffix it
+ * stays within OpenBGPD's 31 characters, the shortest limit of the eight.
  */
 export function groupIdentifier(value: string | null): string {
   if (value === null || value === '') return 'peers';
   const cleaned = value
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/^[^A-Za-z]+/, '')
-    .slice(0, 32);
+    .slice(0, 20);
   if (cleaned === value) return cleaned;
   const hash = createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 6);
   return `${cleaned || 'group'}_${hash}`;

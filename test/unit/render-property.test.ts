@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addSessionRoute } from '../../shared/api/routes/sessions';
+import type { RenderSession } from '../../shared/domain/config-render/prepare';
+import { render } from '../../shared/domain/config-render/render';
+import {
+  DAEMON_PLATFORMS,
+  type DaemonPlatform,
+  daemonsAvailable,
+  declaredNeighbors,
+  neighborStatementCount,
+  parseWithDaemon,
+  STATEMENTS_PER_NEIGHBOR,
+} from '../golden/daemon-check';
+
+/**
+ * Hostile text in every free-text field: each case is either refused by the addSession schema
+ * (the API's 422) or rendered into configs that the four daemons parse and that declare exactly
+ * the intended neighbors. Peer names also go in raw, as PeeringDB may send anything.
+ */
+const RUNS = 40;
+const router = { hostname: 'edge1.example.net', asn: 64500, router_id: '192.0.2.1' };
+const PEERS = ['206.126.236.10', '206.126.236.11', '2001:504:0:2::a'];
+
+const nasty = fc
+  .array(
+    fc.oneof(
+      fc.constantFrom(
+        '"',
+        "'",
+        '{',
+        '}',
+        ';',
+        '\n',
+        '\r\n',
+        '\t',
+        '#',
+        '!',
+        '\\',
+        '$',
+        '`',
+        '/*',
+        '*/',
+        ' ',
+        'neighbor 10.9.9.9 remote-as 666',
+        'protocol bgp evil {',
+        '[[neighbors]]',
+        '\u2028',
+        '\u0000',
+        'é',
+        'ß',
+        '中文',
+        '🙂',
+      ),
+      fc.string({ unit: 'grapheme', maxLength: 6 }),
+      fc.string({ unit: 'binary', maxLength: 4 }),
+    ),
+    { maxLength: 10 },
+  )
+  .map((parts) => parts.join(''));
+
+const sessionCase = fc.record({
+  peer_name: nasty,
+  note: fc.option(nasty, { nil: null }),
+  peer_group: fc.option(nasty, { nil: null }),
+  password: fc.option(fc.oneof(nasty, fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._~+=@:,/-]{0,20}$/)), {
+    nil: null,
+  }),
+});
+
+interface Rendered {
+  platform: DaemonPlatform;
+  text: string;
+  intended: string[];
+}
+
+describe.skipIf(!daemonsAvailable())('hostile free text', () => {
+  it('is refused with 422 or rendered into configs the daemons parse with exactly the intended neighbors', async () => {
+    const rendered: Rendered[] = [];
+    let refused = 0;
+    fc.assert(
+      fc.property(fc.array(sessionCase, { minLength: 1, maxLength: PEERS.length }), (cases) => {
+        const sessions: RenderSession[] = [];
+        for (const [i, c] of cases.entries()) {
+          const body = {
+            resource_id: '00000000-0000-4000-8000-000000000000',
+            peer_ipaddr: PEERS[i]!,
+            peer_asn: 64512 + i,
+            note: c.note,
+            peer_group: c.peer_group,
+            password: c.password,
+          };
+          const parsed = addSessionRoute.body!.safeParse(body);
+          if (!parsed.success) {
+            // A refusal names only the free-text fields: nothing else was wrong with the body.
+            const fields = new Set(parsed.error.issues.map((issue) => String(issue.path[0])));
+            for (const f of fields) expect(['note', 'peer_group', 'password']).toContain(f);
+            refused += 1;
+            continue;
+          }
+          sessions.push({
+            peer_ipaddr: parsed.data.peer_ipaddr,
+            peer_asn: parsed.data.peer_asn ?? 64512,
+            peer_name: c.peer_name,
+            peer_group: parsed.data.peer_group ?? null,
+            prfx_max: 100 + i,
+            password: parsed.data.password ?? null,
+            note: parsed.data.note ?? null,
+            source_ipaddr: null,
+            source_asn: 64500,
+          });
+        }
+        if (sessions.length === 0) return;
+        const intended = sessions.map((s) => s.peer_ipaddr).sort();
+        for (const platform of DAEMON_PLATFORMS) {
+          rendered.push({ platform, text: render(platform, router, sessions), intended });
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    expect(rendered.length).toBeGreaterThan(0);
+
+    // The daemons run after the property, a few at a time, so the file stays fast.
+    const failures: string[] = [];
+    const queue = [...rendered];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let r = queue.shift(); r; r = queue.shift()) {
+          const parsed = await parseWithDaemon(r.platform, r.text);
+          const neighbors = declaredNeighbors(r.platform, r.text);
+          const statements = neighborStatementCount(r.platform, r.text);
+          const exact =
+            JSON.stringify(neighbors) === JSON.stringify(r.intended) &&
+            statements === r.intended.length * STATEMENTS_PER_NEIGHBOR[r.platform];
+          if (!parsed.ok || !exact) failures.push(`${r.platform}: ${parsed.output}\n${r.text}`);
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+    // Both branches were exercised: some input was refused, and configs were parsed.
+    expect(refused).toBeGreaterThan(0);
+  });
+});
