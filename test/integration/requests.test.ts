@@ -4,6 +4,7 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putSettings } from '../../shared/domain/settings/settings';
 import { peerStateRepository } from '../../shared/storage/peer-state-repository';
+import { requestsRepository } from '../../shared/storage/requests-repository';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { baselineApi, hasFixtures, syncFixtures } from '../support/peeringdb';
 
@@ -59,6 +60,16 @@ function fixtureRows(type: string): Record<string, unknown>[] {
         unknown
       >[],
   );
+}
+
+/** Networks at exchange 31 (as we are) without any PeeringDB contact, each once. */
+function silentPeers(): number[] {
+  const contacts = new Set(fixtureRows('poc').map((p) => p.net_id));
+  const nets = new Set(fixtureRows('net').map((n) => n.id));
+  const ids = fixtureRows('netixlan')
+    .filter((r) => r.ix_id === 31 && nets.has(r.net_id) && !contacts.has(r.net_id) && r.net_id !== US)
+    .map((r) => r.net_id as number);
+  return [...new Set(ids)];
 }
 
 let operator: Awaited<ReturnType<typeof userWithRole>>;
@@ -281,16 +292,12 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
   });
 
   it('says there is no contact when the peer has none (422) and changes nothing', async () => {
-    const contacts = new Set(fixtureRows('poc').map((p) => p.net_id));
-    const nets = new Set(fixtureRows('net').map((n) => n.id));
-    const silent = fixtureRows('netixlan').find(
-      (r) => r.ix_id === 31 && nets.has(r.net_id) && !contacts.has(r.net_id) && r.net_id !== US,
-    );
+    const silent = silentPeers()[0];
     expect(silent).toBeDefined();
     const before = await tableSnapshot();
     const res = await call('POST', '/requests', {
       token: operator.token,
-      body: { peer_participant_id: silent?.net_id },
+      body: { peer_participant_id: silent },
     });
     expect(res.status).toBe(422);
     expect(res.json.error.message).toContain('no Policy, Technical or NOC contact');
@@ -298,12 +305,8 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
   });
 
   it('sends one of two simultaneous requests to the same peer and refuses the other', async () => {
-    const contacts = new Set(fixtureRows('poc').map((p) => p.net_id));
-    const nets = new Set(fixtureRows('net').map((n) => n.id));
-    const silent = fixtureRows('netixlan').filter(
-      (r) => r.ix_id === 31 && nets.has(r.net_id) && !contacts.has(r.net_id) && r.net_id !== US,
-    )[1];
-    const body = { peer_participant_id: silent?.net_id, email_to: 'peering@named-by-hand.example' };
+    const silent = silentPeers()[1];
+    const body = { peer_participant_id: silent, email_to: 'peering@named-by-hand.example' };
     const mailsBefore = (await captured()).length;
     const answers = await Promise.all([
       call('POST', '/requests', { token: operator.token, body }),
@@ -312,6 +315,25 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     const mails = (await captured()).slice(mailsBefore);
     expect(mails.map((m) => m.destination.to)).toEqual([['peering@named-by-hand.example']]);
+  });
+
+  it('answers a bare 500 when the write after an accepted send fails, and holds the peer for the lease', async () => {
+    const silent = silentPeers()[2];
+    const body = { peer_participant_id: silent, email_to: 'peering@write-fails.example' };
+    vi.spyOn(requestsRepository, 'saveAfterSend').mockRejectedValueOnce(
+      new Error('ProvisionedThroughputExceeded'),
+    );
+    const res = await call('POST', '/requests', { token: operator.token, body });
+    expect(res.status).toBe(500);
+    expect(res.json).toEqual({ error: { code: 'internal_error', message: 'Internal error' } });
+    // SES took it: the mail is out although no request records it (see sendRequest).
+    const mails = (await captured()).filter((m) => m.destination.to[0] === 'peering@write-fails.example');
+    expect(mails).toHaveLength(1);
+    const listed = await call('GET', `/requests?peer_participant_id=${silent}`, { token: viewer.token });
+    expect(listed.json.data).toEqual([]);
+    const again = await call('POST', '/requests', { token: operator.token, body: { ...body, force: true } });
+    expect(again.status).toBe(409);
+    expect(again.json.error.message).toContain('being sent right now');
   });
 
   it('refuses bad input with 422 and sends and stores nothing', async () => {
