@@ -4,6 +4,7 @@ import {
   type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
 import { ddb, tableName } from './client';
@@ -383,6 +384,29 @@ export const sessionsRepository = {
     } catch (err) {
       if (isConditionFailure(err) || isTransactionConflict(err)) throw new StaleSessionError();
       throw err;
+    }
+  },
+
+  /**
+   * Carries a router's new host name onto its sessions' `resource_name`. Not a change of the
+   * session itself, so the version stays: nobody's pending update becomes stale by it.
+   */
+  async renameRouter(routerId: string, hostname: string): Promise<void> {
+    for (const s of await this.listAll({ resource_id: routerId })) {
+      try {
+        await ddb().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: sessionKey(s.id),
+            UpdateExpression: 'SET resource_name = :h',
+            ConditionExpression: 'resource_id = :r',
+            ExpressionAttributeValues: { ':h': hostname, ':r': routerId },
+          }),
+        );
+      } catch (err) {
+        // The session moved to another router or went away meanwhile: its name is not ours to set.
+        if (!isConditionFailure(err)) throw err;
+      }
     }
   },
 

@@ -404,6 +404,18 @@ describe('deleteSession', () => {
     expect(await peerLog(1, 1418)).toContainEqual(expect.stringMatching(/^Session deleted: Amazon.com/));
   });
 
+  it('shows a renamed router under its new name on its sessions', async () => {
+    const router = await newRouter();
+    const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
+    const renamed = await call('PATCH', `/routers/${router.id}`, {
+      token: operator.token,
+      body: { hostname: 'renamed.example.net' },
+    });
+    expect(renamed.status).toBe(200);
+    const after = await call('GET', `/sessions/${s.id}`, { token: viewer.token });
+    expect(after.json).toMatchObject({ resource_name: 'renamed.example.net', version: s.version });
+  });
+
   it('keeps a router with sessions (409) and lets it go once they are gone', async () => {
     const router = await newRouter();
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102' });

@@ -5,6 +5,7 @@ import {
   routersRepository,
   type StoredRouter,
 } from '../../storage/routers-repository';
+import { sessionsRepository } from '../../storage/sessions-repository';
 import type { Platform } from '../config-render/prepare';
 
 export type RouterInput = {
@@ -72,6 +73,7 @@ export async function updateRouter(
     if (err instanceof RouterConflictError) throw staleRouter(current);
     throw err;
   }
+  if (next.hostname !== current.hostname) await sessionsRepository.renameRouter(next.id, next.hostname);
   return next;
 }
 
