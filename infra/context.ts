@@ -22,6 +22,8 @@ export interface DeploymentContext {
   /** Whether to create the secret that holds a PeeringDB API key. */
   peeringdbApiKey: boolean;
   logRetentionDays: number;
+  /** Who is mailed when the sync fails; alarms only show in CloudWatch without it. */
+  alarmEmail?: string;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 }
 
@@ -97,6 +99,11 @@ export function readDeploymentContext(node: Node): DeploymentContext {
     throw new ContextError(`context "emailFrom" must be an email address, got "${emailFrom}"`);
   }
 
+  const alarmEmail = text(node, 'alarmEmail');
+  if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
+    throw new ContextError(`context "alarmEmail" must be an email address, got "${alarmEmail}"`);
+  }
+
   const corsOrigins = (text(node, 'corsOrigins') ?? '')
     .split(',')
     .map((o) => o.trim())
@@ -130,6 +137,7 @@ export function readDeploymentContext(node: Node): DeploymentContext {
     corsOrigins,
     peeringdbApiKey: flag(node, 'peeringdbApiKey'),
     logRetentionDays,
+    alarmEmail,
     logLevel: logLevel as DeploymentContext['logLevel'],
   };
 }

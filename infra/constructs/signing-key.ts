@@ -1,5 +1,4 @@
 import { type CfnElement, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Provider } from 'aws-cdk-lib/custom-resources';
@@ -43,11 +42,9 @@ export class SigningKey extends Construct {
       memorySize: 256,
       timeout: Duration.seconds(30),
     });
-    generator.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['secretsmanager:PutSecretValue'],
-        resources: [this.privateKeySecret.secretArn, this.jwksSecret.secretArn],
-      }),
+    generator.allow(
+      ['secretsmanager:PutSecretValue'],
+      [this.privateKeySecret.secretArn, this.jwksSecret.secretArn],
     );
 
     const provider = new Provider(this, 'Provider', {

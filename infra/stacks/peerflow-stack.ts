@@ -10,6 +10,7 @@ import {
 import type { Construct } from 'constructs';
 import type { RouteAccess, RouteContract } from '../../shared/api/contract';
 import { ActionFunction, type ActionFunctionProps } from '../constructs/action-function';
+import { AlarmTopic } from '../constructs/alarm-topic';
 import { PeerflowApi } from '../constructs/http-api';
 import { Mailer } from '../constructs/mailer';
 import { SigningKey } from '../constructs/signing-key';
@@ -94,6 +95,10 @@ export class PeerflowStack extends Stack {
       environment,
       withApiKeySecret: d.peeringdbApiKey,
     });
+    if (d.alarmEmail) {
+      const alarms = new AlarmTopic(this, 'Alarms', { email: d.alarmEmail });
+      alarms.notify(this.syncJob.errorsAlarm, this.syncJob.deadLetterAlarm);
+    }
     this.mailer = new Mailer(this, 'Mail', {
       emailDomain: d.emailDomain,
       emailFrom: d.emailFrom,

@@ -47,12 +47,19 @@ const logicalId = (s: Synth, construct: { node: { defaultChild?: unknown } }) =>
 
 /** Each action the role's policies allow, with the resources it is allowed on. */
 function grantsOf(s: Synth, roleId: string): Map<string, unknown[]> {
-  const grants = new Map<string, unknown[]>();
+  const role = s.resources[roleId]!;
+  expect(role.Type).toBe('AWS::IAM::Role');
+  expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  const documents = ((role.Properties.Policies ?? []) as { PolicyDocument: Json }[]).map(
+    (p) => p.PolicyDocument,
+  );
   for (const resource of Object.values(s.resources)) {
     if (resource.Type !== 'AWS::IAM::Policy') continue;
     const roles = resource.Properties.Roles as { Ref: string }[];
-    if (!roles.some((r) => r.Ref === roleId)) continue;
-    const doc = resource.Properties.PolicyDocument as { Statement: Json[] };
+    if (roles.some((r) => r.Ref === roleId)) documents.push(resource.Properties.PolicyDocument as Json);
+  }
+  const grants = new Map<string, unknown[]>();
+  for (const doc of documents as { Statement: Json[] }[]) {
     for (const statement of doc.Statement) {
       expect(statement.Effect).toBe('Allow');
       for (const action of [statement.Action].flat() as string[]) {
@@ -112,6 +119,7 @@ beforeAll(() => {
     peeringdbApiKey: 'true',
     authorizerCacheSeconds: '0',
     throttleRate: '20',
+    alarmEmail: 'noc@example.net',
   });
 }, 240_000);
 
@@ -451,6 +459,32 @@ describe('the PeeringDB sync job', () => {
     });
   });
 
+  it('mails its alarms through an encrypted topic when an address is given', () => {
+    plain.template.resourceCountIs('AWS::SNS::Topic', 0);
+    const topics = full.template.findResources('AWS::SNS::Topic');
+    expect(Object.keys(topics)).toHaveLength(1);
+    const [topicId] = Object.keys(topics) as [string];
+    expect(topics[topicId]!.Properties.KmsMasterKeyId).toBeDefined();
+    full.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'noc@example.net',
+      TopicArn: { Ref: topicId },
+    });
+    const alarms = Object.values(full.template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms).toHaveLength(2);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+    full.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
   it('reads the PeeringDB API key secret only when one is asked for', () => {
     const job = full.stack.syncJob;
     const secretRef = { Ref: logicalId(full, job.apiKeySecret!) };
@@ -461,6 +495,13 @@ describe('the PeeringDB sync job', () => {
       secretRef,
     ]);
     expect(plain.stack.syncJob.apiKeySecret).toBeUndefined();
+  });
+});
+
+describe('the stack', () => {
+  it("stays under CloudFormation's 500-resource limit with room for more routes", () => {
+    const perRoute = Object.keys(plain.resources).length / routes.length;
+    expect(Object.keys(plain.resources).length + 10 * perRoute).toBeLessThan(500);
   });
 });
 
@@ -507,16 +548,16 @@ describe('the app', () => {
 });
 
 describe('bundling', () => {
-  it('builds ESM bundles for Node 24 with the require banner, source maps and the explorer files', () => {
+  it('builds an ESM bundle for Node 24 with the require banner, a source map and files beside it', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'peerflow-bundle-'));
     const app = new App({ outdir });
     const stack = new Stack(app, 'bundles');
-    const common = { logRetention: RetentionDays.ONE_WEEK, environment: {}, description: 'bundling test' };
-    // The authorizer awaits at top level: it only bundles as ESM.
-    new ActionFunction(stack, 'Authorizer', { ...common, entry: 'functions/authorizer/authorize.ts' });
-    new ActionFunction(stack, 'Assets', {
-      ...common,
-      entry: 'functions/http/system/get-explorer-asset.ts',
+    // The authorizer awaits at top level, so this only bundles as ESM; the copied files are the explorer's.
+    new ActionFunction(stack, 'Authorizer', {
+      logRetention: RetentionDays.ONE_WEEK,
+      environment: {},
+      description: 'bundling test',
+      entry: 'functions/authorizer/authorize.ts',
       bundleFiles: {
         folder: 'explorer',
         files: [
@@ -529,18 +570,14 @@ describe('bundling', () => {
     const bundles = readdirSync(outdir)
       .filter((name) => name.startsWith('asset.'))
       .map((name) => join(outdir, name));
-    expect(bundles).toHaveLength(2);
-    for (const dir of bundles) {
-      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
-      expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
-      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
-      expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
-    }
-    const withAssets = bundles.filter((dir) => existsSync(join(dir, 'explorer')));
-    expect(withAssets).toHaveLength(1);
-    expect(readdirSync(join(withAssets[0]!, 'explorer')).sort()).toEqual([
-      'swagger-ui-bundle.js',
-      'swagger-ui.css',
-    ]);
+    expect(bundles).toHaveLength(1);
+    const [dir] = bundles as [string];
+    const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+    expect(readdirSync(join(dir, 'explorer')).sort()).toEqual(['swagger-ui-bundle.js', 'swagger-ui.css']);
+    const css = readFileSync(join(dir, 'explorer', 'swagger-ui.css'), 'utf8');
+    expect(css).toBe(readFileSync('node_modules/swagger-ui-dist/swagger-ui.css', 'utf8'));
   }, 120_000);
 });
