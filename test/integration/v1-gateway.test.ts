@@ -42,7 +42,7 @@ async function seed() {
       company_name: '6connect, Inc.',
       email_from: 'ops@sixconnect.example',
     },
-    'test',
+    { email: 'setup@sixconnect.example' },
   );
 }
 
