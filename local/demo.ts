@@ -1,7 +1,40 @@
+import { generate } from '../scripts/lib/generate';
+import { putSettings } from '../shared/domain/settings/settings';
+import { logger } from '../shared/logger';
+import { memorySource } from '../shared/peeringdb/memory-source';
+import { runSync } from '../shared/peeringdb/sync';
+import { settingsRepository } from '../shared/storage/settings-repository';
+import { syncRunsRepository } from '../shared/storage/sync-runs-repository';
+
+const DEMO_SEED = 1;
+
 /**
- * Demo data for `npm start`. Filled in by the PeeringDB work: a generated, PeeringDB-shaped data set
- * synced through the same code as a real sync.
+ * Demo data for `npm start`: the generated small PeeringDB set, synced through the same code as a
+ * real sync, on the first start only (while no sync has ever completed, so a seed cut short by
+ * Ctrl-C is done again). The run goes on in the background: the engine's on-disk mode writes a few
+ * hundred items a second, and the API must not wait for it. Follow it at GET /sync/runs.
  */
 export async function seedDemoData(): Promise<string> {
-  return 'none yet';
+  const cursors = await syncRunsRepository.cursors();
+  if (Object.keys(cursors).length > 0)
+    return 'PeeringDB data already there (npm start -- --reset to seed again)';
+  const { org: _org, fac: _fac, netfac: _netfac, ...records } = generate('small', DEMO_SEED);
+  if (!(await settingsRepository.get())) {
+    const own = records.net[0] as { id: number; asn: number };
+    await putSettings(
+      {
+        source_asn: own.asn,
+        source_participant_id: own.id,
+        company_name: 'Demo Operator',
+        email_from: 'peering@demo-operator.example',
+      },
+      { email: 'demo-seed' },
+    );
+  }
+  const run = runSync({ source: memorySource(records, 'generated demo set'), mode: 'full', trigger: 'demo' });
+  run.then(
+    (report) => console.log(`demo data: sync run ${report.id} ${report.status} in ${report.duration_ms} ms`),
+    (err) => logger.error('demo data sync failed', { error: (err as Error).message }),
+  );
+  return `seeding ${records.ix.length} exchanges and ${records.net.length} networks in the background (GET /sync/runs)`;
 }

@@ -138,6 +138,9 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       });
       typeReport.duration_ms = Date.now() - t0;
       options.onProgress?.(type, typeReport);
+      // Progress for GET /sync/runs/{id} while the run goes on.
+      report.writes.source = sourceWriter.writes;
+      await syncRunsRepository.save(report);
     }
     const members = await rebuildMembers(affectedNets, newNets);
     report.members = members.counts;

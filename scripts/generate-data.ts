@@ -1,0 +1,38 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { changes, generate, type Scale, writeResponses } from './lib/generate';
+
+/**
+ * `npm run generate-data -- --scale small|full --seed <n> --out <folder> [--changes <percent>]`
+ * writes PeeringDB-shaped API responses as `<out>/<type>/page-<n>.json`. With `--changes`, the
+ * folder holds what PeeringDB answers to `?since=` after that share of every type changed.
+ */
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: 'small' },
+    seed: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    changes: { type: 'string' },
+    'page-size': { type: 'string', default: '1000' },
+  },
+});
+
+const scale = values.scale as Scale;
+if (scale !== 'small' && scale !== 'full') throw new Error('--scale must be small or full');
+if (!values.out) throw new Error('--out <folder> is required');
+const seed = Number(values.seed);
+const pageSize = Number(values['page-size']);
+const percent = values.changes === undefined ? undefined : Number(values.changes);
+if (!Number.isInteger(seed)) throw new Error('--seed must be an integer');
+if (percent !== undefined && !(percent > 0 && percent <= 100))
+  throw new Error('--changes must be a percentage');
+
+const base = generate(scale, seed);
+const records = percent === undefined ? base : changes(base, percent, seed);
+const counts = writeResponses(records, resolve(values.out), pageSize);
+console.log(
+  `${percent === undefined ? scale : `${percent}% changes of ${scale}`} set, seed ${seed}, in ${values.out}:\n` +
+    Object.entries(counts)
+      .map(([t, n]) => `  ${t.padEnd(9)} ${n}`)
+      .join('\n'),
+);

@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ensureTable, portOpen, type RunningEngine, startDynamoLocal } from '../local/engines';
+import type { ObjectType } from '../shared/peeringdb/records';
+import type { TypeReport } from '../shared/storage/sync-runs-repository';
+
+/**
+ * `npm run sync -- --from <url or folder> [--mode auto|full|incremental]`: the sync the scheduled
+ * function runs, against a PeeringDB API URL (the real one or a compatible mirror) or a folder of
+ * saved API responses, into the same local engine as `npm start` (started here when not running).
+ */
+const { values } = parseArgs({
+  options: {
+    from: { type: 'string' },
+    mode: { type: 'string', default: 'auto' },
+  },
+});
+const from = values.from;
+if (!from) throw new Error('--from <url or folder> is required');
+const mode = values.mode;
+if (mode !== 'auto' && mode !== 'full' && mode !== 'incremental')
+  throw new Error('--mode is auto, full or incremental');
+
+const ddbPort = Number(process.env.DDB_PORT ?? 8000);
+const dataDir = resolve(process.env.DATA_DIR ?? '.data');
+process.env.TABLE_NAME ??= 'peerflow';
+process.env.DDB_ENDPOINT ??= `http://127.0.0.1:${ddbPort}`;
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.LOG_LEVEL ??= 'WARN';
+
+let engine: RunningEngine | undefined;
+if (!(await portOpen(ddbPort))) {
+  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
+  engine = await startDynamoLocal({ port: ddbPort, dbPath: join(dataDir, 'dynamodb') });
+}
+let exitCode = 0;
+try {
+  await ensureTable(process.env.DDB_ENDPOINT, process.env.TABLE_NAME);
+  // Imported only now: these modules read the configuration set above.
+  const { runSync } = await import('../shared/peeringdb/sync');
+  const { folderSource } = await import('../shared/peeringdb/folder-source');
+  const { httpSource } = await import('../shared/peeringdb/http-source');
+  const isUrl = /^https?:\/\//.test(from);
+  if (!isUrl && !existsSync(from)) throw new Error(`${from} is neither a URL nor a folder`);
+  const source = isUrl
+    ? httpSource({
+        url: from,
+        ...(process.env.PEERINGDB_API_KEY ? { apiKey: process.env.PEERINGDB_API_KEY } : {}),
+      })
+    : folderSource(resolve(from));
+  const tty = process.stdout.isTTY;
+  const line = (type: ObjectType, r: TypeReport) =>
+    `${type.padEnd(9)} fetched ${r.fetched}  added ${r.added}  changed ${r.changed}  deleted ${r.deleted}  unchanged ${r.unchanged}  invalid ${r.invalid}${r.error ? `  ERROR ${r.error}` : ''}`;
+  let current: ObjectType | undefined;
+  const report = await runSync({
+    source,
+    mode,
+    trigger: 'cli',
+    onProgress: (type, r) => {
+      if (tty) {
+        process.stdout.write(`\r\x1b[2K${line(type, r)}`);
+        if (r.complete || r.error) process.stdout.write('\n');
+      } else if (r.complete || r.error) console.log(line(type, r));
+      current = type;
+    },
+  });
+  if (tty && current && !report.types[current]?.complete && !report.types[current]?.error)
+    process.stdout.write('\n');
+  console.log(JSON.stringify(report, null, 2));
+  exitCode = report.status === 'succeeded' ? 0 : 1;
+} catch (err) {
+  console.error(`sync failed: ${(err as Error).message}`);
+  exitCode = 1;
+} finally {
+  await engine?.stop();
+}
+process.exit(exitCode);
