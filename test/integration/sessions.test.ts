@@ -29,6 +29,7 @@ async function seed() {
       { id: 2, asn: 20940, name: 'Akamai Technologies', info_prefixes4: 20, info_prefixes6: 5 },
       { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200, info_prefixes6: null },
       { id: 3899, asn: 12129, name: '123.net', info_prefixes4: 10 },
+      { id: 100, asn: 64500, name: 'Our Network' },
     ],
     netixlan: [
       {
@@ -42,6 +43,15 @@ async function seed() {
       },
       { id: 11, net_id: 1418, ix_id: 1, ixlan_id: 1, asn: 16509, ipaddr4: '206.126.236.68', ipaddr6: null },
       { id: 12, net_id: 3899, ix_id: 1, ixlan_id: 1, asn: 12129, ipaddr4: '206.126.236.70', ipaddr6: null },
+      {
+        id: 13,
+        net_id: 100,
+        ix_id: 1,
+        ixlan_id: 1,
+        asn: 64500,
+        ipaddr4: '206.126.236.1',
+        ipaddr6: '2001:504:0:2:0:0:0:1',
+      },
     ],
   });
 }
@@ -416,6 +426,19 @@ describe('deleteSession', () => {
     expect(after.json).toMatchObject({ resource_name: 'renamed.example.net', version: s.version });
   });
 
+  it('never leaves a session on a router deleted at the same moment', async () => {
+    for (let i = 0; i < 5; i++) {
+      const router = await newRouter();
+      const [removed, added] = await Promise.all([
+        call('DELETE', `/routers/${router.id}`, { token: operator.token }),
+        add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' }),
+      ]);
+      // Whichever came first, exactly one of the two succeeded.
+      if (removed.status === 204) expect(added.status).toBe(422);
+      else expect([removed.status, added.status]).toEqual([409, 201]);
+    }
+  });
+
   it('keeps a router with sessions (409) and lets it go once they are gone', async () => {
     const router = await newRouter();
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102' });
@@ -499,5 +522,26 @@ describe('session passwords', () => {
     expect(cleared.json.password_set).toBe(false);
     const revealed = await call('POST', `/sessions/${s.id}/password/reveal`, { token: admin.token });
     expect(revealed.json.password).toBeNull();
+  });
+});
+
+describe('our side of the session', () => {
+  it('takes our address at the exchange from our own PeeringDB rows', async () => {
+    const put = await call('PUT', '/settings', {
+      token: admin.token,
+      body: { source_asn: 64500, source_participant_id: 100 },
+    });
+    expect(put.status).toBe(200);
+    const router = await newRouter();
+    const v4 = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102' });
+    expect(v4.json.source_ipaddr).toBe('206.126.236.1');
+    const v6 = await add({ resource_id: router.id, peer_ipaddr: '2001:504:0:2::2:940:1' });
+    expect(v6.json.source_ipaddr).toBe('2001:504:0:2::1');
+    const given = await add({
+      resource_id: router.id,
+      peer_ipaddr: '206.126.236.68',
+      source_ipaddr: '206.126.236.2',
+    });
+    expect(given.json.source_ipaddr).toBe('206.126.236.2');
   });
 });

@@ -16,7 +16,7 @@ import {
 import { PASSWORD_MAX_LENGTH } from '../config-render/prepare';
 import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
 import { getSettings } from '../settings/settings';
-import { inAnyPrefix, ipVersion } from './ip-address';
+import { canonicalIp, inAnyPrefix, ipVersion } from './ip-address';
 
 /** The session as the API shows it: the password only as a flag. */
 export type PublicSession = Omit<StoredSession, 'password_ciphertext'> & { password_set: boolean };
@@ -182,7 +182,8 @@ async function ourAddress(exchange: Exchange | undefined, family: IpType, reader
   const member = await reader.getExchangeMember(exchange.id, ours);
   for (const p of member?.presences ?? []) {
     const ip = family === 'ipv4' ? p.ipaddr4 : p.ipaddr6;
-    if (ip) return ip;
+    const canonical = ip ? canonicalIp(ip) : undefined;
+    if (canonical) return canonical;
   }
   return null;
 }
