@@ -11,6 +11,7 @@ export type Records = Record<ObjectType, Record<string, unknown>[]>;
 
 const SIZES = {
   small: {
+    /** The biggest exchange's members, as a share of all networks. */
     biggest: 0.4,
     ix: 60,
     net: 600,
@@ -22,6 +23,7 @@ const SIZES = {
     ixfac: 140,
   },
   full: {
+    biggest: 0.065,
     ix: 1_300,
     net: 35_000,
     fac: 6_000,
