@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS } from '../../shared/domain/config-render/prepare';
-import { PASSWORD_PLACEHOLDER } from '../../shared/domain/sessions/session-config';
+import type { ConfigDelivery } from '../../shared/domain/sessions/config-delivery';
+import { configureSession, PASSWORD_PLACEHOLDER } from '../../shared/domain/sessions/session-config';
 import { listSessionStatesAtExchange } from '../../shared/storage/sessions-repository';
 import {
   DAEMON_PLATFORMS,
@@ -175,6 +176,28 @@ describe('POST /sessions/{id}/configure', () => {
     expect(peer.json.log_data.map((e: { message: string }) => e.message)).toContainEqual(
       expect.stringMatching(/^Session configured: /),
     );
+  });
+
+  it('hands a delivery adapter the real password only when it asks, and stores the placeholder', async () => {
+    const { sessions } = await routerWithSessions('frr');
+    const pushed: string[] = [];
+    const pushing: ConfigDelivery = {
+      method: 'test-push',
+      async deliver({ config, withSecrets }) {
+        expect(config).toContain(PASSWORD_PLACEHOLDER);
+        pushed.push(await withSecrets());
+        return { delivered: true };
+      },
+    };
+    const result = await configureSession(sessions[0].id, { email: operator.email }, pushing);
+    expect(result.delivery).toBe('test-push');
+    expect(pushed).toHaveLength(1);
+    expect(pushed[0]).toMatch(/^ neighbor 206\.126\.236\.102 password ace12345$/m);
+    expect(result.config).not.toContain('ace12345');
+    const revisions = await call('GET', `/sessions/${sessions[0].id}/config/revisions`, {
+      token: viewer.token,
+    });
+    expect(revisions.json.data[0].text).toBe(result.config);
   });
 
   it('needs the operator role and an existing session, and changes nothing when refused', async () => {
