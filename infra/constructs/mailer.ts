@@ -20,6 +20,8 @@ export interface MailerProps {
 export class Mailer extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly identity?: EmailIdentity;
+  /** Whether the DKIM records of a domain identity must be published by hand (no zone of ours). */
+  readonly dkimByHand: boolean;
 
   constructor(scope: Construct, id: string, props: MailerProps) {
     super(scope, id);
@@ -30,9 +32,11 @@ export class Mailer extends Construct {
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
 
+    const inZone = Boolean(props.hostedZone && props.emailDomain === props.zoneName);
+    this.dkimByHand = Boolean(props.emailDomain) && !inZone;
     const identity = props.emailDomain
-      ? props.hostedZone && props.emailDomain === props.zoneName
-        ? Identity.publicHostedZone(props.hostedZone)
+      ? inZone
+        ? Identity.publicHostedZone(props.hostedZone!)
         : Identity.domain(props.emailDomain)
       : props.emailFrom
         ? Identity.email(props.emailFrom)

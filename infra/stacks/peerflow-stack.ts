@@ -161,6 +161,11 @@ export class PeerflowStack extends Stack {
     });
     new CfnOutput(this, 'ApiEndpoint', { value: this.http.url });
     new CfnOutput(this, 'SyncFunctionName', { value: this.syncJob.job.function.functionName });
+    if (this.mailer.identity && this.mailer.dkimByHand) {
+      this.mailer.identity.dkimRecords.forEach((record, i) => {
+        new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}` });
+      });
+    }
     if (this.syncJob.apiKeySecret) {
       new CfnOutput(this, 'PeeringDbApiKeySecret', { value: this.syncJob.apiKeySecret.secretArn });
     }

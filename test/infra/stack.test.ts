@@ -406,6 +406,24 @@ describe('the data and keys', () => {
     const dkim = full.template.findResources('AWS::Route53::RecordSet', { Properties: { Type: 'CNAME' } });
     expect(Object.keys(dkim)).toHaveLength(3);
   });
+
+  it('verify a sending domain outside the zone with DKIM records to publish, or a single address', () => {
+    const domainOnly = synth({ customer: 'initech', emailDomain: 'initech.example' });
+    domainOnly.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'initech.example',
+    });
+    domainOnly.template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    const outputs = domainOnly.template.findOutputs('*');
+    expect(Object.keys(outputs).filter((name) => name.startsWith('DkimRecord'))).toHaveLength(3);
+
+    const addressOnly = synth({ customer: 'initech', emailFrom: 'peering@initech.example' });
+    addressOnly.template.hasResourceProperties('AWS::SES::EmailIdentity', {
+      EmailIdentity: 'peering@initech.example',
+    });
+    expect(Object.keys(addressOnly.template.findOutputs('*')).some((name) => name.startsWith('Dkim'))).toBe(
+      false,
+    );
+  }, 120_000);
 });
 
 describe('the PeeringDB sync job', () => {
