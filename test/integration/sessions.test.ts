@@ -57,7 +57,7 @@ async function seed() {
 }
 
 let operator: { token: string; email: string };
-let admin: { token: string };
+let admin: { token: string; user: { id: string } };
 let viewer: { token: string };
 
 async function newRouter(platform = 'frr', asn = 64500) {
@@ -499,6 +499,12 @@ describe('session passwords', () => {
     const revealed = await call('POST', `/sessions/${id}/password/reveal`, { token: admin.token });
     expect(revealed.status).toBe(200);
     expect(revealed.json.password).toBe(`${secret}2`);
+    const audit = await call('GET', `/audit?user_id=${admin.user.id}`, { token: admin.token });
+    expect(audit.json.data[0]).toMatchObject({
+      operation: 'revealSessionPassword',
+      target: `sessions/${id}`,
+      result: 'password revealed',
+    });
 
     vi.restoreAllMocks();
     for (const body of bodies) expect(body).not.toContain(secret);
