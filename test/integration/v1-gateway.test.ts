@@ -41,6 +41,8 @@ async function seed() {
       source_participant_id: 2335,
       company_name: '6connect, Inc.',
       email_from: 'ops@sixconnect.example',
+      // Mail goes out back to back here; the default of one per second is tested elsewhere.
+      send_rate_per_second: 100,
     },
     { email: 'setup@sixconnect.example' },
   );
@@ -224,6 +226,67 @@ describe('peer status through v1', () => {
     });
     expect(res.json.success).toBe(1);
     expect(res.json.data).toMatchObject({ notes_private: 'met at the NANOG social', qualified: false });
+  });
+});
+
+describe('requests through v1', () => {
+  it('sendRequest sends the seed-style request through SES and getRequests finds it', async () => {
+    const ses = process.env.SES_ENDPOINT!;
+    await fetch(`${ses}/clear-store`, { method: 'POST' });
+    const body =
+      '\r\nPeering,\r\n\r\n6connect, Inc., 8038, would like to peer with Amazon.com at our common locations.\r\n';
+    const res = await v1(
+      'action=sendRequest&peer_participant_id=1418&peer_asn=16509&peer_name=Amazon.com' +
+        '&source_participant_id=2335&source_asn=8038&public_id=1&type=text&email_from=ops%40sixconnect.example' +
+        `&email_to=operations%40amazon.example&cc=&bcc=&subject=Peering+request+from+6connect%2C+Inc.&body=${encodeURIComponent(body)}`,
+    );
+    expect(res.status).toBe(201);
+    expect(res.json.success).toBe(1);
+    expect(res.json.message).toBe('Request sent');
+    expect(res.json.data).toMatchObject({ id: '1418', public_id: '1', request_status: 'sent' });
+    expect(res.json.data.log_data[0].message).toBe('Request sent to operations@amazon.example');
+
+    const store = (await (await fetch(`${ses}/store`)).json()) as {
+      emails: { subject: string; destination: { to: string[] }; text: string }[];
+    };
+    expect(store.emails).toHaveLength(1);
+    expect(store.emails[0]!.subject).toBe('Peering request from 6connect, Inc.');
+    expect(store.emails[0]!.destination.to).toEqual(['operations@amazon.example']);
+
+    const listed = await v1('action=getRequests&peer_participant_id=1418');
+    expect(listed.json.message).toBe('1 request found.');
+    expect(listed.json.data[0]).toMatchObject({
+      public_id: '1',
+      source_participant_id: '2335',
+      source_asn: '8038',
+      peer_participant_id: '1418',
+      peer_asn: '16509',
+      peer_name: 'Amazon.com',
+      email_type: 'text',
+      email_from: 'ops@sixconnect.example',
+      email_to: 'operations@amazon.example',
+      subject: 'Peering request from 6connect, Inc.',
+      body,
+      status: 'sent',
+    });
+    expect(listed.json.data[0].created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+
+    const resend = await v1('action=sendRequest&peer_participant_id=1418&public_id=1');
+    expect(resend.status).toBe(409);
+    expect(resend.json.success).toBe(0);
+  });
+
+  it("sendEmail mails the peer's contact and logs it", async () => {
+    const res = await v1('action=sendEmail', {
+      form: {
+        participant_id: '1418',
+        public_id: '1',
+        subject: 'Session is up',
+        body: 'Thanks, we see your routes.',
+      },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ success: 1, message: 'Email sent', data: { id: '1418' } });
   });
 });
 

@@ -46,6 +46,8 @@ export const sendRequestRoute = route({
       public_ids: PublicIds.optional(),
       template: TemplateName.optional(),
       email_to: EmailAddress.optional(),
+      subject: singleLine(300).min(1).optional().meta({ description: "replaces the template's subject" }),
+      body: z.string().min(1).max(100_000).optional().meta({ description: "replaces the template's text" }),
       dry_run: z.boolean().default(false),
       force: z.boolean().default(false),
     })

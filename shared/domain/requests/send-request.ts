@@ -16,6 +16,9 @@ export interface SendRequestInput {
   public_ids?: number[];
   template?: string;
   email_to?: string;
+  /** A subject and text the sender wrote, replacing the template's (the v1 API's sendRequest sends its own). */
+  subject?: string;
+  body?: string;
   dry_run: boolean;
   force: boolean;
 }
@@ -117,7 +120,7 @@ export async function sendRequest(
     settings.source_participant_id !== null
       ? await deps.peeringDb.getNetwork(settings.source_participant_id)
       : undefined;
-  const email = composeEmail(
+  const rendered = composeEmail(
     compileContent(template, 'template'),
     templateContext({
       companyName: settings.company_name,
@@ -132,6 +135,12 @@ export async function sendRequest(
       senderEmail: caller.email,
     }),
   );
+  const email = {
+    subject: input.subject ?? rendered.subject,
+    text: input.body ?? rendered.text,
+    // A text the sender wrote has no HTML counterpart: the template's HTML would say something else.
+    html: input.body !== undefined ? null : rendered.html,
+  };
   const publicIds = ctx.exchanges.map((x) => x.public_id);
   const envelope = {
     email_from: from.fromAddress,
