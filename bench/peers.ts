@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable, startDynamoLocal } from '../local/engines';
+import { generate, type Records } from '../scripts/lib/generate';
 import { resetConfig } from '../shared/config';
 import { logger } from '../shared/logger';
 import { memorySource } from '../shared/peeringdb/memory-source';
@@ -14,161 +15,63 @@ import { memberPartition } from '../shared/storage/peeringdb-repository';
 import { type BenchRow, formatNumber, freePort, median, paired, rounds } from './harness';
 
 /**
- * getPeers at the biggest exchange (1,200 members) with public IPs and contacts embedded, through the
- * route's real Lambda handler, against a bare DynamoDB Query of the same member page. Both read the
+ * getPeers at the biggest exchange of the generated full-scale PeeringDB data (2,100 members with
+ * seed 1) with public IPs and contacts embedded, through the route's real Lambda handler, against a
+ * bare DynamoDB Query of the same member page. Both read the
  * same engine in the same run; the handler also reads our per-exchange state, the sessions there,
  * the exchange and the settings, in parallel, and builds and serializes the peers.
  */
 const MAX_RATIO = 1.5;
-const MEMBERS = 1_200;
-const IX = 26;
-const STAMP = '2024-01-01T00:00:00Z';
+const SEED = 1;
 
-/** A deterministic pseudo-random sequence, so every run measures the same data. */
-function sequence(seed: number) {
-  let state = seed;
-  return () => {
-    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
-    return state / 2_147_483_648;
-  };
+interface Biggest {
+  ix: number;
+  members: number[];
 }
 
-const POLICIES = ['Open', 'Open', 'Selective', 'Restrictive', 'No'];
-const TYPES = ['NSP', 'Content', 'Cable/DSL/ISP', 'Enterprise', 'Educational/Research'];
-const ROLES = ['Policy', 'Technical', 'NOC', 'Abuse'];
-
-/** PeeringDB-shaped records: one big exchange, two small ones, field sizes like the real ones. */
-function records() {
-  const next = sequence(42);
-  const pick = <T>(list: readonly T[]) => list[Math.floor(next() * list.length)]!;
-  const words =
-    'carrier backbone fibre transit cloud hosting regional metro cable access content global'.split(' ');
-  const text = (n: number) => Array.from({ length: n }, () => pick(words)).join(' ');
-  const net: Record<string, unknown>[] = [];
-  const netixlan: Record<string, unknown>[] = [];
-  const poc: Record<string, unknown>[] = [];
-  for (let id = 1; id <= MEMBERS + 100; id++) {
-    net.push({
-      id,
-      org_id: id,
-      asn: 200_000 + id,
-      name: `${text(2)} ${id}`,
-      aka: next() < 0.3 ? text(3) : '',
-      name_long: next() < 0.2 ? text(5) : '',
-      website: `https://www.as${200_000 + id}.example`,
-      irr_as_set: `AS-NET${id}`,
-      info_traffic: pick(['1-5Gbps', '10-20Gbps', '100-200Gbps', '']),
-      info_ratio: pick(['Balanced', 'Mostly Inbound', 'Mostly Outbound', 'Heavy Outbound']),
-      info_scope: pick(['Europe', 'Global', 'Regional']),
-      info_type: pick(TYPES),
-      info_prefixes4: next() < 0.05 ? null : Math.floor(next() * 5000),
-      info_prefixes6: Math.floor(next() * 500),
-      info_unicast: true,
-      info_multicast: false,
-      info_ipv6: next() < 0.8,
-      looking_glass: next() < 0.3 ? `https://lg.as${200_000 + id}.example` : '',
-      route_server: '',
-      notes: next() < 0.4 ? text(Math.floor(next() * 80)) : '',
-      policy_url: `https://www.as${200_000 + id}.example/peering`,
-      policy_general: pick(POLICIES),
-      policy_locations: 'Not Required',
-      policy_ratio: next() < 0.1,
-      policy_contracts: 'Not Required',
-      created: STAMP,
-      updated: STAMP,
-      status: 'ok',
-    });
-    // The first MEMBERS networks are at the big exchange; the others at the small ones.
-    const ix = id <= MEMBERS ? IX : 100 + (id % 2);
-    const ports = next() < 0.15 ? 2 : 1;
-    for (let p = 0; p < ports; p++) {
-      const row = netixlan.length + 1;
-      netixlan.push({
-        id: row,
-        net_id: id,
-        ix_id: ix,
-        ixlan_id: ix,
-        asn: 200_000 + id,
-        ipaddr4: `10.${Math.floor(row / 250)}.${row % 250}.1`,
-        ipaddr6: `2001:db8::${row.toString(16)}`,
-        speed: pick([10_000, 100_000, 400_000]),
-        is_rs_peer: next() < 0.7,
-        operational: true,
-        notes: '',
-        created: STAMP,
-        updated: STAMP,
-        status: 'ok',
-      });
-    }
-    const contacts = Math.floor(next() * 4);
-    for (let c = 0; c < contacts; c++) {
-      poc.push({
-        id: poc.length + 1,
-        net_id: id,
-        role: ROLES[c]!,
-        name: `${pick(ROLES)} desk ${id}`,
-        email: `${ROLES[c]!.toLowerCase()}@as${200_000 + id}.example`,
-        phone: '+49 69 1234567',
-        url: '',
-        visible: 'Public',
-        created: STAMP,
-        updated: STAMP,
-        status: 'ok',
-      });
-    }
+/** The exchange with the most member networks in the generated data. */
+function biggestExchange(records: Records): Biggest {
+  const byExchange = new Map<number, Set<number>>();
+  for (const row of records.netixlan as { ix_id: number; net_id: number }[]) {
+    const nets = byExchange.get(row.ix_id) ?? new Set<number>();
+    nets.add(row.net_id);
+    byExchange.set(row.ix_id, nets);
   }
-  const ix = [IX, 100, 101].map((id) => ({
-    id,
-    org_id: 1,
-    name: `Exchange ${id}`,
-    name_long: '',
-    city: 'Frankfurt',
-    country: 'DE',
-    region_continent: 'Europe',
-    media: 'Ethernet',
-    website: '',
-    tech_email: '',
-    policy_email: '',
-    proto_unicast: true,
-    proto_ipv6: true,
-    created: STAMP,
-    updated: STAMP,
-    status: 'ok',
-  }));
-  const ixlan = ix.map((x) => ({ id: x.id, ix_id: x.id, name: '', mtu: 1500, updated: STAMP, status: 'ok' }));
-  return { ix, ixlan, net, netixlan, poc };
+  const [ix, nets] = [...byExchange.entries()].sort((a, b) => b[1].size - a[1].size)[0]!;
+  return { ix, members: [...nets] };
 }
 
 /** Our side: a tenth of the peers have a request status and a few log entries. */
-async function peerState(): Promise<void> {
-  for (let id = 1; id <= MEMBERS; id += 10) {
+async function peerState({ ix, members }: Biggest): Promise<void> {
+  for (let i = 0; i < members.length; i += 10) {
+    const id = members[i]!;
     await ddb().send(
       new TransactWriteCommand({
         TransactItems: [
-          requestStatusItem(IX, id, 'sent'),
+          requestStatusItem(ix, id, 'sent'),
           peerLogItem({
-            public_id: IX,
+            public_id: ix,
             participant_id: id,
             message: 'Request sent',
             user: 'bench@example.net',
           }),
-          peerLogItem({ public_id: IX, participant_id: id, message: 'Private notes updated', user: null }),
+          peerLogItem({ public_id: ix, participant_id: id, message: 'Private notes updated', user: null }),
         ],
       }),
     );
   }
 }
 
-function event(query: Record<string, string>): APIGatewayProxyEventV2 {
+function event(ix: number, query: Record<string, string>): APIGatewayProxyEventV2 {
   const now = new Date();
   return {
     version: '2.0',
     routeKey: 'GET /exchanges/{public_id}/peers',
-    rawPath: `/exchanges/${IX}/peers`,
+    rawPath: `/exchanges/${ix}/peers`,
     rawQueryString: new URLSearchParams(query).toString(),
     headers: { host: 'localhost' },
     queryStringParameters: query,
-    pathParameters: { public_id: String(IX) },
+    pathParameters: { public_id: String(ix) },
     requestContext: {
       accountId: '000000000000',
       apiId: 'bench',
@@ -176,7 +79,7 @@ function event(query: Record<string, string>): APIGatewayProxyEventV2 {
       domainPrefix: 'localhost',
       http: {
         method: 'GET',
-        path: `/exchanges/${IX}/peers`,
+        path: `/exchanges/${ix}/peers`,
         protocol: 'HTTP/1.1',
         sourceIp: '127.0.0.1',
         userAgent: '',
@@ -217,8 +120,17 @@ export async function peersAtBiggestExchange(): Promise<BenchRow[]> {
     resetConfig();
     resetDdb();
     await ensureTable(engine.endpoint, 'peerflow-bench-peers');
-    await runSync({ source: memorySource(records()), mode: 'full', trigger: 'bench' });
-    await peerState();
+    const records = generate('full', SEED);
+    const biggest = biggestExchange(records);
+    const loadStarted = performance.now();
+    const report = await runSync({ source: memorySource(records), mode: 'full', trigger: 'bench' });
+    if (report.status !== 'succeeded')
+      throw new Error(`the sync of the generated data ended ${report.status}`);
+    console.error(
+      `peers bench: full-scale data synced in ${formatNumber((performance.now() - loadStarted) / 1000, 0)} s`,
+    );
+    await peerState(biggest);
+    const { ix } = biggest;
 
     let requests = 0;
     ddb().middlewareStack.add(
@@ -236,7 +148,7 @@ export async function peersAtBiggestExchange(): Promise<BenchRow[]> {
         new QueryCommand({
           TableName: tableName(),
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-          ExpressionAttributeValues: { ':pk': memberPartition(IX), ':m': 'M#' },
+          ExpressionAttributeValues: { ':pk': memberPartition(ix), ':m': 'M#' },
           ...(limit ? { Limit: limit } : {}),
           ExclusiveStartKey: start,
         }),
@@ -278,7 +190,7 @@ export async function peersAtBiggestExchange(): Promise<BenchRow[]> {
     for (const c of cases) {
       const query = { ...c.query, include_public_ips: 'true', include_contacts: 'true' };
       const viaHandler = async () => {
-        const out = (await handler(event(query), context)) as APIGatewayProxyStructuredResultV2;
+        const out = (await handler(event(ix, query), context)) as APIGatewayProxyStructuredResultV2;
         if (out.statusCode !== 200) throw new Error(`getPeers answered ${out.statusCode}: ${out.body}`);
         return JSON.parse(String(out.body)) as { data: unknown[] };
       };
@@ -301,7 +213,7 @@ export async function peersAtBiggestExchange(): Promise<BenchRow[]> {
       const ratio = median(samples.handler.ratios);
       rows.push({
         benchmark: 'getPeers',
-        subject: `${c.label} + ips + contacts: ${page.data.length} peers of ${MEMBERS}, ${formatNumber(median(counts))} DynamoDB requests/call`,
+        subject: `${c.label} + ips + contacts: ${page.data.length} peers of ${biggest.members.length} at ix ${ix}, ${formatNumber(median(counts))} DynamoDB requests/call`,
         figure: `${formatNumber(median(samples.handler.subject), 1)} ms`,
         baseline: `${formatNumber(median(samples.handler.baseline), 1)} ms ${c.base}`,
         ratio,

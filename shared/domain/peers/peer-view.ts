@@ -55,7 +55,7 @@ export function publicIps(presences: readonly Presence[]) {
 
 /** Members are listed by name, case-insensitive, then by net id: the order the reader pages in. */
 export function memberOrder(member: ExchangeMember): [string, number] {
-  return [member.network.name.toLowerCase(), member.network.id];
+  return [member.network.name.trim().toLowerCase(), member.network.id];
 }
 
 export function compareOrder(a: [string, number], b: [string, number]): number {

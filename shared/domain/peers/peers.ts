@@ -29,8 +29,9 @@ import {
 
 /**
  * Peers at an exchange: PeeringDB members joined with our state of each (request status, notes,
- * override, log), qualification and `is_peer`. A page costs a fixed number of DynamoDB requests: one
- * Query of the member page, one of our state at the exchange, one of its sessions, and two Gets.
+ * override, log), qualification and `is_peer`. A page costs a fixed number of DynamoDB requests, made
+ * in parallel: one Query of the member page, one of our state at the exchange, one of its sessions
+ * (and the settings, when the warm container's copy is older than a few seconds).
  */
 
 /** Our cursor: where the last page ended, plus the reader's own cursor when paging straight through it. */
@@ -115,8 +116,8 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
   };
   const filtered = hasFilters(filters);
   const straight = !filtered && (cursor === undefined || cursor.page !== undefined);
-  const [{ settings }, peerState, sessions, firstPage] = await Promise.all([
-    exchangeContext(publicId),
+  const [settings, peerState, sessions, firstPage] = await Promise.all([
+    getSettings(),
     peerStateRepository.readExchange(publicId, { withLogs: embeds.log }),
     sessionStatesAt(publicId),
     straight ? peeringDb.listExchangeMembers(publicId, { limit, cursor: cursor?.page }) : undefined,
@@ -136,6 +137,8 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
   };
 
   if (firstPage) {
+    // Members prove the exchange exists; only an empty page needs to look it up to tell a 404.
+    if (firstPage.members.length === 0) await exchangeContext(publicId);
     // Straight through the reader's pages. Members left out (our own network, hidden peers) are made
     // up for by reading that many more, a few times at most, so pages stay full at a bounded cost.
     const data: Peer[] = [];
@@ -161,6 +164,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
 
   // Filters need every member: filter them all, then page through the matches.
   const all = await peeringDb.allExchangeMembers(publicId);
+  if (all.length === 0) await exchangeContext(publicId);
   const ordered = all
     .map((member) => ({ member, order: memberOrder(member) }))
     .filter(({ order }) => cursor === undefined || compareOrder(order, cursor.after) > 0)
