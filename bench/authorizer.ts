@@ -34,12 +34,17 @@ function perSecondSync(op: () => unknown): Promise<number> {
 export async function authorizerThroughput(): Promise<BenchRow[]> {
   const dataDir = mkdtempSync(join(tmpdir(), 'peerflow-bench-auth-'));
   const engine = await startDynamoLocal({ port: await freePort() });
+  const settings: Record<string, string> = {
+    TABLE_NAME: 'peerflow-bench',
+    DDB_ENDPOINT: engine.endpoint,
+    AWS_REGION: 'us-east-1',
+    DATA_DIR: dataDir,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  // Other benchmarks run in this process after this one: they get the environment back as it was.
+  const previous = Object.fromEntries(Object.keys(settings).map((k) => [k, process.env[k]]));
   try {
-    process.env.TABLE_NAME = 'peerflow-bench';
-    process.env.DDB_ENDPOINT = engine.endpoint;
-    process.env.AWS_REGION = 'us-east-1';
-    process.env.DATA_DIR = dataDir;
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    Object.assign(process.env, settings);
     resetConfig();
     resetKeys();
     resetDdb();
@@ -95,6 +100,12 @@ export async function authorizerThroughput(): Promise<BenchRow[]> {
       row('authorize() (functions/authorizer/authorize.ts)', samples.authorizer),
     ];
   } finally {
+    for (const [k, v] of Object.entries(previous)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    resetConfig();
+    resetKeys();
     resetDdb();
     await engine.stop();
     rmSync(dataDir, { recursive: true, force: true });
