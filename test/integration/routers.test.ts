@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 
 const body = (over: Record<string, unknown> = {}) => ({
@@ -9,9 +9,15 @@ const body = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
+let op: { token: string };
+let viewer: { token: string };
+
+beforeAll(async () => {
+  [op, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
+});
+
 describe('routers', () => {
   it('creates, reads, lists, changes and deletes a router', async () => {
-    const op = await userWithRole('operator');
     const created = await call('POST', '/routers', {
       token: op.token,
       body: body({ hostname: 'AR1.Example.net' }),
@@ -45,7 +51,6 @@ describe('routers', () => {
   });
 
   it('refuses a second router with the same host name, whatever its case', async () => {
-    const op = await userWithRole('operator');
     expect(
       (await call('POST', '/routers', { token: op.token, body: body({ hostname: 'dup.example.net' }) }))
         .status,
@@ -58,7 +63,6 @@ describe('routers', () => {
   });
 
   it('answers 422 for bad values and stores nothing', async () => {
-    const op = await userWithRole('operator');
     const before = await tableSnapshot();
     const bad = await call('POST', '/routers', {
       token: op.token,
@@ -73,7 +77,6 @@ describe('routers', () => {
   });
 
   it('refuses a stale change with 409 and keeps the router as it was', async () => {
-    const op = await userWithRole('operator');
     const { json: router } = await call('POST', '/routers', { token: op.token, body: body() });
     const first = await call('PATCH', `/routers/${router.id}`, {
       token: op.token,
@@ -92,14 +95,12 @@ describe('routers', () => {
   });
 
   it('lets viewers read but not write, and needs a token', async () => {
-    const viewer = await userWithRole('viewer');
     expect((await call('GET', '/routers', { token: viewer.token })).status).toBe(200);
     expect((await call('POST', '/routers', { token: viewer.token, body: body() })).status).toBe(403);
     expect((await call('GET', '/routers')).status).toBe(401);
   });
 
   it('answers 404 for an unknown router', async () => {
-    const op = await userWithRole('operator');
     const res = await call('DELETE', `/routers/${crypto.randomUUID()}`, { token: op.token });
     expect(res.status).toBe(404);
   });
