@@ -22,6 +22,8 @@ export interface DeploymentContext {
   /** Whether to create the secret that holds a PeeringDB API key. */
   peeringdbApiKey: boolean;
   logRetentionDays: number;
+  /** The first admin's email; the account is created with a generated password kept in a secret. */
+  adminEmail?: string;
   /** Who is mailed when the sync fails; alarms only show in CloudWatch without it. */
   alarmEmail?: string;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
@@ -99,6 +101,10 @@ export function readDeploymentContext(node: Node): DeploymentContext {
     throw new ContextError(`context "emailFrom" must be an email address, got "${emailFrom}"`);
   }
 
+  const adminEmail = text(node, 'adminEmail');
+  if (adminEmail !== undefined && !EMAIL.test(adminEmail)) {
+    throw new ContextError(`context "adminEmail" must be an email address, got "${adminEmail}"`);
+  }
   const alarmEmail = text(node, 'alarmEmail');
   if (alarmEmail !== undefined && !EMAIL.test(alarmEmail)) {
     throw new ContextError(`context "alarmEmail" must be an email address, got "${alarmEmail}"`);
@@ -137,6 +143,7 @@ export function readDeploymentContext(node: Node): DeploymentContext {
     corsOrigins,
     peeringdbApiKey: flag(node, 'peeringdbApiKey'),
     logRetentionDays,
+    adminEmail,
     alarmEmail,
     logLevel: logLevel as DeploymentContext['logLevel'],
   };

@@ -1,9 +1,9 @@
-import { type CfnElement, CustomResource, Duration, Stack, Validations } from 'aws-cdk-lib';
-import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { CustomResource, Duration, Validations } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ActionFunction } from './action-function';
+import { customResourceProvider } from './custom-resource-provider';
 
 export interface SigningKeyProps {
   logRetention: RetentionDays;
@@ -47,23 +47,7 @@ export class SigningKey extends Construct {
       [this.privateKeySecret.secretArn, this.jwksSecret.secretArn],
     );
 
-    const provider = new Provider(this, 'Provider', {
-      onEventHandler: generator.function,
-      logGroup: new LogGroup(this, 'ProviderLogs', { retention: props.logRetention }),
-    });
-    // The Provider framework's own function and role are built by aws-cdk-lib and cannot be narrowed.
-    const framework = provider.node.findChild('framework-onEvent');
-    Validations.of(framework).acknowledge(
-      {
-        id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        reason: 'The Provider framework function only writes its own logs with the basic execution role.',
-      },
-      {
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(generator.function.node.defaultChild as CfnElement)}.Arn>:*]`,
-        reason:
-          'The Provider framework may invoke any version of the key generator, which is its only target.',
-      },
-    );
+    const provider = customResourceProvider(this, 'Provider', generator, props.logRetention);
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SigningKey',

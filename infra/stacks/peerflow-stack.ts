@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import type { RouteAccess, RouteContract } from '../../shared/api/contract';
 import { ActionFunction, type ActionFunctionProps } from '../constructs/action-function';
 import { AlarmTopic } from '../constructs/alarm-topic';
+import { BootstrapAdmin } from '../constructs/bootstrap-admin';
 import { PeerflowApi } from '../constructs/http-api';
 import { Mailer } from '../constructs/mailer';
 import { SigningKey } from '../constructs/signing-key';
@@ -73,6 +74,7 @@ export class PeerflowStack extends Stack {
   readonly sessionPasswordKey: Key;
   readonly authorizer: ActionFunction;
   readonly http: PeerflowApi;
+  readonly admin?: BootstrapAdmin;
   /** Keyed by handler entry file. */
   readonly actions = new Map<string, ActionFunction>();
 
@@ -89,6 +91,14 @@ export class PeerflowStack extends Stack {
     const zone = this.hostedZone(d);
     this.table = new PeerflowTable(this, 'Data');
     this.signingKey = new SigningKey(this, 'SigningKey', { logRetention, environment });
+    if (d.adminEmail) {
+      this.admin = new BootstrapAdmin(this, 'FirstAdmin', {
+        email: d.adminEmail,
+        table: this.table,
+        logRetention,
+        environment,
+      });
+    }
     this.syncJob = new SyncJob(this, 'PeeringDbSync', {
       table: this.table,
       logRetention,
@@ -140,7 +150,11 @@ export class PeerflowStack extends Stack {
       const id = functionId(entry);
       const action = new ActionFunction(this, id, {
         entry,
-        description: contracts.map((c) => `${c.operationId}: ${c.method} ${c.path}`).join('; '),
+        // Lambda caps descriptions at 256 characters.
+        description: contracts
+          .map((c) => `${c.operationId}: ${c.method} ${c.path}`)
+          .join('; ')
+          .slice(0, 256),
         logRetention,
         environment,
         bundleFiles: BUNDLE_FILES[entry],
@@ -166,6 +180,7 @@ export class PeerflowStack extends Stack {
         new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}` });
       });
     }
+    if (this.admin) new CfnOutput(this, 'AdminPasswordSecret', { value: this.admin.password.secretArn });
     if (this.syncJob.apiKeySecret) {
       new CfnOutput(this, 'PeeringDbApiKeySecret', { value: this.syncJob.apiKeySecret.secretArn });
     }
