@@ -98,9 +98,13 @@ describe.each(publicRoutes.map((r) => [routeKey(r), r] as const))('public %s', (
 
 describe.each(protectedRoutes.map((r) => [routeKey(r), r] as const))('%s', (_, r) => {
   const path = validPath(r);
+  // Every refusal below must leave the table exactly as it was when this route's checks began.
+  let before: string[];
+  beforeAll(async () => {
+    before = await tableSnapshot();
+  });
 
   it('answers 401 without a token and changes nothing', async () => {
-    const before = await tableSnapshot();
     const res = await call(r.method, path, bodyFor(r));
     expect(res.status).toBe(401);
     expect(res.json.error.code).toBe('unauthorized');
@@ -108,7 +112,6 @@ describe.each(protectedRoutes.map((r) => [routeKey(r), r] as const))('%s', (_, r
   });
 
   it.each(FLAWS)('answers 401 for a token with this flaw: %s, and changes nothing', async (flaw) => {
-    const before = await tableSnapshot();
     const res = await call(r.method, path, {
       ...bodyFor(r),
       headers: { authorization: authHeaders.headers[flaw] },
@@ -121,7 +124,6 @@ describe.each(protectedRoutes.map((r) => [routeKey(r), r] as const))('%s', (_, r
   const weaker = weakerRoles(r.role);
   if (weaker.length > 0) {
     it.each(weaker)(`answers 403 to the role %s (needs ${r.role}) and changes nothing`, async (role) => {
-      const before = await tableSnapshot();
       const res = await call(r.method, path, { ...bodyFor(r), token: tokens[role] });
       expect(res.status).toBe(403);
       expect(res.json.error.code).toBe('forbidden');
@@ -140,7 +142,6 @@ describe.each(protectedRoutes.map((r) => [routeKey(r), r] as const))('%s', (_, r
     });
   } else if (badPath !== undefined || badBody !== undefined) {
     it(`lets the role ${r.role} through to input validation`, async () => {
-      const before = await tableSnapshot();
       const res = await call(r.method, badPath ?? path, {
         token: tokens[r.role as UserRole],
         ...(badBody !== undefined
