@@ -52,8 +52,8 @@ export class ActionFunction extends Construct {
   readonly role: Role;
   readonly logGroup: LogGroup;
   /**
-   * Inline in the role rather than a policy resource of its own: one resource less per function
-   * keeps a stack of a hundred routes under CloudFormation's 500-resource limit.
+   * Inline in the role rather than a policy resource of its own: one resource less per function,
+   * which counts with a function per route against CloudFormation's 500 resources per stack.
    */
   private readonly policy = new PolicyDocument();
 
