@@ -344,6 +344,24 @@ describe('updateSession', () => {
     expect(await peerLog(1, 3899)).toContainEqual(expect.stringMatching(/^Session updated: 123.net/));
   });
 
+  it('lets exactly one of several simultaneous changes of the same version through', async () => {
+    const router = await newRouter();
+    const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        call('PATCH', `/sessions/${s.id}`, {
+          token: operator.token,
+          body: { note: `writer ${i}`, version: 1 },
+        }),
+      ),
+    );
+    const winners = results.filter((r) => r.status === 200);
+    expect(winners).toHaveLength(1);
+    expect(results.filter((r) => r.status === 409)).toHaveLength(9);
+    const now = await call('GET', `/sessions/${s.id}`, { token: viewer.token });
+    expect(now.json).toMatchObject({ version: 2, note: winners[0]!.json.note });
+  });
+
   it('re-derives the peer when the peer IP moves to another network', async () => {
     const router = await newRouter();
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
