@@ -10,7 +10,7 @@ import { peersAtBiggestExchange } from './peers';
  *
  * Adding a benchmark: write `bench/<topic>.ts` exporting an async function that returns `BenchRow[]`
  * (see `bench/harness.ts`; `paired` and `median` take care of noisy machines), then add it to
- * BENCHMARKS below: one line. `BENCH_ONLY=<name>` runs only the benchmarks whose function name
+ * BENCHMARKS below (its import and one entry). `BENCH_ONLY=<name>` runs only the benchmarks whose function name
  * contains it; `BENCH_ROUNDS=<n>` changes the number of rounds.
  */
 const BENCHMARKS: Benchmark[] = [bundles, authorizerThroughput, peersAtBiggestExchange];
