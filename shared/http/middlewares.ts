@@ -196,7 +196,9 @@ export function validation(
       s.query = check(contract.query, request.event.queryStringParameters ?? {}, 'query');
       if (contract.body) {
         if (s.rawBody === undefined) {
-          details.push({ path: 'body', message: 'A JSON request body is required' });
+          const absent = contract.body.safeParse(undefined);
+          if (absent.success) s.body = absent.data;
+          else details.push({ path: 'body', message: 'A JSON request body is required' });
         } else {
           s.body = check(contract.body, s.rawBody, 'body');
         }

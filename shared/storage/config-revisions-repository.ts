@@ -13,6 +13,8 @@ export const ConfigRevisionSchema = z.object({
   session_id: z.string(),
   router_id: z.string(),
   platform: z.string(),
+  /** `rendered` from the session, or `custom`: a one-time configuration an operator wrote. */
+  source: z.enum(['rendered', 'custom']).default('rendered'),
   text: z.string(),
   sha256: z.string(),
   created: z.string(),

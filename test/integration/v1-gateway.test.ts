@@ -190,6 +190,18 @@ describe('sessions through v1', () => {
     expect(configured.json.data.state).toBe('configured');
     expect(configured.json.data.config).toContain('neighbor 206.126.236.68 remote-as 16509');
 
+    const custom =
+      'conf+t%0A%0Arouter+bgp+8038%0A%0Ano+neighbor+206.126.236.68%0A%0Aneighbor+206.126.236.68+remote-as+16509%0Aend%0Awrite';
+    const written = await v1(`action=configureSession&session_id=${id}&username=&config=${custom}`);
+    expect(written.json.success).toBe(1);
+    expect(written.json.data.config).toBe(decodeURIComponent(custom.replace(/\+/g, ' ')));
+    const revisions = await call('GET', `/sessions/${id}/config/revisions`, { token: operator.token });
+    expect(revisions.json.data.map((r: { source: string }) => r.source)).toEqual(['custom', 'rendered']);
+    const viewerWrites = await v1(`action=configureSession&session_id=${id}&config=end`, {
+      token: viewer.token,
+    });
+    expect(viewerWrites.status).toBe(403);
+
     const peers = await v1('action=getPeers&public_id=1&asn=16509&include_log_data=1');
     expect(peers.json.data[0].is_peer).toBe(1);
     expect(peers.json.data[0].log_data.map((e: { message: string }) => e.message)).toContainEqual(

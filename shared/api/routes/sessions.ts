@@ -221,6 +221,7 @@ const RevisionSummary = z.object({
   session_id: z.string(),
   router_id: z.string(),
   platform: z.string(),
+  source: z.enum(['rendered', 'custom']),
   sha256: z.string(),
   created: Timestamp,
   created_by: z.string(),
@@ -232,8 +233,26 @@ export const configureSessionRoute = route({
   path: '/sessions/{id}/configure',
   role: 'operator',
   tag: 'sessions',
-  summary: "Render the config for the session's router, deliver it, keep the revision; state -> configured",
+  summary:
+    "Render the config for the session's router (or take the one-time `config` an operator wrote), deliver it, keep the revision; state -> configured",
   params: SessionIdParam,
+  body: z
+    .object({
+      config: z
+        .string()
+        .min(1)
+        .max(65_536)
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: a router config holds lines, nothing else
+        .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
+          message: 'must not contain control characters other than line breaks and tabs',
+        })
+        .optional()
+        .meta({
+          description: 'a one-time custom configuration, delivered as written instead of the rendered one',
+        }),
+    })
+    .strict()
+    .optional(),
   response: z
     .object({ session: SessionSchema, revision: RevisionSummary, delivery: z.string(), config: z.string() })
     .meta({ id: 'ConfiguredSession' }),

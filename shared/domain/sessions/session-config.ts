@@ -96,6 +96,8 @@ export async function configureSession(
   id: string,
   actor: Actor,
   delivery: ConfigDelivery = storeAndReturn,
+  /** A configuration an operator wrote for this one delivery, taken as it is. */
+  custom?: string,
 ): Promise<{
   session: PublicSession;
   revision: Omit<ConfigRevision, 'text'>;
@@ -104,12 +106,14 @@ export async function configureSession(
 }> {
   const current = await getStoredSession(id);
   const router = await routerOf(current);
-  const config = await renderSessions(router.platform, router, [current], 'placeholder');
+  const customText = custom?.replace(/\r\n?/g, '\n');
+  const config = customText ?? (await renderSessions(router.platform, router, [current], 'placeholder'));
   await delivery.deliver({
     router,
     platform: router.platform,
     config,
-    withSecrets: () => renderSessions(router.platform, router, [current], 'clear'),
+    withSecrets: async () =>
+      customText ?? (await renderSessions(router.platform, router, [current], 'clear')),
   });
   const now = new Date().toISOString();
   const revision: ConfigRevision = {
@@ -117,6 +121,7 @@ export async function configureSession(
     session_id: current.id,
     router_id: router.id,
     platform: router.platform,
+    source: customText === undefined ? 'rendered' : 'custom',
     text: config,
     sha256: sha256(config),
     created: now,
