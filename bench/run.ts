@@ -2,6 +2,7 @@ import { authorizerThroughput } from './authorizer';
 import { bundles } from './bundles';
 import { type Benchmark, type BenchRow, formatNumber } from './harness';
 import { peersAtBiggestExchange } from './peers';
+import { syncAtFullScale } from './sync';
 
 /**
  * `npm run bench`: runs every benchmark and prints one table of figures and ratios, each against a
@@ -13,7 +14,7 @@ import { peersAtBiggestExchange } from './peers';
  * BENCHMARKS below (its import and one entry). `BENCH_ONLY=<name>` runs only the benchmarks whose function name
  * contains it; `BENCH_ROUNDS=<n>` changes the number of rounds.
  */
-const BENCHMARKS: Benchmark[] = [bundles, authorizerThroughput, peersAtBiggestExchange];
+const BENCHMARKS: Benchmark[] = [bundles, authorizerThroughput, peersAtBiggestExchange, syncAtFullScale];
 
 function printTable(all: BenchRow[]): void {
   // Rows without a baseline are findings rather than comparisons; they go under the table.

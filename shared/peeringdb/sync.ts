@@ -1,13 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { ExchangeMember } from '../domain/peeringdb/model';
+import type { Contact, ExchangeMember, Presence } from '../domain/peeringdb/model';
 import { logger } from '../logger';
 import { ddb, tableName } from '../storage/client';
 import {
+  getNetworks,
   type ItemKey,
   memberItem,
+  memberNetIds,
   netIdOfKey,
   networkMembershipPartition,
+  orderContacts,
   readNetworkPartition,
   sourceItem,
 } from '../storage/peeringdb-repository';
@@ -100,10 +103,12 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
     invalid_samples: [],
   };
   await syncRunsRepository.save(report);
+  // Cleared once the members are rebuilt: if this run dies first, the next one rebuilds them all.
+  const membersWereDirty = await syncRunsRepository.membersDirty();
+  await syncRunsRepository.setMembersDirty(true);
 
   const sourceWriter = new BatchWriter();
-  const affectedNets = new Set<number>();
-  const newNets = new Set<number>();
+  const members = new MemberSources();
   const failures: string[] = [];
   const nextCursors = { ...cursors };
   try {
@@ -120,8 +125,7 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
           report: typeReport,
           runReport: report,
           writer: sourceWriter,
-          affectedNets,
-          newNets,
+          members,
           onPage: () => options.onProgress?.(type, typeReport),
         });
         typeReport.complete = true;
@@ -142,9 +146,11 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       report.writes.source = sourceWriter.writes;
       await syncRunsRepository.save(report);
     }
-    const members = await rebuildMembers(affectedNets, newNets);
-    report.members = members.counts;
-    report.writes = { source: sourceWriter.writes, derived: members.writes };
+    if (membersWereDirty) await members.touchEverything();
+    const rebuilt = await rebuildMembers(members);
+    await syncRunsRepository.setMembersDirty(false);
+    report.members = rebuilt.counts;
+    report.writes = { source: sourceWriter.writes, derived: rebuilt.writes };
     await syncRunsRepository.saveCursors(nextCursors);
     report.status = failures.length === 0 ? 'succeeded' : 'failed';
     report.error = failures.length === 0 ? null : failures.join('; ');
@@ -176,8 +182,7 @@ interface TypeContext {
   report: TypeReport;
   runReport: SyncReport;
   writer: BatchWriter;
-  affectedNets: Set<number>;
-  newNets: Set<number>;
+  members: MemberSources;
   onPage: () => void;
 }
 
@@ -188,10 +193,11 @@ async function syncType(
   ctx: TypeContext,
 ): Promise<void> {
   const stored = await loadStoredIndex(type);
+  if (type === 'poc' || type === 'netixlan' || type === 'net') ctx.members.indexes[type] = stored;
   const ixlanToIx = type === 'ixpfx' ? await exchangeOfLans() : undefined;
   const seen = new Set<number>();
   const touchNet = (netId: number | null | undefined) => {
-    if (typeof netId === 'number') ctx.affectedNets.add(netId);
+    if (typeof netId === 'number') ctx.members.affected.add(netId);
   };
   const remove = async (id: number, entry: StoredEntry) => {
     await ctx.writer.delete(entry.key);
@@ -234,9 +240,10 @@ async function syncType(
       else ctx.report.added += 1;
       if (type === 'net') {
         touchNet(parsed.id);
-        if (!entry) ctx.newNets.add(parsed.id);
+        if (!entry) ctx.members.newNets.add(parsed.id);
       }
       if (type === 'poc' || type === 'netixlan') {
+        ctx.members.remember(type, object);
         touchNet(object.net_id as number);
         if (entry) touchNet(netIdOfKey(entry.key));
       }
@@ -258,58 +265,135 @@ async function exchangeOfLans(): Promise<Map<number, number>> {
   return map;
 }
 
+/** At most this many contacts and netixlan rows are kept in memory for the rebuild (about 100 MB). */
+const REMEMBER_LIMIT = 250_000;
+
 /**
- * Rebuilds the member items of each network given: one consistent Query of the network's
- * partition, one Query of its current member items (skipped for networks new in this run), then
- * only the items whose content changed are written.
+ * What the member rebuild needs to know: the networks whose sources changed, and the contacts and
+ * netixlan rows this run wrote. When every stored row of a network was written by this run (always
+ * so in a first full run), its members are built from memory and its network item read in a
+ * BatchGet, instead of one Query per network.
+ */
+class MemberSources {
+  affected = new Set<number>();
+  newNets = new Set<number>();
+  indexes: Partial<Record<'net' | 'poc' | 'netixlan', Map<number, StoredEntry>>> = {};
+  private rows = new Map<number, { contacts: Contact[]; presences: Presence[] }>();
+  private kept = 0;
+  private overflow = false;
+
+  remember(type: 'poc' | 'netixlan', object: Record<string, unknown>): void {
+    if (this.overflow) return;
+    if (++this.kept > REMEMBER_LIMIT) {
+      this.overflow = true;
+      this.rows.clear();
+      return;
+    }
+    const netId = object.net_id as number;
+    const at = this.rows.get(netId) ?? { contacts: [], presences: [] };
+    if (type === 'poc') at.contacts.push(object as Contact);
+    else at.presences.push(object as Presence);
+    this.rows.set(netId, at);
+  }
+
+  /** Rows of each network known complete in memory: this run wrote every row stored for it. */
+  completeInMemory(): Map<number, { contacts: Contact[]; presences: Presence[] }> {
+    const complete = new Map<number, { contacts: Contact[]; presences: Presence[] }>();
+    const { poc, netixlan } = this.indexes;
+    if (this.overflow || !poc || !netixlan) return complete;
+    const storedRows = new Map<number, number>();
+    for (const index of [poc, netixlan]) {
+      for (const entry of index.values()) {
+        const netId = netIdOfKey(entry.key);
+        if (netId !== null) storedRows.set(netId, (storedRows.get(netId) ?? 0) + 1);
+      }
+    }
+    for (const netId of this.affected) {
+      const rows = this.rows.get(netId) ?? { contacts: [], presences: [] };
+      // Rows rewritten twice in one run (a page overlap) would count double: take the latest by id.
+      rows.contacts = [...new Map(rows.contacts.map((c) => [c.id, c])).values()];
+      rows.presences = [...new Map(rows.presences.map((p) => [p.id, p])).values()];
+      if (rows.contacts.length + rows.presences.length === (storedRows.get(netId) ?? 0))
+        complete.set(netId, rows);
+    }
+    return complete;
+  }
+
+  /** After a run that died before rebuilding: every network, and every network that still has members. */
+  async touchEverything(): Promise<void> {
+    const nets = this.indexes.net ?? (await loadStoredIndex('net'));
+    for (const id of nets.keys()) this.affected.add(id);
+    const exchanges = await loadStoredIndex('ix');
+    for (const ixId of exchanges.keys())
+      for (const netId of await memberNetIds(ixId)) this.affected.add(netId);
+  }
+}
+
+/**
+ * Rebuilds the member items of the networks whose sources changed. Networks known in memory cost
+ * a share of a BatchGet; the others one consistent Query of their partition. Each network's
+ * current member items are read (one Query, skipped for networks new in this run) and only the
+ * items whose content changed are written.
  */
 async function rebuildMembers(
-  netIds: Set<number>,
-  newNets: Set<number>,
+  sources: MemberSources,
 ): Promise<{ counts: SyncReport['members']; writes: number }> {
   const writer = new BatchWriter();
   const counts = { written: 0, deleted: 0, unchanged: 0 };
-  const queue = [...netIds];
+  const inMemory = sources.completeInMemory();
+  const queue = [...sources.affected];
+  const build = async (netId: number, partition: Awaited<ReturnType<typeof readNetworkPartition>>) => {
+    const existing = sources.newNets.has(netId) ? [] : await currentMembers(netId);
+    const wanted = new Map<string, Record<string, unknown>>();
+    if (partition.network) {
+      const byExchange = new Map<number, ExchangeMember['presences']>();
+      for (const row of partition.presences) {
+        const rows = byExchange.get(row.ix_id) ?? [];
+        rows.push(row);
+        byExchange.set(row.ix_id, rows);
+      }
+      for (const [ixId, presences] of byExchange) {
+        presences.sort((a, b) => a.id - b.id);
+        const member: ExchangeMember = {
+          network: partition.network,
+          presences,
+          contacts: partition.contacts,
+        };
+        const item = memberItem(ixId, member, hashOf(member));
+        wanted.set(`${item.pk}\u0000${item.sk}`, item);
+      }
+    }
+    for (const old of existing) {
+      const id = `${old.pk}\u0000${old.sk}`;
+      const next = wanted.get(id);
+      if (!next) {
+        await writer.delete(old);
+        counts.deleted += 1;
+      } else if (next.h === old.h) {
+        wanted.delete(id);
+        counts.unchanged += 1;
+      }
+    }
+    for (const item of wanted.values()) {
+      await writer.put(item);
+      counts.written += 1;
+    }
+  };
   const worker = async () => {
-    for (let netId = queue.pop(); netId !== undefined; netId = queue.pop()) {
-      const [partition, existing] = await Promise.all([
-        readNetworkPartition(netId),
-        newNets.has(netId) ? Promise.resolve([]) : currentMembers(netId),
-      ]);
-      const wanted = new Map<string, Record<string, unknown>>();
-      if (partition.network) {
-        const byExchange = new Map<number, ExchangeMember['presences']>();
-        for (const row of partition.presences) {
-          const rows = byExchange.get(row.ix_id) ?? [];
-          rows.push(row);
-          byExchange.set(row.ix_id, rows);
-        }
-        for (const [ixId, presences] of byExchange) {
-          presences.sort((a, b) => a.id - b.id);
-          const member: ExchangeMember = {
-            network: partition.network,
-            presences,
-            contacts: partition.contacts,
-          };
-          const item = memberItem(ixId, member, hashOf(member));
-          wanted.set(`${item.pk}\u0000${item.sk}`, item);
-        }
+    while (queue.length > 0) {
+      const chunk = queue.splice(0, 100);
+      const known = chunk.filter((id) => inMemory.has(id));
+      const networks = await getNetworks(known);
+      for (const netId of known) {
+        const rows = inMemory.get(netId) as { contacts: Contact[]; presences: Presence[] };
+        await build(netId, {
+          network: networks.get(netId),
+          contacts: orderContacts(rows.contacts),
+          presences: rows.presences,
+        });
       }
-      for (const old of existing) {
-        const id = `${old.pk}\u0000${old.sk}`;
-        const next = wanted.get(id);
-        if (!next) {
-          await writer.delete(old);
-          counts.deleted += 1;
-        } else if (next.h === old.h) {
-          wanted.delete(id);
-          counts.unchanged += 1;
-        }
-      }
-      for (const item of wanted.values()) {
-        await writer.put(item);
-        counts.written += 1;
-      }
+      for (const netId of chunk.filter((id) => !inMemory.has(id)))
+        await build(netId, await readNetworkPartition(netId));
     }
   };
   await Promise.all(Array.from({ length: REBUILD_CONCURRENCY }, worker));

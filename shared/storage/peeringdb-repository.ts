@@ -1,10 +1,11 @@
 import {
+  BatchGetCommand,
   GetCommand,
   type NativeAttributeValue,
   QueryCommand,
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeIp } from '../domain/networks/ip';
 import {
   type Contact,
@@ -203,6 +204,38 @@ export async function readNetworkPartition(netId: number): Promise<{
       presences.push(parseItem(PresenceSchema, 'netixlan', withoutKeys(item)));
   }
   return { network, contacts: orderContacts(contacts), presences };
+}
+
+/** Networks by id, a hundred per BatchGet, read consistently; missing ones are left out. */
+export async function getNetworks(netIds: number[]): Promise<Map<number, Network>> {
+  const found = new Map<number, Network>();
+  for (let i = 0; i < netIds.length; i += 100) {
+    let keys: Record<string, NativeAttributeValue>[] = netIds
+      .slice(i, i + 100)
+      .map((id) => sourceKey('net', { id }));
+    for (let attempt = 1; keys.length > 0; attempt++) {
+      const out = await ddb().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[tableName()] ?? []) {
+        const network = parseItem(NetworkSchema, 'network', withoutKeys(item));
+        found.set(network.id, network);
+      }
+      keys = out.UnprocessedKeys?.[tableName()]?.Keys ?? [];
+      if (keys.length > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+    }
+  }
+  return found;
+}
+
+/** The networks that have a member item at an exchange. */
+export async function memberNetIds(ixId: number): Promise<number[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+    ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
+    ProjectionExpression: 'net_id',
+  });
+  return items.map((i) => i.net_id as number);
 }
 
 export interface ExchangeSearch {

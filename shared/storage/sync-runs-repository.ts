@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { OBJECT_TYPES } from '../peeringdb/records';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
@@ -48,6 +48,7 @@ const RUNS = 'SYNCRUNS';
 const runKey = (id: string) => ({ pk: `SYNCRUN#${id}`, sk: 'RUN' });
 const LEASE_KEY = { pk: 'SYNC', sk: 'LEASE' };
 const cursorKey = { pk: 'SYNC', sk: 'CURSORS' };
+const DIRTY_KEY = { pk: 'SYNC', sk: 'MEMBERS_DIRTY' };
 
 export class SyncBusyError extends Error {
   constructor(readonly holder: string) {
@@ -148,6 +149,22 @@ export const syncRunsRepository = {
       // Someone took over an expired lease: it is theirs now.
       if (!isConditionFailure(err)) throw err;
     }
+  },
+
+  /** Whether a run wrote sources and stopped before rebuilding the exchange members. */
+  async membersDirty(): Promise<boolean> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: DIRTY_KEY, ConsistentRead: true }),
+    );
+    return out.Item !== undefined;
+  },
+
+  async setMembersDirty(dirty: boolean): Promise<void> {
+    if (dirty)
+      await ddb().send(
+        new PutCommand({ TableName: tableName(), Item: { ...DIRTY_KEY, entity: 'sync-dirty' } }),
+      );
+    else await ddb().send(new DeleteCommand({ TableName: tableName(), Key: DIRTY_KEY }));
   },
 
   /** Per object type: the unix time the next incremental fetch asks PeeringDB for changes since. */
