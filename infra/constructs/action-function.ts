@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ESM_REQUIRE_BANNER, esbuildOptions, LAMBDA_TARGET } from './bundling';
+import { ESM_REQUIRE_BANNER, esbuildOptions, LAMBDA_ALIASES, LAMBDA_TARGET } from './bundling';
 import type { Mailer } from './mailer';
 import type { PeerflowTable } from './table';
 
@@ -39,6 +39,8 @@ export interface ActionFunctionProps {
   timeout?: Duration;
   /** Files from the project copied into a folder beside the bundle, read at run time. */
   bundleFiles?: { folder: string; files: string[] };
+  /** Build steps whose output ships beside the bundle (run in the project root). */
+  afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -91,15 +93,27 @@ export class ActionFunction extends Construct {
         mainFields: esbuildOptions.mainFields,
         banner: ESM_REQUIRE_BANNER,
         bundleAwsSDK: true,
-        esbuildArgs: { '--legal-comments': esbuildOptions.legalComments },
-        ...(copy
+        esbuildArgs: {
+          '--legal-comments': esbuildOptions.legalComments,
+          ...Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
+        },
+        ...(copy || props.afterBundling
           ? {
               commandHooks: {
                 beforeBundling: () => [],
                 beforeInstall: () => [],
                 afterBundling: (inputDir: string, outputDir: string) => [
-                  `mkdir -p "${outputDir}/${copy.folder}"`,
-                  ...copy.files.map((file) => `cp "${inputDir}/${file}" "${outputDir}/${copy.folder}/"`),
+                  ...(copy
+                    ? [
+                        `mkdir -p "${outputDir}/${copy.folder}"`,
+                        ...copy.files.map(
+                          (file) => `cp "${inputDir}/${file}" "${outputDir}/${copy.folder}/"`,
+                        ),
+                      ]
+                    : []),
+                  ...(props.afterBundling
+                    ? props.afterBundling(outputDir).map((c) => `cd "${inputDir}" && ${c}`)
+                    : []),
                 ],
               },
             }

@@ -37,6 +37,13 @@ const BUNDLE_FILES: Record<string, ActionFunctionProps['bundleFiles']> = {
   },
 };
 
+/** Handlers that ship a build artefact: the OpenAPI document is generated once, at build time. */
+const AFTER_BUNDLING: Record<string, ActionFunctionProps['afterBundling']> = {
+  'functions/http/system/get-openapi.ts': (outputDir) => [
+    `npx tsx scripts/generate-openapi.ts --out "${outputDir}/openapi.json"`,
+  ],
+};
+
 /** `functions/http/users/post-login.ts` -> `HttpUsersPostLogin`: stable ids, so logical ids stay put. */
 export function functionId(entry: string): string {
   return entry
@@ -158,6 +165,7 @@ export class PeerflowStack extends Stack {
         logRetention,
         environment,
         bundleFiles: BUNDLE_FILES[entry],
+        afterBundling: AFTER_BUNDLING[entry],
       });
       this.grant(action, combinedAccess(contracts));
       this.actions.set(entry, action);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const RoleSchema = z.enum(['viewer', 'operator', 'admin']);
 export type UserRole = z.infer<typeof RoleSchema>;

@@ -5,7 +5,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 import { decodeCursor, encodeCursor, type Page } from './pagination';

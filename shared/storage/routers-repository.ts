@@ -1,5 +1,5 @@
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PLATFORMS } from '../domain/config-render/prepare';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';

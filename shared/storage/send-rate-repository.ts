@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 

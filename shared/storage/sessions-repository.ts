@@ -6,7 +6,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 import { decodeCursor, encodeCursor, type Page } from './pagination';

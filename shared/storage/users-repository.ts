@@ -5,7 +5,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleSchema } from '../auth/caller';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';

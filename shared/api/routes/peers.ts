@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PeerLogEntrySchema, RequestStatusSchema } from '../../storage/peer-state-repository';
 import { route } from '../contract';
 import { idParam, ListQuery, pageOf, queryBoolean, singleLine, Timestamp } from '../schemas';

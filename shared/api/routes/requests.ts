@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RequestStatusValues, StoredRequestSchema } from '../../storage/requests-repository';
 import { route } from '../contract';
 import { cursorQuery, EmailAddress, idParam, limitQuery, pageOf, singleLine, Timestamp } from '../schemas';

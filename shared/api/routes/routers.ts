@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidHostname, MAX_ASN } from '../../domain/config-render/prepare';
 import { canonicalIp, ipVersion } from '../../domain/sessions/ip-address';
 import { PlatformSchema } from '../../storage/routers-repository';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../../domain/config-render/prepare';
 import { PlatformSchema } from '../../storage/routers-repository';
 import { IpTypeSchema, SessionStateSchema } from '../../storage/sessions-repository';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { QualificationRulesSchema, SettingsSchema } from '../../domain/settings/settings-schema';
 import { route } from '../contract';
 import { EmailAddress, singleLine } from '../schemas';

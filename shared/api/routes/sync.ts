@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SyncReportSchema } from '../../storage/sync-runs-repository';
 import { route } from '../contract';
 import { ListQuery, pageOf } from '../schemas';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AuditEntrySchema } from '../../storage/audit-repository';
 import { route } from '../contract';
 import { ListQuery, pageOf, Timestamp } from '../schemas';

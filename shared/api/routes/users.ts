@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RoleSchema } from '../../auth/caller';
 import { route } from '../contract';
 import { EmailAddress, ListQuery, pageOf, singleLine, Timestamp, UuidParam } from '../schemas';

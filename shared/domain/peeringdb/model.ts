@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * PeeringDB objects as peerflow stores and reads them (not a blind copy of the API: the fields the

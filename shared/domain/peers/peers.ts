@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Peer, PeerListQueryInput, UpdatePeerInput } from '../../api/routes/peers';
 import { NotFoundError, ValidationError } from '../../http/errors';
 import type { Page } from '../../storage/pagination';

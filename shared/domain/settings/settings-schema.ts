@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The operator's settings: who we are, how we email, and the qualification rules. One item per
