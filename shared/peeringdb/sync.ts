@@ -296,10 +296,14 @@ class MemberSources {
     this.rows.set(netId, at);
   }
 
-  /** Rows of each network known complete in memory: this run wrote every row stored for it. */
-  completeInMemory(): Map<number, { contacts: Contact[]; presences: Presence[] }> {
+  /**
+   * Rows of each network known complete in memory: this run wrote every row stored for it. Hands
+   * the rows over and lets go of the indexes, so the rebuild does not hold two copies.
+   */
+  takeCompleteInMemory(): Map<number, { contacts: Contact[]; presences: Presence[] }> {
     const complete = new Map<number, { contacts: Contact[]; presences: Presence[] }>();
     const { poc, netixlan } = this.indexes;
+    this.indexes = {};
     if (this.overflow || !poc || !netixlan) return complete;
     const storedRows = new Map<number, number>();
     for (const index of [poc, netixlan]) {
@@ -308,14 +312,17 @@ class MemberSources {
         if (netId !== null) storedRows.set(netId, (storedRows.get(netId) ?? 0) + 1);
       }
     }
+    const empty = { contacts: [], presences: [] };
     for (const netId of this.affected) {
-      const rows = this.rows.get(netId) ?? { contacts: [], presences: [] };
-      // Rows rewritten twice in one run (a page overlap) would count double: take the latest by id.
-      rows.contacts = [...new Map(rows.contacts.map((c) => [c.id, c])).values()];
-      rows.presences = [...new Map(rows.presences.map((p) => [p.id, p])).values()];
-      if (rows.contacts.length + rows.presences.length === (storedRows.get(netId) ?? 0))
-        complete.set(netId, rows);
+      const rows = this.rows.get(netId) ?? empty;
+      // A row written twice in one run (pages that overlap) counts once: keep its last version.
+      if (rows.contacts.length + rows.presences.length > (storedRows.get(netId) ?? 0)) {
+        rows.contacts = [...new Map(rows.contacts.map((c) => [c.id, c])).values()];
+        rows.presences = [...new Map(rows.presences.map((p) => [p.id, p])).values()];
+      }
+      if (rows.contacts.length + rows.presences.length === (storedRows.get(netId) ?? 0)) complete.set(netId, rows);
     }
+    this.rows.clear();
     return complete;
   }
 
@@ -340,7 +347,7 @@ async function rebuildMembers(
 ): Promise<{ counts: SyncReport['members']; writes: number }> {
   const writer = new BatchWriter();
   const counts = { written: 0, deleted: 0, unchanged: 0 };
-  const inMemory = sources.completeInMemory();
+  const inMemory = sources.takeCompleteInMemory();
   const queue = [...sources.affected];
   const build = async (netId: number, partition: Awaited<ReturnType<typeof readNetworkPartition>>) => {
     const existing = sources.newNets.has(netId) ? [] : await currentMembers(netId);
@@ -383,9 +390,11 @@ async function rebuildMembers(
     while (queue.length > 0) {
       const chunk = queue.splice(0, 100);
       const known = chunk.filter((id) => inMemory.has(id));
+      const queried = chunk.filter((id) => !inMemory.has(id));
       const networks = await getNetworks(known);
       for (const netId of known) {
         const rows = inMemory.get(netId) as { contacts: Contact[]; presences: Presence[] };
+        inMemory.delete(netId);
         await build(netId, {
           network: networks.get(netId),
           contacts: orderContacts(rows.contacts),
