@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Peer } from '../../shared/api/routes/peers';
+import { compareOrder } from '../../shared/domain/peers/peer-view';
 import { type ApiResponse, call, userWithRole } from '../support/api';
 import { baselineApi, fixturesAvailable, syncFixtures } from '../support/peeringdb';
 
@@ -80,8 +81,8 @@ describe.skipIf(!available)('peers at DE-CIX Frankfurt from real PeeringDB data'
   it('lists every network with a port there, once, ordered by name', async () => {
     const peers = await everyPeer('&include_public_ips=true&include_contacts=true');
     expect(peers.map((p) => p.id).sort((a, b) => a - b)).toEqual([...expectedIds].sort((a, b) => a - b));
-    const order = peers.map((p) => [String(p.name).trim().toLowerCase(), p.id] as const);
-    const sorted = [...order].sort((a, b) => (a[0] === b[0] ? a[1] - b[1] : a[0] < b[0] ? -1 : 1));
+    const order = peers.map((p) => [p.name.trim().toLowerCase(), p.id] as [string, number]);
+    const sorted = [...order].sort(compareOrder);
     expect(order).toEqual(sorted);
     for (const peer of peers) {
       const own = rows.filter((r) => r.net_id === peer.id);

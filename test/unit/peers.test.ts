@@ -175,6 +175,16 @@ describe('hidden peers', () => {
 });
 
 describe('order', () => {
+  it('compares name and id as one key, the way member pages are read', () => {
+    const keys = [member({ name: 'Quin Networks', id: 74 }), member({ name: 'Quin Networks 2', id: 344 })]
+      .map(memberOrder)
+      .sort(compareOrder);
+    expect(keys).toEqual([
+      ['quin networks 2', 344],
+      ['quin networks', 74],
+    ]);
+  });
+
   it('sorts by lowercase name, then id', () => {
     const keys = [
       member({ name: 'beta', id: 2 }),

@@ -53,14 +53,20 @@ export function publicIps(presences: readonly Presence[]) {
   }));
 }
 
-/** Members are listed by name, case-insensitive, then by net id: the order the reader pages in. */
+/**
+ * Members are listed by lowercase name, then net id, compared as one key `<name>#<id>` exactly as the
+ * reader pages them, so a filtered list and a plain one put members in the same order.
+ */
 export function memberOrder(member: ExchangeMember): [string, number] {
-  return [member.network.name.trim().toLowerCase(), member.network.id];
+  return [member.network.name.trim().toLowerCase().slice(0, 200), member.network.id];
 }
 
+const orderKey = ([name, id]: [string, number]) => `${name}#${String(id).padStart(10, '0')}`;
+
 export function compareOrder(a: [string, number], b: [string, number]): number {
-  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
-  return a[1] - b[1];
+  const ka = orderKey(a);
+  const kb = orderKey(b);
+  return ka === kb ? 0 : ka < kb ? -1 : 1;
 }
 
 export function isHidden(state: PeerState, now: Date): boolean {
