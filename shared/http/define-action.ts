@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type AnyObjectSchema, isAudited, type RouteContract } from '../api/contract';
 import type { Caller } from '../auth/caller';
 import { auditRepository } from '../storage/audit-repository';

@@ -1,6 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type RouteContract, roleAllows } from '../api/contract';
 import { AuthorizerContextSchema, type Caller } from '../auth/caller';
 import { config } from '../config';

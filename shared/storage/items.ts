@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** Thrown when a stored item does not match its schema: a bug or a corrupted item, never user input. */
 export class CorruptItemError extends Error {

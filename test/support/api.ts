@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { UserRole } from '../../shared/auth/caller';
+import { createDispatcher, type LocalResponse } from '../../local/dispatcher';
 import { routes } from '../../shared/api/route-table';
+import type { UserRole } from '../../shared/auth/caller';
 import { createUser, login } from '../../shared/domain/users/users';
 import { ddb, tableName } from '../../shared/storage/client';
-import { createDispatcher, type LocalResponse } from '../../local/dispatcher';
 
 /**
  * An in-process client: requests go through the same dispatcher as `npm start` (authorizer first,
@@ -18,11 +18,17 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read answers of every shape; the routes' own schemas check them
 export interface ApiResponse<T = any> extends LocalResponse {
   json: T;
 }
 
-export async function call<T = any>(method: string, url: string, opts: CallOptions = {}): Promise<ApiResponse<T>> {
+// biome-ignore lint/suspicious/noExplicitAny: as above
+export async function call<T = any>(
+  method: string,
+  url: string,
+  opts: CallOptions = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...(opts.headers ?? {}) };
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
   let body: Buffer | undefined;
