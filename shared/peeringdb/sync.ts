@@ -102,16 +102,15 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
     writes: { source: 0, derived: 0 },
     invalid_samples: [],
   };
-  await syncRunsRepository.save(report);
-  // Cleared once the members are rebuilt: if this run dies first, the next one rebuilds them all.
-  const membersWereDirty = await syncRunsRepository.membersDirty();
-  await syncRunsRepository.setMembersDirty(true);
-
   const sourceWriter = new BatchWriter();
   const members = new MemberSources();
   const failures: string[] = [];
   const nextCursors = { ...cursors };
   try {
+    await syncRunsRepository.save(report);
+    // Cleared once the members are rebuilt: if this run dies first, the next one rebuilds them all.
+    const membersWereDirty = await syncRunsRepository.membersDirty();
+    await syncRunsRepository.setMembersDirty(true);
     for (const type of options.types ?? OBJECT_TYPES) {
       const since = mode === 'incremental' ? cursors[type] : undefined;
       const fetchStart = Math.floor(Date.now() / 1000);
@@ -320,7 +319,8 @@ class MemberSources {
         rows.contacts = [...new Map(rows.contacts.map((c) => [c.id, c])).values()];
         rows.presences = [...new Map(rows.presences.map((p) => [p.id, p])).values()];
       }
-      if (rows.contacts.length + rows.presences.length === (storedRows.get(netId) ?? 0)) complete.set(netId, rows);
+      if (rows.contacts.length + rows.presences.length === (storedRows.get(netId) ?? 0))
+        complete.set(netId, rows);
     }
     this.rows.clear();
     return complete;
@@ -401,8 +401,7 @@ async function rebuildMembers(
           presences: rows.presences,
         });
       }
-      for (const netId of chunk.filter((id) => !inMemory.has(id)))
-        await build(netId, await readNetworkPartition(netId));
+      for (const netId of queried) await build(netId, await readNetworkPartition(netId));
     }
   };
   await Promise.all(Array.from({ length: REBUILD_CONCURRENCY }, worker));

@@ -74,6 +74,12 @@ describe('exchange members', () => {
     const one = await syncObjects({ net: nets, netixlan: rows, poc: renamed });
     expect(one.writes).toEqual({ source: 1, derived: 1 });
     expect(one.members).toEqual({ written: 1, deleted: 0, unchanged: 0 });
+    const newcomer = await syncObjects({
+      net: [...nets, { id: 4, asn: 64_504, name: 'November Net' }],
+      netixlan: [...rows, { id: 14, net_id: 4, ix_id: 8, ixlan_id: 8, asn: 64_504, ipaddr4: '198.51.100.4' }],
+      poc: renamed,
+    });
+    expect(newcomer.writes).toEqual({ source: 2, derived: 1 });
   });
 
   it('rebuilds every member after a run that stopped before rebuilding them', async () => {
