@@ -1,6 +1,14 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { peeringDb } from '../../shared/storage/peeringdb-repository';
-import { hasFixtures, syncFixtures } from '../support/peeringdb';
+import { baselineApi, hasFixtures, syncFixtures } from '../support/peeringdb';
+
+type Row = { id: number; ix_id?: number; net_id: number; ipaddr4: string | null; ipaddr6: string | null };
+const pages = (type: string): Row[] =>
+  readdirSync(path.join(baselineApi, type)).flatMap(
+    (file) => JSON.parse(readFileSync(path.join(baselineApi, type, file), 'utf8')).data as Row[],
+  );
 
 describe('sync of the real PeeringDB responses', () => {
   it.skipIf(!hasFixtures)('stores every type, then finds nothing to do on a second run', async () => {
@@ -24,10 +32,20 @@ describe('sync of the real PeeringDB responses', () => {
 
     const ix1 = await peeringDb.getExchange(1);
     expect(ix1?.name).toBe('Equinix Ashburn');
+    // DE-CIX Frankfurt: its 70 netixlan rows are all stored, with both addresses; those of
+    // networks in the subset are its members.
+    const raw = pages('netixlan').filter((r) => r.ix_id === 31);
+    expect(raw).toHaveLength(70);
+    const netIds = new Set(pages('net').map((n) => n.id));
     const decix = await peeringDb.allExchangeMembers(31);
-    const rows = decix.flatMap((m) => m.presences);
-    expect(rows.every((r) => r.ix_id === 31)).toBe(true);
-    expect(rows.filter((r) => r.ipaddr4 && r.ipaddr6).length).toBeGreaterThan(0);
+    const stored = decix.flatMap((m) => m.presences).sort((a, b) => a.id - b.id);
+    const expected = raw.filter((r) => netIds.has(r.net_id));
+    expect(stored.map((r) => [r.id, r.ipaddr4, r.ipaddr6])).toEqual(
+      expected.map((r) => [r.id, r.ipaddr4, r.ipaddr6]).sort((a, b) => Number(a[0]) - Number(b[0])),
+    );
+    expect(stored.filter((r) => r.ipaddr4 && r.ipaddr6).length).toBeGreaterThan(0);
+    const one = raw[0] as { ipaddr4: string; id: number };
+    expect((await peeringDb.findPresencesByIp(one.ipaddr4)).map((r) => r.id)).toEqual([one.id]);
 
     const second = await syncFixtures();
     expect(second.status).toBe('succeeded');
