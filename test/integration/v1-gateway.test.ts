@@ -133,6 +133,31 @@ describe('read actions', () => {
     });
   });
 
+  it('getCommunications matches the v2 answer for the same exchange, row for row', async () => {
+    const v1Rows = (await v1('action=getCommunications&public_id=1')).json.data;
+    const v2Rows = (await call('GET', '/exchanges/1/communications', { token: operator.token })).json.data;
+    expect(v1Rows).toEqual(
+      v2Rows.map((c: Record<string, unknown>) => ({
+        name: c.name,
+        asn: String(c.asn),
+        request_status: c.request_status === 'none' ? null : c.request_status,
+        qualified: c.qualified,
+        is_peer: c.is_peer,
+        id: String(c.id),
+        log_data: [],
+      })),
+    );
+  });
+
+  it('takes its parameters from a JSON body as well as a form', async () => {
+    const res = await call('POST', `${V1}&action=getPeers`, {
+      token: operator.token,
+      body: { public_id: 1, asn: 20940, include_public_ips: true },
+    });
+    expect(res.json.message).toBe('1 peer found.');
+    expect(res.json.data[0].public_ips).toEqual([{ ipaddr4: '206.126.236.102', ipaddr6: null }]);
+  });
+
   it('getRequests says so when there is none', async () => {
     const res = await v1('action=getRequests&peer_participant_id=1');
     expect(res.json).toEqual({ success: 1, message: 'No request found.', data: [] });
