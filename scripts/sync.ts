@@ -35,7 +35,7 @@ if (!(await portOpen(ddbPort))) {
   mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
   engine = await startDynamoLocal({ port: ddbPort, dbPath: join(dataDir, 'dynamodb') });
 }
-let exitCode = 0;
+let exitCode: number;
 try {
   await ensureTable(process.env.DDB_ENDPOINT, process.env.TABLE_NAME);
   // Imported only now: these modules read the configuration set above.

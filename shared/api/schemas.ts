@@ -37,7 +37,7 @@ export const singleLine = (max: number) =>
   z
     .string()
     .max(max)
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
     .refine((v) => !/[\u0000-\u001f\u007f]/.test(v), {
       message: 'must be a single line without control characters',
     });

@@ -30,6 +30,7 @@ export function folderSource(folder: string): PeeringDbSource {
           } catch (err) {
             throw new Error(
               `${type}: ${file.slice(folder.length + 1)} is not valid JSON (${(err as Error).message})`,
+              { cause: err },
             );
           }
           yield recordsOf(body, type);

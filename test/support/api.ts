@@ -18,12 +18,12 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read answers of every shape; the routes' own schemas check them
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read answers of every shape; the routes' own schemas check them
 export interface ApiResponse<T = any> extends LocalResponse {
   json: T;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: as above
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above
 export async function call<T = any>(
   method: string,
   url: string,

@@ -161,7 +161,7 @@ export const CommunicationSchema = z
 const notes = z
   .string()
   .max(4000)
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting control characters is the point
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
     message: 'must not contain control characters other than line breaks and tabs',
   });

@@ -242,7 +242,7 @@ export const configureSessionRoute = route({
         .string()
         .min(1)
         .max(65_536)
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: a router config holds lines, nothing else
+        // eslint-disable-next-line no-control-regex -- a router config holds lines, nothing else
         .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
           message: 'must not contain control characters other than line breaks and tabs',
         })

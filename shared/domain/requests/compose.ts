@@ -67,7 +67,7 @@ export function templateContext(input: ComposeInput): TemplateContext {
   };
 }
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point
+// eslint-disable-next-line no-control-regex -- removing control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]+/g;
 
 /** A subject is one header line whatever PeeringDB holds in a name: control characters become spaces. */
