@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtVerifier } from 'aws-jwt-verify';
-import { ensureTable, startDynamoLocal } from '../local/engines';
+import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
 import { loadJwks, resetKeys } from '../shared/auth/keys';
 import { createTokenVerifier } from '../shared/auth/verifier';
 import { config, resetConfig } from '../shared/config';
 import { createUser, login } from '../shared/domain/users/users';
 import { resetDdb } from '../shared/storage/client';
-import { type BenchRow, formatNumber, freePort, median, type PairedSamples, paired, rounds } from './harness';
+import { type BenchRow, formatNumber, median, type PairedSamples, paired, rounds } from './harness';
 
 /**
  * Token verifications per second: peerflow's verifier and the whole authorizer (user cache warm,

@@ -1,5 +1,3 @@
-import { createServer } from 'node:net';
-
 /**
  * What every benchmark module returns: one row per subject, each measured against a baseline taken
  * in the same run, because a figure from another run on a noisy machine says little.
@@ -72,18 +70,6 @@ export async function paired<K extends string>(
     }
   }
   return out;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 export const formatNumber = (n: number, digits = 0) =>

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ensureTable, startDynamoLocal } from '../local/engines';
+import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
 import { generate, type Records } from '../scripts/lib/generate';
 import { resetConfig } from '../shared/config';
 import { logger } from '../shared/logger';
@@ -12,7 +12,7 @@ import { runSync } from '../shared/peeringdb/sync';
 import { ddb, resetDdb, tableName } from '../shared/storage/client';
 import { peerLogItem, requestStatusItem } from '../shared/storage/peer-state-repository';
 import { memberPartition } from '../shared/storage/peeringdb-repository';
-import { type BenchRow, formatNumber, freePort, median, paired, rounds } from './harness';
+import { type BenchRow, formatNumber, median, paired, rounds } from './harness';
 
 /**
  * getPeers at the biggest exchange of the generated full-scale PeeringDB data (over 2,000 members)

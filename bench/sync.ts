@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureTable, startDynamoLocal } from '../local/engines';
+import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
 import { changes, generate, writeResponses } from '../scripts/lib/generate';
 import type { SyncReport } from '../shared/peeringdb/sync';
-import { type BenchRow, formatNumber, freePort } from './harness';
+import { type BenchRow, formatNumber } from './harness';
 
 /**
  * The full-scale PeeringDB sync (the generated set: 35,000 networks, 80,000 netixlan rows...) into

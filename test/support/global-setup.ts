@@ -1,25 +1,15 @@
-import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
-import { type RunningEngine, startDynamoLocal, startLocalSes } from '../../local/engines';
+import { freePort, type RunningEngine, startDynamoLocal, startLocalSes } from '../../local/engines';
 
 /** One DynamoDB Local (in memory) and one local SES for the whole run; each test file gets its own table. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 let engines: RunningEngine[] = [];
 
 export async function setup(project: TestProject) {
   const [ddbPort, sesPort] = [await freePort(), await freePort()];
-  const [dynamo, ses] = await Promise.all([startDynamoLocal({ port: ddbPort }), startLocalSes({ port: sesPort })]);
+  const [dynamo, ses] = await Promise.all([
+    startDynamoLocal({ port: ddbPort }),
+    startLocalSes({ port: sesPort }),
+  ]);
   engines = [dynamo, ses];
   project.provide('ddbEndpoint', dynamo.endpoint);
   project.provide('sesEndpoint', ses.endpoint);
