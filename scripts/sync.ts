@@ -1,26 +1,32 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ensureTable, portOpen, type RunningEngine, startDynamoLocal } from '../local/engines';
 import type { ObjectType } from '../shared/peeringdb/records';
 import type { TypeReport } from '../shared/storage/sync-runs-repository';
+import { parseCli, usageError } from './lib/cli';
 
 /**
  * `npm run sync -- --from <url or folder> [--mode auto|full|incremental]`: the sync the scheduled
  * function runs, against a PeeringDB API URL (the real one or a compatible mirror) or a folder of
  * saved API responses, into the same local engine as `npm start` (started here when not running).
  */
-const { values } = parseArgs({
-  options: {
-    from: { type: 'string' },
-    mode: { type: 'string', default: 'auto' },
-  },
+const USAGE = `usage: npm run sync -- --from <url or folder> [--mode auto|full|incremental]
+
+  --from   a PeeringDB API URL (https://www.peeringdb.com/api or a mirror), or a folder of saved
+           API responses laid out as <type>/page-<n>.json or <type>.json
+  --mode   auto (default: full on the first run, then incremental), full or incremental
+
+Writes to the local engine on DDB_PORT (default 8000), started on DATA_DIR (default .data) when
+none is running. PEERINGDB_API_KEY sends an API key.`;
+const values = parseCli(USAGE, {
+  from: { type: 'string' },
+  mode: { type: 'string', default: 'auto' },
 });
 const from = values.from;
-if (!from) throw new Error('--from <url or folder> is required');
+if (!from) usageError(USAGE, '--from <url or folder> is required');
 const mode = values.mode;
 if (mode !== 'auto' && mode !== 'full' && mode !== 'incremental')
-  throw new Error('--mode is auto, full or incremental');
+  usageError(USAGE, '--mode is auto, full or incremental');
 
 const ddbPort = Number(process.env.DDB_PORT ?? 8000);
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
