@@ -2,6 +2,15 @@ import * as z from 'zod';
 
 /** Shapes shared by many routes. */
 
+// Path and query values are text coerced to numbers: "abc" should read "must be a number", not
+// zod's "expected number, received NaN".
+z.config({
+  customError: (issue) =>
+    issue.code === 'invalid_type' && issue.expected === 'number' && Number.isNaN(issue.input)
+      ? 'must be a number'
+      : undefined,
+});
+
 export const ErrorSchema = z
   .object({
     error: z.object({

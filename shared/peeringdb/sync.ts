@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Contact, ExchangeMember, Presence } from '../domain/peeringdb/model';
 import { logger } from '../logger';
-import { ddb, tableName } from '../storage/client';
 import {
   getNetworks,
   type ItemKey,
@@ -14,6 +12,7 @@ import {
   readNetworkPartition,
   sourceItem,
 } from '../storage/peeringdb-repository';
+import { queryAll } from '../storage/query';
 import {
   SyncBusyError,
   type SyncReport,
@@ -410,21 +409,11 @@ async function rebuildMembers(
 }
 
 async function currentMembers(netId: number): Promise<(ItemKey & { h: string })[]> {
-  const items: (ItemKey & { h: string })[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': networkMembershipPartition(netId) },
-        ProjectionExpression: 'pk, sk, h',
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of out.Items ?? []) items.push({ pk: i.pk as string, sk: i.sk as string, h: i.h as string });
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': networkMembershipPartition(netId) },
+    ProjectionExpression: 'pk, sk, h',
+  });
+  return items.map((i) => ({ pk: i.pk as string, sk: i.sk as string, h: i.h as string }));
 }

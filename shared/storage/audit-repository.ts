@@ -1,8 +1,9 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
-import { decodeCursor, encodeCursor, type Page } from './pagination';
+import type { Page } from './pagination';
+import { queryPage } from './query';
 
 export const AuditEntrySchema = z.object({
   id: z.string(),
@@ -57,21 +58,17 @@ export const auditRepository: AuditRepository = {
       : (['gsi1', 'gsi1pk', 'gsi1sk', ALL] as const);
     const lower = since ?? '0';
     const upper = `${until ?? '9999'}~`;
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
+    return queryPage(
+      {
         IndexName: index,
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
         ExpressionAttributeNames: { '#pk': pkName, '#sk': skName },
         ExpressionAttributeValues: { ':pk': pkValue, ':lo': lower, ':hi': upper },
         ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { attribute: pkName, value: pkValue }),
-      }),
+      },
+      { limit, cursor },
+      { attribute: pkName, value: pkValue },
+      (item) => parseItem(AuditEntrySchema, 'audit entry', withoutKeys(item)),
     );
-    return {
-      data: (out.Items ?? []).map((item) => parseItem(AuditEntrySchema, 'audit entry', withoutKeys(item))),
-      next_cursor: encodeCursor(out.LastEvaluatedKey),
-    };
   },
 };

@@ -1,13 +1,8 @@
-import {
-  GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
+import { queryAll } from './query';
 
 /**
  * Our side of each peer at an exchange: request status, notes, override, and the per-peer log.
@@ -130,17 +125,6 @@ export interface ExchangePeerState {
   logs: Map<number, PeerLogEntry[]>;
 }
 
-async function queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
 function collectLogs(items: Record<string, unknown>[], into: Map<number, PeerLogEntry[]>): void {
   for (const item of items) {
     const { participant_id, ...entry } = parseItem(StoredLogSchema, 'peer log entry', withoutKeys(item));
@@ -162,7 +146,6 @@ export const peerStateRepository = {
    */
   async readExchange(publicId: number, options: { withLogs: boolean }): Promise<ExchangePeerState> {
     const items = await queryAll({
-      TableName: tableName(),
       KeyConditionExpression: options.withLogs ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :net)',
       ExpressionAttributeValues: {
         ':pk': peerStatePartition(publicId),
@@ -193,7 +176,6 @@ export const peerStateRepository = {
     participantId: number,
   ): Promise<{ state: PeerState; log: PeerLogEntry[] }> {
     const items = await queryAll({
-      TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': peerStatePartition(publicId),

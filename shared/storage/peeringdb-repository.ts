@@ -1,10 +1,4 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  type NativeAttributeValue,
-  QueryCommand,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, type NativeAttributeValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { normalizeIp } from '../domain/networks/ip';
 import {
@@ -26,6 +20,7 @@ import { type ExchangeFacility, ExchangeFacilitySchema } from '../peeringdb/reco
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
 import { decodeCursor, encodeCursor, type Page } from './pagination';
+import { type QueryInput, queryAll, queryCount, queryPage } from './query';
 
 /**
  * Where PeeringDB data lives in the table.
@@ -158,19 +153,6 @@ export function orderContacts(contacts: Contact[]): Contact[] {
 function toMember(item: Record<string, unknown>): ExchangeMember {
   const parsed = parseItem(StoredMemberSchema, 'exchange member', item);
   return { network: parsed.network, presences: parsed.presences, contacts: parsed.contacts };
-}
-
-async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb().send(
-      new QueryCommand({ TableName: tableName(), ...input, ExclusiveStartKey: start }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
 }
 
 async function getSource<T extends z.ZodType>(
@@ -310,16 +292,16 @@ export const peeringDb: PeeringDbRepository = {
 
   async listExchangeMembers(ixId, page) {
     const pk = memberPartition(ixId);
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
+    const { data, next_cursor } = await queryPage(
+      {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
         ExpressionAttributeValues: { ':pk': pk, ':m': 'M#' },
-        Limit: page.limit,
-        ExclusiveStartKey: decodeCursor(page.cursor, { attribute: 'pk', value: pk }),
-      }),
+      },
+      page,
+      { attribute: 'pk', value: pk },
+      toMember,
     );
-    return { members: (out.Items ?? []).map(toMember), next_cursor: encodeCursor(out.LastEvaluatedKey) };
+    return { members: data, next_cursor };
   },
 
   async allExchangeMembers(ixId) {
@@ -340,23 +322,11 @@ export const peeringDb: PeeringDbRepository = {
     return first ? toMember(first) : undefined;
   },
 
-  async countExchangeMembers(ixId) {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-          ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return count;
+  countExchangeMembers(ixId) {
+    return queryCount({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+      ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
+    });
   },
 
   async findPresencesByIp(ip) {
@@ -442,7 +412,7 @@ export const peeringDb: PeeringDbRepository = {
  * last key read, so nothing is skipped.
  */
 async function filledPage<T>(
-  input: Omit<QueryCommandInput, 'TableName'>,
+  input: QueryInput,
   page: { limit: number; cursor?: string },
   expect: { attribute: string; value: string },
   parse: (item: Record<string, unknown>) => T,

@@ -1,7 +1,8 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
+import { queryAll } from './query';
 
 /** The operator's own presence at an exchange as set by hand, overriding what PeeringDB says. */
 export const PresenceOverrideSchema = z.object({
@@ -27,22 +28,11 @@ export const presenceOverridesRepository = {
 
   /** All of them: one per exchange the operator set by hand, a short list. */
   async list(): Promise<PresenceOverride[]> {
-    const items: PresenceOverride[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': PARTITION },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? [])
-        items.push(parseItem(PresenceOverrideSchema, 'presence override', withoutKeys(i)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': PARTITION },
+    });
+    return items.map((i) => parseItem(PresenceOverrideSchema, 'presence override', withoutKeys(i)));
   },
 
   async put(override: PresenceOverride): Promise<void> {

@@ -1,20 +1,15 @@
-import {
-  BatchGetCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
-import { decodeCursor, encodeCursor, type Page } from './pagination';
+import type { Page } from './pagination';
 import {
   PeerStateSchema,
   peerStatePartition,
   peerStateSortKey,
   type TransactItem,
 } from './peer-state-repository';
+import { queryPage } from './query';
 
 export const RequestStatusValues = ['sent', 'accepted', 'rejected', 'failed'] as const;
 
@@ -292,9 +287,8 @@ export const requestsRepository = {
       filter.peerParticipantId !== undefined
         ? (['gsi2', 'gsi2pk', 'gsi2sk', peerPk(filter.peerParticipantId)] as const)
         : (['gsi1', 'gsi1pk', 'gsi1sk', ALL] as const);
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
+    return queryPage(
+      {
         IndexName: index,
         KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
         ...(filter.status ? { FilterExpression: '#status = :status' } : {}),
@@ -310,14 +304,11 @@ export const requestsRepository = {
           ...(filter.status ? { ':status': filter.status } : {}),
         },
         ScanIndexForward: false,
-        Limit: filter.limit,
-        ExclusiveStartKey: decodeCursor(filter.cursor, { attribute: pkName, value: pkValue }),
-      }),
+      },
+      { limit: filter.limit, cursor: filter.cursor },
+      { attribute: pkName, value: pkValue },
+      (item) => parseItem(StoredRequestSchema, 'request', withoutKeys(item)),
     );
-    return {
-      data: (out.Items ?? []).map((item) => parseItem(StoredRequestSchema, 'request', withoutKeys(item))),
-      next_cursor: encodeCursor(out.LastEvaluatedKey),
-    };
   },
 };
 
@@ -328,18 +319,17 @@ async function listByExchange(
   upper: string,
 ): Promise<Page<StoredRequest>> {
   const pkValue = exchangePk(publicId);
-  const out = await ddb().send(
-    new QueryCommand({
-      TableName: tableName(),
+  const { data: ids, next_cursor } = await queryPage(
+    {
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :lo AND :hi',
       ExpressionAttributeValues: { ':pk': pkValue, ':lo': lower, ':hi': upper },
       ScanIndexForward: false,
-      Limit: filter.limit,
-      ExclusiveStartKey: decodeCursor(filter.cursor, { attribute: 'gsi3pk', value: pkValue }),
-    }),
+    },
+    { limit: filter.limit, cursor: filter.cursor },
+    { attribute: 'gsi3pk', value: pkValue },
+    (item) => String(item.request_id),
   );
-  const ids = (out.Items ?? []).map((item) => String(item.request_id));
   const found = new Map<string, StoredRequest>();
   let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: requestPk(id), sk: 'REQUEST' }));
   // BatchGet takes at most 100 keys and may hand some back unprocessed.
@@ -360,5 +350,5 @@ async function listByExchange(
     .filter(
       (r) => filter.peerParticipantId === undefined || r.peer_participant_id === filter.peerParticipantId,
     );
-  return { data, next_cursor: encodeCursor(out.LastEvaluatedKey) };
+  return { data, next_cursor };
 }

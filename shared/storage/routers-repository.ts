@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { PLATFORMS } from '../domain/config-render/prepare';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
-import { decodeCursor, encodeCursor, type Page } from './pagination';
+import type { Page } from './pagination';
+import { queryPage } from './query';
 
 export const PlatformSchema = z.enum(PLATFORMS);
 
@@ -164,20 +165,16 @@ export const routersRepository = {
     }
   },
 
-  async list(limit: number, cursor?: string): Promise<Page<StoredRouter>> {
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
+  list(limit: number, cursor?: string): Promise<Page<StoredRouter>> {
+    return queryPage(
+      {
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': ALL_ROUTERS },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { attribute: 'gsi1pk', value: ALL_ROUTERS }),
-      }),
+      },
+      { limit, cursor },
+      { attribute: 'gsi1pk', value: ALL_ROUTERS },
+      (item) => parseItem(StoredRouterSchema, 'router', withoutKeys(item)),
     );
-    return {
-      data: (out.Items ?? []).map((item) => parseItem(StoredRouterSchema, 'router', withoutKeys(item))),
-      next_cursor: encodeCursor(out.LastEvaluatedKey),
-    };
   },
 };

@@ -1,7 +1,5 @@
 import {
   GetCommand,
-  QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
   UpdateCommand,
@@ -9,8 +7,9 @@ import {
 import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
-import { decodeCursor, encodeCursor, type Page } from './pagination';
+import type { Page } from './pagination';
 import type { TransactItem } from './peer-state-repository';
+import { type QueryInput, queryAll, queryPage } from './query';
 import { routerKey } from './routers-repository';
 
 export const SESSION_STATES = ['not configured', 'configured', 'established', 'down'] as const;
@@ -220,7 +219,10 @@ const CONTAINS_FIELDS = ['peer_name', 'peer_hostname', 'note'] as const;
 const PREFIX_FIELDS = ['created', 'modified'] as const;
 
 /** The Query that serves a filter: the most selective index, the remaining fields as a filter expression. */
-function queryFor(filter: SessionFilter): { input: QueryCommandInput; partition: [string, string] } {
+function queryFor(filter: SessionFilter): {
+  input: QueryInput;
+  partition: { attribute: string; value: string };
+} {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   let index: 'gsi1' | 'gsi2' | 'gsi3';
@@ -281,14 +283,13 @@ function queryFor(filter: SessionFilter): { input: QueryCommandInput; partition:
   }
   return {
     input: {
-      TableName: tableName(),
       IndexName: index,
       KeyConditionExpression: keyCondition,
       ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
       ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
       ExpressionAttributeValues: values,
     },
-    partition: [`${index}pk`, values[':pk'] as string],
+    partition: { attribute: `${index}pk`, value: values[':pk'] as string },
   };
 }
 
@@ -412,27 +413,13 @@ export const sessionsRepository = {
 
   async list(filter: SessionFilter, limit: number, cursor?: string): Promise<Page<StoredSession>> {
     const { input, partition } = queryFor(filter);
-    const out = await ddb().send(
-      new QueryCommand({
-        ...input,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { attribute: partition[0], value: partition[1] }),
-      }),
-    );
-    return { data: (out.Items ?? []).map(parseSession), next_cursor: encodeCursor(out.LastEvaluatedKey) };
+    return queryPage(input, { limit, cursor }, partition, parseSession);
   },
 
   /** Every session that matches, across pages (deletion by filter, a router's whole config). */
   async listAll(filter: SessionFilter): Promise<StoredSession[]> {
-    const { input } = queryFor(filter);
-    const found: StoredSession[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
-      found.push(...(out.Items ?? []).map(parseSession));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return found;
+    const items = await queryAll(queryFor(filter).input);
+    return items.map(parseSession);
   },
 };
 
@@ -443,26 +430,18 @@ export const sessionsRepository = {
 export async function listSessionStatesAtExchange(
   publicId: number,
 ): Promise<{ peer_participant_id: number; state: string }[]> {
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': exchangePartition(publicId) },
+    ProjectionExpression: 'peer_participant_id, #state',
+    ExpressionAttributeNames: { '#state': 'state' },
+  });
   const found: { peer_participant_id: number; state: string }[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': exchangePartition(publicId) },
-        ProjectionExpression: 'peer_participant_id, #state',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      if (typeof item.peer_participant_id === 'number' && typeof item.state === 'string') {
-        found.push({ peer_participant_id: item.peer_participant_id, state: item.state });
-      }
+  for (const item of items) {
+    if (typeof item.peer_participant_id === 'number' && typeof item.state === 'string') {
+      found.push({ peer_participant_id: item.peer_participant_id, state: item.state });
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return found;
 }

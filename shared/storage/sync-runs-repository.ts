@@ -1,9 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { OBJECT_TYPES } from '../peeringdb/records';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
-import { decodeCursor, encodeCursor, type Page } from './pagination';
+import type { Page } from './pagination';
+import { queryPage } from './query';
 
 export const TypeReportSchema = z
   .object({
@@ -82,22 +83,18 @@ export const syncRunsRepository = {
   },
 
   /** Newest first. */
-  async list(limit: number, cursor?: string): Promise<Page<SyncReport>> {
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
+  list(limit: number, cursor?: string): Promise<Page<SyncReport>> {
+    return queryPage(
+      {
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': RUNS },
         ScanIndexForward: false,
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { attribute: 'gsi1pk', value: RUNS }),
-      }),
+      },
+      { limit, cursor },
+      { attribute: 'gsi1pk', value: RUNS },
+      (i) => parseItem(SyncReportSchema, 'sync run', withoutKeys(i)),
     );
-    return {
-      data: (out.Items ?? []).map((i) => parseItem(SyncReportSchema, 'sync run', withoutKeys(i))),
-      next_cursor: encodeCursor(out.LastEvaluatedKey),
-    };
   },
 
   /**

@@ -1,8 +1,9 @@
-import { BatchWriteCommand, type NativeAttributeValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { ObjectType } from '../peeringdb/records';
 import { ddb, tableName } from './client';
 import type { ItemKey } from './peeringdb-repository';
 import { TYPE_LIST_SHARDS, typeListPartition } from './peeringdb-repository';
+import { queryPages } from './query';
 
 /** What is stored of one object type: id -> its key and content hash (and ixlan's exchange). */
 export interface StoredEntry {
@@ -17,18 +18,13 @@ export async function loadStoredIndex(type: ObjectType): Promise<Map<number, Sto
   const shards = Array.from({ length: TYPE_LIST_SHARDS }, (_, i) => i);
   await Promise.all(
     shards.map(async (shard) => {
-      let start: Record<string, unknown> | undefined;
-      do {
-        const out = await ddb().send(
-          new QueryCommand({
-            TableName: tableName(),
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': typeListPartition(type, shard) },
-            ProjectionExpression: 'pk, sk, id, h, ix_id',
-            ExclusiveStartKey: start,
-          }),
-        );
+      const pages = queryPages({
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': typeListPartition(type, shard) },
+        ProjectionExpression: 'pk, sk, id, h, ix_id',
+      });
+      for await (const out of pages) {
         for (const item of out.Items ?? []) {
           index.set(item.id as number, {
             key: { pk: item.pk as string, sk: item.sk as string },
@@ -36,8 +32,7 @@ export async function loadStoredIndex(type: ObjectType): Promise<Map<number, Sto
             ...(typeof item.ix_id === 'number' ? { ixId: item.ix_id } : {}),
           });
         }
-        start = out.LastEvaluatedKey;
-      } while (start);
+      }
     }),
   );
   return index;

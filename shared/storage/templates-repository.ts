@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
+import { queryAll } from './query';
 
 export const StoredTemplateSchema = z.object({
   name: z.string(),
@@ -33,22 +34,11 @@ export const templatesRepository = {
 
   /** Custom templates are few (a handful per deployment): the list reads them all. */
   async list(): Promise<StoredTemplate[]> {
-    const items: StoredTemplate[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': ALL },
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const item of out.Items ?? [])
-        items.push(parseItem(StoredTemplateSchema, 'template', withoutKeys(item)));
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return items;
+    const items = await queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': ALL },
+    });
+    return items.map((item) => parseItem(StoredTemplateSchema, 'template', withoutKeys(item)));
   },
 };

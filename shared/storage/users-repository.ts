@@ -1,15 +1,10 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { RoleSchema } from '../auth/caller';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
-import { decodeCursor, encodeCursor, type Page } from './pagination';
+import type { Page } from './pagination';
+import { queryCount, queryPage } from './query';
 
 export const StoredUserSchema = z.object({
   id: z.string(),
@@ -153,43 +148,27 @@ export const usersRepository: UsersRepository = {
     );
   },
 
-  async list(limit, cursor) {
-    const out = await ddb().send(
-      new QueryCommand({
-        TableName: tableName(),
+  list(limit, cursor) {
+    return queryPage(
+      {
         IndexName: 'gsi1',
         KeyConditionExpression: 'gsi1pk = :pk',
         ExpressionAttributeValues: { ':pk': ALL_USERS },
-        Limit: limit,
-        ExclusiveStartKey: decodeCursor(cursor, { attribute: 'gsi1pk', value: ALL_USERS }),
-      }),
+      },
+      { limit, cursor },
+      { attribute: 'gsi1pk', value: ALL_USERS },
+      (item) => parseItem(StoredUserSchema, 'user', withoutKeys(item)),
     );
-    return {
-      data: (out.Items ?? []).map((item) => parseItem(StoredUserSchema, 'user', withoutKeys(item))),
-      next_cursor: encodeCursor(out.LastEvaluatedKey),
-    };
   },
 
-  async countAdmins() {
-    let count = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await ddb().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk',
-          FilterExpression: '#role = :admin AND disabled = :no',
-          ExpressionAttributeNames: { '#role': 'role' },
-          ExpressionAttributeValues: { ':pk': ALL_USERS, ':admin': 'admin', ':no': false },
-          Select: 'COUNT',
-          ExclusiveStartKey: start,
-        }),
-      );
-      count += out.Count ?? 0;
-      start = out.LastEvaluatedKey;
-    } while (start);
-    return count;
+  countAdmins() {
+    return queryCount({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      FilterExpression: '#role = :admin AND disabled = :no',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':pk': ALL_USERS, ':admin': 'admin', ':no': false },
+    });
   },
 };
 

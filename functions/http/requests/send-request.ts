@@ -6,7 +6,10 @@ import { reply } from '../../../shared/http/reply';
 
 export const handler = defineAction(sendRequestRoute, async ({ body, caller, audit }) => {
   const out = await sendRequest(body, caller, requestDeps);
-  if ('dry_run' in out) return reply(200, out);
+  if ('dry_run' in out) {
+    audit(`peers/${body.peer_participant_id}`, 'dry run: nothing sent');
+    return reply(200, out);
+  }
   audit(`requests/${out.id}`, out.status);
   return out;
 });

@@ -290,7 +290,9 @@ export async function updateSession(
   reader: PeeringDbReader = peeringDb,
 ): Promise<PublicSession> {
   const current = await getStoredSession(id);
-  if (expectedVersion !== undefined && expectedVersion !== current.version) throw staleSession(current);
+  if (expectedVersion !== undefined && expectedVersion !== current.version) {
+    throw staleSession(current, expectedVersion);
+  }
 
   let next: StoredSession = { ...current };
   if (RESOLVED_FIELDS.some((f) => changes[f] !== undefined)) {
@@ -361,9 +363,16 @@ export async function updateSession(
   return toPublicSession(next);
 }
 
-function staleSession(current: StoredSession): ConflictError {
+/** `sent` is the version the caller based its change on (body or If-Match), when it named one. */
+function staleSession(current: StoredSession, sent?: number): ConflictError {
   return new ConflictError(`Session ${current.id} changed meanwhile; read it again and retry`, [
-    { path: 'body.version', message: `the session is past version ${current.version - 1}` },
+    {
+      path: 'version',
+      message:
+        sent === undefined
+          ? `the session changed after version ${current.version} was read`
+          : `you sent version ${sent}; the session is at version ${current.version}`,
+    },
   ]);
 }
 
