@@ -327,6 +327,9 @@ describe('updateSession', () => {
       body: { note: 'late', version: 1 },
     });
     expect(staleBody.status).toBe(409);
+    expect(staleBody.json.error.details).toEqual([
+      { path: 'version', message: 'you sent version 1; the session is at version 2' },
+    ]);
     const staleHeader = await call('PATCH', `/sessions/${s.id}`, {
       token: operator.token,
       body: { note: 'late' },

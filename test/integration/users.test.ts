@@ -21,7 +21,9 @@ describe('login', () => {
   it('gives the same answer for an unknown email and a wrong password', async () => {
     const { email } = await userWithRole('viewer');
     const wrong = await call('POST', '/users/post_login', { body: { email, password: 'not the password' } });
-    const unknown = await call('POST', '/users/post_login', { body: { email: `x${email}`, password: 'whatever' } });
+    const unknown = await call('POST', '/users/post_login', {
+      body: { email: `x${email}`, password: 'whatever' },
+    });
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
     expect(wrong.json).toEqual(unknown.json);
@@ -41,9 +43,14 @@ describe('login', () => {
   it('refuses a disabled user', async () => {
     const admin = await userWithRole('admin');
     const target = await userWithRole('viewer');
-    const off = await call('PATCH', `/users/${target.user.id}`, { token: admin.token, body: { disabled: true } });
+    const off = await call('PATCH', `/users/${target.user.id}`, {
+      token: admin.token,
+      body: { disabled: true },
+    });
     expect(off.status).toBe(200);
-    const res = await call('POST', '/users/post_login', { body: { email: target.email, password: target.password } });
+    const res = await call('POST', '/users/post_login', {
+      body: { email: target.email, password: target.password },
+    });
     expect(res.status).toBe(401);
   });
 });
@@ -69,6 +76,13 @@ describe('request handling', () => {
     expect(res.status).toBe(422);
     const paths = res.json.error.details.map((d: { path: string }) => d.path).sort();
     expect(paths).toEqual(['body.email', 'body.password', 'body.role']);
+  });
+
+  it('says a number is expected when a path or query value is not one', async () => {
+    const admin = await userWithRole('admin');
+    const res = await call('GET', '/users?limit=abc', { token: admin.token });
+    expect(res.status).toBe(422);
+    expect(res.json.error.details).toEqual([{ path: 'query.limit', message: 'must be a number' }]);
   });
 
   it('answers 413 for a body over 1 MB', async () => {
@@ -99,13 +113,23 @@ describe('users admin', () => {
     const admin = await userWithRole('admin');
     const created = await call('POST', '/users', {
       token: admin.token,
-      body: { email: 'Automation@Example.net', password: 'a long enough password', name: 'CI robot', role: 'operator' },
+      body: {
+        email: 'Automation@Example.net',
+        password: 'a long enough password',
+        name: 'CI robot',
+        role: 'operator',
+      },
     });
     expect(created.status).toBe(201);
     expect(created.json.email).toBe('automation@example.net');
     const dup = await call('POST', '/users', {
       token: admin.token,
-      body: { email: 'automation@example.net', password: 'a long enough password', name: 'again', role: 'viewer' },
+      body: {
+        email: 'automation@example.net',
+        password: 'a long enough password',
+        name: 'again',
+        role: 'viewer',
+      },
     });
     expect(dup.status).toBe(409);
 
@@ -120,18 +144,28 @@ describe('users admin', () => {
     } while (cursor);
     expect(listed).toContain('automation@example.net');
 
-    const patched = await call('PATCH', `/users/${created.json.id}`, { token: admin.token, body: { role: 'viewer' } });
+    const patched = await call('PATCH', `/users/${created.json.id}`, {
+      token: admin.token,
+      body: { role: 'viewer' },
+    });
     expect(patched.json.role).toBe('viewer');
     const removed = await call('DELETE', `/users/${created.json.id}`, { token: admin.token });
     expect(removed.status).toBe(204);
-    const gone = await call('PATCH', `/users/${created.json.id}`, { token: admin.token, body: { role: 'viewer' } });
+    const gone = await call('PATCH', `/users/${created.json.id}`, {
+      token: admin.token,
+      body: { role: 'viewer' },
+    });
     expect(gone.status).toBe(404);
 
     const audit = await call('GET', `/audit?user_id=${admin.user.id}`, { token: admin.token });
     expect(audit.status).toBe(200);
     const ops = audit.json.data.map((e: { operation: string }) => e.operation);
     expect(ops).toEqual(['deleteUser', 'updateUser', 'createUser']);
-    expect(audit.json.data[0]).toMatchObject({ target: `users/${created.json.id}`, result: 'success', status: 204 });
+    expect(audit.json.data[0]).toMatchObject({
+      target: `users/${created.json.id}`,
+      result: 'success',
+      status: 204,
+    });
   });
 
   it('keeps the last enabled admin', async () => {
@@ -142,7 +176,9 @@ describe('users admin', () => {
 
   it('refuses a cursor from another list', async () => {
     const admin = await userWithRole('admin');
-    const forged = Buffer.from(JSON.stringify({ gsi1pk: 'AUDIT', gsi1sk: 'x', pk: 'a', sk: 'b' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ gsi1pk: 'AUDIT', gsi1sk: 'x', pk: 'a', sk: 'b' })).toString(
+      'base64url',
+    );
     const res = await call('GET', `/users?cursor=${forged}`, { token: admin.token });
     expect(res.status).toBe(422);
   });
