@@ -91,7 +91,7 @@ export async function startDynamoLocal(opts: { port: number; dbPath?: string }):
     await waitForPort(opts.port, child, 30_000);
   } catch (err) {
     killChild();
-    throw new Error(`${(err as Error).message}\n${stderr}`);
+    throw new Error(`${(err as Error).message}\n${stderr}`, { cause: err });
   }
   return {
     endpoint: `http://127.0.0.1:${opts.port}`,

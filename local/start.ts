@@ -69,6 +69,10 @@ try {
   const generated = process.env.ADMIN_PASSWORD === undefined;
   const adminPassword = process.env.ADMIN_PASSWORD ?? randomBytes(12).toString('base64url');
   const admin = await ensureAdmin(adminEmail, adminPassword);
+  // This process owns the data folder (its engine port was free), so a sync lease found now belongs to
+  // a run that died with an earlier start: let the next run take it over and close that run's report.
+  const { syncRunsRepository } = await import('../shared/storage/sync-runs-repository');
+  await syncRunsRepository.expireLease();
   const demo = await seedDemoData();
 
   const server = createLocalServer(createDispatcher(routes));

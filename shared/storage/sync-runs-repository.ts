@@ -1,4 +1,4 @@
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { OBJECT_TYPES } from '../peeringdb/records';
 import { ddb, tableName } from './client';
@@ -130,6 +130,26 @@ export const syncRunsRepository = {
     if (!out.Item) return null;
     const lease = parseItem(LeaseSchema, 'sync lease', withoutKeys(out.Item));
     return lease.expires_at >= nowSeconds ? lease.run_id : null;
+  },
+
+  /**
+   * Marks the current lease as lapsed, so the next run takes it over and closes that run's report.
+   * Only for a process that knows no other can hold it: the local runtime at start.
+   */
+  async expireLease(): Promise<void> {
+    try {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: LEASE_KEY,
+          UpdateExpression: 'SET expires_at = :lapsed',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':lapsed': 0 },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
   },
 
   async releaseLease(runId: string): Promise<void> {
