@@ -5,6 +5,7 @@ import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 import type { Page } from './pagination';
 import { queryPage } from './query';
+import { claimUnique, createClaimingUnique, moveUnique } from './unique-values';
 
 export const PlatformSchema = z.enum(PLATFORMS);
 
@@ -62,31 +63,11 @@ export const routersRepository = {
   },
 
   async create(router: StoredRouter): Promise<void> {
-    try {
-      await ddb().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName(),
-                Item: { ...hostnameKey(router.hostname), entity: 'router-hostname', router_id: router.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: tableName(),
-                Item: routerItem(router),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) throw new HostnameTakenError();
-      throw err;
-    }
+    await createClaimingUnique(
+      claimUnique(hostnameKey(router.hostname), 'router-hostname', { router_id: router.id }),
+      routerItem(router),
+      () => new HostnameTakenError(),
+    );
   },
 
   /**
@@ -118,16 +99,9 @@ export const routersRepository = {
               },
             },
             ...(hostnameChanged
-              ? [
-                  {
-                    Put: {
-                      TableName: tableName(),
-                      Item: { ...hostnameKey(next.hostname), entity: 'router-hostname', router_id: next.id },
-                      ConditionExpression: 'attribute_not_exists(pk)',
-                    },
-                  },
-                  { Delete: { TableName: tableName(), Key: hostnameKey(current.hostname) } },
-                ]
+              ? moveUnique(hostnameKey(current.hostname), hostnameKey(next.hostname), 'router-hostname', {
+                  router_id: next.id,
+                })
               : []),
           ],
         }),

@@ -5,6 +5,7 @@ import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 import type { Page } from './pagination';
 import { queryCount, queryPage } from './query';
+import { claimUnique, createClaimingUnique, moveUnique } from './unique-values';
 
 export const StoredUserSchema = z.object({
   id: z.string(),
@@ -71,31 +72,11 @@ export const usersRepository: UsersRepository = {
   },
 
   async create(user) {
-    try {
-      await ddb().send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: tableName(),
-                Item: { ...emailKey(user.email), entity: 'user-email', user_id: user.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: tableName(),
-                Item: userItem(user),
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-          ],
-        }),
-      );
-    } catch (err) {
-      if (isConditionFailure(err)) throw new EmailTakenError();
-      throw err;
-    }
+    await createClaimingUnique(
+      claimUnique(emailKey(user.email), 'user-email', { user_id: user.id }),
+      userItem(user),
+      () => new EmailTakenError(),
+    );
   },
 
   async update(id, changes, previousEmail) {
@@ -116,16 +97,7 @@ export const usersRepository: UsersRepository = {
               },
             },
             ...(emailChanged
-              ? [
-                  {
-                    Put: {
-                      TableName: tableName(),
-                      Item: { ...emailKey(next.email), entity: 'user-email', user_id: id },
-                      ConditionExpression: 'attribute_not_exists(pk)',
-                    },
-                  },
-                  { Delete: { TableName: tableName(), Key: emailKey(previousEmail) } },
-                ]
+              ? moveUnique(emailKey(previousEmail), emailKey(next.email), 'user-email', { user_id: id })
               : []),
           ],
         }),
