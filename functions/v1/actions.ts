@@ -403,14 +403,7 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
     );
     if (request.status === 'failed')
       throw new V1Failure(502, `Request not sent: ${request.error ?? 'the mail service refused it'}`);
-    const at = publicId ?? request.public_ids[0]!;
-    const peer = await v2<V2Peer>(
-      getPeer,
-      getPeerRoute,
-      { params: { public_id: at, participant_id: peerId } },
-      ctx,
-    );
-    return { status: 201, success: 1, message: 'Request sent', data: v1Peer(peer) };
+    return peerAfterSend(publicId ?? request.public_ids[0]!, peerId, 'Request sent', ctx);
   },
 
   async sendEmail(p, ctx) {
@@ -431,13 +424,7 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
       },
       ctx,
     );
-    const peer = await v2<V2Peer>(
-      getPeer,
-      getPeerRoute,
-      { params: { public_id: publicId, participant_id: peerId } },
-      ctx,
-    );
-    return { status: 201, success: 1, message: 'Email sent', data: v1Peer(peer) };
+    return peerAfterSend(publicId, peerId, 'Email sent', ctx);
   },
 
   async updatePeer(p, ctx) {
@@ -459,6 +446,22 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
     return { status: 200, success: 1, message: `${peer.name} updated`, data: v1Peer(peer) };
   },
 };
+
+/** The seed answers a send with the peer as it stands after it, not with the request or the email. */
+async function peerAfterSend(
+  publicId: number,
+  peerId: number,
+  message: string,
+  ctx: Ctx,
+): Promise<V1Outcome> {
+  const peer = await v2<V2Peer>(
+    getPeer,
+    getPeerRoute,
+    { params: { public_id: publicId, participant_id: peerId } },
+    ctx,
+  );
+  return { status: 201, success: 1, message, data: v1Peer(peer) };
+}
 
 function notFoundAsSeed(err: unknown): never {
   if (err instanceof V1Failure && err.status === 404)
