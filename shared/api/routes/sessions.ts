@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../../domain/config-render/prepare';
 import { PlatformSchema } from '../../storage/routers-repository';
-import { IpTypeSchema, SessionStateSchema } from '../../storage/sessions-repository';
+import { IpTypeSchema, SessionStateSchema, StoredSessionSchema } from '../../storage/sessions-repository';
 import { route } from '../contract';
 import { cursorQuery, idParam, limitQuery, pageOf, queryBoolean, singleLine, Timestamp } from '../schemas';
 import { Asn, Hostname, IpAddress, RenderedConfigSchema } from './routers';
@@ -11,29 +11,11 @@ import { Asn, Hostname, IpAddress, RenderedConfigSchema } from './routers';
  * Numbers are numbers, ids are strings, and the seed's `password` is `password_set` (true/false):
  * the password itself is write-only, readable once by an admin through the reveal route.
  */
-export const SessionSchema = z
-  .object({
-    id: z.string(),
+export const SessionSchema = StoredSessionSchema.omit({ password_ciphertext: true })
+  .extend({
     version: z.number().int().meta({ description: 'Bumped by every change; send it back to update' }),
-    source_asn: z.number().int(),
-    source_ipaddr: z.string().nullable(),
     resource_id: z.string().meta({ description: 'The router' }),
-    resource_name: z.string(),
-    peer_asn: z.number().int(),
-    peer_name: z.string(),
-    peer_participant_id: z.number().int().nullable(),
-    peer_ipaddr: z.string(),
-    peer_hostname: z.string().nullable(),
-    peer_group: z.string().nullable(),
-    public_id: z.number().int().nullable(),
-    public_name: z.string().nullable(),
-    ip_type: IpTypeSchema,
-    type: z.string(),
-    state: SessionStateSchema,
-    prfx_max: z.number().int().nullable(),
-    prfx_received: z.number().int().nullable(),
     password_set: z.boolean(),
-    note: z.string().nullable(),
     created: Timestamp,
     modified: Timestamp,
   })
