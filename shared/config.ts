@@ -1,39 +1,39 @@
-import * as z from 'zod';
+import * as z from './zod';
 
 /**
  * Runtime configuration, read from the environment once per cold start. A bad value fails the
  * cold start instead of the first request that happens to need it.
  */
 const ConfigSchema = z.object({
-  TABLE_NAME: z.string().min(1).default('peerflow'),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'peerflow'),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** Set locally and in tests: the DynamoDB Local endpoint. Unset in AWS. */
-  DDB_ENDPOINT: z.url().optional(),
+  DDB_ENDPOINT: z.optional(z.url()),
   /** Set locally and in tests: the local SES endpoint. Unset in AWS. */
-  SES_ENDPOINT: z.url().optional(),
-  JWT_ISSUER: z.string().min(1).default('peerflow'),
-  JWT_AUDIENCE: z.string().min(1).default('peerflow-api'),
-  TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  SES_ENDPOINT: z.optional(z.url()),
+  JWT_ISSUER: z._default(z.string().check(z.minLength(1)), 'peerflow'),
+  JWT_AUDIENCE: z._default(z.string().check(z.minLength(1)), 'peerflow-api'),
+  TOKEN_TTL_SECONDS: z._default(z.coerce.number().check(z.integer(), z.gte(60), z.lte(86_400)), 3600),
   /** Seconds the authorizer may trust a user's enabled flag and role before reading them again. */
-  AUTH_USER_CACHE_SECONDS: z.coerce.number().int().min(0).max(3600).default(5),
+  AUTH_USER_CACHE_SECONDS: z._default(z.coerce.number().check(z.integer(), z.gte(0), z.lte(3600)), 5),
   /** AWS: the secret holding the private signing JWK; the public JWKS secret beside it. */
-  SIGNING_KEY_SECRET_ARN: z.string().optional(),
-  JWKS_SECRET_ARN: z.string().optional(),
+  SIGNING_KEY_SECRET_ARN: z.optional(z.string()),
+  JWKS_SECRET_ARN: z.optional(z.string()),
   /** Local: the folder holding the data that persists across restarts (signing key, DynamoDB files). */
-  DATA_DIR: z.string().min(1).default('.data'),
+  DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
   /** AWS: the PeeringDB sync function that `POST /sync/peeringdb` starts asynchronously. */
-  SYNC_FUNCTION_NAME: z.string().optional(),
-  PEERINGDB_URL: z.url().default('https://www.peeringdb.com/api'),
+  SYNC_FUNCTION_NAME: z.optional(z.string()),
+  PEERINGDB_URL: z._default(z.url(), 'https://www.peeringdb.com/api'),
   /** AWS: the secret holding the PeeringDB API key (optional); locally the key itself. */
-  PEERINGDB_API_KEY_SECRET_ARN: z.string().optional(),
-  PEERINGDB_API_KEY: z.string().optional(),
+  PEERINGDB_API_KEY_SECRET_ARN: z.optional(z.string()),
+  PEERINGDB_API_KEY: z.optional(z.string()),
   /** AWS: the SES configuration set peering mail is sent with. */
-  SES_CONFIGURATION_SET: z.string().optional(),
+  SES_CONFIGURATION_SET: z.optional(z.string()),
   /** AWS: the KMS key that encrypts BGP session passwords; locally a key file in DATA_DIR is used. */
-  SESSION_PASSWORD_KEY_ID: z.string().optional(),
-  LOG_LEVEL: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']).default('INFO'),
+  SESSION_PASSWORD_KEY_ID: z.optional(z.string()),
+  LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
   /** Tests turn this on so every response is checked against its route's response schema. */
-  VALIDATE_RESPONSES: z.stringbool().default(false),
+  VALIDATE_RESPONSES: z._default(z.stringbool(), false),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

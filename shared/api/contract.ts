@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod';
 
 export type Role = 'public' | 'viewer' | 'operator' | 'admin';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -28,7 +28,7 @@ export interface RouteAccess {
   secrets?: boolean;
 }
 
-export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
+export type AnyObjectSchema = z.ZodMiniObject<z.core.$ZodShape>;
 
 /**
  * One route, as data. The local server, the CDK stack, the OpenAPI document, the v1 gateway and the
@@ -38,8 +38,8 @@ export type AnyObjectSchema = z.ZodObject<z.ZodRawShape>;
 export interface RouteContract<
   P extends AnyObjectSchema | undefined = AnyObjectSchema | undefined,
   Q extends AnyObjectSchema | undefined = AnyObjectSchema | undefined,
-  B extends z.ZodType | undefined = z.ZodType | undefined,
-  R extends z.ZodType = z.ZodType,
+  B extends z.ZodMiniType | undefined = z.ZodMiniType | undefined,
+  R extends z.ZodMiniType = z.ZodMiniType,
 > {
   operationId: string;
   method: HttpMethod;
@@ -52,7 +52,7 @@ export interface RouteContract<
   query?: Q;
   body?: B;
   /** A body the handler parses itself (form or JSON): documented, not parsed by the middleware. */
-  rawBody?: z.ZodType;
+  rawBody?: z.ZodMiniType;
   response: R;
   /** Status of a successful answer; 200 unless said otherwise. */
   successStatus?: number;
@@ -70,8 +70,8 @@ export interface RouteContract<
 export function route<
   P extends AnyObjectSchema | undefined,
   Q extends AnyObjectSchema | undefined,
-  B extends z.ZodType | undefined,
-  R extends z.ZodType,
+  B extends z.ZodMiniType | undefined,
+  R extends z.ZodMiniType,
 >(contract: RouteContract<P, Q, B, R>): RouteContract<P, Q, B, R> {
   return contract;
 }

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 
 export const RoleSchema = z.enum(['viewer', 'operator', 'admin']);
 export type UserRole = z.infer<typeof RoleSchema>;
@@ -12,7 +12,7 @@ export interface Caller {
 
 /** What the authorizer hands to API Gateway, which passes it to the route's function. */
 export const AuthorizerContextSchema = z.object({
-  userId: z.string().min(1),
+  userId: z.string().check(z.minLength(1)),
   role: RoleSchema,
   email: z.string(),
 });

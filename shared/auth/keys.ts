@@ -2,7 +2,7 @@ import { generateKeyPairSync, type JsonWebKey } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../zod';
 import { config } from '../config';
 
 /** The signing algorithm of every token peerflow issues. */
@@ -11,10 +11,10 @@ export const SIGNING_ALG = 'ES256';
 const PrivateJwkSchema = z.object({
   kty: z.literal('EC'),
   crv: z.literal('P-256'),
-  x: z.string().min(1),
-  y: z.string().min(1),
-  d: z.string().min(1),
-  kid: z.string().min(1),
+  x: z.string().check(z.minLength(1)),
+  y: z.string().check(z.minLength(1)),
+  d: z.string().check(z.minLength(1)),
+  kid: z.string().check(z.minLength(1)),
 });
 export type PrivateJwk = z.infer<typeof PrivateJwkSchema>;
 
@@ -27,7 +27,7 @@ const PublicJwkSchema = z.object({
   alg: z.literal(SIGNING_ALG),
   use: z.literal('sig'),
 });
-export const JwksSchema = z.object({ keys: z.array(PublicJwkSchema).min(1) });
+export const JwksSchema = z.object({ keys: z.array(PublicJwkSchema).check(z.minLength(1)) });
 export type Jwks = z.infer<typeof JwksSchema>;
 
 export function generateSigningKey(): PrivateJwk {

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../zod';
 import { type AnyObjectSchema, isAudited, type RouteContract } from '../api/contract';
 import type { Caller } from '../auth/caller';
 import { auditRepository } from '../storage/audit-repository';
@@ -18,7 +18,7 @@ import {
 } from './middlewares';
 import { isReply, type Reply } from './reply';
 
-type Infer<S> = S extends z.ZodType ? z.infer<S> : undefined;
+type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
 export interface ActionInput<P, Q, B, C> {
   params: P;
@@ -58,8 +58,8 @@ export type ActionHandler = (
 export function defineAction<
   P extends AnyObjectSchema | undefined,
   Q extends AnyObjectSchema | undefined,
-  B extends z.ZodType | undefined,
-  R extends z.ZodType,
+  B extends z.ZodMiniType | undefined,
+  R extends z.ZodMiniType,
   C extends RouteContract<P, Q, B, R>,
 >(contract: C & RouteContract<P, Q, B, R>, impl: ActionImpl<C>): ActionHandler {
   const run = async (

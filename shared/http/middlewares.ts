@@ -1,6 +1,6 @@
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from '../zod';
 import { type RouteContract, roleAllows } from '../api/contract';
 import { AuthorizerContextSchema, type Caller } from '../auth/caller';
 import { config } from '../config';
@@ -168,7 +168,7 @@ export function callerAndRole(
   };
 }
 
-export function zodDetails(error: z.ZodError, prefix: string): ErrorDetail[] {
+export function zodDetails(error: z.core.$ZodError, prefix: string): ErrorDetail[] {
   return error.issues.map((issue) => ({
     path: [prefix, ...issue.path.map(String)].join('.'),
     message: issue.message,
@@ -183,7 +183,7 @@ export function validation(
     before: async (request) => {
       const s = state(request);
       const details: ErrorDetail[] = [];
-      const check = (schema: z.ZodType | undefined, value: unknown, prefix: string) => {
+      const check = (schema: z.ZodMiniType | undefined, value: unknown, prefix: string) => {
         if (!schema) return undefined;
         const parsed = schema.safeParse(value);
         if (!parsed.success) {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { ContactSchema, ExchangeSchema, NetworkSchema, PresenceSchema } from '../domain/peeringdb/model';
 
 /**
@@ -21,43 +21,47 @@ export const OBJECT_TYPES = [
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
 const text = (max = 4096) =>
-  z
-    .string()
-    .max(max)
-    .nullish()
-    .transform((v) => v ?? '');
+  z.pipe(
+    z.nullish(z.string().check(z.maxLength(max))),
+    z.transform((v) => v ?? ''),
+  );
 const flag = (fallback: boolean) =>
-  z
-    .boolean()
-    .nullish()
-    .transform((v) => v ?? fallback);
-const id = z.number().int().min(1).max(2_147_483_647);
-const optionalId = id.nullish().transform((v) => v ?? null);
-const count = z
-  .number()
-  .int()
-  .min(0)
-  .nullish()
-  .transform((v) => v ?? null);
+  z.pipe(
+    z.nullish(z.boolean()),
+    z.transform((v) => v ?? fallback),
+  );
+const id = z.int().check(z.gte(1), z.lte(2_147_483_647));
+const optionalId = z.pipe(
+  z.nullish(id),
+  z.transform((v) => v ?? null),
+);
+const count = z.pipe(
+  z.nullish(z.number().check(z.integer(), z.gte(0))),
+  z.transform((v) => v ?? null),
+);
 const stamp = z.iso.datetime({ offset: true });
 
 /** Every record: its id, its status (deleted ones are removed) and its change stamp. */
-const Envelope = z.object({ id, status: z.string().max(32).default('ok'), updated: stamp });
+const Envelope = z.object({
+  id,
+  status: z._default(z.string().check(z.maxLength(32)), 'ok'),
+  updated: stamp,
+});
 
-const OrgRecord = Envelope.extend({
+const OrgRecord = z.extend(Envelope, {
   name: text(500),
   website: text(),
   city: text(),
   country: text(8),
 });
-const FacRecord = Envelope.extend({
+const FacRecord = z.extend(Envelope, {
   org_id: optionalId,
   name: text(500),
   city: text(),
   country: text(8),
   region_continent: text(),
 });
-const IxRecord = Envelope.extend({
+const IxRecord = z.extend(Envelope, {
   org_id: optionalId,
   name: text(500),
   name_long: text(),
@@ -72,23 +76,23 @@ const IxRecord = Envelope.extend({
   proto_ipv6: flag(false),
   created: stamp,
 });
-const IxlanRecord = Envelope.extend({ ix_id: id, name: text(), mtu: count });
-const IxpfxRecord = Envelope.extend({
+const IxlanRecord = z.extend(Envelope, { ix_id: id, name: text(), mtu: count });
+const IxpfxRecord = z.extend(Envelope, {
   ixlan_id: id,
   protocol: z.enum(['IPv4', 'IPv6']),
-  prefix: z.string().min(1).max(64),
+  prefix: z.string().check(z.minLength(1), z.maxLength(64)),
   in_dfz: flag(true),
 });
-const IxfacRecord = Envelope.extend({
+const IxfacRecord = z.extend(Envelope, {
   ix_id: id,
   fac_id: id,
   name: text(500),
   city: text(),
   country: text(8),
 });
-const NetRecord = Envelope.extend({
+const NetRecord = z.extend(Envelope, {
   org_id: optionalId,
-  asn: z.number().int().min(0).max(4_294_967_295),
+  asn: z.int().check(z.gte(0), z.lte(4_294_967_295)),
   name: text(500),
   aka: text(),
   name_long: text(),
@@ -113,7 +117,7 @@ const NetRecord = Envelope.extend({
   policy_contracts: text(),
   created: stamp,
 });
-const PocRecord = Envelope.extend({
+const PocRecord = z.extend(Envelope, {
   net_id: id,
   role: text(64),
   name: text(500),
@@ -122,40 +126,34 @@ const PocRecord = Envelope.extend({
   url: text(),
   visible: text(32),
 });
-const NetfacRecord = Envelope.extend({
+const NetfacRecord = z.extend(Envelope, {
   net_id: id,
   fac_id: id,
-  local_asn: z
-    .number()
-    .int()
-    .min(0)
-    .nullish()
-    .transform((v) => v ?? null),
+  local_asn: z.pipe(
+    z.nullish(z.number().check(z.integer(), z.gte(0))),
+    z.transform((v) => v ?? null),
+  ),
   name: text(500),
   city: text(),
   country: text(8),
 });
-const NetixlanRecord = Envelope.extend({
+const NetixlanRecord = z.extend(Envelope, {
   net_id: id,
   ix_id: id,
   ixlan_id: id,
-  asn: z.number().int().min(0).max(4_294_967_295),
-  ipaddr4: z
-    .string()
-    .max(64)
-    .nullish()
-    .transform((v) => v || null),
-  ipaddr6: z
-    .string()
-    .max(128)
-    .nullish()
-    .transform((v) => v || null),
-  speed: z
-    .number()
-    .int()
-    .min(0)
-    .nullish()
-    .transform((v) => v ?? 0),
+  asn: z.int().check(z.gte(0), z.lte(4_294_967_295)),
+  ipaddr4: z.pipe(
+    z.nullish(z.string().check(z.maxLength(64))),
+    z.transform((v) => v || null),
+  ),
+  ipaddr6: z.pipe(
+    z.nullish(z.string().check(z.maxLength(128))),
+    z.transform((v) => v || null),
+  ),
+  speed: z.pipe(
+    z.nullish(z.number().check(z.integer(), z.gte(0))),
+    z.transform((v) => v ?? 0),
+  ),
   is_rs_peer: flag(false),
   operational: flag(true),
   created: stamp,
@@ -172,13 +170,13 @@ export const RECORD_SCHEMAS = {
   poc: PocRecord,
   netfac: NetfacRecord,
   netixlan: NetixlanRecord,
-} satisfies Record<ObjectType, z.ZodType>;
+} satisfies Record<ObjectType, z.ZodMiniType>;
 
 export type RecordOf<T extends ObjectType> = z.infer<(typeof RECORD_SCHEMAS)[T]>;
 
 /** Stored shapes of the types the read model does not declare. */
 export const OrgSchema = z.object({
-  id: z.number().int(),
+  id: z.int(),
   name: z.string(),
   website: z.string(),
   city: z.string(),
@@ -186,8 +184,8 @@ export const OrgSchema = z.object({
   updated: z.string(),
 });
 export const FacilitySchema = z.object({
-  id: z.number().int(),
-  org_id: z.number().int().nullable(),
+  id: z.int(),
+  org_id: z.nullable(z.int()),
   name: z.string(),
   city: z.string(),
   country: z.string(),
@@ -195,16 +193,16 @@ export const FacilitySchema = z.object({
   updated: z.string(),
 });
 export const ExchangeLanSchema = z.object({
-  id: z.number().int(),
-  ix_id: z.number().int(),
+  id: z.int(),
+  ix_id: z.int(),
   name: z.string(),
-  mtu: z.number().int().nullable(),
+  mtu: z.nullable(z.int()),
   updated: z.string(),
 });
 export const ExchangeFacilitySchema = z.object({
-  id: z.number().int(),
-  ix_id: z.number().int(),
-  fac_id: z.number().int(),
+  id: z.int(),
+  ix_id: z.int(),
+  fac_id: z.int(),
   name: z.string(),
   city: z.string(),
   country: z.string(),
@@ -212,10 +210,10 @@ export const ExchangeFacilitySchema = z.object({
 });
 export type ExchangeFacility = z.infer<typeof ExchangeFacilitySchema>;
 export const NetworkFacilitySchema = z.object({
-  id: z.number().int(),
-  net_id: z.number().int(),
-  fac_id: z.number().int(),
-  local_asn: z.number().int().nullable(),
+  id: z.int(),
+  net_id: z.int(),
+  fac_id: z.int(),
+  local_asn: z.nullable(z.int()),
   name: z.string(),
   city: z.string(),
   country: z.string(),
@@ -229,10 +227,10 @@ export const STORED_SCHEMAS = {
   ix: ExchangeSchema,
   ixlan: ExchangeLanSchema,
   ixpfx: z.object({
-    id: z.number().int(),
-    ixlan_id: z.number().int(),
+    id: z.int(),
+    ixlan_id: z.int(),
     /** Resolved by the sync through the ixlan; null while that ixlan is unknown. */
-    ix_id: z.number().int().nullable(),
+    ix_id: z.nullable(z.int()),
     protocol: z.enum(['IPv4', 'IPv6']),
     prefix: z.string(),
     in_dfz: z.boolean(),
@@ -243,7 +241,7 @@ export const STORED_SCHEMAS = {
   poc: ContactSchema,
   netfac: NetworkFacilitySchema,
   netixlan: PresenceSchema,
-} satisfies Record<ObjectType, z.ZodType>;
+} satisfies Record<ObjectType, z.ZodMiniType>;
 
 export type StoredOf<T extends ObjectType> = z.infer<(typeof STORED_SCHEMAS)[T]>;
 

@@ -1,5 +1,5 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
 import type { Page } from './pagination';
@@ -15,7 +15,7 @@ export const AuditEntrySchema = z.object({
   path: z.string(),
   target: z.string(),
   result: z.string(),
-  status: z.number().int(),
+  status: z.int(),
   correlation_id: z.string(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;

@@ -1,5 +1,5 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
 import type { TransactItem } from './peer-state-repository';
@@ -14,7 +14,7 @@ export const ConfigRevisionSchema = z.object({
   router_id: z.string(),
   platform: z.string(),
   /** `rendered` from the session, or `custom`: a one-time configuration an operator wrote. */
-  source: z.enum(['rendered', 'custom']).default('rendered'),
+  source: z._default(z.enum(['rendered', 'custom']), 'rendered'),
   text: z.string(),
   sha256: z.string(),
   created: z.string(),

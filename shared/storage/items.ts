@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import type * as z from 'zod';
+import type * as z from '../zod';
 
 /** Thrown when a stored item does not match its schema: a bug or a corrupted item, never user input. */
 export class CorruptItemError extends Error {
@@ -10,7 +10,7 @@ export class CorruptItemError extends Error {
 }
 
 /** Parse an item read from the table; every repository reads through this. */
-export function parseItem<T extends z.ZodType>(
+export function parseItem<T extends z.ZodMiniType>(
   schema: T,
   kind: string,
   item: Record<string, unknown>,

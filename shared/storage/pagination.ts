@@ -1,11 +1,14 @@
-import * as z from 'zod';
+import * as z from '../zod';
 import { ValidationError } from '../http/errors';
 
 /**
  * Cursors are the DynamoDB LastEvaluatedKey, base64url encoded. They are checked on the way back in:
  * a cursor must be a flat map of strings/numbers and must stay inside the partition being listed.
  */
-const KeySchema = z.record(z.string().max(64), z.union([z.string().max(2048), z.number()]));
+const KeySchema = z.record(
+  z.string().check(z.maxLength(64)),
+  z.union([z.string().check(z.maxLength(2048)), z.number()]),
+);
 
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   if (!key) return null;

@@ -1,5 +1,5 @@
 import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
 import { queryAll } from './query';
@@ -17,10 +17,10 @@ export type RequestStatus = z.infer<typeof RequestStatusSchema>;
 export const PeerLogEntrySchema = z.object({
   message: z.string(),
   time: z.string(),
-  request_id: z.string().nullable(),
-  session_id: z.string().nullable(),
-  public_id: z.number().int(),
-  user: z.string().nullable(),
+  request_id: z.nullable(z.string()),
+  session_id: z.nullable(z.string()),
+  public_id: z.int(),
+  user: z.nullable(z.string()),
 });
 export type PeerLogEntry = z.infer<typeof PeerLogEntrySchema>;
 
@@ -90,20 +90,20 @@ export function requestStatusItem(
 export const QualificationOverrideSchema = z.object({
   qualified: z.boolean(),
   reason: z.string(),
-  user: z.string().nullable(),
+  user: z.nullable(z.string()),
   time: z.string(),
 });
 
 export const PeerStateSchema = z.object({
-  public_id: z.number().int(),
-  participant_id: z.number().int(),
-  request_status: RequestStatusSchema.default('none'),
-  request_status_time: z.string().nullable().default(null),
-  notes_private: z.string().nullable().default(null),
-  qualification_override: QualificationOverrideSchema.nullable().default(null),
-  preferred_contact_id: z.number().int().nullable().default(null),
-  hidden_until: z.string().nullable().default(null),
-  modified: z.string().nullable().default(null),
+  public_id: z.int(),
+  participant_id: z.int(),
+  request_status: z._default(RequestStatusSchema, 'none'),
+  request_status_time: z._default(z.nullable(z.string()), null),
+  notes_private: z._default(z.nullable(z.string()), null),
+  qualification_override: z._default(z.nullable(QualificationOverrideSchema), null),
+  preferred_contact_id: z._default(z.nullable(z.int()), null),
+  hidden_until: z._default(z.nullable(z.string()), null),
+  modified: z._default(z.nullable(z.string()), null),
 });
 export type PeerState = z.infer<typeof PeerStateSchema>;
 
@@ -112,7 +112,7 @@ export function emptyPeerState(publicId: number, participantId: number): PeerSta
   return PeerStateSchema.parse({ public_id: publicId, participant_id: participantId });
 }
 
-const StoredLogSchema = PeerLogEntrySchema.extend({ participant_id: z.number().int() });
+const StoredLogSchema = z.extend(PeerLogEntrySchema, { participant_id: z.int() });
 
 /** Fields of a peer's state a coordinator may change; `null` clears a field. */
 export type PeerStateChanges = Partial<

@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, type NativeAttributeValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { normalizeIp } from '../domain/networks/ip';
 import {
   type Contact,
@@ -155,7 +155,7 @@ function toMember(item: Record<string, unknown>): ExchangeMember {
   return { network: parsed.network, presences: parsed.presences, contacts: parsed.contacts };
 }
 
-async function getSource<T extends z.ZodType>(
+async function getSource<T extends z.ZodMiniType>(
   schema: T,
   kind: string,
   key: ItemKey,

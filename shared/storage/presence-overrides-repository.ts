@@ -1,15 +1,15 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
 import { queryAll } from './query';
 
 /** The operator's own presence at an exchange as set by hand, overriding what PeeringDB says. */
 export const PresenceOverrideSchema = z.object({
-  public_id: z.number().int(),
-  router_id: z.string().nullable().optional(),
-  ipaddr4: z.array(z.string()).optional(),
-  ipaddr6: z.array(z.string()).optional(),
+  public_id: z.int(),
+  router_id: z.optional(z.nullable(z.string())),
+  ipaddr4: z.optional(z.array(z.string())),
+  ipaddr6: z.optional(z.array(z.string())),
   modified: z.string(),
   modified_by: z.string(),
 });

@@ -1,5 +1,5 @@
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 import type { Page } from './pagination';
@@ -15,11 +15,11 @@ export const RequestStatusValues = ['sent', 'accepted', 'rejected', 'failed'] as
 
 export const StoredRequestSchema = z.object({
   id: z.string(),
-  public_ids: z.array(z.number().int()),
-  source_participant_id: z.number().int().nullable(),
-  source_asn: z.number().int(),
-  peer_participant_id: z.number().int(),
-  peer_asn: z.number().int(),
+  public_ids: z.array(z.int()),
+  source_participant_id: z.nullable(z.int()),
+  source_asn: z.int(),
+  peer_participant_id: z.int(),
+  peer_asn: z.int(),
   peer_name: z.string(),
   template: z.string(),
   email_type: z.enum(['text', 'html']),
@@ -30,11 +30,11 @@ export const StoredRequestSchema = z.object({
   bcc: z.array(z.string()),
   subject: z.string(),
   body: z.string(),
-  html_body: z.string().nullable(),
+  html_body: z.nullable(z.string()),
   status: z.enum(RequestStatusValues),
-  ses_message_id: z.string().nullable(),
-  error: z.string().nullable(),
-  note: z.string().nullable(),
+  ses_message_id: z.nullable(z.string()),
+  error: z.nullable(z.string()),
+  note: z.nullable(z.string()),
   created: z.string(),
   modified: z.string(),
   user: z.string(),
@@ -43,10 +43,10 @@ export type StoredRequest = z.infer<typeof StoredRequestSchema>;
 
 /** Guards one peer against two requests at once: who holds the send, and which request is pending. */
 const GuardSchema = z.object({
-  request_id: z.string().nullable(),
+  request_id: z.nullable(z.string()),
   pending_until: z.string(),
   claimed_until: z.string(),
-  version: z.number().int(),
+  version: z.int(),
 });
 export type RequestGuard = z.infer<typeof GuardSchema>;
 

@@ -1,5 +1,5 @@
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { PLATFORMS } from '../domain/config-render/prepare';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
@@ -13,14 +13,14 @@ export const StoredRouterSchema = z.object({
   id: z.string(),
   hostname: z.string(),
   platform: PlatformSchema,
-  asn: z.number().int(),
+  asn: z.int(),
   router_id: z.string(),
-  mgmt_address: z.string().nullable(),
+  mgmt_address: z.nullable(z.string()),
   created: z.string(),
   modified: z.string(),
-  version: z.number().int(),
+  version: z.int(),
   /** How many sessions point at this router; kept in the sessions' own transactions. */
-  session_count: z.number().int().default(0),
+  session_count: z._default(z.int(), 0),
 });
 export type StoredRouter = z.infer<typeof StoredRouterSchema>;
 

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 
@@ -8,7 +8,7 @@ import { isConditionFailure, parseItem, withoutKeys } from './items';
  * so every Lambda instance shares the same budget.
  */
 const KEY = { pk: 'SENDRATE', sk: 'SENDRATE' };
-const BucketSchema = z.object({ tokens: z.number(), updated_ms: z.number(), version: z.number().int() });
+const BucketSchema = z.object({ tokens: z.number(), updated_ms: z.number(), version: z.int() });
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number };
 

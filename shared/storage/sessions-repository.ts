@@ -4,7 +4,7 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
 import type { Page } from './pagination';
@@ -22,27 +22,27 @@ export type IpType = z.infer<typeof IpTypeSchema>;
 /** A BGP session as stored: the seed's fields, the router as `resource_id`, the password encrypted. */
 export const StoredSessionSchema = z.object({
   id: z.string(),
-  version: z.number().int(),
-  source_asn: z.number().int(),
-  source_ipaddr: z.string().nullable(),
+  version: z.int(),
+  source_asn: z.int(),
+  source_ipaddr: z.nullable(z.string()),
   resource_id: z.string(),
   resource_name: z.string(),
-  peer_asn: z.number().int(),
+  peer_asn: z.int(),
   peer_name: z.string(),
-  peer_participant_id: z.number().int().nullable(),
+  peer_participant_id: z.nullable(z.int()),
   peer_ipaddr: z.string(),
-  peer_hostname: z.string().nullable(),
-  peer_group: z.string().nullable(),
-  public_id: z.number().int().nullable(),
-  public_name: z.string().nullable(),
+  peer_hostname: z.nullable(z.string()),
+  peer_group: z.nullable(z.string()),
+  public_id: z.nullable(z.int()),
+  public_name: z.nullable(z.string()),
   ip_type: IpTypeSchema,
   type: z.string(),
   state: SessionStateSchema,
-  prfx_max: z.number().int().nullable(),
-  prfx_received: z.number().int().nullable(),
+  prfx_max: z.nullable(z.int()),
+  prfx_received: z.nullable(z.int()),
   /** Envelope from `shared/secrets`; null when the session has no MD5 password. */
-  password_ciphertext: z.string().nullable(),
-  note: z.string().nullable(),
+  password_ciphertext: z.nullable(z.string()),
+  note: z.nullable(z.string()),
   created: z.string(),
   modified: z.string(),
 });

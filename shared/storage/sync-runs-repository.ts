@@ -1,5 +1,5 @@
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { OBJECT_TYPES } from '../peeringdb/records';
 import { ddb, tableName } from './client';
 import { isConditionFailure, parseItem, withoutKeys } from './items';
@@ -8,18 +8,18 @@ import { queryPage } from './query';
 
 export const TypeReportSchema = z
   .object({
-    fetched: z.number().int(),
-    added: z.number().int(),
-    changed: z.number().int(),
-    deleted: z.number().int(),
-    unchanged: z.number().int(),
-    invalid: z.number().int(),
+    fetched: z.int(),
+    added: z.int(),
+    changed: z.int(),
+    deleted: z.int(),
+    unchanged: z.int(),
+    invalid: z.int(),
     /** Whether the whole fetch of this type came back (deletions are only found then). */
     complete: z.boolean(),
-    duration_ms: z.number().int(),
-    error: z.string().nullable(),
+    duration_ms: z.int(),
+    error: z.nullable(z.string()),
   })
-  .meta({ id: 'SyncTypeReport' });
+  .check(z.meta({ id: 'SyncTypeReport' }));
 export type TypeReport = z.infer<typeof TypeReportSchema>;
 
 export const SyncReportSchema = z
@@ -30,19 +30,17 @@ export const SyncReportSchema = z
     source: z.string(),
     status: z.enum(['running', 'succeeded', 'failed']),
     started: z.string(),
-    finished: z.string().nullable(),
-    duration_ms: z.number().int().nullable(),
-    error: z.string().nullable(),
+    finished: z.nullable(z.string()),
+    duration_ms: z.nullable(z.int()),
+    error: z.nullable(z.string()),
     types: z.partialRecord(z.enum(OBJECT_TYPES), TypeReportSchema),
     /** Exchange member items rebuilt from the sources that changed. */
-    members: z.object({ written: z.number().int(), deleted: z.number().int(), unchanged: z.number().int() }),
-    writes: z.object({ source: z.number().int(), derived: z.number().int() }),
+    members: z.object({ written: z.int(), deleted: z.int(), unchanged: z.int() }),
+    writes: z.object({ source: z.int(), derived: z.int() }),
     /** The first few records that did not parse, to find them in PeeringDB. */
-    invalid_samples: z.array(
-      z.object({ type: z.string(), id: z.number().int().nullable(), reason: z.string() }),
-    ),
+    invalid_samples: z.array(z.object({ type: z.string(), id: z.nullable(z.int()), reason: z.string() })),
   })
-  .meta({ id: 'SyncRun' });
+  .check(z.meta({ id: 'SyncRun' }));
 export type SyncReport = z.infer<typeof SyncReportSchema>;
 
 const RUNS = 'SYNCRUNS';

@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod';
 import { ddb, tableName } from './client';
 import { parseItem, withoutKeys } from './items';
 import { queryAll } from './query';
@@ -8,7 +8,7 @@ export const StoredTemplateSchema = z.object({
   name: z.string(),
   subject: z.string(),
   text: z.string(),
-  html: z.string().nullable(),
+  html: z.nullable(z.string()),
   modified: z.string(),
   modified_by: z.string(),
 });

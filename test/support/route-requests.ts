@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../../shared/zod';
 import type { RouteContract } from '../../shared/api/contract';
 
 /**
@@ -16,13 +16,13 @@ const VALID_CANDIDATES = [
 ];
 const INVALID_CANDIDATES = ['not valid!', '-1', '0', 'x'.repeat(300), ' '];
 
-function enumOptions(schema: z.ZodType): string[] {
+function enumOptions(schema: z.ZodMiniType): string[] {
   const options = (schema as { options?: unknown }).options;
   return Array.isArray(options) ? options.filter((o): o is string => typeof o === 'string') : [];
 }
 
-function paramShape(route: RouteContract): Record<string, z.ZodType> {
-  return (route.params?.shape ?? {}) as Record<string, z.ZodType>;
+function paramShape(route: RouteContract): Record<string, z.ZodMiniType> {
+  return (route.params?.shape ?? {}) as Record<string, z.ZodMiniType>;
 }
 
 function pathWith(route: RouteContract, values: Record<string, string>): string {

@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { route } from '../contract';
 import { EmailAddress, idParam, singleLine, Timestamp } from '../schemas';
 
 export const SentEmailSchema = z
   .object({
-    peer_participant_id: z.number().int(),
-    public_ids: z.array(z.number().int()),
+    peer_participant_id: z.int(),
+    public_ids: z.array(z.int()),
     email_from: z.string(),
     email_to: z.array(z.string()),
     cc: z.array(z.string()),
@@ -14,7 +14,7 @@ export const SentEmailSchema = z
     ses_message_id: z.string(),
     sent: Timestamp,
   })
-  .meta({ id: 'SentEmail' });
+  .check(z.meta({ id: 'SentEmail' }));
 
 export const sendEmailRoute = route({
   operationId: 'sendEmail',
@@ -25,16 +25,14 @@ export const sendEmailRoute = route({
   summary:
     "A free-form email to a peer's PeeringDB contacts (default: its Policy, else Technical, else NOC contact), " +
     'logged on the peer; 502 when SES refused it',
-  body: z
-    .object({
-      peer_participant_id: idParam,
-      public_ids: z.array(idParam).min(1).max(30).optional(),
-      to: z.array(EmailAddress).min(1).max(10).optional(),
-      subject: singleLine(300).min(1),
-      text: z.string().min(1).max(100_000),
-      html: z.string().min(1).max(200_000).nullable().optional(),
-    })
-    .strict(),
+  body: z.strictObject({
+    peer_participant_id: idParam,
+    public_ids: z.optional(z.array(idParam).check(z.minLength(1), z.maxLength(30))),
+    to: z.optional(z.array(EmailAddress).check(z.minLength(1), z.maxLength(10))),
+    subject: singleLine(300).check(z.minLength(1)),
+    text: z.string().check(z.minLength(1), z.maxLength(100_000)),
+    html: z.optional(z.nullable(z.string().check(z.minLength(1), z.maxLength(200_000)))),
+  }),
   response: SentEmailSchema,
   successStatus: 201,
   handler: 'functions/http/emails/send-email.ts',

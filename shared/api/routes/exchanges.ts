@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { route } from '../contract';
 import { idParam, ListQuery, pageOf, queryBoolean, singleLine, Timestamp } from '../schemas';
 
@@ -6,18 +6,18 @@ export const ExchangeParams = z.object({ public_id: idParam });
 
 export const OwnPresenceSchema = z
   .object({
-    public_id: z.number().int(),
+    public_id: z.int(),
     public_name: z.string(),
     ipaddr4: z.array(z.string()),
     ipaddr6: z.array(z.string()),
-    router_id: z.string().nullable(),
+    router_id: z.nullable(z.string()),
     source: z.enum(['peeringdb', 'override']),
   })
-  .meta({ id: 'OwnPresence' });
+  .check(z.meta({ id: 'OwnPresence' }));
 
 export const ExchangeSummarySchema = z
   .object({
-    public_id: z.number().int(),
+    public_id: z.int(),
     public_name: z.string(),
     name_long: z.string(),
     city: z.string(),
@@ -31,22 +31,24 @@ export const ExchangeSummarySchema = z
     present: z.boolean(),
     updated: Timestamp,
   })
-  .meta({ id: 'Exchange' });
+  .check(z.meta({ id: 'Exchange' }));
 
-export const ExchangeDetailSchema = ExchangeSummarySchema.extend({
-  org_id: z.number().int().nullable(),
-  tech_email: z.string(),
-  policy_email: z.string(),
-  created: Timestamp,
-  prefixes: z.array(
-    z.object({ protocol: z.enum(['IPv4', 'IPv6']), prefix: z.string(), in_dfz: z.boolean() }),
-  ),
-  facilities: z.array(
-    z.object({ fac_id: z.number().int(), name: z.string(), city: z.string(), country: z.string() }),
-  ),
-  member_count: z.number().int(),
-  presence: OwnPresenceSchema.nullable(),
-}).meta({ id: 'ExchangeDetail' });
+export const ExchangeDetailSchema = z
+  .extend(ExchangeSummarySchema, {
+    org_id: z.nullable(z.int()),
+    tech_email: z.string(),
+    policy_email: z.string(),
+    created: Timestamp,
+    prefixes: z.array(
+      z.object({ protocol: z.enum(['IPv4', 'IPv6']), prefix: z.string(), in_dfz: z.boolean() }),
+    ),
+    facilities: z.array(
+      z.object({ fac_id: z.int(), name: z.string(), city: z.string(), country: z.string() }),
+    ),
+    member_count: z.int(),
+    presence: z.nullable(OwnPresenceSchema),
+  })
+  .check(z.meta({ id: 'ExchangeDetail' }));
 
 export const listExchangesRoute = route({
   operationId: 'listExchanges',
@@ -55,15 +57,14 @@ export const listExchangesRoute = route({
   role: 'viewer',
   tag: 'exchanges',
   summary: 'Exchanges from PeeringDB: search by name (substring), country, city; present=true for ours',
-  query: ListQuery.extend({
-    name: singleLine(200).min(1).optional(),
-    country: z
-      .string()
-      .regex(/^[A-Za-z]{2}$/, 'a two-letter country code')
-      .optional(),
-    city: singleLine(200).min(1).optional(),
-    present: queryBoolean.optional(),
-  }).strict(),
+  query: z.strictObject(
+    z.extend(ListQuery, {
+      name: z.optional(singleLine(200).check(z.minLength(1))),
+      country: z.optional(z.string().check(z.regex(/^[A-Za-z]{2}$/, 'a two-letter country code'))),
+      city: z.optional(singleLine(200).check(z.minLength(1))),
+      present: z.optional(queryBoolean),
+    }).shape,
+  ),
   response: pageOf(ExchangeSummarySchema),
   handler: 'functions/http/exchanges/list-exchanges.ts',
   access: { table: 'read' },
@@ -84,19 +85,24 @@ export const getExchangeRoute = route({
 });
 
 const address = (version: 'v4' | 'v6') =>
-  (version === 'v4' ? z.ipv4() : z.ipv6()).meta({
-    description: `an IP${version} address of ours on the exchange LAN`,
-  });
+  (version === 'v4' ? z.ipv4() : z.ipv6()).check(
+    z.meta({
+      description: `an IP${version} address of ours on the exchange LAN`,
+    }),
+  );
 
 export const PresenceBodySchema = z
-  .object({
-    router_id: singleLine(64).min(1).nullable().optional(),
-    ipaddr4: z.array(address('v4')).max(16).optional(),
-    ipaddr6: z.array(address('v6')).max(16).optional(),
+  .strictObject({
+    router_id: z.optional(z.nullable(singleLine(64).check(z.minLength(1)))),
+    ipaddr4: z.optional(z.array(address('v4')).check(z.maxLength(16))),
+    ipaddr6: z.optional(z.array(address('v6')).check(z.maxLength(16))),
   })
-  .strict()
-  .refine((b) => Object.keys(b).length > 0, { message: 'name at least one of router_id, ipaddr4, ipaddr6' })
-  .meta({ id: 'PresenceOverride' });
+  .check(
+    z.refine((b) => Object.keys(b).length > 0, {
+      message: 'name at least one of router_id, ipaddr4, ipaddr6',
+    }),
+    z.meta({ id: 'PresenceOverride' }),
+  );
 
 export const putPresenceRoute = route({
   operationId: 'putExchangePresence',

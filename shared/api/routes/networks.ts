@@ -1,11 +1,11 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { route } from '../contract';
 import { idParam, ListQuery, pageOf, singleLine, Timestamp } from '../schemas';
 
 export const NetworkSummarySchema = z
   .object({
-    participant_id: z.number().int(),
-    asn: z.number().int(),
+    participant_id: z.int(),
+    asn: z.int(),
     name: z.string(),
     aka: z.string(),
     website: z.string(),
@@ -13,43 +13,45 @@ export const NetworkSummarySchema = z
     info_type: z.string(),
     info_ratio: z.string(),
     info_scope: z.string(),
-    info_prefixes4: z.number().int().nullable(),
-    info_prefixes6: z.number().int().nullable(),
+    info_prefixes4: z.nullable(z.int()),
+    info_prefixes6: z.nullable(z.int()),
     policy_general: z.string(),
     updated: Timestamp,
   })
-  .meta({ id: 'Network' });
+  .check(z.meta({ id: 'Network' }));
 
-export const NetworkDetailSchema = NetworkSummarySchema.extend({
-  org_id: z.number().int().nullable(),
-  name_long: z.string(),
-  info_traffic: z.string(),
-  info_unicast: z.boolean(),
-  info_multicast: z.boolean(),
-  info_ipv6: z.boolean(),
-  looking_glass: z.string(),
-  route_server: z.string(),
-  notes: z.string(),
-  policy_url: z.string(),
-  policy_locations: z.string(),
-  policy_ratio: z.boolean(),
-  policy_contracts: z.string(),
-  created: Timestamp,
-  contacts: z.array(
-    z.object({ role: z.string(), name: z.string(), email: z.string(), phone: z.string(), url: z.string() }),
-  ),
-  exchanges: z.array(
-    z.object({
-      public_id: z.number().int(),
-      public_name: z.string(),
-      ipaddr4: z.string().nullable(),
-      ipaddr6: z.string().nullable(),
-      speed: z.number().int(),
-      is_rs_peer: z.boolean(),
-      operational: z.boolean(),
-    }),
-  ),
-}).meta({ id: 'NetworkDetail' });
+export const NetworkDetailSchema = z
+  .extend(NetworkSummarySchema, {
+    org_id: z.nullable(z.int()),
+    name_long: z.string(),
+    info_traffic: z.string(),
+    info_unicast: z.boolean(),
+    info_multicast: z.boolean(),
+    info_ipv6: z.boolean(),
+    looking_glass: z.string(),
+    route_server: z.string(),
+    notes: z.string(),
+    policy_url: z.string(),
+    policy_locations: z.string(),
+    policy_ratio: z.boolean(),
+    policy_contracts: z.string(),
+    created: Timestamp,
+    contacts: z.array(
+      z.object({ role: z.string(), name: z.string(), email: z.string(), phone: z.string(), url: z.string() }),
+    ),
+    exchanges: z.array(
+      z.object({
+        public_id: z.int(),
+        public_name: z.string(),
+        ipaddr4: z.nullable(z.string()),
+        ipaddr6: z.nullable(z.string()),
+        speed: z.int(),
+        is_rs_peer: z.boolean(),
+        operational: z.boolean(),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'NetworkDetail' }));
 
 export const listNetworksRoute = route({
   operationId: 'listNetworks',
@@ -58,10 +60,12 @@ export const listNetworksRoute = route({
   role: 'viewer',
   tag: 'networks',
   summary: 'Networks from PeeringDB, by ASN or by name (prefix, case-insensitive), ordered by name',
-  query: ListQuery.extend({
-    asn: z.coerce.number().int().min(1).max(4_294_967_295).optional(),
-    name: singleLine(200).min(1).optional(),
-  }).strict(),
+  query: z.strictObject(
+    z.extend(ListQuery, {
+      asn: z.optional(z.coerce.number().check(z.integer(), z.gte(1), z.lte(4_294_967_295))),
+      name: z.optional(singleLine(200).check(z.minLength(1))),
+    }).shape,
+  ),
   response: pageOf(NetworkSummarySchema),
   handler: 'functions/http/networks/list-networks.ts',
   access: { table: 'read' },

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { PeerLogEntrySchema, RequestStatusSchema } from '../../storage/peer-state-repository';
 import { route } from '../contract';
 import { idParam, ListQuery, pageOf, queryBoolean, singleLine, Timestamp } from '../schemas';
@@ -6,13 +6,12 @@ import { idParam, ListQuery, pageOf, queryBoolean, singleLine, Timestamp } from 
 export const PeerParams = z.object({ public_id: idParam });
 export const OnePeerParams = z.object({ public_id: idParam, participant_id: idParam });
 
-const textFilter = singleLine(200).min(1).optional();
-const exactFilter = singleLine(64).optional();
-const countFilter = z.coerce.number().int().min(0).max(100_000_000).optional();
+const textFilter = z.optional(singleLine(200).check(z.minLength(1)));
+const exactFilter = z.optional(singleLine(64));
+const countFilter = z.optional(z.coerce.number().check(z.integer(), z.gte(0), z.lte(100_000_000)));
 const dateFilter = z
-  .union([z.iso.date(), z.iso.datetime({ offset: true })])
-  .optional()
-  .meta({ description: 'a date (2024-01-31) or an ISO-8601 date-time' });
+  .optional(z.union([z.iso.date(), z.iso.datetime({ offset: true })]))
+  .check(z.meta({ description: 'a date (2024-01-31) or an ISO-8601 date-time' }));
 
 /**
  * getPeers filters. Text fields match a case-insensitive substring, enumerations match exactly,
@@ -20,8 +19,8 @@ const dateFilter = z
  * Unknown parameters are refused so that a misspelt filter never silently widens the list.
  */
 export const PeerFiltersSchema = z.object({
-  id: idParam.optional(),
-  asn: z.coerce.number().int().min(1).max(4_294_967_295).optional(),
+  id: z.optional(idParam),
+  asn: z.optional(z.coerce.number().check(z.integer(), z.gte(1), z.lte(4_294_967_295))),
   name: textFilter,
   aka: textFilter,
   website: textFilter,
@@ -42,43 +41,45 @@ export const PeerFiltersSchema = z.object({
   info_prefixes6: countFilter,
   info_prefixes4_min: countFilter,
   info_prefixes6_min: countFilter,
-  info_unicast: queryBoolean.optional(),
-  info_multicast: queryBoolean.optional(),
-  info_ipv6: queryBoolean.optional(),
-  policy_ratio: queryBoolean.optional(),
+  info_unicast: z.optional(queryBoolean),
+  info_multicast: z.optional(queryBoolean),
+  info_ipv6: z.optional(queryBoolean),
+  policy_ratio: z.optional(queryBoolean),
   created_after: dateFilter,
   created_before: dateFilter,
   updated_after: dateFilter,
   updated_before: dateFilter,
-  qualified: queryBoolean.optional(),
-  is_peer: queryBoolean.optional(),
-  request_status: RequestStatusSchema.optional(),
+  qualified: z.optional(queryBoolean),
+  is_peer: z.optional(queryBoolean),
+  request_status: z.optional(RequestStatusSchema),
 });
 export type PeerFilters = z.infer<typeof PeerFiltersSchema>;
 
-export const PeerListQuery = ListQuery.extend({
-  ...PeerFiltersSchema.shape,
-  include_public_ips: queryBoolean.optional(),
-  include_contacts: queryBoolean.optional(),
-  include_log_data: queryBoolean.optional(),
-  /** Peers hidden until a later date are left out unless asked for. */
-  include_hidden: queryBoolean.optional(),
-}).strict();
+export const PeerListQuery = z.strictObject(
+  z.extend(ListQuery, {
+    ...PeerFiltersSchema.shape,
+    include_public_ips: z.optional(queryBoolean),
+    include_contacts: z.optional(queryBoolean),
+    include_log_data: z.optional(queryBoolean),
+    /** Peers hidden until a later date are left out unless asked for. */
+    include_hidden: z.optional(queryBoolean),
+  }).shape,
+);
 export type PeerListQueryInput = z.infer<typeof PeerListQuery>;
 
 export const PublicIpSchema = z
   .object({
-    ipaddr4: z.string().nullable(),
-    ipaddr6: z.string().nullable(),
-    speed: z.number().int(),
+    ipaddr4: z.nullable(z.string()),
+    ipaddr6: z.nullable(z.string()),
+    speed: z.int(),
     is_rs_peer: z.boolean(),
     operational: z.boolean(),
   })
-  .meta({ id: 'PeerPublicIp' });
+  .check(z.meta({ id: 'PeerPublicIp' }));
 
 export const PeerContactSchema = z
   .object({
-    id: z.number().int(),
+    id: z.int(),
     role: z.string(),
     name: z.string(),
     email: z.string(),
@@ -86,17 +87,17 @@ export const PeerContactSchema = z
     url: z.string(),
     preferred: z.boolean(),
   })
-  .meta({ id: 'PeerContact' });
+  .check(z.meta({ id: 'PeerContact' }));
 
 export const QualificationOverrideView = z
-  .object({ qualified: z.boolean(), reason: z.string(), user: z.string().nullable(), time: Timestamp })
-  .meta({ id: 'QualificationOverride' });
+  .object({ qualified: z.boolean(), reason: z.string(), user: z.nullable(z.string()), time: Timestamp })
+  .check(z.meta({ id: 'QualificationOverride' }));
 
 export const PeerSchema = z
   .object({
-    id: z.number().int().meta({ description: 'participant_id: the PeeringDB net id' }),
-    public_id: z.number().int().meta({ description: 'the PeeringDB ix id' }),
-    asn: z.number().int(),
+    id: z.int().check(z.meta({ description: 'participant_id: the PeeringDB net id' })),
+    public_id: z.int().check(z.meta({ description: 'the PeeringDB ix id' })),
+    asn: z.int(),
     name: z.string(),
     aka: z.string(),
     name_long: z.string(),
@@ -107,8 +108,8 @@ export const PeerSchema = z
     info_scope: z.string(),
     info_type: z.string(),
     info_prefixes: z
-      .object({ v4: z.number().int().nullable(), v6: z.number().int().nullable() })
-      .meta({ description: 'PeeringDB info_prefixes4 and info_prefixes6' }),
+      .object({ v4: z.nullable(z.int()), v6: z.nullable(z.int()) })
+      .check(z.meta({ description: 'PeeringDB info_prefixes4 and info_prefixes6' })),
     info_unicast: z.boolean(),
     info_multicast: z.boolean(),
     info_ipv6: z.boolean(),
@@ -120,34 +121,32 @@ export const PeerSchema = z
     policy_locations: z.string(),
     policy_ratio: z.boolean(),
     policy_contracts: z.string(),
-    created: z.string().meta({ description: 'PeeringDB record created' }),
-    updated: z.string().meta({ description: 'PeeringDB record last updated' }),
+    created: z.string().check(z.meta({ description: 'PeeringDB record created' })),
+    updated: z.string().check(z.meta({ description: 'PeeringDB record last updated' })),
     qualified: z.boolean(),
     qualification_reasons: z.array(z.string()),
-    qualification_override: QualificationOverrideView.nullable(),
+    qualification_override: z.nullable(QualificationOverrideView),
     is_peer: z.boolean(),
     request_status: RequestStatusSchema,
-    notes_private: z.string().nullable(),
-    preferred_contact_id: z.number().int().nullable(),
-    hidden_until: Timestamp.nullable(),
-    public_ips: z.array(PublicIpSchema).optional().meta({ description: 'with include_public_ips' }),
+    notes_private: z.nullable(z.string()),
+    preferred_contact_id: z.nullable(z.int()),
+    hidden_until: z.nullable(Timestamp),
+    public_ips: z.optional(z.array(PublicIpSchema)).check(z.meta({ description: 'with include_public_ips' })),
     contacts: z
-      .array(PeerContactSchema)
-      .optional()
-      .meta({ description: 'with include_contacts; preferred first, then Policy, Technical, NOC' }),
+      .optional(z.array(PeerContactSchema))
+      .check(z.meta({ description: 'with include_contacts; preferred first, then Policy, Technical, NOC' })),
     log_data: z
-      .array(PeerLogEntrySchema)
-      .optional()
-      .meta({ description: 'with include_log_data; newest first' }),
+      .optional(z.array(PeerLogEntrySchema))
+      .check(z.meta({ description: 'with include_log_data; newest first' })),
   })
-  .meta({ id: 'Peer' });
+  .check(z.meta({ id: 'Peer' }));
 export type Peer = z.infer<typeof PeerSchema>;
 
 export const CommunicationSchema = z
   .object({
-    id: z.number().int(),
-    public_id: z.number().int(),
-    asn: z.number().int(),
+    id: z.int(),
+    public_id: z.int(),
+    asn: z.int(),
     name: z.string(),
     request_status: RequestStatusSchema,
     qualified: z.boolean(),
@@ -155,40 +154,36 @@ export const CommunicationSchema = z
     is_peer: z.boolean(),
     log_data: z.array(PeerLogEntrySchema),
   })
-  .meta({ id: 'Communication' });
+  .check(z.meta({ id: 'Communication' }));
 
 /** Free text that may span lines, but carries no other control characters. */
-const notes = z
-  .string()
-  .max(4000)
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-  .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
+const notes = z.string().check(
+  z.maxLength(4000), // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  z.refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
     message: 'must not contain control characters other than line breaks and tabs',
-  });
+  }),
+);
 
 export const UpdatePeerBody = z
-  .object({
-    notes_private: notes.nullable().optional(),
+  .strictObject({
+    notes_private: z.optional(z.nullable(notes)),
     qualification_override: z
-      .object({ qualified: z.boolean(), reason: singleLine(500).min(1) })
-      .strict()
-      .nullable()
-      .optional()
-      .meta({ description: 'wins over the rules; null removes it' }),
-    preferred_contact_id: idParam
-      .nullable()
-      .optional()
-      .meta({ description: "one of the peer's PeeringDB contacts" }),
-    hidden_until: z.iso
-      .datetime({ offset: true })
-      .nullable()
-      .optional()
-      .meta({ description: 'left out of getPeers until then; null shows it again' }),
+      .optional(
+        z.nullable(z.strictObject({ qualified: z.boolean(), reason: singleLine(500).check(z.minLength(1)) })),
+      )
+      .check(z.meta({ description: 'wins over the rules; null removes it' })),
+    preferred_contact_id: z
+      .optional(z.nullable(idParam))
+      .check(z.meta({ description: "one of the peer's PeeringDB contacts" })),
+    hidden_until: z
+      .optional(z.nullable(z.iso.datetime({ offset: true })))
+      .check(z.meta({ description: 'left out of getPeers until then; null shows it again' })),
   })
-  .strict()
-  .refine((b) => Object.values(b).some((v) => v !== undefined), {
-    message: 'name at least one field to change',
-  });
+  .check(
+    z.refine((b) => Object.values(b).some((v) => v !== undefined), {
+      message: 'name at least one field to change',
+    }),
+  );
 export type UpdatePeerInput = z.infer<typeof UpdatePeerBody>;
 
 export const listPeersRoute = route({
@@ -257,7 +252,7 @@ export const listCommunicationsRoute = route({
   tag: 'peers',
   summary: 'Per peer at an exchange: request status, qualification, is_peer and the log',
   params: PeerParams,
-  query: ListQuery.strict(),
+  query: z.strictObject(ListQuery.shape),
   response: pageOf(CommunicationSchema),
   handler: 'functions/http/peers/list-communications.ts',
   access: { table: 'read' },

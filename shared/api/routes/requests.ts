@@ -1,21 +1,25 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { RequestStatusValues, StoredRequestSchema } from '../../storage/requests-repository';
 import { route } from '../contract';
 import { cursorQuery, EmailAddress, idParam, limitQuery, pageOf, singleLine, Timestamp } from '../schemas';
 import { TemplateName } from './templates';
 
-export const RequestSchema = StoredRequestSchema.extend({
-  email_type: z.enum(['text', 'html']).meta({ description: 'html when the email has an HTML part' }),
-  error: z.string().nullable().meta({ description: 'why SES refused or failed the last send' }),
-  user: z.string().meta({ description: 'email of the user who sent it' }),
-  created: Timestamp,
-  modified: Timestamp,
-}).meta({ id: 'PeeringRequest' });
+export const RequestSchema = z
+  .extend(StoredRequestSchema, {
+    email_type: z
+      .enum(['text', 'html'])
+      .check(z.meta({ description: 'html when the email has an HTML part' })),
+    error: z.nullable(z.string()).check(z.meta({ description: 'why SES refused or failed the last send' })),
+    user: z.string().check(z.meta({ description: 'email of the user who sent it' })),
+    created: Timestamp,
+    modified: Timestamp,
+  })
+  .check(z.meta({ id: 'PeeringRequest' }));
 
 export const DryRunSchema = z
   .object({
     dry_run: z.literal(true),
-    public_ids: z.array(z.number().int()),
+    public_ids: z.array(z.int()),
     template: z.string(),
     email_from: z.string(),
     reply_to: z.array(z.string()),
@@ -24,11 +28,11 @@ export const DryRunSchema = z
     bcc: z.array(z.string()),
     subject: z.string(),
     body: z.string(),
-    html_body: z.string().nullable(),
+    html_body: z.nullable(z.string()),
   })
-  .meta({ id: 'PeeringRequestDryRun' });
+  .check(z.meta({ id: 'PeeringRequestDryRun' }));
 
-const PublicIds = z.array(idParam).min(1).max(30);
+const PublicIds = z.array(idParam).check(z.minLength(1), z.maxLength(30));
 const RequestIdParam = z.object({ id: z.uuid() });
 
 export const sendRequestRoute = route({
@@ -40,18 +44,20 @@ export const sendRequestRoute = route({
   summary:
     'Email a peering request to a peer at common exchanges (201; status failed when SES refused it). ' +
     '`dry_run` renders it without sending (200); a pending request within the resend window is a 409 unless `force`',
-  body: z
-    .object({
-      peer_participant_id: idParam,
-      public_ids: PublicIds.optional(),
-      template: TemplateName.optional(),
-      email_to: EmailAddress.optional(),
-      subject: singleLine(300).min(1).optional().meta({ description: "replaces the template's subject" }),
-      body: z.string().min(1).max(100_000).optional().meta({ description: "replaces the template's text" }),
-      dry_run: z.boolean().default(false),
-      force: z.boolean().default(false),
-    })
-    .strict(),
+  body: z.strictObject({
+    peer_participant_id: idParam,
+    public_ids: z.optional(PublicIds),
+    template: z.optional(TemplateName),
+    email_to: z.optional(EmailAddress),
+    subject: z
+      .optional(singleLine(300).check(z.minLength(1)))
+      .check(z.meta({ description: "replaces the template's subject" })),
+    body: z
+      .optional(z.string().check(z.minLength(1), z.maxLength(100_000)))
+      .check(z.meta({ description: "replaces the template's text" })),
+    dry_run: z._default(z.boolean(), false),
+    force: z._default(z.boolean(), false),
+  }),
   response: z.union([RequestSchema, DryRunSchema]),
   successStatus: 201,
   handler: 'functions/http/requests/send-request.ts',
@@ -67,11 +73,11 @@ export const listRequestsRoute = route({
   tag: 'requests',
   summary: 'Peering requests, newest first',
   query: z.object({
-    peer_participant_id: idParam.optional(),
-    public_id: idParam.optional(),
-    status: z.enum(RequestStatusValues).optional(),
-    since: z.iso.datetime().optional().meta({ description: 'created at or after' }),
-    until: z.iso.datetime().optional().meta({ description: 'created at or before' }),
+    peer_participant_id: z.optional(idParam),
+    public_id: z.optional(idParam),
+    status: z.optional(z.enum(RequestStatusValues)),
+    since: z.optional(z.iso.datetime()).check(z.meta({ description: 'created at or after' })),
+    until: z.optional(z.iso.datetime()).check(z.meta({ description: 'created at or before' })),
     limit: limitQuery,
     cursor: cursorQuery,
   }),
@@ -102,7 +108,7 @@ export const updateRequestRoute = route({
   tag: 'requests',
   summary: "Record the peer's answer (sent -> accepted | rejected); any other move is a 409",
   params: RequestIdParam,
-  body: z.object({ status: z.enum(RequestStatusValues), note: singleLine(2000).optional() }).strict(),
+  body: z.strictObject({ status: z.enum(RequestStatusValues), note: z.optional(singleLine(2000)) }),
   response: RequestSchema,
   handler: 'functions/http/requests/update-request.ts',
   access: { table: 'read-write' },

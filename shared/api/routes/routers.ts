@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { isValidHostname, MAX_ASN } from '../../domain/config-render/prepare';
 import { canonicalIp, ipVersion } from '../../domain/sessions/ip-address';
 import { PlatformSchema } from '../../storage/routers-repository';
@@ -8,26 +8,29 @@ import { ListQuery, pageOf, Timestamp } from '../schemas';
 /** Shapes shared by the routers and sessions contracts. */
 export const Asn = z
   .number()
-  .int()
-  .min(1, 'AS numbers start at 1')
-  .max(MAX_ASN, `AS numbers end at ${MAX_ASN}`);
+  .check(z.integer(), z.gte(1, 'AS numbers start at 1'), z.lte(MAX_ASN, `AS numbers end at ${MAX_ASN}`));
 
 export const IpAddress = z
-  .string()
-  .max(64)
-  .refine((v) => ipVersion(v) !== undefined, { message: 'must be an IPv4 or IPv6 address' })
-  .transform((v) => canonicalIp(v) as string)
-  .meta({ description: 'IPv4 or IPv6 address; stored in canonical form' });
+  .pipe(
+    z.string().check(
+      z.maxLength(64),
+      z.refine((v) => ipVersion(v) !== undefined, { message: 'must be an IPv4 or IPv6 address' }),
+    ),
+    z.transform((v) => canonicalIp(v) as string),
+  )
+  .check(z.meta({ description: 'IPv4 or IPv6 address; stored in canonical form' }));
 
-export const Ipv4Address = z
-  .string()
-  .max(15)
-  .refine((v) => ipVersion(v) === 'ipv4', { message: 'must be an IPv4 address' });
+export const Ipv4Address = z.string().check(
+  z.maxLength(15),
+  z.refine((v) => ipVersion(v) === 'ipv4', { message: 'must be an IPv4 address' }),
+);
 
 export const Hostname = z
   .string()
-  .max(253)
-  .refine(isValidHostname, { message: 'must be a DNS host name (letters, digits, hyphens, dots)' });
+  .check(
+    z.maxLength(253),
+    z.refine(isValidHostname, { message: 'must be a DNS host name (letters, digits, hyphens, dots)' }),
+  );
 
 export const RouterIdParam = z.object({ id: z.uuid() });
 
@@ -36,17 +39,17 @@ export const RouterSchema = z
     id: z.string(),
     hostname: z.string(),
     platform: PlatformSchema,
-    asn: z.number().int(),
+    asn: z.int(),
     router_id: z.string(),
-    mgmt_address: z.string().nullable(),
-    session_count: z.number().int(),
-    version: z.number().int(),
+    mgmt_address: z.nullable(z.string()),
+    session_count: z.int(),
+    version: z.int(),
     created: Timestamp,
     modified: Timestamp,
   })
-  .meta({ id: 'Router' });
+  .check(z.meta({ id: 'Router' }));
 
-const MgmtAddress = z.union([IpAddress, Hostname]).nullable();
+const MgmtAddress = z.nullable(z.union([IpAddress, Hostname]));
 
 export const RenderedConfigSchema = z
   .object({
@@ -57,10 +60,12 @@ export const RenderedConfigSchema = z
     config: z.string(),
     sha256: z.string(),
   })
-  .meta({
-    id: 'RenderedConfig',
-    description: 'BGP neighbor configuration; passwords appear as a placeholder, never in clear',
-  });
+  .check(
+    z.meta({
+      id: 'RenderedConfig',
+      description: 'BGP neighbor configuration; passwords appear as a placeholder, never in clear',
+    }),
+  );
 
 export const listRoutersRoute = route({
   operationId: 'listRouters',
@@ -82,15 +87,13 @@ export const createRouterRoute = route({
   role: 'operator',
   tag: 'routers',
   summary: 'Add a router that sessions are configured on',
-  body: z
-    .object({
-      hostname: Hostname,
-      platform: PlatformSchema,
-      asn: Asn,
-      router_id: Ipv4Address,
-      mgmt_address: MgmtAddress.optional(),
-    })
-    .strict(),
+  body: z.strictObject({
+    hostname: Hostname,
+    platform: PlatformSchema,
+    asn: Asn,
+    router_id: Ipv4Address,
+    mgmt_address: z.optional(MgmtAddress),
+  }),
   response: RouterSchema,
   successStatus: 201,
   handler: 'functions/http/routers/create-router.ts',
@@ -121,18 +124,19 @@ export const updateRouterRoute = route({
   summary: 'Change a router; `version` (or If-Match) guards against lost updates',
   params: RouterIdParam,
   body: z
-    .object({
-      hostname: Hostname.optional(),
-      platform: PlatformSchema.optional(),
-      asn: Asn.optional(),
-      router_id: Ipv4Address.optional(),
-      mgmt_address: MgmtAddress.optional(),
-      version: z.number().int().min(1).optional(),
+    .strictObject({
+      hostname: z.optional(Hostname),
+      platform: z.optional(PlatformSchema),
+      asn: z.optional(Asn),
+      router_id: z.optional(Ipv4Address),
+      mgmt_address: z.optional(MgmtAddress),
+      version: z.optional(z.int().check(z.gte(1))),
     })
-    .strict()
-    .refine((b) => Object.keys(b).some((k) => k !== 'version'), {
-      message: 'name at least one field to change',
-    }),
+    .check(
+      z.refine((b) => Object.keys(b).some((k) => k !== 'version'), {
+        message: 'name at least one field to change',
+      }),
+    ),
   response: RouterSchema,
   handler: 'functions/http/routers/update-router.ts',
   access: { table: 'read-write' },
@@ -162,7 +166,7 @@ export const renderRouterConfigRoute = route({
   tag: 'routers',
   summary: "Render the BGP configuration of all the router's sessions (render only, nothing stored)",
   params: RouterIdParam,
-  query: z.object({ platform: PlatformSchema.optional() }),
+  query: z.object({ platform: z.optional(PlatformSchema) }),
   response: RenderedConfigSchema,
   handler: 'functions/http/routers/render-router-config.ts',
   access: { table: 'read' },

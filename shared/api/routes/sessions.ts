@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../../domain/config-render/prepare';
 import { PlatformSchema } from '../../storage/routers-repository';
 import { IpTypeSchema, SessionStateSchema, StoredSessionSchema } from '../../storage/sessions-repository';
@@ -11,73 +11,81 @@ import { Asn, Hostname, IpAddress, RenderedConfigSchema } from './routers';
  * Numbers are numbers, ids are strings, and the seed's `password` is `password_set` (true/false):
  * the password itself is write-only, readable once by an admin through the reveal route.
  */
-export const SessionSchema = StoredSessionSchema.omit({ password_ciphertext: true })
-  .extend({
-    version: z.number().int().meta({ description: 'Bumped by every change; send it back to update' }),
-    resource_id: z.string().meta({ description: 'The router' }),
+export const SessionSchema = z
+  .extend(z.omit(StoredSessionSchema, { password_ciphertext: true }), {
+    version: z.int().check(z.meta({ description: 'Bumped by every change; send it back to update' })),
+    resource_id: z.string().check(z.meta({ description: 'The router' })),
     password_set: z.boolean(),
     created: Timestamp,
     modified: Timestamp,
   })
-  .meta({ id: 'Session' });
+  .check(z.meta({ id: 'Session' }));
 
 export const SessionIdParam = z.object({ id: z.uuid() });
 
-const PrefixLimit = z.number().int().min(1).max(MAX_PREFIX_LIMIT);
-const Password = z
-  .string()
-  .regex(PASSWORD_PATTERN, {
+const PrefixLimit = z.int().check(z.gte(1), z.lte(MAX_PREFIX_LIMIT));
+const Password = z.string().check(
+  z.regex(PASSWORD_PATTERN, {
     message: '1 to 80 characters: letters, digits and . _ ~ + = @ : , / - (starting with a letter or digit)',
-  })
-  .meta({ description: 'MD5 password; write-only', writeOnly: true });
+  }),
+  z.meta({ description: 'MD5 password; write-only', writeOnly: true }),
+);
 
 /** The writable fields; `resource_id` and `peer_ipaddr` are required on add only. */
 const writable = {
   resource_id: z.uuid(),
   peer_ipaddr: IpAddress,
-  ip_type: IpTypeSchema.optional(),
-  peer_asn: Asn.optional(),
-  peer_name: singleLine(200).min(1).optional(),
-  peer_participant_id: idParam.optional(),
-  peer_hostname: Hostname.nullable().optional(),
-  peer_group: singleLine(64).min(1).nullable().optional(),
-  public_id: idParam.optional(),
-  source_asn: Asn.optional(),
-  source_ipaddr: IpAddress.nullable().optional(),
-  type: singleLine(32).min(1).optional(),
-  state: SessionStateSchema.optional(),
-  prfx_max: PrefixLimit.nullable().optional(),
-  prfx_received: z.number().int().min(0).nullable().optional(),
-  password: Password.nullable().optional(),
-  note: z.string().max(2000).nullable().optional(),
+  ip_type: z.optional(IpTypeSchema),
+  peer_asn: z.optional(Asn),
+  peer_name: z.optional(singleLine(200).check(z.minLength(1))),
+  peer_participant_id: z.optional(idParam),
+  peer_hostname: z.optional(z.nullable(Hostname)),
+  peer_group: z.optional(z.nullable(singleLine(64).check(z.minLength(1)))),
+  public_id: z.optional(idParam),
+  source_asn: z.optional(Asn),
+  source_ipaddr: z.optional(z.nullable(IpAddress)),
+  type: z.optional(singleLine(32).check(z.minLength(1))),
+  state: z.optional(SessionStateSchema),
+  prfx_max: z.optional(z.nullable(PrefixLimit)),
+  prfx_received: z.optional(z.nullable(z.int().check(z.gte(0)))),
+  password: z.optional(z.nullable(Password)),
+  note: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
 };
 
-const TimestampPrefix = z.string().regex(/^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]{1,12}Z?)?)?)?$/, {
-  message: 'a date or its start: 2026, 2026-11, 2026-11-22',
-});
+const TimestampPrefix = z.string().check(
+  z.regex(/^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]{1,12}Z?)?)?)?$/, {
+    message: 'a date or its start: 2026, 2026-11, 2026-11-22',
+  }),
+);
 
 /** The seed's filters, shared by getSessions and deleteSession. */
 const filters = {
-  id: z.uuid().optional(),
-  public_id: idParam.optional(),
-  source_asn: z.coerce.number().pipe(Asn).optional(),
-  source_ipaddr: IpAddress.optional(),
-  resource_id: z.uuid().optional(),
-  peer_asn: z.coerce.number().pipe(Asn).optional(),
-  peer_name: z.string().min(1).max(200).optional().meta({ description: 'Substring, case-sensitive' }),
-  peer_participant_id: idParam.optional(),
-  peer_ipaddr: IpAddress.optional(),
-  peer_hostname: z.string().min(1).max(253).optional().meta({ description: 'Substring' }),
-  peer_group: z.string().min(1).max(64).optional(),
-  password_set: queryBoolean.optional(),
-  type: z.string().min(1).max(32).optional(),
-  state: SessionStateSchema.optional(),
-  prfx_max: z.coerce.number().int().min(0).optional(),
-  prfx_received: z.coerce.number().int().min(0).optional(),
-  ip_type: IpTypeSchema.optional(),
-  note: z.string().min(1).max(200).optional().meta({ description: 'Substring' }),
-  created: TimestampPrefix.optional(),
-  modified: TimestampPrefix.optional(),
+  id: z.optional(z.uuid()),
+  public_id: z.optional(idParam),
+  source_asn: z.optional(z.pipe(z.coerce.number(), Asn)),
+  source_ipaddr: z.optional(IpAddress),
+  resource_id: z.optional(z.uuid()),
+  peer_asn: z.optional(z.pipe(z.coerce.number(), Asn)),
+  peer_name: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(200)))
+    .check(z.meta({ description: 'Substring, case-sensitive' })),
+  peer_participant_id: z.optional(idParam),
+  peer_ipaddr: z.optional(IpAddress),
+  peer_hostname: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(253)))
+    .check(z.meta({ description: 'Substring' })),
+  peer_group: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  password_set: z.optional(queryBoolean),
+  type: z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
+  state: z.optional(SessionStateSchema),
+  prfx_max: z.optional(z.coerce.number().check(z.integer(), z.gte(0))),
+  prfx_received: z.optional(z.coerce.number().check(z.integer(), z.gte(0))),
+  ip_type: z.optional(IpTypeSchema),
+  note: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(200)))
+    .check(z.meta({ description: 'Substring' })),
+  created: z.optional(TimestampPrefix),
+  modified: z.optional(TimestampPrefix),
 };
 
 export const SessionFilterKeys = Object.keys(filters) as (keyof typeof filters)[];
@@ -102,7 +110,7 @@ export const addSessionRoute = route({
   role: 'operator',
   tag: 'sessions',
   summary: 'Add a BGP session; the peer is filled from PeeringDB by its IP',
-  body: z.object(writable).strict(),
+  body: z.strictObject(writable),
   response: SessionSchema,
   successStatus: 201,
   handler: 'functions/http/sessions/add-session.ts',
@@ -133,16 +141,17 @@ export const updateSessionRoute = route({
   summary: 'Change a session; `version` or If-Match makes a stale change fail with 409',
   params: SessionIdParam,
   body: z
-    .object({
+    .strictObject({
       ...writable,
-      resource_id: writable.resource_id.optional(),
-      peer_ipaddr: writable.peer_ipaddr.optional(),
-      version: z.number().int().min(1).optional(),
+      resource_id: z.optional(writable.resource_id),
+      peer_ipaddr: z.optional(writable.peer_ipaddr),
+      version: z.optional(z.int().check(z.gte(1))),
     })
-    .strict()
-    .refine((b) => Object.keys(b).some((k) => k !== 'version'), {
-      message: 'name at least one field to change',
-    }),
+    .check(
+      z.refine((b) => Object.keys(b).some((k) => k !== 'version'), {
+        message: 'name at least one field to change',
+      }),
+    ),
   response: SessionSchema,
   handler: 'functions/http/sessions/update-session.ts',
   access: { table: 'read-write', secrets: true },
@@ -171,14 +180,14 @@ export const deleteSessionsRoute = route({
   role: 'operator',
   tag: 'sessions',
   summary: 'Delete every session matching the filters (at least one); dry_run lists them instead',
-  query: z
-    .object({ ...filters, dry_run: queryBoolean.optional() })
-    .refine((q) => SessionFilterKeys.some((k) => q[k] !== undefined), {
+  query: z.object({ ...filters, dry_run: z.optional(queryBoolean) }).check(
+    z.refine((q) => SessionFilterKeys.some((k) => q[k] !== undefined), {
       message: 'name at least one filter: deleting every session takes one filter per kind',
     }),
+  ),
   response: z
-    .object({ deleted: z.number().int(), dry_run: z.boolean(), data: z.array(SessionSchema) })
-    .meta({ id: 'DeletedSessions' }),
+    .object({ deleted: z.int(), dry_run: z.boolean(), data: z.array(SessionSchema) })
+    .check(z.meta({ id: 'DeletedSessions' })),
   handler: 'functions/http/sessions/delete-sessions.ts',
   access: { table: 'read-write' },
 });
@@ -191,7 +200,7 @@ export const renderSessionConfigRoute = route({
   tag: 'sessions',
   summary: "Render the session's BGP configuration (its router's platform unless `platform` says)",
   params: SessionIdParam,
-  query: z.object({ platform: PlatformSchema.optional() }),
+  query: z.object({ platform: z.optional(PlatformSchema) }),
   response: RenderedConfigSchema,
   handler: 'functions/http/sessions/render-session-config.ts',
   access: { table: 'read' },
@@ -218,26 +227,28 @@ export const configureSessionRoute = route({
   summary:
     "Render the config for the session's router (or take the one-time `config` an operator wrote), deliver it, keep the revision; state -> configured",
   params: SessionIdParam,
-  body: z
-    .object({
+  body: z.optional(
+    z.strictObject({
       config: z
-        .string()
-        .min(1)
-        .max(65_536)
-        // eslint-disable-next-line no-control-regex -- a router config holds lines, nothing else
-        .refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
-          message: 'must not contain control characters other than line breaks and tabs',
-        })
-        .optional()
-        .meta({
-          description: 'a one-time custom configuration, delivered as written instead of the rendered one',
-        }),
-    })
-    .strict()
-    .optional(),
+        .optional(
+          z.string().check(
+            z.minLength(1),
+            z.maxLength(65_536), // eslint-disable-next-line no-control-regex -- a router config holds lines, nothing else
+            z.refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
+              message: 'must not contain control characters other than line breaks and tabs',
+            }),
+          ),
+        )
+        .check(
+          z.meta({
+            description: 'a one-time custom configuration, delivered as written instead of the rendered one',
+          }),
+        ),
+    }),
+  ),
   response: z
     .object({ session: SessionSchema, revision: RevisionSummary, delivery: z.string(), config: z.string() })
-    .meta({ id: 'ConfiguredSession' }),
+    .check(z.meta({ id: 'ConfiguredSession' })),
   handler: 'functions/http/sessions/configure-session.ts',
   access: { table: 'read-write', secrets: true },
   errors: [404, 409],
@@ -251,7 +262,7 @@ export const listConfigRevisionsRoute = route({
   tag: 'sessions',
   summary: 'The configs delivered for a session, newest first',
   params: SessionIdParam,
-  response: z.object({ data: z.array(RevisionSummary.extend({ text: z.string() })) }),
+  response: z.object({ data: z.array(z.extend(RevisionSummary, { text: z.string() })) }),
   handler: 'functions/http/sessions/list-config-revisions.ts',
   access: { table: 'read' },
   errors: [404],
@@ -265,7 +276,9 @@ export const revealSessionPasswordRoute = route({
   tag: 'sessions',
   summary: "Read a session's MD5 password in clear (admin; audited)",
   params: SessionIdParam,
-  response: z.object({ id: z.string(), password: z.string().nullable() }).meta({ id: 'RevealedPassword' }),
+  response: z
+    .object({ id: z.string(), password: z.nullable(z.string()) })
+    .check(z.meta({ id: 'RevealedPassword' })),
   handler: 'functions/http/sessions/reveal-session-password.ts',
   access: { table: 'read-write', secrets: true },
   errors: [404],

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { QualificationRulesSchema, SettingsSchema } from '../../domain/settings/settings-schema';
 import { route } from '../contract';
 import { EmailAddress, singleLine } from '../schemas';
@@ -7,21 +7,20 @@ const optionalEmail = z.union([EmailAddress, z.literal('')]);
 
 /** What an admin may write: the stored shape, with every text single-line and every address checked. */
 export const SettingsBodySchema = z
-  .object({
-    source_asn: z.number().int().min(1).max(4_294_967_295).nullable().optional(),
-    source_participant_id: z.number().int().min(1).max(2_147_483_647).nullable().optional(),
-    company_name: singleLine(200).optional(),
-    irr_as_set: singleLine(200).optional(),
-    email_from: optionalEmail.optional(),
-    email_reply_to: optionalEmail.optional(),
-    email_cc: z.array(EmailAddress).max(20).optional(),
-    email_bcc: z.array(EmailAddress).max(20).optional(),
-    resend_window_days: z.number().int().min(0).max(365).optional(),
-    send_rate_per_second: z.number().min(0.01).max(100).optional(),
-    qualification: QualificationRulesSchema.optional(),
+  .strictObject({
+    source_asn: z.optional(z.nullable(z.int().check(z.gte(1), z.lte(4_294_967_295)))),
+    source_participant_id: z.optional(z.nullable(z.int().check(z.gte(1), z.lte(2_147_483_647)))),
+    company_name: z.optional(singleLine(200)),
+    irr_as_set: z.optional(singleLine(200)),
+    email_from: z.optional(optionalEmail),
+    email_reply_to: z.optional(optionalEmail),
+    email_cc: z.optional(z.array(EmailAddress).check(z.maxLength(20))),
+    email_bcc: z.optional(z.array(EmailAddress).check(z.maxLength(20))),
+    resend_window_days: z.optional(z.int().check(z.gte(0), z.lte(365))),
+    send_rate_per_second: z.optional(z.number().check(z.gte(0.01), z.lte(100))),
+    qualification: z.optional(QualificationRulesSchema),
   })
-  .strict()
-  .meta({ id: 'SettingsInput' });
+  .check(z.meta({ id: 'SettingsInput' }));
 
 export const getSettingsRoute = route({
   operationId: 'getSettings',

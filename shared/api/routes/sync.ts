@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { SyncReportSchema } from '../../storage/sync-runs-repository';
 import { route } from '../contract';
 import { ListQuery, pageOf } from '../schemas';
@@ -11,14 +11,11 @@ export const startSyncRoute = route({
   tag: 'sync',
   summary:
     'Start a PeeringDB sync run now, in the background (?mode=full|incremental|auto); follow it with GET /sync/runs/{id}',
-  query: z
-    .object({
-      mode: z
-        .enum(['full', 'incremental', 'auto'])
-        .default('auto')
-        .meta({ description: 'auto: full on the first run, incremental after' }),
-    })
-    .strict(),
+  query: z.strictObject({
+    mode: z
+      ._default(z.enum(['full', 'incremental', 'auto']), 'auto')
+      .check(z.meta({ description: 'auto: full on the first run, incremental after' })),
+  }),
   response: z.object({
     id: z.string(),
     mode: z.enum(['full', 'incremental', 'auto']),

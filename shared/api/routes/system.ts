@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { AuditEntrySchema } from '../../storage/audit-repository';
 import { route } from '../contract';
 import { ListQuery, pageOf, Timestamp } from '../schemas';
@@ -10,7 +10,7 @@ export const healthRoute = route({
   role: 'public',
   tag: 'system',
   summary: 'Liveness: 200 when the API answers and its table is reachable',
-  response: z.object({ status: z.literal('ok'), time: Timestamp }).meta({ id: 'Health' }),
+  response: z.object({ status: z.literal('ok'), time: Timestamp }).check(z.meta({ id: 'Health' })),
   handler: 'functions/http/system/get-health.ts',
   access: { table: 'read' },
   errors: [503],
@@ -37,7 +37,7 @@ export const jwksRoute = route({
         }),
       ),
     })
-    .meta({ id: 'Jwks' }),
+    .check(z.meta({ id: 'Jwks' })),
   handler: 'functions/http/system/get-jwks.ts',
   access: { jwks: true },
 });
@@ -89,12 +89,12 @@ export const auditRoute = route({
   role: 'admin',
   tag: 'audit',
   summary: 'Every change, newest first: who, what, on which target, when, with what result',
-  query: ListQuery.extend({
-    user_id: z.string().max(64).optional(),
-    since: z.iso.datetime().optional(),
-    until: z.iso.datetime().optional(),
+  query: z.extend(ListQuery, {
+    user_id: z.optional(z.string().check(z.maxLength(64))),
+    since: z.optional(z.iso.datetime()),
+    until: z.optional(z.iso.datetime()),
   }),
-  response: pageOf(AuditEntrySchema.meta({ id: 'AuditEntry' })),
+  response: pageOf(AuditEntrySchema.check(z.meta({ id: 'AuditEntry' }))),
   handler: 'functions/http/audit/list-audit.ts',
   access: { table: 'read' },
 });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { route } from '../contract';
 import { singleLine, Timestamp } from '../schemas';
 
@@ -7,17 +7,17 @@ export const TemplateSchema = z
     name: z.string(),
     subject: z.string(),
     text: z.string(),
-    html: z.string().nullable(),
+    html: z.nullable(z.string()),
     built_in: z.boolean(),
     customized: z.boolean(),
-    modified: Timestamp.nullable(),
-    modified_by: z.string().nullable(),
+    modified: z.nullable(Timestamp),
+    modified_by: z.nullable(z.string()),
   })
-  .meta({ id: 'Template' });
+  .check(z.meta({ id: 'Template' }));
 
 export const TemplateName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63');
+  .check(z.regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, at most 63'));
 
 export const listTemplatesRoute = route({
   operationId: 'listTemplates',
@@ -40,13 +40,11 @@ export const putTemplateRoute = route({
   tag: 'requests',
   summary: 'Create or replace a custom template; unknown variables or bad tags are refused here (422)',
   params: z.object({ name: TemplateName }),
-  body: z
-    .object({
-      subject: singleLine(300).min(1),
-      text: z.string().min(1).max(50_000),
-      html: z.string().min(1).max(100_000).nullable().default(null),
-    })
-    .strict(),
+  body: z.strictObject({
+    subject: singleLine(300).check(z.minLength(1)),
+    text: z.string().check(z.minLength(1), z.maxLength(50_000)),
+    html: z._default(z.nullable(z.string().check(z.minLength(1), z.maxLength(100_000))), null),
+  }),
   response: TemplateSchema,
   handler: 'functions/http/templates/put-template.ts',
   access: { table: 'read-write' },

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { RoleSchema } from '../../auth/caller';
 import { route } from '../contract';
 import { EmailAddress, ListQuery, pageOf, singleLine, Timestamp, UuidParam } from '../schemas';
@@ -13,9 +13,9 @@ export const UserSchema = z
     created: Timestamp,
     modified: Timestamp,
   })
-  .meta({ id: 'User' });
+  .check(z.meta({ id: 'User' }));
 
-const Password = z.string().min(12, 'at least 12 characters').max(256);
+const Password = z.string().check(z.minLength(12, 'at least 12 characters'), z.maxLength(256));
 
 export const loginRoute = route({
   operationId: 'login',
@@ -24,10 +24,13 @@ export const loginRoute = route({
   role: 'public',
   tag: 'users',
   summary: 'Log in with email and password for a bearer token',
-  body: z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(256) }),
+  body: z.object({
+    email: z.string().check(z.minLength(1), z.maxLength(254)),
+    password: z.string().check(z.minLength(1), z.maxLength(256)),
+  }),
   response: z
     .object({ token: z.string(), token_type: z.literal('Bearer'), expires_at: Timestamp, user: UserSchema })
-    .meta({ id: 'LoginResult' }),
+    .check(z.meta({ id: 'LoginResult' })),
   handler: 'functions/http/users/post-login.ts',
   access: { table: 'read-write', signingKey: true },
   errors: [401, 429],
@@ -68,7 +71,7 @@ export const createUserRoute = route({
   body: z.object({
     email: EmailAddress,
     password: Password,
-    name: singleLine(200).min(1),
+    name: singleLine(200).check(z.minLength(1)),
     role: RoleSchema,
   }),
   response: UserSchema,
@@ -87,15 +90,14 @@ export const updateUserRoute = route({
   summary: 'Change a user: name, email, role, password, disabled',
   params: UuidParam,
   body: z
-    .object({
-      email: EmailAddress.optional(),
-      password: Password.optional(),
-      name: singleLine(200).min(1).optional(),
-      role: RoleSchema.optional(),
-      disabled: z.boolean().optional(),
+    .strictObject({
+      email: z.optional(EmailAddress),
+      password: z.optional(Password),
+      name: z.optional(singleLine(200).check(z.minLength(1))),
+      role: z.optional(RoleSchema),
+      disabled: z.optional(z.boolean()),
     })
-    .strict()
-    .refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' }),
+    .check(z.refine((b) => Object.keys(b).length > 0, { message: 'name at least one field to change' })),
   response: UserSchema,
   handler: 'functions/http/users/update-user.ts',
   access: { table: 'read-write' },

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import { route } from '../contract';
 
 /**
@@ -20,21 +20,23 @@ export const V1_ACTIONS = [
   'updatePeer',
 ] as const;
 
-const V1Query = z
-  .object({
-    target: z.string().meta({ description: 'peering' }),
-    action: z.string().meta({ description: `one of ${V1_ACTIONS.join(', ')}` }),
-  })
-  .catchall(z.string())
-  .partial();
+const V1Query = z.partial(
+  z.catchall(
+    z.object({
+      target: z.string().check(z.meta({ description: 'peering' })),
+      action: z.string().check(z.meta({ description: `one of ${V1_ACTIONS.join(', ')}` })),
+    }),
+    z.string(),
+  ),
+);
 
 export const V1EnvelopeSchema = z
   .object({
     success: z.union([z.literal(0), z.literal(1)]),
     message: z.string(),
-    data: z.unknown().optional(),
+    data: z.optional(z.unknown()),
   })
-  .meta({ id: 'V1Envelope' });
+  .check(z.meta({ id: 'V1Envelope' }));
 
 const common = {
   path: '/api/v1/api.php',
@@ -61,7 +63,7 @@ export const v1PostRoute = route({
   operationId: 'v1GatewayPost',
   method: 'POST',
   summary: 'ProVision APIv1 Peering actions, parameters in the query string and a form or JSON body',
-  rawBody: z.record(z.string(), z.string()).meta({ id: 'V1Parameters' }),
+  rawBody: z.record(z.string(), z.string()).check(z.meta({ id: 'V1Parameters' })),
 });
 
 export const v1Routes = [v1GetRoute, v1PostRoute];

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../../zod';
 import type { NetworkDetailSchema, NetworkSummarySchema } from '../../api/routes/networks';
 import { NotFoundError } from '../../http/errors';
 import type { Page } from '../../storage/pagination';

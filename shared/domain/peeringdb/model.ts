@@ -1,16 +1,16 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 
 /**
  * PeeringDB objects as peerflow stores and reads them (not a blind copy of the API: the fields the
  * domain uses, with PeeringDB's names). The sync writes these; everything else reads them through
  * `PeeringDbReader`. Ids are PeeringDB's own: `ix.id` is a `public_id`, `net.id` a `participant_id`.
  */
-const nullableString = z.string().nullable();
+const nullableString = z.nullable(z.string());
 
 export const NetworkSchema = z.object({
-  id: z.number().int(),
-  org_id: z.number().int().nullable(),
-  asn: z.number().int(),
+  id: z.int(),
+  org_id: z.nullable(z.int()),
+  asn: z.int(),
   name: z.string(),
   aka: z.string(),
   name_long: z.string(),
@@ -20,8 +20,8 @@ export const NetworkSchema = z.object({
   info_ratio: z.string(),
   info_scope: z.string(),
   info_type: z.string(),
-  info_prefixes4: z.number().int().nullable(),
-  info_prefixes6: z.number().int().nullable(),
+  info_prefixes4: z.nullable(z.int()),
+  info_prefixes6: z.nullable(z.int()),
   info_unicast: z.boolean(),
   info_multicast: z.boolean(),
   info_ipv6: z.boolean(),
@@ -39,8 +39,8 @@ export const NetworkSchema = z.object({
 export type Network = z.infer<typeof NetworkSchema>;
 
 export const ExchangeSchema = z.object({
-  id: z.number().int(),
-  org_id: z.number().int().nullable(),
+  id: z.int(),
+  org_id: z.nullable(z.int()),
   name: z.string(),
   name_long: z.string(),
   city: z.string(),
@@ -58,9 +58,9 @@ export const ExchangeSchema = z.object({
 export type Exchange = z.infer<typeof ExchangeSchema>;
 
 export const ExchangePrefixSchema = z.object({
-  id: z.number().int(),
-  ixlan_id: z.number().int(),
-  ix_id: z.number().int(),
+  id: z.int(),
+  ixlan_id: z.int(),
+  ix_id: z.int(),
   protocol: z.enum(['IPv4', 'IPv6']),
   prefix: z.string(),
   in_dfz: z.boolean(),
@@ -70,14 +70,14 @@ export type ExchangePrefix = z.infer<typeof ExchangePrefixSchema>;
 
 /** A netixlan row: one network's port (and addresses) on one exchange LAN. */
 export const PresenceSchema = z.object({
-  id: z.number().int(),
-  net_id: z.number().int(),
-  ix_id: z.number().int(),
-  ixlan_id: z.number().int(),
-  asn: z.number().int(),
+  id: z.int(),
+  net_id: z.int(),
+  ix_id: z.int(),
+  ixlan_id: z.int(),
+  asn: z.int(),
   ipaddr4: nullableString,
   ipaddr6: nullableString,
-  speed: z.number().int(),
+  speed: z.int(),
   is_rs_peer: z.boolean(),
   operational: z.boolean(),
   created: z.string(),
@@ -87,8 +87,8 @@ export type Presence = z.infer<typeof PresenceSchema>;
 
 /** A poc row: a network's contact; roles Policy, Technical, NOC, Abuse, Maintenance, Public Relations, Sales. */
 export const ContactSchema = z.object({
-  id: z.number().int(),
-  net_id: z.number().int(),
+  id: z.int(),
+  net_id: z.int(),
   role: z.string(),
   name: z.string(),
   email: z.string(),

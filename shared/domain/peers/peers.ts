@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 import type { Peer, PeerListQueryInput, UpdatePeerInput } from '../../api/routes/peers';
 import { NotFoundError, ValidationError } from '../../http/errors';
 import type { Page } from '../../storage/pagination';
@@ -36,8 +36,8 @@ import {
 
 /** Our cursor: where the last page ended, plus the reader's own cursor when paging straight through it. */
 const CursorSchema = z.object({
-  after: z.tuple([z.string().max(400), z.number().int()]),
-  page: z.string().max(2048).optional(),
+  after: z.tuple([z.string().check(z.maxLength(400)), z.int()]),
+  page: z.optional(z.string().check(z.maxLength(2048))),
 });
 type Cursor = z.infer<typeof CursorSchema>;
 

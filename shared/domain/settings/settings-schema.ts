@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod';
 
 /**
  * The operator's settings: who we are, how we email, and the qualification rules. One item per
@@ -6,39 +6,40 @@ import * as z from 'zod';
  */
 export const QualificationRulesSchema = z
   .object({
-    min_prefixes4: z.number().int().min(0).default(0),
-    min_prefixes6: z.number().int().min(0).default(0),
+    min_prefixes4: z._default(z.int().check(z.gte(0)), 0),
+    min_prefixes6: z._default(z.int().check(z.gte(0)), 0),
     /** Allowed PeeringDB `policy_general` values; empty means any. */
-    allowed_policies: z
-      .array(z.enum(['Open', 'Selective', 'Restrictive', 'No']))
-      .default(['Open', 'Selective']),
+    allowed_policies: z._default(z.array(z.enum(['Open', 'Selective', 'Restrictive', 'No'])), [
+      'Open',
+      'Selective',
+    ]),
     /** Allowed PeeringDB `info_type` values; empty means any. */
-    allowed_types: z.array(z.string().max(64)).default([]),
+    allowed_types: z._default(z.array(z.string().check(z.maxLength(64))), []),
     /** Required `info_ratio` values (e.g. Balanced); empty means any. */
-    allowed_ratios: z.array(z.string().max(64)).default([]),
-    excluded_asns: z.array(z.number().int().min(1).max(4_294_967_295)).default([]),
-    require_policy_contact: z.boolean().default(false),
-    require_ipv6: z.boolean().default(false),
+    allowed_ratios: z._default(z.array(z.string().check(z.maxLength(64))), []),
+    excluded_asns: z._default(z.array(z.int().check(z.gte(1), z.lte(4_294_967_295))), []),
+    require_policy_contact: z._default(z.boolean(), false),
+    require_ipv6: z._default(z.boolean(), false),
   })
-  .meta({ id: 'QualificationRules' });
+  .check(z.meta({ id: 'QualificationRules' }));
 
 export const SettingsSchema = z
   .object({
-    source_asn: z.number().int().min(1).max(4_294_967_295).nullable().default(null),
-    source_participant_id: z.number().int().min(1).nullable().default(null),
-    company_name: z.string().max(200).default(''),
-    irr_as_set: z.string().max(200).default(''),
-    email_from: z.string().max(254).default(''),
-    email_reply_to: z.string().max(254).default(''),
-    email_cc: z.array(z.string().max(254)).max(20).default([]),
-    email_bcc: z.array(z.string().max(254)).max(20).default([]),
-    resend_window_days: z.number().int().min(0).max(365).default(14),
+    source_asn: z._default(z.nullable(z.int().check(z.gte(1), z.lte(4_294_967_295))), null),
+    source_participant_id: z._default(z.nullable(z.int().check(z.gte(1))), null),
+    company_name: z._default(z.string().check(z.maxLength(200)), ''),
+    irr_as_set: z._default(z.string().check(z.maxLength(200)), ''),
+    email_from: z._default(z.string().check(z.maxLength(254)), ''),
+    email_reply_to: z._default(z.string().check(z.maxLength(254)), ''),
+    email_cc: z._default(z.array(z.string().check(z.maxLength(254))).check(z.maxLength(20)), []),
+    email_bcc: z._default(z.array(z.string().check(z.maxLength(254))).check(z.maxLength(20)), []),
+    resend_window_days: z._default(z.int().check(z.gte(0), z.lte(365)), 14),
     /** Peering emails per second for the whole deployment (SES quota). */
-    send_rate_per_second: z.number().min(0.01).max(100).default(1),
-    qualification: QualificationRulesSchema.default(QualificationRulesSchema.parse({})),
-    modified: z.string().optional(),
+    send_rate_per_second: z._default(z.number().check(z.gte(0.01), z.lte(100)), 1),
+    qualification: z._default(QualificationRulesSchema, QualificationRulesSchema.parse({})),
+    modified: z.optional(z.string()),
   })
-  .meta({ id: 'Settings' });
+  .check(z.meta({ id: 'Settings' }));
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type QualificationRules = z.infer<typeof QualificationRulesSchema>;
