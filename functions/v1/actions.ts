@@ -21,19 +21,40 @@ import type { ActionHandler } from '../../shared/http/define-action';
 import { invokeV2, type V2Call } from '../../shared/v1/invoke';
 import { V1ParamError, type V1Params, v1Bool } from '../../shared/v1/params';
 import { v1Communication, v1Peer, v1Request, v1Session, v1SessionLabel } from '../../shared/v1/shapes';
-import { handler as sendEmail } from '../http/emails/send-email';
-import { handler as getPeer } from '../http/peers/get-peer';
-import { handler as listCommunications } from '../http/peers/list-communications';
-import { handler as listPeers } from '../http/peers/list-peers';
-import { handler as resetPeerStatus } from '../http/peers/reset-peer-status';
-import { handler as updatePeer } from '../http/peers/update-peer';
-import { handler as listRequests } from '../http/requests/list-requests';
-import { handler as sendRequest } from '../http/requests/send-request';
-import { handler as addSession } from '../http/sessions/add-session';
-import { handler as configureSession } from '../http/sessions/configure-session';
-import { handler as deleteSessions } from '../http/sessions/delete-sessions';
-import { handler as listSessions } from '../http/sessions/list-sessions';
-import { handler as updateSession } from '../http/sessions/update-session';
+
+/**
+ * The v2 handlers, each loaded on its first call. The deployed gateway is bundled with code
+ * splitting (see `infra/constructs/bundling.ts`): a cold start evaluates the gateway and what every
+ * action shares, and an action's own code (the session renderers, the KMS or SES client...) only
+ * when a v1 client first asks for it.
+ */
+function lazy(load: () => Promise<{ handler: ActionHandler }>): ActionHandler {
+  let loaded: Promise<ActionHandler> | undefined;
+  return async (event, context) => {
+    loaded ??= load().then(
+      (m) => m.handler,
+      (err: unknown) => {
+        loaded = undefined; // a failed load is tried again on the next call
+        throw err;
+      },
+    );
+    return (await loaded)(event, context);
+  };
+}
+
+const sendEmail = lazy(() => import('../http/emails/send-email'));
+const getPeer = lazy(() => import('../http/peers/get-peer'));
+const listCommunications = lazy(() => import('../http/peers/list-communications'));
+const listPeers = lazy(() => import('../http/peers/list-peers'));
+const resetPeerStatus = lazy(() => import('../http/peers/reset-peer-status'));
+const updatePeer = lazy(() => import('../http/peers/update-peer'));
+const listRequests = lazy(() => import('../http/requests/list-requests'));
+const sendRequest = lazy(() => import('../http/requests/send-request'));
+const addSession = lazy(() => import('../http/sessions/add-session'));
+const configureSession = lazy(() => import('../http/sessions/configure-session'));
+const deleteSessions = lazy(() => import('../http/sessions/delete-sessions'));
+const listSessions = lazy(() => import('../http/sessions/list-sessions'));
+const updateSession = lazy(() => import('../http/sessions/update-session'));
 
 /** An answer in the seed's envelope; `status` is the HTTP status (4xx with success 0). */
 export interface V1Outcome {

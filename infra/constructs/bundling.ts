@@ -28,3 +28,23 @@ export const esbuildOptions = {
   legalComments: 'none' as const,
   alias: LAMBDA_ALIASES,
 };
+
+/**
+ * Entries bundled with code splitting: the entry loads what every call needs, and each module it
+ * imports dynamically becomes chunks loaded on first use. The v1 gateway holds all twelve v1
+ * actions, each the v2 handler of its route; bundled whole it would load every one of them at each
+ * cold start.
+ */
+export const SPLIT_ENTRIES = new Set(['functions/v1/gateway.ts']);
+
+/** Options of a split build: `index.mjs` (exporting the handler) and its `chunks/` beside it. */
+export function splitBuildOptions(entry: string, outdir: string) {
+  return {
+    ...esbuildOptions,
+    entryPoints: { index: entry },
+    outdir,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+  };
+}

@@ -11,6 +11,7 @@ import type { Construct } from 'constructs';
 import type { RouteAccess, RouteContract } from '../../shared/api/contract';
 import { ActionFunction, type ActionFunctionProps } from '../constructs/action-function';
 import { AlarmTopic } from '../constructs/alarm-topic';
+import { SPLIT_ENTRIES } from '../constructs/bundling';
 import { BootstrapAdmin } from '../constructs/bootstrap-admin';
 import { PeerflowApi } from '../constructs/http-api';
 import { Mailer } from '../constructs/mailer';
@@ -38,10 +39,16 @@ const BUNDLE_FILES: Record<string, ActionFunctionProps['bundleFiles']> = {
 };
 
 /** Handlers that ship a build artefact: the OpenAPI document is generated once, at build time. */
-const AFTER_BUNDLING: Record<string, ActionFunctionProps['afterBundling']> = {
+export const AFTER_BUNDLING: Record<string, ActionFunctionProps['afterBundling']> = {
   'functions/http/system/get-openapi.ts': (outputDir) => [
     `npx tsx scripts/generate-openapi.ts --out "${outputDir}/openapi.json"`,
   ],
+  ...Object.fromEntries(
+    [...SPLIT_ENTRIES].map((entry) => [
+      entry,
+      (outputDir: string) => [`npx tsx scripts/bundle-split.ts ${entry} --out "${outputDir}"`],
+    ]),
+  ),
 };
 
 /** `functions/http/users/post-login.ts` -> `HttpUsersPostLogin`: stable ids, so logical ids stay put. */

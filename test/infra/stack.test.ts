@@ -8,9 +8,9 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildPeerflow } from '../../infra/build';
 import { ActionFunction } from '../../infra/constructs/action-function';
-import { ESM_REQUIRE_BANNER } from '../../infra/constructs/bundling';
+import { ESM_REQUIRE_BANNER, SPLIT_ENTRIES } from '../../infra/constructs/bundling';
 import { ContextError } from '../../infra/context';
-import type { PeerflowStack } from '../../infra/stacks/peerflow-stack';
+import { AFTER_BUNDLING, type PeerflowStack } from '../../infra/stacks/peerflow-stack';
 import type { RouteAccess, RouteContract } from '../../shared/api/contract';
 import { routes } from '../../shared/api/route-table';
 
@@ -614,4 +614,71 @@ describe('bundling', () => {
     const css = readFileSync(join(dir, 'explorer', 'swagger-ui.css'), 'utf8');
     expect(css).toBe(readFileSync('node_modules/swagger-ui-dist/swagger-ui.css', 'utf8'));
   }, 120_000);
+
+  it("bundles the v1 gateway with code splitting: an action's own code loads on its first call", () => {
+    const entry = 'functions/v1/gateway.ts';
+    expect(SPLIT_ENTRIES.has(entry)).toBe(true);
+    const outdir = mkdtempSync(join(tmpdir(), 'peerflow-bundle-'));
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'split');
+    new ActionFunction(stack, 'Gateway', {
+      logRetention: RetentionDays.ONE_WEEK,
+      environment: {},
+      description: 'bundling test',
+      entry,
+      afterBundling: AFTER_BUNDLING[entry],
+    });
+    app.synth();
+    const [dir] = readdirSync(outdir)
+      .filter((name) => name.startsWith('asset.'))
+      .map((name) => join(outdir, name)) as [string];
+    const read = (file: string) => readFileSync(join(dir, file), 'utf8');
+    const index = read('index.mjs');
+    expect(index.startsWith(ESM_REQUIRE_BANNER)).toBe(true);
+    expect(existsSync(join(dir, 'index.mjs.map'))).toBe(true);
+
+    // What a cold start evaluates: index.mjs and the chunks it imports statically, transitively.
+    const staticImports = (code: string) =>
+      [
+        ...code.matchAll(/(?:^|[;}\s])import(?:[^"'();]*?from)?\s*["']\.\/(?:chunks\/)?([\w.-]+\.mjs)["']/g),
+      ].map((m) => `chunks/${m[1]}`);
+    const atInit = new Set<string>();
+    const visit = (code: string) => {
+      for (const file of staticImports(code)) {
+        if (atInit.has(file)) continue;
+        atInit.add(file);
+        visit(read(file));
+      }
+    };
+    visit(index);
+    expect(atInit.size).toBeGreaterThan(0);
+    // Each v2 handler is a chunk of its own, imported only dynamically.
+    const lazy = [...index.matchAll(/import\(["']\.\/chunks\/([\w.-]+\.mjs)["']\)/g)].map(
+      (m) => `chunks/${m[1]}`,
+    );
+    expect(lazy.some((f) => f.startsWith('chunks/add-session-'))).toBe(true);
+    expect(lazy.some((f) => f.startsWith('chunks/send-request-'))).toBe(true);
+    // The KMS client (session passwords) and the SES client (requests) are not loaded at cold start.
+    const chunks = readdirSync(join(dir, 'chunks'))
+      .map((f) => `chunks/${f}`)
+      .filter((f) => f.endsWith('.mjs'));
+    const holding = (marker: string) => chunks.filter((f) => read(f).includes(marker));
+    for (const marker of ['TrentService', 'SimpleEmailService']) {
+      expect(holding(marker).length).toBeGreaterThan(0);
+      expect(holding(marker).filter((f) => atInit.has(f))).toEqual([]);
+      expect(index.includes(marker)).toBe(false);
+    }
+    // And the bundle loads as Node loads it in Lambda.
+    const loaded = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))}); process.stdout.write(typeof m.handler);`,
+      ],
+      { encoding: 'utf8', env: { ...process.env, LOG_LEVEL: 'SILENT' } },
+    );
+    expect(loaded.stderr).not.toMatch(/Error/);
+    expect(loaded.stdout).toBe('function');
+  }, 180_000);
 });
