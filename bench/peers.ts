@@ -27,6 +27,8 @@ const SEED = 1;
 interface Biggest {
   ix: number;
   members: number[];
+  /** The members' PeeringDB names, which place their state in member order. */
+  names: Map<number, string>;
 }
 
 /** The exchange with the most member networks in the generated data. */
@@ -38,7 +40,11 @@ function biggestExchange(records: Records): Biggest {
     byExchange.set(row.ix_id, nets);
   }
   const [ix, nets] = [...byExchange.entries()].sort((a, b) => b[1].size - a[1].size)[0]!;
-  return { ix, members: [...nets] };
+  const names = new Map<number, string>();
+  for (const net of records.net as { id: number; name: string }[]) {
+    if (nets.has(net.id)) names.set(net.id, net.name);
+  }
+  return { ix, members: [...nets], names };
 }
 
 /**
@@ -57,13 +63,13 @@ async function loadFullScale(): Promise<Biggest> {
 }
 
 /** Our side: a tenth of the peers have a request status and a few log entries. */
-async function peerState({ ix, members }: Biggest): Promise<void> {
+async function peerState({ ix, members, names }: Biggest): Promise<void> {
   for (let i = 0; i < members.length; i += 10) {
     const id = members[i]!;
     await ddb().send(
       new TransactWriteCommand({
         TransactItems: [
-          requestStatusItem(ix, id, 'sent'),
+          requestStatusItem({ publicId: ix, participantId: id, name: names.get(id)! }, 'sent'),
           peerLogItem({
             public_id: ix,
             participant_id: id,

@@ -12,6 +12,7 @@ import {
   readNetworkPartition,
   sourceItem,
 } from '../storage/peeringdb-repository';
+import { type PeerRef, peerStateRepository } from '../storage/peer-state-repository';
 import { queryAll } from '../storage/query';
 import {
   SyncBusyError,
@@ -348,6 +349,8 @@ async function rebuildMembers(
   const counts = { written: 0, deleted: 0, unchanged: 0 };
   const inMemory = sources.takeCompleteInMemory();
   const queue = [...sources.affected];
+  // Networks renamed at an exchange: their member item moved, so our state of them moves too.
+  const renamed: PeerRef[] = [];
   const build = async (netId: number, partition: Awaited<ReturnType<typeof readNetworkPartition>>) => {
     const existing = sources.newNets.has(netId) ? [] : await currentMembers(netId);
     const wanted = new Map<string, Record<string, unknown>>();
@@ -369,12 +372,16 @@ async function rebuildMembers(
         wanted.set(`${item.pk}\u0000${item.sk}`, item);
       }
     }
+    const wantedPartitions = new Set([...wanted.values()].map((item) => item.pk));
     for (const old of existing) {
       const id = `${old.pk}\u0000${old.sk}`;
       const next = wanted.get(id);
       if (!next) {
         await writer.delete(old);
         counts.deleted += 1;
+        if (partition.network && wantedPartitions.has(old.pk)) {
+          renamed.push({ publicId: old.ixId, participantId: netId, name: partition.network.name });
+        }
       } else if (next.h === old.h) {
         wanted.delete(id);
         counts.unchanged += 1;
@@ -405,15 +412,26 @@ async function rebuildMembers(
   };
   await Promise.all(Array.from({ length: REBUILD_CONCURRENCY }, worker));
   await writer.flush();
+  // After the members moved, so that a page never finds the state ahead of its member.
+  for (let i = 0; i < renamed.length; i += REBUILD_CONCURRENCY) {
+    await Promise.all(
+      renamed.slice(i, i + REBUILD_CONCURRENCY).map((peer) => peerStateRepository.reorder(peer)),
+    );
+  }
   return { counts, writes: writer.writes };
 }
 
-async function currentMembers(netId: number): Promise<(ItemKey & { h: string })[]> {
+async function currentMembers(netId: number): Promise<(ItemKey & { h: string; ixId: number })[]> {
   const items = await queryAll({
     IndexName: 'gsi2',
     KeyConditionExpression: 'gsi2pk = :pk',
     ExpressionAttributeValues: { ':pk': networkMembershipPartition(netId) },
-    ProjectionExpression: 'pk, sk, h',
+    ProjectionExpression: 'pk, sk, h, ix_id',
   });
-  return items.map((i) => ({ pk: i.pk as string, sk: i.sk as string, h: i.h as string }));
+  return items.map((i) => ({
+    pk: i.pk as string,
+    sk: i.sk as string,
+    h: i.h as string,
+    ixId: i.ix_id as number,
+  }));
 }

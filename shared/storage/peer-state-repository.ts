@@ -1,13 +1,27 @@
-import { GetCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { ddb, tableName } from './client';
-import { parseItem, withoutKeys } from './items';
+import { isConditionFailure, parseItem, withoutKeys } from './items';
+import { memberOrderKey } from './peeringdb-repository';
 import { queryAll } from './query';
 
 /**
  * Our side of each peer at an exchange: request status, notes, override, and the per-peer log.
- * All of one exchange lives in one partition (`IXSTATE#<public_id>`) so a page of peers reads it in
- * one Query. Writers get transaction items so that a change and its log entry land together.
+ * All of one exchange lives in one partition (`IXSTATE#<public_id>`), the state of a peer at
+ * `NET#<id>` and its log after `LOG#<id>#`. Writers get transaction items so that a change and its
+ * log entry land together.
+ *
+ * The state items are also listed in gsi3 (`IXSTATE#<public_id>`) in the order members are paged,
+ * `<lowercase name>#<net id>`, so a page of peers reads the state of that page (and not of the whole
+ * exchange) with one bounded Query issued beside the members' own. The name is the network's
+ * PeeringDB name: the writer that creates the state sets it, and the sync moves it when PeeringDB
+ * renames the network.
  */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -38,6 +52,13 @@ export const peerStatePartition = (publicId: number) => `IXSTATE#${publicId}`;
 export const peerStateSortKey = (participantId: number) => `NET#${String(participantId).padStart(10, '0')}`;
 export const peerLogPrefix = (participantId: number) => `LOG#${String(participantId).padStart(10, '0')}#`;
 
+/** The attributes that list a state item in member order; kept on first write, moved by the sync. */
+const ORDER_SET = 'gsi3pk = :ixp, gsi3sk = if_not_exists(gsi3sk, :order)';
+const orderValues = (publicId: number, participantId: number, peerName: string) => ({
+  ':ixp': peerStatePartition(publicId),
+  ':order': memberOrderKey(peerName, participantId),
+});
+
 /** A Put of one log entry, to include in the transaction of the change it records. */
 export function peerLogItem(entry: PeerLogInput, time = new Date().toISOString()): TransactItem {
   const logged: PeerLogEntry = {
@@ -62,25 +83,33 @@ export function peerLogItem(entry: PeerLogInput, time = new Date().toISOString()
   };
 }
 
+/** The peer an item of its state is about: the exchange, the network and its PeeringDB name. */
+export interface PeerRef {
+  publicId: number;
+  participantId: number;
+  /** The network's name in PeeringDB; it places the state in member order. */
+  name: string;
+}
+
 /** An upsert of the peer's request status at one exchange. */
 export function requestStatusItem(
-  publicId: number,
-  participantId: number,
+  peer: PeerRef,
   status: RequestStatus,
   time = new Date().toISOString(),
 ): TransactItem {
+  const { publicId, participantId } = peer;
   return {
     Update: {
       TableName: tableName(),
       Key: { pk: peerStatePartition(publicId), sk: peerStateSortKey(participantId) },
-      UpdateExpression:
-        'SET request_status = :s, request_status_time = :t, modified = :t, entity = :e, public_id = :ix, participant_id = :net',
+      UpdateExpression: `SET request_status = :s, request_status_time = :t, modified = :t, entity = :e, public_id = :ix, participant_id = :net, ${ORDER_SET}`,
       ExpressionAttributeValues: {
         ':s': status,
         ':t': time,
         ':e': 'peer-state',
         ':ix': publicId,
         ':net': participantId,
+        ...orderValues(publicId, participantId, peer.name),
       },
     },
   };
@@ -170,6 +199,40 @@ export const peerStateRepository = {
     return { states, logs };
   },
 
+  /**
+   * The state of the peers that come after `after` in member order (`<lowercase name>#<net id>`,
+   * from the start when undefined), at most `limit` of them: one Query whose size follows the page,
+   * not the exchange. `coveredTo` is the last position read, or null when the read reached the end;
+   * the state of a member past it is not known yet (read on with `after: coveredTo`).
+   */
+  async readInOrder(
+    publicId: number,
+    after: string | undefined,
+    limit: number,
+  ): Promise<{ states: Map<number, PeerState>; coveredTo: string | null }> {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi3',
+        KeyConditionExpression: after === undefined ? 'gsi3pk = :pk' : 'gsi3pk = :pk AND gsi3sk > :after',
+        ExpressionAttributeValues: {
+          ':pk': peerStatePartition(publicId),
+          ...(after === undefined ? {} : { ':after': after }),
+        },
+        ProjectionExpression: `${LISTED_STATE_FIELDS}, gsi3sk`,
+        Limit: limit,
+      }),
+    );
+    const states = new Map<number, PeerState>();
+    let last: string | null = null;
+    for (const item of out.Items ?? []) {
+      last = String(item.gsi3sk);
+      const state = parseItem(PeerStateSchema, 'peer state', withoutKeys(item));
+      states.set(state.participant_id, state);
+    }
+    return { states, coveredTo: out.LastEvaluatedKey ? last : null };
+  },
+
   /** One peer's state and log, in one Query of the partition's range for that participant. */
   async readPeer(
     publicId: number,
@@ -201,13 +264,13 @@ export const peerStateRepository = {
 
   /** Applies the changes and writes their log entries in one transaction: both land or neither. */
   async change(
-    publicId: number,
-    participantId: number,
+    peer: PeerRef,
     changes: PeerStateChanges,
     log: PeerLogInput[],
     time = new Date().toISOString(),
   ): Promise<void> {
-    const set = ['modified = :t', 'entity = :e', 'public_id = :ix', 'participant_id = :net'];
+    const { publicId, participantId } = peer;
+    const set = ['modified = :t', 'entity = :e', 'public_id = :ix', 'participant_id = :net', ORDER_SET];
     const remove: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {
@@ -215,6 +278,7 @@ export const peerStateRepository = {
       ':e': 'peer-state',
       ':ix': publicId,
       ':net': participantId,
+      ...orderValues(publicId, participantId, peer.name),
     };
     for (const [field, value] of Object.entries(changes)) {
       if (value === undefined) continue;
@@ -241,17 +305,42 @@ export const peerStateRepository = {
   },
 
   /** Request status back to `none`, with its log entry, in one transaction. */
-  async reset(publicId: number, participantId: number, user: string | null, time = new Date().toISOString()) {
+  async reset(peer: PeerRef, user: string | null, time = new Date().toISOString()) {
     await ddb().send(
       new TransactWriteCommand({
         TransactItems: [
-          requestStatusItem(publicId, participantId, 'none', time),
+          requestStatusItem(peer, 'none', time),
           peerLogItem(
-            { public_id: publicId, participant_id: participantId, message: 'Peer status reset', user },
+            {
+              public_id: peer.publicId,
+              participant_id: peer.participantId,
+              message: 'Peer status reset',
+              user,
+            },
             time,
           ),
         ],
       }),
     );
+  },
+
+  /**
+   * The sync's part when PeeringDB renames a network: its state at the exchange moves to the new
+   * name's place in member order. Nothing is written when there is no state.
+   */
+  async reorder(peer: PeerRef): Promise<void> {
+    try {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: { pk: peerStatePartition(peer.publicId), sk: peerStateSortKey(peer.participantId) },
+          UpdateExpression: 'SET gsi3pk = :ixp, gsi3sk = :order',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: orderValues(peer.publicId, peer.participantId, peer.name),
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
   },
 };

@@ -113,7 +113,9 @@ export function sourceItem(type: ObjectType, object: Record<string, unknown>, ha
 }
 
 export const memberPartition = (ixId: number) => `PDBIX#${ixId}`;
-export const memberSortKey = (name: string, netId: number) => `M#${nameKey(name)}#${pad(netId)}`;
+/** Where a network stands in the order members are paged: lowercase name, then net id. */
+export const memberOrderKey = (name: string, netId: number) => `${nameKey(name)}#${pad(netId)}`;
+export const memberSortKey = (name: string, netId: number) => `M#${memberOrderKey(name, netId)}`;
 export const networkMembershipPartition = (netId: number) => `PDBNETM#${netId}`;
 
 /** The derived item behind a page of peers: the network with its rows at this exchange and its contacts. */

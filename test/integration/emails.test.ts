@@ -153,7 +153,11 @@ describe('free-form email to a peer (sendEmail)', () => {
   });
 
   it('goes to the contact a coordinator chose for the peer, when there is one', async () => {
-    await peerStateRepository.change(8, 2, { preferred_contact_id: 1 }, []);
+    await peerStateRepository.change(
+      { publicId: 8, participantId: 2, name: 'Peer Two' },
+      { preferred_contact_id: 1 },
+      [],
+    );
     const res = await call('POST', '/emails', {
       token: operator.token,
       body: { peer_participant_id: 2, subject: 'To the chosen one', text: 'x' },

@@ -407,7 +407,7 @@ describe('POST /exchanges/{public_id}/peers/{participant_id}/reset', () => {
     await ddb().send(
       new TransactWriteCommand({
         TransactItems: [
-          requestStatusItem(1, 2, 'sent'),
+          requestStatusItem({ publicId: 1, participantId: 2, name: 'beta Content' }, 'sent'),
           peerLogItem({
             public_id: 1,
             participant_id: 2,
@@ -527,6 +527,104 @@ describe('verdicts follow PeeringDB', () => {
     const res = await call('GET', '/exchanges/1/peers/4', { token: viewer });
     expect(res.json.qualified).toBe(true);
     expect(res.json.qualification_reasons).toEqual(['policy_general Open is allowed']);
+  });
+});
+
+describe('our state in a list, read page by page in member order', () => {
+  const notes = (id: number, text: string | null) =>
+    call('PATCH', `/exchanges/1/peers/${id}`, { token: operator, body: { notes_private: text ?? '' } });
+
+  /** Every page of the plain list, `limit` peers at a time: id -> notes. */
+  async function notesByPage(limit: number): Promise<Map<number, string | null>> {
+    const seen = new Map<number, string | null>();
+    let cursor: string | null = null;
+    do {
+      const res = await peers(`?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(res.status).toBe(200);
+      for (const p of res.json.data as { id: number; notes_private: string | null }[]) {
+        seen.set(p.id, p.notes_private);
+      }
+      cursor = res.json.next_cursor;
+    } while (cursor);
+    return seen;
+  }
+
+  it('gives each page the state of its own peers, whatever the page size', async () => {
+    for (const [id, text] of [
+      [3, 'gamma'],
+      [5, 'epsilon'],
+      [6, 'zeta'],
+    ] as const) {
+      expect((await notes(id, text)).status).toBe(200);
+    }
+    const whole = await notesByPage(6);
+    expect(whole.get(3)).toBe('gamma');
+    expect(whole.get(5)).toBe('epsilon');
+    expect(whole.get(6)).toBe('zeta');
+    for (const limit of [1, 2, 4]) expect(await notesByPage(limit)).toEqual(whole);
+  });
+
+  it("keeps a peer's state in its place when PeeringDB renames the network", async () => {
+    expect((await notes(4, 'delta')).status).toBe(200);
+    // Renamed to sort first: its member item and our state of it both move to the front.
+    await seed(NETS.map((n) => (n.id === 4 ? { ...n, name: 'Aardvark Delta' } : n)));
+    try {
+      const first = await peers('?limit=1');
+      expect(
+        first.json.data.map((p: { id: number; notes_private: string | null }) => [p.id, p.notes_private]),
+      ).toEqual([[4, 'delta']]);
+      const paged = await notesByPage(2);
+      expect(paged.get(4)).toBe('delta');
+      expect(paged.get(3)).toBe('gamma');
+      expect(await notesByPage(6)).toEqual(paged);
+    } finally {
+      await seed();
+    }
+    expect((await notesByPage(1)).get(4)).toBe('delta');
+  });
+
+  it('reads on past the state of networks that are no longer members', async () => {
+    // State left at exchange 1 by a network that is not (or no longer) there, sorting before everyone.
+    await ddb().send(
+      new TransactWriteCommand({
+        TransactItems: [requestStatusItem({ publicId: 1, participantId: 7, name: 'Aaa Gone' }, 'sent')],
+      }),
+    );
+    expect((await notes(1, 'alpha')).status).toBe(200);
+    const first = await peers('?limit=1');
+    expect(
+      first.json.data.map((p: { id: number; notes_private: string | null }) => [p.id, p.notes_private]),
+    ).toEqual([[1, 'alpha']]);
+    expect((await notesByPage(1)).get(1)).toBe('alpha');
+    expect((await notes(1, null)).status).toBe(200);
+  });
+
+  it('reads the state of a page with one Query, so a bigger page makes no more requests', async () => {
+    let requests = 0;
+    const counter = 'count-page-state-requests';
+    ddb().middlewareStack.add(
+      (next) => async (args) => {
+        requests += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: counter },
+    );
+    try {
+      const perCall = async (limit: number) => {
+        requests = 0;
+        const page = await listPeers(
+          1,
+          PeerListQuery.parse({ limit: String(limit), include_public_ips: 'true', include_contacts: 'true' }),
+        );
+        expect(page.data).toHaveLength(limit);
+        return requests;
+      };
+      const small = await perCall(2);
+      expect(small).toBeGreaterThan(0);
+      expect(await perCall(6)).toBe(small);
+    } finally {
+      ddb().middlewareStack.remove(counter);
+    }
   });
 });
 

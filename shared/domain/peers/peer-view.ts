@@ -61,7 +61,8 @@ export function memberOrder(member: ExchangeMember): [string, number] {
   return [member.network.name.trim().toLowerCase().slice(0, 200), member.network.id];
 }
 
-const orderKey = ([name, id]: [string, number]) => `${name}#${String(id).padStart(10, '0')}`;
+/** A member's position as one string, `<name>#<net id>`, the way storage orders members and their state. */
+export const orderKey = ([name, id]: [string, number]) => `${name}#${String(id).padStart(10, '0')}`;
 
 export function compareOrder(a: [string, number], b: [string, number]): number {
   const ka = orderKey(a);

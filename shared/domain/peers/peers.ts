@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../../http/errors';
 import type { Page } from '../../storage/pagination';
 import {
   emptyPeerState,
+  type ExchangePeerState,
   type PeerLogEntry,
   type PeerLogInput,
   type PeerState,
@@ -24,14 +25,18 @@ import {
   isHidden,
   matchesFilters,
   memberOrder,
+  orderKey,
   type PeerViewContext,
 } from './peer-view';
 
 /**
  * Peers at an exchange: PeeringDB members joined with our state of each (request status, notes,
  * override, log), qualification and `is_peer`. A page costs a fixed number of DynamoDB requests, made
- * in parallel: one Query of the member page, one of our state at the exchange, one of its sessions
- * (and the settings, when the warm container's copy is older than a few seconds).
+ * in parallel: one Query of the member page, one of our state from the same place in member order
+ * (as many states as the page has members at most, so its cost follows the page, not the exchange),
+ * one of the sessions at the exchange (and the settings, when the warm container's copy is older
+ * than a few seconds). A list that embeds the log, or that filters and so looks at every member,
+ * reads our whole state at the exchange instead, in the same single Query as before.
  */
 
 /** Our cursor: where the last page ended, plus the reader's own cursor when paging straight through it. */
@@ -94,6 +99,43 @@ async function sessionStatesAt(publicId: number): Promise<Map<number, string[]>>
   return byPeer;
 }
 
+interface StateForPage extends ExchangePeerState {
+  /** Makes sure the state of these members (next in member order) has been read. */
+  cover(members: readonly ExchangeMember[]): Promise<void>;
+}
+
+/**
+ * Our state of the peers from `after` on, in member order, read as far as the page goes: the first
+ * Query (issued beside the members' own) reads as many states as the page has members, which covers
+ * the page whenever each state belongs to a member of it. A state whose member left the exchange can
+ * push the end of that read before the end of the page; `cover` then reads on from there.
+ */
+async function pageState(publicId: number, after: string | undefined, limit: number): Promise<StateForPage> {
+  const first = await peerStateRepository.readInOrder(publicId, after, limit);
+  const states = first.states;
+  let coveredTo = first.coveredTo;
+  return {
+    states,
+    logs: new Map(),
+    async cover(members) {
+      const last = members.at(-1);
+      if (!last) return;
+      const until = orderKey(memberOrder(last));
+      while (coveredTo !== null && coveredTo < until) {
+        const more = await peerStateRepository.readInOrder(publicId, coveredTo, members.length);
+        for (const [id, state] of more.states) states.set(id, state);
+        coveredTo = more.coveredTo;
+      }
+    },
+  };
+}
+
+/** Our state of every peer at the exchange (and their logs when asked for), in one Query. */
+async function wholeExchangeState(publicId: number, withLogs: boolean): Promise<StateForPage> {
+  const all = await peerStateRepository.readExchange(publicId, { withLogs });
+  return { ...all, cover: async () => undefined };
+}
+
 function viewContext(publicId: number, settings: Settings, embeds: Embeds): PeerViewContext {
   return { publicId, rules: settings.qualification, ownAsn: settings.source_asn, embeds };
 }
@@ -116,9 +158,13 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
   };
   const filtered = hasFilters(filters);
   const straight = !filtered && (cursor === undefined || cursor.page !== undefined);
+  // Straight through pages without the log, the state is read page by page in member order.
+  const paged = straight && !embeds.log;
   const [settings, peerState, sessions, firstPage] = await Promise.all([
     getSettings(),
-    peerStateRepository.readExchange(publicId, { withLogs: embeds.log }),
+    paged
+      ? pageState(publicId, cursor && orderKey(cursor.after), limit)
+      : wholeExchangeState(publicId, embeds.log),
     sessionStatesAt(publicId),
     straight ? peeringDb.listExchangeMembers(publicId, { limit, cursor: cursor?.page }) : undefined,
   ]);
@@ -145,6 +191,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     let page = firstPage;
     let last: ExchangeMember | undefined;
     for (let topUps = 0; ; topUps++) {
+      await peerState.cover(page.members);
       let dropped = 0;
       for (const member of page.members) {
         const peer = view(member);
@@ -286,13 +333,18 @@ export async function updatePeer(
     message,
     user,
   }));
-  await peerStateRepository.change(publicId, participantId, changes, log, time);
+  await peerStateRepository.change(
+    { publicId, participantId, name: peer.member.network.name },
+    changes,
+    log,
+    time,
+  );
   return getPeer(publicId, participantId);
 }
 
 export async function resetPeerStatus(publicId: number, participantId: number, user: string): Promise<Peer> {
-  await loadPeer(publicId, participantId);
-  await peerStateRepository.reset(publicId, participantId, user);
+  const peer = await loadPeer(publicId, participantId);
+  await peerStateRepository.reset({ publicId, participantId, name: peer.member.network.name }, user);
   return getPeer(publicId, participantId);
 }
 

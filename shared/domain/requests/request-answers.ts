@@ -54,7 +54,11 @@ export async function answerRequest(
   };
   const message = `Request ${change.status}${change.note ? `: ${change.note}` : ''}`;
   const items = current.public_ids.flatMap((publicId) => [
-    requestStatusItem(publicId, current.peer_participant_id, change.status, time),
+    requestStatusItem(
+      { publicId, participantId: current.peer_participant_id, name: current.peer_name },
+      change.status,
+      time,
+    ),
     peerLogItem(
       {
         public_id: publicId,

@@ -43,7 +43,11 @@ const DAY_MS = 86_400_000;
 export function outcomeItems(request: StoredRequest, message: string, time: string): TransactItem[] {
   const status = request.status === 'failed' ? 'failed' : 'sent';
   return request.public_ids.flatMap((publicId) => [
-    requestStatusItem(publicId, request.peer_participant_id, status, time),
+    requestStatusItem(
+      { publicId, participantId: request.peer_participant_id, name: request.peer_name },
+      status,
+      time,
+    ),
     peerLogItem(
       {
         public_id: publicId,
