@@ -7,7 +7,9 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   Context,
 } from 'aws-lambda';
+import { provideOpenApiDocument } from '../functions/http/system/get-openapi';
 import type { RouteContract } from '../shared/api/contract';
+import { buildOpenApi } from '../shared/api/openapi';
 import { MAX_BODY_BYTES } from '../shared/http/middlewares';
 
 /**
@@ -89,6 +91,8 @@ export function createDispatcher(
 ) {
   const root = opts.root ?? process.cwd();
   const compiled = routes.map(compile);
+  // In Lambda the OpenAPI document ships beside its function; here it is built from these routes.
+  provideOpenApiDocument(() => buildOpenApi(routes));
   const modules = new Map<string, Promise<Handler>>();
 
   const load = (file: string): Promise<Handler> => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { describe, expect, it, vi } from 'vitest';
 import type { RouteContract } from '../../shared/api/contract';
 import { buildOpenApi } from '../../shared/api/openapi';
 import { routes } from '../../shared/api/route-table';
@@ -256,5 +257,58 @@ describe('the OpenAPI document', () => {
       'ProbeBase',
       'ProbeDerived',
     ]);
+  });
+});
+
+describe('GET /openapi.json', () => {
+  const event = {
+    version: '2.0',
+    routeKey: 'GET /openapi.json',
+    rawPath: '/openapi.json',
+    rawQueryString: '',
+    headers: {},
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: 'GET',
+        path: '/openapi.json',
+        protocol: 'HTTP/1.1',
+        sourceIp: '127.0.0.1',
+        userAgent: '',
+      },
+      requestId: 'r1',
+      routeKey: 'GET /openapi.json',
+      stage: '$default',
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+    },
+    isBase64Encoded: false,
+  } as APIGatewayProxyEventV2;
+  const context = { functionName: 'getOpenApi', awsRequestId: 'r1' } as Context;
+
+  it('answers 503 in the error shape when no document shipped and none was provided', async () => {
+    vi.resetModules();
+    const { handler } = await import('../../functions/http/system/get-openapi');
+    const out = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
+    expect(out.statusCode).toBe(503);
+    expect(JSON.parse(out.body!)).toEqual({
+      error: { code: 'service_unavailable', message: 'The API description is not available' },
+    });
+  });
+
+  it('serves the document of the builder the runtime provides, built once', async () => {
+    vi.resetModules();
+    const { handler, provideOpenApiDocument } = await import('../../functions/http/system/get-openapi');
+    const build = vi.fn(() => buildOpenApi(routes));
+    provideOpenApiDocument(build);
+    for (let i = 0; i < 2; i++) {
+      const out = (await handler(event, context)) as APIGatewayProxyStructuredResultV2;
+      expect(out.statusCode).toBe(200);
+      expect(JSON.parse(out.body!)).toEqual(doc);
+    }
+    expect(build).toHaveBeenCalledTimes(1);
   });
 });

@@ -2,26 +2,28 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openapiRoute } from '../../../shared/api/routes/system';
 import { defineAction } from '../../../shared/http/define-action';
+import { ServiceUnavailableError } from '../../../shared/http/errors';
 
 /**
- * In Lambda the document was generated at build time and ships beside the bundle; elsewhere (the
- * local server, tests) it is built from the route table on first use, so no cold start pays for it.
+ * In Lambda the document was generated at build time and ships beside the bundle, so the function
+ * carries neither the generator nor the route table. Elsewhere (the local server, tests) the
+ * runtime that wires the route table provides a builder, run on first use.
  */
 const shipped = process.env.LAMBDA_TASK_ROOT ? join(process.env.LAMBDA_TASK_ROOT, 'openapi.json') : undefined;
-let document: Record<string, unknown> | undefined =
-  shipped && existsSync(shipped)
-    ? (JSON.parse(readFileSync(shipped, 'utf8')) as Record<string, unknown>)
-    : undefined;
+const shippedDocument: object | undefined =
+  shipped && existsSync(shipped) ? (JSON.parse(readFileSync(shipped, 'utf8')) as object) : undefined;
 
-async function build(): Promise<Record<string, unknown>> {
-  const [{ buildOpenApi }, { routes }] = await Promise.all([
-    import('../../../shared/api/openapi'),
-    import('../../../shared/api/route-table'),
-  ]);
-  return buildOpenApi(routes) as unknown as Record<string, unknown>;
+let builder: (() => object) | undefined;
+let built: object | undefined;
+
+/** Where the document comes from when none shipped with the function; the latest call wins. */
+export function provideOpenApiDocument(build: () => object): void {
+  builder = build;
+  built = undefined;
 }
 
 export const handler = defineAction(openapiRoute, async () => {
-  document ??= await build();
-  return document;
+  const document = shippedDocument ?? (built ??= builder?.());
+  if (!document) throw new ServiceUnavailableError('The API description is not available');
+  return document as Record<string, unknown>;
 });
