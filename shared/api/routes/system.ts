@@ -50,6 +50,7 @@ export const openapiRoute = route({
   tag: 'system',
   summary: 'This API as an OpenAPI 3.1 document',
   response: z.record(z.string(), z.unknown()),
+  errors: [503],
   handler: 'functions/http/system/get-openapi.ts',
   access: {},
 });
