@@ -34,7 +34,9 @@ function lazy(load: () => Promise<{ handler: ActionHandler }>): ActionHandler {
     loaded ??= load().then(
       (m) => m.handler,
       (err: unknown) => {
-        loaded = undefined; // a failed load is tried again on the next call
+        // Tried again on the next call: that helps when the chunk could not be read; a module that
+        // threw while evaluating keeps failing (Node keeps its error), and the action answers 500.
+        loaded = undefined;
         throw err;
       },
     );

@@ -37,7 +37,8 @@ export const Timestamp = z.string().check(z.meta({ description: 'ISO-8601 UTC', 
 /** No CR/LF and no other control characters: safe for logs, mail headers and router configs. */
 export const singleLine = (max: number) =>
   z.string().check(
-    z.maxLength(max), // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+    z.maxLength(max),
+    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
     z.refine((v) => !/[\u0000-\u001f\u007f]/.test(v), {
       message: 'must be a single line without control characters',
     }),

@@ -158,7 +158,8 @@ export const CommunicationSchema = z
 
 /** Free text that may span lines, but carries no other control characters. */
 const notes = z.string().check(
-  z.maxLength(4000), // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+  z.maxLength(4000),
+  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
   z.refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
     message: 'must not contain control characters other than line breaks and tabs',
   }),

@@ -233,7 +233,8 @@ export const configureSessionRoute = route({
         .optional(
           z.string().check(
             z.minLength(1),
-            z.maxLength(65_536), // eslint-disable-next-line no-control-regex -- a router config holds lines, nothing else
+            z.maxLength(65_536),
+            // eslint-disable-next-line no-control-regex -- a router config holds lines, nothing else
             z.refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
               message: 'must not contain control characters other than line breaks and tabs',
             }),
