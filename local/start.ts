@@ -73,6 +73,11 @@ try {
   // a run that died with an earlier start: let the next run take it over and close that run's report.
   const { syncRunsRepository } = await import('../shared/storage/sync-runs-repository');
   await syncRunsRepository.expireLease();
+  // Data kept from an earlier version is brought up to date before anything reads it.
+  const { runPendingMigrations } = await import('../shared/storage/migrations');
+  for (const { name, changed } of await runPendingMigrations()) {
+    if (changed > 0) console.log(`migrated stored data: ${name} (${changed} items)`);
+  }
   const demo = await seedDemoData();
 
   const server = createLocalServer(createDispatcher(routes));

@@ -1,3 +1,4 @@
+import { runPendingMigrations } from '../storage/migrations';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Contact, ExchangeMember, Presence } from '../domain/peeringdb/model';
 import { logger } from '../logger';
@@ -108,6 +109,8 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
   const nextCursors = { ...cursors };
   try {
     await syncRunsRepository.save(report);
+    // Stored items an earlier version wrote differently are brought up to date under the lease.
+    await runPendingMigrations();
     // Cleared once the members are rebuilt: if this run dies first, the next one rebuilds them all.
     const membersWereDirty = await syncRunsRepository.membersDirty();
     await syncRunsRepository.setMembersDirty(true);

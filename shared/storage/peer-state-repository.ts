@@ -328,6 +328,17 @@ export const peerStateRepository = {
    * The sync's part when PeeringDB renames a network: its state at the exchange moves to the new
    * name's place in member order. Nothing is written when there is no state.
    */
+  /** The networks whose state at this exchange is not listed in member order yet (written before gsi3). */
+  async unordered(publicId: number): Promise<number[]> {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :net)',
+      FilterExpression: 'attribute_not_exists(gsi3sk)',
+      ExpressionAttributeValues: { ':pk': peerStatePartition(publicId), ':net': 'NET#' },
+      ProjectionExpression: 'participant_id',
+    });
+    return items.map((item) => z.int().parse(item.participant_id));
+  },
+
   async reorder(peer: PeerRef): Promise<void> {
     try {
       await ddb().send(
