@@ -1,23 +1,6 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { RouteContract } from '../../shared/api/contract';
-import { sendEmailRoute } from '../../shared/api/routes/emails';
-import {
-  getPeerRoute,
-  listCommunicationsRoute,
-  listPeersRoute,
-  resetPeerStatusRoute,
-  updatePeerRoute,
-} from '../../shared/api/routes/peers';
-import { listRequestsRoute, sendRequestRoute } from '../../shared/api/routes/requests';
-import {
-  addSessionRoute,
-  configureSessionRoute,
-  deleteSessionsRoute,
-  listSessionsRoute,
-  updateSessionRoute,
-} from '../../shared/api/routes/sessions';
 import type { V1_ACTIONS } from '../../shared/api/routes/v1';
-import type { ActionHandler } from '../../shared/http/define-action';
+import type { RouteHandler } from '../../shared/http/define-action';
 import { invokeV2, type V2Call } from '../../shared/v1/invoke';
 import { V1ParamError, type V1Params, v1Bool } from '../../shared/v1/params';
 import { v1Communication, v1Peer, v1Request, v1Session, v1SessionLabel } from '../../shared/v1/shapes';
@@ -28,9 +11,11 @@ import { v1Communication, v1Peer, v1Request, v1Session, v1SessionLabel } from '.
  * action shares, and an action's own code (the session renderers, the KMS or SES client...) only
  * when a v1 client first asks for it.
  */
-function lazy(load: () => Promise<{ handler: ActionHandler }>): ActionHandler {
-  let loaded: Promise<ActionHandler> | undefined;
-  return async (event, context) => {
+type LazyRoute = () => Promise<RouteHandler>;
+
+function lazy(load: () => Promise<{ handler: RouteHandler }>): LazyRoute {
+  let loaded: Promise<RouteHandler> | undefined;
+  return () => {
     loaded ??= load().then(
       (m) => m.handler,
       (err: unknown) => {
@@ -40,7 +25,7 @@ function lazy(load: () => Promise<{ handler: ActionHandler }>): ActionHandler {
         throw err;
       },
     );
-    return (await loaded)(event, context);
+    return loaded;
   };
 }
 
@@ -123,8 +108,8 @@ interface V2Error {
   error?: { message?: string; details?: { path: string; message: string }[] };
 }
 
-async function v2<T>(handler: ActionHandler, contract: RouteContract, call: V2Call, ctx: Ctx): Promise<T> {
-  const answer = await invokeV2<T & V2Error>(handler, contract, call, ctx.event, ctx.context);
+async function v2<T>(route: LazyRoute, call: V2Call, ctx: Ctx): Promise<T> {
+  const answer = await invokeV2<T & V2Error>(await route(), call, ctx.event, ctx.context);
   if (answer.status >= 400) {
     const err = (answer.json as V2Error | null)?.error;
     const details = (err?.details ?? []).map(
@@ -138,8 +123,7 @@ async function v2<T>(handler: ActionHandler, contract: RouteContract, call: V2Ca
 
 /** v1 has no pagination: the gateway walks every page of the v2 list. */
 async function everyPage<T>(
-  handler: ActionHandler,
-  contract: RouteContract,
+  route: LazyRoute,
   call: V2Call & { query?: Record<string, string | number | boolean | undefined> },
   ctx: Ctx,
 ): Promise<T[]> {
@@ -147,8 +131,7 @@ async function everyPage<T>(
   let cursor: string | undefined;
   do {
     const page = await v2<{ data: T[]; next_cursor: string | null }>(
-      handler,
-      contract,
+      route,
       { ...call, query: { ...call.query, limit: 1000, cursor } },
       ctx,
     );
@@ -274,7 +257,6 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
     const publicId = requiredInteger(p, 'public_id');
     const rows = await everyPage<Parameters<typeof v1Communication>[0]>(
       listCommunications,
-      listCommunicationsRoute,
       { params: { public_id: publicId } },
       ctx,
     );
@@ -290,7 +272,6 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
     const publicId = requiredInteger(p, 'public_id');
     const rows = await everyPage<V2Peer>(
       listPeers,
-      listPeersRoute,
       { params: { public_id: publicId }, query: peerQuery(p) },
       ctx,
     );
@@ -306,7 +287,6 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   async getRequests(p, ctx) {
     const rows = await everyPage<Parameters<typeof v1Request>[0]>(
       listRequests,
-      listRequestsRoute,
       {
         query: defined({
           peer_participant_id: integer(p, 'peer_participant_id'),
@@ -326,18 +306,13 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   },
 
   async getSessions(p, ctx) {
-    const rows = await everyPage<V2Session>(
-      listSessions,
-      listSessionsRoute,
-      { query: sessionFilters(p) },
-      ctx,
-    );
+    const rows = await everyPage<V2Session>(listSessions, { query: sessionFilters(p) }, ctx);
     if (rows.length === 0) return { status: 200, success: 1, message: 'No sessions found.', data: [] };
     return { status: 200, success: 1, message: `${rows.length} sessions found.`, data: rows.map(v1Session) };
   },
 
   async addSession(p, ctx) {
-    const session = await v2<V2Session>(addSession, addSessionRoute, { body: sessionFields(p) }, ctx);
+    const session = await v2<V2Session>(addSession, { body: sessionFields(p) }, ctx);
     return {
       status: 201,
       success: 1,
@@ -348,12 +323,7 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
 
   async updateSession(p, ctx) {
     const id = required(p, 'id');
-    const session = await v2<V2Session>(
-      updateSession,
-      updateSessionRoute,
-      { params: { id }, body: sessionFields(p) },
-      ctx,
-    );
+    const session = await v2<V2Session>(updateSession, { params: { id }, body: sessionFields(p) }, ctx);
     return {
       status: 200,
       success: 1,
@@ -363,12 +333,7 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   },
 
   async deleteSession(p, ctx) {
-    const out = await v2<{ deleted: number }>(
-      deleteSessions,
-      deleteSessionsRoute,
-      { query: sessionFilters(p) },
-      ctx,
-    );
+    const out = await v2<{ deleted: number }>(deleteSessions, { query: sessionFilters(p) }, ctx);
     if (out.deleted === 0) throw new V1Failure(404, 'No sessions found to delete.');
     return { status: 200, success: 1, message: `${out.deleted} sessions deleted.` };
   },
@@ -378,7 +343,6 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
     const config = text(p, 'config');
     const out = await v2<{ session: V2Session; config: string; delivery: string }>(
       configureSession,
-      configureSessionRoute,
       { params: { id }, ...(config !== undefined ? { body: { config } } : {}) },
       ctx,
     );
@@ -395,9 +359,7 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
       public_id: requiredInteger(p, 'public_id'),
       participant_id: requiredInteger(p, 'participant_id'),
     };
-    const peer = await v2<V2Peer>(resetPeerStatus, resetPeerStatusRoute, { params }, ctx).catch(
-      notFoundAsSeed,
-    );
+    const peer = await v2<V2Peer>(resetPeerStatus, { params }, ctx).catch(notFoundAsSeed);
     return {
       status: 200,
       success: 1,
@@ -411,7 +373,6 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
     const peerId = requiredInteger(p, 'peer_participant_id');
     const request = await v2<{ status: string; error: string | null; public_ids: number[] }>(
       sendRequest,
-      sendRequestRoute,
       {
         body: defined({
           peer_participant_id: peerId,
@@ -435,7 +396,6 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
     const to = text(p, 'email_to');
     await v2(
       sendEmail,
-      sendEmailRoute,
       {
         body: defined({
           peer_participant_id: peerId,
@@ -465,7 +425,7 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
       qualification_override:
         qualified === undefined ? undefined : { qualified, reason: reason ?? 'Set through the v1 API' },
     });
-    const peer = await v2<V2Peer>(updatePeer, updatePeerRoute, { params, body }, ctx).catch(notFoundAsSeed);
+    const peer = await v2<V2Peer>(updatePeer, { params, body }, ctx).catch(notFoundAsSeed);
     return { status: 200, success: 1, message: `${peer.name} updated`, data: v1Peer(peer) };
   },
 };
@@ -477,12 +437,7 @@ async function peerAfterSend(
   message: string,
   ctx: Ctx,
 ): Promise<V1Outcome> {
-  const peer = await v2<V2Peer>(
-    getPeer,
-    getPeerRoute,
-    { params: { public_id: publicId, participant_id: peerId } },
-    ctx,
-  );
+  const peer = await v2<V2Peer>(getPeer, { params: { public_id: publicId, participant_id: peerId } }, ctx);
   return { status: 201, success: 1, message, data: v1Peer(peer) };
 }
 

@@ -50,6 +50,9 @@ export type ActionHandler = (
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/** A route's handler, carrying its contract: whoever loads the handler has the route's path and schemas too. */
+export type RouteHandler = ActionHandler & { readonly contract: RouteContract };
+
 /**
  * Builds a route's Lambda handler: the one middy stack every action shares, around the action's own
  * function. The action sees parsed, typed input and throws typed errors; the error handler is the
@@ -61,7 +64,7 @@ export function defineAction<
   B extends z.ZodMiniType | undefined,
   R extends z.ZodMiniType,
   C extends RouteContract<P, Q, B, R>,
->(contract: C & RouteContract<P, Q, B, R>, impl: ActionImpl<C>): ActionHandler {
+>(contract: C & RouteContract<P, Q, B, R>, impl: ActionImpl<C>): RouteHandler {
   const run = async (
     event: APIGatewayProxyEventV2,
     context: Context,
@@ -103,7 +106,9 @@ export function defineAction<
     return jsonResponse(status, body, headers);
   };
 
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({ timeoutEarlyInMillis: 0 })
+  const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2>({
+    timeoutEarlyInMillis: 0,
+  })
     .use(errorHandler())
     .use(requestLogging(contract.operationId))
     .use(httpHeaderNormalizer())
@@ -112,6 +117,7 @@ export function defineAction<
     .use(validation(contract))
     .use(auditTrail(contract))
     .handler(run) as unknown as ActionHandler;
+  return Object.assign(handler, { contract: contract as RouteContract });
 }
 
 /** Writes the audit entry of a successful mutating call; refused calls change nothing, not even this. */

@@ -1,6 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { RouteContract } from '../api/contract';
-import type { ActionHandler } from '../http/define-action';
+import type { RouteHandler } from '../http/define-action';
 
 export interface V2Call {
   params?: Record<string, string | number>;
@@ -23,12 +22,12 @@ function fill(path: string, params: Record<string, string | number>): string {
  * check, the domain rules, the audit entry. The gateway only maps parameters and shapes answers.
  */
 export async function invokeV2<T = unknown>(
-  handler: ActionHandler,
-  contract: RouteContract,
+  handler: RouteHandler,
   call: V2Call,
   original: APIGatewayProxyEventV2,
   context: Context,
 ): Promise<V2Answer<T>> {
+  const { contract } = handler;
   const params = Object.fromEntries(Object.entries(call.params ?? {}).map(([k, v]) => [k, String(v)]));
   const query: Record<string, string> = {};
   for (const [k, v] of Object.entries(call.query ?? {})) if (v !== undefined) query[k] = String(v);
