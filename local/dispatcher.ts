@@ -10,6 +10,8 @@ import type {
 import { provideOpenApiDocument } from '../functions/http/system/get-openapi';
 import type { RouteContract } from '../shared/api/contract';
 import { buildOpenApi } from '../shared/api/openapi';
+import { runInBackground } from '../shared/domain/sync/in-process';
+import { provideSyncLauncher } from '../shared/domain/sync/start-sync';
 import { MAX_BODY_BYTES } from '../shared/http/middlewares';
 
 /**
@@ -93,6 +95,8 @@ export function createDispatcher(
   const compiled = routes.map(compile);
   // In Lambda the OpenAPI document ships beside its function; here it is built from these routes.
   provideOpenApiDocument(() => buildOpenApi(routes));
+  // With no sync function to invoke, a run started through the API goes on in this process.
+  provideSyncLauncher(runInBackground);
   const modules = new Map<string, Promise<Handler>>();
 
   const load = (file: string): Promise<Handler> => {

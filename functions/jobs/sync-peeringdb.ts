@@ -1,6 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from '../../shared/config';
-import { configuredSource, type SyncJobEvent } from '../../shared/domain/sync/start-sync';
+import { configuredSource } from '../../shared/domain/sync/in-process';
+import type { SyncJobEvent } from '../../shared/domain/sync/start-sync';
 import { logger } from '../../shared/logger';
 import { runSync, SyncBusyError } from '../../shared/peeringdb/sync';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../shared/config';
-import { backgroundRun } from '../../shared/domain/sync/start-sync';
+import { backgroundRun, runInBackground } from '../../shared/domain/sync/in-process';
+import { provideSyncLauncher, type SyncLauncher } from '../../shared/domain/sync/start-sync';
 import { syncRunsRepository } from '../../shared/storage/sync-runs-repository';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 
@@ -81,5 +82,26 @@ describe('sync routes', () => {
     const missing = await call('GET', `/sync/runs/${crypto.randomUUID()}`, { token: viewer });
     expect(missing.status).toBe(404);
     expect((await call('GET', '/sync/runs/not-a-uuid', { token: viewer })).status).toBe(422);
+  });
+
+  it('hands the run to the launcher of the deployment, and answers 503 when there is none', async () => {
+    const launched: Parameters<SyncLauncher>[0][] = [];
+    try {
+      provideSyncLauncher(async (event) => {
+        launched.push(event);
+      });
+      const res = await call('POST', '/sync/peeringdb?mode=incremental', { token: admin });
+      expect(res.status).toBe(202);
+      expect(launched).toEqual([
+        { mode: 'incremental', runId: res.json.id, trigger: expect.stringMatching(/^api:.+@/) },
+      ]);
+
+      provideSyncLauncher(undefined as unknown as SyncLauncher);
+      const none = await call('POST', '/sync/peeringdb', { token: admin });
+      expect(none.status).toBe(503);
+      expect(none.json.error.message).toBe('No sync function is configured for this deployment');
+    } finally {
+      provideSyncLauncher(runInBackground);
+    }
   });
 });

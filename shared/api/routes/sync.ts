@@ -24,7 +24,7 @@ export const startSyncRoute = route({
   successStatus: 202,
   handler: 'functions/http/sync/start-sync.ts',
   access: { table: 'read-write', startSync: true },
-  errors: [409],
+  errors: [409, 503],
 });
 
 export const listSyncRunsRoute = route({

@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { config } from '../../config';
-import { ConflictError } from '../../http/errors';
-import { logger } from '../../logger';
-import { folderSource } from '../../peeringdb/folder-source';
-import { httpSource } from '../../peeringdb/http-source';
-import type { PeeringDbSource } from '../../peeringdb/source';
-import { runSync, type SyncMode, type SyncReport } from '../../peeringdb/sync';
+import { ConflictError, ServiceUnavailableError } from '../../http/errors';
+import type { SyncMode } from '../../peeringdb/sync';
 import { syncRunsRepository } from '../../storage/sync-runs-repository';
 
 /** What the sync function receives, from its schedules and from `POST /sync/peeringdb`. */
@@ -16,50 +12,43 @@ export interface SyncJobEvent {
   trigger?: string;
 }
 
-let lambda: LambdaClient | undefined;
-let background: Promise<SyncReport | undefined> | undefined;
+/** Starts a run described by the event somewhere else and returns at once. */
+export type SyncLauncher = (event: SyncJobEvent & { runId: string }) => Promise<void>;
 
-/** The PeeringDB source of this deployment: the API (key from config), or a folder given as a file: URL. */
-export function configuredSource(apiKey?: string): PeeringDbSource {
-  const { PEERINGDB_URL } = config();
-  if (PEERINGDB_URL.startsWith('file:')) return folderSource(new URL(PEERINGDB_URL).pathname);
-  return httpSource({ url: PEERINGDB_URL, ...(apiKey ? { apiKey } : {}) });
-}
+let lambda: LambdaClient | undefined;
+let provided: SyncLauncher | undefined;
 
 /**
- * Starts a run now. In AWS the sync function is invoked asynchronously (it has the 15 minutes a
- * request does not); locally the run goes on in the background of this process.
+ * Where runs go when no sync function is configured: the local runtime and the tests run them in
+ * their own process (`shared/domain/sync/in-process.ts`). The function of the route never carries
+ * the sync engine itself.
  */
-export async function startSync(mode: SyncMode, user: { email: string }): Promise<{ id: string }> {
-  const holder = await syncRunsRepository.leaseHolder(Math.floor(Date.now() / 1000));
-  if (holder) throw new ConflictError(`A sync run (${holder}) is in progress`);
-  const id = randomUUID();
-  const event: SyncJobEvent = { mode, runId: id, trigger: `api:${user.email}` };
-  const { SYNC_FUNCTION_NAME, PEERINGDB_API_KEY } = config();
-  if (SYNC_FUNCTION_NAME) {
+export function provideSyncLauncher(launcher: SyncLauncher): void {
+  provided = launcher;
+}
+
+/** In AWS: an asynchronous invocation of the sync function, which has the 15 minutes a request does not. */
+const invokeSyncFunction =
+  (functionName: string): SyncLauncher =>
+  async (event) => {
     lambda ??= new LambdaClient({});
     await lambda.send(
       new InvokeCommand({
-        FunctionName: SYNC_FUNCTION_NAME,
+        FunctionName: functionName,
         InvocationType: 'Event',
         Payload: Buffer.from(JSON.stringify(event)),
       }),
     );
-    return { id };
-  }
-  background = runSync({
-    source: configuredSource(PEERINGDB_API_KEY),
-    mode,
-    runId: id,
-    trigger: event.trigger,
-  }).catch((err) => {
-    logger.error('background sync did not run', { error: (err as Error).message });
-    return undefined;
-  });
-  return { id };
-}
+  };
 
-/** Local runtime and tests: the run started in this process, once it has finished. */
-export function backgroundRun(): Promise<SyncReport | undefined> {
-  return background ?? Promise.resolve(undefined);
+/** Starts a run now, unless one holds the lease (409). */
+export async function startSync(mode: SyncMode, user: { email: string }): Promise<{ id: string }> {
+  const holder = await syncRunsRepository.leaseHolder(Math.floor(Date.now() / 1000));
+  if (holder) throw new ConflictError(`A sync run (${holder}) is in progress`);
+  const { SYNC_FUNCTION_NAME } = config();
+  const launch = SYNC_FUNCTION_NAME ? invokeSyncFunction(SYNC_FUNCTION_NAME) : provided;
+  if (!launch) throw new ServiceUnavailableError('No sync function is configured for this deployment');
+  const id = randomUUID();
+  await launch({ mode, runId: id, trigger: `api:${user.email}` });
+  return { id };
 }
