@@ -41,6 +41,13 @@ async function stop(code: number) {
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
+// A signal sent to npm alone (a service manager, `timeout`, `kill <npm pid>`) ends npm without
+// passing it on, and this process is handed to another parent: stop too, rather than keep the
+// ports and the Java process running with nobody to stop them.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) void stop(0);
+}, 500).unref();
 
 try {
   for (const [name, p] of [
