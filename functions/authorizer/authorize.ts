@@ -32,7 +32,8 @@ async function currentUser(userId: string): Promise<StoredUser | undefined> {
   return user;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+// The scheme is case-insensitive (RFC 9110, 11.1): `bearer` and `BEARER` name it too.
+const BEARER = /^[Bb][Ee][Aa][Rr][Ee][Rr] +([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
 
 export class UnauthorizedSignal extends Error {
   constructor() {

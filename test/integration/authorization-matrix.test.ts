@@ -153,3 +153,17 @@ describe.each(protectedRoutes.map((r) => [routeKey(r), r] as const))('%s', (_, r
     });
   }
 });
+
+describe('the authorization header', () => {
+  it('takes the Bearer scheme in any case, and nothing else', async () => {
+    const { token } = await userWithRole('viewer');
+    for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
+      const res = await call('GET', '/users/me', { headers: { authorization: `${scheme} ${token}` } });
+      expect(res.status, scheme).toBe(200);
+    }
+    for (const header of [`Basic ${token}`, `Bearer${token}`, token, `Token ${token}`]) {
+      const res = await call('GET', '/users/me', { headers: { authorization: header } });
+      expect(res.status, header.slice(0, 8)).toBe(401);
+    }
+  });
+});
