@@ -169,10 +169,17 @@ export function callerAndRole(
 }
 
 export function zodDetails(error: z.core.$ZodError, prefix: string): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    path: [prefix, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
+  return error.issues.flatMap((issue) => {
+    const path = [prefix, ...issue.path.map(String)];
+    // An unknown key is named by its own path, like any other bad field.
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        path: [...path, key].join('.'),
+        message: `Unrecognized key: "${key}"`,
+      }));
+    }
+    return [{ path: path.join('.'), message: issue.message }];
+  });
 }
 
 /** Validates params, query and body with the route's zod schemas: 422 with every field path. */

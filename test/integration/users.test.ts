@@ -78,6 +78,32 @@ describe('request handling', () => {
     expect(paths).toEqual(['body.email', 'body.password', 'body.role']);
   });
 
+  it('refuses unknown fields when creating a user or logging in, naming each, and creates nobody', async () => {
+    const admin = await userWithRole('admin');
+    const before = await tableSnapshot();
+    const email = 'sneaky@example.net';
+    const password = 'a long enough password';
+    const created = await call('POST', '/users', {
+      token: admin.token,
+      body: { email, password, name: 'Sneaky', role: 'viewer', disabled: true, is_admin: true },
+    });
+    expect(created.status).toBe(422);
+    expect(created.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'body.disabled',
+      'body.is_admin',
+    ]);
+    expect(created.json.error.details[0].message).toMatch(/^Unrecognized key/);
+    expect(await tableSnapshot()).toEqual(before);
+
+    const login = await call('POST', '/users/post_login', {
+      body: { email: admin.email, password: admin.password, remember_me: true },
+    });
+    expect(login.status).toBe(422);
+    expect(login.json.error.details).toEqual([
+      { path: 'body.remember_me', message: 'Unrecognized key: "remember_me"' },
+    ]);
+  });
+
   it('says a number is expected when a path or query value is not one', async () => {
     const admin = await userWithRole('admin');
     const res = await call('GET', '/users?limit=abc', { token: admin.token });

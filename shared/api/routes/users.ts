@@ -24,7 +24,7 @@ export const loginRoute = route({
   role: 'public',
   tag: 'users',
   summary: 'Log in with email and password for a bearer token',
-  body: z.object({
+  body: z.strictObject({
     email: z.string().check(z.minLength(1), z.maxLength(254)),
     password: z.string().check(z.minLength(1), z.maxLength(256)),
   }),
@@ -68,7 +68,7 @@ export const createUserRoute = route({
   role: 'admin',
   tag: 'users',
   summary: 'Create a user (people and API users alike)',
-  body: z.object({
+  body: z.strictObject({
     email: EmailAddress,
     password: Password,
     name: singleLine(200).check(z.minLength(1)),
