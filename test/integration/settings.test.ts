@@ -70,3 +70,73 @@ describe('PUT /settings', () => {
     expect(await tableSnapshot()).toEqual(before);
   });
 });
+
+describe('qualification rules', () => {
+  it('refuses a misspelt rule with 422 naming it, changing nothing', async () => {
+    const admin = await userWithRole('admin');
+    const before = await tableSnapshot();
+    for (const method of ['PUT', 'PATCH'] as const) {
+      const res = await call(method, '/settings', {
+        token: admin.token,
+        body: { qualification: { min_prefixes4: 10, min_prefix4: 5 } },
+      });
+      expect(res.status).toBe(422);
+      expect(res.json.error.details).toEqual([
+        { path: 'body.qualification.min_prefix4', message: 'Unrecognized key: "min_prefix4"' },
+      ]);
+    }
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
+
+describe('PATCH /settings', () => {
+  it('changes only the fields given, the qualification rules one by one', async () => {
+    const admin = await userWithRole('admin');
+    const put = await call('PUT', '/settings', {
+      token: admin.token,
+      body: {
+        company_name: 'Example Networks',
+        email_from: 'peering@example.net',
+        email_cc: ['noc@example.net'],
+        resend_window_days: 30,
+        qualification: { min_prefixes4: 10, allowed_policies: ['Open'], require_ipv6: true },
+      },
+    });
+    expect(put.status).toBe(200);
+    const patch = await call('PATCH', '/settings', {
+      token: admin.token,
+      body: { company_name: 'Renamed Networks', qualification: { min_prefixes6: 3 } },
+    });
+    expect(patch.status).toBe(200);
+    const { modified: _before, ...expected } = put.json;
+    expect(patch.json).toMatchObject({
+      ...expected,
+      company_name: 'Renamed Networks',
+      qualification: { ...put.json.qualification, min_prefixes6: 3 },
+    });
+    expect((await call('GET', '/settings', { token: admin.token })).json).toEqual(patch.json);
+    const audit = await call('GET', '/audit', { token: admin.token });
+    expect(audit.json.data.map((e: { operation: string }) => e.operation)).toContain('patchSettings');
+  });
+
+  it('validates like PUT, needs a field, and is for admins only', async () => {
+    const admin = await userWithRole('admin');
+    const operator = await userWithRole('operator');
+    const before = await tableSnapshot();
+    const bad = await call('PATCH', '/settings', {
+      token: admin.token,
+      body: { email_from: 'not-an-email', company_name: 'Evil\r\nBcc: x@example.org', colour: 'red' },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'body.colour',
+      'body.company_name',
+      'body.email_from',
+    ]);
+    expect((await call('PATCH', '/settings', { token: admin.token, body: {} })).status).toBe(422);
+    const body = { company_name: 'x' };
+    expect((await call('PATCH', '/settings', { token: operator.token, body })).status).toBe(403);
+    expect((await call('PATCH', '/settings', { body })).status).toBe(401);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+});
