@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS } from '../../shared/domain/config-render/prepare';
 import type { ConfigDelivery } from '../../shared/domain/sessions/config-delivery';
 import { configureSession, PASSWORD_PLACEHOLDER } from '../../shared/domain/sessions/session-config';
+import { routersRepository } from '../../shared/storage/routers-repository';
 import { listSessionStatesAtExchange } from '../../shared/storage/sessions-repository';
 import {
   DAEMON_PLATFORMS,
@@ -210,5 +211,98 @@ describe('POST /sessions/{id}/configure', () => {
       (await call('POST', `/sessions/${crypto.randomUUID()}/configure`, { token: operator.token })).status,
     ).toBe(404);
     expect(await tableSnapshot()).toEqual(before);
+  });
+});
+
+describe('passwords a platform cannot take', () => {
+  const long = `Abc${'x'.repeat(27)}`;
+
+  async function junosWithLongPassword() {
+    const { router, sessions } = await routerWithSessions('junos');
+    const patched = await call('PATCH', `/sessions/${sessions[1].id}`, {
+      token: operator.token,
+      body: { password: long },
+    });
+    expect(patched.status).toBe(200);
+    return { router, session: sessions[1] };
+  }
+
+  it('refuses to move the router to a platform one of its passwords does not fit, changing nothing', async () => {
+    const { router, session } = await junosWithLongPassword();
+    const before = await tableSnapshot();
+    const res = await call('PATCH', `/routers/${router.id}`, {
+      token: operator.token,
+      body: { platform: 'cisco-ios' },
+    });
+    expect(res.status).toBe(409);
+    expect(res.json.error.message).toContain(session.id);
+    expect(res.json.error.message).toMatch(/at most 25 characters/);
+    expect(res.json.error.details.map((d: { path: string }) => d.path)).toEqual(['body.platform']);
+    expect(res.body).not.toContain(long);
+    expect(await tableSnapshot()).toEqual(before);
+
+    const other = await call('PATCH', `/routers/${router.id}`, {
+      token: operator.token,
+      body: { platform: 'arista-eos' },
+    });
+    expect(other.status).toBe(200);
+  });
+
+  it('refuses to move a session with a long password onto a Cisco IOS router', async () => {
+    const { session } = await junosWithLongPassword();
+    const { router: ios } = await routerWithSessions('cisco-ios');
+    const before = await tableSnapshot();
+    const res = await call('PATCH', `/sessions/${session.id}`, {
+      token: operator.token,
+      body: { resource_id: ios.id },
+    });
+    expect(res.status).toBe(422);
+    expect(res.json.error.message).toMatch(/at most 25 characters/);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('renders no config the target platform would refuse: 422 naming the session and the limit', async () => {
+    const { router, session } = await junosWithLongPassword();
+    for (const url of [
+      `/sessions/${session.id}/config?platform=cisco-ios`,
+      `/routers/${router.id}/config?platform=cisco-ios`,
+    ]) {
+      const res = await call('GET', url, { token: viewer.token });
+      expect(res.status, url).toBe(422);
+      expect(res.json.error.message).toContain(session.id);
+      expect(res.json.error.message).toMatch(/at most 25 characters/);
+      expect(res.body).not.toContain(long);
+    }
+    expect((await call('GET', `/sessions/${session.id}/config`, { token: viewer.token })).status).toBe(200);
+  });
+
+  it('does not configure a session whose stored password its router platform refuses', async () => {
+    const { router, session } = await junosWithLongPassword();
+    // A router that went to IOS before the platform change was checked.
+    const stored = await routersRepository.get(router.id, true);
+    if (!stored) throw new Error('router gone');
+    await routersRepository.update(stored, { ...stored, platform: 'cisco-ios', version: stored.version + 1 });
+    const before = await tableSnapshot();
+    const res = await call('POST', `/sessions/${session.id}/configure`, { token: operator.token });
+    expect(res.status).toBe(422);
+    expect(res.json.error.message).toContain(session.id);
+    expect(res.json.error.message).toMatch(/cisco-ios accepts passwords of at most 25 characters/);
+    expect(await tableSnapshot()).toEqual(before);
+    const pushed: string[] = [];
+    await expect(
+      configureSession(
+        session.id,
+        { email: operator.email },
+        {
+          method: 'test-push',
+          async deliver({ withSecrets }) {
+            pushed.push(await withSecrets());
+            return { delivered: true };
+          },
+        },
+      ),
+    ).rejects.toThrow(/at most 25 characters/);
+    expect(pushed).toEqual([]);
+    expect((await call('GET', `/sessions/${session.id}/config`, { token: viewer.token })).status).toBe(422);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { render } from '../../shared/domain/config-render/render';
 import {
   groupIdentifier,
   isValidPassword,
@@ -129,6 +130,29 @@ describe('values entering a config', () => {
       ['peers_v4', ['192.0.2.3']],
       ['b_v6', ['2001:db8::2']],
     ]);
+  });
+});
+
+describe('password limits of a platform', () => {
+  const router = { hostname: 'r1', asn: 64500, router_id: '192.0.2.1' };
+  const session = (password: string): RenderSession => ({
+    peer_ipaddr: '192.0.2.9',
+    peer_asn: 64501,
+    peer_name: 'Peer',
+    peer_group: null,
+    prfx_max: null,
+    password,
+    note: null,
+    source_ipaddr: null,
+    source_asn: 64500,
+  });
+
+  it('renders no IOS config with a password longer than 25 characters', () => {
+    expect(render('cisco-ios', router, [session('a'.repeat(25))])).toContain('a'.repeat(25));
+    expect(() => render('cisco-ios', router, [session('a'.repeat(26))])).toThrow(
+      new RenderError('the password of 192.0.2.9: cisco-ios accepts passwords of at most 25 characters'),
+    );
+    expect(render('junos', router, [session('a'.repeat(26))])).toContain('a'.repeat(26));
   });
 });
 

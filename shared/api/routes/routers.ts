@@ -139,7 +139,7 @@ export const updateRouterRoute = route({
     ),
   response: RouterSchema,
   handler: 'functions/http/routers/update-router.ts',
-  access: { table: 'read-write' },
+  access: { table: 'read-write', secrets: true },
   errors: [404, 409],
 });
 
@@ -169,7 +169,7 @@ export const renderRouterConfigRoute = route({
   query: z.object({ platform: z.optional(PlatformSchema) }),
   response: RenderedConfigSchema,
   handler: 'functions/http/routers/render-router-config.ts',
-  access: { table: 'read' },
+  access: { table: 'read', secrets: true },
   errors: [404],
 });
 

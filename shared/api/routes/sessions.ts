@@ -203,7 +203,7 @@ export const renderSessionConfigRoute = route({
   query: z.object({ platform: z.optional(PlatformSchema) }),
   response: RenderedConfigSchema,
   handler: 'functions/http/sessions/render-session-config.ts',
-  access: { table: 'read' },
+  access: { table: 'read', secrets: true },
   errors: [404],
 });
 

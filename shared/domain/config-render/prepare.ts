@@ -60,6 +60,14 @@ const HOSTNAME_PATTERN =
 /** Platforms that accept shorter passwords than the pattern allows (IOS: 25 characters). */
 export const PASSWORD_MAX_LENGTH: Partial<Record<Platform, number>> = { 'cisco-ios': 25 };
 
+/** Why `platform` would refuse `password` in its config, or null when it takes it. */
+export function passwordLimit(platform: Platform, password: string): string | null {
+  const max = PASSWORD_MAX_LENGTH[platform];
+  return max !== undefined && password.length > max
+    ? `${platform} accepts passwords of at most ${max} characters`
+    : null;
+}
+
 export function isValidPassword(value: string): boolean {
   return PASSWORD_PATTERN.test(value);
 }

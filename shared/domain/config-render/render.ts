@@ -8,10 +8,12 @@ import { renderJunos } from './junos';
 import { renderOpenbgpd } from './openbgpd';
 import {
   type Platform,
+  passwordLimit,
   type PreparedConfig,
   prepare,
   type RenderRouter,
   type RenderSession,
+  RenderError,
 } from './prepare';
 
 const RENDERERS: Record<Platform, (c: PreparedConfig) => string> = {
@@ -27,5 +29,9 @@ const RENDERERS: Record<Platform, (c: PreparedConfig) => string> = {
 
 /** The BGP neighbor configuration of `sessions` on `router`, in `platform` syntax. Pure. */
 export function render(platform: Platform, router: RenderRouter, sessions: readonly RenderSession[]): string {
+  for (const s of sessions) {
+    const refused = s.password === null ? null : passwordLimit(platform, s.password);
+    if (refused) throw new RenderError(`the password of ${s.peer_ipaddr}: ${refused}`);
+  }
   return RENDERERS[platform](prepare(router, sessions));
 }

@@ -7,6 +7,7 @@ import {
 } from '../../storage/routers-repository';
 import { sessionsRepository } from '../../storage/sessions-repository';
 import type { Platform } from '../config-render/prepare';
+import { passwordsRefusedBy } from '../sessions/password-limits';
 
 export type RouterInput = {
   hostname: string;
@@ -56,6 +57,9 @@ export async function updateRouter(
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     throw staleRouter(current);
   }
+  if (changes.platform !== undefined && changes.platform !== current.platform) {
+    await checkPlatformTakesPasswords(current, changes.platform);
+  }
   const next: StoredRouter = {
     ...current,
     ...(changes.hostname !== undefined ? { hostname: changes.hostname.toLowerCase() } : {}),
@@ -75,6 +79,19 @@ export async function updateRouter(
   }
   if (next.hostname !== current.hostname) await sessionsRepository.renameRouter(next.id, next.hostname);
   return next;
+}
+
+/** A router cannot move to a platform that would refuse the password of one of its sessions. */
+async function checkPlatformTakesPasswords(router: StoredRouter, platform: Platform) {
+  const sessions = await sessionsRepository.listAll({ resource_id: router.id });
+  const refused = await passwordsRefusedBy(platform, sessions);
+  if (refused.length === 0) return;
+  const ids = refused.map(({ session }) => `${session.id} (${session.peer_ipaddr})`).join(', ');
+  const message = `${refused[0]?.reason}; sessions with a longer password: ${ids}`;
+  throw new ConflictError(
+    `Router ${router.hostname} cannot move to ${platform}: ${message}. Shorten those passwords first`,
+    [{ path: 'body.platform', message }],
+  );
 }
 
 function staleRouter(current: StoredRouter): ConflictError {

@@ -7,6 +7,7 @@ import { StaleSessionError, type StoredSession, sessionsRepository } from '../..
 import { type Platform, RenderError, type RenderSession } from '../config-render/prepare';
 import { render } from '../config-render/render';
 import { type ConfigDelivery, storeAndReturn } from './config-delivery';
+import { passwordsRefusedBy } from './password-limits';
 import { type Actor, getStoredSession, type PublicSession, sessionLog, toPublicSession } from './sessions';
 
 /**
@@ -21,6 +22,17 @@ async function renderSessions(
   sessions: StoredSession[],
   secrets: 'placeholder' | 'clear',
 ): Promise<string> {
+  // A placeholder fits every platform; the real password must too, whoever sees the text.
+  const refused = await passwordsRefusedBy(platform, sessions);
+  if (refused.length > 0) {
+    const what = refused.map(
+      ({ session, reason }) => `session ${session.id} (${session.peer_ipaddr}): ${reason}`,
+    );
+    throw new ValidationError(
+      `Cannot render for ${platform}: the password of ${what.join('; ')}. Set a shorter password first`,
+      what.map((message) => ({ path: 'config', message })),
+    );
+  }
   const inputs: RenderSession[] = [];
   for (const s of sessions) {
     let password: string | null = null;

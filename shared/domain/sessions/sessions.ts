@@ -13,10 +13,11 @@ import {
   type StoredSession,
   sessionsRepository,
 } from '../../storage/sessions-repository';
-import { PASSWORD_MAX_LENGTH } from '../config-render/prepare';
+import { passwordLimit } from '../config-render/prepare';
 import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
 import { getSettings } from '../settings/settings';
 import { canonicalIp, inAnyPrefix, ipVersion } from './ip-address';
+import { passwordsRefusedBy } from './password-limits';
 
 /** The session as the API shows it: the password only as a flag. */
 export type PublicSession = Omit<StoredSession, 'password_ciphertext'> & { password_set: boolean };
@@ -164,10 +165,8 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
 
 /** A password the session's router platform could not take is refused up front, not at delivery. */
 function checkPasswordFits(router: StoredRouter, password: string | null | undefined) {
-  const max = PASSWORD_MAX_LENGTH[router.platform];
-  if (password && max !== undefined && password.length > max) {
-    throw invalid('body.password', `${router.platform} accepts passwords of at most ${max} characters`);
-  }
+  const refused = password ? passwordLimit(router.platform, password) : null;
+  if (refused) throw invalid('body.password', refused);
 }
 
 function sameName(a: string, b: string): boolean {
@@ -341,6 +340,14 @@ export async function updateSession(
     'note',
   ] as const) {
     plain(key);
+  }
+  if (changes.password === undefined && next.resource_id !== current.resource_id) {
+    // The password stays; the router it moves to must take it.
+    const router = await routersRepository.get(next.resource_id, true);
+    const [refused] = router ? await passwordsRefusedBy(router.platform, [current]) : [];
+    if (refused) {
+      throw invalid('body.resource_id', `The session's password does not fit: ${refused.reason}`);
+    }
   }
   if (changes.password !== undefined) {
     const router = await routersRepository.get(next.resource_id, true);
