@@ -571,4 +571,36 @@ describe('our side of the session', () => {
     });
     expect(given.json.source_ipaddr).toBe('206.126.236.2');
   });
+  it('refuses a session with our own network, on add and on update, and stores nothing', async () => {
+    const put = await call('PUT', '/settings', {
+      token: admin.token,
+      body: { source_asn: 64500, source_participant_id: 100 },
+    });
+    expect(put.status).toBe(200);
+    const router = await newRouter();
+    const { json: unknownPeer } = await add({
+      resource_id: router.id,
+      peer_ipaddr: '206.126.236.200',
+      peer_asn: 65001,
+    });
+    expect(unknownPeer.peer_asn).toBe(65001);
+    const before = await tableSnapshot();
+    for (const [body, path] of [
+      [{ peer_ipaddr: '206.126.236.1' }, 'body.peer_ipaddr'],
+      [{ peer_ipaddr: '2001:504:0:2::1' }, 'body.peer_ipaddr'],
+      [{ peer_ipaddr: '206.126.236.201', peer_asn: 64500 }, 'body.peer_asn'],
+      [{ peer_ipaddr: '206.126.236.202', peer_participant_id: 100 }, 'body.peer_participant_id'],
+    ] as const) {
+      const res = await add({ resource_id: router.id, ...body });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.json.error.message).toBe('That network is our own');
+      expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(path);
+    }
+    for (const body of [{ peer_asn: 64500 }, { peer_ipaddr: '206.126.236.1' }]) {
+      const res = await call('PATCH', `/sessions/${unknownPeer.id}`, { token: operator.token, body });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.json.error.message).toBe('That network is our own');
+    }
+    expect(await tableSnapshot()).toEqual(before);
+  });
 });

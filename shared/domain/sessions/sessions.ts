@@ -150,6 +150,8 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
   if (details.length > 0 || peerAsn === undefined) {
     throw new ValidationError('The session does not agree with PeeringDB', details);
   }
+  const sourceIp = fields.source_ipaddr ?? (await ourAddress(exchange, family, reader));
+  await refuseOwnNetwork(fields, peerAsn, presence, network, sourceIp);
 
   return {
     router,
@@ -159,8 +161,38 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
     peer_name: fields.peer_name ?? network?.name ?? `AS${peerAsn}`,
     peer_participant_id: presence?.net_id ?? network?.id ?? null,
     network,
-    source_ipaddr: fields.source_ipaddr ?? (await ourAddress(exchange, family, reader)),
+    source_ipaddr: sourceIp,
   };
+}
+
+/**
+ * A session with ourselves is refused: the peer IP is one of our own addresses (PeeringDB's rows
+ * of our network, or our side of this very session), or the peer's network or AS is ours.
+ */
+async function refuseOwnNetwork(
+  fields: SessionFields,
+  peerAsn: number,
+  presence: Presence | undefined,
+  network: Network | undefined,
+  sourceIp: string | null,
+) {
+  const { source_asn: ourAsn, source_participant_id: ourNet } = await getSettings();
+  const ours = (net: number | undefined, asn: number | undefined) =>
+    (ourNet !== null && net === ourNet) || (ourAsn !== null && asn === ourAsn);
+  let detail: ErrorDetail | undefined;
+  if ((presence && ours(presence.net_id, presence.asn)) || fields.peer_ipaddr === sourceIp) {
+    detail = { path: 'body.peer_ipaddr', message: `${fields.peer_ipaddr} is our own address` };
+  } else if (fields.peer_asn !== undefined && ours(undefined, fields.peer_asn)) {
+    detail = { path: 'body.peer_asn', message: `AS${fields.peer_asn} is our own AS` };
+  } else if (network && ours(network.id, network.asn)) {
+    detail = {
+      path: 'body.peer_participant_id',
+      message: `network ${network.id} (AS${network.asn}) is our own`,
+    };
+  } else if (ours(undefined, peerAsn)) {
+    detail = { path: 'body.peer_asn', message: `AS${peerAsn} is our own AS` };
+  }
+  if (detail) throw new ValidationError('That network is our own', [detail]);
 }
 
 /** A password the session's router platform could not take is refused up front, not at delivery. */
