@@ -5,6 +5,16 @@ import { syncObjects } from '../support/peeringdb';
 let viewer = '';
 let operator = '';
 let admin = '';
+const routers: Record<string, string> = {};
+
+async function newRouter(hostname: string): Promise<string> {
+  const res = await call('POST', '/routers', {
+    token: operator,
+    body: { hostname, platform: 'frr', asn: 64_500, router_id: '192.0.2.1' },
+  });
+  expect(res.status).toBe(201);
+  return res.json.id;
+}
 
 beforeAll(async () => {
   viewer = (await userWithRole('viewer')).token;
@@ -24,6 +34,7 @@ beforeAll(async () => {
     ixpfx: [
       { id: 10, ixlan_id: 2, protocol: 'IPv6', prefix: '2001:7f8::/64' },
       { id: 11, ixlan_id: 2, protocol: 'IPv4', prefix: '80.81.192.0/21' },
+      { id: 12, ixlan_id: 1, protocol: 'IPv4', prefix: '206.126.236.0/22' },
     ],
     ixfac: [{ id: 5, ix_id: 31, fac_id: 9, name: 'Equinix FR5', city: 'Frankfurt', country: 'DE' }],
     net: [
@@ -49,6 +60,8 @@ beforeAll(async () => {
     body: { source_asn: 64_500, source_participant_id: 100 },
   });
   expect(put.status).toBe(200);
+  routers.iad = await newRouter('edge1.iad.example.net');
+  routers.fra = await newRouter('edge2.fra.example.net');
 });
 
 const names = (res: { json: { data: { public_name: string }[] } }) => res.json.data.map((x) => x.public_name);
@@ -143,7 +156,7 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
   it('overrides our presence, and dropping the override brings PeeringDB back', async () => {
     const put = await call('PUT', '/exchanges/1/presence', {
       token: operator,
-      body: { router_id: 'edge1.iad', ipaddr4: ['206.126.236.10'] },
+      body: { router_id: routers.iad, ipaddr4: ['206.126.236.10'] },
     });
     expect(put.status).toBe(200);
     expect(put.json).toEqual({
@@ -151,7 +164,7 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       public_name: 'Equinix Ashburn',
       ipaddr4: ['206.126.236.10'],
       ipaddr6: [],
-      router_id: 'edge1.iad',
+      router_id: routers.iad,
       source: 'override',
     });
     expect(names(await call('GET', '/exchanges?present=true', { token: viewer }))).toEqual([
@@ -161,11 +174,11 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
 
     const partial = await call('PUT', '/exchanges/31/presence', {
       token: operator,
-      body: { router_id: 'edge2.fra' },
+      body: { router_id: routers.fra },
     });
     expect(partial.json).toMatchObject({
       ipaddr4: ['80.81.192.10'],
-      router_id: 'edge2.fra',
+      router_id: routers.fra,
       source: 'override',
     });
 
@@ -196,5 +209,46 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       (await call('PUT', '/exchanges/26/presence', { token: viewer, body: { router_id: 'r' } })).status,
     ).toBe(403);
     expect(await tableSnapshot()).toEqual(before);
+  });
+  it('takes only addresses inside the exchange prefixes and an existing router, changing nothing otherwise', async () => {
+    const before = await tableSnapshot();
+    const cases: [Record<string, unknown>, string[]][] = [
+      [{ ipaddr4: ['8.8.8.8'] }, ['body.ipaddr4.0']],
+      [
+        { ipaddr4: ['80.81.192.11', '80.81.200.1'], ipaddr6: ['2001:db8::1'] },
+        ['body.ipaddr4.1', 'body.ipaddr6.0'],
+      ],
+      [{ router_id: 'no-such-router' }, ['body.router_id']],
+      [{ router_id: crypto.randomUUID(), ipaddr4: ['10.0.0.1'] }, ['body.ipaddr4.0', 'body.router_id']],
+    ];
+    for (const [body, paths] of cases) {
+      const res = await call('PUT', '/exchanges/31/presence', { token: operator, body });
+      expect(res.status, JSON.stringify(body)).toBe(422);
+      expect(res.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(paths);
+    }
+    const noV6 = await call('PUT', '/exchanges/1/presence', {
+      token: operator,
+      body: { ipaddr6: ['2001:db8::1'] },
+    });
+    expect(noV6.status).toBe(422);
+    expect(noV6.json.error.details[0].message).toMatch(/Equinix Ashburn/);
+    const noPrefixes = await call('PUT', '/exchanges/26/presence', {
+      token: operator,
+      body: { ipaddr4: ['80.81.192.11'] },
+    });
+    expect(noPrefixes.status).toBe(422);
+    expect(await tableSnapshot()).toEqual(before);
+
+    const fine = await call('PUT', '/exchanges/31/presence', {
+      token: operator,
+      body: { ipaddr4: ['80.81.192.11'], ipaddr6: ['2001:7f8::fbf4:0:2'], router_id: null },
+    });
+    expect(fine.status).toBe(200);
+    expect(fine.json).toMatchObject({
+      ipaddr4: ['80.81.192.11'],
+      ipaddr6: ['2001:7f8::fbf4:0:2'],
+      router_id: null,
+    });
+    expect((await call('DELETE', '/exchanges/31/presence', { token: operator })).status).toBe(204);
   });
 });

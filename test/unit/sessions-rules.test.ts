@@ -8,7 +8,12 @@ import {
   type RenderSession,
   safeText,
 } from '../../shared/domain/config-render/prepare';
-import { canonicalIp, inAnyPrefix, ipVersion } from '../../shared/domain/sessions/ip-address';
+import {
+  canonicalIp,
+  inAnyPrefix,
+  ipVersion,
+  outsidePrefixes,
+} from '../../shared/domain/sessions/ip-address';
 import { expectedVersion } from '../../shared/domain/sessions/versioning';
 import { ValidationError } from '../../shared/http/errors';
 
@@ -41,6 +46,17 @@ describe('IP addresses', () => {
     expect(inAnyPrefix('2001:504:0:2::99', prefixes)).toBe(true);
     expect(inAnyPrefix('2001:504:0:3::1', prefixes)).toBe(false);
     expect(inAnyPrefix('206.126.236.1', ['2001:504:0:2::/64', 'garbage', '206.126.236.0/33'])).toBe(false);
+  });
+
+  it('says which prefixes of its family an address is outside of', () => {
+    const prefixes = ['206.126.236.0/22', '2001:504:0:2::/64'];
+    expect(outsidePrefixes('206.126.236.9', 'IX', prefixes)).toBeNull();
+    expect(outsidePrefixes('8.8.8.8', 'IX', prefixes)).toBe(
+      '8.8.8.8 is not in the ipv4 prefixes of IX (206.126.236.0/22)',
+    );
+    expect(outsidePrefixes('2001:db8::1', 'IX', ['206.126.236.0/22'])).toBe(
+      '2001:db8::1 is not in the ipv6 prefixes of IX (none)',
+    );
   });
 });
 

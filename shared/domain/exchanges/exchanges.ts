@@ -4,11 +4,13 @@ import type {
   ExchangeSummarySchema,
   PresenceBodySchema,
 } from '../../api/routes/exchanges';
-import { NotFoundError, ValidationError } from '../../http/errors';
+import { type ErrorDetail, NotFoundError, ValidationError } from '../../http/errors';
 import { decodeCursor, encodeCursor, type Page } from '../../storage/pagination';
 import { type ExchangeSearch, peeringDb } from '../../storage/peeringdb-repository';
 import { presenceOverridesRepository } from '../../storage/presence-overrides-repository';
+import { routersRepository } from '../../storage/routers-repository';
 import type { Exchange } from '../peeringdb/model';
+import { ipVersion, outsidePrefixes } from '../sessions/ip-address';
 import { type OwnPresence, ownPresence, ownPresences } from './own-presence';
 
 type ExchangeSummary = z.infer<typeof ExchangeSummarySchema>;
@@ -116,6 +118,7 @@ export async function setPresence(
 ): Promise<OwnPresence> {
   const ix = await peeringDb.getExchange(publicId);
   if (!ix) throw new NotFoundError(`Exchange ${publicId} is not in the PeeringDB data`);
+  await checkPresence(ix, body);
   const previous = await presenceOverridesRepository.get(publicId);
   const normalize = (ips: string[] | undefined) =>
     ips === undefined ? undefined : [...new Set(ips.map((ip) => ip.toLowerCase()))];
@@ -133,6 +136,38 @@ export async function setPresence(
   const presence = await ownPresence(publicId);
   if (!presence) throw new Error(`presence at ${publicId} vanished after it was written`);
   return presence;
+}
+
+/**
+ * Our addresses must lie in the exchange's PeeringDB prefixes of their family (as a session's do),
+ * and the router must exist: they go out in peering requests.
+ */
+async function checkPresence(ix: Exchange, body: z.infer<typeof PresenceBodySchema>): Promise<void> {
+  const [prefixes, router] = await Promise.all([
+    body.ipaddr4 || body.ipaddr6
+      ? peeringDb.getExchangePrefixes(ix.id).then((rows) => rows.map((p) => p.prefix))
+      : [],
+    typeof body.router_id === 'string' ? routersRepository.get(body.router_id, true) : undefined,
+  ]);
+  const details: ErrorDetail[] = [];
+  for (const [field, family] of [
+    ['ipaddr4', 'ipv4'],
+    ['ipaddr6', 'ipv6'],
+  ] as const) {
+    (body[field] ?? []).forEach((ip, i) => {
+      const wrong =
+        ipVersion(ip) === family
+          ? outsidePrefixes(ip, ix.name, prefixes)
+          : `${ip} is not an ${family} address`;
+      if (wrong) details.push({ path: `body.${field}.${i}`, message: wrong });
+    });
+  }
+  if (typeof body.router_id === 'string' && !router) {
+    details.push({ path: 'body.router_id', message: `No router ${body.router_id}` });
+  }
+  if (details.length > 0) {
+    throw new ValidationError(`The presence does not fit exchange ${ix.name}`, details);
+  }
 }
 
 export async function clearPresence(publicId: number): Promise<void> {

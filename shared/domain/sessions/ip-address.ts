@@ -38,3 +38,14 @@ export function inAnyPrefix(ip: string, prefixes: readonly string[]): boolean {
   }
   return usable > 0 && list.check(ip, version);
 }
+
+/**
+ * Why `ip` cannot be an address at the exchange named `exchange` (outside every prefix of its
+ * family), or null when it lies in one of them.
+ */
+export function outsidePrefixes(ip: string, exchange: string, prefixes: readonly string[]): string | null {
+  if (inAnyPrefix(ip, prefixes)) return null;
+  const family = ipVersion(ip) ?? 'IP';
+  const own = prefixes.filter((p) => ipVersion(p.split('/')[0] ?? '') === family);
+  return `${ip} is not in the ${family} prefixes of ${exchange} (${own.join(', ') || 'none'})`;
+}

@@ -16,7 +16,7 @@ import {
 import { passwordLimit } from '../config-render/prepare';
 import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
 import { getSettings } from '../settings/settings';
-import { canonicalIp, inAnyPrefix, ipVersion } from './ip-address';
+import { canonicalIp, ipVersion, outsidePrefixes } from './ip-address';
 import { passwordsRefusedBy } from './password-limits';
 
 /** The session as the API shows it: the password only as a flag. */
@@ -93,18 +93,12 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
     exchange = await reader.getExchange(publicId);
     if (!exchange) throw invalid('body.public_id', `No exchange ${publicId} in PeeringDB`);
     const prefixes = (await reader.getExchangePrefixes(publicId)).map((p) => p.prefix);
-    if (!inAnyPrefix(fields.peer_ipaddr, prefixes)) {
-      throw invalid(
-        'body.peer_ipaddr',
-        `${fields.peer_ipaddr} is not in the ${family} prefixes of ${exchange.name} (${prefixes.join(', ') || 'none'})`,
-      );
-    }
-    if (fields.source_ipaddr && !inAnyPrefix(fields.source_ipaddr, prefixes)) {
-      throw invalid(
-        'body.source_ipaddr',
-        `${fields.source_ipaddr} is not in the prefixes of ${exchange.name}`,
-      );
-    }
+    const peerOutside = outsidePrefixes(fields.peer_ipaddr, exchange.name, prefixes);
+    if (peerOutside) throw invalid('body.peer_ipaddr', peerOutside);
+    const sourceOutside = fields.source_ipaddr
+      ? outsidePrefixes(fields.source_ipaddr, exchange.name, prefixes)
+      : null;
+    if (sourceOutside) throw invalid('body.source_ipaddr', sourceOutside);
   }
 
   const details: ErrorDetail[] = [];
