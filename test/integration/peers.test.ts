@@ -189,6 +189,33 @@ describe('GET /exchanges/{public_id}/peers', () => {
     expect(second.json.next_cursor).toBeNull();
   });
 
+  it('takes a cursor only on the list that issued it: the same exchange, filters and hidden peers', async () => {
+    const filtered = (await peers('?name=a&policy_general=Open&limit=1')).json.next_cursor;
+    const plain = (await peers('?limit=2')).json.next_cursor;
+    expect(filtered).toBeTruthy();
+    expect(plain).toBeTruthy();
+    const refused = [
+      call('GET', `/exchanges/2/peers?name=a&policy_general=Open&limit=1&cursor=${filtered}`, {
+        token: viewer,
+      }),
+      peers(`?limit=1&cursor=${filtered}`),
+      peers(`?name=a&limit=1&cursor=${filtered}`),
+      peers(`?name=b&policy_general=Open&limit=1&cursor=${filtered}`),
+      peers(`?qualified=true&limit=2&cursor=${plain}`),
+      peers(`?include_hidden=true&limit=2&cursor=${plain}`),
+      call('GET', `/exchanges/2/peers?limit=2&cursor=${plain}`, { token: viewer }),
+    ];
+    for (const res of await Promise.all(refused)) {
+      expect(res.status).toBe(422);
+      expect(res.json.error.details).toEqual([
+        { path: 'query.cursor', message: 'not a cursor this list issued' },
+      ]);
+    }
+    // The page size and what a page embeds are not part of the list.
+    expect((await peers(`?policy_general=Open&name=a&limit=5&cursor=${filtered}`)).status).toBe(200);
+    expect((await peers(`?include_contacts=true&limit=5&cursor=${plain}`)).status).toBe(200);
+  });
+
   it('embeds public IPs, contacts (policy first) and the log only when asked', async () => {
     const res = await peers('?include_public_ips=true&include_contacts=1&include_log_data=true');
     const zeta = res.json.data.find((p: { id: number }) => p.id === 6);

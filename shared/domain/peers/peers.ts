@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import * as z from '../../zod';
-import type { Peer, PeerListQueryInput, UpdatePeerInput } from '../../api/routes/peers';
+import type { Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from '../../api/routes/peers';
 import { NotFoundError, ValidationError } from '../../http/errors';
 import type { Page } from '../../storage/pagination';
 import {
@@ -39,14 +40,29 @@ import {
  * reads our whole state at the exchange instead, in the same single Query as before.
  */
 
-/** Our cursor: where the last page ended, plus the reader's own cursor when paging straight through it. */
+/**
+ * Our cursor: where the last page ended, plus the reader's own cursor when paging straight through
+ * it, and `list`, which list issued it (the exchange, the filters and whether hidden peers show).
+ */
 const CursorSchema = z.object({
+  list: z.string().check(z.maxLength(64)),
   after: z.tuple([z.string().check(z.maxLength(400)), z.int()]),
   page: z.optional(z.string().check(z.maxLength(2048))),
 });
 type Cursor = z.infer<typeof CursorSchema>;
 
-function readCursor(cursor: string | undefined): Cursor | undefined {
+/** A short hash naming one list: the same exchange, filters and hidden peers give the same one. */
+function listId(publicId: number, filters: PeerFilters, includeHidden: boolean): string {
+  const given = Object.entries(filters)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256')
+    .update(JSON.stringify([publicId, given, includeHidden]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+function readCursor(cursor: string | undefined, list: string): Cursor | undefined {
   if (cursor === undefined) return undefined;
   let decoded: unknown;
   try {
@@ -55,7 +71,7 @@ function readCursor(cursor: string | undefined): Cursor | undefined {
     decoded = undefined;
   }
   const checked = CursorSchema.safeParse(decoded);
-  if (!checked.success) {
+  if (!checked.success || checked.data.list !== list) {
     throw new ValidationError('Invalid cursor', [
       { path: 'query.cursor', message: 'not a cursor this list issued' },
     ]);
@@ -150,7 +166,8 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     include_hidden,
     ...filters
   } = query;
-  const cursor = readCursor(rawCursor);
+  const list = listId(publicId, filters, include_hidden === true);
+  const cursor = readCursor(rawCursor, list);
   const embeds: Embeds = {
     publicIps: include_public_ips ?? false,
     contacts: include_contacts ?? false,
@@ -205,7 +222,9 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     return {
       data,
       next_cursor:
-        page.next_cursor && last ? writeCursor({ after: memberOrder(last), page: page.next_cursor }) : null,
+        page.next_cursor && last
+          ? writeCursor({ list, after: memberOrder(last), page: page.next_cursor })
+          : null,
     };
   }
 
@@ -229,7 +248,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     data.push(peer);
     lastOrder = order;
   }
-  return { data, next_cursor: more && lastOrder ? writeCursor({ after: lastOrder }) : null };
+  return { data, next_cursor: more && lastOrder ? writeCursor({ list, after: lastOrder }) : null };
 }
 
 interface OnePeer {
