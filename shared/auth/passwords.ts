@@ -1,5 +1,9 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
+/** The password policy: every password a user gets, the bootstrap admin's included. */
+export const PASSWORD_MIN_LENGTH = 12;
+export const PASSWORD_MAX_LENGTH = 256;
+
 /** scrypt parameters: N=2^15, r=8, p=1 (OWASP's floor for scrypt), 64-byte key. */
 const N = 32768;
 const R = 8;

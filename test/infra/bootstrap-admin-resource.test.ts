@@ -1,5 +1,5 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { login } from '../../shared/domain/users/users';
 import { usersRepository } from '../../shared/storage/users-repository';
 
@@ -37,6 +37,11 @@ function event(requestType: 'Create' | 'Update' | 'Delete', email: string, secre
 }
 
 describe('the bootstrap admin custom resource', () => {
+  // Each case starts from a deployment without users: an admin is only created while there is none.
+  beforeEach(async () => {
+    for (const user of (await usersRepository.list(100)).data) await usersRepository.remove(user);
+  });
+
   it('creates an admin who can log in with the generated password', async () => {
     secretValues.set('arn:first', 'GeneratedPassword0123456789abcdef');
     const result = await handler(event('Create', 'first-admin@example.net', 'arn:first'));
@@ -60,5 +65,21 @@ describe('the bootstrap admin custom resource', () => {
     await handler(event('Create', 'third-admin@example.net', 'arn:third'));
     await handler(event('Delete', 'third-admin@example.net', 'arn:third'));
     expect(await usersRepository.getByEmail('third-admin@example.net')).toBeDefined();
+  });
+
+  it('adds no second admin when the email changes on an update', async () => {
+    secretValues.set('arn:fourth', 'FourthPassword0123456789abcdefg');
+    await handler(event('Create', 'fourth-admin@example.net', 'arn:fourth'));
+    await handler(event('Update', 'renamed-admin@example.net', 'arn:fourth'));
+    expect(await usersRepository.getByEmail('renamed-admin@example.net')).toBeUndefined();
+    expect(await usersRepository.countAdmins()).toBe(1);
+  });
+
+  it('fails with a clear error when the password is below the policy', async () => {
+    secretValues.set('arn:short', 'short');
+    await expect(handler(event('Create', 'short-admin@example.net', 'arn:short'))).rejects.toThrow(
+      /at least|12 to 256 characters/,
+    );
+    expect(await usersRepository.getByEmail('short-admin@example.net')).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import * as z from '../../zod';
 import { RoleSchema } from '../../auth/caller';
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from '../../auth/passwords';
 import { route } from '../contract';
 import { EmailAddress, ListQuery, pageOf, singleLine, Timestamp, UuidParam } from '../schemas';
 
@@ -15,7 +16,12 @@ export const UserSchema = z
   })
   .check(z.meta({ id: 'User' }));
 
-const Password = z.string().check(z.minLength(12, 'at least 12 characters'), z.maxLength(256));
+const Password = z
+  .string()
+  .check(
+    z.minLength(PASSWORD_MIN_LENGTH, `at least ${PASSWORD_MIN_LENGTH} characters`),
+    z.maxLength(PASSWORD_MAX_LENGTH),
+  );
 
 export const loginRoute = route({
   operationId: 'login',

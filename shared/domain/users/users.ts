@@ -1,6 +1,12 @@
 import type { UserRole } from '../../auth/caller';
 import { loadSigningKey } from '../../auth/keys';
-import { dummyHash, hashPassword, verifyPassword } from '../../auth/passwords';
+import {
+  dummyHash,
+  hashPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  verifyPassword,
+} from '../../auth/passwords';
 import { issueToken } from '../../auth/tokens';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../../http/errors';
 import {
@@ -114,9 +120,23 @@ export async function deleteUser(id: string, callerId: string) {
   await usersRepository.remove(user);
 }
 
-/** Creates the first admin when it does not exist yet; an existing account is left as it is. */
-export async function ensureAdmin(email: string, password: string): Promise<'created' | 'exists'> {
+/**
+ * The bootstrap admin (npm start, the stack's custom resource): created only while the deployment
+ * has no enabled admin at all, so a later start without the same email never adds a second one; an
+ * account that exists is left as it is. Its password must meet the policy like any other.
+ */
+export async function ensureAdmin(
+  email: string,
+  password: string,
+): Promise<'created' | 'exists' | 'another-admin'> {
+  if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
+    throw new Error(
+      `the bootstrap admin's password must have ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters ` +
+        `(the one given has ${password.length})`,
+    );
+  }
   if (await usersRepository.getByEmail(email)) return 'exists';
+  if ((await usersRepository.countAdmins()) > 0) return 'another-admin';
   await createUser({ email, password, name: 'Administrator', role: 'admin' });
   return 'created';
 }
