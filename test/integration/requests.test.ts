@@ -230,6 +230,9 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
         body: { status },
       });
       expect(res.status, status).toBe(409);
+      if (status === 'sent') {
+        expect(res.json.error.message).toBe('An accepted request cannot become sent (it is final)');
+      }
     }
     expect(await tableSnapshot()).toEqual(before);
 

@@ -178,7 +178,7 @@ describe('addSession', () => {
       [{ ...base, peer_group: 'two\nlines' }, 'body.peer_group', /single line/],
       [{ ...base, prfx_max: 0 }, 'body.prfx_max', /./],
       [{ ...base, source_ipaddr: '2001:504:0:2::9' }, 'body.source_ipaddr', /ipv4 address like the peer/],
-      [{ ...base, surprise: 1 }, 'body', /./],
+      [{ ...base, surprise: 1 }, 'body.surprise', /Unrecognized key/],
     ];
     const before = await tableSnapshot();
     for (const [body, path, message] of cases) {
@@ -412,6 +412,13 @@ describe('deleteSession', () => {
     }
     const none = await call('DELETE', '/sessions', { token: operator.token });
     expect(none.status).toBe(422);
+    expect(none.json.error.details).toEqual([
+      {
+        path: 'query',
+        message:
+          'give at least one filter; to delete every session, filter by each router (resource_id) in turn',
+      },
+    ]);
     const onlyDry = await call('DELETE', '/sessions?dry_run=true', { token: operator.token });
     expect(onlyDry.status).toBe(422);
 

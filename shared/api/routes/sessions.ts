@@ -182,7 +182,8 @@ export const deleteSessionsRoute = route({
   summary: 'Delete every session matching the filters (at least one); dry_run lists them instead',
   query: z.object({ ...filters, dry_run: z.optional(queryBoolean) }).check(
     z.refine((q) => SessionFilterKeys.some((k) => q[k] !== undefined), {
-      message: 'name at least one filter: deleting every session takes one filter per kind',
+      message:
+        'give at least one filter; to delete every session, filter by each router (resource_id) in turn',
     }),
   ),
   response: z

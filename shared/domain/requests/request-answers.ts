@@ -30,7 +30,7 @@ function refuseMove(request: StoredRequest, to: RequestState): never {
   const hint =
     to === 'sent' && request.status === 'failed' ? '; retry it with POST /requests/{id}/retry' : '';
   throw new ConflictError(
-    `A ${request.status} request cannot become ${to}` +
+    `${/^[aeiou]/.test(request.status) ? 'An' : 'A'} ${request.status} request cannot become ${to}` +
       (allowed.length > 0 ? ` (it may become ${allowed.join(' or ')})` : ' (it is final)') +
       hint,
   );
