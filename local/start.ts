@@ -104,7 +104,9 @@ try {
     `  demo data       ${demo}`,
     admin === 'created' && generated
       ? `  admin           ${adminEmail} / ${adminPassword}  (generated; set ADMIN_EMAIL and ADMIN_PASSWORD to choose)`
-      : `  admin           ${adminEmail} (${admin === 'created' ? 'created' : 'already there'})`,
+      : admin === 'another-admin'
+        ? `  admin           none created for ${adminEmail}: an admin already exists (log in as that one)`
+        : `  admin           ${adminEmail} (${admin === 'created' ? 'created' : 'already there'})`,
     '  stop with Ctrl-C; start clean with npm start -- --reset',
   ];
   console.log(lines.join('\n'));
