@@ -2,6 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { policyNames, type PreparedGroup } from '../../shared/domain/config-render/prepare';
 
 /**
  * The real BGP daemons' own config parsers (Debian packages bird2, frr, openbgpd, gobgpd). Each
@@ -39,14 +40,66 @@ export function daemonsAvailable(): boolean {
 const workDir = mkdtempSync(join(tmpdir(), 'peerflow-render-'));
 let counter = 0;
 
-/** Parses `text` with the platform's daemon: ok when it exits 0; the output says why not. */
+/** The policy names a rendered config references: the operator defines them on the router. */
+export type PolicyNames = Pick<PreparedGroup, 'importPolicy' | 'exportPolicy'>;
+
+/**
+ * THE OPERATOR'S PART, not peerflow's: minimal definitions of the policies a rendered config
+ * references, as the operator's own configuration supplies them on the router (here they reject
+ * everything). BIRD refuses a filter it does not know; GoBGP ignores its whole policy assignment when
+ * a listed policy is undefined. FRR and OpenBGPD need none to parse the config.
+ */
+export function operatorPolicies(
+  platform: DaemonPlatform,
+  policies: readonly PolicyNames[],
+): { before: string; after: string } {
+  const names = policies.flatMap((p) => [p.importPolicy, p.exportPolicy]);
+  if (platform === 'bird2') {
+    return { before: names.map((n) => `filter ${n} { reject; }\n`).join(''), after: '' };
+  }
+  if (platform === 'gobgp') {
+    const defs = names.map((n) =>
+      [
+        '',
+        '[[policy-definitions]]',
+        `  name = "${n}"`,
+        '  [[policy-definitions.statements]]',
+        `    name = "${n}_reject"`,
+        '    [policy-definitions.statements.actions]',
+        '      route-disposition = "reject-route"',
+      ].join('\n'),
+    );
+    return { before: '', after: `${defs.join('\n')}\n` };
+  }
+  return { before: '', after: '' };
+}
+
+/** How each syntax declares a peer group. */
+const GROUP_LINES: Record<DaemonPlatform, RegExp> = {
+  bird2: /^template bgp (\S+) \{$/gm,
+  frr: /^ neighbor (\S+) peer-group$/gm,
+  openbgpd: /^group "([^"]*)" \{$/gm,
+  gobgp: /^ {4}peer-group-name = "([^"]*)"$/gm,
+};
+
+/** The policies a rendered config references, read from the groups it declares. */
+export function referencedPolicies(platform: DaemonPlatform, text: string): PolicyNames[] {
+  return [...text.matchAll(GROUP_LINES[platform])].map((m) => policyNames(m[1]!));
+}
+
+/**
+ * Parses `text` with the platform's daemon, with the operator's definitions of `policies` around it:
+ * ok when it exits 0; the output says why not.
+ */
 export function parseWithDaemon(
   platform: DaemonPlatform,
   text: string,
+  policies: readonly PolicyNames[] = [],
 ): Promise<{ ok: boolean; output: string }> {
   counter += 1;
   const file = join(workDir, `${platform}-${counter}.conf`);
-  writeFileSync(file, text);
+  const operator = operatorPolicies(platform, policies);
+  writeFileSync(file, `${operator.before}${text}${operator.after}`);
   const { bin, args } = COMMANDS[platform];
   return new Promise((resolve) => {
     execFile(bin, args(file), { timeout: 20_000 }, (err, stdout, stderr) => {

@@ -9,6 +9,7 @@ import {
   daemonsAvailable,
   declaredNeighbors,
   parseWithDaemon,
+  referencedPolicies,
 } from '../golden/daemon-check';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
@@ -87,7 +88,9 @@ describe('GET /routers/{id}/config', () => {
         expect(res.status).toBe(200);
         expect(res.json.platform).toBe(platform);
         expect(res.json.session_ids.sort()).toEqual(sessions.map((s) => s.id).sort());
-        const parsed = await parseWithDaemon(platform, res.json.config);
+        const policies = referencedPolicies(platform, res.json.config);
+        expect(policies.length).toBeGreaterThan(0);
+        const parsed = await parseWithDaemon(platform, res.json.config, policies);
         expect(parsed.ok, `${platform}: ${parsed.output}\n${res.json.config}`).toBe(true);
         expect(declaredNeighbors(platform, res.json.config)).toEqual(
           sessions.map((s) => s.peer_ipaddr).sort(),

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLATFORMS, type Platform } from '../../shared/domain/config-render/prepare';
+import { PLATFORMS, type Platform, prepare } from '../../shared/domain/config-render/prepare';
 import { render } from '../../shared/domain/config-render/render';
 import { goldenRouter, goldenSessions } from '../golden/fixture';
 
@@ -38,6 +38,8 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     `  neighbor ${GROUP} activate`,
     `  neighbor ${IP} activate`,
     `  neighbor ${IP} maximum-prefix ${NUM}`,
+    `  neighbor ${GROUP} route-map ${GROUP}_in in`,
+    `  neighbor ${GROUP} route-map ${GROUP}_out out`,
     ' exit-address-family',
     '!',
   ],
@@ -48,6 +50,8 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     ' address-family ipv(4|6) unicast',
     ` neighbor-group ${GROUP}`,
     '  address-family ipv(4|6) unicast',
+    `   route-policy ${GROUP}_in in`,
+    `   route-policy ${GROUP}_out out`,
     ` ! ${TEXT}`,
     ` neighbor ${IP}`,
     `  remote-as ${NUM}`,
@@ -68,6 +72,8 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     ' {4}bgp \\{',
     ` {8}group ${GROUP} \\{`,
     ' {12}type external;',
+    ` {12}import ${GROUP}_in;`,
+    ` {12}export ${GROUP}_out;`,
     ' {12,16}family inet6? \\{',
     ' {16}unicast;',
     String.raw` {12}/\* ${TEXT} \*/`,
@@ -86,6 +92,7 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     `router bgp ${NUM}`,
     `   router-id ${IP}`,
     '   no bgp default ipv4-unicast',
+    '   bgp missing-policy direction (in|out) action deny',
     `   neighbor ${GROUP} peer group`,
     `   ! ${TEXT}`,
     `   neighbor ${IP} peer group ${GROUP}`,
@@ -97,6 +104,8 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     '   !',
     '   address-family ipv(4|6)',
     `      neighbor ${GROUP} activate`,
+    `      neighbor ${GROUP} route-map ${GROUP}_in in`,
+    `      neighbor ${GROUP} route-map ${GROUP}_out out`,
     '!',
   ],
 };
@@ -128,6 +137,65 @@ describe('golden configs', () => {
       expect(depth).toBeGreaterThanOrEqual(0);
     }
     expect(depth).toBe(0);
+  });
+
+  it('names the policies of a group after it, once, in prepare', () => {
+    const groups = prepare(goldenRouter, goldenSessions).groups;
+    expect(groups.map((g) => [g.name, g.importPolicy, g.exportPolicy])).toEqual([
+      ['group_b_0c20ad_v4', 'group_b_0c20ad_v4_in', 'group_b_0c20ad_v4_out'],
+      ['peers_v4', 'peers_v4_in', 'peers_v4_out'],
+      ['LAME_PEERS_9001d1_v6', 'LAME_PEERS_9001d1_v6_in', 'LAME_PEERS_9001d1_v6_out'],
+    ]);
+  });
+
+  /** How each platform attaches a group's policies; peerflow writes no policy of its own. */
+  const ATTACHMENT: Record<Platform, (group: string, inPolicy: string, outPolicy: string) => string[]> = {
+    'cisco-ios': (g, i, o) => [`  neighbor ${g} route-map ${i} in`, `  neighbor ${g} route-map ${o} out`],
+    'cisco-iosxr': (_g, i, o) => [`   route-policy ${i} in`, `   route-policy ${o} out`],
+    junos: (_g, i, o) => [`            import ${i};`, `            export ${o};`],
+    'arista-eos': (g, i, o) => [
+      `      neighbor ${g} route-map ${i} in`,
+      `      neighbor ${g} route-map ${o} out`,
+    ],
+    bird2: (_g, i, o) => [`    import filter ${i};`, `    export filter ${o};`],
+    frr: (g, i, o) => [`  neighbor ${g} route-map ${i} in`, `  neighbor ${g} route-map ${o} out`],
+    openbgpd: (g) => [`deny from group "${g}"`, `deny to group "${g}"`],
+    gobgp: (g) => [`  neighbor-set-name = "${g}"`],
+  };
+
+  for (const platform of PLATFORMS) {
+    it(`${platform}: attaches every group to its import and export policy and defines none`, () => {
+      const text = render(platform, goldenRouter, goldenSessions);
+      const lines = text.split('\n');
+      for (const g of prepare(goldenRouter, goldenSessions).groups) {
+        for (const line of ATTACHMENT[platform](g.name, g.importPolicy, g.exportPolicy)) {
+          expect(
+            lines.filter((l) => l === line),
+            line,
+          ).toHaveLength(1);
+        }
+      }
+      // No policy bodies: no route-map, route-policy, policy-statement, filter or policy definitions.
+      expect(text).not.toMatch(
+        /^(route-map |route-policy |\s*policy-statement |filter |\[\[policy-definitions\]\]|allow )/m,
+      );
+      expect(text).not.toMatch(/import all|export all|accept-route/);
+    });
+  }
+
+  it('fails closed where the platform needs to be told', () => {
+    const eos = render('arista-eos', goldenRouter, goldenSessions);
+    expect(eos).toContain('\n   bgp missing-policy direction in action deny\n');
+    expect(eos).toContain('\n   bgp missing-policy direction out action deny\n');
+    const gobgp = render('gobgp', goldenRouter, goldenSessions);
+    expect(gobgp).toContain(
+      '  import-policy-list = ["group_b_0c20ad_v4_in", "peers_v4_in", "LAME_PEERS_9001d1_v6_in"]\n',
+    );
+    expect(gobgp).toContain(
+      '  export-policy-list = ["group_b_0c20ad_v4_out", "peers_v4_out", "LAME_PEERS_9001d1_v6_out"]\n',
+    );
+    expect(gobgp.match(/^ {2}default-(import|export)-policy = "reject-route"$/gm)).toHaveLength(2);
+    expect(render('frr', goldenRouter, goldenSessions)).not.toContain('ebgp-requires-policy');
   });
 
   it('declares each neighbor once per platform', () => {

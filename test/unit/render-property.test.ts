@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addSessionRoute } from '../../shared/api/routes/sessions';
-import type { RenderSession } from '../../shared/domain/config-render/prepare';
+import { prepare, type RenderSession } from '../../shared/domain/config-render/prepare';
 import { render } from '../../shared/domain/config-render/render';
 import {
   DAEMON_PLATFORMS,
@@ -10,6 +10,7 @@ import {
   declaredNeighbors,
   neighborStatementCount,
   parseWithDaemon,
+  type PolicyNames,
   STATEMENTS_PER_NEIGHBOR,
 } from '../golden/daemon-check';
 
@@ -72,6 +73,8 @@ interface Rendered {
   platform: DaemonPlatform;
   text: string;
   intended: string[];
+  /** The policies the config references, defined by the operator's part of the harness. */
+  policies: PolicyNames[];
 }
 
 describe.skipIf(!daemonsAvailable())('hostile free text', () => {
@@ -112,8 +115,9 @@ describe.skipIf(!daemonsAvailable())('hostile free text', () => {
         }
         if (sessions.length === 0) return;
         const intended = sessions.map((s) => s.peer_ipaddr).sort();
+        const policies = prepare(router, sessions).groups;
         for (const platform of DAEMON_PLATFORMS) {
-          rendered.push({ platform, text: render(platform, router, sessions), intended });
+          rendered.push({ platform, text: render(platform, router, sessions), intended, policies });
         }
       }),
       { numRuns: RUNS },
@@ -126,7 +130,7 @@ describe.skipIf(!daemonsAvailable())('hostile free text', () => {
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         for (let r = queue.shift(); r; r = queue.shift()) {
-          const parsed = await parseWithDaemon(r.platform, r.text);
+          const parsed = await parseWithDaemon(r.platform, r.text, r.policies);
           const neighbors = declaredNeighbors(r.platform, r.text);
           const statements = neighborStatementCount(r.platform, r.text);
           const exact =

@@ -2,11 +2,14 @@ import { headline, type PreparedConfig } from './prepare';
 
 /** Arista EOS: peer groups per family, neighbors activated in their family.
  * `update-source` takes an interface here, not an address: the source address stays with the
- * interface configuration.
+ * interface configuration. Each group uses the operator's route-maps; `bgp missing-policy` makes EOS
+ * deny, rather than permit, routes of a neighbor whose route-map is missing.
  */
 export function renderAristaEos(c: PreparedConfig): string {
   const out = [`! ${headline(c, 'arista-eos')}`, `router bgp ${c.asn}`, `   router-id ${c.routerId}`];
   out.push('   no bgp default ipv4-unicast');
+  out.push('   bgp missing-policy direction in action deny');
+  out.push('   bgp missing-policy direction out action deny');
   for (const g of c.groups) out.push(`   neighbor ${g.name} peer group`);
   for (const g of c.groups) {
     for (const s of g.sessions) {
@@ -22,7 +25,11 @@ export function renderAristaEos(c: PreparedConfig): string {
     const groups = c.groups.filter((g) => g.version === version);
     if (groups.length === 0) continue;
     out.push('   !', `   address-family ${version}`);
-    for (const g of groups) out.push(`      neighbor ${g.name} activate`);
+    for (const g of groups) {
+      out.push(`      neighbor ${g.name} activate`);
+      out.push(`      neighbor ${g.name} route-map ${g.importPolicy} in`);
+      out.push(`      neighbor ${g.name} route-map ${g.exportPolicy} out`);
+    }
   }
   out.push('!');
   return `${out.join('\n')}\n`;

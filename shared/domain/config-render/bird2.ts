@@ -1,6 +1,8 @@
 import { headline, type PreparedConfig } from './prepare';
 
-/** BIRD 2: a template per group and address family, a protocol per session inheriting it. */
+/** BIRD 2: a template per group and address family, a protocol per session inheriting it. The
+ * template's channel runs the operator's filters; BIRD refuses a config naming an undefined filter.
+ */
 export function renderBird2(c: PreparedConfig): string {
   const out = [`# ${headline(c, 'bird2')}`, `router id ${c.routerId};`, ''];
   for (const g of c.groups) {
@@ -9,8 +11,8 @@ export function renderBird2(c: PreparedConfig): string {
       `template bgp ${g.name} {`,
       `  local as ${c.asn};`,
       `  ${channel} {`,
-      '    import all;',
-      '    export none;',
+      `    import filter ${g.importPolicy};`,
+      `    export filter ${g.exportPolicy};`,
       '  };',
       '}',
       '',

@@ -4,7 +4,8 @@ const IOS_PASSWORD_MAX = PASSWORD_MAX_LENGTH['cisco-ios'] ?? 25;
 
 /** Cisco IOS / IOS XE: peer-groups per address family, neighbors activated in their family.
  * `update-source` takes an interface here, not an address: the source address stays with the
- * interface configuration.
+ * interface configuration. Each group uses the operator's route-maps: BGP denies every route through
+ * a route-map that is referenced but not defined.
  */
 export function renderCiscoIos(c: PreparedConfig): string {
   const out = [`! ${headline(c, 'cisco-ios')}`, `router bgp ${c.asn}`, ` bgp router-id ${c.routerId}`];
@@ -28,6 +29,8 @@ export function renderCiscoIos(c: PreparedConfig): string {
     out.push(' !', ` address-family ${version} unicast`);
     for (const g of groups) {
       out.push(`  neighbor ${g.name} activate`);
+      out.push(`  neighbor ${g.name} route-map ${g.importPolicy} in`);
+      out.push(`  neighbor ${g.name} route-map ${g.exportPolicy} out`);
       for (const s of g.sessions) {
         out.push(`  neighbor ${s.ip} activate`);
         if (s.prefixLimit !== null) out.push(`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`);

@@ -2,7 +2,8 @@ import { headline, type PreparedConfig } from './prepare';
 
 /** Cisco IOS XR: a neighbor-group per peer group and family; each neighbor uses its group.
  * `update-source` takes an interface here, not an address: the source address stays with the
- * interface configuration.
+ * interface configuration. Each neighbor-group applies the operator's route policies: XR refuses to
+ * commit a reference to an undefined policy, and drops eBGP routes when none is applied.
  */
 export function renderCiscoIosxr(c: PreparedConfig): string {
   const family = (v: 'ipv4' | 'ipv6') => `${v} unicast`;
@@ -11,7 +12,14 @@ export function renderCiscoIosxr(c: PreparedConfig): string {
     if (c.groups.some((g) => g.version === version)) out.push(` address-family ${family(version)}`, ' !');
   }
   for (const g of c.groups) {
-    out.push(` neighbor-group ${g.name}`, `  address-family ${family(g.version)}`, '  !', ' !');
+    out.push(
+      ` neighbor-group ${g.name}`,
+      `  address-family ${family(g.version)}`,
+      `   route-policy ${g.importPolicy} in`,
+      `   route-policy ${g.exportPolicy} out`,
+      '  !',
+      ' !',
+    );
   }
   for (const g of c.groups) {
     for (const s of g.sessions) {

@@ -1,6 +1,8 @@
 import { headline, type PreparedConfig } from './prepare';
 
-/** FRR (vtysh syntax): peer-groups per address family, neighbors activated in their family only. */
+/** FRR (vtysh syntax): peer-groups per address family, neighbors activated in their family only.
+ * Each group uses the operator's route-maps; bgpd denies every route through an undefined one.
+ */
 export function renderFrr(c: PreparedConfig): string {
   const out = [`! ${headline(c, 'frr')}`, `router bgp ${c.asn}`, ` bgp router-id ${c.routerId}`];
   out.push(' no bgp default ipv4-unicast');
@@ -21,6 +23,8 @@ export function renderFrr(c: PreparedConfig): string {
     out.push(' !', ` address-family ${version} unicast`);
     for (const g of groups) {
       out.push(`  neighbor ${g.name} activate`);
+      out.push(`  neighbor ${g.name} route-map ${g.importPolicy} in`);
+      out.push(`  neighbor ${g.name} route-map ${g.exportPolicy} out`);
       for (const s of g.sessions) {
         if (s.prefixLimit !== null) out.push(`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`);
       }

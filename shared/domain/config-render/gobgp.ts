@@ -1,6 +1,10 @@
 import { headline, type PreparedConfig } from './prepare';
 
-/** GoBGP (TOML): peer groups carry the address family, neighbors their own prefix limit. */
+/** GoBGP (TOML): peer groups carry the address family, neighbors their own prefix limit.
+ * GoBGP applies the policies of a peer that is not a route-server client at the global RIB only, so
+ * every group's policies are listed there, with a neighbor set per group for the operator's policies
+ * to match on; a route no policy accepts is rejected. gobgpd refuses undefined policy names.
+ */
 export function renderGobgp(c: PreparedConfig): string {
   const family = (v: 'ipv4' | 'ipv6') => `${v}-unicast`;
   const out = [
@@ -8,6 +12,11 @@ export function renderGobgp(c: PreparedConfig): string {
     '[global.config]',
     `  as = ${c.asn}`,
     `  router-id = "${c.routerId}"`,
+    '[global.apply-policy.config]',
+    `  import-policy-list = [${c.groups.map((g) => `"${g.importPolicy}"`).join(', ')}]`,
+    '  default-import-policy = "reject-route"',
+    `  export-policy-list = [${c.groups.map((g) => `"${g.exportPolicy}"`).join(', ')}]`,
+    '  default-export-policy = "reject-route"',
     '',
   ];
   for (const g of c.groups) {
@@ -18,6 +27,15 @@ export function renderGobgp(c: PreparedConfig): string {
       '  [[peer-groups.afi-safis]]',
       '    [peer-groups.afi-safis.config]',
       `      afi-safi-name = "${family(g.version)}"`,
+      '',
+    );
+  }
+  for (const g of c.groups) {
+    const members = g.sessions.map((s) => `"${s.ip}"`).join(', ');
+    out.push(
+      '[[defined-sets.neighbor-sets]]',
+      `  neighbor-set-name = "${g.name}"`,
+      `  neighbor-info-list = [${members}]`,
       '',
     );
   }

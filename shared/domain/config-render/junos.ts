@@ -1,6 +1,8 @@
 import { headline, type PreparedConfig } from './prepare';
 
-/** Junos (curly-brace configuration): a BGP group per peer group and family. */
+/** Junos (curly-brace configuration): a BGP group per peer group and family, bound to the operator's
+ * import and export policies. Junos refuses to commit a group whose policy is not defined.
+ */
 export function renderJunos(c: PreparedConfig): string {
   const family = (v: 'ipv4' | 'ipv6') => (v === 'ipv4' ? 'inet' : 'inet6');
   const out = [
@@ -16,6 +18,8 @@ export function renderJunos(c: PreparedConfig): string {
     out.push(
       `        group ${g.name} {`,
       '            type external;',
+      `            import ${g.importPolicy};`,
+      `            export ${g.exportPolicy};`,
       `            family ${family(g.version)} {`,
       '                unicast;',
       '            }',

@@ -3,7 +3,11 @@ import { headline, type PreparedConfig } from './prepare';
 /** OpenBGPD refuses descriptions longer than this. */
 const DESCR_MAX = 31;
 
-/** OpenBGPD bgpd.conf: a group block per peer group and address family. */
+/** OpenBGPD bgpd.conf: a group block per peer group and address family. bgpd names no policies: a
+ * group's policy is the filter rules matching `from group` and `to group`. Its default is to deny, and
+ * the rules below deny each group explicitly; the operator's `allow` rules for the group come after
+ * this file (the last matching rule decides).
+ */
 export function renderOpenbgpd(c: PreparedConfig): string {
   const out = [`# ${headline(c, 'openbgpd')}`, `AS ${c.asn}`, `router-id ${c.routerId}`, ''];
   for (const g of c.groups) {
@@ -22,6 +26,14 @@ export function renderOpenbgpd(c: PreparedConfig): string {
       out.push('\t}');
     }
     out.push('}', '');
+  }
+  for (const g of c.groups) {
+    out.push(
+      `# ${g.name}: import ${g.importPolicy}, export ${g.exportPolicy} (the operator's allow rules follow)`,
+      `deny from group "${g.name}"`,
+      `deny to group "${g.name}"`,
+      '',
+    );
   }
   return `${out.join('\n').trimEnd()}\n`;
 }

@@ -134,7 +134,20 @@ export interface PreparedGroup {
   /** The identifier with the address family appended: `peers_v4`. */
   name: string;
   version: IpVersion;
+  /** The operator's import policy for the group (`peers_v4_in`); peerflow only references it. */
+  importPolicy: string;
+  /** The operator's export policy for the group (`peers_v4_out`); peerflow only references it. */
+  exportPolicy: string;
   sessions: PreparedSession[];
+}
+
+/**
+ * The names of the routing policies a group is attached to, the same on every platform that names
+ * policies: letters, digits and underscores, so they are also BIRD filter symbols. peerflow never
+ * writes their contents; the operator defines them on the router.
+ */
+export function policyNames(group: string): { importPolicy: string; exportPolicy: string } {
+  return { importPolicy: `${group}_in`, exportPolicy: `${group}_out` };
 }
 
 export interface PreparedConfig {
@@ -181,7 +194,7 @@ export function prepare(router: RenderRouter, sessions: readonly RenderSession[]
       sourceIp: s.source_ipaddr === null ? null : checkIp(s.source_ipaddr, 'source address', version).ip,
       symbol: `as${peerAsn}_${ip.replace(/[.:]/g, '_')}`,
     };
-    const bucket = groups.get(group) ?? { name: group, version, sessions: [] };
+    const bucket = groups.get(group) ?? { name: group, version, ...policyNames(group), sessions: [] };
     bucket.sessions.push(prepared);
     groups.set(group, bucket);
   }
