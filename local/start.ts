@@ -94,7 +94,11 @@ try {
   });
   engines.unshift({
     endpoint: `http://localhost:${port}`,
-    stop: () => new Promise<void>((r) => server.close(() => r())),
+    stop: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections(); // idle keep-alive clients would otherwise hold the close up
+      }),
   });
 
   const lines = [
