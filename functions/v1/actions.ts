@@ -364,7 +364,7 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
       status: 200,
       success: 1,
       message: `${peer.name} status reset`,
-      data: v1Peer(peer, { keepNone: true }),
+      data: v1Peer(peer),
     };
   },
 

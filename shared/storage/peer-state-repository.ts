@@ -166,7 +166,7 @@ function collectLogs(items: Record<string, unknown>[], into: Map<number, PeerLog
 }
 
 const LISTED_STATE_FIELDS =
-  'sk, public_id, participant_id, request_status, notes_private, qualification_override, preferred_contact_id, hidden_until';
+  'sk, public_id, participant_id, request_status, request_status_time, notes_private, qualification_override, preferred_contact_id, hidden_until';
 
 export const peerStateRepository = {
   /**
@@ -324,10 +324,6 @@ export const peerStateRepository = {
     );
   },
 
-  /**
-   * The sync's part when PeeringDB renames a network: its state at the exchange moves to the new
-   * name's place in member order. Nothing is written when there is no state.
-   */
   /** The networks whose state at this exchange is not listed in member order yet (written before gsi3). */
   async unordered(publicId: number): Promise<number[]> {
     const items = await queryAll({
@@ -339,6 +335,10 @@ export const peerStateRepository = {
     return items.map((item) => z.int().parse(item.participant_id));
   },
 
+  /**
+   * The sync's part when PeeringDB renames a network: its state at the exchange moves to the new
+   * name's place in member order. Nothing is written when there is no state.
+   */
   async reorder(peer: PeerRef): Promise<void> {
     try {
       await ddb().send(

@@ -33,9 +33,12 @@ export function v1Log(entries: V2LogEntry[] | undefined) {
   }));
 }
 
-/** v2 `none` is the seed's null (no status yet) in lists. */
-export function v1RequestStatus(status: string): string | null {
-  return status === 'none' ? null : status;
+/**
+ * The seed's null is "nothing happened yet"; `none` is a status someone set (a reset). When the
+ * time of the status is known, that tells them apart; without it, `none` reads as null.
+ */
+export function v1RequestStatus(status: string, since?: string | null): string | null {
+  return status === 'none' && !since ? null : status;
 }
 
 interface V2Peer {
@@ -47,6 +50,7 @@ interface V2Peer {
   qualification_reasons: string[];
   is_peer: boolean;
   request_status: string;
+  request_status_time?: string | null;
   info_prefixes: { v4: number | null; v6: number | null };
   public_ips?: { ipaddr4: string | null; ipaddr6: string | null }[];
   contacts?: { role: string; name: string; email: string; phone: string; url: string }[];
@@ -73,7 +77,7 @@ const PEER_PASSTHROUGH = [
 ] as const;
 
 /** A getPeers row: the seed's fields first, in the seed's types (is_peer 0/1, qualified boolean). */
-export function v1Peer(peer: V2Peer, opts: { keepNone?: boolean } = {}) {
+export function v1Peer(peer: V2Peer) {
   const extra = Object.fromEntries(PEER_PASSTHROUGH.map((f) => [f, peer[f] ?? null]));
   return {
     id: v1String(peer.id),
@@ -82,7 +86,7 @@ export function v1Peer(peer: V2Peer, opts: { keepNone?: boolean } = {}) {
     name: peer.name,
     qualified: peer.qualified,
     is_peer: peer.is_peer ? 1 : 0,
-    request_status: opts.keepNone ? peer.request_status : v1RequestStatus(peer.request_status),
+    request_status: v1RequestStatus(peer.request_status, peer.request_status_time),
     info_prefixes: v1String(peer.info_prefixes.v4),
     info_prefixes6: v1String(peer.info_prefixes.v6),
     public_ips: (peer.public_ips ?? []).map((ip) => ({ ipaddr4: ip.ipaddr4, ipaddr6: ip.ipaddr6 })),

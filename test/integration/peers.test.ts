@@ -449,9 +449,15 @@ describe('POST /exchanges/{public_id}/peers/{participant_id}/reset', () => {
       }),
     );
     expect(names(await peers('?request_status=sent'))).toEqual(['beta Content']);
+    const sentAt = (await peers('?request_status=sent')).json.data[0].request_status_time;
+    expect(Date.parse(sentAt)).not.toBeNaN();
     const res = await call('POST', '/exchanges/1/peers/2/reset', { token: operator });
     expect(res.status).toBe(200);
     expect(res.json.request_status).toBe('none');
+    expect(res.json.request_status_time >= sentAt).toBe(true);
+    // A peer nothing happened with has no time.
+    const untouched = (await call('GET', '/exchanges/1/peers/3', { token: viewer })).json;
+    expect([untouched.request_status, untouched.request_status_time]).toEqual(['none', null]);
     expect(
       res.json.log_data.map((e: { message: string; request_id: string | null }) => [e.message, e.request_id]),
     ).toEqual([

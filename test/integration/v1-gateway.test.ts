@@ -249,6 +249,17 @@ describe('peer status through v1', () => {
     expect(res.json.data).toMatchObject({ id: '262', public_id: '1', request_status: 'none', is_peer: 0 });
     expect(res.json.data.log_data[0]).toMatchObject({ message: 'Peer status reset', public_id: '1' });
     expect(res.json.data.log_data[0].time).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    // The list tells a reset peer (`none`) from one nothing happened with yet (null).
+    const list = await v1('action=getPeers&public_id=1');
+    const statuses = Object.fromEntries(
+      list.json.data.map((p: { id: string; request_status: string | null }) => [p.id, p.request_status]),
+    );
+    expect(statuses['262']).toBe('none');
+    expect(
+      Object.entries(statuses)
+        .filter(([id]) => id !== '262')
+        .map(([, status]) => status),
+    ).toContain(null);
   });
 
   it('resetPeerStatus of an unknown peer answers the seed error', async () => {

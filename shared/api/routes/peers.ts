@@ -128,6 +128,9 @@ export const PeerSchema = z
     qualification_override: z.nullable(QualificationOverrideView),
     is_peer: z.boolean(),
     request_status: RequestStatusSchema,
+    request_status_time: z
+      .nullable(Timestamp)
+      .check(z.meta({ description: 'When the request status last changed; null when it never did' })),
     notes_private: z.nullable(z.string()),
     preferred_contact_id: z.nullable(z.int()),
     hidden_until: z.nullable(Timestamp),

@@ -111,6 +111,7 @@ export function buildPeer({ member, state, isPeer, log }: PeerFacts, ctx: PeerVi
     qualification_override: state.qualification_override,
     is_peer: isPeer,
     request_status: state.request_status,
+    request_status_time: state.request_status_time,
     notes_private: state.notes_private,
     preferred_contact_id: state.preferred_contact_id,
     hidden_until: state.hidden_until,
