@@ -34,12 +34,15 @@ export function pageOf<T extends z.ZodMiniType>(item: T) {
 
 export const Timestamp = z.string().check(z.meta({ description: 'ISO-8601 UTC', format: 'date-time' }));
 
-/** No CR/LF and no other control characters: safe for logs, mail headers and router configs. */
+/**
+ * No CR/LF, no other control characters (C0 and C1) and no Unicode line or paragraph separators:
+ * safe for logs, mail headers and router configs, and shown on one line everywhere.
+ */
 export const singleLine = (max: number) =>
   z.string().check(
     z.maxLength(max),
     // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-    z.refine((v) => !/[\u0000-\u001f\u007f]/.test(v), {
+    z.refine((v) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(v), {
       message: 'must be a single line without control characters',
     }),
   );
