@@ -75,6 +75,8 @@ describe('GET /networks/{participant_id}', () => {
     const res = await call('GET', '/networks/11', { token: viewer });
     expect(res.status).toBe(200);
     expect(res.json.contacts.map((c: { role: string }) => c.role)).toEqual(['Policy', 'Technical', 'NOC']);
+    // Each contact carries the id a peer's preferred_contact_id names.
+    for (const c of res.json.contacts) expect(Number.isInteger(c.id)).toBe(true);
     expect(res.json.exchanges).toEqual([
       expect.objectContaining({
         public_id: 1,

@@ -37,7 +37,14 @@ export const NetworkDetailSchema = z
     policy_contracts: z.string(),
     created: Timestamp,
     contacts: z.array(
-      z.object({ role: z.string(), name: z.string(), email: z.string(), phone: z.string(), url: z.string() }),
+      z.object({
+        id: z.int().check(z.meta({ description: "PeeringDB poc id: a peer's preferred_contact_id" })),
+        role: z.string(),
+        name: z.string(),
+        email: z.string(),
+        phone: z.string(),
+        url: z.string(),
+      }),
     ),
     exchanges: z.array(
       z.object({

@@ -52,6 +52,7 @@ export async function getNetworkDetail(participantId: number): Promise<NetworkDe
     ...rest,
     ...summary(net),
     contacts: contacts.map((c) => ({
+      id: c.id,
       role: c.role,
       name: c.name,
       email: c.email,
