@@ -1,7 +1,7 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod';
 import { ddb, tableName } from './client';
-import { parseItem, withoutKeys } from './items';
+import { isConditionFailure, parseItem, withoutKeys } from './items';
 import { queryAll } from './query';
 
 export const StoredTemplateSchema = z.object({
@@ -30,6 +30,23 @@ export const templatesRepository = {
         Item: { ...key(template.name), gsi1pk: ALL, gsi1sk: template.name, entity: 'template', ...template },
       }),
     );
+  },
+
+  /** Deletes the custom template; false when there was none. */
+  async remove(name: string): Promise<boolean> {
+    try {
+      await ddb().send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: key(name),
+          ConditionExpression: 'attribute_exists(pk)',
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
   },
 
   /** Custom templates are few (a handful per deployment): the list reads them all. */

@@ -118,6 +118,33 @@ describe('email templates', () => {
     });
   });
 
+  it('brings a built-in back when its replacement is deleted, and deletes custom ones', async () => {
+    const put = await call('PUT', '/templates/peering-request', {
+      token: operator.token,
+      body: { subject: 'Replaced', text: 'Replaced for {{peer_name}}' },
+    });
+    expect(put.json.customized).toBe(true);
+    const del = await call('DELETE', '/templates/peering-request', { token: operator.token });
+    expect(del.status).toBe(204);
+    const list = await call('GET', '/templates', { token: viewer.token });
+    const restored = list.json.data.find((t: { name: string }) => t.name === 'peering-request');
+    expect(restored).toMatchObject({ built_in: true, customized: false, modified: null });
+    expect(restored.subject).not.toBe('Replaced');
+
+    // Nothing custom is left under that name now: a second delete is a 404 that says why.
+    const again = await call('DELETE', '/templates/peering-request', { token: operator.token });
+    expect(again.status).toBe(404);
+    expect(again.json.error.message).toContain('the built-in one is already in effect');
+
+    await call('PUT', '/templates/one-off', { token: operator.token, body: CUSTOM });
+    expect((await call('DELETE', '/templates/one-off', { token: operator.token })).status).toBe(204);
+    const names = (await call('GET', '/templates', { token: viewer.token })).json.data.map(
+      (t: { name: string }) => t.name,
+    );
+    expect(names).not.toContain('one-off');
+    expect((await call('DELETE', '/templates/one-off', { token: viewer.token })).status).toBe(403);
+  });
+
   it('refuses, when saved, a template with an unknown variable or a broken tag, and stores nothing', async () => {
     const before = await tableSnapshot();
     const cases: [Record<string, unknown>, string, string][] = [

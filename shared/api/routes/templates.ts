@@ -50,4 +50,20 @@ export const putTemplateRoute = route({
   access: { table: 'read-write' },
 });
 
-export const templatesRoutes = [listTemplatesRoute, putTemplateRoute];
+export const deleteTemplateRoute = route({
+  operationId: 'deleteTemplate',
+  method: 'DELETE',
+  path: '/templates/{name}',
+  role: 'operator',
+  tag: 'requests',
+  summary:
+    'Delete a custom template; one that replaced a built-in brings the built-in back (404 when no custom template has that name)',
+  params: z.object({ name: TemplateName }),
+  response: z.null(),
+  successStatus: 204,
+  handler: 'functions/http/templates/delete-template.ts',
+  access: { table: 'read-write' },
+  errors: [404],
+});
+
+export const templatesRoutes = [listTemplatesRoute, putTemplateRoute, deleteTemplateRoute];

@@ -72,3 +72,11 @@ export async function saveTemplate(
   await templatesRepository.put(stored);
   return { ...stored, built_in: Object.hasOwn(BUILT_IN_TEMPLATES, name), customized: true };
 }
+
+/** Deletes a custom template; a built-in of the same name is in effect again. */
+export async function deleteTemplate(name: string): Promise<void> {
+  if (!(await templatesRepository.remove(name))) {
+    const hint = Object.hasOwn(BUILT_IN_TEMPLATES, name) ? ': the built-in one is already in effect' : '';
+    throw new NotFoundError(`No custom template named ${name}${hint}`);
+  }
+}
