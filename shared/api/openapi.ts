@@ -46,6 +46,9 @@ function adjust(ctx: { zodSchema: Schema; jsonSchema: Json }): void {
   for (const key of Object.keys(json)) {
     if (!(key in meta)) delete json[key];
   }
+  for (const [key, value] of Object.entries(meta)) {
+    if (key !== 'id' && json[key] === undefined) json[key] = value;
+  }
 }
 
 function decodePointer(segment: string): string {

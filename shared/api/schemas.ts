@@ -20,10 +20,34 @@ export const queryBoolean = z
   )
   .check(z.meta({ type: 'boolean' }));
 
-/** A positive integer id in a path or query string (PeeringDB ids). */
-export const idParam = z.coerce.number().check(z.integer(), z.gte(1), z.lte(2_147_483_647));
+/**
+ * A whole number in a path, a query string or a body: a JSON number, or text in plain decimal. Text
+ * like `0x2`, `2e0`, ` 2` or an empty value reads "must be a number" (it becomes NaN here), and other
+ * types (`true`, `[]`) are refused as such rather than coerced. The document says what it takes:
+ * an integer in the range (and its default, given here, since the transform hides it from zod's).
+ */
+function wholeNumber(min: number, max: number, byDefault?: number) {
+  return z
+    .pipe(
+      z.transform((v: unknown) =>
+        typeof v === 'string' ? (/^-?[0-9]{1,16}(\.[0-9]+)?$/.test(v) ? Number(v) : NaN) : v,
+      ),
+      z.int().check(z.gte(min), z.lte(max)),
+    )
+    .check(
+      z.meta({
+        type: 'integer',
+        minimum: min,
+        maximum: max,
+        ...(byDefault === undefined ? {} : { default: byDefault }),
+      }),
+    );
+}
 
-export const limitQuery = z._default(z.coerce.number().check(z.integer(), z.gte(1), z.lte(1000)), 100);
+/** A positive integer id (PeeringDB ids). */
+export const idParam = wholeNumber(1, 2_147_483_647);
+
+export const limitQuery = z._default(wholeNumber(1, 1000, 100), 100);
 export const cursorQuery = z.optional(z.string().check(z.minLength(1), z.maxLength(4096)));
 
 export const ListQuery = z.object({ limit: limitQuery, cursor: cursorQuery });

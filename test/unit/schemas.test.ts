@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { singleLine } from '../../shared/api/schemas';
+import { idParam, limitQuery, singleLine } from '../../shared/api/schemas';
 
 describe('singleLine', () => {
   const line = singleLine(80);
@@ -23,5 +23,28 @@ describe('singleLine', () => {
   it('refuses text over its length', () => {
     expect(line.safeParse('x'.repeat(80)).success).toBe(true);
     expect(line.safeParse('x'.repeat(81)).success).toBe(false);
+  });
+});
+
+describe('ids and limits', () => {
+  it('take JSON integers and plain decimal text', () => {
+    expect(idParam.parse(12)).toBe(12);
+    expect(idParam.parse('12')).toBe(12);
+    expect(idParam.parse('2147483647')).toBe(2_147_483_647);
+    expect(limitQuery.parse(undefined)).toBe(100);
+    expect(limitQuery.parse('1000')).toBe(1000);
+  });
+
+  it('refuse other spellings and other types instead of coercing them', () => {
+    const message = (v: unknown) => idParam.safeParse(v).error?.issues[0]?.message;
+    for (const text of ['0x2', '2e0', ' 2', '2 ', '', 'abc', '+2'])
+      expect(message(text), text).toBe('must be a number');
+    for (const value of [true, [], {}, null])
+      expect(message(value), JSON.stringify(value)).toMatch(/^Invalid input: expected number/);
+    expect(message('1.5')).toMatch(/expected int/);
+    expect(message('0')).toMatch(/>=1/);
+    expect(message('-3')).toMatch(/>=1/);
+    expect(message('2147483648')).toMatch(/<=2147483647/);
+    expect(limitQuery.safeParse('').error?.issues[0]?.message).toBe('must be a number');
   });
 });
