@@ -330,9 +330,10 @@ export const peerStateRepository = {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :net)',
       FilterExpression: 'attribute_not_exists(gsi3sk)',
       ExpressionAttributeValues: { ':pk': peerStatePartition(publicId), ':net': 'NET#' },
-      ProjectionExpression: 'participant_id',
+      ProjectionExpression: 'sk',
     });
-    return items.map((item) => z.int().parse(item.participant_id));
+    // The id is read from the key (`NET#<zero-padded id>`), which every state item has.
+    return items.map((item) => Number(String(item.sk).slice('NET#'.length))).filter(Number.isSafeInteger);
   },
 
   /**

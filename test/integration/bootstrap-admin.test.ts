@@ -18,6 +18,8 @@ describe('the bootstrap admin (npm start)', () => {
     await expect(login('me@example.net', 'a long enough password')).resolves.toBeDefined();
     const before = await tableSnapshot();
     expect(await ensureAdmin('me@example.net', 'another long password')).toBe('exists');
+    // An existing account is left alone: a start given a short password for it still starts.
+    expect(await ensureAdmin('me@example.net', 'short')).toBe('exists');
     expect(await ensureAdmin('admin@peerflow.local', 'generated-password-123')).toBe('another-admin');
     expect(await usersRepository.getByEmail('admin@peerflow.local')).toBeUndefined();
     expect(await tableSnapshot()).toEqual(before);

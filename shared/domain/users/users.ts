@@ -129,14 +129,15 @@ export async function ensureAdmin(
   email: string,
   password: string,
 ): Promise<'created' | 'exists' | 'another-admin'> {
+  // An account that exists is left alone, whatever password the start was given for it.
+  if (await usersRepository.getByEmail(email)) return 'exists';
+  if ((await usersRepository.countAdmins()) > 0) return 'another-admin';
   if (password.length < PASSWORD_MIN_LENGTH || password.length > PASSWORD_MAX_LENGTH) {
     throw new Error(
       `the bootstrap admin's password must have ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters ` +
         `(the one given has ${password.length})`,
     );
   }
-  if (await usersRepository.getByEmail(email)) return 'exists';
-  if ((await usersRepository.countAdmins()) > 0) return 'another-admin';
   await createUser({ email, password, name: 'Administrator', role: 'admin' });
   return 'created';
 }
