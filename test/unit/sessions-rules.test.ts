@@ -54,8 +54,11 @@ describe('IP addresses', () => {
     expect(outsidePrefixes('8.8.8.8', 'IX', prefixes)).toBe(
       '8.8.8.8 is not in the ipv4 prefixes of IX (206.126.236.0/22)',
     );
-    expect(outsidePrefixes('2001:db8::1', 'IX', ['206.126.236.0/22'])).toBe(
-      '2001:db8::1 is not in the ipv6 prefixes of IX (none)',
+    // No prefix of the family in PeeringDB: nothing to hold against the address.
+    expect(outsidePrefixes('2001:db8::1', 'IX', ['206.126.236.0/22'])).toBeNull();
+    expect(outsidePrefixes('2001:db8::1', 'IX', [])).toBeNull();
+    expect(outsidePrefixes('2001:db8::1', 'IX', ['2001:504:0:2::/64'])).toBe(
+      '2001:db8::1 is not in the ipv6 prefixes of IX (2001:504:0:2::/64)',
     );
   });
 });

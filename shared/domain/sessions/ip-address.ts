@@ -41,11 +41,14 @@ export function inAnyPrefix(ip: string, prefixes: readonly string[]): boolean {
 
 /**
  * Why `ip` cannot be an address at the exchange named `exchange` (outside every prefix of its
- * family), or null when it lies in one of them.
+ * family), or null when it lies in one of them. An exchange PeeringDB lists no prefix of that family
+ * for cannot be checked, and is not held against the address: filling such gaps is what presence
+ * overrides are for.
  */
 export function outsidePrefixes(ip: string, exchange: string, prefixes: readonly string[]): string | null {
   if (inAnyPrefix(ip, prefixes)) return null;
   const family = ipVersion(ip) ?? 'IP';
   const own = prefixes.filter((p) => ipVersion(p.split('/')[0] ?? '') === family);
+  if (own.length === 0 && family !== 'IP') return null;
   return `${ip} is not in the ${family} prefixes of ${exchange} (${own.join(', ') || 'none'})`;
 }
