@@ -116,13 +116,20 @@ describe('GET /routers/{id}/config', () => {
 });
 
 describe('GET /sessions/{id}/config', () => {
-  it('renders one session for each of the eight platforms', async () => {
+  it('renders one session for each of the eight platforms (GoBGP: the router whole)', async () => {
     const { sessions } = await routerWithSessions('bird2');
     const id = sessions[0].id;
     for (const platform of PLATFORMS) {
       const res = await call('GET', `/sessions/${id}/config?platform=${platform}`, { token: viewer.token });
       expect(res.status, platform).toBe(200);
-      expect(res.json.session_ids).toEqual([id]);
+      if (platform === 'gobgp') {
+        // GoBGP's policy assignment is global: one session's config would drop every other peer's.
+        expect(res.json.session_ids.sort()).toEqual(sessions.map((s) => s.id).sort());
+        expect(res.json.config).toContain('206.126.236.68');
+      } else {
+        expect(res.json.session_ids).toEqual([id]);
+        expect(res.json.config).not.toContain('206.126.236.68');
+      }
       expect(res.json.config).toContain('206.126.236.102');
       expect(res.json.config).toContain('20940');
       expect(res.json.config).toContain('AS20940 Akamai Tech x 1 ok');

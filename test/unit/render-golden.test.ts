@@ -92,8 +92,8 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     `router bgp ${NUM}`,
     `   router-id ${IP}`,
     '   no bgp default ipv4-unicast',
-    '   bgp missing-policy direction (in|out) action deny',
     `   neighbor ${GROUP} peer group`,
+    `   neighbor ${GROUP} missing-policy address-family all direction (in|out) action deny`,
     `   ! ${TEXT}`,
     `   neighbor ${IP} peer group ${GROUP}`,
     `   neighbor ${IP} remote-as ${NUM}`,
@@ -159,7 +159,12 @@ describe('golden configs', () => {
     ],
     bird2: (_g, i, o) => [`    import filter ${i};`, `    export filter ${o};`],
     frr: (g, i, o) => [`  neighbor ${g} route-map ${i} in`, `  neighbor ${g} route-map ${o} out`],
-    openbgpd: (g) => [`deny from group "${g}"`, `deny to group "${g}"`],
+    // No rule of its own (bgpd denies by default, and a deny placed after the operator's rules
+    // would cancel them): the group's policies are named for the operator's rules.
+    openbgpd: (g, i, o) => [
+      `# ${g}: import ${i}, export ${o}: the operator's rules for`,
+      `# "from group ${g}" and "to group ${g}"; without them bgpd denies (its default)`,
+    ],
     gobgp: (g) => [`  neighbor-set-name = "${g}"`],
   };
 
@@ -185,8 +190,15 @@ describe('golden configs', () => {
 
   it('fails closed where the platform needs to be told', () => {
     const eos = render('arista-eos', goldenRouter, goldenSessions);
-    expect(eos).toContain('\n   bgp missing-policy direction in action deny\n');
-    expect(eos).toContain('\n   bgp missing-policy direction out action deny\n');
+    // Per group: the router-wide `bgp missing-policy` would reach the operator's other sessions.
+    expect(eos).not.toMatch(/^\s*bgp missing-policy/m);
+    for (const group of ['group_b_0c20ad_v4', 'peers_v4', 'LAME_PEERS_9001d1_v6']) {
+      for (const direction of ['in', 'out']) {
+        expect(eos).toContain(
+          `\n   neighbor ${group} missing-policy address-family all direction ${direction} action deny\n`,
+        );
+      }
+    }
     const gobgp = render('gobgp', goldenRouter, goldenSessions);
     expect(gobgp).toContain(
       '  import-policy-list = ["group_b_0c20ad_v4_in", "peers_v4_in", "LAME_PEERS_9001d1_v6_in"]\n',

@@ -2,15 +2,20 @@ import { headline, type PreparedConfig } from './prepare';
 
 /** Arista EOS: peer groups per family, neighbors activated in their family.
  * `update-source` takes an interface here, not an address: the source address stays with the
- * interface configuration. Each group uses the operator's route-maps; `bgp missing-policy` makes EOS
- * deny, rather than permit, routes of a neighbor whose route-map is missing.
+ * interface configuration. Each group uses the operator's route-maps; `missing-policy` on the group
+ * (not the router-wide `bgp missing-policy`, which would reach the operator's other sessions) makes
+ * EOS deny, rather than permit, the routes of its neighbors when a route-map is missing.
  */
 export function renderAristaEos(c: PreparedConfig): string {
   const out = [`! ${headline(c, 'arista-eos')}`, `router bgp ${c.asn}`, `   router-id ${c.routerId}`];
   out.push('   no bgp default ipv4-unicast');
-  out.push('   bgp missing-policy direction in action deny');
-  out.push('   bgp missing-policy direction out action deny');
-  for (const g of c.groups) out.push(`   neighbor ${g.name} peer group`);
+  for (const g of c.groups) {
+    out.push(
+      `   neighbor ${g.name} peer group`,
+      `   neighbor ${g.name} missing-policy address-family all direction in action deny`,
+      `   neighbor ${g.name} missing-policy address-family all direction out action deny`,
+    );
+  }
   for (const g of c.groups) {
     for (const s of g.sessions) {
       if (s.comment) out.push(`   ! ${s.comment}`);

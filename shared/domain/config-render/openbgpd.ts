@@ -4,9 +4,10 @@ import { headline, type PreparedConfig } from './prepare';
 const DESCR_MAX = 31;
 
 /** OpenBGPD bgpd.conf: a group block per peer group and address family. bgpd names no policies: a
- * group's policy is the filter rules matching `from group` and `to group`. Its default is to deny, and
- * the rules below deny each group explicitly; the operator's `allow` rules for the group come after
- * this file (the last matching rule decides).
+ * group's policy is the operator's filter rules matching `from group` and `to group`, named in a
+ * comment per group. bgpd's default action is to deny, so a group without allow rules exchanges
+ * nothing; no deny rule is written here, since one placed after the operator's rules (the last
+ * matching rule decides) would cancel them.
  */
 export function renderOpenbgpd(c: PreparedConfig): string {
   const out = [`# ${headline(c, 'openbgpd')}`, `AS ${c.asn}`, `router-id ${c.routerId}`, ''];
@@ -29,10 +30,8 @@ export function renderOpenbgpd(c: PreparedConfig): string {
   }
   for (const g of c.groups) {
     out.push(
-      `# ${g.name}: import ${g.importPolicy}, export ${g.exportPolicy} (the operator's allow rules follow)`,
-      `deny from group "${g.name}"`,
-      `deny to group "${g.name}"`,
-      '',
+      `# ${g.name}: import ${g.importPolicy}, export ${g.exportPolicy}: the operator's rules for`,
+      `# "from group ${g.name}" and "to group ${g.name}"; without them bgpd denies (its default)`,
     );
   }
   return `${out.join('\n').trimEnd()}\n`;

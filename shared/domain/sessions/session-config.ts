@@ -85,11 +85,23 @@ function rendered(router: StoredRouter, platform: Platform, sessions: StoredSess
   };
 }
 
+/**
+ * The sessions a session's own config must hold. On most platforms, that session. GoBGP assigns
+ * policies once for the whole daemon (`global.apply-policy`, the groups' neighbor sets): a config of
+ * one session would replace them with that session's alone and leave every other peer to the
+ * reject default, so there a session's config is its router's whole config.
+ */
+async function sessionsToRender(platform: Platform, session: StoredSession): Promise<StoredSession[]> {
+  if (platform !== 'gobgp') return [session];
+  return sessionsRepository.listAll({ resource_id: session.resource_id });
+}
+
 export async function renderSessionConfig(id: string, platform: Platform | undefined) {
   const session = await getStoredSession(id);
   const router = await routerOf(session);
   const chosen = platform ?? router.platform;
-  return rendered(router, chosen, [session], await renderSessions(chosen, router, [session], 'placeholder'));
+  const scope = await sessionsToRender(chosen, session);
+  return rendered(router, chosen, scope, await renderSessions(chosen, router, scope, 'placeholder'));
 }
 
 export async function renderRouterConfig(routerId: string, platform: Platform | undefined) {
@@ -119,13 +131,13 @@ export async function configureSession(
   const current = await getStoredSession(id);
   const router = await routerOf(current);
   const customText = custom?.replace(/\r\n?/g, '\n');
-  const config = customText ?? (await renderSessions(router.platform, router, [current], 'placeholder'));
+  const scope = customText === undefined ? await sessionsToRender(router.platform, current) : [current];
+  const config = customText ?? (await renderSessions(router.platform, router, scope, 'placeholder'));
   await delivery.deliver({
     router,
     platform: router.platform,
     config,
-    withSecrets: async () =>
-      customText ?? (await renderSessions(router.platform, router, [current], 'clear')),
+    withSecrets: async () => customText ?? (await renderSessions(router.platform, router, scope, 'clear')),
   });
   const now = new Date().toISOString();
   const revision: ConfigRevision = {
