@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Settings, SettingsSchema } from '../domain/settings/settings-schema';
 import { ddb, tableName } from './client';
-import { parseItem, withoutKeys } from './items';
+import { isConditionFailure, parseItem, withoutKeys } from './items';
 
 const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'SETTINGS' };
 
@@ -16,12 +16,30 @@ export const settingsRepository = {
     return parseItem(SettingsSchema, 'settings', rest);
   },
 
-  async put(settings: Settings, modifiedBy: string): Promise<void> {
-    await ddb().send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: { ...SETTINGS_KEY, entity: 'settings', ...settings, modified_by: modifiedBy },
-      }),
-    );
+  /**
+   * Stores the settings. With `onlyIf`, only over the version that was read (its `modified`, or
+   * none stored yet when null); false when another change came first.
+   */
+  async put(settings: Settings, modifiedBy: string, onlyIf?: { modified: string | null }): Promise<boolean> {
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...SETTINGS_KEY, entity: 'settings', ...settings, modified_by: modifiedBy },
+          ...(onlyIf === undefined
+            ? {}
+            : onlyIf.modified === null
+              ? { ConditionExpression: 'attribute_not_exists(pk)' }
+              : {
+                  ConditionExpression: 'modified = :read',
+                  ExpressionAttributeValues: { ':read': onlyIf.modified },
+                }),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (onlyIf !== undefined && isConditionFailure(err)) return false;
+      throw err;
+    }
   },
 };

@@ -119,6 +119,32 @@ describe('PATCH /settings', () => {
     expect(audit.json.data.map((e: { operation: string }) => e.operation)).toContain('patchSettings');
   });
 
+  it('keeps every one of concurrent changes to different fields', async () => {
+    const admin = await userWithRole('admin');
+    const changes = [
+      { company_name: 'Concurrent Networks' },
+      { irr_as_set: 'AS-CONCURRENT' },
+      { email_from: 'peering@concurrent.example' },
+      { email_reply_to: 'noc@concurrent.example' },
+      { resend_window_days: 21 },
+      { qualification: { min_prefixes4: 7 } },
+      { qualification: { min_prefixes6: 5 } },
+    ];
+    const answers = await Promise.all(
+      changes.map((body) => call('PATCH', '/settings', { token: admin.token, body })),
+    );
+    expect(answers.map((a) => a.status)).toEqual(changes.map(() => 200));
+    const settings = (await call('GET', '/settings', { token: admin.token })).json;
+    expect(settings).toMatchObject({
+      company_name: 'Concurrent Networks',
+      irr_as_set: 'AS-CONCURRENT',
+      email_from: 'peering@concurrent.example',
+      email_reply_to: 'noc@concurrent.example',
+      resend_window_days: 21,
+      qualification: { min_prefixes4: 7, min_prefixes6: 5 },
+    });
+  });
+
   it('validates like PUT, needs a field, and is for admins only', async () => {
     const admin = await userWithRole('admin');
     const operator = await userWithRole('operator');

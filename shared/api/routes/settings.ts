@@ -87,6 +87,7 @@ export const patchSettingsRoute = route({
   response: SettingsSchema,
   handler: 'functions/http/settings/patch-settings.ts',
   access: { table: 'read-write' },
+  errors: [409],
 });
 
 export const settingsRoutes = [getSettingsRoute, putSettingsRoute, patchSettingsRoute];

@@ -1,5 +1,5 @@
 import type { SettingsChange, SettingsInput } from '../../api/routes/settings';
-import { type ErrorDetail, ValidationError } from '../../http/errors';
+import { ConflictError, type ErrorDetail, ValidationError } from '../../http/errors';
 import { peeringDb } from '../../storage/peeringdb-repository';
 import { settingsRepository } from '../../storage/settings-repository';
 import { putSettings } from './settings';
@@ -65,7 +65,19 @@ const defined = <T extends object>(fields: T): Partial<T> =>
  * is there, giving one of them derives the other from PeeringDB again.
  */
 export async function changeSettings(change: SettingsChange, user: { email: string }): Promise<Settings> {
-  const stored = (await settingsRepository.get()) ?? SettingsSchema.parse({});
+  // Merged over the version read, and stored only if it is still that version: two admins changing
+  // different fields at once both keep their change. Another change in between means merging again.
+  for (let attempt = 0; attempt < 16; attempt++) {
+    const read = await settingsRepository.get();
+    const stored = read ?? SettingsSchema.parse({});
+    const saved = await putSettings(await merged(stored, change), user, { modified: read?.modified ?? null });
+    if (saved) return saved;
+    await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt + 1, 5)));
+  }
+  throw new ConflictError('The settings keep changing under this change; send it again');
+}
+
+async function merged(stored: Settings, change: SettingsChange): Promise<Partial<Settings>> {
   const { qualification, source_asn, source_participant_id, ...rest } = change;
   let own: OwnNetwork = {
     source_asn: stored.source_asn,
@@ -85,13 +97,10 @@ export async function changeSettings(change: SettingsChange, user: { email: stri
     );
   }
   const { modified: _modified, ...kept } = stored;
-  return putSettings(
-    {
-      ...kept,
-      ...defined(rest),
-      ...own,
-      qualification: { ...stored.qualification, ...defined(qualification ?? {}) },
-    },
-    user,
-  );
+  return {
+    ...kept,
+    ...defined(rest),
+    ...own,
+    qualification: { ...stored.qualification, ...defined(qualification ?? {}) },
+  };
 }

@@ -15,10 +15,23 @@ export async function getSettings(): Promise<Settings> {
   return settings;
 }
 
-/** Replaces the settings (fields left out take their defaults) and returns what was stored. */
-export async function putSettings(next: Partial<Settings>, user: { email: string }): Promise<Settings> {
+/**
+ * Replaces the settings (fields left out take their defaults) and returns what was stored. With
+ * `onlyIf`, only over the version read (see the repository); undefined when another change came first.
+ */
+export async function putSettings(next: Partial<Settings>, user: { email: string }): Promise<Settings>;
+export async function putSettings(
+  next: Partial<Settings>,
+  user: { email: string },
+  onlyIf: { modified: string | null },
+): Promise<Settings | undefined>;
+export async function putSettings(
+  next: Partial<Settings>,
+  user: { email: string },
+  onlyIf?: { modified: string | null },
+): Promise<Settings | undefined> {
   const settings = SettingsSchema.parse({ ...next, modified: new Date().toISOString() });
-  await settingsRepository.put(settings, user.email);
+  if (!(await settingsRepository.put(settings, user.email, onlyIf))) return undefined;
   cached = { settings, at: Date.now() };
   return settings;
 }
