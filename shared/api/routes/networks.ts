@@ -1,4 +1,5 @@
 import * as z from '../../zod';
+import { NetworkSchema } from '../../domain/peeringdb/model';
 import { route } from '../contract';
 import { idParam, ListQuery, pageOf, singleLine, Timestamp } from '../schemas';
 
@@ -22,19 +23,22 @@ export const NetworkSummarySchema = z
 
 export const NetworkDetailSchema = z
   .extend(NetworkSummarySchema, {
-    org_id: z.nullable(z.int()),
-    name_long: z.string(),
-    info_traffic: z.string(),
-    info_unicast: z.boolean(),
-    info_multicast: z.boolean(),
-    info_ipv6: z.boolean(),
-    looking_glass: z.string(),
-    route_server: z.string(),
-    notes: z.string(),
-    policy_url: z.string(),
-    policy_locations: z.string(),
-    policy_ratio: z.boolean(),
-    policy_contracts: z.string(),
+    // The rest of PeeringDB's network record, as peerflow keeps it.
+    ...z.pick(NetworkSchema, {
+      org_id: true,
+      name_long: true,
+      info_traffic: true,
+      info_unicast: true,
+      info_multicast: true,
+      info_ipv6: true,
+      looking_glass: true,
+      route_server: true,
+      notes: true,
+      policy_url: true,
+      policy_locations: true,
+      policy_ratio: true,
+      policy_contracts: true,
+    }).shape,
     created: Timestamp,
     contacts: z.array(
       z.object({
