@@ -182,6 +182,24 @@ export function zodDetails(error: z.core.$ZodError, prefix: string): ErrorDetail
   });
 }
 
+/**
+ * Query parameters the route does not take. A misspelt filter must never widen a list, let alone a
+ * delete: whatever the schema would strip is refused instead. Public routes (the explorer page, its
+ * files, health) stay lenient towards cache-busting parameters; a schema that takes any key
+ * (the v1 gateway's) takes them.
+ */
+function unknownQueryKeys(contract: RouteContract, query: Record<string, unknown>): ErrorDetail[] {
+  if (contract.role === 'public') return [];
+  const def = contract.query?._zod.def as
+    | { shape?: Record<string, unknown>; catchall?: { _zod: { def: { type: string } } } }
+    | undefined;
+  if (def?.catchall && def.catchall._zod.def.type !== 'never') return [];
+  const known = new Set(Object.keys(def?.shape ?? {}));
+  return Object.keys(query)
+    .filter((key) => !known.has(key))
+    .map((key) => ({ path: `query.${key}`, message: `Unknown query parameter "${key}"` }));
+}
+
 /** Validates params, query and body with the route's zod schemas: 422 with every field path. */
 export function validation(
   contract: RouteContract,
@@ -200,6 +218,7 @@ export function validation(
         return parsed.data;
       };
       s.params = check(contract.params, request.event.pathParameters ?? {}, 'params');
+      details.push(...unknownQueryKeys(contract, request.event.queryStringParameters ?? {}));
       s.query = check(contract.query, request.event.queryStringParameters ?? {}, 'query');
       if (contract.body) {
         if (s.rawBody === undefined) {

@@ -181,7 +181,7 @@ describe('POST /sessions/{id}/configure', () => {
       peer_participant_id: 2,
       state: 'configured',
     });
-    const peer = await call('GET', '/exchanges/1/peers/2?include_log_data=true', { token: viewer.token });
+    const peer = await call('GET', '/exchanges/1/peers/2', { token: viewer.token });
     expect(peer.status).toBe(200);
     expect(peer.json.is_peer).toBe(true);
     expect(peer.json.log_data.map((e: { message: string }) => e.message)).toContainEqual(
