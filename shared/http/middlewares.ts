@@ -191,8 +191,7 @@ export function zodDetails(error: z.core.$ZodError, prefix: string): ErrorDetail
 function unknownQueryKeys(contract: RouteContract, query: Record<string, unknown>): ErrorDetail[] {
   if (contract.role === 'public') return [];
   const def = contract.query?._zod.def as
-    | { shape?: Record<string, unknown>; catchall?: { _zod: { def: { type: string } } } }
-    | undefined;
+    { shape?: Record<string, unknown>; catchall?: { _zod: { def: { type: string } } } } | undefined;
   if (def?.catchall && def.catchall._zod.def.type !== 'never') return [];
   const known = new Set(Object.keys(def?.shape ?? {}));
   return Object.keys(query)
