@@ -219,6 +219,8 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
         ['body.ipaddr4.1', 'body.ipaddr6.0'],
       ],
       [{ router_id: 'no-such-router' }, ['body.router_id']],
+      // PeeringDB has this address at DE-CIX for Peer A: it cannot be ours.
+      [{ ipaddr4: ['80.81.192.20'] }, ['body.ipaddr4.0']],
       [{ router_id: crypto.randomUUID(), ipaddr4: ['10.0.0.1'] }, ['body.ipaddr4.0', 'body.router_id']],
     ];
     for (const [body, paths] of cases) {
@@ -258,6 +260,47 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       ipaddr6: ['2001:7f8::fbf4:0:2'],
       router_id: null,
     });
+    expect((await call('DELETE', '/exchanges/31/presence', { token: operator })).status).toBe(204);
+  });
+
+  it('stores addresses in one spelling and makes them our side of new sessions', async () => {
+    const set = await call('PUT', '/exchanges/31/presence', {
+      token: operator,
+      body: { ipaddr4: ['80.81.192.11'], ipaddr6: ['2001:7F8:0:0:0:FBF4:0:2'] },
+    });
+    expect(set.status).toBe(200);
+    expect(set.json.ipaddr6).toEqual(['2001:7f8::fbf4:0:2']);
+
+    // Our overridden address is ours: no session with it as the peer.
+    const ownPeer = await call('POST', '/sessions', {
+      token: operator,
+      body: { resource_id: routers.fra, public_id: 31, peer_ipaddr: '80.81.192.11', peer_asn: 64_999 },
+    });
+    expect(ownPeer.status).toBe(422);
+    expect(ownPeer.json.error.details[0]).toMatchObject({ path: 'body.peer_ipaddr' });
+
+    // Another network's address is not ours to speak from.
+    const theirs = await call('POST', '/sessions', {
+      token: operator,
+      body: {
+        resource_id: routers.fra,
+        public_id: 31,
+        peer_ipaddr: '80.81.192.30',
+        peer_asn: 64_998,
+        source_ipaddr: '80.81.192.20',
+      },
+    });
+    expect(theirs.status).toBe(422);
+    expect(theirs.json.error.details[0]).toMatchObject({ path: 'body.source_ipaddr' });
+    expect(theirs.json.error.details[0].message).toContain('AS64501');
+
+    const session = await call('POST', '/sessions', {
+      token: operator,
+      body: { resource_id: routers.fra, peer_ipaddr: '80.81.192.20' },
+    });
+    expect(session.status).toBe(201);
+    expect(session.json.source_ipaddr).toBe('80.81.192.11');
+    expect((await call('DELETE', `/sessions/${session.json.id}`, { token: operator })).status).toBe(204);
     expect((await call('DELETE', '/exchanges/31/presence', { token: operator })).status).toBe(204);
   });
 });

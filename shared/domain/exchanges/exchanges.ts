@@ -10,7 +10,9 @@ import { type ExchangeSearch, peeringDb } from '../../storage/peeringdb-reposito
 import { presenceOverridesRepository } from '../../storage/presence-overrides-repository';
 import { routersRepository } from '../../storage/routers-repository';
 import type { Exchange } from '../peeringdb/model';
-import { ipVersion, outsidePrefixes } from '../sessions/ip-address';
+import { getSettings } from '../settings/settings';
+import { someoneElsesAddress } from '../sessions/address-owner';
+import { canonicalIp, ipVersion, outsidePrefixes } from '../sessions/ip-address';
 import { type OwnPresence, ownPresence, ownPresences } from './own-presence';
 
 type ExchangeSummary = z.infer<typeof ExchangeSummarySchema>;
@@ -121,7 +123,7 @@ export async function setPresence(
   await checkPresence(ix, body);
   const previous = await presenceOverridesRepository.get(publicId);
   const normalize = (ips: string[] | undefined) =>
-    ips === undefined ? undefined : [...new Set(ips.map((ip) => ip.toLowerCase()))];
+    ips === undefined ? undefined : [...new Set(ips.map((ip) => canonicalIp(ip) ?? ip))];
   const ipaddr4 = normalize(body.ipaddr4) ?? previous?.ipaddr4;
   const ipaddr6 = normalize(body.ipaddr6) ?? previous?.ipaddr6;
   const routerId = body.router_id !== undefined ? body.router_id : previous?.router_id;
@@ -139,8 +141,9 @@ export async function setPresence(
 }
 
 /**
- * Our addresses must lie in the exchange's PeeringDB prefixes of their family (as a session's do),
- * and the router must exist: they go out in peering requests.
+ * Our addresses must lie in the exchange's PeeringDB prefixes of their family (as a session's do)
+ * and not be another network's there in PeeringDB, and the router must exist: they go out in
+ * peering requests and become our side of new sessions.
  */
 async function checkPresence(ix: Exchange, body: z.infer<typeof PresenceBodySchema>): Promise<void> {
   const [prefixes, router] = await Promise.all([
@@ -149,18 +152,20 @@ async function checkPresence(ix: Exchange, body: z.infer<typeof PresenceBodySche
       : [],
     typeof body.router_id === 'string' ? routersRepository.get(body.router_id, true) : undefined,
   ]);
+  const ourNetwork = (await getSettings()).source_participant_id;
   const details: ErrorDetail[] = [];
   for (const [field, family] of [
     ['ipaddr4', 'ipv4'],
     ['ipaddr6', 'ipv6'],
   ] as const) {
-    (body[field] ?? []).forEach((ip, i) => {
+    for (const [i, ip] of (body[field] ?? []).entries()) {
       const wrong =
         ipVersion(ip) === family
-          ? outsidePrefixes(ip, ix.name, prefixes)
+          ? (outsidePrefixes(ip, ix.name, prefixes) ??
+            (await someoneElsesAddress(ip, ix.id, ourNetwork, peeringDb)))
           : `${ip} is not an ${family} address`;
       if (wrong) details.push({ path: `body.${field}.${i}`, message: wrong });
-    });
+    }
   }
   if (typeof body.router_id === 'string' && !router) {
     details.push({ path: 'body.router_id', message: `No router ${body.router_id}` });

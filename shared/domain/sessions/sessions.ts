@@ -2,6 +2,7 @@ import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from 
 import { sessionPasswords } from '../../secrets/session-passwords';
 import { peerLogItem, type TransactItem } from '../../storage/peer-state-repository';
 import { peeringDb } from '../../storage/peeringdb-repository';
+import { presenceOverridesRepository } from '../../storage/presence-overrides-repository';
 import { routersRepository, type StoredRouter } from '../../storage/routers-repository';
 import {
   DuplicateSessionError,
@@ -16,6 +17,7 @@ import {
 import { passwordLimit } from '../config-render/prepare';
 import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
 import { getSettings } from '../settings/settings';
+import { someoneElsesAddress } from './address-owner';
 import { canonicalIp, ipVersion, outsidePrefixes } from './ip-address';
 import { passwordsRefusedBy } from './password-limits';
 
@@ -99,6 +101,15 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
       ? outsidePrefixes(fields.source_ipaddr, exchange.name, prefixes)
       : null;
     if (sourceOutside) throw invalid('body.source_ipaddr', sourceOutside);
+    if (fields.source_ipaddr) {
+      const taken = await someoneElsesAddress(
+        fields.source_ipaddr,
+        publicId,
+        (await getSettings()).source_participant_id,
+        reader,
+      );
+      if (taken) throw invalid('body.source_ipaddr', `${taken}, not ours`);
+    }
   }
 
   const details: ErrorDetail[] = [];
@@ -144,8 +155,9 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
   if (details.length > 0 || peerAsn === undefined) {
     throw new ValidationError('The session does not agree with PeeringDB', details);
   }
-  const sourceIp = fields.source_ipaddr ?? (await ourAddress(exchange, family, reader));
-  await refuseOwnNetwork(fields, peerAsn, presence, network, sourceIp);
+  const ourIps = await ourAddresses(exchange, family, reader);
+  const sourceIp = fields.source_ipaddr ?? ourIps[0] ?? null;
+  await refuseOwnNetwork(fields, peerAsn, presence, network, [...ourIps, ...(sourceIp ? [sourceIp] : [])]);
 
   return {
     router,
@@ -160,21 +172,21 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
 }
 
 /**
- * A session with ourselves is refused: the peer IP is one of our own addresses (PeeringDB's rows
- * of our network, or our side of this very session), or the peer's network or AS is ours.
+ * A session with ourselves is refused: the peer IP is one of our own addresses (our presence at the
+ * exchange, or our side of this very session), or the peer's network or AS is ours.
  */
 async function refuseOwnNetwork(
   fields: SessionFields,
   peerAsn: number,
   presence: Presence | undefined,
   network: Network | undefined,
-  sourceIp: string | null,
+  ourIps: string[],
 ) {
   const { source_asn: ourAsn, source_participant_id: ourNet } = await getSettings();
   const ours = (net: number | undefined, asn: number | undefined) =>
     (ourNet !== null && net === ourNet) || (ourAsn !== null && asn === ourAsn);
   let detail: ErrorDetail | undefined;
-  if ((presence && ours(presence.net_id, presence.asn)) || fields.peer_ipaddr === sourceIp) {
+  if ((presence && ours(presence.net_id, presence.asn)) || ourIps.includes(fields.peer_ipaddr)) {
     detail = { path: 'body.peer_ipaddr', message: `${fields.peer_ipaddr} is our own address` };
   } else if (fields.peer_asn !== undefined && ours(undefined, fields.peer_asn)) {
     detail = { path: 'body.peer_asn', message: `AS${fields.peer_asn} is our own AS` };
@@ -199,18 +211,29 @@ function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
 
-/** Our own IP at the exchange, from our netixlan rows, when settings say which network is ours. */
-async function ourAddress(exchange: Exchange | undefined, family: IpType, reader: PeeringDbReader) {
-  if (!exchange) return null;
+/**
+ * Our own IPs of a family at the exchange: the presence override's when it sets that family, else
+ * our network's netixlan rows (when settings say which network is ours). The first is our side of a
+ * new session unless one is given.
+ */
+async function ourAddresses(
+  exchange: Exchange | undefined,
+  family: IpType,
+  reader: PeeringDbReader,
+): Promise<string[]> {
+  if (!exchange) return [];
+  const canonical = (ips: (string | null | undefined)[]) =>
+    ips.flatMap((ip) => {
+      const c = ip ? canonicalIp(ip) : undefined;
+      return c ? [c] : [];
+    });
+  const override = await presenceOverridesRepository.get(exchange.id);
+  const overridden = canonical((family === 'ipv4' ? override?.ipaddr4 : override?.ipaddr6) ?? []);
+  if (overridden.length > 0) return overridden;
   const ours = (await getSettings()).source_participant_id;
-  if (ours === null) return null;
+  if (ours === null) return [];
   const member = await reader.getExchangeMember(exchange.id, ours);
-  for (const p of member?.presences ?? []) {
-    const ip = family === 'ipv4' ? p.ipaddr4 : p.ipaddr6;
-    const canonical = ip ? canonicalIp(ip) : undefined;
-    if (canonical) return canonical;
-  }
-  return null;
+  return canonical((member?.presences ?? []).map((p) => (family === 'ipv4' ? p.ipaddr4 : p.ipaddr6)));
 }
 
 function defaultPrefixLimit(network: Network | undefined, family: IpType): number | null {
