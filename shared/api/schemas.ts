@@ -71,6 +71,16 @@ export const singleLine = (max: number) =>
     }),
   );
 
+/** Text that may span lines (line breaks and tabs), with no other control characters. */
+export const multiLine = (max: number) =>
+  z.string().check(
+    z.maxLength(max),
+    // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
+    z.refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/.test(v), {
+      message: 'must not contain control characters other than line breaks and tabs',
+    }),
+  );
+
 export const EmailAddress = z.email().check(z.maxLength(254));
 
 export const UuidParam = z.object({ id: z.uuid() });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { idParam, limitQuery, singleLine } from '../../shared/api/schemas';
+import { idParam, limitQuery, multiLine, singleLine } from '../../shared/api/schemas';
+import { updateSessionRoute } from '../../shared/api/routes/sessions';
 
 describe('singleLine', () => {
   const line = singleLine(80);
@@ -46,5 +47,21 @@ describe('ids and limits', () => {
     expect(message('-3')).toMatch(/>=1/);
     expect(message('2147483648')).toMatch(/<=2147483647/);
     expect(limitQuery.safeParse('').error?.issues[0]?.message).toBe('must be a number');
+  });
+});
+
+describe('multiLine', () => {
+  it('takes line breaks and tabs, and refuses every other control character', () => {
+    const text = multiLine(100);
+    expect(text.safeParse('line one\n\tline two\r\n').success).toBe(true);
+    for (const c of ['\u0000', '\u0007', '\u001b', '\u007f', '\u0085', '\u009b']) {
+      expect(text.safeParse(`x${c}y`).success, JSON.stringify(c)).toBe(false);
+    }
+  });
+
+  it('is what a session note takes', () => {
+    const body = updateSessionRoute.body!;
+    expect(body.safeParse({ version: 1, note: 'x\u0000y' }).success).toBe(false);
+    expect(body.safeParse({ version: 1, note: 'two\nlines' }).success).toBe(true);
   });
 });

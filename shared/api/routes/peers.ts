@@ -1,7 +1,7 @@
 import * as z from '../../zod';
 import { PeerLogEntrySchema, RequestStatusSchema } from '../../storage/peer-state-repository';
 import { route } from '../contract';
-import { idParam, ListQuery, pageOf, queryBoolean, singleLine, Timestamp } from '../schemas';
+import { idParam, ListQuery, multiLine, pageOf, queryBoolean, singleLine, Timestamp } from '../schemas';
 
 export const PeerParams = z.object({ public_id: idParam });
 export const OnePeerParams = z.object({ public_id: idParam, participant_id: idParam });
@@ -160,13 +160,7 @@ export const CommunicationSchema = z
   .check(z.meta({ id: 'Communication' }));
 
 /** Free text that may span lines, but carries no other control characters. */
-const notes = z.string().check(
-  z.maxLength(4000),
-  // eslint-disable-next-line no-control-regex -- rejecting control characters is the point
-  z.refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
-    message: 'must not contain control characters other than line breaks and tabs',
-  }),
-);
+const notes = multiLine(4000);
 
 export const UpdatePeerBody = z
   .strictObject({

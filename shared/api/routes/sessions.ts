@@ -3,7 +3,16 @@ import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../../domain/config-render/p
 import { PlatformSchema } from '../../storage/routers-repository';
 import { IpTypeSchema, SessionStateSchema, StoredSessionSchema } from '../../storage/sessions-repository';
 import { route } from '../contract';
-import { cursorQuery, idParam, limitQuery, pageOf, queryBoolean, singleLine, Timestamp } from '../schemas';
+import {
+  cursorQuery,
+  idParam,
+  limitQuery,
+  multiLine,
+  pageOf,
+  queryBoolean,
+  singleLine,
+  Timestamp,
+} from '../schemas';
 import { Asn, Hostname, IpAddress, RenderedConfigSchema } from './routers';
 
 /**
@@ -49,7 +58,7 @@ const writable = {
   prfx_max: z.optional(z.nullable(PrefixLimit)),
   prfx_received: z.optional(z.nullable(z.int().check(z.gte(0)))),
   password: z.optional(z.nullable(Password)),
-  note: z.optional(z.nullable(z.string().check(z.maxLength(2000)))),
+  note: z.optional(z.nullable(multiLine(2000))),
 };
 
 const TimestampPrefix = z.string().check(
@@ -232,14 +241,8 @@ export const configureSessionRoute = route({
     z.strictObject({
       config: z
         .optional(
-          z.string().check(
-            z.minLength(1),
-            z.maxLength(65_536),
-            // eslint-disable-next-line no-control-regex -- a router config holds lines, nothing else
-            z.refine((v) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v), {
-              message: 'must not contain control characters other than line breaks and tabs',
-            }),
-          ),
+          // A router config holds lines, nothing else.
+          multiLine(65_536).check(z.minLength(1)),
         )
         .check(
           z.meta({
