@@ -112,10 +112,12 @@ async function v2<T>(route: LazyRoute, call: V2Call, ctx: Ctx): Promise<T> {
   const answer = await invokeV2<T & V2Error>(await route(), call, ctx.event, ctx.context);
   if (answer.status >= 400) {
     const err = (answer.json as V2Error | null)?.error;
-    const details = (err?.details ?? []).map(
-      (d) => `${d.path.replace(/^(body|query|params)\./, '')}: ${d.message}`,
-    );
-    const message = [err?.message ?? 'Request failed', ...details].join('; ');
+    const headline = err?.message ?? 'Request failed';
+    // A detail that only repeats the headline adds nothing but its field's name.
+    const details = (err?.details ?? [])
+      .filter((d) => d.message !== headline)
+      .map((d) => `${d.path.replace(/^(body|query|params)\./, '')}: ${d.message}`);
+    const message = [headline, ...details].join('; ');
     throw new V1Failure(answer.status, message);
   }
   return answer.json as T;

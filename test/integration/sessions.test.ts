@@ -610,4 +610,32 @@ describe('our side of the session', () => {
     }
     expect(await tableSnapshot()).toEqual(before);
   });
+
+  it("refuses a session whose AS on our side is the peer's own, on add and on update", async () => {
+    const router = await newRouter();
+    const before = await tableSnapshot();
+    const added = await add({
+      resource_id: router.id,
+      peer_ipaddr: '206.126.236.210',
+      peer_asn: 65010,
+      source_asn: 65010,
+    });
+    expect(added.status).toBe(422);
+    expect(added.json.error.details[0].path).toBe('body.source_asn');
+    expect(await tableSnapshot()).toEqual(before);
+
+    const { json: session } = await add({
+      resource_id: router.id,
+      peer_ipaddr: '206.126.236.211',
+      peer_asn: 65011,
+    });
+    const unchanged = await tableSnapshot();
+    const patched = await call('PATCH', `/sessions/${session.id}`, {
+      token: operator.token,
+      body: { source_asn: 65011 },
+    });
+    expect(patched.status).toBe(422);
+    expect(patched.json.error.details[0].message).toContain('AS65011');
+    expect(await tableSnapshot()).toEqual(unchanged);
+  });
 });

@@ -201,6 +201,19 @@ async function refuseOwnNetwork(
   if (detail) throw new ValidationError('That network is our own', [detail]);
 }
 
+/** An eBGP session between two ends of the same AS is not a peering: its config would not load. */
+function refuseSameAs(
+  session: Pick<StoredSession, 'source_asn' | 'peer_asn'>,
+  changed: 'source_asn' | 'peer_asn',
+) {
+  if (session.source_asn === session.peer_asn) {
+    throw invalid(
+      `body.${changed}`,
+      `our AS on this session (AS${session.source_asn}) would be the peer's own AS; give another source_asn`,
+    );
+  }
+}
+
 /** A password the session's router platform could not take is refused up front, not at delivery. */
 function checkPasswordFits(router: StoredRouter, password: string | null | undefined) {
   const refused = password ? passwordLimit(router.platform, password) : null;
@@ -265,6 +278,7 @@ export async function addSession(
   reader: PeeringDbReader = peeringDb,
 ): Promise<PublicSession> {
   const r = await resolve(fields, reader);
+  refuseSameAs({ source_asn: fields.source_asn ?? r.router.asn, peer_asn: r.peer_asn }, 'source_asn');
   checkPasswordFits(r.router, fields.password);
   const id = crypto.randomUUID();
   const now = new Date().toISOString();
@@ -389,6 +403,9 @@ export async function updateSession(
     'note',
   ] as const) {
     plain(key);
+  }
+  if (next.source_asn !== current.source_asn || next.peer_asn !== current.peer_asn) {
+    refuseSameAs(next, changes.source_asn !== undefined ? 'source_asn' : 'peer_asn');
   }
   if (changes.password === undefined && next.resource_id !== current.resource_id) {
     // The password stays; the router it moves to must take it.
