@@ -13,6 +13,7 @@ import { ActionFunction, type ActionFunctionProps } from '../constructs/action-f
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { SPLIT_ENTRIES } from '../constructs/bundling';
 import { BootstrapAdmin } from '../constructs/bootstrap-admin';
+import { DataMigrations } from '../constructs/data-migrations';
 import { PeerflowApi } from '../constructs/http-api';
 import { Mailer } from '../constructs/mailer';
 import { SigningKey } from '../constructs/signing-key';
@@ -89,6 +90,7 @@ export class PeerflowStack extends Stack {
   readonly authorizer: ActionFunction;
   readonly http: PeerflowApi;
   readonly admin?: BootstrapAdmin;
+  readonly migrations: DataMigrations;
   /** Keyed by handler entry file. */
   readonly actions = new Map<string, ActionFunction>();
 
@@ -113,6 +115,11 @@ export class PeerflowStack extends Stack {
         environment,
       });
     }
+    this.migrations = new DataMigrations(this, 'DataMigrations', {
+      table: this.table,
+      logRetention,
+      environment,
+    });
     this.syncJob = new SyncJob(this, 'PeeringDbSync', {
       table: this.table,
       logRetention,

@@ -8,8 +8,9 @@ import { loadStoredIndex } from './sync-writer';
 /**
  * Changes to items that an earlier version of peerflow stored differently. Each runs once per table,
  * oldest first, and is recorded as done (`MIGRATION#<name>`); each is idempotent, so two runners at
- * the same moment do no harm. The PeeringDB sync runs the pending ones before every run (in AWS the
- * scheduled job does it within the hour after a deploy) and `npm start` before it serves.
+ * the same moment do no harm. In AWS the deploy runs the pending ones (a custom resource,
+ * `infra/constructs/data-migrations.ts`); the PeeringDB sync runs them before every run, and
+ * `npm start` before it serves.
  *
  * Adding one: append it to MIGRATIONS with a new name; never rename or reorder the ones there.
  */

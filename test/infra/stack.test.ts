@@ -13,6 +13,7 @@ import { ContextError } from '../../infra/context';
 import { AFTER_BUNDLING, type PeerflowStack } from '../../infra/stacks/peerflow-stack';
 import type { RouteAccess, RouteContract } from '../../shared/api/contract';
 import { routes } from '../../shared/api/route-table';
+import { MIGRATIONS } from '../../shared/storage/migrations';
 
 /*
  * Each synthesis below builds the whole stack from the real route table and runs the AWS Solutions
@@ -414,6 +415,15 @@ describe('the data and keys', () => {
     );
     expect(grants.get('secretsmanager:GetSecretValue')).toEqual([secret]);
     expect(full.template.findOutputs('AdminPasswordSecret').AdminPasswordSecret!.Value).toEqual(secret);
+  });
+
+  it('run the stored-data migrations during the deploy, with the table and nothing else', () => {
+    const migrations = plain.stack.migrations;
+    plain.template.hasResourceProperties('Custom::DataMigrations', {
+      Migrations: MIGRATIONS.map((m) => m.name).join(','),
+    });
+    const grants = grantsOf(plain, logicalId(plain, migrations.runner.role));
+    expect([...grants.keys()].sort()).toEqual(expectedActions({ table: 'read-write' }).sort());
   });
 
   it('keep session passwords under a rotating KMS key', () => {
