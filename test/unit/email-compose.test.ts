@@ -4,6 +4,7 @@ import { commonExchanges, requestRecipient } from '../../shared/domain/requests/
 import { composeEmail, headerSafe, templateContext } from '../../shared/domain/requests/compose';
 import { canMove, REQUEST_TRANSITIONS } from '../../shared/domain/requests/status-machine';
 import { compileContent } from '../../shared/domain/templates/templates';
+import { testContact, testNetwork } from '../support/objects';
 import { BUILT_IN_TEMPLATES } from '../../shared/email/peering-templates';
 
 const presence = (ix: number, v4: string | null, v6: string | null, id = ix): Presence => ({
@@ -21,48 +22,29 @@ const presence = (ix: number, v4: string | null, v6: string | null, id = ix): Pr
   updated: '',
 });
 
-const contact = (role: string, email: string): Contact => ({
-  id: 1,
-  net_id: 2,
-  role,
-  name: role,
-  email,
-  phone: '',
-  url: '',
-  visible: 'Public',
-  updated: '',
-});
+const contact = (role: string, email: string): Contact =>
+  testContact({ role, email, net_id: 2, updated: '' });
 
-const network = (over: Partial<Network>): Network => ({
-  id: 2,
-  org_id: null,
-  asn: 64_502,
-  name: 'Peer',
-  aka: '',
-  name_long: '',
-  website: '',
-  irr_as_set: '',
-  info_traffic: '',
-  info_ratio: '',
-  info_scope: '',
-  info_type: '',
-  info_prefixes4: 50,
-  info_prefixes6: null,
-  info_unicast: true,
-  info_multicast: false,
-  info_ipv6: true,
-  looking_glass: '',
-  route_server: '',
-  notes: '',
-  policy_url: '',
-  policy_general: 'Open',
-  policy_locations: '',
-  policy_ratio: false,
-  policy_contracts: '',
-  created: '',
-  updated: '',
-  ...over,
-});
+const network = (over: Partial<Network>): Network =>
+  testNetwork({
+    id: 2,
+    org_id: null,
+    asn: 64_502,
+    name: 'Peer',
+    website: '',
+    irr_as_set: '',
+    info_traffic: '',
+    info_ratio: '',
+    info_scope: '',
+    info_type: '',
+    info_prefixes4: 50,
+    info_prefixes6: null,
+    policy_locations: '',
+    policy_contracts: '',
+    created: '',
+    updated: '',
+    ...over,
+  });
 
 describe('common exchanges', () => {
   it('keeps the exchanges both sides are on, in id order, with every address of each side', () => {

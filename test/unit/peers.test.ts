@@ -12,52 +12,23 @@ import {
 } from '../../shared/domain/peers/peer-view';
 import { QualificationRulesSchema } from '../../shared/domain/settings/settings-schema';
 import { emptyPeerState } from '../../shared/storage/peer-state-repository';
+import { testContact, testNetwork } from '../support/objects';
 
 function network(overrides: Partial<Network> = {}): Network {
-  return {
-    id: 100,
-    org_id: 10,
-    asn: 64500,
-    name: 'Example Net',
+  return testNetwork({
     aka: 'Formerly Sample Networks',
-    name_long: '',
     website: 'https://www.example.net',
-    irr_as_set: 'AS-EXAMPLE',
-    info_traffic: '10-20Gbps',
-    info_ratio: 'Balanced',
-    info_scope: 'Europe',
-    info_type: 'NSP',
-    info_prefixes4: 500,
-    info_prefixes6: 50,
-    info_unicast: true,
-    info_multicast: false,
-    info_ipv6: true,
     looking_glass: 'https://lg.example.net',
-    route_server: '',
     notes: 'Peering at all common points',
     policy_url: 'https://example.net/peering',
-    policy_general: 'Open',
-    policy_locations: 'Not Required',
-    policy_ratio: false,
-    policy_contracts: 'Not Required',
     created: '2015-06-01T00:00:00Z',
     updated: '2024-03-15T12:00:00Z',
     ...overrides,
-  };
+  });
 }
 
 function contact(id: number, role: string): Contact {
-  return {
-    id,
-    net_id: 100,
-    role,
-    name: `${role} desk`,
-    email: `${role.toLowerCase()}@example.net`,
-    phone: '',
-    url: '',
-    visible: 'Public',
-    updated: '2024-01-01T00:00:00Z',
-  };
+  return testContact({ id, role, name: `${role} desk` });
 }
 
 function member(net: Partial<Network> = {}, contacts: Contact[] = []): ExchangeMember {

@@ -1,56 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Contact, Network } from '../../shared/domain/peeringdb/model';
+import type { Contact } from '../../shared/domain/peeringdb/model';
 import { qualify } from '../../shared/domain/qualification/qualify';
 import {
   type QualificationRules,
   QualificationRulesSchema,
 } from '../../shared/domain/settings/settings-schema';
+import { testContact, testNetwork } from '../support/objects';
 
-function network(overrides: Partial<Network> = {}): Network {
-  return {
-    id: 100,
-    org_id: 10,
-    asn: 64500,
-    name: 'Example Net',
-    aka: '',
-    name_long: '',
-    website: 'https://example.net',
-    irr_as_set: 'AS-EXAMPLE',
-    info_traffic: '10-20Gbps',
-    info_ratio: 'Balanced',
-    info_scope: 'Europe',
-    info_type: 'NSP',
-    info_prefixes4: 500,
-    info_prefixes6: 50,
-    info_unicast: true,
-    info_multicast: false,
-    info_ipv6: true,
-    looking_glass: '',
-    route_server: '',
-    notes: '',
-    policy_url: '',
-    policy_general: 'Open',
-    policy_locations: 'Not Required',
-    policy_ratio: false,
-    policy_contracts: 'Not Required',
-    created: '2020-01-01T00:00:00Z',
-    updated: '2024-01-01T00:00:00Z',
-    ...overrides,
-  };
-}
+const network = testNetwork;
 
 function contact(role: string, email = `${role.toLowerCase()}@example.net`): Contact {
-  return {
-    id: Math.floor(Math.random() * 1e6),
-    net_id: 100,
-    role,
-    name: role,
-    email,
-    phone: '',
-    url: '',
-    visible: 'Public',
-    updated: '2024-01-01T00:00:00Z',
-  };
+  return testContact({ id: Math.floor(Math.random() * 1e6), role, email });
 }
 
 const rules = (overrides: Partial<QualificationRules> = {}): QualificationRules =>
