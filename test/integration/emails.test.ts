@@ -3,24 +3,12 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putSettings } from '../../shared/domain/settings/settings';
 import { peerStateRepository } from '../../shared/storage/peer-state-repository';
 import { call, tableSnapshot, userWithRole } from '../support/api';
+import { capturedMail } from '../support/mail';
 import { syncObjects } from '../support/peeringdb';
 
 const FROM = `peering-${Math.random().toString(36).slice(2, 8)}@ours.example`;
 
-interface CapturedMail {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-}
-
-async function captured(): Promise<CapturedMail[]> {
-  const res = await fetch(`${process.env.SES_ENDPOINT}/store`);
-  const { emails } = (await res.json()) as { emails: CapturedMail[] };
-  return emails.filter((e) => e.from === FROM);
-}
+const captured = () => capturedMail((mail) => mail.from === FROM);
 
 let operator: Awaited<ReturnType<typeof userWithRole>>;
 let viewer: Awaited<ReturnType<typeof userWithRole>>;

@@ -6,6 +6,7 @@ import { putSettings } from '../../shared/domain/settings/settings';
 import { peerStateRepository } from '../../shared/storage/peer-state-repository';
 import { requestsRepository } from '../../shared/storage/requests-repository';
 import { call, tableSnapshot, userWithRole } from '../support/api';
+import { capturedMail } from '../support/mail';
 import { baselineApi, hasFixtures, syncFixtures } from '../support/peeringdb';
 
 /**
@@ -36,21 +37,7 @@ const SETTINGS = {
   send_rate_per_second: 100,
 };
 
-interface CapturedMail {
-  messageId: string;
-  from: string;
-  replyTo: string[];
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { text?: string; html?: string };
-}
-
-/** What the local SES captured from this file's sender (other files share the endpoint). */
-async function captured(): Promise<CapturedMail[]> {
-  const res = await fetch(`${process.env.SES_ENDPOINT}/store`);
-  const { emails } = (await res.json()) as { emails: CapturedMail[] };
-  return emails.filter((e) => e.from === FROM);
-}
+const captured = () => capturedMail((mail) => mail.from === FROM);
 
 function fixtureRows(type: string): Record<string, unknown>[] {
   return [1, 2].flatMap(

@@ -1,23 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { putSettings } from '../../shared/domain/settings/settings';
 import { call, tableSnapshot, userWithRole } from '../support/api';
+import { capturedMail } from '../support/mail';
 import { syncObjects } from '../support/peeringdb';
 
 const FROM = `peering-${Math.random().toString(36).slice(2, 8)}@ours.example`;
 const PEER_NAME = 'Evil <script>alert(1)</script> & "Co"';
 
-interface CapturedMail {
-  messageId: string;
-  from: string;
-  subject: string;
-  body: { text?: string; html?: string };
-}
-
-async function captured(): Promise<CapturedMail[]> {
-  const res = await fetch(`${process.env.SES_ENDPOINT}/store`);
-  const { emails } = (await res.json()) as { emails: CapturedMail[] };
-  return emails.filter((e) => e.from === FROM);
-}
+const captured = () => capturedMail((mail) => mail.from === FROM);
 
 const CUSTOM = {
   subject: 'Peering {{company_name}} AS{{source_asn}} / {{peer_name}} AS{{peer_asn}}',

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { putSettings } from '../../shared/domain/settings/settings';
 import { call, tableSnapshot, userWithRole } from '../support/api';
+import { capturedMail } from '../support/mail';
 import { syncObjects } from '../support/peeringdb';
 
 /**
@@ -279,7 +280,6 @@ describe('peer status through v1', () => {
 
 describe('requests through v1', () => {
   it('sendRequest sends the seed-style request through SES and getRequests finds it', async () => {
-    const ses = process.env.SES_ENDPOINT!;
     const body =
       '\r\nPeering,\r\n\r\n6connect, Inc., 8038, would like to peer with Amazon.com at our common locations.\r\n';
     const res = await v1(
@@ -294,10 +294,7 @@ describe('requests through v1', () => {
     expect(res.json.data.log_data[0].message).toBe('Request sent to operations@amazon.example');
 
     // The local SES is shared by every test file of the run: look only at mail for this recipient.
-    const store = (await (await fetch(`${ses}/store`)).json()) as {
-      emails: { subject: string; destination: { to: string[] }; text: string }[];
-    };
-    const mine = store.emails.filter((e) => e.destination.to.includes('operations@amazon.example'));
+    const mine = await capturedMail((e) => e.destination.to.includes('operations@amazon.example'));
     expect(mine).toHaveLength(1);
     expect(mine[0]!.subject).toBe('Peering request from 6connect, Inc.');
 
