@@ -1,3 +1,4 @@
+import { routeMapFamilies } from './address-families';
 import { headline, PASSWORD_MAX_LENGTH, type PreparedConfig, RenderError } from './prepare';
 
 const IOS_PASSWORD_MAX = PASSWORD_MAX_LENGTH['cisco-ios'] ?? 25;
@@ -23,21 +24,12 @@ export function renderCiscoIos(c: PreparedConfig): string {
       if (s.password) out.push(` neighbor ${s.ip} password 0 ${s.password}`);
     }
   }
-  for (const version of ['ipv4', 'ipv6'] as const) {
-    const groups = c.groups.filter((g) => g.version === version);
-    if (groups.length === 0) continue;
-    out.push(' !', ` address-family ${version} unicast`);
-    for (const g of groups) {
-      out.push(`  neighbor ${g.name} activate`);
-      out.push(`  neighbor ${g.name} route-map ${g.importPolicy} in`);
-      out.push(`  neighbor ${g.name} route-map ${g.exportPolicy} out`);
-      for (const s of g.sessions) {
-        out.push(`  neighbor ${s.ip} activate`);
-        if (s.prefixLimit !== null) out.push(`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`);
-      }
-    }
-    out.push(' exit-address-family');
-  }
+  out.push(
+    ...routeMapFamilies(c, (s) => [
+      `  neighbor ${s.ip} activate`,
+      ...(s.prefixLimit !== null ? [`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`] : []),
+    ]),
+  );
   out.push('!');
   return `${out.join('\n')}\n`;
 }

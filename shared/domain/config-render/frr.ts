@@ -1,3 +1,4 @@
+import { routeMapFamilies } from './address-families';
 import { headline, type PreparedConfig } from './prepare';
 
 /** FRR (vtysh syntax): peer-groups per address family, neighbors activated in their family only.
@@ -17,20 +18,11 @@ export function renderFrr(c: PreparedConfig): string {
       if (s.password) out.push(` neighbor ${s.ip} password ${s.password}`);
     }
   }
-  for (const version of ['ipv4', 'ipv6'] as const) {
-    const groups = c.groups.filter((g) => g.version === version);
-    if (groups.length === 0) continue;
-    out.push(' !', ` address-family ${version} unicast`);
-    for (const g of groups) {
-      out.push(`  neighbor ${g.name} activate`);
-      out.push(`  neighbor ${g.name} route-map ${g.importPolicy} in`);
-      out.push(`  neighbor ${g.name} route-map ${g.exportPolicy} out`);
-      for (const s of g.sessions) {
-        if (s.prefixLimit !== null) out.push(`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`);
-      }
-    }
-    out.push(' exit-address-family');
-  }
+  out.push(
+    ...routeMapFamilies(c, (s) =>
+      s.prefixLimit !== null ? [`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`] : [],
+    ),
+  );
   out.push('exit');
   return `${out.join('\n')}\n`;
 }
