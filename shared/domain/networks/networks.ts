@@ -3,7 +3,7 @@ import type { NetworkDetailSchema, NetworkSummarySchema } from '../../api/routes
 import { NotFoundError } from '../../http/errors';
 import type { Page } from '../../storage/pagination';
 import { peeringDb } from '../../storage/peeringdb-repository';
-import type { Network } from '../peeringdb/model';
+import { contactView, type Network } from '../peeringdb/model';
 
 type NetworkSummary = z.infer<typeof NetworkSummarySchema>;
 type NetworkDetail = z.infer<typeof NetworkDetailSchema>;
@@ -51,14 +51,7 @@ export async function getNetworkDetail(participantId: number): Promise<NetworkDe
   return {
     ...rest,
     ...summary(net),
-    contacts: contacts.map((c) => ({
-      id: c.id,
-      role: c.role,
-      name: c.name,
-      email: c.email,
-      phone: c.phone,
-      url: c.url,
-    })),
+    contacts: contacts.map(contactView),
     exchanges: presences
       .sort((a, b) => a.ix_id - b.ix_id || a.id - b.id)
       .map((p) => ({

@@ -99,6 +99,11 @@ export const ContactSchema = z.object({
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
+/** A contact as the API shows it: PeeringDB's fields for reaching someone, without the sync's bookkeeping. */
+export function contactView(c: Contact) {
+  return { id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, url: c.url };
+}
+
 /** One network at one exchange, with everything the peers view embeds. */
 export interface ExchangeMember {
   network: Network;

@@ -1,6 +1,6 @@
 import type { Peer, PeerFilters } from '../../api/routes/peers';
 import type { PeerLogEntry, PeerState } from '../../storage/peer-state-repository';
-import type { Contact, ExchangeMember, Presence } from '../peeringdb/model';
+import { type Contact, contactView, type ExchangeMember, type Presence } from '../peeringdb/model';
 import { qualify } from '../qualification/qualify';
 import type { QualificationRules } from '../settings/settings-schema';
 
@@ -119,12 +119,7 @@ export function buildPeer({ member, state, isPeer, log }: PeerFacts, ctx: PeerVi
     ...(ctx.embeds.contacts
       ? {
           contacts: orderContacts(member.contacts, state.preferred_contact_id).map((c) => ({
-            id: c.id,
-            role: c.role,
-            name: c.name,
-            email: c.email,
-            phone: c.phone,
-            url: c.url,
+            ...contactView(c),
             preferred: c.id === state.preferred_contact_id,
           })),
         }
