@@ -20,15 +20,18 @@ export const DryRunSchema = z
   .object({
     dry_run: z.literal(true),
     public_ids: z.array(z.int()),
-    template: z.string(),
-    email_from: z.string(),
-    reply_to: z.array(z.string()),
-    email_to: z.string(),
-    cc: z.array(z.string()),
-    bcc: z.array(z.string()),
-    subject: z.string(),
-    body: z.string(),
-    html_body: z.nullable(z.string()),
+    // The mail as a real send would store it.
+    ...z.pick(StoredRequestSchema, {
+      template: true,
+      email_from: true,
+      reply_to: true,
+      email_to: true,
+      cc: true,
+      bcc: true,
+      subject: true,
+      body: true,
+      html_body: true,
+    }).shape,
   })
   .check(z.meta({ id: 'PeeringRequestDryRun' }));
 
