@@ -19,7 +19,7 @@ export default tseslint.config(
             {
               regex: '^zod($|/)',
               message:
-                "Import the project's schema module (shared/zod.ts: zod/mini with English messages), not zod itself: classic zod adds about 60 KB and a slower cold start to every Lambda bundle.",
+                "Import the project's schema module (shared/platform/zod.ts: zod/mini with English messages), not zod itself: classic zod adds about 60 KB and a slower cold start to every Lambda bundle.",
             },
           ],
         },
@@ -28,7 +28,7 @@ export default tseslint.config(
   },
   {
     // The one place that imports zod: it picks the mini build and configures it.
-    files: ['shared/zod.ts'],
+    files: ['shared/platform/zod.ts'],
     rules: { 'no-restricted-imports': 'off' },
   },
   prettier,

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JwtVerifier } from 'aws-jwt-verify';
 import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
-import { loadJwks, resetKeys } from '../shared/auth/keys';
-import { createTokenVerifier } from '../shared/auth/verifier';
-import { config, resetConfig } from '../shared/config';
-import { createUser, login } from '../shared/domain/users/users';
-import { resetDdb } from '../shared/storage/client';
+import { loadJwks, resetKeys } from '../shared/platform/auth/keys';
+import { createTokenVerifier } from '../shared/platform/auth/verifier';
+import { config, resetConfig } from '../shared/platform/config';
+import { createUser, login } from '../shared/users/users';
+import { resetDdb } from '../shared/platform/storage/client';
 import { type BenchRow, formatNumber, median, type PairedSamples, paired, rounds } from './harness';
 
 /**
@@ -96,7 +96,7 @@ export async function authorizerThroughput(): Promise<BenchRow[]> {
       };
     };
     return [
-      row('createTokenVerifier (shared/auth/verifier.ts)', samples.verifier),
+      row('createTokenVerifier (shared/platform/auth/verifier.ts)', samples.verifier),
       row('authorize() (functions/authorizer/authorize.ts)', samples.authorizer),
     ];
   } finally {

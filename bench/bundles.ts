@@ -5,8 +5,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { esbuildOptions, SPLIT_ENTRIES, splitBuildOptions } from '../infra/constructs/bundling';
-import { routes } from '../shared/api/route-table';
-import { generateSigningKey } from '../shared/auth/keys';
+import { routes } from '../shared/app/route-table';
+import { generateSigningKey } from '../shared/platform/auth/keys';
 import { type BenchRow, formatNumber, median, paired, rounds } from './harness';
 
 /**

@@ -5,13 +5,13 @@ import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
 import { generate, type Records } from '../scripts/lib/generate';
-import { resetConfig } from '../shared/config';
-import { logger } from '../shared/logger';
-import { memorySource } from '../shared/peeringdb/memory-source';
+import { resetConfig } from '../shared/platform/config';
+import { logger } from '../shared/platform/logger';
+import { memorySource } from '../shared/peeringdb/sources/memory-source';
 import { runSync } from '../shared/peeringdb/sync';
-import { ddb, resetDdb, tableName } from '../shared/storage/client';
-import { peerLogItem, requestStatusItem } from '../shared/storage/peer-state-repository';
-import { memberPartition } from '../shared/storage/peeringdb-repository';
+import { ddb, resetDdb, tableName } from '../shared/platform/storage/client';
+import { peerLogItem, requestStatusItem } from '../shared/peers/peer-state-store';
+import { memberPartition } from '../shared/peeringdb/peeringdb-store';
 import { type BenchRow, formatNumber, median, paired, rounds } from './harness';
 
 /**

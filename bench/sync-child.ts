@@ -1,4 +1,4 @@
-import { folderSource } from '../shared/peeringdb/folder-source';
+import { folderSource } from '../shared/peeringdb/sources/folder-source';
 import { runSync } from '../shared/peeringdb/sync';
 
 /**

@@ -1,6 +1,6 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { routes } from '../shared/api/route-table';
+import { routes } from '../shared/app/route-table';
 import { readDeploymentContext } from './context';
 import { PeerflowStack } from './stacks/peerflow-stack';
 

@@ -1,10 +1,10 @@
 import { generate } from '../scripts/lib/generate';
-import { putSettings } from '../shared/domain/settings/settings';
-import { logger } from '../shared/logger';
-import { memorySource } from '../shared/peeringdb/memory-source';
+import { putSettings } from '../shared/settings/settings';
+import { logger } from '../shared/platform/logger';
+import { memorySource } from '../shared/peeringdb/sources/memory-source';
 import { runSync } from '../shared/peeringdb/sync';
-import { settingsRepository } from '../shared/storage/settings-repository';
-import { syncRunsRepository } from '../shared/storage/sync-runs-repository';
+import { settingsRepository } from '../shared/settings/settings-store';
+import { syncRunsRepository } from '../shared/peeringdb/sync-runs-store';
 
 const DEMO_SEED = 1;
 

@@ -8,11 +8,11 @@ import type {
   Context,
 } from 'aws-lambda';
 import { provideOpenApiDocument } from '../functions/http/system/get-openapi';
-import type { RouteContract } from '../shared/api/contract';
-import { buildOpenApi } from '../shared/api/openapi';
-import { runInBackground } from '../shared/domain/sync/in-process';
-import { provideSyncLauncher } from '../shared/domain/sync/start-sync';
-import { MAX_BODY_BYTES } from '../shared/http/middlewares';
+import type { RouteContract } from '../shared/platform/http/contract';
+import { buildOpenApi } from '../shared/platform/http/openapi';
+import { runInBackground } from '../shared/peeringdb/in-process';
+import { provideSyncLauncher } from '../shared/peeringdb/start-sync';
+import { MAX_BODY_BYTES } from '../shared/platform/http/middlewares';
 
 /**
  * Runs the route table the way API Gateway (HTTP API, payload 2.0) does: match the route, call the

@@ -10,7 +10,7 @@ import {
   DynamoDBClient,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { createTableInput } from '../shared/storage/table';
+import { createTableInput } from '../shared/platform/storage/table';
 
 export interface RunningEngine {
   endpoint: string;

@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { MAX_BODY_BYTES } from '../shared/http/middlewares';
+import { MAX_BODY_BYTES } from '../shared/platform/http/middlewares';
 import type { Dispatch } from './dispatcher';
 
 /** Serves the dispatcher over node:http; the body is read up to one byte past the limit. */

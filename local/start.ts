@@ -66,8 +66,8 @@ try {
   await ensureTable(dynamo.endpoint, process.env.TABLE_NAME);
 
   // Imported only now: these modules read the configuration set above.
-  const { routes } = await import('../shared/api/route-table');
-  const { ensureAdmin } = await import('../shared/domain/users/users');
+  const { routes } = await import('../shared/app/route-table');
+  const { ensureAdmin } = await import('../shared/users/users');
   const { seedDemoData } = await import('./demo');
   const { createDispatcher } = await import('./dispatcher');
   const { createLocalServer } = await import('./server');
@@ -78,10 +78,10 @@ try {
   const admin = await ensureAdmin(adminEmail, adminPassword);
   // This process owns the data folder (its engine port was free), so a sync lease found now belongs to
   // a run that died with an earlier start: let the next run take it over and close that run's report.
-  const { syncRunsRepository } = await import('../shared/storage/sync-runs-repository');
+  const { syncRunsRepository } = await import('../shared/peeringdb/sync-runs-store');
   await syncRunsRepository.expireLease();
   // Data kept from an earlier version is brought up to date before anything reads it.
-  const { runPendingMigrations } = await import('../shared/storage/migrations');
+  const { runPendingMigrations } = await import('../shared/peers/migrations');
   for (const { name, changed } of await runPendingMigrations()) {
     if (changed > 0) console.log(`migrated stored data: ${name} (${changed} items)`);
   }

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { buildOpenApi } from '../shared/api/openapi';
-import { routes } from '../shared/api/route-table';
+import { buildOpenApi } from '../shared/platform/http/openapi';
+import { routes } from '../shared/app/route-table';
 import { parseCli } from './lib/cli';
 
 /** `npm run openapi [-- --out file]`: the OpenAPI 3.1 document of the route table, as a build artefact. */

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureTable, portOpen, type RunningEngine, startDynamoLocal } from '../local/engines';
 import type { ObjectType } from '../shared/peeringdb/records';
-import type { TypeReport } from '../shared/storage/sync-runs-repository';
+import type { TypeReport } from '../shared/peeringdb/sync-runs-store';
 import { parseCli, usageError } from './lib/cli';
 
 /**
@@ -46,8 +46,8 @@ try {
   await ensureTable(process.env.DDB_ENDPOINT, process.env.TABLE_NAME);
   // Imported only now: these modules read the configuration set above.
   const { runSync } = await import('../shared/peeringdb/sync');
-  const { folderSource } = await import('../shared/peeringdb/folder-source');
-  const { httpSource } = await import('../shared/peeringdb/http-source');
+  const { folderSource } = await import('../shared/peeringdb/sources/folder-source');
+  const { httpSource } = await import('../shared/peeringdb/sources/http-source');
   const isUrl = /^https?:\/\//.test(from);
   if (!isUrl && !existsSync(from)) throw new Error(`${from} is neither a URL nor a folder`);
   const source = isUrl

@@ -2,12 +2,12 @@ import type {
   APIGatewayRequestAuthorizerEventV2,
   APIGatewaySimpleAuthorizerWithContextResult,
 } from 'aws-lambda';
-import type { Caller } from '../../shared/auth/caller';
-import { loadJwks } from '../../shared/auth/keys';
-import { createTokenVerifier } from '../../shared/auth/verifier';
-import { config } from '../../shared/config';
-import { logger } from '../../shared/logger';
-import { type StoredUser, usersRepository } from '../../shared/storage/users-repository';
+import type { Caller } from '../../shared/platform/auth/caller';
+import { loadJwks } from '../../shared/platform/auth/keys';
+import { createTokenVerifier } from '../../shared/platform/auth/verifier';
+import { config } from '../../shared/platform/config';
+import { logger } from '../../shared/platform/logger';
+import { type StoredUser, usersRepository } from '../../shared/users/users-store';
 
 /**
  * The Lambda REQUEST authorizer of every protected route (HTTP API, payload 2.0, simple responses).

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { ensureAdmin } from '../../shared/domain/users/users';
-import { logger } from '../../shared/logger';
+import { ensureAdmin } from '../../shared/users/users';
+import { logger } from '../../shared/platform/logger';
 
 /**
  * Custom resource (Provider framework): the first admin of a new deployment, so that someone can log

@@ -1,6 +1,6 @@
 import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { generateSigningKey, publicJwks } from '../../shared/auth/keys';
+import { generateSigningKey, publicJwks } from '../../shared/platform/auth/keys';
 
 /**
  * Custom resource (Provider framework): the ES256 key pair that signs peerflow tokens. It is made

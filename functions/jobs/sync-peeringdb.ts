@@ -1,8 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { config } from '../../shared/config';
-import { configuredSource } from '../../shared/domain/sync/in-process';
-import type { SyncJobEvent } from '../../shared/domain/sync/start-sync';
-import { logger } from '../../shared/logger';
+import { config } from '../../shared/platform/config';
+import { configuredSource } from '../../shared/peeringdb/in-process';
+import type { SyncJobEvent } from '../../shared/peeringdb/start-sync';
+import { logger } from '../../shared/platform/logger';
 import { runSync, SyncBusyError } from '../../shared/peeringdb/sync';
 
 let apiKey: Promise<string | undefined> | undefined;

@@ -1,7 +1,7 @@
-import { v1GetRoute } from '../../shared/api/routes/v1';
-import { defineAction } from '../../shared/http/define-action';
-import { reply } from '../../shared/http/reply';
-import { logger } from '../../shared/logger';
+import { v1GetRoute } from '../../shared/v1/routes';
+import { defineAction } from '../../shared/platform/http/define-action';
+import { reply } from '../../shared/platform/http/reply';
+import { logger } from '../../shared/platform/logger';
 import { readV1Params, V1ParamError } from '../../shared/v1/params';
 import { actions, V1Failure, type V1Outcome } from './actions';
 

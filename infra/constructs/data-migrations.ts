@@ -1,7 +1,7 @@
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { MIGRATIONS } from '../../shared/storage/migrations';
+import { MIGRATIONS } from '../../shared/peers/migrations';
 import { ActionFunction } from './action-function';
 import { customResourceProvider } from './custom-resource-provider';
 import type { PeerflowTable } from './table';
@@ -13,7 +13,7 @@ export interface DataMigrationsProps {
 }
 
 /**
- * Runs the pending stored-data migrations (`shared/storage/migrations.ts`) during the deploy. The
+ * Runs the pending stored-data migrations (`shared/peers/migrations.ts`) during the deploy. The
  * PeeringDB sync runs them too, before each run; this makes a deploy not wait for the next one.
  */
 export class DataMigrations extends Construct {

@@ -18,7 +18,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AaaaRecord, ARecord, type IHostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
 import { Construct } from 'constructs';
-import type { RouteContract } from '../../shared/api/contract';
+import type { RouteContract } from '../../shared/platform/http/contract';
 
 export interface PeerflowApiProps {
   logRetention: RetentionDays;

@@ -8,7 +8,7 @@ import {
   PublicHostedZone,
 } from 'aws-cdk-lib/aws-route53';
 import type { Construct } from 'constructs';
-import type { RouteAccess, RouteContract } from '../../shared/api/contract';
+import type { RouteAccess, RouteContract } from '../../shared/platform/http/contract';
 import { ActionFunction, type ActionFunctionProps } from '../constructs/action-function';
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { SPLIT_ENTRIES } from '../constructs/bundling';

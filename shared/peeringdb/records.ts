@@ -1,5 +1,5 @@
-import * as z from '../zod';
-import { ContactSchema, ExchangeSchema, NetworkSchema, PresenceSchema } from '../domain/peeringdb/model';
+import * as z from '../platform/zod';
+import { ContactSchema, ExchangeSchema, NetworkSchema, PresenceSchema } from './model';
 
 /**
  * PeeringDB API records are untrusted input: each is parsed here, and whatever does not parse is

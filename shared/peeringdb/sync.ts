@@ -1,7 +1,7 @@
-import { runPendingMigrations } from '../storage/migrations';
+import { runPendingMigrations } from '../peers/migrations';
 import { createHash, randomUUID } from 'node:crypto';
-import type { Contact, ExchangeMember, Presence } from '../domain/peeringdb/model';
-import { logger } from '../logger';
+import type { Contact, ExchangeMember, Presence } from './model';
+import { logger } from '../platform/logger';
 import {
   getNetworks,
   type ItemKey,
@@ -12,18 +12,13 @@ import {
   orderContacts,
   readNetworkPartition,
   sourceItem,
-} from '../storage/peeringdb-repository';
-import { type PeerRef, peerStateRepository } from '../storage/peer-state-repository';
-import { queryAll } from '../storage/query';
-import {
-  SyncBusyError,
-  type SyncReport,
-  syncRunsRepository,
-  type TypeReport,
-} from '../storage/sync-runs-repository';
-import { BatchWriter, loadStoredIndex, type StoredEntry } from '../storage/sync-writer';
+} from './peeringdb-store';
+import { type PeerRef, peerStateRepository } from '../peers/peer-state-store';
+import { queryAll } from '../platform/storage/query';
+import { SyncBusyError, type SyncReport, syncRunsRepository, type TypeReport } from './sync-runs-store';
+import { BatchWriter, loadStoredIndex, type StoredEntry } from './sync-writer';
 import { OBJECT_TYPES, type ObjectType, parseRecord } from './records';
-import type { PeeringDbSource } from './source';
+import type { PeeringDbSource } from './sources/source';
 
 export type { SyncReport };
 export { SyncBusyError };

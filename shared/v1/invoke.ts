@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { RouteHandler } from '../http/define-action';
+import type { RouteHandler } from '../platform/http/define-action';
 
 export interface V2Call {
   params?: Record<string, string | number>;

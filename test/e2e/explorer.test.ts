@@ -7,8 +7,8 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../local/dispatcher';
 import { createLocalServer } from '../../local/server';
-import { routes } from '../../shared/api/route-table';
-import { createUser } from '../../shared/domain/users/users';
+import { routes } from '../../shared/app/route-table';
+import { createUser } from '../../shared/users/users';
 
 /**
  * The explorer in a real browser: Swagger UI served by the local server renders the API, a login

@@ -2,7 +2,7 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { policyNames, type PreparedGroup } from '../../shared/domain/config-render/prepare';
+import { policyNames, type PreparedGroup } from '../../shared/config-render/prepare';
 
 /**
  * The real BGP daemons' own config parsers (Debian packages bird2, frr, openbgpd, gobgpd). Each

@@ -1,4 +1,4 @@
-import type { RenderRouter, RenderSession } from '../../shared/domain/config-render/prepare';
+import type { RenderRouter, RenderSession } from '../../shared/config-render/prepare';
 
 /**
  * One router and four sessions that exercise every rendered feature: two IPv4 groups, IPv6,

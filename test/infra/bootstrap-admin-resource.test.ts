@@ -1,7 +1,7 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { login } from '../../shared/domain/users/users';
-import { usersRepository } from '../../shared/storage/users-repository';
+import { login } from '../../shared/users/users';
+import { usersRepository } from '../../shared/users/users-store';
 
 /*
  * The account is written to this file's DynamoDB Local table; only Secrets Manager, which has no

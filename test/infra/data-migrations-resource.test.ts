@@ -2,9 +2,9 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/custom-resources/data-migrations';
-import { ddb, tableName } from '../../shared/storage/client';
-import { MIGRATIONS } from '../../shared/storage/migrations';
-import { peerStatePartition, peerStateSortKey } from '../../shared/storage/peer-state-repository';
+import { ddb, tableName } from '../../shared/platform/storage/client';
+import { MIGRATIONS } from '../../shared/peers/migrations';
+import { peerStatePartition, peerStateSortKey } from '../../shared/peers/peer-state-store';
 import { call, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 

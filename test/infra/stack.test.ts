@@ -11,9 +11,9 @@ import { ActionFunction } from '../../infra/constructs/action-function';
 import { ESM_REQUIRE_BANNER, SPLIT_ENTRIES } from '../../infra/constructs/bundling';
 import { ContextError } from '../../infra/context';
 import { AFTER_BUNDLING, type PeerflowStack } from '../../infra/stacks/peerflow-stack';
-import type { RouteAccess, RouteContract } from '../../shared/api/contract';
-import { routes } from '../../shared/api/route-table';
-import { MIGRATIONS } from '../../shared/storage/migrations';
+import type { RouteAccess, RouteContract } from '../../shared/platform/http/contract';
+import { routes } from '../../shared/app/route-table';
+import { MIGRATIONS } from '../../shared/peers/migrations';
 
 /*
  * Each synthesis below builds the whole stack from the real route table and runs the AWS Solutions

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ROLE_ORDER, type Role, type RouteContract } from '../../shared/api/contract';
-import { routes } from '../../shared/api/route-table';
-import type { UserRole } from '../../shared/auth/caller';
-import { createUser, updateUser } from '../../shared/domain/users/users';
+import { ROLE_ORDER, type Role, type RouteContract } from '../../shared/platform/http/contract';
+import { routes } from '../../shared/app/route-table';
+import type { UserRole } from '../../shared/platform/auth/caller';
+import { createUser, updateUser } from '../../shared/users/users';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { invalidBody, invalidPath, validPath } from '../support/route-requests';
 import { badTokens, type TokenFlaw } from '../support/tokens';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ensureAdmin, login } from '../../shared/domain/users/users';
-import { usersRepository } from '../../shared/storage/users-repository';
+import { ensureAdmin, login } from '../../shared/users/users';
+import { usersRepository } from '../../shared/users/users-store';
 import { tableSnapshot } from '../support/api';
 
 describe('the bootstrap admin (npm start)', () => {

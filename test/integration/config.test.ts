@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PLATFORMS } from '../../shared/domain/config-render/prepare';
-import type { ConfigDelivery } from '../../shared/domain/sessions/config-delivery';
-import { configureSession, PASSWORD_PLACEHOLDER } from '../../shared/domain/sessions/session-config';
-import { routersRepository } from '../../shared/storage/routers-repository';
-import { listSessionStatesAtExchange } from '../../shared/storage/sessions-repository';
+import { PLATFORMS } from '../../shared/config-render/prepare';
+import type { ConfigDelivery } from '../../shared/sessions/config-delivery';
+import { configureSession, PASSWORD_PLACEHOLDER } from '../../shared/sessions/session-config';
+import { routersRepository } from '../../shared/routers/routers-store';
+import { listSessionStatesAtExchange } from '../../shared/sessions/sessions-store';
 import {
   DAEMON_PLATFORMS,
   daemonsAvailable,

@@ -1,7 +1,7 @@
 import { SESClient } from '@aws-sdk/client-ses';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { putSettings } from '../../shared/domain/settings/settings';
-import { peerStateRepository } from '../../shared/storage/peer-state-repository';
+import { putSettings } from '../../shared/settings/settings';
+import { peerStateRepository } from '../../shared/peers/peer-state-store';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { capturedMail } from '../support/mail';
 import { syncObjects } from '../support/peeringdb';

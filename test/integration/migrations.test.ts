@@ -1,8 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ddb, tableName } from '../../shared/storage/client';
-import { type Migration, MIGRATIONS, runPendingMigrations } from '../../shared/storage/migrations';
-import { peerStatePartition, peerStateSortKey } from '../../shared/storage/peer-state-repository';
+import { ddb, tableName } from '../../shared/platform/storage/client';
+import { type Migration, MIGRATIONS, runPendingMigrations } from '../../shared/peers/migrations';
+import { peerStatePartition, peerStateSortKey } from '../../shared/peers/peer-state-store';
 import { call, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 

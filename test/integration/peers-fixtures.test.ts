@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Peer } from '../../shared/api/routes/peers';
-import { compareOrder } from '../../shared/domain/peers/peer-view';
+import type { Peer } from '../../shared/peers/routes';
+import { compareOrder } from '../../shared/peers/peer-view';
 import { type ApiResponse, call, userWithRole } from '../support/api';
 import { baselineApi, fixturesAvailable, syncFixtures } from '../support/peeringdb';
 

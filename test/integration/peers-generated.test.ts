@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../scripts/lib/generate';
-import type { Peer } from '../../shared/api/routes/peers';
-import { compareOrder } from '../../shared/domain/peers/peer-view';
-import { memorySource } from '../../shared/peeringdb/memory-source';
+import type { Peer } from '../../shared/peers/routes';
+import { compareOrder } from '../../shared/peers/peer-view';
+import { memorySource } from '../../shared/peeringdb/sources/memory-source';
 import { runSync } from '../../shared/peeringdb/sync';
 import { type ApiResponse, call, userWithRole } from '../support/api';
 

@@ -1,11 +1,11 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PeerListQuery } from '../../shared/api/routes/peers';
-import { listPeers } from '../../shared/domain/peers/peers';
-import { ddb } from '../../shared/storage/client';
-import { peerLogItem, requestStatusItem } from '../../shared/storage/peer-state-repository';
-import { routersRepository } from '../../shared/storage/routers-repository';
-import { sessionsRepository } from '../../shared/storage/sessions-repository';
+import { PeerListQuery } from '../../shared/peers/routes';
+import { listPeers } from '../../shared/peers/peers';
+import { ddb } from '../../shared/platform/storage/client';
+import { peerLogItem, requestStatusItem } from '../../shared/peers/peer-state-store';
+import { routersRepository } from '../../shared/routers/routers-store';
+import { sessionsRepository } from '../../shared/sessions/sessions-store';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 

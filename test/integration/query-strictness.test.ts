@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../shared/api/route-table';
+import { routes } from '../../shared/app/route-table';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { validPath } from '../support/route-requests';
 

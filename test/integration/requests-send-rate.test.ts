@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sendRateRepository } from '../../shared/storage/send-rate-repository';
+import { sendRateRepository } from '../../shared/requests/send-rate-store';
 
 /** The deployment's token bucket, driven with explicit clock values (no waiting, no timing). */
 describe('send rate token bucket', () => {

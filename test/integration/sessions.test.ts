@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { logger } from '../../shared/logger';
-import { ddb, tableName } from '../../shared/storage/client';
-import { listSessionStatesAtExchange } from '../../shared/storage/sessions-repository';
+import { logger } from '../../shared/platform/logger';
+import { ddb, tableName } from '../../shared/platform/storage/client';
+import { listSessionStatesAtExchange } from '../../shared/sessions/sessions-store';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { peeringDb } from '../../shared/storage/peeringdb-repository';
+import { peeringDb } from '../../shared/peeringdb/peeringdb-store';
 import { baselineApi, hasFixtures, syncFixtures } from '../support/peeringdb';
 
 type Row = { id: number; ix_id?: number; net_id: number; ipaddr4: string | null; ipaddr6: string | null };

@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { httpSource } from '../../shared/peeringdb/http-source';
+import { httpSource } from '../../shared/peeringdb/sources/http-source';
 import { runSync } from '../../shared/peeringdb/sync';
-import { peeringDb } from '../../shared/storage/peeringdb-repository';
-import { syncRunsRepository } from '../../shared/storage/sync-runs-repository';
+import { peeringDb } from '../../shared/peeringdb/peeringdb-store';
+import { syncRunsRepository } from '../../shared/peeringdb/sync-runs-store';
 
 /**
  * A local server that speaks the PeeringDB API over records held in memory: `limit`/`skip` pages,

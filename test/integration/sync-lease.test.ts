@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SyncBusyError, syncRunsRepository } from '../../shared/storage/sync-runs-repository';
+import { SyncBusyError, syncRunsRepository } from '../../shared/peeringdb/sync-runs-store';
 import { syncObjects } from '../support/peeringdb';
 
 const now = () => Math.floor(Date.now() / 1000);

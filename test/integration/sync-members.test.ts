@@ -1,8 +1,8 @@
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { ddb, tableName } from '../../shared/storage/client';
-import { memberPartition, memberSortKey, peeringDb } from '../../shared/storage/peeringdb-repository';
-import { syncRunsRepository } from '../../shared/storage/sync-runs-repository';
+import { ddb, tableName } from '../../shared/platform/storage/client';
+import { memberPartition, memberSortKey, peeringDb } from '../../shared/peeringdb/peeringdb-store';
+import { syncRunsRepository } from '../../shared/peeringdb/sync-runs-store';
 import { syncObjects } from '../support/peeringdb';
 
 /** The derived member items follow their sources, whatever changed, in as few writes as it takes. */

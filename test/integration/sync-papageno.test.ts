@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { folderSource } from '../../shared/peeringdb/folder-source';
-import { memorySource } from '../../shared/peeringdb/memory-source';
+import { folderSource } from '../../shared/peeringdb/sources/folder-source';
+import { memorySource } from '../../shared/peeringdb/sources/memory-source';
 import type { ObjectType } from '../../shared/peeringdb/records';
 import { runSync } from '../../shared/peeringdb/sync';
-import { peeringDb } from '../../shared/storage/peeringdb-repository';
+import { peeringDb } from '../../shared/peeringdb/peeringdb-store';
 import { fixturesAvailable, fixturesRoot } from '../support/peeringdb';
 
 /**

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resetConfig } from '../../shared/config';
-import { backgroundRun, runInBackground } from '../../shared/domain/sync/in-process';
-import { provideSyncLauncher, type SyncLauncher } from '../../shared/domain/sync/start-sync';
-import { syncRunsRepository } from '../../shared/storage/sync-runs-repository';
+import { resetConfig } from '../../shared/platform/config';
+import { backgroundRun, runInBackground } from '../../shared/peeringdb/in-process';
+import { provideSyncLauncher, type SyncLauncher } from '../../shared/peeringdb/start-sync';
+import { syncRunsRepository } from '../../shared/peeringdb/sync-runs-store';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 
 let admin = '';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOGIN_MAX_FAILURES } from '../../shared/storage/users-repository';
+import { LOGIN_MAX_FAILURES } from '../../shared/users/users-store';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 
 describe('login', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { putSettings } from '../../shared/domain/settings/settings';
+import { putSettings } from '../../shared/settings/settings';
 import { call, tableSnapshot, userWithRole } from '../support/api';
 import { capturedMail } from '../support/mail';
 import { syncObjects } from '../support/peeringdb';

@@ -1,9 +1,9 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDispatcher, type LocalResponse } from '../../local/dispatcher';
-import { routes } from '../../shared/api/route-table';
-import type { UserRole } from '../../shared/auth/caller';
-import { createUser, login } from '../../shared/domain/users/users';
-import { ddb, tableName } from '../../shared/storage/client';
+import { routes } from '../../shared/app/route-table';
+import type { UserRole } from '../../shared/platform/auth/caller';
+import { createUser, login } from '../../shared/users/users';
+import { ddb, tableName } from '../../shared/platform/storage/client';
 
 /**
  * An in-process client: requests go through the same dispatcher as `npm start` (authorizer first,

@@ -1,4 +1,4 @@
-import type { Contact, Network } from '../../shared/domain/peeringdb/model';
+import type { Contact, Network } from '../../shared/peeringdb/model';
 
 /**
  * PeeringDB objects as the domain reads them, for unit tests: plain defaults, each test overriding

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { folderSource } from '../../shared/peeringdb/folder-source';
-import { memorySource } from '../../shared/peeringdb/memory-source';
+import { folderSource } from '../../shared/peeringdb/sources/folder-source';
+import { memorySource } from '../../shared/peeringdb/sources/memory-source';
 import type { ObjectType } from '../../shared/peeringdb/records';
 import { runSync, type SyncReport } from '../../shared/peeringdb/sync';
 

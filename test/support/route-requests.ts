@@ -1,5 +1,5 @@
-import type * as z from '../../shared/zod';
-import type { RouteContract } from '../../shared/api/contract';
+import type * as z from '../../shared/platform/zod';
+import type { RouteContract } from '../../shared/platform/http/contract';
 
 /**
  * Requests built from a route's contract alone, so that tests which walk the whole route table cover

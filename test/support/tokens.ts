@@ -1,6 +1,6 @@
 import { createHmac, createPrivateKey, createPublicKey, sign } from 'node:crypto';
-import { generateSigningKey, loadSigningKey, type PrivateJwk } from '../../shared/auth/keys';
-import { config } from '../../shared/config';
+import { generateSigningKey, loadSigningKey, type PrivateJwk } from '../../shared/platform/auth/keys';
+import { config } from '../../shared/platform/config';
 
 /**
  * Hand-made tokens for the authorization tests. Each one differs from a good token in exactly one

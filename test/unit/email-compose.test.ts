@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Contact, Network, Presence } from '../../shared/domain/peeringdb/model';
-import { commonExchanges, requestRecipient } from '../../shared/domain/requests/common-exchanges';
-import { composeEmail, headerSafe, templateContext } from '../../shared/domain/requests/compose';
-import { canMove, REQUEST_TRANSITIONS } from '../../shared/domain/requests/status-machine';
-import { compileContent } from '../../shared/domain/templates/templates';
+import type { Contact, Network, Presence } from '../../shared/peeringdb/model';
+import { commonExchanges, requestRecipient } from '../../shared/requests/common-exchanges';
+import { composeEmail, headerSafe, templateContext } from '../../shared/requests/compose';
+import { canMove, REQUEST_TRANSITIONS } from '../../shared/requests/status-machine';
+import { compileContent } from '../../shared/requests/templates';
 import { testContact, testNetwork } from '../support/objects';
-import { BUILT_IN_TEMPLATES } from '../../shared/email/peering-templates';
+import { BUILT_IN_TEMPLATES } from '../../shared/requests/peering-templates';
 
 const presence = (ix: number, v4: string | null, v6: string | null, id = ix): Presence => ({
   id,

@@ -1,10 +1,10 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
-import type { RouteContract } from '../../shared/api/contract';
-import { buildOpenApi } from '../../shared/api/openapi';
-import { routes } from '../../shared/api/route-table';
-import { queryBoolean } from '../../shared/api/schemas';
-import * as z from '../../shared/zod';
+import type { RouteContract } from '../../shared/platform/http/contract';
+import { buildOpenApi } from '../../shared/platform/http/openapi';
+import { routes } from '../../shared/app/route-table';
+import { queryBoolean } from '../../shared/platform/http/schemas';
+import * as z from '../../shared/platform/zod';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the document is walked as loose JSON
 type Json = Record<string, any>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type PeerFilters, PeerFiltersSchema, PeerSchema } from '../../shared/api/routes/peers';
-import type { Contact, ExchangeMember, Network } from '../../shared/domain/peeringdb/model';
+import { type PeerFilters, PeerFiltersSchema, PeerSchema } from '../../shared/peers/routes';
+import type { Contact, ExchangeMember, Network } from '../../shared/peeringdb/model';
 import {
   buildPeer,
   compareOrder,
@@ -9,9 +9,9 @@ import {
   matchesFilters,
   memberOrder,
   orderContacts,
-} from '../../shared/domain/peers/peer-view';
-import { QualificationRulesSchema } from '../../shared/domain/settings/settings-schema';
-import { emptyPeerState } from '../../shared/storage/peer-state-repository';
+} from '../../shared/peers/peer-view';
+import { QualificationRulesSchema } from '../../shared/settings/settings-schema';
+import { emptyPeerState } from '../../shared/peers/peer-state-store';
 import { testContact, testNetwork } from '../support/objects';
 
 function network(overrides: Partial<Network> = {}): Network {

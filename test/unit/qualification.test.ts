@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Contact } from '../../shared/domain/peeringdb/model';
-import { qualify } from '../../shared/domain/qualification/qualify';
-import {
-  type QualificationRules,
-  QualificationRulesSchema,
-} from '../../shared/domain/settings/settings-schema';
+import type { Contact } from '../../shared/peeringdb/model';
+import { qualify } from '../../shared/peers/qualify';
+import { type QualificationRules, QualificationRulesSchema } from '../../shared/settings/settings-schema';
 import { testContact, testNetwork } from '../support/objects';
 
 const network = testNetwork;

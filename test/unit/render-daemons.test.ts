@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { prepare } from '../../shared/domain/config-render/prepare';
-import { render } from '../../shared/domain/config-render/render';
+import { prepare } from '../../shared/config-render/prepare';
+import { render } from '../../shared/config-render/render';
 import {
   DAEMON_PLATFORMS,
   daemonsAvailable,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addSessionRoute } from '../../shared/api/routes/sessions';
-import { prepare, type RenderSession } from '../../shared/domain/config-render/prepare';
-import { render } from '../../shared/domain/config-render/render';
+import { addSessionRoute } from '../../shared/sessions/routes';
+import { prepare, type RenderSession } from '../../shared/config-render/prepare';
+import { render } from '../../shared/config-render/render';
 import {
   DAEMON_PLATFORMS,
   type DaemonPlatform,

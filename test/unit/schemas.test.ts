@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { idParam, limitQuery, multiLine, singleLine } from '../../shared/api/schemas';
-import { updateSessionRoute } from '../../shared/api/routes/sessions';
+import { idParam, limitQuery, multiLine, singleLine } from '../../shared/platform/http/schemas';
+import { updateSessionRoute } from '../../shared/sessions/routes';
 
 describe('singleLine', () => {
   const line = singleLine(80);

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { sessionPasswords } from '../../shared/secrets/session-passwords';
+import { sessionPasswords } from '../../shared/platform/secrets/session-passwords';
 
 describe('session password encryption (local key)', () => {
   it('round-trips, with a fresh ciphertext each time and no clear text in it', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { render } from '../../shared/domain/config-render/render';
+import { render } from '../../shared/config-render/render';
 import {
   groupIdentifier,
   isValidPassword,
@@ -7,15 +7,10 @@ import {
   RenderError,
   type RenderSession,
   safeText,
-} from '../../shared/domain/config-render/prepare';
-import {
-  canonicalIp,
-  inAnyPrefix,
-  ipVersion,
-  outsidePrefixes,
-} from '../../shared/domain/sessions/ip-address';
-import { expectedVersion } from '../../shared/domain/sessions/versioning';
-import { ValidationError } from '../../shared/http/errors';
+} from '../../shared/config-render/prepare';
+import { canonicalIp, inAnyPrefix, ipVersion, outsidePrefixes } from '../../shared/kernel/ip-address';
+import { expectedVersion } from '../../shared/sessions/versioning';
+import { ValidationError } from '../../shared/platform/http/errors';
 
 describe('IP addresses', () => {
   it('keeps one canonical spelling per address', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../shared/api/route-table';
-import type * as z from '../../shared/zod';
+import { routes } from '../../shared/app/route-table';
+import type * as z from '../../shared/platform/zod';
 
 interface Def {
   type: string;

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_TEMPLATES, PEERING_VOCABULARY } from '../../shared/email/peering-templates';
+import { BUILT_IN_TEMPLATES, PEERING_VOCABULARY } from '../../shared/requests/peering-templates';
 import {
   compileTemplate,
   escapeHtml,
   renderTemplate,
   TemplateSyntaxError,
   type Vocabulary,
-} from '../../shared/email/template-engine';
+} from '../../shared/platform/email/template-engine';
 
 const VOCABULARY: Vocabulary = { values: ['name', 'asn'], lists: { rows: ['ip', 'ix'] } };
 

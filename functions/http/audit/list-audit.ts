@@ -1,6 +1,6 @@
-import { auditRoute } from '../../../shared/api/routes/system';
-import { defineAction } from '../../../shared/http/define-action';
-import { auditRepository } from '../../../shared/storage/audit-repository';
+import { auditRoute } from '../../../shared/system/routes';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { auditRepository } from '../../../shared/platform/audit/audit-store';
 
 export const handler = defineAction(auditRoute, async ({ query }) =>
   auditRepository.list({

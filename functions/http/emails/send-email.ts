@@ -1,7 +1,7 @@
-import { sendEmailRoute } from '../../../shared/api/routes/emails';
-import { requestDeps } from '../../../shared/domain/requests/dependencies';
-import { sendEmail } from '../../../shared/domain/requests/send-email';
-import { defineAction } from '../../../shared/http/define-action';
+import { sendEmailRoute } from '../../../shared/requests/emails-routes';
+import { requestDeps } from '../../../shared/requests/dependencies';
+import { sendEmail } from '../../../shared/requests/send-email';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(sendEmailRoute, async ({ body, caller, audit }) => {
   const out = await sendEmail(body, caller, requestDeps);

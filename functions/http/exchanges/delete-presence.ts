@@ -1,7 +1,7 @@
-import { deletePresenceRoute } from '../../../shared/api/routes/exchanges';
-import { clearPresence } from '../../../shared/domain/exchanges/exchanges';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { deletePresenceRoute } from '../../../shared/exchanges/exchanges-routes';
+import { clearPresence } from '../../../shared/exchanges/exchanges';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(deletePresenceRoute, async ({ params, audit }) => {
   audit(`exchanges/${params.public_id}/presence`);

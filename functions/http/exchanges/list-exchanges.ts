@@ -1,6 +1,6 @@
-import { listExchangesRoute } from '../../../shared/api/routes/exchanges';
-import { listExchanges } from '../../../shared/domain/exchanges/exchanges';
-import { defineAction } from '../../../shared/http/define-action';
+import { listExchangesRoute } from '../../../shared/exchanges/exchanges-routes';
+import { listExchanges } from '../../../shared/exchanges/exchanges';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listExchangesRoute, async ({ query }) => {
   const { limit, cursor, ...search } = query;

@@ -1,6 +1,6 @@
-import { putPresenceRoute } from '../../../shared/api/routes/exchanges';
-import { setPresence } from '../../../shared/domain/exchanges/exchanges';
-import { defineAction } from '../../../shared/http/define-action';
+import { putPresenceRoute } from '../../../shared/exchanges/exchanges-routes';
+import { setPresence } from '../../../shared/exchanges/exchanges';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(putPresenceRoute, async ({ params, body, caller, audit }) => {
   audit(`exchanges/${params.public_id}/presence`);

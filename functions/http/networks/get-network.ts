@@ -1,6 +1,6 @@
-import { getNetworkRoute } from '../../../shared/api/routes/networks';
-import { getNetworkDetail } from '../../../shared/domain/networks/networks';
-import { defineAction } from '../../../shared/http/define-action';
+import { getNetworkRoute } from '../../../shared/exchanges/networks-routes';
+import { getNetworkDetail } from '../../../shared/exchanges/networks';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(getNetworkRoute, async ({ params }) =>
   getNetworkDetail(params.participant_id),

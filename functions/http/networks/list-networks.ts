@@ -1,6 +1,6 @@
-import { listNetworksRoute } from '../../../shared/api/routes/networks';
-import { listNetworks } from '../../../shared/domain/networks/networks';
-import { defineAction } from '../../../shared/http/define-action';
+import { listNetworksRoute } from '../../../shared/exchanges/networks-routes';
+import { listNetworks } from '../../../shared/exchanges/networks';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listNetworksRoute, async ({ query }) => {
   const { limit, cursor, ...search } = query;

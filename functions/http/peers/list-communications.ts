@@ -1,6 +1,6 @@
-import { listCommunicationsRoute } from '../../../shared/api/routes/peers';
-import { listCommunications } from '../../../shared/domain/peers/peers';
-import { defineAction } from '../../../shared/http/define-action';
+import { listCommunicationsRoute } from '../../../shared/peers/routes';
+import { listCommunications } from '../../../shared/peers/peers';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listCommunicationsRoute, async ({ params, query }) =>
   listCommunications(params.public_id, query),

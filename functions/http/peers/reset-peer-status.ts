@@ -1,6 +1,6 @@
-import { resetPeerStatusRoute } from '../../../shared/api/routes/peers';
-import { resetPeerStatus } from '../../../shared/domain/peers/peers';
-import { defineAction } from '../../../shared/http/define-action';
+import { resetPeerStatusRoute } from '../../../shared/peers/routes';
+import { resetPeerStatus } from '../../../shared/peers/peers';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(resetPeerStatusRoute, async ({ params, caller, audit }) => {
   audit(`exchanges/${params.public_id}/peers/${params.participant_id}`, 'request status reset');

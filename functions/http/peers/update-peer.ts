@@ -1,6 +1,6 @@
-import { updatePeerRoute } from '../../../shared/api/routes/peers';
-import { updatePeer } from '../../../shared/domain/peers/peers';
-import { defineAction } from '../../../shared/http/define-action';
+import { updatePeerRoute } from '../../../shared/peers/routes';
+import { updatePeer } from '../../../shared/peers/peers';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(updatePeerRoute, async ({ params, body, caller, audit }) => {
   audit(`exchanges/${params.public_id}/peers/${params.participant_id}`);

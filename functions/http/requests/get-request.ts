@@ -1,5 +1,5 @@
-import { getRequestRoute } from '../../../shared/api/routes/requests';
-import { getRequest } from '../../../shared/domain/requests/request-answers';
-import { defineAction } from '../../../shared/http/define-action';
+import { getRequestRoute } from '../../../shared/requests/routes';
+import { getRequest } from '../../../shared/requests/request-answers';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(getRequestRoute, async ({ params }) => getRequest(params.id));

@@ -1,6 +1,6 @@
-import { listRequestsRoute } from '../../../shared/api/routes/requests';
-import { listRequests } from '../../../shared/domain/requests/request-answers';
-import { defineAction } from '../../../shared/http/define-action';
+import { listRequestsRoute } from '../../../shared/requests/routes';
+import { listRequests } from '../../../shared/requests/request-answers';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listRequestsRoute, async ({ query }) =>
   listRequests({

@@ -1,7 +1,7 @@
-import { retryRequestRoute } from '../../../shared/api/routes/requests';
-import { requestDeps } from '../../../shared/domain/requests/dependencies';
-import { retryRequest } from '../../../shared/domain/requests/request-answers';
-import { defineAction } from '../../../shared/http/define-action';
+import { retryRequestRoute } from '../../../shared/requests/routes';
+import { requestDeps } from '../../../shared/requests/dependencies';
+import { retryRequest } from '../../../shared/requests/request-answers';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(retryRequestRoute, async ({ params, caller, audit }) => {
   const out = await retryRequest(params.id, caller, requestDeps);

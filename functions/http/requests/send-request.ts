@@ -1,8 +1,8 @@
-import { sendRequestRoute } from '../../../shared/api/routes/requests';
-import { requestDeps } from '../../../shared/domain/requests/dependencies';
-import { sendRequest } from '../../../shared/domain/requests/send-request';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { sendRequestRoute } from '../../../shared/requests/routes';
+import { requestDeps } from '../../../shared/requests/dependencies';
+import { sendRequest } from '../../../shared/requests/send-request';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(sendRequestRoute, async ({ body, caller, audit }) => {
   const out = await sendRequest(body, caller, requestDeps);

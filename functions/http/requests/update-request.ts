@@ -1,6 +1,6 @@
-import { updateRequestRoute } from '../../../shared/api/routes/requests';
-import { answerRequest } from '../../../shared/domain/requests/request-answers';
-import { defineAction } from '../../../shared/http/define-action';
+import { updateRequestRoute } from '../../../shared/requests/routes';
+import { answerRequest } from '../../../shared/requests/request-answers';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(updateRequestRoute, async ({ params, body, caller, audit }) => {
   audit(`requests/${params.id}`, body.status);

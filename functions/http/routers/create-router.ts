@@ -1,8 +1,8 @@
-import { createRouterRoute } from '../../../shared/api/routes/routers';
-import { createRouter } from '../../../shared/domain/routers/routers';
-import { etagOf } from '../../../shared/domain/sessions/versioning';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { createRouterRoute } from '../../../shared/routers/routes';
+import { createRouter } from '../../../shared/routers/routers';
+import { etagOf } from '../../../shared/sessions/versioning';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(createRouterRoute, async ({ body, audit }) => {
   const router = await createRouter(body);

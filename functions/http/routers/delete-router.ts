@@ -1,7 +1,7 @@
-import { deleteRouterRoute } from '../../../shared/api/routes/routers';
-import { deleteRouter } from '../../../shared/domain/routers/routers';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { deleteRouterRoute } from '../../../shared/routers/routes';
+import { deleteRouter } from '../../../shared/routers/routers';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(deleteRouterRoute, async ({ params, audit }) => {
   audit(`routers/${params.id}`);

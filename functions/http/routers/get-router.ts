@@ -1,8 +1,8 @@
-import { getRouterRoute } from '../../../shared/api/routes/routers';
-import { getRouter } from '../../../shared/domain/routers/routers';
-import { etagOf } from '../../../shared/domain/sessions/versioning';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { getRouterRoute } from '../../../shared/routers/routes';
+import { getRouter } from '../../../shared/routers/routers';
+import { etagOf } from '../../../shared/sessions/versioning';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(getRouterRoute, async ({ params }) => {
   const router = await getRouter(params.id);

@@ -1,8 +1,8 @@
-import { updateRouterRoute } from '../../../shared/api/routes/routers';
-import { updateRouter } from '../../../shared/domain/routers/routers';
-import { etagOf, expectedVersion } from '../../../shared/domain/sessions/versioning';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { updateRouterRoute } from '../../../shared/routers/routes';
+import { updateRouter } from '../../../shared/routers/routers';
+import { etagOf, expectedVersion } from '../../../shared/sessions/versioning';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(updateRouterRoute, async ({ params, body, event, audit }) => {
   audit(`routers/${params.id}`);

@@ -1,8 +1,8 @@
-import { addSessionRoute } from '../../../shared/api/routes/sessions';
-import { addSession } from '../../../shared/domain/sessions/sessions';
-import { etagOf } from '../../../shared/domain/sessions/versioning';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { addSessionRoute } from '../../../shared/sessions/routes';
+import { addSession } from '../../../shared/sessions/sessions';
+import { etagOf } from '../../../shared/sessions/versioning';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(addSessionRoute, async ({ body, caller, audit }) => {
   const session = await addSession(body, caller);

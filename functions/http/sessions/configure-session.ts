@@ -1,6 +1,6 @@
-import { configureSessionRoute } from '../../../shared/api/routes/sessions';
-import { configureSession } from '../../../shared/domain/sessions/session-config';
-import { defineAction } from '../../../shared/http/define-action';
+import { configureSessionRoute } from '../../../shared/sessions/routes';
+import { configureSession } from '../../../shared/sessions/session-config';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(configureSessionRoute, async ({ params, body, caller, audit }) => {
   audit(`sessions/${params.id}`, body?.config === undefined ? 'configured' : 'configured (custom)');

@@ -1,7 +1,7 @@
-import { deleteSessionRoute } from '../../../shared/api/routes/sessions';
-import { deleteSession } from '../../../shared/domain/sessions/sessions';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { deleteSessionRoute } from '../../../shared/sessions/routes';
+import { deleteSession } from '../../../shared/sessions/sessions';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(deleteSessionRoute, async ({ params, caller, audit }) => {
   audit(`sessions/${params.id}`);

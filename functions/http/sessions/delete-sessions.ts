@@ -1,6 +1,6 @@
-import { deleteSessionsRoute } from '../../../shared/api/routes/sessions';
-import { deleteSessions } from '../../../shared/domain/sessions/sessions';
-import { defineAction } from '../../../shared/http/define-action';
+import { deleteSessionsRoute } from '../../../shared/sessions/routes';
+import { deleteSessions } from '../../../shared/sessions/sessions';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(deleteSessionsRoute, async ({ query, caller, audit }) => {
   const { dry_run, ...filter } = query;

@@ -1,8 +1,8 @@
-import { getSessionRoute } from '../../../shared/api/routes/sessions';
-import { getStoredSession, toPublicSession } from '../../../shared/domain/sessions/sessions';
-import { etagOf } from '../../../shared/domain/sessions/versioning';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { getSessionRoute } from '../../../shared/sessions/routes';
+import { getStoredSession, toPublicSession } from '../../../shared/sessions/sessions';
+import { etagOf } from '../../../shared/sessions/versioning';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(getSessionRoute, async ({ params }) => {
   const session = toPublicSession(await getStoredSession(params.id));

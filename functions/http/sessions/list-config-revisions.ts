@@ -1,7 +1,7 @@
-import { listConfigRevisionsRoute } from '../../../shared/api/routes/sessions';
-import { getStoredSession } from '../../../shared/domain/sessions/sessions';
-import { defineAction } from '../../../shared/http/define-action';
-import { listConfigRevisions } from '../../../shared/storage/config-revisions-repository';
+import { listConfigRevisionsRoute } from '../../../shared/sessions/routes';
+import { getStoredSession } from '../../../shared/sessions/sessions';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { listConfigRevisions } from '../../../shared/sessions/config-revisions-store';
 
 export const handler = defineAction(listConfigRevisionsRoute, async ({ params }) => {
   await getStoredSession(params.id);

@@ -1,7 +1,7 @@
-import { listSessionsRoute } from '../../../shared/api/routes/sessions';
-import { toPublicSession } from '../../../shared/domain/sessions/sessions';
-import { defineAction } from '../../../shared/http/define-action';
-import { sessionsRepository } from '../../../shared/storage/sessions-repository';
+import { listSessionsRoute } from '../../../shared/sessions/routes';
+import { toPublicSession } from '../../../shared/sessions/sessions';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { sessionsRepository } from '../../../shared/sessions/sessions-store';
 
 export const handler = defineAction(listSessionsRoute, async ({ query }) => {
   const { limit, cursor, ...filter } = query;

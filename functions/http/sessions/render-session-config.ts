@@ -1,6 +1,6 @@
-import { renderSessionConfigRoute } from '../../../shared/api/routes/sessions';
-import { renderSessionConfig } from '../../../shared/domain/sessions/session-config';
-import { defineAction } from '../../../shared/http/define-action';
+import { renderSessionConfigRoute } from '../../../shared/sessions/routes';
+import { renderSessionConfig } from '../../../shared/sessions/session-config';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(renderSessionConfigRoute, async ({ params, query }) =>
   renderSessionConfig(params.id, query.platform),

@@ -1,6 +1,6 @@
-import { revealSessionPasswordRoute } from '../../../shared/api/routes/sessions';
-import { revealPassword } from '../../../shared/domain/sessions/sessions';
-import { defineAction } from '../../../shared/http/define-action';
+import { revealSessionPasswordRoute } from '../../../shared/sessions/routes';
+import { revealPassword } from '../../../shared/sessions/sessions';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(revealSessionPasswordRoute, async ({ params, audit }) => {
   audit(`sessions/${params.id}`, 'password revealed');

@@ -1,8 +1,8 @@
-import { updateSessionRoute } from '../../../shared/api/routes/sessions';
-import { updateSession } from '../../../shared/domain/sessions/sessions';
-import { etagOf, expectedVersion } from '../../../shared/domain/sessions/versioning';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { updateSessionRoute } from '../../../shared/sessions/routes';
+import { updateSession } from '../../../shared/sessions/sessions';
+import { etagOf, expectedVersion } from '../../../shared/sessions/versioning';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(updateSessionRoute, async ({ params, body, event, caller, audit }) => {
   audit(`sessions/${params.id}`);

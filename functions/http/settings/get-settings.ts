@@ -1,5 +1,5 @@
-import { getSettingsRoute } from '../../../shared/api/routes/settings';
-import { getSettings } from '../../../shared/domain/settings/settings';
-import { defineAction } from '../../../shared/http/define-action';
+import { getSettingsRoute } from '../../../shared/settings/routes';
+import { getSettings } from '../../../shared/settings/settings';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(getSettingsRoute, async () => getSettings());

@@ -1,6 +1,6 @@
-import { patchSettingsRoute } from '../../../shared/api/routes/settings';
-import { changeSettings } from '../../../shared/domain/settings/change-settings';
-import { defineAction } from '../../../shared/http/define-action';
+import { patchSettingsRoute } from '../../../shared/settings/routes';
+import { changeSettings } from '../../../shared/settings/change-settings';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(patchSettingsRoute, async ({ body, caller, audit }) => {
   audit('settings');

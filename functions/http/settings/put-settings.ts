@@ -1,6 +1,6 @@
-import { putSettingsRoute } from '../../../shared/api/routes/settings';
-import { replaceSettings } from '../../../shared/domain/settings/change-settings';
-import { defineAction } from '../../../shared/http/define-action';
+import { putSettingsRoute } from '../../../shared/settings/routes';
+import { replaceSettings } from '../../../shared/settings/change-settings';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(putSettingsRoute, async ({ body, caller, audit }) => {
   audit('settings');

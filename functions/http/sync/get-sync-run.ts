@@ -1,7 +1,7 @@
-import { getSyncRunRoute } from '../../../shared/api/routes/sync';
-import { defineAction } from '../../../shared/http/define-action';
-import { NotFoundError } from '../../../shared/http/errors';
-import { syncRunsRepository } from '../../../shared/storage/sync-runs-repository';
+import { getSyncRunRoute } from '../../../shared/peeringdb/routes';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { NotFoundError } from '../../../shared/platform/http/errors';
+import { syncRunsRepository } from '../../../shared/peeringdb/sync-runs-store';
 
 export const handler = defineAction(getSyncRunRoute, async ({ params }) => {
   const run = await syncRunsRepository.get(params.id);

@@ -1,6 +1,6 @@
-import { startSyncRoute } from '../../../shared/api/routes/sync';
-import { startSync } from '../../../shared/domain/sync/start-sync';
-import { defineAction } from '../../../shared/http/define-action';
+import { startSyncRoute } from '../../../shared/peeringdb/routes';
+import { startSync } from '../../../shared/peeringdb/start-sync';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(startSyncRoute, async ({ query, caller, audit }) => {
   const { id } = await startSync(query.mode, caller);

@@ -1,7 +1,7 @@
-import { explorerAssetRoute } from '../../../shared/api/routes/system';
-import { explorerAsset } from '../../../shared/explorer/page';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { explorerAssetRoute } from '../../../shared/system/routes';
+import { explorerAsset } from '../../../shared/system/explorer-page';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(explorerAssetRoute, async ({ params }) => {
   const asset = explorerAsset(params.file);

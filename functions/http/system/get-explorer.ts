@@ -1,6 +1,6 @@
-import { explorerRoute } from '../../../shared/api/routes/system';
-import { EXPLORER_HEADERS, EXPLORER_HTML } from '../../../shared/explorer/page';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { explorerRoute } from '../../../shared/system/routes';
+import { EXPLORER_HEADERS, EXPLORER_HTML } from '../../../shared/system/explorer-page';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(explorerRoute, async () => reply(200, EXPLORER_HTML, EXPLORER_HEADERS));

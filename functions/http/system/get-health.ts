@@ -1,8 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { healthRoute } from '../../../shared/api/routes/system';
-import { defineAction } from '../../../shared/http/define-action';
-import { ServiceUnavailableError } from '../../../shared/http/errors';
-import { ddb, tableName } from '../../../shared/storage/client';
+import { healthRoute } from '../../../shared/system/routes';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { ServiceUnavailableError } from '../../../shared/platform/http/errors';
+import { ddb, tableName } from '../../../shared/platform/storage/client';
 
 export const handler = defineAction(healthRoute, async () => {
   try {

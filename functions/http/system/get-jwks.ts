@@ -1,7 +1,7 @@
-import { jwksRoute } from '../../../shared/api/routes/system';
-import { loadJwks } from '../../../shared/auth/keys';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { jwksRoute } from '../../../shared/system/routes';
+import { loadJwks } from '../../../shared/platform/auth/keys';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(jwksRoute, async () =>
   reply(200, await loadJwks(), { 'cache-control': 'public, max-age=300' }),

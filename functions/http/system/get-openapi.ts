@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openapiRoute } from '../../../shared/api/routes/system';
-import { defineAction } from '../../../shared/http/define-action';
-import { ServiceUnavailableError } from '../../../shared/http/errors';
+import { openapiRoute } from '../../../shared/system/routes';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { ServiceUnavailableError } from '../../../shared/platform/http/errors';
 
 /**
  * In Lambda the document was generated at build time and ships beside the bundle, so the function

@@ -1,7 +1,7 @@
-import { deleteTemplateRoute } from '../../../shared/api/routes/templates';
-import { deleteTemplate } from '../../../shared/domain/templates/templates';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { deleteTemplateRoute } from '../../../shared/requests/templates-routes';
+import { deleteTemplate } from '../../../shared/requests/templates';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(deleteTemplateRoute, async ({ params, audit }) => {
   audit(`templates/${params.name}`);

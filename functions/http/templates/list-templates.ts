@@ -1,5 +1,5 @@
-import { listTemplatesRoute } from '../../../shared/api/routes/templates';
-import { listTemplates } from '../../../shared/domain/templates/templates';
-import { defineAction } from '../../../shared/http/define-action';
+import { listTemplatesRoute } from '../../../shared/requests/templates-routes';
+import { listTemplates } from '../../../shared/requests/templates';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listTemplatesRoute, async () => ({ data: await listTemplates() }));

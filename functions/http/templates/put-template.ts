@@ -1,6 +1,6 @@
-import { putTemplateRoute } from '../../../shared/api/routes/templates';
-import { saveTemplate } from '../../../shared/domain/templates/templates';
-import { defineAction } from '../../../shared/http/define-action';
+import { putTemplateRoute } from '../../../shared/requests/templates-routes';
+import { saveTemplate } from '../../../shared/requests/templates';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(putTemplateRoute, async ({ params, body, caller, audit }) => {
   audit(`templates/${params.name}`);

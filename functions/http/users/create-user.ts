@@ -1,6 +1,6 @@
-import { createUserRoute } from '../../../shared/api/routes/users';
-import { createUser } from '../../../shared/domain/users/users';
-import { defineAction } from '../../../shared/http/define-action';
+import { createUserRoute } from '../../../shared/users/routes';
+import { createUser } from '../../../shared/users/users';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(createUserRoute, async ({ body, audit }) => {
   const user = await createUser(body);

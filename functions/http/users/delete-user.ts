@@ -1,7 +1,7 @@
-import { deleteUserRoute } from '../../../shared/api/routes/users';
-import { deleteUser } from '../../../shared/domain/users/users';
-import { defineAction } from '../../../shared/http/define-action';
-import { reply } from '../../../shared/http/reply';
+import { deleteUserRoute } from '../../../shared/users/routes';
+import { deleteUser } from '../../../shared/users/users';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(deleteUserRoute, async ({ params, caller, audit }) => {
   audit(`users/${params.id}`);

@@ -1,6 +1,6 @@
-import { meRoute } from '../../../shared/api/routes/users';
-import { getUser, toPublicUser } from '../../../shared/domain/users/users';
-import { defineAction } from '../../../shared/http/define-action';
+import { meRoute } from '../../../shared/users/routes';
+import { getUser, toPublicUser } from '../../../shared/users/users';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(meRoute, async ({ caller }) =>
   toPublicUser(await getUser(caller.userId)),

@@ -1,7 +1,7 @@
-import { listUsersRoute } from '../../../shared/api/routes/users';
-import { toPublicUser } from '../../../shared/domain/users/users';
-import { defineAction } from '../../../shared/http/define-action';
-import { usersRepository } from '../../../shared/storage/users-repository';
+import { listUsersRoute } from '../../../shared/users/routes';
+import { toPublicUser } from '../../../shared/users/users';
+import { defineAction } from '../../../shared/platform/http/define-action';
+import { usersRepository } from '../../../shared/users/users-store';
 
 export const handler = defineAction(listUsersRoute, async ({ query }) => {
   const page = await usersRepository.list(query.limit, query.cursor);

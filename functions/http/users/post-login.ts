@@ -1,6 +1,6 @@
-import { loginRoute } from '../../../shared/api/routes/users';
-import { login } from '../../../shared/domain/users/users';
-import { defineAction } from '../../../shared/http/define-action';
+import { loginRoute } from '../../../shared/users/routes';
+import { login } from '../../../shared/users/users';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(loginRoute, async ({ body, audit }) => {
   const result = await login(body.email, body.password);

@@ -1,6 +1,6 @@
-import { updateUserRoute } from '../../../shared/api/routes/users';
-import { updateUser } from '../../../shared/domain/users/users';
-import { defineAction } from '../../../shared/http/define-action';
+import { updateUserRoute } from '../../../shared/users/routes';
+import { updateUser } from '../../../shared/users/users';
+import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(updateUserRoute, async ({ params, body, audit }) => {
   audit(`users/${params.id}`);

@@ -1,0 +1,35 @@
+import { routeMapFamilies } from '../address-families';
+import { headline, PASSWORD_MAX_LENGTH, type PreparedConfig, RenderError } from '../prepare';
+
+const IOS_PASSWORD_MAX = PASSWORD_MAX_LENGTH['cisco-ios'] ?? 25;
+
+/** Cisco IOS / IOS XE: peer-groups per address family, neighbors activated in their family.
+ * `update-source` takes an interface here, not an address: the source address stays with the
+ * interface configuration. Each group uses the operator's route-maps: BGP denies every route through
+ * a route-map that is referenced but not defined.
+ */
+export function renderCiscoIos(c: PreparedConfig): string {
+  const out = [`! ${headline(c, 'cisco-ios')}`, `router bgp ${c.asn}`, ` bgp router-id ${c.routerId}`];
+  out.push(' no bgp default ipv4-unicast');
+  for (const g of c.groups) out.push(` neighbor ${g.name} peer-group`);
+  for (const g of c.groups) {
+    for (const s of g.sessions) {
+      if (s.password && s.password.length > IOS_PASSWORD_MAX) {
+        throw new RenderError(`password of ${s.ip} is longer than IOS allows (${IOS_PASSWORD_MAX})`);
+      }
+      if (s.comment) out.push(` ! ${s.comment}`);
+      out.push(` neighbor ${s.ip} remote-as ${s.peerAsn}`, ` neighbor ${s.ip} peer-group ${g.name}`);
+      out.push(` neighbor ${s.ip} description ${s.description}`);
+      if (s.localAs !== null) out.push(` neighbor ${s.ip} local-as ${s.localAs} no-prepend replace-as`);
+      if (s.password) out.push(` neighbor ${s.ip} password 0 ${s.password}`);
+    }
+  }
+  out.push(
+    ...routeMapFamilies(c, (s) => [
+      `  neighbor ${s.ip} activate`,
+      ...(s.prefixLimit !== null ? [`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`] : []),
+    ]),
+  );
+  out.push('!');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,28 @@
+import { routeMapFamilies } from '../address-families';
+import { headline, type PreparedConfig } from '../prepare';
+
+/** FRR (vtysh syntax): peer-groups per address family, neighbors activated in their family only.
+ * Each group uses the operator's route-maps; bgpd denies every route through an undefined one.
+ */
+export function renderFrr(c: PreparedConfig): string {
+  const out = [`! ${headline(c, 'frr')}`, `router bgp ${c.asn}`, ` bgp router-id ${c.routerId}`];
+  out.push(' no bgp default ipv4-unicast');
+  for (const g of c.groups) out.push(` neighbor ${g.name} peer-group`);
+  for (const g of c.groups) {
+    for (const s of g.sessions) {
+      if (s.comment) out.push(` ! ${s.comment}`);
+      out.push(` neighbor ${s.ip} remote-as ${s.peerAsn}`, ` neighbor ${s.ip} peer-group ${g.name}`);
+      out.push(` neighbor ${s.ip} description ${s.description}`);
+      if (s.localAs !== null) out.push(` neighbor ${s.ip} local-as ${s.localAs}`);
+      if (s.sourceIp) out.push(` neighbor ${s.ip} update-source ${s.sourceIp}`);
+      if (s.password) out.push(` neighbor ${s.ip} password ${s.password}`);
+    }
+  }
+  out.push(
+    ...routeMapFamilies(c, (s) =>
+      s.prefixLimit !== null ? [`  neighbor ${s.ip} maximum-prefix ${s.prefixLimit}`] : [],
+    ),
+  );
+  out.push('exit');
+  return `${out.join('\n')}\n`;
+}

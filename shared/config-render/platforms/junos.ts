@@ -1,0 +1,50 @@
+import { headline, type PreparedConfig } from '../prepare';
+
+/** Junos (curly-brace configuration): a BGP group per peer group and family, bound to the operator's
+ * import and export policies. Junos refuses to commit a group whose policy is not defined.
+ */
+export function renderJunos(c: PreparedConfig): string {
+  const family = (v: 'ipv4' | 'ipv6') => (v === 'ipv4' ? 'inet' : 'inet6');
+  const out = [
+    `/* ${headline(c, 'junos')} */`,
+    'routing-options {',
+    `    router-id ${c.routerId};`,
+    `    autonomous-system ${c.asn};`,
+    '}',
+    'protocols {',
+    '    bgp {',
+  ];
+  for (const g of c.groups) {
+    out.push(
+      `        group ${g.name} {`,
+      '            type external;',
+      `            import ${g.importPolicy};`,
+      `            export ${g.exportPolicy};`,
+      `            family ${family(g.version)} {`,
+      '                unicast;',
+      '            }',
+    );
+    for (const s of g.sessions) {
+      if (s.comment) out.push(`            /* ${s.comment} */`);
+      out.push(`            neighbor ${s.ip} {`, `                description "${s.description}";`);
+      if (s.sourceIp) out.push(`                local-address ${s.sourceIp};`);
+      if (s.password) out.push(`                authentication-key "${s.password}";`);
+      if (s.prefixLimit !== null) {
+        out.push(
+          `                family ${family(s.version)} {`,
+          '                    unicast {',
+          '                        prefix-limit {',
+          `                            maximum ${s.prefixLimit};`,
+          '                        }',
+          '                    }',
+          '                }',
+        );
+      }
+      if (s.localAs !== null) out.push(`                local-as ${s.localAs};`);
+      out.push(`                peer-as ${s.peerAsn};`, '            }');
+    }
+    out.push('        }');
+  }
+  out.push('    }', '}');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,450 @@
+import { BatchGetCommand, GetCommand, type NativeAttributeValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from '../platform/zod';
+import { normalizeIp } from '../kernel/ip';
+import {
+  type Contact,
+  ContactSchema,
+  type Exchange,
+  type ExchangeMember,
+  type ExchangePrefix,
+  ExchangePrefixSchema,
+  ExchangeSchema,
+  type Network,
+  NetworkSchema,
+  type PeeringDbReader,
+  type Presence,
+  PresenceSchema,
+} from './model';
+import type { ObjectType, StoredOf } from './records';
+import { type ExchangeFacility, ExchangeFacilitySchema } from './records';
+import { ddb, tableName } from '../platform/storage/client';
+import { parseItem, withoutKeys } from '../platform/storage/items';
+import { decodeCursor, encodeCursor, type Page } from '../platform/storage/pagination';
+import { type QueryInput, queryAll, queryCount, queryPage } from '../platform/storage/query';
+
+/**
+ * Where PeeringDB data lives in the table.
+ * - A network, its contacts and its netixlan rows share the partition `PDBNET#<net>`, so one
+ *   consistent Query gives the sync everything an exchange member is built from.
+ * - Every other object is `PDB#<type>#<id>`.
+ * - Every source object is listed per type in gsi1 (`PDBTYPE#<type>#<shard>`), so a full run can
+ *   compare what is stored with what PeeringDB returned and find deletions.
+ * - The derived member items (one per exchange and network) live in `PDBIX#<ix>` ordered by name:
+ *   a page of peers is one Query. Their gsi2 (`PDBNETM#<net>`) lists a network's exchanges.
+ */
+const SHARDS = 16;
+const pad = (n: number) => String(n).padStart(10, '0');
+
+export interface ItemKey {
+  pk: string;
+  sk: string;
+}
+
+export function sourceKey(type: ObjectType, object: { id: number; net_id?: number }): ItemKey {
+  if (type === 'net') return { pk: `PDBNET#${object.id}`, sk: 'NET' };
+  if (type === 'poc') return { pk: `PDBNET#${object.net_id}`, sk: `POC#${pad(object.id)}` };
+  if (type === 'netixlan') return { pk: `PDBNET#${object.net_id}`, sk: `NETIXLAN#${pad(object.id)}` };
+  return { pk: `PDB#${type}#${object.id}`, sk: 'OBJ' };
+}
+
+export const typeListPartition = (type: ObjectType, shard: number) => `PDBTYPE#${type}#${shard}`;
+export const TYPE_LIST_SHARDS = SHARDS;
+
+/** The net a stored poc or netixlan hangs under, read back from its key. */
+export function netIdOfKey(key: ItemKey): number | null {
+  const m = /^PDBNET#(\d+)$/.exec(key.pk);
+  return m ? Number(m[1]) : null;
+}
+
+/** The lowercase form names are sorted and searched by. */
+export function nameKey(name: string): string {
+  return name.trim().toLowerCase().slice(0, 200);
+}
+
+/** The item of one source object: its fields, its hash and the indexes its type is read through. */
+export function sourceItem(type: ObjectType, object: Record<string, unknown>, hash: string) {
+  const id = object.id as number;
+  const item: Record<string, NativeAttributeValue> = {
+    ...sourceKey(type, object as { id: number; net_id?: number }),
+    entity: `pdb-${type}`,
+    ...object,
+    h: hash,
+    gsi1pk: typeListPartition(type, id % SHARDS),
+    gsi1sk: pad(id),
+  };
+  if (type === 'net') {
+    const net = object as StoredOf<'net'>;
+    item.gsi2pk = `PDBASN#${net.asn}`;
+    item.gsi2sk = pad(net.id);
+    item.gsi3pk = 'PDBNAMES#net';
+    item.gsi3sk = `${nameKey(net.name)}#${pad(net.id)}`;
+  } else if (type === 'ix') {
+    const ix = object as StoredOf<'ix'>;
+    item.search = `${nameKey(ix.name)} ${nameKey(ix.name_long)}`;
+    item.city_lc = nameKey(ix.city);
+    item.gsi2pk = `PDBIXCC#${ix.country.toUpperCase()}`;
+    item.gsi2sk = `${nameKey(ix.name)}#${pad(ix.id)}`;
+    item.gsi3pk = 'PDBNAMES#ix';
+    item.gsi3sk = `${nameKey(ix.name)}#${pad(ix.id)}`;
+  } else if (type === 'ixpfx') {
+    const pfx = object as StoredOf<'ixpfx'>;
+    if (pfx.ix_id !== null) {
+      item.gsi2pk = `PDBIXPFX#${pfx.ix_id}`;
+      item.gsi2sk = pad(pfx.id);
+    }
+  } else if (type === 'ixfac') {
+    const fac = object as StoredOf<'ixfac'>;
+    item.gsi2pk = `PDBIXFAC#${fac.ix_id}`;
+    item.gsi2sk = pad(fac.id);
+  } else if (type === 'netixlan') {
+    const row = object as StoredOf<'netixlan'>;
+    const v4 = row.ipaddr4 ? normalizeIp(row.ipaddr4) : null;
+    const v6 = row.ipaddr6 ? normalizeIp(row.ipaddr6) : null;
+    if (v4) {
+      item.gsi2pk = `PDBIP#${v4}`;
+      item.gsi2sk = pad(row.id);
+    }
+    if (v6) {
+      item.gsi3pk = `PDBIP#${v6}`;
+      item.gsi3sk = pad(row.id);
+    }
+  }
+  return item;
+}
+
+export const memberPartition = (ixId: number) => `PDBIX#${ixId}`;
+/** Where a network stands in the order members are paged: lowercase name, then net id. */
+export const memberOrderKey = (name: string, netId: number) => `${nameKey(name)}#${pad(netId)}`;
+export const memberSortKey = (name: string, netId: number) => `M#${memberOrderKey(name, netId)}`;
+export const networkMembershipPartition = (netId: number) => `PDBNETM#${netId}`;
+
+/** The derived item behind a page of peers: the network with its rows at this exchange and its contacts. */
+export function memberItem(ixId: number, member: ExchangeMember, hash: string) {
+  return {
+    pk: memberPartition(ixId),
+    sk: memberSortKey(member.network.name, member.network.id),
+    entity: 'pdb-member',
+    ix_id: ixId,
+    net_id: member.network.id,
+    network: member.network,
+    presences: member.presences,
+    contacts: member.contacts,
+    h: hash,
+    gsi2pk: networkMembershipPartition(member.network.id),
+    gsi2sk: pad(ixId),
+  };
+}
+
+const StoredMemberSchema = z.object({
+  network: NetworkSchema,
+  presences: z.array(PresenceSchema),
+  contacts: z.array(ContactSchema),
+});
+
+const CONTACT_ROLE_ORDER = ['Policy', 'Technical', 'NOC'];
+
+/** Policy first, then Technical, then NOC, then the rest; by id within a role. */
+export function orderContacts(contacts: Contact[]): Contact[] {
+  const rank = (c: Contact) => {
+    const i = CONTACT_ROLE_ORDER.indexOf(c.role);
+    return i === -1 ? CONTACT_ROLE_ORDER.length : i;
+  };
+  return [...contacts].sort((a, b) => rank(a) - rank(b) || a.id - b.id);
+}
+
+function toMember(item: Record<string, unknown>): ExchangeMember {
+  const parsed = parseItem(StoredMemberSchema, 'exchange member', item);
+  return { network: parsed.network, presences: parsed.presences, contacts: parsed.contacts };
+}
+
+async function getSource<T extends z.ZodMiniType>(
+  schema: T,
+  kind: string,
+  key: ItemKey,
+): Promise<z.infer<T> | undefined> {
+  const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: key }));
+  return out.Item ? parseItem(schema, kind, withoutKeys(out.Item)) : undefined;
+}
+
+/** A network's partition: the network, its contacts and its netixlan rows, read consistently. */
+export async function readNetworkPartition(netId: number): Promise<{
+  network: Network | undefined;
+  contacts: Contact[];
+  presences: Presence[];
+}> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': `PDBNET#${netId}` },
+    ConsistentRead: true,
+  });
+  let network: Network | undefined;
+  const contacts: Contact[] = [];
+  const presences: Presence[] = [];
+  for (const item of items) {
+    const sk = String(item.sk);
+    if (sk === 'NET') network = parseItem(NetworkSchema, 'network', withoutKeys(item));
+    else if (sk.startsWith('POC#')) contacts.push(parseItem(ContactSchema, 'contact', withoutKeys(item)));
+    else if (sk.startsWith('NETIXLAN#'))
+      presences.push(parseItem(PresenceSchema, 'netixlan', withoutKeys(item)));
+  }
+  return { network, contacts: orderContacts(contacts), presences };
+}
+
+/** Networks by id, a hundred per BatchGet, read consistently; missing ones are left out. */
+export async function getNetworks(netIds: number[]): Promise<Map<number, Network>> {
+  const found = new Map<number, Network>();
+  for (let i = 0; i < netIds.length; i += 100) {
+    let keys: Record<string, NativeAttributeValue>[] = netIds
+      .slice(i, i + 100)
+      .map((id) => sourceKey('net', { id }));
+    for (let attempt = 1; keys.length > 0; attempt++) {
+      const out = await ddb().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[tableName()] ?? []) {
+        const network = parseItem(NetworkSchema, 'network', withoutKeys(item));
+        found.set(network.id, network);
+      }
+      keys = out.UnprocessedKeys?.[tableName()]?.Keys ?? [];
+      if (keys.length > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+    }
+  }
+  return found;
+}
+
+/** The networks that have a member item at an exchange. */
+export async function memberNetIds(ixId: number): Promise<number[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+    ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
+    ProjectionExpression: 'net_id',
+  });
+  return items.map((i) => i.net_id as number);
+}
+
+export interface ExchangeSearch {
+  name?: string;
+  country?: string;
+  city?: string;
+}
+
+export interface PeeringDbRepository extends PeeringDbReader {
+  getExchangeFacilities(ixId: number): Promise<ExchangeFacility[]>;
+  countExchangeMembers(ixId: number): Promise<number>;
+  searchExchanges(search: ExchangeSearch, page: { limit: number; cursor?: string }): Promise<Page<Exchange>>;
+  searchNetworks(
+    search: { asn?: number; name?: string },
+    page: { limit: number; cursor?: string },
+  ): Promise<Page<Network>>;
+  /** Whether any PeeringDB data was ever synced (a cheap probe of the network list). */
+  hasData(): Promise<boolean>;
+}
+
+const byAsn = (asn: number) => ({
+  IndexName: 'gsi2',
+  KeyConditionExpression: 'gsi2pk = :pk',
+  ExpressionAttributeValues: { ':pk': `PDBASN#${asn}` },
+});
+
+export const peeringDb: PeeringDbRepository = {
+  getExchange: (ixId) => getSource(ExchangeSchema, 'exchange', sourceKey('ix', { id: ixId })),
+
+  async getExchangePrefixes(ixId) {
+    const items = await queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PDBIXPFX#${ixId}` },
+    });
+    return items.map((i) => parseItem(ExchangePrefixSchema, 'ixpfx', withoutKeys(i)) as ExchangePrefix);
+  },
+
+  async getExchangeFacilities(ixId) {
+    const items = await queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PDBIXFAC#${ixId}` },
+    });
+    return items.map((i) => parseItem(ExchangeFacilitySchema, 'ixfac', withoutKeys(i)));
+  },
+
+  getNetwork: (netId) => getSource(NetworkSchema, 'network', sourceKey('net', { id: netId })),
+
+  async getNetworkByAsn(asn) {
+    const items = await queryAll(byAsn(asn));
+    // Two nets never share an ASN in PeeringDB; if a sync is midway through a swap, the lowest id wins.
+    const first = items[0];
+    return first ? parseItem(NetworkSchema, 'network', withoutKeys(first)) : undefined;
+  },
+
+  async getNetworkContacts(netId) {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :poc)',
+      ExpressionAttributeValues: { ':pk': `PDBNET#${netId}`, ':poc': 'POC#' },
+    });
+    return orderContacts(items.map((i) => parseItem(ContactSchema, 'contact', withoutKeys(i))));
+  },
+
+  async getNetworkPresences(netId) {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :row)',
+      ExpressionAttributeValues: { ':pk': `PDBNET#${netId}`, ':row': 'NETIXLAN#' },
+    });
+    return items.map((i) => parseItem(PresenceSchema, 'netixlan', withoutKeys(i)));
+  },
+
+  async listExchangeMembers(ixId, page) {
+    const pk = memberPartition(ixId);
+    const { data, next_cursor } = await queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+        ExpressionAttributeValues: { ':pk': pk, ':m': 'M#' },
+      },
+      page,
+      { attribute: 'pk', value: pk },
+      toMember,
+    );
+    return { members: data, next_cursor };
+  },
+
+  async allExchangeMembers(ixId) {
+    const items = await queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+      ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
+    });
+    return items.map(toMember);
+  },
+
+  async getExchangeMember(ixId, netId) {
+    const items = await queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :ix',
+      ExpressionAttributeValues: { ':pk': networkMembershipPartition(netId), ':ix': pad(ixId) },
+    });
+    const first = items[0];
+    return first ? toMember(first) : undefined;
+  },
+
+  countExchangeMembers(ixId) {
+    return queryCount({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
+      ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
+    });
+  },
+
+  async findPresencesByIp(ip) {
+    const normalized = normalizeIp(ip);
+    if (!normalized) return [];
+    const index = normalized.includes(':') ? 'gsi3' : 'gsi2';
+    const items = await queryAll({
+      IndexName: index,
+      KeyConditionExpression: `${index}pk = :pk`,
+      ExpressionAttributeValues: { ':pk': `PDBIP#${normalized}` },
+    });
+    return items.map((i) => parseItem(PresenceSchema, 'netixlan', withoutKeys(i)));
+  },
+
+  async searchExchanges(search, page) {
+    const country = search.country?.trim().toUpperCase();
+    const pk = country ? `PDBIXCC#${country}` : 'PDBNAMES#ix';
+    const index = country ? 'gsi2' : 'gsi3';
+    const filters: string[] = [];
+    const values: Record<string, string> = { ':pk': pk };
+    if (search.name) {
+      filters.push('contains(#search, :name)');
+      values[':name'] = nameKey(search.name);
+    }
+    if (search.city) {
+      filters.push('city_lc = :city');
+      values[':city'] = nameKey(search.city);
+    }
+    return filledPage(
+      {
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :pk`,
+        ...(filters.length > 0 ? { FilterExpression: filters.join(' AND ') } : {}),
+        ...(search.name ? { ExpressionAttributeNames: { '#search': 'search' } } : {}),
+        ExpressionAttributeValues: values,
+      },
+      page,
+      { attribute: `${index}pk`, value: pk },
+      (i) => parseItem(ExchangeSchema, 'exchange', withoutKeys(i)),
+    );
+  },
+
+  async searchNetworks(search, page) {
+    if (search.asn !== undefined) {
+      const items = await queryAll(byAsn(search.asn));
+      const networks = items.map((i) => parseItem(NetworkSchema, 'network', withoutKeys(i)));
+      const named = search.name
+        ? networks.filter((n) => nameKey(n.name).startsWith(nameKey(search.name ?? '')))
+        : networks;
+      return { data: named, next_cursor: null };
+    }
+    const values: Record<string, string> = { ':pk': 'PDBNAMES#net' };
+    let condition = 'gsi3pk = :pk';
+    if (search.name) {
+      condition += ' AND begins_with(gsi3sk, :name)';
+      values[':name'] = nameKey(search.name);
+    }
+    return filledPage(
+      { IndexName: 'gsi3', KeyConditionExpression: condition, ExpressionAttributeValues: values },
+      page,
+      { attribute: 'gsi3pk', value: 'PDBNAMES#net' },
+      (i) => parseItem(NetworkSchema, 'network', withoutKeys(i)),
+    );
+  },
+
+  async hasData() {
+    const out = await ddb().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi3',
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'PDBNAMES#ix' },
+        Limit: 1,
+      }),
+    );
+    return (out.Items ?? []).length > 0;
+  },
+};
+
+/**
+ * A page that a filter may thin out: keep reading until the page is full or the index ends, so a
+ * caller never gets an empty page with a cursor. The cursor is the last key returned, not the
+ * last key read, so nothing is skipped.
+ */
+async function filledPage<T>(
+  input: QueryInput,
+  page: { limit: number; cursor?: string },
+  expect: { attribute: string; value: string },
+  parse: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  const data: T[] = [];
+  let lastKey: Record<string, unknown> | undefined;
+  let start: Record<string, unknown> | undefined = decodeCursor(page.cursor, expect);
+  const keyOf = (item: Record<string, unknown>) => {
+    const key: Record<string, unknown> = { pk: item.pk, sk: item.sk };
+    key[expect.attribute] = item[expect.attribute];
+    const sortAttribute = expect.attribute.replace(/pk$/, 'sk');
+    key[sortAttribute] = item[sortAttribute];
+    return key;
+  };
+  do {
+    const out = await ddb().send(
+      new QueryCommand({ TableName: tableName(), ...input, Limit: page.limit, ExclusiveStartKey: start }),
+    );
+    const items = out.Items ?? [];
+    let index = 0;
+    for (; index < items.length && data.length < page.limit; index++) {
+      const item = items[index] as Record<string, unknown>;
+      data.push(parse(item));
+      lastKey = keyOf(item);
+    }
+    start = out.LastEvaluatedKey;
+    if (data.length === page.limit) {
+      const more = index < items.length || start !== undefined;
+      return { data, next_cursor: more ? encodeCursor(lastKey) : null };
+    }
+  } while (start);
+  return { data, next_cursor: null };
+}

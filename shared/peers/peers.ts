@@ -1,0 +1,391 @@
+import { createHash } from 'node:crypto';
+import * as z from '../platform/zod';
+import type { Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
+import { NotFoundError, ValidationError } from '../platform/http/errors';
+import type { Page } from '../platform/storage/pagination';
+import {
+  emptyPeerState,
+  type ExchangePeerState,
+  type PeerLogEntry,
+  type PeerLogInput,
+  type PeerState,
+  type PeerStateChanges,
+  peerStateRepository,
+} from './peer-state-store';
+import { peeringDb } from '../peeringdb/peeringdb-store';
+import { listSessionStatesAtExchange } from '../sessions/sessions-store';
+import type { Exchange, ExchangeMember } from '../peeringdb/model';
+import { isPeer } from '../sessions/is-peer';
+import { getSettings } from '../settings/settings';
+import type { Settings } from '../settings/settings-schema';
+import {
+  buildPeer,
+  compareOrder,
+  type Embeds,
+  hasFilters,
+  isHidden,
+  matchesFilters,
+  memberOrder,
+  orderKey,
+  type PeerViewContext,
+} from './peer-view';
+
+/**
+ * Peers at an exchange: PeeringDB members joined with our state of each (request status, notes,
+ * override, log), qualification and `is_peer`. A page costs a fixed number of DynamoDB requests, made
+ * in parallel: one Query of the member page, one of our state from the same place in member order
+ * (as many states as the page has members at most, so its cost follows the page, not the exchange),
+ * one of the sessions at the exchange (and the settings, when the warm container's copy is older
+ * than a few seconds). A list that embeds the log, or that filters and so looks at every member,
+ * reads our whole state at the exchange instead, in the same single Query as before.
+ */
+
+/**
+ * Our cursor: where the last page ended, plus the reader's own cursor when paging straight through
+ * it, and `list`, which list issued it (the exchange, the filters and whether hidden peers show).
+ */
+const CursorSchema = z.object({
+  list: z.string().check(z.maxLength(64)),
+  after: z.tuple([z.string().check(z.maxLength(400)), z.int()]),
+  page: z.optional(z.string().check(z.maxLength(2048))),
+});
+type Cursor = z.infer<typeof CursorSchema>;
+
+/** A short hash naming one list: the same exchange, filters and hidden peers give the same one. */
+function listId(publicId: number, filters: PeerFilters, includeHidden: boolean): string {
+  const given = Object.entries(filters)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return createHash('sha256')
+    .update(JSON.stringify([publicId, given, includeHidden]))
+    .digest('base64url')
+    .slice(0, 16);
+}
+
+function readCursor(cursor: string | undefined, list: string): Cursor | undefined {
+  if (cursor === undefined) return undefined;
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const checked = CursorSchema.safeParse(decoded);
+  if (!checked.success || checked.data.list !== list) {
+    throw new ValidationError('Invalid cursor', [
+      { path: 'query.cursor', message: 'not a cursor this list issued' },
+    ]);
+  }
+  return checked.data;
+}
+
+function writeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+/** Extra reads to refill a page after hidden peers dropped out of it. */
+const MAX_TOP_UPS = 3;
+
+interface ExchangeContext {
+  exchange: Exchange;
+  settings: Settings;
+}
+
+async function exchangeContext(publicId: number): Promise<ExchangeContext> {
+  const [exchange, settings] = await Promise.all([peeringDb.getExchange(publicId), getSettings()]);
+  if (!exchange) throw new NotFoundError(`Exchange ${publicId} not found`);
+  return { exchange, settings };
+}
+
+function isOwnNetwork(member: ExchangeMember, settings: Settings): boolean {
+  return (
+    member.network.id === settings.source_participant_id ||
+    (settings.source_asn !== null && member.network.asn === settings.source_asn)
+  );
+}
+
+/** Session states per participant at one exchange, for `is_peer`. */
+async function sessionStatesAt(publicId: number): Promise<Map<number, string[]>> {
+  const byPeer = new Map<number, string[]>();
+  for (const s of await listSessionStatesAtExchange(publicId)) {
+    const states = byPeer.get(s.peer_participant_id) ?? [];
+    states.push(s.state);
+    byPeer.set(s.peer_participant_id, states);
+  }
+  return byPeer;
+}
+
+interface StateForPage extends ExchangePeerState {
+  /** Makes sure the state of these members (next in member order) has been read. */
+  cover(members: readonly ExchangeMember[]): Promise<void>;
+}
+
+/**
+ * Our state of the peers from `after` on, in member order, read as far as the page goes: the first
+ * Query (issued beside the members' own) reads as many states as the page has members, which covers
+ * the page whenever each state belongs to a member of it. A state whose member left the exchange can
+ * push the end of that read before the end of the page; `cover` then reads on from there.
+ */
+async function pageState(publicId: number, after: string | undefined, limit: number): Promise<StateForPage> {
+  const first = await peerStateRepository.readInOrder(publicId, after, limit);
+  const states = first.states;
+  let coveredTo = first.coveredTo;
+  return {
+    states,
+    logs: new Map(),
+    async cover(members) {
+      const last = members.at(-1);
+      if (!last) return;
+      const until = orderKey(memberOrder(last));
+      while (coveredTo !== null && coveredTo < until) {
+        const more = await peerStateRepository.readInOrder(publicId, coveredTo, members.length);
+        for (const [id, state] of more.states) states.set(id, state);
+        coveredTo = more.coveredTo;
+      }
+    },
+  };
+}
+
+/** Our state of every peer at the exchange (and their logs when asked for), in one Query. */
+async function wholeExchangeState(publicId: number, withLogs: boolean): Promise<StateForPage> {
+  const all = await peerStateRepository.readExchange(publicId, { withLogs });
+  return { ...all, cover: async () => undefined };
+}
+
+function viewContext(publicId: number, settings: Settings, embeds: Embeds): PeerViewContext {
+  return { publicId, rules: settings.qualification, ownAsn: settings.source_asn, embeds };
+}
+
+export async function listPeers(publicId: number, query: PeerListQueryInput): Promise<Page<Peer>> {
+  const {
+    limit,
+    cursor: rawCursor,
+    include_public_ips,
+    include_contacts,
+    include_log_data,
+    include_hidden,
+    ...filters
+  } = query;
+  const list = listId(publicId, filters, include_hidden === true);
+  const cursor = readCursor(rawCursor, list);
+  const embeds: Embeds = {
+    publicIps: include_public_ips ?? false,
+    contacts: include_contacts ?? false,
+    log: include_log_data ?? false,
+  };
+  const filtered = hasFilters(filters);
+  const straight = !filtered && (cursor === undefined || cursor.page !== undefined);
+  // Straight through pages without the log, the state is read page by page in member order.
+  const paged = straight && !embeds.log;
+  const [settings, peerState, sessions, firstPage] = await Promise.all([
+    getSettings(),
+    paged
+      ? pageState(publicId, cursor && orderKey(cursor.after), limit)
+      : wholeExchangeState(publicId, embeds.log),
+    sessionStatesAt(publicId),
+    straight ? peeringDb.listExchangeMembers(publicId, { limit, cursor: cursor?.page }) : undefined,
+  ]);
+  const now = new Date();
+  const ctx = viewContext(publicId, settings, embeds);
+  const visible = (state: PeerState) => include_hidden === true || !isHidden(state, now);
+  const view = (member: ExchangeMember): Peer | undefined => {
+    if (isOwnNetwork(member, settings)) return undefined;
+    const id = member.network.id;
+    const state = peerState.states.get(id) ?? emptyPeerState(publicId, id);
+    if (!visible(state)) return undefined;
+    return buildPeer(
+      { member, state, isPeer: isPeer(sessions.get(id) ?? []), log: peerState.logs.get(id) ?? [] },
+      ctx,
+    );
+  };
+
+  if (firstPage) {
+    // Members prove the exchange exists; only an empty page needs to look it up to tell a 404.
+    if (firstPage.members.length === 0) await exchangeContext(publicId);
+    // Straight through the reader's pages. Members left out (our own network, hidden peers) are made
+    // up for by reading that many more, a few times at most, so pages stay full at a bounded cost.
+    const data: Peer[] = [];
+    let page = firstPage;
+    let last: ExchangeMember | undefined;
+    for (let topUps = 0; ; topUps++) {
+      await peerState.cover(page.members);
+      let dropped = 0;
+      for (const member of page.members) {
+        const peer = view(member);
+        if (peer) data.push(peer);
+        else dropped += 1;
+        last = member;
+      }
+      if (dropped === 0 || !page.next_cursor || topUps === MAX_TOP_UPS) break;
+      page = await peeringDb.listExchangeMembers(publicId, { limit: dropped, cursor: page.next_cursor });
+    }
+    return {
+      data,
+      next_cursor:
+        page.next_cursor && last
+          ? writeCursor({ list, after: memberOrder(last), page: page.next_cursor })
+          : null,
+    };
+  }
+
+  // Filters need every member: filter them all, then page through the matches.
+  const all = await peeringDb.allExchangeMembers(publicId);
+  if (all.length === 0) await exchangeContext(publicId);
+  const ordered = all
+    .map((member) => ({ member, order: memberOrder(member) }))
+    .filter(({ order }) => cursor === undefined || compareOrder(order, cursor.after) > 0)
+    .sort((a, b) => compareOrder(a.order, b.order));
+  const data: Peer[] = [];
+  let lastOrder: [string, number] | undefined;
+  let more = false;
+  for (const { member, order } of ordered) {
+    const peer = view(member);
+    if (!peer || !matchesFilters(peer, filters)) continue;
+    if (data.length === limit) {
+      more = true;
+      break;
+    }
+    data.push(peer);
+    lastOrder = order;
+  }
+  return { data, next_cursor: more && lastOrder ? writeCursor({ list, after: lastOrder }) : null };
+}
+
+interface OnePeer {
+  exchange: Exchange;
+  settings: Settings;
+  member: ExchangeMember;
+  state: PeerState;
+  log: PeerLogEntry[];
+  isPeer: boolean;
+}
+
+async function loadPeer(publicId: number, participantId: number): Promise<OnePeer> {
+  const [{ exchange, settings }, member, stored, sessions] = await Promise.all([
+    exchangeContext(publicId),
+    peeringDb.getExchangeMember(publicId, participantId),
+    peerStateRepository.readPeer(publicId, participantId),
+    sessionStatesAt(publicId),
+  ]);
+  if (member && isOwnNetwork(member, settings)) {
+    throw new NotFoundError(
+      `Network ${participantId} (${member.network.name}) is our own network, not a peer`,
+    );
+  }
+  if (!member) {
+    const network = await peeringDb.getNetwork(participantId);
+    throw new NotFoundError(
+      network
+        ? `Network ${participantId} (${network.name}) is not a peer at exchange ${publicId} (${exchange.name})`
+        : `Network ${participantId} not found`,
+    );
+  }
+  return {
+    exchange,
+    settings,
+    member,
+    state: stored.state,
+    log: stored.log,
+    isPeer: isPeer(sessions.get(participantId) ?? []),
+  };
+}
+
+function fullView(peer: OnePeer, publicId: number): Peer {
+  return buildPeer(
+    { member: peer.member, state: peer.state, isPeer: peer.isPeer, log: peer.log },
+    viewContext(publicId, peer.settings, { publicIps: true, contacts: true, log: true }),
+  );
+}
+
+export async function getPeer(publicId: number, participantId: number): Promise<Peer> {
+  return fullView(await loadPeer(publicId, participantId), publicId);
+}
+
+export async function updatePeer(
+  publicId: number,
+  participantId: number,
+  input: UpdatePeerInput,
+  user: string,
+): Promise<Peer> {
+  const peer = await loadPeer(publicId, participantId);
+  const time = new Date().toISOString();
+  const changes: PeerStateChanges = {};
+  const messages: string[] = [];
+
+  if (input.notes_private !== undefined) {
+    changes.notes_private = input.notes_private === '' ? null : input.notes_private;
+    messages.push(changes.notes_private === null ? 'Private notes cleared' : 'Private notes updated');
+  }
+  if (input.qualification_override !== undefined) {
+    const o = input.qualification_override;
+    changes.qualification_override = o && { qualified: o.qualified, reason: o.reason, user, time };
+    messages.push(
+      o
+        ? `Qualification overridden: ${o.qualified ? 'qualified' : 'not qualified'} (${o.reason})`
+        : 'Qualification override removed',
+    );
+  }
+  if (input.preferred_contact_id !== undefined) {
+    const id = input.preferred_contact_id;
+    const contact = id === null ? undefined : peer.member.contacts.find((c) => c.id === id);
+    if (id !== null && !contact) {
+      throw new ValidationError('Unknown contact', [
+        {
+          path: 'body.preferred_contact_id',
+          message: `contact ${id} is not a PeeringDB contact of network ${participantId}`,
+        },
+      ]);
+    }
+    changes.preferred_contact_id = id;
+    messages.push(
+      contact ? `Preferred contact set: ${contact.role} ${contact.name}` : 'Preferred contact cleared',
+    );
+  }
+  if (input.hidden_until !== undefined) {
+    changes.hidden_until = input.hidden_until === null ? null : new Date(input.hidden_until).toISOString();
+    messages.push(changes.hidden_until === null ? 'Shown again' : `Hidden until ${changes.hidden_until}`);
+  }
+
+  const log: PeerLogInput[] = messages.map((message) => ({
+    public_id: publicId,
+    participant_id: participantId,
+    message,
+    user,
+  }));
+  await peerStateRepository.change(
+    { publicId, participantId, name: peer.member.network.name },
+    changes,
+    log,
+    time,
+  );
+  return getPeer(publicId, participantId);
+}
+
+export async function resetPeerStatus(publicId: number, participantId: number, user: string): Promise<Peer> {
+  const peer = await loadPeer(publicId, participantId);
+  await peerStateRepository.reset({ publicId, participantId, name: peer.member.network.name }, user);
+  return getPeer(publicId, participantId);
+}
+
+export async function listCommunications(publicId: number, query: { limit: number; cursor?: string }) {
+  const page = await listPeers(publicId, {
+    limit: query.limit,
+    cursor: query.cursor,
+    include_log_data: true,
+    include_hidden: true,
+  });
+  return {
+    data: page.data.map((p) => ({
+      id: p.id,
+      public_id: p.public_id,
+      asn: p.asn,
+      name: p.name,
+      request_status: p.request_status,
+      qualified: p.qualified,
+      qualification_reasons: p.qualification_reasons,
+      is_peer: p.is_peer,
+      log_data: p.log_data ?? [],
+    })),
+    next_cursor: page.next_cursor,
+  };
+}

@@ -1,0 +1,354 @@
+import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from '../platform/zod';
+import { ddb, tableName } from '../platform/storage/client';
+import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import type { Page } from '../platform/storage/pagination';
+import {
+  PeerStateSchema,
+  peerStatePartition,
+  peerStateSortKey,
+  type TransactItem,
+} from '../peers/peer-state-store';
+import { queryPage } from '../platform/storage/query';
+
+export const RequestStatusValues = ['sent', 'accepted', 'rejected', 'failed'] as const;
+
+export const StoredRequestSchema = z.object({
+  id: z.string(),
+  public_ids: z.array(z.int()),
+  source_participant_id: z.nullable(z.int()),
+  source_asn: z.int(),
+  peer_participant_id: z.int(),
+  peer_asn: z.int(),
+  peer_name: z.string(),
+  template: z.string(),
+  email_type: z.enum(['text', 'html']),
+  email_from: z.string(),
+  reply_to: z.array(z.string()),
+  email_to: z.string(),
+  cc: z.array(z.string()),
+  bcc: z.array(z.string()),
+  subject: z.string(),
+  body: z.string(),
+  html_body: z.nullable(z.string()),
+  status: z.enum(RequestStatusValues),
+  ses_message_id: z.nullable(z.string()),
+  error: z.nullable(z.string()),
+  note: z.nullable(z.string()),
+  created: z.string(),
+  modified: z.string(),
+  user: z.string(),
+});
+export type StoredRequest = z.infer<typeof StoredRequestSchema>;
+
+/** Guards one peer against two requests at once: who holds the send, and which request is pending. */
+const GuardSchema = z.object({
+  request_id: z.nullable(z.string()),
+  pending_until: z.string(),
+  claimed_until: z.string(),
+  version: z.int(),
+});
+export type RequestGuard = z.infer<typeof GuardSchema>;
+
+export class GuardTakenError extends Error {
+  constructor() {
+    super('another send to this peer holds the guard');
+    this.name = 'GuardTakenError';
+  }
+}
+
+export class RequestChangedError extends Error {
+  constructor() {
+    super('the request changed meanwhile');
+    this.name = 'RequestChangedError';
+  }
+}
+
+const ALL = 'REQUESTS';
+const requestPk = (id: string) => `REQUEST#${id}`;
+const peerPk = (participantId: number) => `REQPEER#${participantId}`;
+const exchangePk = (publicId: number) => `REQIX#${publicId}`;
+const guardKey = (participantId: number) => ({ pk: `REQGUARD#${participantId}`, sk: 'REQGUARD' });
+const order = (r: StoredRequest) => `${r.created}#${r.id}`;
+
+function requestPuts(request: StoredRequest): TransactItem[] {
+  const main: TransactItem = {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        pk: requestPk(request.id),
+        sk: 'REQUEST',
+        gsi1pk: ALL,
+        gsi1sk: order(request),
+        gsi2pk: peerPk(request.peer_participant_id),
+        gsi2sk: order(request),
+        entity: 'request',
+        ...request,
+      },
+    },
+  };
+  // One small item per exchange lets the list by exchange use an index, whatever the number of exchanges.
+  const perExchange: TransactItem[] = request.public_ids.map((publicId) => ({
+    Put: {
+      TableName: tableName(),
+      Item: {
+        pk: requestPk(request.id),
+        sk: `IX#${publicId}`,
+        gsi3pk: exchangePk(publicId),
+        gsi3sk: order(request),
+        entity: 'request-exchange',
+        request_id: request.id,
+      },
+    },
+  }));
+  return [main, ...perExchange];
+}
+
+function guardPut(participantId: number, guard: RequestGuard): TransactItem {
+  return {
+    Put: { TableName: tableName(), Item: { ...guardKey(participantId), entity: 'request-guard', ...guard } },
+  };
+}
+
+export interface RequestFilter {
+  peerParticipantId?: number;
+  publicId?: number;
+  status?: StoredRequest['status'];
+  since?: string;
+  until?: string;
+  limit: number;
+  cursor?: string;
+}
+
+export const requestsRepository = {
+  async get(id: string): Promise<StoredRequest | undefined> {
+    const out = await ddb().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: { pk: requestPk(id), sk: 'REQUEST' },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item ? parseItem(StoredRequestSchema, 'request', withoutKeys(out.Item)) : undefined;
+  },
+
+  async getGuard(participantId: number): Promise<RequestGuard | undefined> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: guardKey(participantId), ConsistentRead: true }),
+    );
+    return out.Item ? parseItem(GuardSchema, 'request guard', withoutKeys(out.Item)) : undefined;
+  },
+
+  /**
+   * Takes the peer's guard for one send (a lease, so a crashed sender cannot hold it for ever). Fails
+   * when someone changed the guard since `seen` was read or another send holds an unexpired lease.
+   */
+  async claimGuard(
+    participantId: number,
+    seen: RequestGuard | undefined,
+    now: Date,
+    leaseSeconds: number,
+  ): Promise<RequestGuard> {
+    const claimed: RequestGuard = {
+      request_id: seen?.request_id ?? null,
+      pending_until: seen?.pending_until ?? '',
+      claimed_until: new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+      version: (seen?.version ?? 0) + 1,
+    };
+    try {
+      await ddb().send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: { ...guardKey(participantId), entity: 'request-guard', ...claimed },
+          ...(seen
+            ? {
+                ConditionExpression: 'version = :v AND claimed_until < :now',
+                ExpressionAttributeValues: { ':v': seen.version, ':now': now.toISOString() },
+              }
+            : { ConditionExpression: 'attribute_not_exists(pk)' }),
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new GuardTakenError();
+      throw err;
+    }
+    return claimed;
+  },
+
+  /** Gives the guard back untouched (the send did not happen). */
+  async releaseGuard(participantId: number, claimed: RequestGuard): Promise<void> {
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...guardKey(participantId), entity: 'request-guard', ...claimed, claimed_until: '' },
+        ConditionExpression: 'version = :v',
+        ExpressionAttributeValues: { ':v': claimed.version },
+      }),
+    );
+  },
+
+  /**
+   * Stores a request after its send (or failed send) together with the given peer state and log
+   * items and the guard's new state: all land or none.
+   */
+  async saveAfterSend(
+    request: StoredRequest,
+    guard: RequestGuard,
+    peerItems: TransactItem[],
+    expectedStatus?: StoredRequest['status'],
+  ): Promise<void> {
+    const [main, ...rest] = requestPuts(request);
+    const guarded: TransactItem =
+      expectedStatus && main?.Put
+        ? {
+            Put: {
+              ...main.Put,
+              ConditionExpression: '#status = :expected',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':expected': expectedStatus },
+            },
+          }
+        : (main as TransactItem);
+    try {
+      await ddb().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            guarded,
+            ...rest,
+            guardPut(request.peer_participant_id, { ...guard, claimed_until: '' }),
+            ...peerItems,
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new RequestChangedError();
+      throw err;
+    }
+  },
+
+  /** Replaces a request whose status is still `expectedStatus`, with the peer items, in one transaction. */
+  async update(request: StoredRequest, expectedStatus: StoredRequest['status'], peerItems: TransactItem[]) {
+    const [main] = requestPuts(request);
+    try {
+      await ddb().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                ...(main?.Put as NonNullable<TransactItem['Put']>),
+                ConditionExpression: '#status = :expected',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: { ':expected': expectedStatus },
+              },
+            },
+            ...peerItems,
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new RequestChangedError();
+      throw err;
+    }
+  },
+
+  /** The contact a coordinator chose for the peer at each of these exchanges (exchanges without one left out). */
+  async preferredContacts(publicIds: number[], participantId: number): Promise<Map<number, number>> {
+    const chosen = new Map<number, number>();
+    if (publicIds.length === 0) return chosen;
+    let keys: Record<string, unknown>[] = publicIds.map((publicId) => ({
+      pk: peerStatePartition(publicId),
+      sk: peerStateSortKey(participantId),
+    }));
+    while (keys.length > 0) {
+      const got = await ddb().send(
+        new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: keys.slice(0, 100) } } }),
+      );
+      keys = [...keys.slice(100), ...(got.UnprocessedKeys?.[tableName()]?.Keys ?? [])];
+      for (const item of got.Responses?.[tableName()] ?? []) {
+        const state = parseItem(PeerStateSchema, 'peer state', withoutKeys(item));
+        if (state.preferred_contact_id !== null) chosen.set(state.public_id, state.preferred_contact_id);
+      }
+    }
+    return chosen;
+  },
+
+  /** Peer state and log items that stand alone (a free-form email's log entries), in one transaction. */
+  async writePeerItems(items: TransactItem[]): Promise<void> {
+    if (items.length === 0) return;
+    await ddb().send(new TransactWriteCommand({ TransactItems: items }));
+  },
+
+  /** Newest first. By exchange through the per-exchange items, else by peer or over all requests. */
+  async list(filter: RequestFilter): Promise<Page<StoredRequest>> {
+    const lower = filter.since ?? '0';
+    const upper = `${filter.until ?? '9999'}~`;
+    if (filter.publicId !== undefined) return listByExchange(filter.publicId, filter, lower, upper);
+    const [index, pkName, skName, pkValue] =
+      filter.peerParticipantId !== undefined
+        ? (['gsi2', 'gsi2pk', 'gsi2sk', peerPk(filter.peerParticipantId)] as const)
+        : (['gsi1', 'gsi1pk', 'gsi1sk', ALL] as const);
+    return queryPage(
+      {
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :lo AND :hi',
+        ...(filter.status ? { FilterExpression: '#status = :status' } : {}),
+        ExpressionAttributeNames: {
+          '#pk': pkName,
+          '#sk': skName,
+          ...(filter.status ? { '#status': 'status' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':pk': pkValue,
+          ':lo': lower,
+          ':hi': upper,
+          ...(filter.status ? { ':status': filter.status } : {}),
+        },
+        ScanIndexForward: false,
+      },
+      { limit: filter.limit, cursor: filter.cursor },
+      { attribute: pkName, value: pkValue },
+      (item) => parseItem(StoredRequestSchema, 'request', withoutKeys(item)),
+    );
+  },
+};
+
+async function listByExchange(
+  publicId: number,
+  filter: RequestFilter,
+  lower: string,
+  upper: string,
+): Promise<Page<StoredRequest>> {
+  const pkValue = exchangePk(publicId);
+  const { data: ids, next_cursor } = await queryPage(
+    {
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk BETWEEN :lo AND :hi',
+      ExpressionAttributeValues: { ':pk': pkValue, ':lo': lower, ':hi': upper },
+      ScanIndexForward: false,
+    },
+    { limit: filter.limit, cursor: filter.cursor },
+    { attribute: 'gsi3pk', value: pkValue },
+    (item) => String(item.request_id),
+  );
+  const found = new Map<string, StoredRequest>();
+  let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: requestPk(id), sk: 'REQUEST' }));
+  // BatchGet takes at most 100 keys and may hand some back unprocessed.
+  while (keys.length > 0) {
+    const batch = keys.slice(0, 100);
+    keys = keys.slice(100);
+    const got = await ddb().send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: batch } } }));
+    for (const item of got.Responses?.[tableName()] ?? []) {
+      const request = parseItem(StoredRequestSchema, 'request', withoutKeys(item));
+      found.set(request.id, request);
+    }
+    keys.push(...(got.UnprocessedKeys?.[tableName()]?.Keys ?? []));
+  }
+  const data = ids
+    .map((id) => found.get(id))
+    .filter((r): r is StoredRequest => r !== undefined)
+    .filter((r) => filter.status === undefined || r.status === filter.status)
+    .filter(
+      (r) => filter.peerParticipantId === undefined || r.peer_participant_id === filter.peerParticipantId,
+    );
+  return { data, next_cursor };
+}

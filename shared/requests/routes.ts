@@ -1,0 +1,149 @@
+import * as z from '../platform/zod';
+import { RequestStatusValues, StoredRequestSchema } from './requests-store';
+import { route } from '../platform/http/contract';
+import {
+  cursorQuery,
+  EmailAddress,
+  idParam,
+  limitQuery,
+  pageOf,
+  singleLine,
+  Timestamp,
+} from '../platform/http/schemas';
+import { TemplateName } from './templates-routes';
+
+export const RequestSchema = z
+  .extend(StoredRequestSchema, {
+    email_type: z
+      .enum(['text', 'html'])
+      .check(z.meta({ description: 'html when the email has an HTML part' })),
+    error: z.nullable(z.string()).check(z.meta({ description: 'why SES refused or failed the last send' })),
+    user: z.string().check(z.meta({ description: 'email of the user who sent it' })),
+    created: Timestamp,
+    modified: Timestamp,
+  })
+  .check(z.meta({ id: 'PeeringRequest' }));
+
+export const DryRunSchema = z
+  .object({
+    dry_run: z.literal(true),
+    public_ids: z.array(z.int()),
+    // The mail as a real send would store it.
+    ...z.pick(StoredRequestSchema, {
+      template: true,
+      email_from: true,
+      reply_to: true,
+      email_to: true,
+      cc: true,
+      bcc: true,
+      subject: true,
+      body: true,
+      html_body: true,
+    }).shape,
+  })
+  .check(z.meta({ id: 'PeeringRequestDryRun' }));
+
+const PublicIds = z.array(idParam).check(z.minLength(1), z.maxLength(30));
+const RequestIdParam = z.object({ id: z.uuid() });
+
+export const sendRequestRoute = route({
+  operationId: 'sendRequest',
+  method: 'POST',
+  path: '/requests',
+  role: 'operator',
+  tag: 'requests',
+  summary:
+    'Email a peering request to a peer at common exchanges (201; status failed when SES refused it). ' +
+    '`dry_run` renders it without sending (200); a pending request within the resend window is a 409 unless `force`',
+  body: z.strictObject({
+    peer_participant_id: idParam,
+    public_ids: z.optional(PublicIds),
+    template: z.optional(TemplateName),
+    email_to: z.optional(EmailAddress),
+    subject: z
+      .optional(singleLine(300).check(z.minLength(1)))
+      .check(z.meta({ description: "replaces the template's subject" })),
+    body: z
+      .optional(z.string().check(z.minLength(1), z.maxLength(100_000)))
+      .check(z.meta({ description: "replaces the template's text" })),
+    dry_run: z._default(z.boolean(), false),
+    force: z._default(z.boolean(), false),
+  }),
+  response: z.union([RequestSchema, DryRunSchema]),
+  successStatus: 201,
+  handler: 'functions/http/requests/send-request.ts',
+  access: { table: 'read-write', email: true },
+  errors: [404, 409, 429],
+});
+
+export const listRequestsRoute = route({
+  operationId: 'getRequests',
+  method: 'GET',
+  path: '/requests',
+  role: 'viewer',
+  tag: 'requests',
+  summary: 'Peering requests, newest first',
+  query: z.object({
+    peer_participant_id: z.optional(idParam),
+    public_id: z.optional(idParam),
+    status: z.optional(z.enum(RequestStatusValues)),
+    since: z.optional(z.iso.datetime()).check(z.meta({ description: 'created at or after' })),
+    until: z.optional(z.iso.datetime()).check(z.meta({ description: 'created at or before' })),
+    limit: limitQuery,
+    cursor: cursorQuery,
+  }),
+  response: pageOf(RequestSchema),
+  handler: 'functions/http/requests/list-requests.ts',
+  access: { table: 'read' },
+});
+
+export const getRequestRoute = route({
+  operationId: 'getRequest',
+  method: 'GET',
+  path: '/requests/{id}',
+  role: 'viewer',
+  tag: 'requests',
+  summary: 'One peering request',
+  params: RequestIdParam,
+  response: RequestSchema,
+  handler: 'functions/http/requests/get-request.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const updateRequestRoute = route({
+  operationId: 'updateRequest',
+  method: 'PATCH',
+  path: '/requests/{id}',
+  role: 'operator',
+  tag: 'requests',
+  summary: "Record the peer's answer (sent -> accepted | rejected); any other move is a 409",
+  params: RequestIdParam,
+  body: z.strictObject({ status: z.enum(RequestStatusValues), note: z.optional(singleLine(2000)) }),
+  response: RequestSchema,
+  handler: 'functions/http/requests/update-request.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const retryRequestRoute = route({
+  operationId: 'retryRequest',
+  method: 'POST',
+  path: '/requests/{id}/retry',
+  role: 'operator',
+  tag: 'requests',
+  summary: 'Send a failed request again, as stored; it becomes sent only when SES accepts it',
+  params: RequestIdParam,
+  response: RequestSchema,
+  handler: 'functions/http/requests/retry-request.ts',
+  access: { table: 'read-write', email: true },
+  errors: [404, 409, 429],
+});
+
+export const requestsRoutes = [
+  sendRequestRoute,
+  listRequestsRoute,
+  getRequestRoute,
+  updateRequestRoute,
+  retryRequestRoute,
+];

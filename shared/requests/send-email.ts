@@ -1,0 +1,105 @@
+import type { Caller } from '../platform/auth/caller';
+import { HttpError, ValidationError } from '../platform/http/errors';
+import { peerLogItem } from '../peers/peer-state-store';
+import { requestsRepository } from './requests-store';
+import { isPlainAddress, requestRecipient } from './common-exchanges';
+import { headerSafe } from './compose';
+import { deliver, takeSendToken } from './delivery';
+import type { RequestDeps } from './dependencies';
+import { peerContext, senderFromSettings } from './prepare';
+
+export interface SendEmailInput {
+  peer_participant_id: number;
+  public_ids?: number[];
+  to?: string[];
+  subject: string;
+  text: string;
+  html?: string | null;
+}
+
+export interface SentEmail {
+  peer_participant_id: number;
+  public_ids: number[];
+  email_from: string;
+  email_to: string[];
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  ses_message_id: string;
+  sent: string;
+}
+
+/** A mail the service could not deliver: a 502 that carries the mail service's reason. */
+export class EmailFailedError extends HttpError {
+  constructor(reason: string) {
+    super(502, 'email_failed', `The email was not sent: ${reason}`);
+  }
+}
+
+/**
+ * sendEmail: free-form mail to a peer's contacts (only theirs: this is not an open relay), logged on
+ * the peer at each exchange it concerns, sent or failed.
+ */
+export async function sendEmail(
+  input: SendEmailInput,
+  caller: Caller,
+  deps: RequestDeps,
+): Promise<SentEmail> {
+  const settings = await deps.settings();
+  const from = senderFromSettings(settings);
+  const ctx = await peerContext(deps, settings, input.peer_participant_id, input.public_ids);
+  const known = new Set(ctx.contacts.map((c) => c.email.trim().toLowerCase()).filter(isPlainAddress));
+  let to: string[];
+  if (input.to) {
+    const strangers = input.to.filter((address) => !known.has(address.toLowerCase()));
+    if (strangers.length > 0) {
+      throw new ValidationError('Email goes only to the peer’s PeeringDB contacts', [
+        { path: 'body.to', message: `not a contact of ${ctx.peer.name}: ${strangers.join(', ')}` },
+      ]);
+    }
+    to = input.to;
+  } else {
+    const recipient = requestRecipient(ctx.contacts, ctx.preferredContactId);
+    if (!recipient) {
+      throw new ValidationError(
+        `${ctx.peer.name} has no Policy, Technical or NOC contact with an email address`,
+        [{ path: 'body.to', message: 'the peer has no contact to send to' }],
+      );
+    }
+    to = [recipient.email];
+  }
+  const subject = headerSafe(input.subject);
+  const now = deps.now();
+  await takeSendToken(settings.send_rate_per_second, now);
+  const delivery = await deliver(deps.sender, {
+    from: from.fromAddress,
+    replyTo: from.replyTo,
+    to,
+    cc: from.cc,
+    bcc: from.bcc,
+    subject,
+    text: input.text,
+    html: input.html ?? null,
+  });
+  const time = deps.now().toISOString();
+  const message = delivery.ok
+    ? `Email sent to ${to.join(', ')}: ${subject}`
+    : `Email to ${to.join(', ')} failed: ${delivery.error}`;
+  await requestsRepository.writePeerItems(
+    ctx.exchanges.map((x) =>
+      peerLogItem({ public_id: x.public_id, participant_id: ctx.peer.id, message, user: caller.email }, time),
+    ),
+  );
+  if (!delivery.ok) throw new EmailFailedError(delivery.error);
+  return {
+    peer_participant_id: ctx.peer.id,
+    public_ids: ctx.exchanges.map((x) => x.public_id),
+    email_from: from.fromAddress,
+    email_to: to,
+    cc: from.cc,
+    bcc: from.bcc,
+    subject,
+    ses_message_id: delivery.messageId,
+    sent: time,
+  };
+}

@@ -1,0 +1,198 @@
+import type { Caller } from '../platform/auth/caller';
+import type { OutgoingEmail } from '../platform/email/email-port';
+import { DEFAULT_REQUEST_TEMPLATE } from './peering-templates';
+import { NotFoundError, ValidationError } from '../platform/http/errors';
+import { peerLogItem, requestStatusItem, type TransactItem } from '../peers/peer-state-store';
+import { type RequestGuard, requestsRepository, type StoredRequest } from './requests-store';
+import { compileContent, getTemplate } from './templates';
+import { requestRecipient } from './common-exchanges';
+import { composeEmail, templateContext } from './compose';
+import { checkNotPending, claimPeer, deliver, takeSendToken } from './delivery';
+import type { RequestDeps } from './dependencies';
+import { peerContext, senderFromSettings, senderName } from './prepare';
+
+export interface SendRequestInput {
+  peer_participant_id: number;
+  public_ids?: number[];
+  template?: string;
+  email_to?: string;
+  /** A subject and text the sender wrote, replacing the template's (the v1 API's sendRequest sends its own). */
+  subject?: string;
+  body?: string;
+  dry_run: boolean;
+  force: boolean;
+}
+
+export interface DryRun {
+  dry_run: true;
+  public_ids: number[];
+  template: string;
+  email_from: string;
+  reply_to: string[];
+  email_to: string;
+  cc: string[];
+  bcc: string[];
+  subject: string;
+  body: string;
+  html_body: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The peer state and log items of a send outcome, one pair per exchange of the request. */
+export function outcomeItems(request: StoredRequest, message: string, time: string): TransactItem[] {
+  const status = request.status === 'failed' ? 'failed' : 'sent';
+  return request.public_ids.flatMap((publicId) => [
+    requestStatusItem(
+      { publicId, participantId: request.peer_participant_id, name: request.peer_name },
+      status,
+      time,
+    ),
+    peerLogItem(
+      {
+        public_id: publicId,
+        participant_id: request.peer_participant_id,
+        message,
+        user: request.user,
+        request_id: request.id,
+      },
+      time,
+    ),
+  ]);
+}
+
+/** The guard after a send: a sent request becomes the pending one; a failed send leaves it as it was. */
+export function guardAfter(
+  claimed: RequestGuard,
+  request: StoredRequest,
+  now: Date,
+  windowDays: number,
+): RequestGuard {
+  if (request.status !== 'sent') return claimed;
+  return {
+    ...claimed,
+    request_id: request.id,
+    pending_until: new Date(now.getTime() + windowDays * DAY_MS).toISOString(),
+  };
+}
+
+export function outgoingOf(request: StoredRequest): OutgoingEmail {
+  return {
+    from: request.email_from,
+    replyTo: request.reply_to,
+    to: [request.email_to],
+    cc: request.cc,
+    bcc: request.bcc,
+    subject: request.subject,
+    text: request.body,
+    html: request.html_body,
+  };
+}
+
+/**
+ * sendRequest. Order matters: everything that can refuse the request (input, settings, contact,
+ * pending request, rate) is checked before SES is called, and the request is written only after SES
+ * answered, so nothing says `sent` that SES did not accept. If the process dies between SES's answer
+ * and the write, the email is out but no request is stored; the peer's guard lease lapses after a
+ * minute and the SES configuration set's event stream still records the message.
+ */
+export async function sendRequest(
+  input: SendRequestInput,
+  caller: Caller,
+  deps: RequestDeps,
+): Promise<StoredRequest | DryRun> {
+  const settings = await deps.settings();
+  const from = senderFromSettings(settings);
+  const ctx = await peerContext(deps, settings, input.peer_participant_id, input.public_ids);
+  const recipient = input.email_to ?? requestRecipient(ctx.contacts, ctx.preferredContactId)?.email;
+  if (!recipient) {
+    throw new ValidationError(
+      `${ctx.peer.name} has no Policy, Technical or NOC contact with an email address`,
+      [{ path: 'body.email_to', message: 'the peer has no contact to send to; name a recipient' }],
+    );
+  }
+  const templateName = input.template ?? DEFAULT_REQUEST_TEMPLATE;
+  const template = await getTemplate(templateName).catch((err) => {
+    if (err instanceof NotFoundError) {
+      throw new ValidationError('Unknown template', [
+        { path: 'body.template', message: `no template ${templateName}` },
+      ]);
+    }
+    throw err;
+  });
+  const ourNetwork =
+    settings.source_participant_id !== null
+      ? await deps.peeringDb.getNetwork(settings.source_participant_id)
+      : undefined;
+  const rendered = composeEmail(
+    compileContent(template, 'template'),
+    templateContext({
+      companyName: settings.company_name,
+      sourceAsn: from.sourceAsn,
+      sourceParticipantId: settings.source_participant_id,
+      irrAsSet: settings.irr_as_set,
+      emailFrom: from.fromAddress,
+      ourNetwork,
+      peer: ctx.peer,
+      exchanges: ctx.exchanges,
+      senderName: await senderName(caller),
+      senderEmail: caller.email,
+    }),
+  );
+  const email = {
+    subject: input.subject ?? rendered.subject,
+    text: input.body ?? rendered.text,
+    // A text the sender wrote has no HTML counterpart: the template's HTML would say something else.
+    html: input.body !== undefined ? null : rendered.html,
+  };
+  const publicIds = ctx.exchanges.map((x) => x.public_id);
+  const envelope = {
+    email_from: from.fromAddress,
+    reply_to: from.replyTo,
+    email_to: recipient,
+    cc: from.cc,
+    bcc: from.bcc,
+    subject: email.subject,
+    body: email.text,
+    html_body: email.html,
+  };
+  if (input.dry_run) return { dry_run: true, public_ids: publicIds, template: templateName, ...envelope };
+
+  const now = deps.now();
+  const seen = await checkNotPending(ctx.peer.id, now, input.force);
+  await takeSendToken(settings.send_rate_per_second, now);
+  const claimed = await claimPeer(ctx.peer.id, seen, now);
+  const base: StoredRequest = {
+    id: crypto.randomUUID(),
+    public_ids: publicIds,
+    source_participant_id: settings.source_participant_id,
+    source_asn: from.sourceAsn,
+    peer_participant_id: ctx.peer.id,
+    peer_asn: ctx.peer.asn,
+    peer_name: ctx.peer.name,
+    template: templateName,
+    email_type: email.html ? 'html' : 'text',
+    ...envelope,
+    status: 'failed',
+    ses_message_id: null,
+    error: null,
+    note: null,
+    created: now.toISOString(),
+    modified: now.toISOString(),
+    user: caller.email,
+  };
+  const delivery = await deliver(deps.sender, outgoingOf(base));
+  const done = deps.now().toISOString();
+  const request: StoredRequest = delivery.ok
+    ? { ...base, status: 'sent', ses_message_id: delivery.messageId, modified: done }
+    : { ...base, error: delivery.error, modified: done };
+  const message = delivery.ok
+    ? `Request sent to ${recipient}`
+    : `Request to ${recipient} failed: ${delivery.error}`;
+  await requestsRepository.saveAfterSend(
+    request,
+    guardAfter(claimed, request, now, settings.resend_window_days),
+    outcomeItems(request, message, done),
+  );
+  return request;
+}

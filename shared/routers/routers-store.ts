@@ -1,0 +1,154 @@
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from '../platform/zod';
+import { PLATFORMS } from '../config-render/prepare';
+import { ddb, tableName } from '../platform/storage/client';
+import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import type { Page } from '../platform/storage/pagination';
+import { queryPage } from '../platform/storage/query';
+import { claimUnique, createClaimingUnique, moveUnique } from '../platform/storage/unique-values';
+
+export const PlatformSchema = z.enum(PLATFORMS);
+
+export const StoredRouterSchema = z.object({
+  id: z.string(),
+  hostname: z.string(),
+  platform: PlatformSchema,
+  asn: z.int(),
+  router_id: z.string(),
+  mgmt_address: z.nullable(z.string()),
+  created: z.string(),
+  modified: z.string(),
+  version: z.int(),
+  /** How many sessions point at this router; kept in the sessions' own transactions. */
+  session_count: z._default(z.int(), 0),
+});
+export type StoredRouter = z.infer<typeof StoredRouterSchema>;
+
+export class HostnameTakenError extends Error {
+  constructor() {
+    super('hostname already in use');
+    this.name = 'HostnameTakenError';
+  }
+}
+
+/** The router changed meanwhile (stale version), or it still has sessions when deleting. */
+export class RouterConflictError extends Error {
+  constructor(readonly reason: 'stale' | 'in-use') {
+    super(reason === 'stale' ? 'router changed meanwhile' : 'router has sessions');
+    this.name = 'RouterConflictError';
+  }
+}
+
+const ALL_ROUTERS = 'ROUTERS';
+
+export const routerKey = (id: string) => ({ pk: `ROUTER#${id}`, sk: 'ROUTER' });
+const hostnameKey = (hostname: string) => ({ pk: `ROUTERHOST#${hostname.toLowerCase()}`, sk: 'ROUTERHOST' });
+
+function routerItem(router: StoredRouter) {
+  return {
+    ...routerKey(router.id),
+    gsi1pk: ALL_ROUTERS,
+    gsi1sk: `${router.hostname.toLowerCase()}#${router.id}`,
+    entity: 'router',
+    ...router,
+  };
+}
+
+export const routersRepository = {
+  async get(id: string, consistent = false): Promise<StoredRouter | undefined> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: routerKey(id), ConsistentRead: consistent }),
+    );
+    return out.Item ? parseItem(StoredRouterSchema, 'router', withoutKeys(out.Item)) : undefined;
+  },
+
+  async create(router: StoredRouter): Promise<void> {
+    await createClaimingUnique(
+      claimUnique(hostnameKey(router.hostname), 'router-hostname', { router_id: router.id }),
+      routerItem(router),
+      () => new HostnameTakenError(),
+    );
+  },
+
+  /**
+   * Writes the changed fields only (never `session_count`, which session writes move concurrently),
+   * on the condition that nobody changed the router since `current` was read.
+   */
+  async update(current: StoredRouter, next: StoredRouter): Promise<void> {
+    const hostnameChanged = current.hostname.toLowerCase() !== next.hostname.toLowerCase();
+    const { pk: _pk, sk: _sk, session_count: _count, ...fields } = routerItem(next);
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':v': current.version };
+    const sets = Object.entries(fields).map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:f${i}`] = v;
+      return `#f${i} = :f${i}`;
+    });
+    try {
+      await ddb().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tableName(),
+                Key: routerKey(next.id),
+                UpdateExpression: `SET ${sets.join(', ')}`,
+                ConditionExpression: 'attribute_exists(pk) AND version = :v',
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              },
+            },
+            ...(hostnameChanged
+              ? moveUnique(hostnameKey(current.hostname), hostnameKey(next.hostname), 'router-hostname', {
+                  router_id: next.id,
+                })
+              : []),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new HostnameTakenError();
+      throw new RouterConflictError('stale');
+    }
+  },
+
+  /** Deletes only a router no session points at; the count is checked in the same write. */
+  async remove(router: StoredRouter): Promise<void> {
+    try {
+      await ddb().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: tableName(),
+                Key: routerKey(router.id),
+                ConditionExpression:
+                  'attribute_exists(pk) AND (attribute_not_exists(session_count) OR session_count = :zero)',
+                ExpressionAttributeValues: { ':zero': 0 },
+              },
+            },
+            { Delete: { TableName: tableName(), Key: hostnameKey(router.hostname) } },
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new RouterConflictError('in-use');
+      throw err;
+    }
+  },
+
+  list(limit: number, cursor?: string): Promise<Page<StoredRouter>> {
+    return queryPage(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': ALL_ROUTERS },
+      },
+      { limit, cursor },
+      { attribute: 'gsi1pk', value: ALL_ROUTERS },
+      (item) => parseItem(StoredRouterSchema, 'router', withoutKeys(item)),
+    );
+  },
+};

@@ -1,0 +1,183 @@
+import * as z from '../platform/zod';
+import { isValidHostname, MAX_ASN } from '../config-render/prepare';
+import { canonicalIp, ipVersion } from '../kernel/ip-address';
+import { PlatformSchema } from './routers-store';
+import { route } from '../platform/http/contract';
+import { ListQuery, pageOf, Timestamp } from '../platform/http/schemas';
+
+/** Shapes shared by the routers and sessions contracts. */
+export const Asn = z
+  .number()
+  .check(z.integer(), z.gte(1, 'AS numbers start at 1'), z.lte(MAX_ASN, `AS numbers end at ${MAX_ASN}`));
+
+export const IpAddress = z
+  .pipe(
+    z.string().check(
+      z.maxLength(64),
+      z.refine((v) => ipVersion(v) !== undefined, { message: 'must be an IPv4 or IPv6 address' }),
+    ),
+    z.transform((v) => canonicalIp(v) as string),
+  )
+  .check(z.meta({ description: 'IPv4 or IPv6 address; stored in canonical form' }));
+
+export const Ipv4Address = z.string().check(
+  z.maxLength(15),
+  z.refine((v) => ipVersion(v) === 'ipv4', { message: 'must be an IPv4 address' }),
+);
+
+export const Hostname = z
+  .string()
+  .check(
+    z.maxLength(253),
+    z.refine(isValidHostname, { message: 'must be a DNS host name (letters, digits, hyphens, dots)' }),
+  );
+
+export const RouterIdParam = z.object({ id: z.uuid() });
+
+export const RouterSchema = z
+  .object({
+    id: z.string(),
+    hostname: z.string(),
+    platform: PlatformSchema,
+    asn: z.int(),
+    router_id: z.string(),
+    mgmt_address: z.nullable(z.string()),
+    session_count: z.int(),
+    version: z.int(),
+    created: Timestamp,
+    modified: Timestamp,
+  })
+  .check(z.meta({ id: 'Router' }));
+
+const MgmtAddress = z.nullable(z.union([IpAddress, Hostname]));
+
+export const RenderedConfigSchema = z
+  .object({
+    router_id: z.string(),
+    hostname: z.string(),
+    platform: PlatformSchema,
+    session_ids: z.array(z.string()),
+    config: z.string(),
+    sha256: z.string(),
+  })
+  .check(
+    z.meta({
+      id: 'RenderedConfig',
+      description: 'BGP neighbor configuration; passwords appear as a placeholder, never in clear',
+    }),
+  );
+
+export const listRoutersRoute = route({
+  operationId: 'listRouters',
+  method: 'GET',
+  path: '/routers',
+  role: 'viewer',
+  tag: 'routers',
+  summary: 'List routers (by host name)',
+  query: ListQuery,
+  response: pageOf(RouterSchema),
+  handler: 'functions/http/routers/list-routers.ts',
+  access: { table: 'read' },
+});
+
+export const createRouterRoute = route({
+  operationId: 'createRouter',
+  method: 'POST',
+  path: '/routers',
+  role: 'operator',
+  tag: 'routers',
+  summary: 'Add a router that sessions are configured on',
+  body: z.strictObject({
+    hostname: Hostname,
+    platform: PlatformSchema,
+    asn: Asn,
+    router_id: Ipv4Address,
+    mgmt_address: z.optional(MgmtAddress),
+  }),
+  response: RouterSchema,
+  successStatus: 201,
+  handler: 'functions/http/routers/create-router.ts',
+  access: { table: 'read-write' },
+  errors: [409],
+});
+
+export const getRouterRoute = route({
+  operationId: 'getRouter',
+  method: 'GET',
+  path: '/routers/{id}',
+  role: 'viewer',
+  tag: 'routers',
+  summary: 'One router',
+  params: RouterIdParam,
+  response: RouterSchema,
+  handler: 'functions/http/routers/get-router.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const updateRouterRoute = route({
+  operationId: 'updateRouter',
+  method: 'PATCH',
+  path: '/routers/{id}',
+  role: 'operator',
+  tag: 'routers',
+  summary: 'Change a router; `version` (or If-Match) guards against lost updates',
+  params: RouterIdParam,
+  body: z
+    .strictObject({
+      hostname: z.optional(Hostname),
+      platform: z.optional(PlatformSchema),
+      asn: z.optional(Asn),
+      router_id: z.optional(Ipv4Address),
+      mgmt_address: z.optional(MgmtAddress),
+      version: z.optional(z.int().check(z.gte(1))),
+    })
+    .check(
+      z.refine((b) => Object.keys(b).some((k) => k !== 'version'), {
+        message: 'name at least one field to change',
+      }),
+    ),
+  response: RouterSchema,
+  handler: 'functions/http/routers/update-router.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [404, 409],
+});
+
+export const deleteRouterRoute = route({
+  operationId: 'deleteRouter',
+  method: 'DELETE',
+  path: '/routers/{id}',
+  role: 'operator',
+  tag: 'routers',
+  summary: 'Delete a router that has no sessions',
+  params: RouterIdParam,
+  response: z.null(),
+  successStatus: 204,
+  handler: 'functions/http/routers/delete-router.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const renderRouterConfigRoute = route({
+  operationId: 'renderRouterConfig',
+  method: 'GET',
+  path: '/routers/{id}/config',
+  role: 'viewer',
+  tag: 'routers',
+  summary: "Render the BGP configuration of all the router's sessions (render only, nothing stored)",
+  params: RouterIdParam,
+  query: z.object({ platform: z.optional(PlatformSchema) }),
+  response: RenderedConfigSchema,
+  handler: 'functions/http/routers/render-router-config.ts',
+  access: { table: 'read', secrets: true },
+  errors: [404],
+});
+
+export const routersRoutes = [
+  listRoutersRoute,
+  createRouterRoute,
+  getRouterRoute,
+  updateRouterRoute,
+  deleteRouterRoute,
+  renderRouterConfigRoute,
+];

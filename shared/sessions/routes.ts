@@ -1,0 +1,303 @@
+import * as z from '../platform/zod';
+import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../config-render/prepare';
+import { PlatformSchema } from '../routers/routers-store';
+import { IpTypeSchema, SessionStateSchema, StoredSessionSchema } from './sessions-store';
+import { route } from '../platform/http/contract';
+import {
+  cursorQuery,
+  idParam,
+  limitQuery,
+  multiLine,
+  pageOf,
+  queryBoolean,
+  singleLine,
+  Timestamp,
+} from '../platform/http/schemas';
+import { Asn, Hostname, IpAddress, RenderedConfigSchema } from '../routers/routes';
+
+/**
+ * BGP sessions: the seed's getSessions/addSession/updateSession/deleteSession/configureSession.
+ * Numbers are numbers, ids are strings, and the seed's `password` is `password_set` (true/false):
+ * the password itself is write-only, readable once by an admin through the reveal route.
+ */
+export const SessionSchema = z
+  .extend(z.omit(StoredSessionSchema, { password_ciphertext: true }), {
+    version: z.int().check(z.meta({ description: 'Bumped by every change; send it back to update' })),
+    resource_id: z.string().check(z.meta({ description: 'The router' })),
+    password_set: z.boolean(),
+    created: Timestamp,
+    modified: Timestamp,
+  })
+  .check(z.meta({ id: 'Session' }));
+
+export const SessionIdParam = z.object({ id: z.uuid() });
+
+const PrefixLimit = z.int().check(z.gte(1), z.lte(MAX_PREFIX_LIMIT));
+const Password = z.string().check(
+  z.regex(PASSWORD_PATTERN, {
+    message: '1 to 80 characters: letters, digits and . _ ~ + = @ : , / - (starting with a letter or digit)',
+  }),
+  z.meta({ description: 'MD5 password; write-only', writeOnly: true }),
+);
+
+/** The writable fields; `resource_id` and `peer_ipaddr` are required on add only. */
+const writable = {
+  resource_id: z.uuid(),
+  peer_ipaddr: IpAddress,
+  ip_type: z.optional(IpTypeSchema),
+  peer_asn: z.optional(Asn),
+  peer_name: z.optional(singleLine(200).check(z.minLength(1))),
+  peer_participant_id: z.optional(idParam),
+  peer_hostname: z.optional(z.nullable(Hostname)),
+  peer_group: z.optional(z.nullable(singleLine(64).check(z.minLength(1)))),
+  public_id: z.optional(idParam),
+  source_asn: z.optional(Asn),
+  source_ipaddr: z.optional(z.nullable(IpAddress)),
+  type: z.optional(singleLine(32).check(z.minLength(1))),
+  state: z.optional(SessionStateSchema),
+  prfx_max: z.optional(z.nullable(PrefixLimit)),
+  prfx_received: z.optional(z.nullable(z.int().check(z.gte(0)))),
+  password: z.optional(z.nullable(Password)),
+  note: z.optional(z.nullable(multiLine(2000))),
+};
+
+const TimestampPrefix = z.string().check(
+  z.regex(/^\d{4}(-\d{2}(-\d{2}([T ][0-9:.]{1,12}Z?)?)?)?$/, {
+    message: 'a date or its start: 2026, 2026-11, 2026-11-22',
+  }),
+);
+
+/** The seed's filters, shared by getSessions and deleteSession. */
+const filters = {
+  id: z.optional(z.uuid()),
+  public_id: z.optional(idParam),
+  source_asn: z.optional(z.pipe(z.coerce.number(), Asn)),
+  source_ipaddr: z.optional(IpAddress),
+  resource_id: z.optional(z.uuid()),
+  peer_asn: z.optional(z.pipe(z.coerce.number(), Asn)),
+  peer_name: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(200)))
+    .check(z.meta({ description: 'Substring, case-sensitive' })),
+  peer_participant_id: z.optional(idParam),
+  peer_ipaddr: z.optional(IpAddress),
+  peer_hostname: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(253)))
+    .check(z.meta({ description: 'Substring' })),
+  peer_group: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  password_set: z.optional(queryBoolean),
+  type: z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
+  state: z.optional(SessionStateSchema),
+  prfx_max: z.optional(z.coerce.number().check(z.integer(), z.gte(0))),
+  prfx_received: z.optional(z.coerce.number().check(z.integer(), z.gte(0))),
+  ip_type: z.optional(IpTypeSchema),
+  note: z
+    .optional(z.string().check(z.minLength(1), z.maxLength(200)))
+    .check(z.meta({ description: 'Substring' })),
+  created: z.optional(TimestampPrefix),
+  modified: z.optional(TimestampPrefix),
+};
+
+export const SessionFilterKeys = Object.keys(filters) as (keyof typeof filters)[];
+
+export const listSessionsRoute = route({
+  operationId: 'getSessions',
+  method: 'GET',
+  path: '/sessions',
+  role: 'viewer',
+  tag: 'sessions',
+  summary: 'List BGP sessions, filtered by any of the seed fields',
+  query: z.object({ ...filters, limit: limitQuery, cursor: cursorQuery }),
+  response: pageOf(SessionSchema),
+  handler: 'functions/http/sessions/list-sessions.ts',
+  access: { table: 'read' },
+});
+
+export const addSessionRoute = route({
+  operationId: 'addSession',
+  method: 'POST',
+  path: '/sessions',
+  role: 'operator',
+  tag: 'sessions',
+  summary: 'Add a BGP session; the peer is filled from PeeringDB by its IP',
+  body: z.strictObject(writable),
+  response: SessionSchema,
+  successStatus: 201,
+  handler: 'functions/http/sessions/add-session.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [409],
+});
+
+export const getSessionRoute = route({
+  operationId: 'getSession',
+  method: 'GET',
+  path: '/sessions/{id}',
+  role: 'viewer',
+  tag: 'sessions',
+  summary: 'One session (its ETag is its version)',
+  params: SessionIdParam,
+  response: SessionSchema,
+  handler: 'functions/http/sessions/get-session.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const updateSessionRoute = route({
+  operationId: 'updateSession',
+  method: 'PATCH',
+  path: '/sessions/{id}',
+  role: 'operator',
+  tag: 'sessions',
+  summary: 'Change a session; `version` or If-Match makes a stale change fail with 409',
+  params: SessionIdParam,
+  body: z
+    .strictObject({
+      ...writable,
+      resource_id: z.optional(writable.resource_id),
+      peer_ipaddr: z.optional(writable.peer_ipaddr),
+      version: z.optional(z.int().check(z.gte(1))),
+    })
+    .check(
+      z.refine((b) => Object.keys(b).some((k) => k !== 'version'), {
+        message: 'name at least one field to change',
+      }),
+    ),
+  response: SessionSchema,
+  handler: 'functions/http/sessions/update-session.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [404, 409],
+});
+
+export const deleteSessionRoute = route({
+  operationId: 'deleteSession',
+  method: 'DELETE',
+  path: '/sessions/{id}',
+  role: 'operator',
+  tag: 'sessions',
+  summary: 'Delete one session',
+  params: SessionIdParam,
+  response: z.null(),
+  successStatus: 204,
+  handler: 'functions/http/sessions/delete-session.ts',
+  access: { table: 'read-write' },
+  errors: [404, 409],
+});
+
+export const deleteSessionsRoute = route({
+  operationId: 'deleteSessions',
+  method: 'DELETE',
+  path: '/sessions',
+  role: 'operator',
+  tag: 'sessions',
+  summary: 'Delete every session matching the filters (at least one); dry_run lists them instead',
+  query: z.object({ ...filters, dry_run: z.optional(queryBoolean) }).check(
+    z.refine((q) => SessionFilterKeys.some((k) => q[k] !== undefined), {
+      message:
+        'give at least one filter; to delete every session, filter by each router (resource_id) in turn',
+    }),
+  ),
+  response: z
+    .object({ deleted: z.int(), dry_run: z.boolean(), data: z.array(SessionSchema) })
+    .check(z.meta({ id: 'DeletedSessions' })),
+  handler: 'functions/http/sessions/delete-sessions.ts',
+  access: { table: 'read-write' },
+});
+
+export const renderSessionConfigRoute = route({
+  operationId: 'renderSessionConfig',
+  method: 'GET',
+  path: '/sessions/{id}/config',
+  role: 'viewer',
+  tag: 'sessions',
+  summary: "Render the session's BGP configuration (its router's platform unless `platform` says)",
+  params: SessionIdParam,
+  query: z.object({ platform: z.optional(PlatformSchema) }),
+  response: RenderedConfigSchema,
+  handler: 'functions/http/sessions/render-session-config.ts',
+  access: { table: 'read', secrets: true },
+  errors: [404],
+});
+
+const RevisionSummary = z.object({
+  id: z.string(),
+  session_id: z.string(),
+  router_id: z.string(),
+  platform: z.string(),
+  source: z.enum(['rendered', 'custom']),
+  sha256: z.string(),
+  created: Timestamp,
+  created_by: z.string(),
+});
+
+export const configureSessionRoute = route({
+  operationId: 'configureSession',
+  method: 'POST',
+  path: '/sessions/{id}/configure',
+  role: 'operator',
+  tag: 'sessions',
+  summary:
+    "Render the config for the session's router (or take the one-time `config` an operator wrote), deliver it, keep the revision; state -> configured",
+  params: SessionIdParam,
+  body: z.optional(
+    z.strictObject({
+      config: z
+        .optional(
+          // A router config holds lines, nothing else.
+          multiLine(65_536).check(z.minLength(1)),
+        )
+        .check(
+          z.meta({
+            description: 'a one-time custom configuration, delivered as written instead of the rendered one',
+          }),
+        ),
+    }),
+  ),
+  response: z
+    .object({ session: SessionSchema, revision: RevisionSummary, delivery: z.string(), config: z.string() })
+    .check(z.meta({ id: 'ConfiguredSession' })),
+  handler: 'functions/http/sessions/configure-session.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [404, 409],
+});
+
+export const listConfigRevisionsRoute = route({
+  operationId: 'listConfigRevisions',
+  method: 'GET',
+  path: '/sessions/{id}/config/revisions',
+  role: 'viewer',
+  tag: 'sessions',
+  summary: 'The configs delivered for a session, newest first',
+  params: SessionIdParam,
+  response: z.object({ data: z.array(z.extend(RevisionSummary, { text: z.string() })) }),
+  handler: 'functions/http/sessions/list-config-revisions.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const revealSessionPasswordRoute = route({
+  operationId: 'revealSessionPassword',
+  method: 'POST',
+  path: '/sessions/{id}/password/reveal',
+  role: 'admin',
+  tag: 'sessions',
+  summary: "Read a session's MD5 password in clear (admin; audited)",
+  params: SessionIdParam,
+  response: z
+    .object({ id: z.string(), password: z.nullable(z.string()) })
+    .check(z.meta({ id: 'RevealedPassword' })),
+  handler: 'functions/http/sessions/reveal-session-password.ts',
+  access: { table: 'read-write', secrets: true },
+  errors: [404],
+});
+
+export const sessionsRoutes = [
+  listSessionsRoute,
+  addSessionRoute,
+  getSessionRoute,
+  updateSessionRoute,
+  deleteSessionRoute,
+  deleteSessionsRoute,
+  renderSessionConfigRoute,
+  configureSessionRoute,
+  listConfigRevisionsRoute,
+  revealSessionPasswordRoute,
+];

@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
+import { sessionPasswords } from '../platform/secrets/session-passwords';
+import { type ConfigRevision, configRevisionItem } from './config-revisions-store';
+import { routersRepository, type StoredRouter } from '../routers/routers-store';
+import { StaleSessionError, type StoredSession, sessionsRepository } from './sessions-store';
+import { type Platform, RenderError, type RenderSession } from '../config-render/prepare';
+import { render } from '../config-render/render';
+import { type ConfigDelivery, storeAndReturn } from './config-delivery';
+import { passwordsRefusedBy } from './password-limits';
+import { type Actor, getStoredSession, type PublicSession, sessionLog, toPublicSession } from './sessions';
+
+/**
+ * Stands in for a password in every config the API shows or stores: it satisfies each platform's
+ * syntax, and reads as what it is. Real passwords only reach a delivery adapter that asks for them.
+ */
+export const PASSWORD_PLACEHOLDER = 'PASSWORD-NOT-SHOWN';
+
+async function renderSessions(
+  platform: Platform,
+  router: StoredRouter,
+  sessions: StoredSession[],
+  secrets: 'placeholder' | 'clear',
+): Promise<string> {
+  // A placeholder fits every platform; the real password must too, whoever sees the text.
+  const refused = await passwordsRefusedBy(platform, sessions);
+  if (refused.length > 0) {
+    const what = refused.map(
+      ({ session, reason }) => `session ${session.id} (${session.peer_ipaddr}): ${reason}`,
+    );
+    throw new ValidationError(
+      `Cannot render for ${platform}: the password of ${what.join('; ')}. Set a shorter password first`,
+      what.map((message) => ({ path: 'config', message })),
+    );
+  }
+  const inputs: RenderSession[] = [];
+  for (const s of sessions) {
+    let password: string | null = null;
+    if (s.password_ciphertext !== null) {
+      password =
+        secrets === 'clear'
+          ? await sessionPasswords().decrypt(s.password_ciphertext, s.id)
+          : PASSWORD_PLACEHOLDER;
+    }
+    inputs.push({
+      peer_ipaddr: s.peer_ipaddr,
+      peer_asn: s.peer_asn,
+      peer_name: s.peer_name,
+      peer_group: s.peer_group,
+      prfx_max: s.prfx_max,
+      password,
+      note: s.note,
+      source_ipaddr: s.source_ipaddr,
+      source_asn: s.source_asn,
+    });
+  }
+  try {
+    return render(platform, router, inputs);
+  } catch (err) {
+    if (err instanceof RenderError) {
+      throw new ValidationError(`Cannot render for ${platform}: ${err.message}`, [
+        { path: 'config', message: err.message },
+      ]);
+    }
+    throw err;
+  }
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+async function routerOf(session: StoredSession): Promise<StoredRouter> {
+  const router = await routersRepository.get(session.resource_id, true);
+  if (!router) throw new NotFoundError(`Router ${session.resource_id} of session ${session.id} is gone`);
+  return router;
+}
+
+function rendered(router: StoredRouter, platform: Platform, sessions: StoredSession[], config: string) {
+  return {
+    router_id: router.id,
+    hostname: router.hostname,
+    platform,
+    session_ids: sessions.map((s) => s.id),
+    config,
+    sha256: sha256(config),
+  };
+}
+
+/**
+ * The sessions a session's own config must hold. On most platforms, that session. GoBGP assigns
+ * policies once for the whole daemon (`global.apply-policy`, the groups' neighbor sets): a config of
+ * one session would replace them with that session's alone and leave every other peer to the
+ * reject default, so there a session's config is its router's whole config.
+ */
+async function sessionsToRender(platform: Platform, session: StoredSession): Promise<StoredSession[]> {
+  if (platform !== 'gobgp') return [session];
+  return sessionsRepository.listAll({ resource_id: session.resource_id });
+}
+
+export async function renderSessionConfig(id: string, platform: Platform | undefined) {
+  const session = await getStoredSession(id);
+  const router = await routerOf(session);
+  const chosen = platform ?? router.platform;
+  const scope = await sessionsToRender(chosen, session);
+  return rendered(router, chosen, scope, await renderSessions(chosen, router, scope, 'placeholder'));
+}
+
+export async function renderRouterConfig(routerId: string, platform: Platform | undefined) {
+  const router = await routersRepository.get(routerId, true);
+  if (!router) throw new NotFoundError(`No router ${routerId}`);
+  const sessions = await sessionsRepository.listAll({ resource_id: routerId });
+  const chosen = platform ?? router.platform;
+  return rendered(router, chosen, sessions, await renderSessions(chosen, router, sessions, 'placeholder'));
+}
+
+/**
+ * configureSession: render for the session's router, hand the config to the delivery port, keep
+ * the revision, move the session to `configured` and log it on the peer, all in one transaction.
+ */
+export async function configureSession(
+  id: string,
+  actor: Actor,
+  delivery: ConfigDelivery = storeAndReturn,
+  /** A configuration an operator wrote for this one delivery, taken as it is. */
+  custom?: string,
+): Promise<{
+  session: PublicSession;
+  revision: Omit<ConfigRevision, 'text'>;
+  delivery: string;
+  config: string;
+}> {
+  const current = await getStoredSession(id);
+  const router = await routerOf(current);
+  const customText = custom?.replace(/\r\n?/g, '\n');
+  const scope = customText === undefined ? await sessionsToRender(router.platform, current) : [current];
+  const config = customText ?? (await renderSessions(router.platform, router, scope, 'placeholder'));
+  await delivery.deliver({
+    router,
+    platform: router.platform,
+    config,
+    withSecrets: async () => customText ?? (await renderSessions(router.platform, router, scope, 'clear')),
+  });
+  const now = new Date().toISOString();
+  const revision: ConfigRevision = {
+    id: crypto.randomUUID(),
+    session_id: current.id,
+    router_id: router.id,
+    platform: router.platform,
+    source: customText === undefined ? 'rendered' : 'custom',
+    text: config,
+    sha256: sha256(config),
+    created: now,
+    created_by: actor.email,
+  };
+  const next: StoredSession = {
+    ...current,
+    state: 'configured',
+    version: current.version + 1,
+    modified: now,
+  };
+  try {
+    await sessionsRepository.configure(current, next, [
+      configRevisionItem(revision),
+      ...sessionLog(next, 'configured', actor),
+    ]);
+  } catch (err) {
+    if (err instanceof StaleSessionError) {
+      throw new ConflictError(`Session ${id} changed while it was being configured; retry`);
+    }
+    throw err;
+  }
+  const { text: _text, ...summary } = revision;
+  return { session: toPublicSession(next), revision: summary, delivery: delivery.method, config };
+}

@@ -1,0 +1,447 @@
+import {
+  GetCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from '../platform/zod';
+import { ddb, tableName } from '../platform/storage/client';
+import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import type { Page } from '../platform/storage/pagination';
+import type { TransactItem } from '../peers/peer-state-store';
+import { type QueryInput, queryAll, queryPage } from '../platform/storage/query';
+import { routerKey } from '../routers/routers-store';
+
+export const SESSION_STATES = ['not configured', 'configured', 'established', 'down'] as const;
+export const SessionStateSchema = z.enum(SESSION_STATES);
+export type SessionState = z.infer<typeof SessionStateSchema>;
+
+export const IpTypeSchema = z.enum(['ipv4', 'ipv6']);
+export type IpType = z.infer<typeof IpTypeSchema>;
+
+/** A BGP session as stored: the seed's fields, the router as `resource_id`, the password encrypted. */
+export const StoredSessionSchema = z.object({
+  id: z.string(),
+  version: z.int(),
+  source_asn: z.int(),
+  source_ipaddr: z.nullable(z.string()),
+  resource_id: z.string(),
+  resource_name: z.string(),
+  peer_asn: z.int(),
+  peer_name: z.string(),
+  peer_participant_id: z.nullable(z.int()),
+  peer_ipaddr: z.string(),
+  peer_hostname: z.nullable(z.string()),
+  peer_group: z.nullable(z.string()),
+  public_id: z.nullable(z.int()),
+  public_name: z.nullable(z.string()),
+  ip_type: IpTypeSchema,
+  type: z.string(),
+  state: SessionStateSchema,
+  prfx_max: z.nullable(z.int()),
+  prfx_received: z.nullable(z.int()),
+  /** Envelope from `platform/secrets`; null when the session has no MD5 password. */
+  password_ciphertext: z.nullable(z.string()),
+  note: z.nullable(z.string()),
+  created: z.string(),
+  modified: z.string(),
+});
+export type StoredSession = z.infer<typeof StoredSessionSchema>;
+
+/** Another session on the same router already has this peer IP. */
+export class DuplicateSessionError extends Error {
+  constructor() {
+    super('a session with this peer IP exists on this router');
+    this.name = 'DuplicateSessionError';
+  }
+}
+
+/** The session changed (or vanished) since it was read. */
+export class StaleSessionError extends Error {
+  constructor() {
+    super('session changed meanwhile');
+    this.name = 'StaleSessionError';
+  }
+}
+
+export class RouterGoneError extends Error {
+  constructor() {
+    super('router does not exist');
+    this.name = 'RouterGoneError';
+  }
+}
+
+const ALL_SESSIONS = 'SESSIONS';
+const NO_EXCHANGE = 'none';
+const pad = (n: number) => String(n).padStart(10, '0');
+
+const sessionKey = (id: string) => ({ pk: `SESSION#${id}`, sk: 'SESSION' });
+/** The uniqueness guard of (router, peer IP); its key is the pair itself. */
+const guardKey = (routerId: string, peerIp: string) => ({
+  pk: `SESSIONPEER#${routerId}#${peerIp}`,
+  sk: 'SESSIONPEER',
+});
+const exchangePartition = (publicId: number | null) => `SESSIX#${publicId ?? NO_EXCHANGE}`;
+const routerPartition = (routerId: string) => `SESSROUTER#${routerId}`;
+
+function sessionItem(s: StoredSession) {
+  return {
+    ...sessionKey(s.id),
+    gsi1pk: ALL_SESSIONS,
+    gsi1sk: `${s.created}#${s.id}`,
+    gsi2pk: exchangePartition(s.public_id),
+    gsi2sk: `NET#${pad(s.peer_participant_id ?? 0)}#${s.id}`,
+    gsi3pk: routerPartition(s.resource_id),
+    gsi3sk: `${s.peer_ipaddr}#${s.id}`,
+    entity: 'session',
+    ...s,
+  };
+}
+
+function guardPut(s: StoredSession): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...guardKey(s.resource_id, s.peer_ipaddr), entity: 'session-guard', session_id: s.id },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
+function guardDelete(s: StoredSession): TransactItem {
+  return {
+    Delete: {
+      TableName: tableName(),
+      Key: guardKey(s.resource_id, s.peer_ipaddr),
+      ConditionExpression: 'session_id = :id',
+      ExpressionAttributeValues: { ':id': s.id },
+    },
+  };
+}
+
+function routerCount(routerId: string, delta: 1 | -1): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: routerKey(routerId),
+      UpdateExpression: 'ADD session_count :d',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':d': delta },
+    },
+  };
+}
+
+function putVersioned(next: StoredSession, previousVersion: number): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: sessionItem(next),
+      ConditionExpression: 'attribute_exists(pk) AND version = :v',
+      ExpressionAttributeValues: { ':v': previousVersion },
+    },
+  };
+}
+
+type CancellationReason = { Code?: string };
+
+function reasonsOf(err: unknown): CancellationReason[] {
+  return (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
+}
+
+function isTransactionConflict(err: unknown): boolean {
+  const name = (err as { name?: string } | null)?.name;
+  if (name === 'TransactionConflictException') return true;
+  return (
+    name === 'TransactionCanceledException' && reasonsOf(err).some((r) => r.Code === 'TransactionConflict')
+  );
+}
+
+/**
+ * Transactions that touch the same guard or router counter at once are cancelled with
+ * TransactionConflict rather than queued; retrying lets the winner's condition decide the others.
+ */
+async function transact(items: TransactItem[]): Promise<void> {
+  const input: TransactWriteCommandInput = { TransactItems: items };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ddb().send(new TransactWriteCommand(input));
+      return;
+    } catch (err) {
+      if (!isTransactionConflict(err) || attempt >= 8) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
+    }
+  }
+}
+
+/** Equality (or substring, or prefix) filters on session attributes; every field optional. */
+export interface SessionFilter {
+  id?: string;
+  public_id?: number;
+  source_asn?: number;
+  source_ipaddr?: string;
+  resource_id?: string;
+  peer_asn?: number;
+  peer_participant_id?: number;
+  peer_ipaddr?: string;
+  peer_group?: string;
+  type?: string;
+  state?: string;
+  prfx_max?: number;
+  prfx_received?: number;
+  ip_type?: string;
+  password_set?: boolean;
+  /** Substring, case-sensitive. */
+  peer_name?: string;
+  peer_hostname?: string;
+  note?: string;
+  /** Prefix of the ISO timestamp: `2026-11` matches the month. */
+  created?: string;
+  modified?: string;
+}
+
+const EQUAL_FIELDS = [
+  'id',
+  'public_id',
+  'source_asn',
+  'source_ipaddr',
+  'resource_id',
+  'peer_asn',
+  'peer_participant_id',
+  'peer_ipaddr',
+  'peer_group',
+  'type',
+  'state',
+  'prfx_max',
+  'prfx_received',
+  'ip_type',
+] as const;
+const CONTAINS_FIELDS = ['peer_name', 'peer_hostname', 'note'] as const;
+const PREFIX_FIELDS = ['created', 'modified'] as const;
+
+/** The Query that serves a filter: the most selective index, the remaining fields as a filter expression. */
+function queryFor(filter: SessionFilter): {
+  input: QueryInput;
+  partition: { attribute: string; value: string };
+} {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  let index: 'gsi1' | 'gsi2' | 'gsi3';
+  let keyCondition: string;
+  const keyed = new Set<string>();
+  if (filter.resource_id !== undefined) {
+    index = 'gsi3';
+    values[':pk'] = routerPartition(filter.resource_id);
+    keyed.add('resource_id');
+    if (filter.peer_ipaddr !== undefined) {
+      values[':sk'] = `${filter.peer_ipaddr}#`;
+      keyed.add('peer_ipaddr');
+    }
+  } else if (filter.public_id !== undefined) {
+    index = 'gsi2';
+    values[':pk'] = exchangePartition(filter.public_id);
+    keyed.add('public_id');
+    if (filter.peer_participant_id !== undefined) {
+      values[':sk'] = `NET#${pad(filter.peer_participant_id)}#`;
+      keyed.add('peer_participant_id');
+    }
+  } else {
+    index = 'gsi1';
+    values[':pk'] = ALL_SESSIONS;
+  }
+  keyCondition = `${index}pk = :pk`;
+  if (values[':sk'] !== undefined) keyCondition += ` AND begins_with(${index}sk, :sk)`;
+
+  const conditions: string[] = [];
+  let n = 0;
+  const bind = (field: string, value: unknown) => {
+    n += 1;
+    names[`#a${n}`] = field;
+    values[`:a${n}`] = value;
+    return [`#a${n}`, `:a${n}`] as const;
+  };
+  for (const field of EQUAL_FIELDS) {
+    const value = filter[field];
+    if (value === undefined || keyed.has(field)) continue;
+    const [name, val] = bind(field, value);
+    conditions.push(`${name} = ${val}`);
+  }
+  for (const field of CONTAINS_FIELDS) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    const [name, val] = bind(field, value);
+    conditions.push(`contains(${name}, ${val})`);
+  }
+  for (const field of PREFIX_FIELDS) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    const [name, val] = bind(field, value);
+    conditions.push(`begins_with(${name}, ${val})`);
+  }
+  if (filter.password_set !== undefined) {
+    const [name, val] = bind('password_ciphertext', filter.password_set ? 'S' : 'NULL');
+    conditions.push(`attribute_type(${name}, ${val})`);
+  }
+  return {
+    input: {
+      IndexName: index,
+      KeyConditionExpression: keyCondition,
+      ...(conditions.length > 0 ? { FilterExpression: conditions.join(' AND ') } : {}),
+      ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
+      ExpressionAttributeValues: values,
+    },
+    partition: { attribute: `${index}pk`, value: values[':pk'] as string },
+  };
+}
+
+const parseSession = (item: Record<string, unknown>) =>
+  parseItem(StoredSessionSchema, 'session', withoutKeys(item));
+
+export const sessionsRepository = {
+  async get(id: string): Promise<StoredSession | undefined> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: sessionKey(id), ConsistentRead: true }),
+    );
+    return out.Item ? parseSession(out.Item) : undefined;
+  },
+
+  /**
+   * One transaction: the session, its (router, peer IP) guard, the router's session count and the
+   * peer log entries. Of concurrent identical adds, the guard lets exactly one through.
+   */
+  async create(session: StoredSession, log: TransactItem[]): Promise<void> {
+    try {
+      await transact([
+        {
+          Put: {
+            TableName: tableName(),
+            Item: sessionItem(session),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        guardPut(session),
+        routerCount(session.resource_id, 1),
+        ...log,
+      ]);
+    } catch (err) {
+      if (isConditionFailure(err)) {
+        const reasons = reasonsOf(err);
+        if (reasons[2]?.Code === 'ConditionalCheckFailed') throw new RouterGoneError();
+        throw new DuplicateSessionError();
+      }
+      if (isTransactionConflict(err)) throw new DuplicateSessionError();
+      throw err;
+    }
+  },
+
+  /** Replaces `current` with `next` if nobody changed it meanwhile; moves the guard when the pair changed. */
+  async update(current: StoredSession, next: StoredSession, log: TransactItem[]): Promise<void> {
+    const moved = current.resource_id !== next.resource_id || current.peer_ipaddr !== next.peer_ipaddr;
+    const routerChanged = current.resource_id !== next.resource_id;
+    const items: TransactItem[] = [
+      putVersioned(next, current.version),
+      ...(moved ? [guardPut(next), guardDelete(current)] : []),
+      ...(routerChanged ? [routerCount(next.resource_id, 1), routerCount(current.resource_id, -1)] : []),
+      ...log,
+    ];
+    try {
+      await transact(items);
+    } catch (err) {
+      if (isConditionFailure(err)) {
+        const reasons = reasonsOf(err);
+        if (moved && reasons[1]?.Code === 'ConditionalCheckFailed') throw new DuplicateSessionError();
+        if (routerChanged && reasons[3]?.Code === 'ConditionalCheckFailed') throw new RouterGoneError();
+        throw new StaleSessionError();
+      }
+      if (isTransactionConflict(err)) throw new StaleSessionError();
+      throw err;
+    }
+  },
+
+  async remove(session: StoredSession, log: TransactItem[]): Promise<void> {
+    try {
+      await transact([
+        {
+          Delete: {
+            TableName: tableName(),
+            Key: sessionKey(session.id),
+            ConditionExpression: 'version = :v',
+            ExpressionAttributeValues: { ':v': session.version },
+          },
+        },
+        guardDelete(session),
+        routerCount(session.resource_id, -1),
+        ...log,
+      ]);
+    } catch (err) {
+      if (isConditionFailure(err) || isTransactionConflict(err)) throw new StaleSessionError();
+      throw err;
+    }
+  },
+
+  /** The session's new state, its config revision and the peer log, written together. */
+  async configure(current: StoredSession, next: StoredSession, extra: TransactItem[]): Promise<void> {
+    try {
+      await transact([putVersioned(next, current.version), ...extra]);
+    } catch (err) {
+      if (isConditionFailure(err) || isTransactionConflict(err)) throw new StaleSessionError();
+      throw err;
+    }
+  },
+
+  /**
+   * Carries a router's new host name onto its sessions' `resource_name`. Not a change of the
+   * session itself, so the version stays: nobody's pending update becomes stale by it.
+   */
+  async renameRouter(routerId: string, hostname: string): Promise<void> {
+    for (const s of await this.listAll({ resource_id: routerId })) {
+      try {
+        await ddb().send(
+          new UpdateCommand({
+            TableName: tableName(),
+            Key: sessionKey(s.id),
+            UpdateExpression: 'SET resource_name = :h',
+            ConditionExpression: 'resource_id = :r',
+            ExpressionAttributeValues: { ':h': hostname, ':r': routerId },
+          }),
+        );
+      } catch (err) {
+        // The session moved to another router or went away meanwhile: its name is not ours to set.
+        if (!isConditionFailure(err)) throw err;
+      }
+    }
+  },
+
+  async list(filter: SessionFilter, limit: number, cursor?: string): Promise<Page<StoredSession>> {
+    const { input, partition } = queryFor(filter);
+    return queryPage(input, { limit, cursor }, partition, parseSession);
+  },
+
+  /** Every session that matches, across pages (deletion by filter, a router's whole config). */
+  async listAll(filter: SessionFilter): Promise<StoredSession[]> {
+    const items = await queryAll(queryFor(filter).input);
+    return items.map(parseSession);
+  },
+};
+
+/**
+ * Our sessions' states with each peer at one exchange, for `is_peer` in the peers view: one Query
+ * on the exchange index, reading only the two attributes it needs.
+ */
+export async function listSessionStatesAtExchange(
+  publicId: number,
+): Promise<{ peer_participant_id: number; state: string }[]> {
+  const items = await queryAll({
+    IndexName: 'gsi2',
+    KeyConditionExpression: 'gsi2pk = :pk',
+    ExpressionAttributeValues: { ':pk': exchangePartition(publicId) },
+    ProjectionExpression: 'peer_participant_id, #state',
+    ExpressionAttributeNames: { '#state': 'state' },
+  });
+  const found: { peer_participant_id: number; state: string }[] = [];
+  for (const item of items) {
+    if (typeof item.peer_participant_id === 'number' && typeof item.state === 'string') {
+      found.push({ peer_participant_id: item.peer_participant_id, state: item.state });
+    }
+  }
+  return found;
+}

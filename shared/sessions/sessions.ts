@@ -1,0 +1,494 @@
+import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../platform/http/errors';
+import { sessionPasswords } from '../platform/secrets/session-passwords';
+import { peerLogItem, type TransactItem } from '../peers/peer-state-store';
+import { peeringDb } from '../peeringdb/peeringdb-store';
+import { presenceOverridesRepository } from '../exchanges/presence-store';
+import { routersRepository, type StoredRouter } from '../routers/routers-store';
+import {
+  DuplicateSessionError,
+  type IpType,
+  RouterGoneError,
+  type SessionFilter,
+  type SessionState,
+  StaleSessionError,
+  type StoredSession,
+  sessionsRepository,
+} from './sessions-store';
+import { passwordLimit } from '../config-render/prepare';
+import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
+import { getSettings } from '../settings/settings';
+import { someoneElsesAddress } from './address-owner';
+import { canonicalIp, ipVersion, outsidePrefixes } from '../kernel/ip-address';
+import { passwordsRefusedBy } from './password-limits';
+
+/** The session as the API shows it: the password only as a flag. */
+export type PublicSession = Omit<StoredSession, 'password_ciphertext'> & { password_set: boolean };
+
+export function toPublicSession({ password_ciphertext, ...rest }: StoredSession): PublicSession {
+  return { ...rest, password_set: password_ciphertext !== null };
+}
+
+/** The seed's addSession fields; IPs already canonical, numbers already checked by the route schema. */
+export interface SessionFields {
+  resource_id: string;
+  peer_ipaddr: string;
+  ip_type?: IpType | undefined;
+  peer_asn?: number | undefined;
+  peer_name?: string | undefined;
+  peer_participant_id?: number | undefined;
+  peer_hostname?: string | null | undefined;
+  peer_group?: string | null | undefined;
+  public_id?: number | undefined;
+  source_asn?: number | undefined;
+  source_ipaddr?: string | null | undefined;
+  type?: string | undefined;
+  state?: SessionState | undefined;
+  prfx_max?: number | null | undefined;
+  prfx_received?: number | null | undefined;
+  password?: string | null | undefined;
+  note?: string | null | undefined;
+}
+
+export interface Actor {
+  email: string;
+}
+
+const invalid = (path: string, message: string) => new ValidationError(message, [{ path, message }]);
+
+/** What PeeringDB and the router say about a session's addresses and peer, checked against what was given. */
+interface Resolved {
+  router: StoredRouter;
+  ip_type: IpType;
+  exchange: Exchange | undefined;
+  peer_asn: number;
+  peer_name: string;
+  peer_participant_id: number | null;
+  network: Network | undefined;
+  source_ipaddr: string | null;
+}
+
+/**
+ * The checks of addSession (and of an update that moves a session): the router exists, the IPs
+ * agree with `ip_type` and lie in the exchange's prefixes, and the peer's identity agrees with
+ * PeeringDB's record of the peer IP. Missing identity fields are filled from PeeringDB.
+ */
+async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<Resolved> {
+  const router = await routersRepository.get(fields.resource_id, true);
+  if (!router) throw invalid('body.resource_id', `No router ${fields.resource_id}`);
+
+  const family = ipVersion(fields.peer_ipaddr);
+  if (!family) throw invalid('body.peer_ipaddr', 'must be an IPv4 or IPv6 address');
+  if (fields.ip_type !== undefined && fields.ip_type !== family) {
+    throw invalid('body.ip_type', `peer_ipaddr ${fields.peer_ipaddr} is not an ${fields.ip_type} address`);
+  }
+  if (fields.source_ipaddr && ipVersion(fields.source_ipaddr) !== family) {
+    throw invalid('body.source_ipaddr', `source_ipaddr must be an ${family} address like the peer's`);
+  }
+
+  const presences = await reader.findPresencesByIp(fields.peer_ipaddr);
+  const presence: Presence | undefined =
+    fields.public_id !== undefined ? presences.find((p) => p.ix_id === fields.public_id) : presences[0];
+  const publicId = fields.public_id ?? presence?.ix_id;
+
+  let exchange: Exchange | undefined;
+  if (publicId !== undefined) {
+    exchange = await reader.getExchange(publicId);
+    if (!exchange) throw invalid('body.public_id', `No exchange ${publicId} in PeeringDB`);
+    const prefixes = (await reader.getExchangePrefixes(publicId)).map((p) => p.prefix);
+    const peerOutside = outsidePrefixes(fields.peer_ipaddr, exchange.name, prefixes);
+    if (peerOutside) throw invalid('body.peer_ipaddr', peerOutside);
+    const sourceOutside = fields.source_ipaddr
+      ? outsidePrefixes(fields.source_ipaddr, exchange.name, prefixes)
+      : null;
+    if (sourceOutside) throw invalid('body.source_ipaddr', sourceOutside);
+    if (fields.source_ipaddr) {
+      const taken = await someoneElsesAddress(
+        fields.source_ipaddr,
+        publicId,
+        (await getSettings()).source_participant_id,
+        reader,
+      );
+      if (taken) throw invalid('body.source_ipaddr', `${taken}, not ours`);
+    }
+  }
+
+  const details: ErrorDetail[] = [];
+  let network: Network | undefined;
+  if (presence) {
+    network = await reader.getNetwork(presence.net_id);
+    if (fields.peer_asn !== undefined && fields.peer_asn !== presence.asn) {
+      details.push({
+        path: 'body.peer_asn',
+        message: `PeeringDB has ${fields.peer_ipaddr} as AS${presence.asn}, not AS${fields.peer_asn}`,
+      });
+    }
+    if (fields.peer_participant_id !== undefined && fields.peer_participant_id !== presence.net_id) {
+      details.push({
+        path: 'body.peer_participant_id',
+        message: `PeeringDB has ${fields.peer_ipaddr} on network ${presence.net_id}, not ${fields.peer_participant_id}`,
+      });
+    }
+  } else if (fields.peer_participant_id !== undefined) {
+    network = await reader.getNetwork(fields.peer_participant_id);
+    if (!network) {
+      details.push({
+        path: 'body.peer_participant_id',
+        message: `No network ${fields.peer_participant_id} in PeeringDB`,
+      });
+    } else if (fields.peer_asn !== undefined && fields.peer_asn !== network.asn) {
+      details.push({
+        path: 'body.peer_asn',
+        message: `PeeringDB network ${network.id} is AS${network.asn}, not AS${fields.peer_asn}`,
+      });
+    }
+  }
+  if (network && fields.peer_name !== undefined && !sameName(fields.peer_name, network.name)) {
+    details.push({ path: 'body.peer_name', message: `PeeringDB names this network "${network.name}"` });
+  }
+  const peerAsn = fields.peer_asn ?? presence?.asn ?? network?.asn;
+  if (peerAsn === undefined) {
+    details.push({
+      path: 'body.peer_asn',
+      message: `${fields.peer_ipaddr} is not in PeeringDB; give peer_asn (or peer_participant_id)`,
+    });
+  }
+  if (details.length > 0 || peerAsn === undefined) {
+    throw new ValidationError('The session does not agree with PeeringDB', details);
+  }
+  const ourIps = await ourAddresses(exchange, family, reader);
+  const sourceIp = fields.source_ipaddr ?? ourIps[0] ?? null;
+  await refuseOwnNetwork(fields, peerAsn, presence, network, [...ourIps, ...(sourceIp ? [sourceIp] : [])]);
+
+  return {
+    router,
+    ip_type: family,
+    exchange,
+    peer_asn: peerAsn,
+    peer_name: fields.peer_name ?? network?.name ?? `AS${peerAsn}`,
+    peer_participant_id: presence?.net_id ?? network?.id ?? null,
+    network,
+    source_ipaddr: sourceIp,
+  };
+}
+
+/**
+ * A session with ourselves is refused: the peer IP is one of our own addresses (our presence at the
+ * exchange, or our side of this very session), or the peer's network or AS is ours.
+ */
+async function refuseOwnNetwork(
+  fields: SessionFields,
+  peerAsn: number,
+  presence: Presence | undefined,
+  network: Network | undefined,
+  ourIps: string[],
+) {
+  const { source_asn: ourAsn, source_participant_id: ourNet } = await getSettings();
+  const ours = (net: number | undefined, asn: number | undefined) =>
+    (ourNet !== null && net === ourNet) || (ourAsn !== null && asn === ourAsn);
+  let detail: ErrorDetail | undefined;
+  if ((presence && ours(presence.net_id, presence.asn)) || ourIps.includes(fields.peer_ipaddr)) {
+    detail = { path: 'body.peer_ipaddr', message: `${fields.peer_ipaddr} is our own address` };
+  } else if (fields.peer_asn !== undefined && ours(undefined, fields.peer_asn)) {
+    detail = { path: 'body.peer_asn', message: `AS${fields.peer_asn} is our own AS` };
+  } else if (network && ours(network.id, network.asn)) {
+    detail = {
+      path: 'body.peer_participant_id',
+      message: `network ${network.id} (AS${network.asn}) is our own`,
+    };
+  } else if (ours(undefined, peerAsn)) {
+    detail = { path: 'body.peer_asn', message: `AS${peerAsn} is our own AS` };
+  }
+  if (detail) throw new ValidationError('That network is our own', [detail]);
+}
+
+/** An eBGP session between two ends of the same AS is not a peering: its config would not load. */
+function refuseSameAs(
+  session: Pick<StoredSession, 'source_asn' | 'peer_asn'>,
+  changed: 'source_asn' | 'peer_asn',
+) {
+  if (session.source_asn === session.peer_asn) {
+    throw invalid(
+      `body.${changed}`,
+      `our AS on this session (AS${session.source_asn}) would be the peer's own AS; give another source_asn`,
+    );
+  }
+}
+
+/** A password the session's router platform could not take is refused up front, not at delivery. */
+function checkPasswordFits(router: StoredRouter, password: string | null | undefined) {
+  const refused = password ? passwordLimit(router.platform, password) : null;
+  if (refused) throw invalid('body.password', refused);
+}
+
+function sameName(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * Our own IPs of a family at the exchange: the presence override's when it sets that family, else
+ * our network's netixlan rows (when settings say which network is ours). The first is our side of a
+ * new session unless one is given.
+ */
+async function ourAddresses(
+  exchange: Exchange | undefined,
+  family: IpType,
+  reader: PeeringDbReader,
+): Promise<string[]> {
+  if (!exchange) return [];
+  const canonical = (ips: (string | null | undefined)[]) =>
+    ips.flatMap((ip) => {
+      const c = ip ? canonicalIp(ip) : undefined;
+      return c ? [c] : [];
+    });
+  const override = await presenceOverridesRepository.get(exchange.id);
+  const overridden = canonical((family === 'ipv4' ? override?.ipaddr4 : override?.ipaddr6) ?? []);
+  if (overridden.length > 0) return overridden;
+  const ours = (await getSettings()).source_participant_id;
+  if (ours === null) return [];
+  const member = await reader.getExchangeMember(exchange.id, ours);
+  return canonical((member?.presences ?? []).map((p) => (family === 'ipv4' ? p.ipaddr4 : p.ipaddr6)));
+}
+
+function defaultPrefixLimit(network: Network | undefined, family: IpType): number | null {
+  const n = family === 'ipv4' ? network?.info_prefixes4 : network?.info_prefixes6;
+  return n && n > 0 ? n : null;
+}
+
+function describe(s: StoredSession): string {
+  return `${s.peer_name} (AS${s.source_asn}/${s.source_ipaddr ?? '-'}) - (AS${s.peer_asn}/${s.peer_ipaddr})`;
+}
+
+/** The peer log entry recording a change, when the session belongs to a known peer at an exchange. */
+export function sessionLog(s: StoredSession, verb: string, actor: Actor): TransactItem[] {
+  if (s.public_id === null || s.peer_participant_id === null) return [];
+  return [
+    peerLogItem({
+      public_id: s.public_id,
+      participant_id: s.peer_participant_id,
+      message: `Session ${verb}: ${describe(s)}`,
+      user: actor.email,
+      session_id: s.id,
+    }),
+  ];
+}
+
+export async function addSession(
+  fields: SessionFields,
+  actor: Actor,
+  reader: PeeringDbReader = peeringDb,
+): Promise<PublicSession> {
+  const r = await resolve(fields, reader);
+  refuseSameAs({ source_asn: fields.source_asn ?? r.router.asn, peer_asn: r.peer_asn }, 'source_asn');
+  checkPasswordFits(r.router, fields.password);
+  const id = crypto.randomUUID();
+  const now = new Date().toISOString();
+  const session: StoredSession = {
+    id,
+    version: 1,
+    source_asn: fields.source_asn ?? r.router.asn,
+    source_ipaddr: r.source_ipaddr,
+    resource_id: r.router.id,
+    resource_name: r.router.hostname,
+    peer_asn: r.peer_asn,
+    peer_name: r.peer_name,
+    peer_participant_id: r.peer_participant_id,
+    peer_ipaddr: fields.peer_ipaddr,
+    peer_hostname: fields.peer_hostname ?? null,
+    peer_group: fields.peer_group ?? null,
+    public_id: r.exchange?.id ?? null,
+    public_name: r.exchange?.name ?? null,
+    ip_type: r.ip_type,
+    type: fields.type ?? 'Peer',
+    state: fields.state ?? 'not configured',
+    prfx_max: fields.prfx_max === undefined ? defaultPrefixLimit(r.network, r.ip_type) : fields.prfx_max,
+    prfx_received: fields.prfx_received ?? null,
+    password_ciphertext: fields.password ? await sessionPasswords().encrypt(fields.password, id) : null,
+    note: fields.note ?? null,
+    created: now,
+    modified: now,
+  };
+  try {
+    await sessionsRepository.create(session, sessionLog(session, 'added', actor));
+  } catch (err) {
+    if (err instanceof DuplicateSessionError) {
+      throw new ConflictError(
+        `Router ${r.router.hostname} already has a session with ${session.peer_ipaddr}`,
+      );
+    }
+    if (err instanceof RouterGoneError) throw invalid('body.resource_id', `No router ${fields.resource_id}`);
+    throw err;
+  }
+  return toPublicSession(session);
+}
+
+export async function getStoredSession(id: string): Promise<StoredSession> {
+  const session = await sessionsRepository.get(id);
+  if (!session) throw new NotFoundError(`No session ${id}`);
+  return session;
+}
+
+export type SessionChanges = Partial<Omit<SessionFields, 'resource_id' | 'peer_ipaddr'>> & {
+  resource_id?: string | undefined;
+  peer_ipaddr?: string | undefined;
+};
+
+/** Fields whose change means the peer, the router or the addresses must be checked again. */
+const RESOLVED_FIELDS = [
+  'resource_id',
+  'peer_ipaddr',
+  'ip_type',
+  'public_id',
+  'peer_asn',
+  'peer_name',
+  'peer_participant_id',
+  'source_ipaddr',
+] as const;
+
+export async function updateSession(
+  id: string,
+  changes: SessionChanges,
+  expectedVersion: number | undefined,
+  actor: Actor,
+  reader: PeeringDbReader = peeringDb,
+): Promise<PublicSession> {
+  const current = await getStoredSession(id);
+  if (expectedVersion !== undefined && expectedVersion !== current.version) {
+    throw staleSession(current, expectedVersion);
+  }
+
+  let next: StoredSession = { ...current };
+  if (RESOLVED_FIELDS.some((f) => changes[f] !== undefined)) {
+    const moved = changes.peer_ipaddr !== undefined && changes.peer_ipaddr !== current.peer_ipaddr;
+    // A new peer IP may belong to another network: what was derived from the old one is derived again.
+    const keep = <T>(given: T | undefined, old: T): T | undefined =>
+      given !== undefined ? given : moved ? undefined : old;
+    const r = await resolve(
+      {
+        resource_id: changes.resource_id ?? current.resource_id,
+        peer_ipaddr: changes.peer_ipaddr ?? current.peer_ipaddr,
+        ip_type: changes.ip_type,
+        public_id: keep(changes.public_id, current.public_id ?? undefined),
+        peer_asn: keep(changes.peer_asn, current.peer_asn),
+        peer_name: changes.peer_name,
+        peer_participant_id: keep(changes.peer_participant_id, current.peer_participant_id ?? undefined),
+        source_ipaddr: keep(changes.source_ipaddr, current.source_ipaddr),
+      },
+      reader,
+    );
+    next = {
+      ...next,
+      resource_id: r.router.id,
+      resource_name: r.router.hostname,
+      peer_ipaddr: changes.peer_ipaddr ?? current.peer_ipaddr,
+      ip_type: r.ip_type,
+      public_id: r.exchange?.id ?? null,
+      public_name: r.exchange?.name ?? null,
+      peer_asn: r.peer_asn,
+      peer_name: changes.peer_name ?? (moved ? r.peer_name : current.peer_name),
+      peer_participant_id: r.peer_participant_id,
+      source_ipaddr: r.source_ipaddr,
+    };
+  }
+  const plain = <K extends keyof StoredSession & keyof SessionChanges>(key: K) => {
+    if (changes[key] !== undefined) (next as Record<string, unknown>)[key] = changes[key];
+  };
+  for (const key of [
+    'source_asn',
+    'peer_hostname',
+    'peer_group',
+    'type',
+    'state',
+    'prfx_max',
+    'prfx_received',
+    'note',
+  ] as const) {
+    plain(key);
+  }
+  if (next.source_asn !== current.source_asn || next.peer_asn !== current.peer_asn) {
+    refuseSameAs(next, changes.source_asn !== undefined ? 'source_asn' : 'peer_asn');
+  }
+  if (changes.password === undefined && next.resource_id !== current.resource_id) {
+    // The password stays; the router it moves to must take it.
+    const router = await routersRepository.get(next.resource_id, true);
+    const [refused] = router ? await passwordsRefusedBy(router.platform, [current]) : [];
+    if (refused) {
+      throw invalid('body.resource_id', `The session's password does not fit: ${refused.reason}`);
+    }
+  }
+  if (changes.password !== undefined) {
+    const router = await routersRepository.get(next.resource_id, true);
+    if (router) checkPasswordFits(router, changes.password);
+    next.password_ciphertext = changes.password
+      ? await sessionPasswords().encrypt(changes.password, id)
+      : null;
+  }
+  next = { ...next, version: current.version + 1, modified: new Date().toISOString() };
+  try {
+    await sessionsRepository.update(current, next, sessionLog(next, 'updated', actor));
+  } catch (err) {
+    if (err instanceof DuplicateSessionError) {
+      throw new ConflictError(`Router ${next.resource_name} already has a session with ${next.peer_ipaddr}`);
+    }
+    if (err instanceof RouterGoneError) throw invalid('body.resource_id', `No router ${next.resource_id}`);
+    if (err instanceof StaleSessionError) throw staleSession(current);
+    throw err;
+  }
+  return toPublicSession(next);
+}
+
+/** `sent` is the version the caller based its change on (body or If-Match), when it named one. */
+function staleSession(current: StoredSession, sent?: number): ConflictError {
+  return new ConflictError(`Session ${current.id} changed meanwhile; read it again and retry`, [
+    {
+      path: 'version',
+      message:
+        sent === undefined
+          ? `the session changed after version ${current.version} was read`
+          : `you sent version ${sent}; the session is at version ${current.version}`,
+    },
+  ]);
+}
+
+export async function deleteSession(id: string, actor: Actor): Promise<void> {
+  const session = await getStoredSession(id);
+  try {
+    await sessionsRepository.remove(session, sessionLog(session, 'deleted', actor));
+  } catch (err) {
+    if (err instanceof StaleSessionError) throw staleSession(session);
+    throw err;
+  }
+}
+
+/**
+ * deleteSession with filters: every match goes, each with its own log entry. A dry run answers
+ * what would go. A session that changed between the listing and its deletion is left alone.
+ */
+export async function deleteSessions(
+  filter: SessionFilter,
+  dryRun: boolean,
+  actor: Actor,
+): Promise<{ deleted: number; dry_run: boolean; data: PublicSession[] }> {
+  const matches = await sessionsRepository.listAll(filter);
+  if (dryRun) return { deleted: 0, dry_run: true, data: matches.map(toPublicSession) };
+  const gone: StoredSession[] = [];
+  const queue = [...matches];
+  const worker = async () => {
+    for (let s = queue.shift(); s; s = queue.shift()) {
+      try {
+        await sessionsRepository.remove(s, sessionLog(s, 'deleted', actor));
+        gone.push(s);
+      } catch (err) {
+        if (!(err instanceof StaleSessionError)) throw err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  return { deleted: gone.length, dry_run: false, data: gone.map(toPublicSession) };
+}
+
+/** The clear-text password, for an admin who asked for it explicitly. */
+export async function revealPassword(id: string): Promise<{ id: string; password: string | null }> {
+  const session = await getStoredSession(id);
+  if (session.password_ciphertext === null) return { id, password: null };
+  return { id, password: await sessionPasswords().decrypt(session.password_ciphertext, id) };
+}

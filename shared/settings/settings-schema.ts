@@ -1,0 +1,57 @@
+import * as z from '../platform/zod';
+
+/**
+ * The qualification rules as an admin writes them, without defaults: a change (PATCH) names only
+ * what it changes. The stored shape below gives each its default.
+ */
+export const qualificationRuleFields = {
+  min_prefixes4: z.int().check(z.gte(0)),
+  min_prefixes6: z.int().check(z.gte(0)),
+  /** Allowed PeeringDB `policy_general` values; empty means any. */
+  allowed_policies: z.array(z.enum(['Open', 'Selective', 'Restrictive', 'No'])),
+  /** Allowed PeeringDB `info_type` values; empty means any. */
+  allowed_types: z.array(z.string().check(z.maxLength(64))),
+  /** Required `info_ratio` values (e.g. Balanced); empty means any. */
+  allowed_ratios: z.array(z.string().check(z.maxLength(64))),
+  excluded_asns: z.array(z.int().check(z.gte(1), z.lte(4_294_967_295))),
+  require_policy_contact: z.boolean(),
+  require_ipv6: z.boolean(),
+};
+
+/**
+ * The operator's settings: who we are, how we email, and the qualification rules. One item per
+ * deployment. Every field has a default so a fresh deployment works before an admin sets anything.
+ */
+export const QualificationRulesSchema = z
+  .object({
+    min_prefixes4: z._default(qualificationRuleFields.min_prefixes4, 0),
+    min_prefixes6: z._default(qualificationRuleFields.min_prefixes6, 0),
+    allowed_policies: z._default(qualificationRuleFields.allowed_policies, ['Open', 'Selective']),
+    allowed_types: z._default(qualificationRuleFields.allowed_types, []),
+    allowed_ratios: z._default(qualificationRuleFields.allowed_ratios, []),
+    excluded_asns: z._default(qualificationRuleFields.excluded_asns, []),
+    require_policy_contact: z._default(qualificationRuleFields.require_policy_contact, false),
+    require_ipv6: z._default(qualificationRuleFields.require_ipv6, false),
+  })
+  .check(z.meta({ id: 'QualificationRules' }));
+
+export const SettingsSchema = z
+  .object({
+    source_asn: z._default(z.nullable(z.int().check(z.gte(1), z.lte(4_294_967_295))), null),
+    source_participant_id: z._default(z.nullable(z.int().check(z.gte(1))), null),
+    company_name: z._default(z.string().check(z.maxLength(200)), ''),
+    irr_as_set: z._default(z.string().check(z.maxLength(200)), ''),
+    email_from: z._default(z.string().check(z.maxLength(254)), ''),
+    email_reply_to: z._default(z.string().check(z.maxLength(254)), ''),
+    email_cc: z._default(z.array(z.string().check(z.maxLength(254))).check(z.maxLength(20)), []),
+    email_bcc: z._default(z.array(z.string().check(z.maxLength(254))).check(z.maxLength(20)), []),
+    resend_window_days: z._default(z.int().check(z.gte(0), z.lte(365)), 14),
+    /** Peering emails per second for the whole deployment (SES quota). */
+    send_rate_per_second: z._default(z.number().check(z.gte(0.01), z.lte(100)), 1),
+    qualification: z._default(QualificationRulesSchema, QualificationRulesSchema.parse({})),
+    modified: z.optional(z.string()),
+  })
+  .check(z.meta({ id: 'Settings' }));
+
+export type Settings = z.infer<typeof SettingsSchema>;
+export type QualificationRules = z.infer<typeof QualificationRulesSchema>;

@@ -1,0 +1,204 @@
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from '../platform/zod';
+import { RoleSchema } from '../platform/auth/caller';
+import { ddb, tableName } from '../platform/storage/client';
+import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import type { Page } from '../platform/storage/pagination';
+import { queryCount, queryPage } from '../platform/storage/query';
+import { claimUnique, createClaimingUnique, moveUnique } from '../platform/storage/unique-values';
+
+export const StoredUserSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  disabled: z.boolean(),
+  password_hash: z.string(),
+  created: z.string(),
+  modified: z.string(),
+});
+export type StoredUser = z.infer<typeof StoredUserSchema>;
+
+export class EmailTakenError extends Error {
+  constructor() {
+    super('email already in use');
+    this.name = 'EmailTakenError';
+  }
+}
+
+const ALL_USERS = 'USERS';
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'USER' });
+const emailKey = (email: string) => ({ pk: `USEREMAIL#${normalizeEmail(email)}`, sk: 'USEREMAIL' });
+
+function userItem(user: StoredUser) {
+  return {
+    ...userKey(user.id),
+    gsi1pk: ALL_USERS,
+    gsi1sk: normalizeEmail(user.email),
+    entity: 'user',
+    ...user,
+  };
+}
+
+export interface UsersRepository {
+  get(id: string): Promise<StoredUser | undefined>;
+  getByEmail(email: string): Promise<StoredUser | undefined>;
+  create(user: StoredUser): Promise<void>;
+  update(
+    id: string,
+    changes: Partial<Pick<StoredUser, 'name' | 'role' | 'disabled' | 'password_hash' | 'email'>>,
+    previousEmail: string,
+  ): Promise<StoredUser>;
+  remove(user: StoredUser): Promise<void>;
+  list(limit: number, cursor?: string): Promise<Page<StoredUser>>;
+  countAdmins(): Promise<number>;
+}
+
+export const usersRepository: UsersRepository = {
+  async get(id) {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: userKey(id) }));
+    return out.Item ? parseItem(StoredUserSchema, 'user', withoutKeys(out.Item)) : undefined;
+  },
+
+  async getByEmail(email) {
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: emailKey(email) }));
+    const userId = out.Item?.user_id;
+    return typeof userId === 'string' ? this.get(userId) : undefined;
+  },
+
+  async create(user) {
+    await createClaimingUnique(
+      claimUnique(emailKey(user.email), 'user-email', { user_id: user.id }),
+      userItem(user),
+      () => new EmailTakenError(),
+    );
+  },
+
+  async update(id, changes, previousEmail) {
+    const current = await this.get(id);
+    if (!current) throw new Error(`user ${id} vanished`);
+    const next: StoredUser = { ...current, ...changes, modified: new Date().toISOString() };
+    const emailChanged = normalizeEmail(next.email) !== normalizeEmail(previousEmail);
+    try {
+      await ddb().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tableName(),
+                Item: userItem(next),
+                ConditionExpression: 'attribute_exists(pk) AND modified = :m',
+                ExpressionAttributeValues: { ':m': current.modified },
+              },
+            },
+            ...(emailChanged
+              ? moveUnique(emailKey(previousEmail), emailKey(next.email), 'user-email', { user_id: id })
+              : []),
+          ],
+        }),
+      );
+    } catch (err) {
+      if (isConditionFailure(err)) throw new EmailTakenError();
+      throw err;
+    }
+    return next;
+  },
+
+  async remove(user) {
+    await ddb().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: tableName(), Key: userKey(user.id) } },
+          { Delete: { TableName: tableName(), Key: emailKey(user.email) } },
+        ],
+      }),
+    );
+  },
+
+  list(limit, cursor) {
+    return queryPage(
+      {
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': ALL_USERS },
+      },
+      { limit, cursor },
+      { attribute: 'gsi1pk', value: ALL_USERS },
+      (item) => parseItem(StoredUserSchema, 'user', withoutKeys(item)),
+    );
+  },
+
+  countAdmins() {
+    return queryCount({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      FilterExpression: '#role = :admin AND disabled = :no',
+      ExpressionAttributeNames: { '#role': 'role' },
+      ExpressionAttributeValues: { ':pk': ALL_USERS, ':admin': 'admin', ':no': false },
+    });
+  },
+};
+
+/** Failed logins per email, in a fixed window that starts at the first failure. */
+export const LOGIN_WINDOW_SECONDS = 15 * 60;
+export const LOGIN_MAX_FAILURES = 10;
+
+const attemptsKey = (email: string) => ({ pk: `LOGINFAIL#${normalizeEmail(email)}`, sk: 'LOGINFAIL' });
+
+const AttemptsSchema = z.object({ window_start: z.number(), failures: z.number(), expires_at: z.number() });
+
+export const loginAttempts = {
+  /** Seconds until the lockout ends, or 0 when logins are allowed. */
+  async lockedFor(email: string, nowSeconds: number): Promise<number> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: attemptsKey(email), ConsistentRead: true }),
+    );
+    if (!out.Item) return 0;
+    const a = parseItem(AttemptsSchema, 'login attempts', withoutKeys(out.Item));
+    const windowEnd = a.window_start + LOGIN_WINDOW_SECONDS;
+    if (nowSeconds >= windowEnd || a.failures < LOGIN_MAX_FAILURES) return 0;
+    return windowEnd - nowSeconds;
+  },
+
+  async recordFailure(email: string, nowSeconds: number): Promise<void> {
+    const key = attemptsKey(email);
+    const expiresAt = nowSeconds + LOGIN_WINDOW_SECONDS;
+    try {
+      // Count inside the current window...
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'ADD failures :one',
+          ConditionExpression: 'attribute_exists(pk) AND window_start > :windowFloor',
+          ExpressionAttributeValues: { ':one': 1, ':windowFloor': nowSeconds - LOGIN_WINDOW_SECONDS },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      // ...or open a new one.
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'SET window_start = :now, failures = :one, expires_at = :exp, entity = :entity',
+          ExpressionAttributeValues: {
+            ':now': nowSeconds,
+            ':one': 1,
+            ':exp': expiresAt,
+            ':entity': 'login-attempts',
+          },
+        }),
+      );
+    }
+  },
+
+  async clear(email: string): Promise<void> {
+    await ddb().send(new DeleteCommand({ TableName: tableName(), Key: attemptsKey(email) }));
+  },
+};
