@@ -6,7 +6,7 @@ import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
 import { loadJwks, resetKeys } from '../shared/platform/auth/keys';
 import { createTokenVerifier } from '../shared/platform/auth/verifier';
 import { config, resetConfig } from '../shared/platform/config';
-import { createUser, login } from '../shared/users/users';
+import { createUser, login } from '../shared/users';
 import { resetDdb } from '../shared/platform/storage/client';
 import { type BenchRow, formatNumber, median, type PairedSamples, paired, rounds } from './harness';
 

@@ -7,11 +7,10 @@ import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
 import { generate, type Records } from '../scripts/lib/generate';
 import { resetConfig } from '../shared/platform/config';
 import { logger } from '../shared/platform/logger';
-import { memorySource } from '../shared/peeringdb/sources/memory-source';
-import { runSync } from '../shared/peeringdb/sync';
+import { memorySource, memberPartition } from '../shared/peeringdb';
+import { syncPeeringDb } from '../shared/app/peeringdb-sync';
 import { ddb, resetDdb, tableName } from '../shared/platform/storage/client';
-import { peerLogItem, requestStatusItem } from '../shared/peers/peer-state-store';
-import { memberPartition } from '../shared/peeringdb/peeringdb-store';
+import { peerLogItem, requestStatusItem } from '../shared/peers';
 import { type BenchRow, formatNumber, median, paired, rounds } from './harness';
 
 /**
@@ -56,7 +55,7 @@ function biggestExchange(records: Records): Biggest {
 async function loadFullScale(): Promise<Biggest> {
   const records = generate('full', SEED);
   const started = performance.now();
-  const report = await runSync({ source: memorySource(records), mode: 'full', trigger: 'bench' });
+  const report = await syncPeeringDb({ source: memorySource(records), mode: 'full', trigger: 'bench' });
   if (report.status !== 'succeeded') throw new Error(`the sync of the generated data ended ${report.status}`);
   console.error(
     `peers bench: full-scale data synced in ${formatNumber((performance.now() - started) / 1000, 0)} s`,

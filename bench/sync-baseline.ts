@@ -1,10 +1,15 @@
 import { createHash } from 'node:crypto';
 import { BatchWriteCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import { generate, type Records } from '../scripts/lib/generate';
-import type { ExchangeMember } from '../shared/peeringdb/model';
-import { OBJECT_TYPES, parseRecord } from '../shared/peeringdb/records';
+import {
+  type ExchangeMember,
+  OBJECT_TYPES,
+  parseRecord,
+  memberItem,
+  orderContacts,
+  sourceItem,
+} from '../shared/peeringdb';
 import { ddb, tableName } from '../shared/platform/storage/client';
-import { memberItem, orderContacts, sourceItem } from '../shared/peeringdb/peeringdb-store';
 
 /**
  * The baseline of the sync benchmark, in a process of its own: BatchWrite, 25 per request and

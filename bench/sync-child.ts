@@ -1,5 +1,5 @@
-import { folderSource } from '../shared/peeringdb/sources/folder-source';
-import { runSync } from '../shared/peeringdb/sync';
+import { folderSource } from '../shared/peeringdb';
+import { syncPeeringDb } from '../shared/app/peeringdb-sync';
 
 /**
  * One sync run in a process of its own, so its peak memory is the sync's alone. The parent sets
@@ -7,7 +7,7 @@ import { runSync } from '../shared/peeringdb/sync';
  */
 const [folder, mode] = process.argv.slice(2) as [string, 'full' | 'incremental'];
 const started = performance.now();
-const report = await runSync({ source: folderSource(folder), mode, trigger: 'bench' });
+const report = await syncPeeringDb({ source: folderSource(folder), mode, trigger: 'bench' });
 const wallMs = performance.now() - started;
 // resourceUsage().maxRSS is the process's peak resident set, in kilobytes.
 console.log(JSON.stringify({ report, wallMs, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

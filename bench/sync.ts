@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
 import { changes, generate, writeResponses } from '../scripts/lib/generate';
-import type { SyncReport } from '../shared/peeringdb/sync';
+import type { SyncReport } from '../shared/peeringdb';
 import { type BenchRow, formatNumber } from './harness';
 
 /**

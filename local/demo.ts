@@ -1,10 +1,8 @@
 import { generate } from '../scripts/lib/generate';
-import { putSettings } from '../shared/settings/settings';
+import { putSettings, settingsRepository } from '../shared/settings';
 import { logger } from '../shared/platform/logger';
-import { memorySource } from '../shared/peeringdb/sources/memory-source';
-import { runSync } from '../shared/peeringdb/sync';
-import { settingsRepository } from '../shared/settings/settings-store';
-import { syncRunsRepository } from '../shared/peeringdb/sync-runs-store';
+import { memorySource, syncRunsRepository } from '../shared/peeringdb';
+import { syncPeeringDb } from '../shared/app/peeringdb-sync';
 
 const DEMO_SEED = 1;
 
@@ -31,7 +29,11 @@ export async function seedDemoData(): Promise<string> {
       { email: 'demo-seed' },
     );
   }
-  const run = runSync({ source: memorySource(records, 'generated demo set'), mode: 'full', trigger: 'demo' });
+  const run = syncPeeringDb({
+    source: memorySource(records, 'generated demo set'),
+    mode: 'full',
+    trigger: 'demo',
+  });
   run.then(
     (report) => console.log(`demo data: sync run ${report.id} ${report.status} in ${report.duration_ms} ms`),
     (err) => logger.error('demo data sync failed', { error: (err as Error).message }),

@@ -10,8 +10,8 @@ import type {
 import { provideOpenApiDocument } from '../functions/http/system/get-openapi';
 import type { RouteContract } from '../shared/platform/http/contract';
 import { buildOpenApi } from '../shared/platform/http/openapi';
-import { runInBackground } from '../shared/peeringdb/in-process';
-import { provideSyncLauncher } from '../shared/peeringdb/start-sync';
+import { provideSyncLauncher } from '../shared/peeringdb';
+import { runInBackground } from '../shared/app/peeringdb-sync';
 import { MAX_BODY_BYTES } from '../shared/platform/http/middlewares';
 
 /**

@@ -67,7 +67,7 @@ try {
 
   // Imported only now: these modules read the configuration set above.
   const { routes } = await import('../shared/app/route-table');
-  const { ensureAdmin } = await import('../shared/users/users');
+  const { ensureAdmin } = await import('../shared/users');
   const { seedDemoData } = await import('./demo');
   const { createDispatcher } = await import('./dispatcher');
   const { createLocalServer } = await import('./server');
@@ -78,10 +78,10 @@ try {
   const admin = await ensureAdmin(adminEmail, adminPassword);
   // This process owns the data folder (its engine port was free), so a sync lease found now belongs to
   // a run that died with an earlier start: let the next run take it over and close that run's report.
-  const { syncRunsRepository } = await import('../shared/peeringdb/sync-runs-store');
+  const { syncRunsRepository } = await import('../shared/peeringdb');
   await syncRunsRepository.expireLease();
   // Data kept from an earlier version is brought up to date before anything reads it.
-  const { runPendingMigrations } = await import('../shared/peers/migrations');
+  const { runPendingMigrations } = await import('../shared/peers');
   for (const { name, changed } of await runPendingMigrations()) {
     if (changed > 0) console.log(`migrated stored data: ${name} (${changed} items)`);
   }

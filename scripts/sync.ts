@@ -1,8 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ensureTable, portOpen, type RunningEngine, startDynamoLocal } from '../local/engines';
-import type { ObjectType } from '../shared/peeringdb/records';
-import type { TypeReport } from '../shared/peeringdb/sync-runs-store';
+import type { ObjectType, TypeReport } from '../shared/peeringdb';
 import { parseCli, usageError } from './lib/cli';
 
 /**
@@ -45,9 +44,9 @@ let exitCode: number;
 try {
   await ensureTable(process.env.DDB_ENDPOINT, process.env.TABLE_NAME);
   // Imported only now: these modules read the configuration set above.
-  const { runSync } = await import('../shared/peeringdb/sync');
-  const { folderSource } = await import('../shared/peeringdb/sources/folder-source');
-  const { httpSource } = await import('../shared/peeringdb/sources/http-source');
+  const { syncPeeringDb } = await import('../shared/app/peeringdb-sync');
+  const { folderSource } = await import('../shared/peeringdb');
+  const { httpSource } = await import('../shared/peeringdb');
   const isUrl = /^https?:\/\//.test(from);
   if (!isUrl && !existsSync(from)) throw new Error(`${from} is neither a URL nor a folder`);
   const source = isUrl
@@ -60,7 +59,7 @@ try {
   const line = (type: ObjectType, r: TypeReport) =>
     `${type.padEnd(9)} fetched ${r.fetched}  added ${r.added}  changed ${r.changed}  deleted ${r.deleted}  unchanged ${r.unchanged}  invalid ${r.invalid}${r.error ? `  ERROR ${r.error}` : ''}`;
   let current: ObjectType | undefined;
-  const report = await runSync({
+  const report = await syncPeeringDb({
     source,
     mode,
     trigger: 'cli',

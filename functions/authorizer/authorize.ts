@@ -7,7 +7,7 @@ import { loadJwks } from '../../shared/platform/auth/keys';
 import { createTokenVerifier } from '../../shared/platform/auth/verifier';
 import { config } from '../../shared/platform/config';
 import { logger } from '../../shared/platform/logger';
-import { type StoredUser, usersRepository } from '../../shared/users/users-store';
+import { type StoredUser, usersRepository } from '../../shared/users';
 
 /**
  * The Lambda REQUEST authorizer of every protected route (HTTP API, payload 2.0, simple responses).

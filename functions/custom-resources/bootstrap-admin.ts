@@ -1,6 +1,6 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { ensureAdmin } from '../../shared/users/users';
+import { ensureAdmin } from '../../shared/users';
 import { logger } from '../../shared/platform/logger';
 
 /**

@@ -1,9 +1,8 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from '../../shared/platform/config';
-import { configuredSource } from '../../shared/peeringdb/in-process';
-import type { SyncJobEvent } from '../../shared/peeringdb/start-sync';
+import { configuredSource, type SyncJobEvent, SyncBusyError } from '../../shared/peeringdb';
+import { syncPeeringDb } from '../../shared/app/peeringdb-sync';
 import { logger } from '../../shared/platform/logger';
-import { runSync, SyncBusyError } from '../../shared/peeringdb/sync';
 
 let apiKey: Promise<string | undefined> | undefined;
 
@@ -28,7 +27,7 @@ function peeringDbApiKey(): Promise<string | undefined> {
 export async function handler(event: SyncJobEvent = {}) {
   const source = configuredSource(await peeringDbApiKey());
   try {
-    const report = await runSync({
+    const report = await syncPeeringDb({
       source,
       mode: event.mode ?? 'auto',
       trigger: event.trigger ?? 'schedule',

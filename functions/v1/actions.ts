@@ -1,9 +1,18 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { V1_ACTIONS } from '../../shared/v1/routes';
+import {
+  type V1_ACTIONS,
+  invokeV2,
+  type V2Call,
+  V1ParamError,
+  type V1Params,
+  v1Bool,
+  v1Communication,
+  v1Peer,
+  v1Request,
+  v1Session,
+  v1SessionLabel,
+} from '../../shared/v1';
 import type { RouteHandler } from '../../shared/platform/http/define-action';
-import { invokeV2, type V2Call } from '../../shared/v1/invoke';
-import { V1ParamError, type V1Params, v1Bool } from '../../shared/v1/params';
-import { v1Communication, v1Peer, v1Request, v1Session, v1SessionLabel } from '../../shared/v1/shapes';
 
 /**
  * The v2 handlers, each loaded on its first call. The deployed gateway is bundled with code

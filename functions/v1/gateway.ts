@@ -1,8 +1,7 @@
-import { v1GetRoute } from '../../shared/v1/routes';
+import { v1GetRoute, readV1Params, V1ParamError } from '../../shared/v1';
 import { defineAction } from '../../shared/platform/http/define-action';
 import { reply } from '../../shared/platform/http/reply';
 import { logger } from '../../shared/platform/logger';
-import { readV1Params, V1ParamError } from '../../shared/v1/params';
 import { actions, V1Failure, type V1Outcome } from './actions';
 
 /**

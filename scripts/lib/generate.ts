@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ObjectType } from '../../shared/peeringdb/records';
+import type { ObjectType } from '../../shared/peeringdb';
 
 /**
  * A made-up PeeringDB, shaped like the real one: names, numbers and addresses come from a seeded

@@ -1,17 +1,14 @@
 import type { RouteContract } from '../platform/http/contract';
-import { emailsRoutes } from '../requests/emails-routes';
-import { exchangesRoutes } from '../exchanges/exchanges-routes';
-import { networksRoutes } from '../exchanges/networks-routes';
-import { peersRoutes } from '../peers/routes';
-import { requestsRoutes } from '../requests/routes';
-import { routersRoutes } from '../routers/routes';
-import { sessionsRoutes } from '../sessions/routes';
-import { settingsRoutes } from '../settings/routes';
-import { syncRoutes } from '../peeringdb/routes';
-import { systemRoutes } from '../system/routes';
-import { templatesRoutes } from '../requests/templates-routes';
-import { usersRoutes } from '../users/routes';
-import { v1Routes } from '../v1/routes';
+import { emailsRoutes, requestsRoutes, templatesRoutes } from '../requests';
+import { exchangesRoutes, networksRoutes } from '../exchanges';
+import { peersRoutes } from '../peers';
+import { routersRoutes } from '../routers';
+import { sessionsRoutes } from '../sessions';
+import { settingsRoutes } from '../settings';
+import { syncRoutes } from '../peeringdb';
+import { systemRoutes } from '../system';
+import { usersRoutes } from '../users';
+import { v1Routes } from '../v1';
 
 /**
  * THE route table: every route of the API, one row each. The CDK stack, the local server, the

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalIp, type IpVersion, ipVersion } from '../kernel/ip-address';
+import { canonicalIp, type IpVersion, ipVersion } from '../kernel';
 
 /**
  * Everything a renderer prints passes through here first: addresses, numbers and identifiers are

@@ -2,13 +2,12 @@ import type * as z from '../platform/zod';
 import type { ExchangeDetailSchema, ExchangeSummarySchema, PresenceBodySchema } from './exchanges-routes';
 import { type ErrorDetail, NotFoundError, ValidationError } from '../platform/http/errors';
 import { decodeCursor, encodeCursor, type Page } from '../platform/storage/pagination';
-import { type ExchangeSearch, peeringDb } from '../peeringdb/peeringdb-store';
+import { type ExchangeSearch, peeringDb, type Exchange } from '../peeringdb';
 import { presenceOverridesRepository } from './presence-store';
-import { routersRepository } from '../routers/routers-store';
-import type { Exchange } from '../peeringdb/model';
-import { getSettings } from '../settings/settings';
-import { someoneElsesAddress } from '../sessions/address-owner';
-import { canonicalIp, ipVersion, outsidePrefixes } from '../kernel/ip-address';
+import { routersRepository } from '../routers';
+import { getSettings } from '../settings';
+import { someoneElsesAddress } from './address-owner';
+import { canonicalIp, ipVersion, outsidePrefixes } from '../kernel';
 import { type OwnPresence, ownPresence, ownPresences } from './own-presence';
 
 type ExchangeSummary = z.infer<typeof ExchangeSummarySchema>;

@@ -1,5 +1,5 @@
 import * as z from '../platform/zod';
-import { NetworkSchema } from '../peeringdb/model';
+import { NetworkSchema } from '../peeringdb';
 import { route } from '../platform/http/contract';
 import { idParam, ListQuery, pageOf, singleLine, Timestamp } from '../platform/http/schemas';
 

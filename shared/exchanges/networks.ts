@@ -2,8 +2,7 @@ import type * as z from '../platform/zod';
 import type { NetworkDetailSchema, NetworkSummarySchema } from './networks-routes';
 import { NotFoundError } from '../platform/http/errors';
 import type { Page } from '../platform/storage/pagination';
-import { peeringDb } from '../peeringdb/peeringdb-store';
-import { contactView, type Network } from '../peeringdb/model';
+import { peeringDb, contactView, type Network } from '../peeringdb';
 
 type NetworkSummary = z.infer<typeof NetworkSummarySchema>;
 type NetworkDetail = z.infer<typeof NetworkDetailSchema>;

@@ -1,8 +1,7 @@
-import { peeringDb } from '../peeringdb/peeringdb-store';
+import { peeringDb, type Presence } from '../peeringdb';
 import { type PresenceOverride, presenceOverridesRepository } from './presence-store';
-import { normalizeIp } from '../kernel/ip';
-import type { Presence } from '../peeringdb/model';
-import { getSettings } from '../settings/settings';
+import { normalizeIp } from '../kernel';
+import { getSettings } from '../settings';
 
 /** Where the operator is present, with its own addresses there. */
 export interface OwnPresence {

@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, type NativeAttributeValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
-import { normalizeIp } from '../kernel/ip';
+import { normalizeIp } from '../kernel';
 import {
   type Contact,
   ContactSchema,
@@ -15,8 +15,7 @@ import {
   type Presence,
   PresenceSchema,
 } from './model';
-import type { ObjectType, StoredOf } from './records';
-import { type ExchangeFacility, ExchangeFacilitySchema } from './records';
+import { type ObjectType, type StoredOf, type ExchangeFacility, ExchangeFacilitySchema } from './records';
 import { ddb, tableName } from '../platform/storage/client';
 import { parseItem, withoutKeys } from '../platform/storage/items';
 import { decodeCursor, encodeCursor, type Page } from '../platform/storage/pagination';

@@ -20,7 +20,7 @@ let provided: SyncLauncher | undefined;
 
 /**
  * Where runs go when no sync function is configured: the local runtime and the tests run them in
- * their own process (`shared/peeringdb/in-process.ts`). The function of the route never carries
+ * their own process (`shared/app/peeringdb-sync.ts`). The function of the route never carries
  * the sync engine itself.
  */
 export function provideSyncLauncher(launcher: SyncLauncher): void {

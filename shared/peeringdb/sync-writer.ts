@@ -1,8 +1,7 @@
 import { BatchWriteCommand, type NativeAttributeValue } from '@aws-sdk/lib-dynamodb';
 import type { ObjectType } from './records';
 import { ddb, tableName } from '../platform/storage/client';
-import type { ItemKey } from './peeringdb-store';
-import { TYPE_LIST_SHARDS, typeListPartition } from './peeringdb-store';
+import { type ItemKey, TYPE_LIST_SHARDS, typeListPartition } from './peeringdb-store';
 import { queryPages } from '../platform/storage/query';
 
 /** What is stored of one object type: id -> its key and content hash (and ixlan's exchange). */

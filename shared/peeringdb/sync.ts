@@ -1,4 +1,3 @@
-import { runPendingMigrations } from '../peers/migrations';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Contact, ExchangeMember, Presence } from './model';
 import { logger } from '../platform/logger';
@@ -13,7 +12,6 @@ import {
   readNetworkPartition,
   sourceItem,
 } from './peeringdb-store';
-import { type PeerRef, peerStateRepository } from '../peers/peer-state-store';
 import { queryAll } from '../platform/storage/query';
 import { SyncBusyError, type SyncReport, syncRunsRepository, type TypeReport } from './sync-runs-store';
 import { BatchWriter, loadStoredIndex, type StoredEntry } from './sync-writer';
@@ -36,6 +34,27 @@ export interface SyncOptions {
   onProgress?: (type: ObjectType, report: TypeReport) => void;
   /** The report id, when the caller announced it before the run started. */
   runId?: string;
+  /** What the areas built on PeeringDB's data need from a run. */
+  hooks: SyncHooks;
+}
+
+/** A network at an exchange, as its member item places it. */
+export interface MemberRef {
+  publicId: number;
+  participantId: number;
+  /** The network's name in PeeringDB: it orders the exchange's members. */
+  name: string;
+}
+
+/**
+ * Calls the sync makes into the areas that keep data of their own beside PeeringDB's (our state of
+ * each peer): they sit above this one, so they hand these in rather than being called by name.
+ */
+export interface SyncHooks {
+  /** Under the run's lease, before anything is fetched: stored items an earlier version wrote differently. */
+  beforeRun(): Promise<void>;
+  /** A network's member item moved (PeeringDB renamed it); called once the members are written. */
+  memberMoved(member: MemberRef): Promise<void>;
 }
 
 /** Longer than the sync function's 15-minute timeout, so a killed run's lease lapses by itself. */
@@ -105,7 +124,7 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
   try {
     await syncRunsRepository.save(report);
     // Stored items an earlier version wrote differently are brought up to date under the lease.
-    await runPendingMigrations();
+    await options.hooks.beforeRun();
     // Cleared once the members are rebuilt: if this run dies first, the next one rebuilds them all.
     const membersWereDirty = await syncRunsRepository.membersDirty();
     await syncRunsRepository.setMembersDirty(true);
@@ -144,7 +163,7 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       await syncRunsRepository.save(report);
     }
     if (membersWereDirty) await members.touchEverything();
-    const rebuilt = await rebuildMembers(members);
+    const rebuilt = await rebuildMembers(members, options.hooks);
     await syncRunsRepository.setMembersDirty(false);
     report.members = rebuilt.counts;
     report.writes = { source: sourceWriter.writes, derived: rebuilt.writes };
@@ -342,13 +361,14 @@ class MemberSources {
  */
 async function rebuildMembers(
   sources: MemberSources,
+  hooks: SyncHooks,
 ): Promise<{ counts: SyncReport['members']; writes: number }> {
   const writer = new BatchWriter();
   const counts = { written: 0, deleted: 0, unchanged: 0 };
   const inMemory = sources.takeCompleteInMemory();
   const queue = [...sources.affected];
   // Networks renamed at an exchange: their member item moved, so our state of them moves too.
-  const renamed: PeerRef[] = [];
+  const renamed: MemberRef[] = [];
   const build = async (netId: number, partition: Awaited<ReturnType<typeof readNetworkPartition>>) => {
     const existing = sources.newNets.has(netId) ? [] : await currentMembers(netId);
     const wanted = new Map<string, Record<string, unknown>>();
@@ -412,9 +432,7 @@ async function rebuildMembers(
   await writer.flush();
   // After the members moved, so that a page never finds the state ahead of its member.
   for (let i = 0; i < renamed.length; i += REBUILD_CONCURRENCY) {
-    await Promise.all(
-      renamed.slice(i, i + REBUILD_CONCURRENCY).map((peer) => peerStateRepository.reorder(peer)),
-    );
+    await Promise.all(renamed.slice(i, i + REBUILD_CONCURRENCY).map((member) => hooks.memberMoved(member)));
   }
   return { counts, writes: writer.writes };
 }

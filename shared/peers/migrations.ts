@@ -1,9 +1,8 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure } from '../platform/storage/items';
-import { getNetworks, peeringDb } from '../peeringdb/peeringdb-store';
+import { getNetworks, peeringDb, loadStoredIndex } from '../peeringdb';
 import { peerStateRepository } from './peer-state-store';
-import { loadStoredIndex } from '../peeringdb/sync-writer';
 
 /**
  * Changes to items that an earlier version of peerflow stored differently. Each runs once per table,

@@ -1,14 +1,8 @@
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
-import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
-import { memberOrderKey } from '../peeringdb/peeringdb-store';
+import { isConditionFailure, parseItem, type TransactItem, withoutKeys } from '../platform/storage/items';
+import { memberOrderKey } from '../peeringdb';
 import { queryAll } from '../platform/storage/query';
 
 /**
@@ -23,7 +17,6 @@ import { queryAll } from '../platform/storage/query';
  * PeeringDB name: the writer that creates the state sets it, and the sync moves it when PeeringDB
  * renames the network.
  */
-export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 export const RequestStatusSchema = z.enum(['none', 'sent', 'accepted', 'rejected', 'failed']);
 export type RequestStatus = z.infer<typeof RequestStatusSchema>;

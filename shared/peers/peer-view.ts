@@ -1,8 +1,8 @@
 import type { Peer, PeerFilters } from './routes';
 import type { PeerLogEntry, PeerState } from './peer-state-store';
-import { type Contact, contactView, type ExchangeMember, type Presence } from '../peeringdb/model';
+import { type Contact, contactView, type ExchangeMember, type Presence } from '../peeringdb';
 import { qualify } from './qualify';
-import type { QualificationRules } from '../settings/settings-schema';
+import type { QualificationRules } from '../settings';
 
 /** What embeds in a peer besides its own fields. */
 export interface Embeds {

@@ -12,12 +12,9 @@ import {
   type PeerStateChanges,
   peerStateRepository,
 } from './peer-state-store';
-import { peeringDb } from '../peeringdb/peeringdb-store';
-import { listSessionStatesAtExchange } from '../sessions/sessions-store';
-import type { Exchange, ExchangeMember } from '../peeringdb/model';
-import { isPeer } from '../sessions/is-peer';
-import { getSettings } from '../settings/settings';
-import type { Settings } from '../settings/settings-schema';
+import { peeringDb, type Exchange, type ExchangeMember } from '../peeringdb';
+import { listSessionStatesAtExchange, isPeer } from '../sessions';
+import { getSettings, type Settings } from '../settings';
 import {
   buildPeer,
   compareOrder,

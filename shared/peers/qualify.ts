@@ -1,5 +1,5 @@
-import type { Contact, Network } from '../peeringdb/model';
-import type { QualificationRules } from '../settings/settings-schema';
+import type { Contact, Network } from '../peeringdb';
+import type { QualificationRules } from '../settings';
 
 /** A coordinator's decision that wins over the rules, with the reason they gave. */
 export interface QualificationOverride {

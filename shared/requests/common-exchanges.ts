@@ -1,4 +1,4 @@
-import type { Contact, Presence } from '../peeringdb/model';
+import type { Contact, Presence } from '../peeringdb';
 
 /** One exchange both networks are on, with both sides' addresses there. */
 export interface CommonExchange {

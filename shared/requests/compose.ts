@@ -1,6 +1,6 @@
 import { escapeHtml, renderTemplate, type TemplateContext } from '../platform/email/template-engine';
 import { ValidationError } from '../platform/http/errors';
-import type { Network } from '../peeringdb/model';
+import type { Network } from '../peeringdb';
 import type { CompiledContent } from './templates';
 import type { CommonExchange } from './common-exchanges';
 

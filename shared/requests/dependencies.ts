@@ -1,10 +1,8 @@
 import type { EmailSender } from '../platform/email/email-port';
 import { sesSender } from '../platform/email/ses-sender';
-import { peeringDb } from '../peeringdb/peeringdb-store';
-import { ownPresences } from '../exchanges/own-presence';
-import type { PeeringDbReader } from '../peeringdb/model';
-import { getSettings } from '../settings/settings';
-import type { Settings } from '../settings/settings-schema';
+import { peeringDb, type PeeringDbReader } from '../peeringdb';
+import { ownPresences } from '../exchanges';
+import { getSettings, type Settings } from '../settings';
 import type { OwnAddresses } from './common-exchanges';
 
 /** What the request use-cases need from the rest of the system. */

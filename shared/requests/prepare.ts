@@ -1,9 +1,9 @@
 import type { Caller } from '../platform/auth/caller';
 import { NotFoundError, ValidationError } from '../platform/http/errors';
 import { requestsRepository } from './requests-store';
-import { usersRepository } from '../users/users-store';
-import type { Contact, Network } from '../peeringdb/model';
-import type { Settings } from '../settings/settings-schema';
+import { usersRepository } from '../users';
+import type { Contact, Network } from '../peeringdb';
+import type { Settings } from '../settings';
 import { type CommonExchange, commonExchanges, isPlainAddress } from './common-exchanges';
 import type { RequestDeps } from './dependencies';
 

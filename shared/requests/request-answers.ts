@@ -1,6 +1,6 @@
 import type { Caller } from '../platform/auth/caller';
 import { ConflictError, NotFoundError } from '../platform/http/errors';
-import { peerLogItem, requestStatusItem } from '../peers/peer-state-store';
+import { peerLogItem, requestStatusItem } from '../peers';
 import {
   RequestChangedError,
   type RequestFilter,

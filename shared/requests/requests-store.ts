@@ -3,12 +3,8 @@ import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
-import {
-  PeerStateSchema,
-  peerStatePartition,
-  peerStateSortKey,
-  type TransactItem,
-} from '../peers/peer-state-store';
+import { PeerStateSchema, peerStatePartition, peerStateSortKey } from '../peers';
+import type { TransactItem } from '../platform/storage/items';
 import { queryPage } from '../platform/storage/query';
 
 export const RequestStatusValues = ['sent', 'accepted', 'rejected', 'failed'] as const;

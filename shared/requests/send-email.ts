@@ -1,6 +1,6 @@
 import type { Caller } from '../platform/auth/caller';
 import { HttpError, ValidationError } from '../platform/http/errors';
-import { peerLogItem } from '../peers/peer-state-store';
+import { peerLogItem } from '../peers';
 import { requestsRepository } from './requests-store';
 import { isPlainAddress, requestRecipient } from './common-exchanges';
 import { headerSafe } from './compose';

@@ -5,9 +5,7 @@ import {
   routersRepository,
   type StoredRouter,
 } from './routers-store';
-import { sessionsRepository } from '../sessions/sessions-store';
-import type { Platform } from '../config-render/prepare';
-import { passwordsRefusedBy } from '../sessions/password-limits';
+import type { Platform } from '../config-render';
 
 export type RouterInput = {
   hostname: string;
@@ -48,17 +46,29 @@ export async function getRouter(id: string): Promise<StoredRouter> {
   return router;
 }
 
+/**
+ * What a change of a router means for the sessions on it. The sessions area provides it (routers
+ * sit below sessions: a session reads its router, never the other way round).
+ */
+export interface RouterDependents {
+  /** Refuses a platform that would not take the password of one of the router's sessions. */
+  checkPlatform(router: StoredRouter, platform: Platform): Promise<void>;
+  /** Records the router's new host name on its sessions. */
+  renamed(routerId: string, hostname: string): Promise<void>;
+}
+
 export async function updateRouter(
   id: string,
   changes: Partial<RouterInput>,
   expectedVersion: number | undefined,
+  dependents: RouterDependents,
 ): Promise<StoredRouter> {
   const current = await getRouter(id);
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     throw staleRouter(current);
   }
   if (changes.platform !== undefined && changes.platform !== current.platform) {
-    await checkPlatformTakesPasswords(current, changes.platform);
+    await dependents.checkPlatform(current, changes.platform);
   }
   const next: StoredRouter = {
     ...current,
@@ -77,21 +87,8 @@ export async function updateRouter(
     if (err instanceof RouterConflictError) throw staleRouter(current);
     throw err;
   }
-  if (next.hostname !== current.hostname) await sessionsRepository.renameRouter(next.id, next.hostname);
+  if (next.hostname !== current.hostname) await dependents.renamed(next.id, next.hostname);
   return next;
-}
-
-/** A router cannot move to a platform that would refuse the password of one of its sessions. */
-async function checkPlatformTakesPasswords(router: StoredRouter, platform: Platform) {
-  const sessions = await sessionsRepository.listAll({ resource_id: router.id });
-  const refused = await passwordsRefusedBy(platform, sessions);
-  if (refused.length === 0) return;
-  const ids = refused.map(({ session }) => `${session.id} (${session.peer_ipaddr})`).join(', ');
-  const message = `${refused[0]?.reason}; sessions with a longer password: ${ids}`;
-  throw new ConflictError(
-    `Router ${router.hostname} cannot move to ${platform}: ${message}. Shorten those passwords first`,
-    [{ path: 'body.platform', message }],
-  );
 }
 
 function staleRouter(current: StoredRouter): ConflictError {

@@ -1,6 +1,6 @@
 import * as z from '../platform/zod';
-import { isValidHostname, MAX_ASN } from '../config-render/prepare';
-import { canonicalIp, ipVersion } from '../kernel/ip-address';
+import { isValidHostname, MAX_ASN } from '../config-render';
+import { canonicalIp, ipVersion } from '../kernel';
 import { PlatformSchema } from './routers-store';
 import { route } from '../platform/http/contract';
 import { ListQuery, pageOf, Timestamp } from '../platform/http/schemas';

@@ -1,4 +1,4 @@
-import type { StoredRouter } from '../routers/routers-store';
+import type { StoredRouter } from '../routers';
 
 /**
  * How a configured session's config reaches its router. A pushing adapter (NETCONF, SSH, an

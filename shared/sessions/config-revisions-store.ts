@@ -2,7 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { parseItem, withoutKeys } from '../platform/storage/items';
-import type { TransactItem } from '../peers/peer-state-store';
+import type { TransactItem } from '../platform/storage/items';
 
 /**
  * Every configuration rendered for delivery, kept per session, newest first. The text is what was

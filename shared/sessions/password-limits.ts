@@ -1,6 +1,6 @@
 import { sessionPasswords } from '../platform/secrets/session-passwords';
 import type { StoredSession } from './sessions-store';
-import { PASSWORD_MAX_LENGTH, type Platform, passwordLimit } from '../config-render/prepare';
+import { PASSWORD_MAX_LENGTH, type Platform, passwordLimit } from '../config-render';
 
 /**
  * The stored sessions whose password `platform` would refuse, each with the reason. Passwords are

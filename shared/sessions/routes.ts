@@ -1,6 +1,6 @@
 import * as z from '../platform/zod';
-import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../config-render/prepare';
-import { PlatformSchema } from '../routers/routers-store';
+import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../config-render';
+import { PlatformSchema, Asn, Hostname, IpAddress, RenderedConfigSchema } from '../routers';
 import { IpTypeSchema, SessionStateSchema, StoredSessionSchema } from './sessions-store';
 import { route } from '../platform/http/contract';
 import {
@@ -13,7 +13,6 @@ import {
   singleLine,
   Timestamp,
 } from '../platform/http/schemas';
-import { Asn, Hostname, IpAddress, RenderedConfigSchema } from '../routers/routes';
 
 /**
  * BGP sessions: the seed's getSessions/addSession/updateSession/deleteSession/configureSession.

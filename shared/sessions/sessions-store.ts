@@ -8,9 +8,9 @@ import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
-import type { TransactItem } from '../peers/peer-state-store';
+import type { TransactItem } from '../platform/storage/items';
 import { type QueryInput, queryAll, queryPage } from '../platform/storage/query';
-import { routerKey } from '../routers/routers-store';
+import { routerKey } from '../routers';
 
 export const SESSION_STATES = ['not configured', 'configured', 'established', 'down'] as const;
 export const SessionStateSchema = z.enum(SESSION_STATES);

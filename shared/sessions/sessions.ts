@@ -1,9 +1,10 @@
 import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../platform/http/errors';
 import { sessionPasswords } from '../platform/secrets/session-passwords';
-import { peerLogItem, type TransactItem } from '../peers/peer-state-store';
-import { peeringDb } from '../peeringdb/peeringdb-store';
-import { presenceOverridesRepository } from '../exchanges/presence-store';
-import { routersRepository, type StoredRouter } from '../routers/routers-store';
+import { peerLogItem } from '../peers';
+import type { TransactItem } from '../platform/storage/items';
+import { peeringDb, type Exchange, type Network, type PeeringDbReader, type Presence } from '../peeringdb';
+import { presenceOverridesRepository, someoneElsesAddress } from '../exchanges';
+import { routersRepository, type StoredRouter } from '../routers';
 import {
   DuplicateSessionError,
   type IpType,
@@ -14,11 +15,9 @@ import {
   type StoredSession,
   sessionsRepository,
 } from './sessions-store';
-import { passwordLimit } from '../config-render/prepare';
-import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
-import { getSettings } from '../settings/settings';
-import { someoneElsesAddress } from './address-owner';
-import { canonicalIp, ipVersion, outsidePrefixes } from '../kernel/ip-address';
+import { passwordLimit } from '../config-render';
+import { getSettings } from '../settings';
+import { canonicalIp, ipVersion, outsidePrefixes } from '../kernel';
 import { passwordsRefusedBy } from './password-limits';
 
 /** The session as the API shows it: the password only as a flag. */

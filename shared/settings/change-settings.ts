@@ -1,6 +1,6 @@
 import type { SettingsChange, SettingsInput } from './routes';
 import { ConflictError, type ErrorDetail, ValidationError } from '../platform/http/errors';
-import { peeringDb } from '../peeringdb/peeringdb-store';
+import { peeringDb } from '../peeringdb';
 import { settingsRepository } from './settings-store';
 import { putSettings } from './settings';
 import { type Settings, SettingsSchema } from './settings-schema';

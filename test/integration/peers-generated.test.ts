@@ -3,7 +3,7 @@ import { generate } from '../../scripts/lib/generate';
 import type { Peer } from '../../shared/peers/routes';
 import { compareOrder } from '../../shared/peers/peer-view';
 import { memorySource } from '../../shared/peeringdb/sources/memory-source';
-import { runSync } from '../../shared/peeringdb/sync';
+import { syncPeeringDb } from '../../shared/app/peeringdb-sync';
 import { type ApiResponse, call, userWithRole } from '../support/api';
 
 /**
@@ -35,7 +35,7 @@ const ids = (list: { id: number }[]) => list.map((n) => n.id).sort((a, b) => a -
 let token: string;
 
 beforeAll(async () => {
-  const report = await runSync({ source: memorySource(records), mode: 'full', trigger: 'test' });
+  const report = await syncPeeringDb({ source: memorySource(records), mode: 'full', trigger: 'test' });
   expect(report.status).toBe('succeeded');
   token = (await userWithRole('viewer')).token;
 }, 120_000);

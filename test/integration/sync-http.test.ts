@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { httpSource } from '../../shared/peeringdb/sources/http-source';
-import { runSync } from '../../shared/peeringdb/sync';
+import { syncPeeringDb } from '../../shared/app/peeringdb-sync';
 import { peeringDb } from '../../shared/peeringdb/peeringdb-store';
 import { syncRunsRepository } from '../../shared/peeringdb/sync-runs-store';
 
@@ -75,7 +75,7 @@ const source = (opts: { apiKey?: string; maxAttempts?: number } = {}) =>
     ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
   });
 const run = (mode: 'full' | 'incremental', opts: { apiKey?: string; maxAttempts?: number } = {}) =>
-  runSync({ source: source(opts), mode, types: ['ix'] });
+  syncPeeringDb({ source: source(opts), mode, types: ['ix'] });
 const storedNames = async () =>
   (await peeringDb.searchExchanges({}, { limit: 100 })).data.map((x) => `${x.id}:${x.name}`).sort();
 

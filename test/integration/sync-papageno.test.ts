@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { folderSource } from '../../shared/peeringdb/sources/folder-source';
 import { memorySource } from '../../shared/peeringdb/sources/memory-source';
 import type { ObjectType } from '../../shared/peeringdb/records';
-import { runSync } from '../../shared/peeringdb/sync';
+import { syncPeeringDb } from '../../shared/app/peeringdb-sync';
 import { peeringDb } from '../../shared/peeringdb/peeringdb-store';
 import { fixturesAvailable, fixturesRoot } from '../support/peeringdb';
 
@@ -35,7 +35,7 @@ function changesBetween(from: string, to: string): Partial<Record<ObjectType, un
   return out;
 }
 
-const counts = (report: Awaited<ReturnType<typeof runSync>>) =>
+const counts = (report: Awaited<ReturnType<typeof syncPeeringDb>>) =>
   Object.fromEntries(
     TYPES.map((t) => {
       const r = report.types[t];
@@ -47,18 +47,21 @@ describe('incremental sync over the 2018 snapshots', () => {
   it.skipIf(!hasSnapshots)(
     'reports exactly the added, removed and changed objects of each step',
     async () => {
-      const first = await runSync({ source: folderSource(path.join(folder, '2018-05-09')), mode: 'full' });
+      const first = await syncPeeringDb({
+        source: folderSource(path.join(folder, '2018-05-09')),
+        mode: 'full',
+      });
       expect(first.status).toBe('succeeded');
       expect(counts(first)).toEqual({ ix: [634, 0, 0], ixlan: [646, 0, 0], ixpfx: [1162, 0, 0] });
 
-      const step1 = await runSync({
+      const step1 = await syncPeeringDb({
         source: memorySource(changesBetween('2018-05-09', '2018-06-02')),
         mode: 'incremental',
       });
       expect(step1.status).toBe('succeeded');
       expect(counts(step1)).toEqual({ ix: [8, 1, 41], ixlan: [6, 1, 11], ixpfx: [9, 2, 2] });
 
-      const step2 = await runSync({
+      const step2 = await syncPeeringDb({
         source: memorySource(changesBetween('2018-06-02', '2018-07-01')),
         mode: 'incremental',
       });
@@ -66,7 +69,10 @@ describe('incremental sync over the 2018 snapshots', () => {
       expect(step2.writes.source).toBe(3 + 15 + 4 + 1 + 6 + 6 + 2 + 3);
 
       // The stored tables now equal the last snapshot: a full run over it has nothing to do.
-      const check = await runSync({ source: folderSource(path.join(folder, '2018-07-01')), mode: 'full' });
+      const check = await syncPeeringDb({
+        source: folderSource(path.join(folder, '2018-07-01')),
+        mode: 'full',
+      });
       expect(check.writes).toEqual({ source: 0, derived: 0 });
       expect(counts(check)).toEqual({ ix: [0, 0, 0], ixlan: [0, 0, 0], ixpfx: [0, 0, 0] });
       expect(check.types.ix?.unchanged).toBe(644);
@@ -74,8 +80,8 @@ describe('incremental sync over the 2018 snapshots', () => {
   );
 
   it.skipIf(!hasSnapshots)('finds in a full run the deletions an incremental run never saw', async () => {
-    await runSync({ source: folderSource(path.join(folder, '2018-06-02')), mode: 'full' });
-    const full = await runSync({ source: folderSource(path.join(folder, '2018-07-01')), mode: 'full' });
+    await syncPeeringDb({ source: folderSource(path.join(folder, '2018-06-02')), mode: 'full' });
+    const full = await syncPeeringDb({ source: folderSource(path.join(folder, '2018-07-01')), mode: 'full' });
     expect(counts(full)).toEqual({ ix: [3, 0, 15], ixlan: [4, 1, 6], ixpfx: [6, 2, 3] });
     const ix = await peeringDb.getExchange(1);
     expect(ix?.name).toBe('Equinix Ashburn');

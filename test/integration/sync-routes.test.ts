@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resetConfig } from '../../shared/platform/config';
-import { backgroundRun, runInBackground } from '../../shared/peeringdb/in-process';
+import { backgroundRun, runInBackground } from '../../shared/app/peeringdb-sync';
 import { provideSyncLauncher, type SyncLauncher } from '../../shared/peeringdb/start-sync';
 import { syncRunsRepository } from '../../shared/peeringdb/sync-runs-store';
 import { call, tableSnapshot, userWithRole } from '../support/api';

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { folderSource } from '../../shared/peeringdb/sources/folder-source';
 import { memorySource } from '../../shared/peeringdb/sources/memory-source';
 import type { ObjectType } from '../../shared/peeringdb/records';
-import { runSync, type SyncReport } from '../../shared/peeringdb/sync';
+import type { SyncReport } from '../../shared/peeringdb/sync';
+import { syncPeeringDb } from '../../shared/app/peeringdb-sync';
 
 /** The real PeeringDB responses beside the checkout (never copied into it). */
 export const fixturesRoot = path.resolve(
@@ -126,11 +127,11 @@ export async function syncObjects(
       return { id, ...DEFAULTS[type](id), created: STAMP, updated: STAMP, status: 'ok', ...given };
     });
   }
-  return runSync({ source: memorySource(records), mode: options.mode ?? 'full', trigger: 'test' });
+  return syncPeeringDb({ source: memorySource(records), mode: options.mode ?? 'full', trigger: 'test' });
 }
 
 /** Syncs the real API responses of the peeringdb-plus baseline. Guard callers with `hasFixtures`. */
 export async function syncFixtures(): Promise<SyncReport> {
   if (!existsSync(baselineApi)) throw new Error(`PeeringDB fixtures not found at ${baselineApi}`);
-  return runSync({ source: folderSource(baselineApi), mode: 'full', trigger: 'test' });
+  return syncPeeringDb({ source: folderSource(baselineApi), mode: 'full', trigger: 'test' });
 }

@@ -9,7 +9,7 @@ import {
   safeText,
 } from '../../shared/config-render/prepare';
 import { canonicalIp, inAnyPrefix, ipVersion, outsidePrefixes } from '../../shared/kernel/ip-address';
-import { expectedVersion } from '../../shared/sessions/versioning';
+import { expectedVersion } from '../../shared/platform/http/versioning';
 import { ValidationError } from '../../shared/platform/http/errors';
 
 describe('IP addresses', () => {

@@ -1,4 +1,4 @@
-import { auditRoute } from '../../../shared/system/routes';
+import { auditRoute } from '../../../shared/system';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { auditRepository } from '../../../shared/platform/audit/audit-store';
 

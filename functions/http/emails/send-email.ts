@@ -1,6 +1,4 @@
-import { sendEmailRoute } from '../../../shared/requests/emails-routes';
-import { requestDeps } from '../../../shared/requests/dependencies';
-import { sendEmail } from '../../../shared/requests/send-email';
+import { sendEmailRoute, requestDeps, sendEmail } from '../../../shared/requests';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(sendEmailRoute, async ({ body, caller, audit }) => {

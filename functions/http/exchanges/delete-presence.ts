@@ -1,5 +1,4 @@
-import { deletePresenceRoute } from '../../../shared/exchanges/exchanges-routes';
-import { clearPresence } from '../../../shared/exchanges/exchanges';
+import { deletePresenceRoute, clearPresence } from '../../../shared/exchanges';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

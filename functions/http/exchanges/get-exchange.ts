@@ -1,5 +1,4 @@
-import { getExchangeRoute } from '../../../shared/exchanges/exchanges-routes';
-import { getExchangeDetail } from '../../../shared/exchanges/exchanges';
+import { getExchangeRoute, getExchangeDetail } from '../../../shared/exchanges';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(getExchangeRoute, async ({ params }) =>

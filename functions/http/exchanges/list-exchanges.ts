@@ -1,5 +1,4 @@
-import { listExchangesRoute } from '../../../shared/exchanges/exchanges-routes';
-import { listExchanges } from '../../../shared/exchanges/exchanges';
+import { listExchangesRoute, listExchanges } from '../../../shared/exchanges';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listExchangesRoute, async ({ query }) => {

@@ -1,5 +1,4 @@
-import { putPresenceRoute } from '../../../shared/exchanges/exchanges-routes';
-import { setPresence } from '../../../shared/exchanges/exchanges';
+import { putPresenceRoute, setPresence } from '../../../shared/exchanges';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(putPresenceRoute, async ({ params, body, caller, audit }) => {

@@ -1,5 +1,4 @@
-import { getNetworkRoute } from '../../../shared/exchanges/networks-routes';
-import { getNetworkDetail } from '../../../shared/exchanges/networks';
+import { getNetworkRoute, getNetworkDetail } from '../../../shared/exchanges';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(getNetworkRoute, async ({ params }) =>

@@ -1,5 +1,4 @@
-import { listNetworksRoute } from '../../../shared/exchanges/networks-routes';
-import { listNetworks } from '../../../shared/exchanges/networks';
+import { listNetworksRoute, listNetworks } from '../../../shared/exchanges';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listNetworksRoute, async ({ query }) => {

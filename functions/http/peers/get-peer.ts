@@ -1,5 +1,4 @@
-import { getPeerRoute } from '../../../shared/peers/routes';
-import { getPeer } from '../../../shared/peers/peers';
+import { getPeerRoute, getPeer } from '../../../shared/peers';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(getPeerRoute, async ({ params }) =>

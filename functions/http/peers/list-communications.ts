@@ -1,5 +1,4 @@
-import { listCommunicationsRoute } from '../../../shared/peers/routes';
-import { listCommunications } from '../../../shared/peers/peers';
+import { listCommunicationsRoute, listCommunications } from '../../../shared/peers';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listCommunicationsRoute, async ({ params, query }) =>

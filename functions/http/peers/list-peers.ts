@@ -1,5 +1,4 @@
-import { listPeersRoute } from '../../../shared/peers/routes';
-import { listPeers } from '../../../shared/peers/peers';
+import { listPeersRoute, listPeers } from '../../../shared/peers';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listPeersRoute, async ({ params, query }) =>

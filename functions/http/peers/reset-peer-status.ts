@@ -1,5 +1,4 @@
-import { resetPeerStatusRoute } from '../../../shared/peers/routes';
-import { resetPeerStatus } from '../../../shared/peers/peers';
+import { resetPeerStatusRoute, resetPeerStatus } from '../../../shared/peers';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(resetPeerStatusRoute, async ({ params, caller, audit }) => {

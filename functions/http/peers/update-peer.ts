@@ -1,5 +1,4 @@
-import { updatePeerRoute } from '../../../shared/peers/routes';
-import { updatePeer } from '../../../shared/peers/peers';
+import { updatePeerRoute, updatePeer } from '../../../shared/peers';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(updatePeerRoute, async ({ params, body, caller, audit }) => {

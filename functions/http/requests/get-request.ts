@@ -1,5 +1,4 @@
-import { getRequestRoute } from '../../../shared/requests/routes';
-import { getRequest } from '../../../shared/requests/request-answers';
+import { getRequestRoute, getRequest } from '../../../shared/requests';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(getRequestRoute, async ({ params }) => getRequest(params.id));

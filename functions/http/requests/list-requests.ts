@@ -1,5 +1,4 @@
-import { listRequestsRoute } from '../../../shared/requests/routes';
-import { listRequests } from '../../../shared/requests/request-answers';
+import { listRequestsRoute, listRequests } from '../../../shared/requests';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(listRequestsRoute, async ({ query }) =>

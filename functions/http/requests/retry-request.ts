@@ -1,6 +1,4 @@
-import { retryRequestRoute } from '../../../shared/requests/routes';
-import { requestDeps } from '../../../shared/requests/dependencies';
-import { retryRequest } from '../../../shared/requests/request-answers';
+import { retryRequestRoute, requestDeps, retryRequest } from '../../../shared/requests';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(retryRequestRoute, async ({ params, caller, audit }) => {

@@ -1,6 +1,4 @@
-import { sendRequestRoute } from '../../../shared/requests/routes';
-import { requestDeps } from '../../../shared/requests/dependencies';
-import { sendRequest } from '../../../shared/requests/send-request';
+import { sendRequestRoute, requestDeps, sendRequest } from '../../../shared/requests';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,4 @@
-import { updateRequestRoute } from '../../../shared/requests/routes';
-import { answerRequest } from '../../../shared/requests/request-answers';
+import { updateRequestRoute, answerRequest } from '../../../shared/requests';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(updateRequestRoute, async ({ params, body, caller, audit }) => {

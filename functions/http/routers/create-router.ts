@@ -1,6 +1,5 @@
-import { createRouterRoute } from '../../../shared/routers/routes';
-import { createRouter } from '../../../shared/routers/routers';
-import { etagOf } from '../../../shared/sessions/versioning';
+import { createRouterRoute, createRouter } from '../../../shared/routers';
+import { etagOf } from '../../../shared/platform/http/versioning';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

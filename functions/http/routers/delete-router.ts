@@ -1,5 +1,4 @@
-import { deleteRouterRoute } from '../../../shared/routers/routes';
-import { deleteRouter } from '../../../shared/routers/routers';
+import { deleteRouterRoute, deleteRouter } from '../../../shared/routers';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

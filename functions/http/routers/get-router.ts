@@ -1,6 +1,5 @@
-import { getRouterRoute } from '../../../shared/routers/routes';
-import { getRouter } from '../../../shared/routers/routers';
-import { etagOf } from '../../../shared/sessions/versioning';
+import { getRouterRoute, getRouter } from '../../../shared/routers';
+import { etagOf } from '../../../shared/platform/http/versioning';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,5 @@
-import { renderRouterConfigRoute } from '../../../shared/routers/routes';
-import { renderRouterConfig } from '../../../shared/sessions/session-config';
+import { renderRouterConfigRoute } from '../../../shared/routers';
+import { renderRouterConfig } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(renderRouterConfigRoute, async ({ params, query }) =>

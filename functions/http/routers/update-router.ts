@@ -1,12 +1,17 @@
-import { updateRouterRoute } from '../../../shared/routers/routes';
-import { updateRouter } from '../../../shared/routers/routers';
-import { etagOf, expectedVersion } from '../../../shared/sessions/versioning';
+import { updateRouterRoute, updateRouter } from '../../../shared/routers';
+import { etagOf, expectedVersion } from '../../../shared/platform/http/versioning';
+import { sessionsOfRouter } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(updateRouterRoute, async ({ params, body, event, audit }) => {
   audit(`routers/${params.id}`);
   const { version, ...changes } = body;
-  const router = await updateRouter(params.id, changes, expectedVersion(version, event.headers['if-match']));
+  const router = await updateRouter(
+    params.id,
+    changes,
+    expectedVersion(version, event.headers['if-match']),
+    sessionsOfRouter,
+  );
   return reply(200, router, { etag: etagOf(router.version) });
 });

@@ -1,6 +1,5 @@
-import { addSessionRoute } from '../../../shared/sessions/routes';
-import { addSession } from '../../../shared/sessions/sessions';
-import { etagOf } from '../../../shared/sessions/versioning';
+import { addSessionRoute, addSession } from '../../../shared/sessions';
+import { etagOf } from '../../../shared/platform/http/versioning';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,4 @@
-import { configureSessionRoute } from '../../../shared/sessions/routes';
-import { configureSession } from '../../../shared/sessions/session-config';
+import { configureSessionRoute, configureSession } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(configureSessionRoute, async ({ params, body, caller, audit }) => {

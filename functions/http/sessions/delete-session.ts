@@ -1,5 +1,4 @@
-import { deleteSessionRoute } from '../../../shared/sessions/routes';
-import { deleteSession } from '../../../shared/sessions/sessions';
+import { deleteSessionRoute, deleteSession } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,4 @@
-import { deleteSessionsRoute } from '../../../shared/sessions/routes';
-import { deleteSessions } from '../../../shared/sessions/sessions';
+import { deleteSessionsRoute, deleteSessions } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(deleteSessionsRoute, async ({ query, caller, audit }) => {

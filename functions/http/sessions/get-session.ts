@@ -1,6 +1,5 @@
-import { getSessionRoute } from '../../../shared/sessions/routes';
-import { getStoredSession, toPublicSession } from '../../../shared/sessions/sessions';
-import { etagOf } from '../../../shared/sessions/versioning';
+import { getSessionRoute, getStoredSession, toPublicSession } from '../../../shared/sessions';
+import { etagOf } from '../../../shared/platform/http/versioning';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,7 +1,5 @@
-import { listSessionsRoute } from '../../../shared/sessions/routes';
-import { toPublicSession } from '../../../shared/sessions/sessions';
+import { listSessionsRoute, toPublicSession, sessionsRepository } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
-import { sessionsRepository } from '../../../shared/sessions/sessions-store';
 
 export const handler = defineAction(listSessionsRoute, async ({ query }) => {
   const { limit, cursor, ...filter } = query;

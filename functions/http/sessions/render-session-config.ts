@@ -1,5 +1,4 @@
-import { renderSessionConfigRoute } from '../../../shared/sessions/routes';
-import { renderSessionConfig } from '../../../shared/sessions/session-config';
+import { renderSessionConfigRoute, renderSessionConfig } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(renderSessionConfigRoute, async ({ params, query }) =>

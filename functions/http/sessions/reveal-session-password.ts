@@ -1,5 +1,4 @@
-import { revealSessionPasswordRoute } from '../../../shared/sessions/routes';
-import { revealPassword } from '../../../shared/sessions/sessions';
+import { revealSessionPasswordRoute, revealPassword } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(revealSessionPasswordRoute, async ({ params, audit }) => {

@@ -1,6 +1,5 @@
-import { updateSessionRoute } from '../../../shared/sessions/routes';
-import { updateSession } from '../../../shared/sessions/sessions';
-import { etagOf, expectedVersion } from '../../../shared/sessions/versioning';
+import { updateSessionRoute, updateSession } from '../../../shared/sessions';
+import { etagOf, expectedVersion } from '../../../shared/platform/http/versioning';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,4 @@
-import { patchSettingsRoute } from '../../../shared/settings/routes';
-import { changeSettings } from '../../../shared/settings/change-settings';
+import { patchSettingsRoute, changeSettings } from '../../../shared/settings';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(patchSettingsRoute, async ({ body, caller, audit }) => {

@@ -1,5 +1,4 @@
-import { putSettingsRoute } from '../../../shared/settings/routes';
-import { replaceSettings } from '../../../shared/settings/change-settings';
+import { putSettingsRoute, replaceSettings } from '../../../shared/settings';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(putSettingsRoute, async ({ body, caller, audit }) => {

@@ -1,7 +1,6 @@
-import { getSyncRunRoute } from '../../../shared/peeringdb/routes';
+import { getSyncRunRoute, syncRunsRepository } from '../../../shared/peeringdb';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { NotFoundError } from '../../../shared/platform/http/errors';
-import { syncRunsRepository } from '../../../shared/peeringdb/sync-runs-store';
 
 export const handler = defineAction(getSyncRunRoute, async ({ params }) => {
   const run = await syncRunsRepository.get(params.id);

@@ -1,5 +1,4 @@
-import { startSyncRoute } from '../../../shared/peeringdb/routes';
-import { startSync } from '../../../shared/peeringdb/start-sync';
+import { startSyncRoute, startSync } from '../../../shared/peeringdb';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(startSyncRoute, async ({ query, caller, audit }) => {

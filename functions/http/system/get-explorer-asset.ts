@@ -1,5 +1,4 @@
-import { explorerAssetRoute } from '../../../shared/system/routes';
-import { explorerAsset } from '../../../shared/system/explorer-page';
+import { explorerAssetRoute, explorerAsset } from '../../../shared/system';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,4 @@
-import { explorerRoute } from '../../../shared/system/routes';
-import { EXPLORER_HEADERS, EXPLORER_HTML } from '../../../shared/system/explorer-page';
+import { explorerRoute, EXPLORER_HEADERS, EXPLORER_HTML } from '../../../shared/system';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { healthRoute } from '../../../shared/system/routes';
+import { healthRoute } from '../../../shared/system';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { ServiceUnavailableError } from '../../../shared/platform/http/errors';
 import { ddb, tableName } from '../../../shared/platform/storage/client';

@@ -1,4 +1,4 @@
-import { jwksRoute } from '../../../shared/system/routes';
+import { jwksRoute } from '../../../shared/system';
 import { loadJwks } from '../../../shared/platform/auth/keys';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';

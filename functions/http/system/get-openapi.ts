@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { openapiRoute } from '../../../shared/system/routes';
+import { openapiRoute } from '../../../shared/system';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { ServiceUnavailableError } from '../../../shared/platform/http/errors';
 

@@ -1,5 +1,4 @@
-import { deleteTemplateRoute } from '../../../shared/requests/templates-routes';
-import { deleteTemplate } from '../../../shared/requests/templates';
+import { deleteTemplateRoute, deleteTemplate } from '../../../shared/requests';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,4 @@
-import { putTemplateRoute } from '../../../shared/requests/templates-routes';
-import { saveTemplate } from '../../../shared/requests/templates';
+import { putTemplateRoute, saveTemplate } from '../../../shared/requests';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(putTemplateRoute, async ({ params, body, caller, audit }) => {

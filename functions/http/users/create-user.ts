@@ -1,5 +1,4 @@
-import { createUserRoute } from '../../../shared/users/routes';
-import { createUser } from '../../../shared/users/users';
+import { createUserRoute, createUser } from '../../../shared/users';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(createUserRoute, async ({ body, audit }) => {

@@ -1,5 +1,4 @@
-import { deleteUserRoute } from '../../../shared/users/routes';
-import { deleteUser } from '../../../shared/users/users';
+import { deleteUserRoute, deleteUser } from '../../../shared/users';
 import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 

@@ -1,5 +1,4 @@
-import { meRoute } from '../../../shared/users/routes';
-import { getUser, toPublicUser } from '../../../shared/users/users';
+import { meRoute, getUser, toPublicUser } from '../../../shared/users';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(meRoute, async ({ caller }) =>

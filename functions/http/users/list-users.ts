@@ -1,7 +1,5 @@
-import { listUsersRoute } from '../../../shared/users/routes';
-import { toPublicUser } from '../../../shared/users/users';
+import { listUsersRoute, toPublicUser, usersRepository } from '../../../shared/users';
 import { defineAction } from '../../../shared/platform/http/define-action';
-import { usersRepository } from '../../../shared/users/users-store';
 
 export const handler = defineAction(listUsersRoute, async ({ query }) => {
   const page = await usersRepository.list(query.limit, query.cursor);

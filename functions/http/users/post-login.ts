@@ -1,5 +1,4 @@
-import { loginRoute } from '../../../shared/users/routes';
-import { login } from '../../../shared/users/users';
+import { loginRoute, login } from '../../../shared/users';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(loginRoute, async ({ body, audit }) => {

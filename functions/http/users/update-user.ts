@@ -1,5 +1,4 @@
-import { updateUserRoute } from '../../../shared/users/routes';
-import { updateUser } from '../../../shared/users/users';
+import { updateUserRoute, updateUser } from '../../../shared/users';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(updateUserRoute, async ({ params, body, audit }) => {

@@ -1,5 +1,9 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type * as z from '../zod';
+
+/** One write of a DynamoDB transaction, as the stores build them for their callers to combine. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Thrown when a stored item does not match its schema: a bug or a corrupted item, never user input. */
 export class CorruptItemError extends Error {

@@ -1,4 +1,4 @@
-import type { PeeringDbReader } from '../peeringdb/model';
+import type { PeeringDbReader } from '../peeringdb';
 
 /**
  * Why `ip` cannot be one of our addresses at exchange `ixId`: PeeringDB lists it there for another

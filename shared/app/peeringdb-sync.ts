@@ -1,23 +1,29 @@
+import { peerSyncHooks } from '../peers';
+import {
+  configuredSource,
+  runSync,
+  type SyncLauncher,
+  type SyncOptions,
+  type SyncReport,
+} from '../peeringdb';
 import { config } from '../platform/config';
 import { logger } from '../platform/logger';
-import { folderSource } from './sources/folder-source';
-import { httpSource } from './sources/http-source';
-import type { PeeringDbSource } from './sources/source';
-import { runSync, type SyncReport } from './sync';
-import type { SyncLauncher } from './start-sync';
 
-/** The PeeringDB source of this deployment: the API (key from config), or a folder given as a file: URL. */
-export function configuredSource(apiKey?: string): PeeringDbSource {
-  const { PEERINGDB_URL } = config();
-  if (PEERINGDB_URL.startsWith('file:')) return folderSource(new URL(PEERINGDB_URL).pathname);
-  return httpSource({ url: PEERINGDB_URL, ...(apiKey ? { apiKey } : {}) });
+/**
+ * A PeeringDB sync with what the areas built on its data need from it: stored-data migrations
+ * before the run, and our state of a peer moved when PeeringDB renamed its network. Every run of the
+ * product (the scheduled job, the CLI, the demo seed, a run started through the API) goes through
+ * here.
+ */
+export function syncPeeringDb(options: Omit<SyncOptions, 'hooks'>): Promise<SyncReport> {
+  return runSync({ ...options, hooks: peerSyncHooks });
 }
 
 let background: Promise<SyncReport | undefined> | undefined;
 
 /** Runs started by the API go on in the background of this process (the local runtime, the tests). */
 export const runInBackground: SyncLauncher = async (event) => {
-  background = runSync({
+  background = syncPeeringDb({
     source: configuredSource(config().PEERINGDB_API_KEY),
     mode: event.mode ?? 'auto',
     runId: event.runId,

@@ -1,0 +1,2 @@
+export * from './prepare';
+export * from './render';

@@ -1,0 +1,3 @@
+export * from './routers-store';
+export * from './routers';
+export * from './routes';

@@ -1,0 +1,5 @@
+export * from './change-settings';
+export * from './routes';
+export * from './settings-schema';
+export * from './settings-store';
+export * from './settings';

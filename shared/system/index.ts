@@ -1,0 +1,2 @@
+export * from './explorer-page';
+export * from './routes';

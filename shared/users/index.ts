@@ -1,0 +1,3 @@
+export * from './routes';
+export * from './users-store';
+export * from './users';

@@ -1,0 +1,4 @@
+export * from './invoke';
+export * from './params';
+export * from './routes';
+export * from './shapes';
