@@ -4,6 +4,12 @@ import prettier from 'eslint-config-prettier';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+const ZOD_ONLY_THROUGH_OUR_MODULE = {
+  regex: '^zod($|/)',
+  message:
+    "Import the project's schema module (shared/platform/zod.ts: zod/mini with English messages), not zod itself: classic zod adds about 60 KB and a slower cold start to every Lambda bundle.",
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'cdk.out/', '.data/', '.bench/', 'dist/', 'coverage/'] },
   js.configs.recommended,
@@ -16,11 +22,25 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
+          patterns: [ZOD_ONLY_THROUGH_OUR_MODULE],
+        },
+      ],
+    },
+  },
+  {
+    // Use-cases and stores throw domain errors (shared/platform/errors.ts) and storage errors; only
+    // the HTTP plumbing knows statuses.
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/platform/http/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
           patterns: [
+            ZOD_ONLY_THROUGH_OUR_MODULE,
             {
-              regex: '^zod($|/)',
-              message:
-                "Import the project's schema module (shared/platform/zod.ts: zod/mini with English messages), not zod itself: classic zod adds about 60 KB and a slower cold start to every Lambda bundle.",
+              regex: 'platform/http/errors$',
+              message: 'Throw the errors of shared/platform/errors.ts: statuses belong to the HTTP layer.',
             },
           ],
         },

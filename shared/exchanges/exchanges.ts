@@ -1,6 +1,6 @@
 import type * as z from '../platform/zod';
 import type { ExchangeDetailSchema, ExchangeSummarySchema, PresenceBodySchema } from './exchanges-routes';
-import { type ErrorDetail, NotFoundError, ValidationError } from '../platform/http/errors';
+import { type ErrorDetail, NotFoundError, ValidationError } from '../platform/errors';
 import { decodeCursor, encodeCursor, type Page } from '../platform/storage/pagination';
 import { type ExchangeSearch, peeringDb, type Exchange } from '../peeringdb';
 import { presenceOverridesRepository } from './presence-store';

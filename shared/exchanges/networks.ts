@@ -1,6 +1,6 @@
 import type * as z from '../platform/zod';
 import type { NetworkDetailSchema, NetworkSummarySchema } from './networks-routes';
-import { NotFoundError } from '../platform/http/errors';
+import { NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/storage/pagination';
 import { peeringDb, contactView, type Network } from '../peeringdb';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { config } from '../platform/config';
-import { ConflictError, ServiceUnavailableError } from '../platform/http/errors';
+import { ConflictError, ServiceUnavailableError } from '../platform/errors';
 import type { SyncMode } from './sync';
 import { syncRunsRepository } from './sync-runs-store';
 

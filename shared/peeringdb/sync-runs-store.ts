@@ -1,3 +1,4 @@
+import { StorageError } from '../platform/storage/errors';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { OBJECT_TYPES } from './records';
@@ -49,10 +50,12 @@ const LEASE_KEY = { pk: 'SYNC', sk: 'LEASE' };
 const cursorKey = { pk: 'SYNC', sk: 'CURSORS' };
 const DIRTY_KEY = { pk: 'SYNC', sk: 'MEMBERS_DIRTY' };
 
-export class SyncBusyError extends Error {
-  constructor(readonly holder: string) {
-    super(`another sync run (${holder}) is in progress`);
-    this.name = 'SyncBusyError';
+export class SyncBusyError extends StorageError {
+  constructor(
+    readonly holder: string,
+    cause?: unknown,
+  ) {
+    super(`another sync run (${holder}) is in progress`, cause);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from '../platform/zod';
 import type { Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
-import { NotFoundError, ValidationError } from '../platform/http/errors';
+import { NotFoundError, ValidationError } from '../platform/errors';
 import type { Page } from '../platform/storage/pagination';
 import {
   emptyPeerState,

@@ -1,5 +1,5 @@
 import { escapeHtml, renderTemplate, type TemplateContext } from '../platform/email/template-engine';
-import { ValidationError } from '../platform/http/errors';
+import { ValidationError } from '../platform/errors';
 import type { Network } from '../peeringdb';
 import type { CompiledContent } from './templates';
 import type { CommonExchange } from './common-exchanges';

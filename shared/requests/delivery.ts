@@ -1,5 +1,5 @@
 import { EmailSendError, type EmailSender, type OutgoingEmail } from '../platform/email/email-port';
-import { ConflictError, TooManyRequestsError } from '../platform/http/errors';
+import { ConflictError, TooManyRequestsError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { GuardTakenError, type RequestGuard, requestsRepository } from './requests-store';
 import { sendRateRepository } from './send-rate-store';

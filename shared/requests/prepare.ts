@@ -1,5 +1,5 @@
 import type { Caller } from '../platform/auth/caller';
-import { NotFoundError, ValidationError } from '../platform/http/errors';
+import { NotFoundError, ValidationError } from '../platform/errors';
 import { requestsRepository } from './requests-store';
 import { usersRepository } from '../users';
 import type { Contact, Network } from '../peeringdb';

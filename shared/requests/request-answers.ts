@@ -1,5 +1,5 @@
 import type { Caller } from '../platform/auth/caller';
-import { ConflictError, NotFoundError } from '../platform/http/errors';
+import { ConflictError, NotFoundError } from '../platform/errors';
 import { peerLogItem, requestStatusItem } from '../peers';
 import {
   RequestChangedError,

@@ -1,3 +1,4 @@
+import { StorageError } from '../platform/storage/errors';
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
@@ -46,17 +47,15 @@ const GuardSchema = z.object({
 });
 export type RequestGuard = z.infer<typeof GuardSchema>;
 
-export class GuardTakenError extends Error {
-  constructor() {
-    super('another send to this peer holds the guard');
-    this.name = 'GuardTakenError';
+export class GuardTakenError extends StorageError {
+  constructor(cause?: unknown) {
+    super('another send to this peer holds the guard', cause);
   }
 }
 
-export class RequestChangedError extends Error {
-  constructor() {
-    super('the request changed meanwhile');
-    this.name = 'RequestChangedError';
+export class RequestChangedError extends StorageError {
+  constructor(cause?: unknown) {
+    super('the request changed meanwhile', cause);
   }
 }
 
@@ -165,7 +164,7 @@ export const requestsRepository = {
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) throw new GuardTakenError();
+      if (isConditionFailure(err)) throw new GuardTakenError(err);
       throw err;
     }
     return claimed;
@@ -217,7 +216,7 @@ export const requestsRepository = {
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) throw new RequestChangedError();
+      if (isConditionFailure(err)) throw new RequestChangedError(err);
       throw err;
     }
   },
@@ -242,7 +241,7 @@ export const requestsRepository = {
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) throw new RequestChangedError();
+      if (isConditionFailure(err)) throw new RequestChangedError(err);
       throw err;
     }
   },

@@ -1,5 +1,5 @@
 import type { Caller } from '../platform/auth/caller';
-import { HttpError, ValidationError } from '../platform/http/errors';
+import { UpstreamError, ValidationError } from '../platform/errors';
 import { peerLogItem } from '../peers';
 import { requestsRepository } from './requests-store';
 import { isPlainAddress, requestRecipient } from './common-exchanges';
@@ -29,10 +29,10 @@ export interface SentEmail {
   sent: string;
 }
 
-/** A mail the service could not deliver: a 502 that carries the mail service's reason. */
-export class EmailFailedError extends HttpError {
-  constructor(reason: string) {
-    super(502, 'email_failed', `The email was not sent: ${reason}`);
+/** A mail the service could not deliver, with the mail service's reason. */
+export class EmailFailedError extends UpstreamError {
+  constructor(reason: string, cause?: unknown) {
+    super('email_failed', `The email was not sent: ${reason}`, cause);
   }
 }
 

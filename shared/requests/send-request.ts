@@ -1,7 +1,7 @@
 import type { Caller } from '../platform/auth/caller';
 import type { OutgoingEmail } from '../platform/email/email-port';
 import { DEFAULT_REQUEST_TEMPLATE } from './peering-templates';
-import { NotFoundError, ValidationError } from '../platform/http/errors';
+import { NotFoundError, ValidationError } from '../platform/errors';
 import { peerLogItem, requestStatusItem } from '../peers';
 import type { TransactItem } from '../platform/storage/items';
 import { type RequestGuard, requestsRepository, type StoredRequest } from './requests-store';

@@ -4,7 +4,7 @@ import {
   compileTemplate,
   TemplateSyntaxError,
 } from '../platform/email/template-engine';
-import { type ErrorDetail, NotFoundError, ValidationError } from '../platform/http/errors';
+import { type ErrorDetail, NotFoundError, ValidationError } from '../platform/errors';
 import { templatesRepository } from './templates-store';
 
 export interface TemplateView extends TemplateContent {

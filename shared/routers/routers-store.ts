@@ -1,3 +1,4 @@
+import { StorageError } from '../platform/storage/errors';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { PLATFORMS } from '../config-render';
@@ -24,18 +25,19 @@ export const StoredRouterSchema = z.object({
 });
 export type StoredRouter = z.infer<typeof StoredRouterSchema>;
 
-export class HostnameTakenError extends Error {
-  constructor() {
-    super('hostname already in use');
-    this.name = 'HostnameTakenError';
+export class HostnameTakenError extends StorageError {
+  constructor(cause?: unknown) {
+    super('hostname already in use', cause);
   }
 }
 
 /** The router changed meanwhile (stale version), or it still has sessions when deleting. */
-export class RouterConflictError extends Error {
-  constructor(readonly reason: 'stale' | 'in-use') {
-    super(reason === 'stale' ? 'router changed meanwhile' : 'router has sessions');
-    this.name = 'RouterConflictError';
+export class RouterConflictError extends StorageError {
+  constructor(
+    readonly reason: 'stale' | 'in-use',
+    cause?: unknown,
+  ) {
+    super(reason === 'stale' ? 'router changed meanwhile' : 'router has sessions', cause);
   }
 }
 
@@ -109,8 +111,8 @@ export const routersRepository = {
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
       const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new HostnameTakenError();
-      throw new RouterConflictError('stale');
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') throw new HostnameTakenError(err);
+      throw new RouterConflictError('stale', err);
     }
   },
 
@@ -134,7 +136,7 @@ export const routersRepository = {
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) throw new RouterConflictError('in-use');
+      if (isConditionFailure(err)) throw new RouterConflictError('in-use', err);
       throw err;
     }
   },

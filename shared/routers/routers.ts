@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../platform/http/errors';
+import { ConflictError, NotFoundError } from '../platform/errors';
 import {
   HostnameTakenError,
   RouterConflictError,

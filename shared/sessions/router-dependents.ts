@@ -1,4 +1,4 @@
-import { ConflictError } from '../platform/http/errors';
+import { ConflictError } from '../platform/errors';
 import type { Platform } from '../config-render';
 import type { RouterDependents, StoredRouter } from '../routers';
 import { passwordsRefusedBy } from './password-limits';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ConflictError, NotFoundError, ValidationError } from '../platform/http/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
 import { sessionPasswords } from '../platform/secrets/session-passwords';
 import { type ConfigRevision, configRevisionItem } from './config-revisions-store';
 import { routersRepository, type StoredRouter } from '../routers';

@@ -1,3 +1,4 @@
+import { StorageError } from '../platform/storage/errors';
 import {
   GetCommand,
   TransactWriteCommand,
@@ -49,25 +50,22 @@ export const StoredSessionSchema = z.object({
 export type StoredSession = z.infer<typeof StoredSessionSchema>;
 
 /** Another session on the same router already has this peer IP. */
-export class DuplicateSessionError extends Error {
-  constructor() {
-    super('a session with this peer IP exists on this router');
-    this.name = 'DuplicateSessionError';
+export class DuplicateSessionError extends StorageError {
+  constructor(cause?: unknown) {
+    super('a session with this peer IP exists on this router', cause);
   }
 }
 
 /** The session changed (or vanished) since it was read. */
-export class StaleSessionError extends Error {
-  constructor() {
-    super('session changed meanwhile');
-    this.name = 'StaleSessionError';
+export class StaleSessionError extends StorageError {
+  constructor(cause?: unknown) {
+    super('session changed meanwhile', cause);
   }
 }
 
-export class RouterGoneError extends Error {
-  constructor() {
-    super('router does not exist');
-    this.name = 'RouterGoneError';
+export class RouterGoneError extends StorageError {
+  constructor(cause?: unknown) {
+    super('router does not exist', cause);
   }
 }
 
@@ -325,10 +323,10 @@ export const sessionsRepository = {
     } catch (err) {
       if (isConditionFailure(err)) {
         const reasons = reasonsOf(err);
-        if (reasons[2]?.Code === 'ConditionalCheckFailed') throw new RouterGoneError();
-        throw new DuplicateSessionError();
+        if (reasons[2]?.Code === 'ConditionalCheckFailed') throw new RouterGoneError(err);
+        throw new DuplicateSessionError(err);
       }
-      if (isTransactionConflict(err)) throw new DuplicateSessionError();
+      if (isTransactionConflict(err)) throw new DuplicateSessionError(err);
       throw err;
     }
   },
@@ -348,11 +346,11 @@ export const sessionsRepository = {
     } catch (err) {
       if (isConditionFailure(err)) {
         const reasons = reasonsOf(err);
-        if (moved && reasons[1]?.Code === 'ConditionalCheckFailed') throw new DuplicateSessionError();
-        if (routerChanged && reasons[3]?.Code === 'ConditionalCheckFailed') throw new RouterGoneError();
-        throw new StaleSessionError();
+        if (moved && reasons[1]?.Code === 'ConditionalCheckFailed') throw new DuplicateSessionError(err);
+        if (routerChanged && reasons[3]?.Code === 'ConditionalCheckFailed') throw new RouterGoneError(err);
+        throw new StaleSessionError(err);
       }
-      if (isTransactionConflict(err)) throw new StaleSessionError();
+      if (isTransactionConflict(err)) throw new StaleSessionError(err);
       throw err;
     }
   },
@@ -373,7 +371,7 @@ export const sessionsRepository = {
         ...log,
       ]);
     } catch (err) {
-      if (isConditionFailure(err) || isTransactionConflict(err)) throw new StaleSessionError();
+      if (isConditionFailure(err) || isTransactionConflict(err)) throw new StaleSessionError(err);
       throw err;
     }
   },
@@ -383,7 +381,7 @@ export const sessionsRepository = {
     try {
       await transact([putVersioned(next, current.version), ...extra]);
     } catch (err) {
-      if (isConditionFailure(err) || isTransactionConflict(err)) throw new StaleSessionError();
+      if (isConditionFailure(err) || isTransactionConflict(err)) throw new StaleSessionError(err);
       throw err;
     }
   },

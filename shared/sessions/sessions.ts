@@ -1,4 +1,4 @@
-import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../platform/http/errors';
+import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../platform/errors';
 import { sessionPasswords } from '../platform/secrets/session-passwords';
 import { peerLogItem } from '../peers';
 import type { TransactItem } from '../platform/storage/items';

@@ -1,5 +1,5 @@
 import type { SettingsChange, SettingsInput } from './routes';
-import { ConflictError, type ErrorDetail, ValidationError } from '../platform/http/errors';
+import { ConflictError, type ErrorDetail, ValidationError } from '../platform/errors';
 import { peeringDb } from '../peeringdb';
 import { settingsRepository } from './settings-store';
 import { putSettings } from './settings';

@@ -1,3 +1,4 @@
+import { StorageError } from '../platform/storage/errors';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { RoleSchema } from '../platform/auth/caller';
@@ -19,10 +20,9 @@ export const StoredUserSchema = z.object({
 });
 export type StoredUser = z.infer<typeof StoredUserSchema>;
 
-export class EmailTakenError extends Error {
-  constructor() {
-    super('email already in use');
-    this.name = 'EmailTakenError';
+export class EmailTakenError extends StorageError {
+  constructor(cause?: unknown) {
+    super('email already in use', cause);
   }
 }
 
@@ -103,7 +103,7 @@ export const usersRepository: UsersRepository = {
         }),
       );
     } catch (err) {
-      if (isConditionFailure(err)) throw new EmailTakenError();
+      if (isConditionFailure(err)) throw new EmailTakenError(err);
       throw err;
     }
     return next;

@@ -8,12 +8,7 @@ import {
   verifyPassword,
 } from '../platform/auth/passwords';
 import { issueToken } from '../platform/auth/tokens';
-import {
-  ConflictError,
-  NotFoundError,
-  TooManyRequestsError,
-  UnauthorizedError,
-} from '../platform/http/errors';
+import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
 import {
   EmailTakenError,
   loginAttempts,

@@ -10,7 +10,7 @@ import {
 } from '../../shared/config-render/prepare';
 import { canonicalIp, inAnyPrefix, ipVersion, outsidePrefixes } from '../../shared/kernel/ip-address';
 import { expectedVersion } from '../../shared/platform/http/versioning';
-import { ValidationError } from '../../shared/platform/http/errors';
+import { ValidationError } from '../../shared/platform/errors';
 
 describe('IP addresses', () => {
   it('keeps one canonical spelling per address', () => {

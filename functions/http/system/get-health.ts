@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { healthRoute } from '../../../shared/system';
 import { defineAction } from '../../../shared/platform/http/define-action';
-import { ServiceUnavailableError } from '../../../shared/platform/http/errors';
+import { ServiceUnavailableError } from '../../../shared/platform/errors';
 import { ddb, tableName } from '../../../shared/platform/storage/client';
 
 export const handler = defineAction(healthRoute, async () => {

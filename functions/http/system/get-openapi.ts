@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openapiRoute } from '../../../shared/system';
 import { defineAction } from '../../../shared/platform/http/define-action';
-import { ServiceUnavailableError } from '../../../shared/platform/http/errors';
+import { ServiceUnavailableError } from '../../../shared/platform/errors';
 
 /**
  * In Lambda the document was generated at build time and ships beside the bundle, so the function

@@ -1,12 +1,10 @@
-/**
- * Typed errors a handler throws; the error middleware turns each into one JSON error shape.
- * Only these carry a message to the caller: anything else becomes a bare 500.
- */
-export interface ErrorDetail {
-  path: string;
-  message: string;
-}
+import { DomainError, type ErrorDetail, type ErrorKind } from '../errors';
 
+/**
+ * Errors of the HTTP exchange itself (a body that is not JSON, too large...), and the one place
+ * where every error a handler throws gets its status: `httpErrorOf`. The error middleware turns the
+ * result into the one JSON error shape; anything it does not know becomes a bare 500.
+ */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -26,30 +24,6 @@ export class BadRequestError extends HttpError {
   }
 }
 
-export class UnauthorizedError extends HttpError {
-  constructor(message = 'Authentication required') {
-    super(401, 'unauthorized', message, [], { 'www-authenticate': 'Bearer' });
-  }
-}
-
-export class ForbiddenError extends HttpError {
-  constructor(message = 'Your role does not allow this operation') {
-    super(403, 'forbidden', message);
-  }
-}
-
-export class NotFoundError extends HttpError {
-  constructor(message: string) {
-    super(404, 'not_found', message);
-  }
-}
-
-export class ConflictError extends HttpError {
-  constructor(message: string, details: ErrorDetail[] = []) {
-    super(409, 'conflict', message, details);
-  }
-}
-
 export class PayloadTooLargeError extends HttpError {
   constructor(limitBytes: number) {
     super(413, 'payload_too_large', `Request body exceeds ${limitBytes} bytes`);
@@ -62,24 +36,27 @@ export class UnsupportedMediaTypeError extends HttpError {
   }
 }
 
-export class ValidationError extends HttpError {
-  constructor(message: string, details: ErrorDetail[] = []) {
-    super(422, 'validation_failed', message, details);
-  }
-}
+const STATUS_OF: Record<ErrorKind, number> = {
+  invalid: 422,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  rate_limited: 429,
+  upstream_failed: 502,
+  unavailable: 503,
+};
 
-export class TooManyRequestsError extends HttpError {
-  constructor(message: string, retryAfterSeconds: number) {
-    super(429, 'too_many_requests', message, [], {
-      'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))),
-    });
+/** The HTTP answer to an error a handler threw, or null for an error nobody meant to show. */
+export function httpErrorOf(err: unknown): HttpError | null {
+  if (err instanceof HttpError) return err;
+  if (!(err instanceof DomainError)) return null;
+  const headers: Record<string, string> = {};
+  if (err.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer';
+  if (err.retryAfterSeconds !== undefined) {
+    headers['retry-after'] = String(Math.max(1, Math.ceil(err.retryAfterSeconds)));
   }
-}
-
-export class ServiceUnavailableError extends HttpError {
-  constructor(message: string) {
-    super(503, 'service_unavailable', message);
-  }
+  return new HttpError(STATUS_OF[err.kind], err.code, err.message, err.details, headers);
 }
 
 export interface ErrorBody {

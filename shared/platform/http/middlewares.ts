@@ -5,17 +5,14 @@ import { type RouteContract, roleAllows } from './contract';
 import { AuthorizerContextSchema, type Caller } from '../auth/caller';
 import { config } from '../config';
 import { logger } from '../logger';
+import { type ErrorDetail, ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
 import {
   BadRequestError,
-  type ErrorDetail,
   errorBody,
-  ForbiddenError,
-  HttpError,
+  httpErrorOf,
   internalErrorBody,
   PayloadTooLargeError,
-  UnauthorizedError,
   UnsupportedMediaTypeError,
-  ValidationError,
 } from './errors';
 
 export type HttpRequest = Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>;
@@ -65,14 +62,15 @@ export function errorHandler(): MiddlewareObj<APIGatewayProxyEventV2, APIGateway
       const err = request.error;
       const correlationId = state(request).correlationId;
       const trace: Record<string, string> = correlationId ? { 'x-correlation-id': correlationId } : {};
-      if (err instanceof HttpError && err.status < 500) {
-        logger.info('request refused', { status: err.status, code: err.code, reason: err.message });
-        request.response = jsonResponse(err.status, errorBody(err), { ...err.headers, ...trace });
+      const answer = httpErrorOf(err);
+      if (answer && answer.status < 500) {
+        logger.info('request refused', { status: answer.status, code: answer.code, reason: answer.message });
+        request.response = jsonResponse(answer.status, errorBody(answer), { ...answer.headers, ...trace });
         return;
       }
-      if (err instanceof HttpError) {
-        logger.error('request failed', { status: err.status, code: err.code, reason: err.message });
-        request.response = jsonResponse(err.status, errorBody(err), { ...err.headers, ...trace });
+      if (answer) {
+        logger.error('request failed', { status: answer.status, code: answer.code, reason: answer.message });
+        request.response = jsonResponse(answer.status, errorBody(answer), { ...answer.headers, ...trace });
         return;
       }
       logger.error('unhandled error', err as Error);

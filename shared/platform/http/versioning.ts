@@ -1,4 +1,4 @@
-import { ValidationError } from './errors';
+import { ValidationError } from '../errors';
 
 /**
  * Optimistic concurrency for sessions and routers: each write bumps `version`; a change names the

@@ -1,3 +1,4 @@
+import { StorageError } from './errors';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type * as z from '../zod';
@@ -6,10 +7,9 @@ import type * as z from '../zod';
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
 /** Thrown when a stored item does not match its schema: a bug or a corrupted item, never user input. */
-export class CorruptItemError extends Error {
-  constructor(kind: string, key: string, issues: string) {
-    super(`stored ${kind} ${key} does not match its schema: ${issues}`);
-    this.name = 'CorruptItemError';
+export class CorruptItemError extends StorageError {
+  constructor(kind: string, key: string, issues: string, cause?: unknown) {
+    super(`stored ${kind} ${key} does not match its schema: ${issues}`, cause);
   }
 }
 

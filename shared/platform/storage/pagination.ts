@@ -1,5 +1,5 @@
 import * as z from '../zod';
-import { ValidationError } from '../http/errors';
+import { ValidationError } from '../errors';
 
 /**
  * Cursors are the DynamoDB LastEvaluatedKey, base64url encoded. They are checked on the way back in:
