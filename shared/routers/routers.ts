@@ -6,7 +6,7 @@ import {
   type StoredRouter,
 } from './routers-store';
 import { sessionsRepository } from '../sessions/sessions-store';
-import type { Platform } from '../config-render/prepare';
+import type { Platform } from '../config-render/platforms';
 import { passwordsRefusedBy } from '../sessions/password-limits';
 
 export type RouterInput = {

@@ -1,6 +1,7 @@
 import { sessionPasswords } from '../platform/secrets/session-passwords';
 import type { StoredSession } from './sessions-store';
-import { PASSWORD_MAX_LENGTH, type Platform, passwordLimit } from '../config-render/prepare';
+import { type Platform, platformDescriptor } from '../config-render/platforms';
+import { passwordLimit } from '../config-render/render';
 
 /**
  * The stored sessions whose password `platform` would refuse, each with the reason. Passwords are
@@ -10,7 +11,7 @@ export async function passwordsRefusedBy(
   platform: Platform,
   sessions: readonly StoredSession[],
 ): Promise<{ session: StoredSession; reason: string }[]> {
-  if (PASSWORD_MAX_LENGTH[platform] === undefined) return [];
+  if (platformDescriptor(platform).passwords.maxLength === null) return [];
   const queue = sessions.filter((s) => s.password_ciphertext !== null);
   const refused: { session: StoredSession; reason: string }[] = [];
   const worker = async () => {

@@ -14,7 +14,7 @@ import {
   type StoredSession,
   sessionsRepository,
 } from './sessions-store';
-import { passwordLimit } from '../config-render/prepare';
+import { passwordLimit } from '../config-render/render';
 import type { Exchange, Network, PeeringDbReader, Presence } from '../peeringdb/model';
 import { getSettings } from '../settings/settings';
 import { someoneElsesAddress } from './address-owner';
