@@ -1,2 +1,4 @@
+export * from './platform';
+export * from './platforms';
 export * from './prepare';
 export * from './render';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalIp, type IpVersion, ipVersion } from '../kernel';
+import type { Platform } from './platforms';
 
 /**
  * Everything a renderer prints passes through here first: addresses, numbers and identifiers are
@@ -7,18 +8,6 @@ import { canonicalIp, type IpVersion, ipVersion } from '../kernel';
  * (no quotes, braces, semicolons, comment or escape characters, no line breaks). Renderers then
  * only arrange values that cannot change the structure of a config.
  */
-export const PLATFORMS = [
-  'cisco-ios',
-  'cisco-iosxr',
-  'junos',
-  'arista-eos',
-  'bird2',
-  'frr',
-  'openbgpd',
-  'gobgp',
-] as const;
-export type Platform = (typeof PLATFORMS)[number];
-
 export interface RenderRouter {
   hostname: string;
   asn: number;
@@ -56,17 +45,6 @@ const UNSAFE_TEXT = /[^A-Za-z0-9 .,_:()&@+/-]+/g;
 export const PASSWORD_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._~+=@:,/-]{0,79}$/;
 const HOSTNAME_PATTERN =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
-/** Platforms that accept shorter passwords than the pattern allows (IOS: 25 characters). */
-export const PASSWORD_MAX_LENGTH: Partial<Record<Platform, number>> = { 'cisco-ios': 25 };
-
-/** Why `platform` would refuse `password` in its config, or null when it takes it. */
-export function passwordLimit(platform: Platform, password: string): string | null {
-  const max = PASSWORD_MAX_LENGTH[platform];
-  return max !== undefined && password.length > max
-    ? `${platform} accepts passwords of at most ${max} characters`
-    : null;
-}
 
 export function isValidPassword(value: string): boolean {
   return PASSWORD_PATTERN.test(value);

@@ -1,6 +1,6 @@
 import { sessionPasswords } from '../platform/secrets/session-passwords';
 import type { StoredSession } from './sessions-store';
-import { PASSWORD_MAX_LENGTH, type Platform, passwordLimit } from '../config-render';
+import { type Platform, platformDescriptor, passwordLimit } from '../config-render';
 
 /**
  * The stored sessions whose password `platform` would refuse, each with the reason. Passwords are
@@ -10,7 +10,7 @@ export async function passwordsRefusedBy(
   platform: Platform,
   sessions: readonly StoredSession[],
 ): Promise<{ session: StoredSession; reason: string }[]> {
-  if (PASSWORD_MAX_LENGTH[platform] === undefined) return [];
+  if (platformDescriptor(platform).passwords.maxLength === null) return [];
   const queue = sessions.filter((s) => s.password_ciphertext !== null);
   const refused: { session: StoredSession; reason: string }[] = [];
   const worker = async () => {

@@ -4,7 +4,7 @@ import { sessionPasswords } from '../platform/secrets/session-passwords';
 import { type ConfigRevision, configRevisionItem } from './config-revisions-store';
 import { routersRepository, type StoredRouter } from '../routers';
 import { StaleSessionError, type StoredSession, sessionsRepository } from './sessions-store';
-import { type Platform, RenderError, type RenderSession, render } from '../config-render';
+import { type Platform, platformDescriptor, RenderError, type RenderSession, render } from '../config-render';
 import { type ConfigDelivery, storeAndReturn } from './config-delivery';
 import { passwordsRefusedBy } from './password-limits';
 import { type Actor, getStoredSession, type PublicSession, sessionLog, toPublicSession } from './sessions';
@@ -85,13 +85,11 @@ function rendered(router: StoredRouter, platform: Platform, sessions: StoredSess
 }
 
 /**
- * The sessions a session's own config must hold. On most platforms, that session. GoBGP assigns
- * policies once for the whole daemon (`global.apply-policy`, the groups' neighbor sets): a config of
- * one session would replace them with that session's alone and leave every other peer to the
- * reject default, so there a session's config is its router's whole config.
+ * The sessions a session's own config must hold: that session, or on a platform whose scope is the
+ * router (GoBGP, whose policy assignment is global) the router's whole config.
  */
 async function sessionsToRender(platform: Platform, session: StoredSession): Promise<StoredSession[]> {
-  if (platform !== 'gobgp') return [session];
+  if (platformDescriptor(platform).scope === 'session') return [session];
   return sessionsRepository.listAll({ resource_id: session.resource_id });
 }
 

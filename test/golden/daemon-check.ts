@@ -2,29 +2,33 @@ import { execFile, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ConfigCheck } from '../../shared/config-render/platform';
+import { PLATFORM_REGISTRY } from '../../shared/config-render/platforms';
 import { policyNames, type PreparedGroup } from '../../shared/config-render/prepare';
 
 /**
- * The real BGP daemons' own config parsers (Debian packages bird2, frr, openbgpd, gobgpd). Each
- * parses a file and exits; no session is started. Missing daemons skip loudly, or fail under CI.
+ * The real BGP daemons' own config parsers (Debian packages bird2, frr, openbgpd, gobgpd), as each
+ * platform's descriptor names them (`check`). Each parses a file and exits; no session is started.
+ * Missing daemons skip loudly, or fail under CI.
  */
-export const DAEMON_PLATFORMS = ['bird2', 'frr', 'openbgpd', 'gobgp'] as const;
-export type DaemonPlatform = (typeof DAEMON_PLATFORMS)[number];
+type Daemon = Extract<(typeof PLATFORM_REGISTRY)[number], { check: ConfigCheck }>;
+export type DaemonPlatform = Daemon['id'];
 
-const COMMANDS: Record<DaemonPlatform, { bin: string; args: (file: string) => string[] }> = {
-  bird2: { bin: 'bird', args: (f) => ['-p', '-c', f] },
-  // `bgpd -C` of FRR exits 0 on errors; vtysh -C does not.
-  frr: { bin: 'vtysh', args: (f) => ['-C', '-f', f] },
-  openbgpd: { bin: 'bgpd', args: (f) => ['-n', '-f', f] },
-  gobgp: { bin: 'gobgpd', args: (f) => ['-d', '-f', f, '-t', 'toml'] },
-};
+const DAEMONS = PLATFORM_REGISTRY.filter((d): d is Daemon => d.check !== null);
+export const DAEMON_PLATFORMS: readonly DaemonPlatform[] = DAEMONS.map((d) => d.id);
+
+function checkOf(platform: DaemonPlatform): ConfigCheck {
+  const daemon = DAEMONS.find((d) => d.id === platform);
+  if (!daemon) throw new Error(`${platform} has no daemon check`);
+  return daemon.check;
+}
 
 function onPath(bin: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 }
 
 export function missingDaemons(): string[] {
-  return DAEMON_PLATFORMS.filter((p) => !onPath(COMMANDS[p].bin)).map((p) => COMMANDS[p].bin);
+  return DAEMONS.map((d) => d.check.command).filter((bin) => !onPath(bin));
 }
 
 /** True when every daemon is installed; otherwise SKIPPED on the console, or an error under CI. */
@@ -46,50 +50,24 @@ export type PolicyNames = Pick<PreparedGroup, 'importPolicy' | 'exportPolicy'>;
 /**
  * THE OPERATOR'S PART, not peerflow's: minimal definitions of the policies a rendered config
  * references, as the operator's own configuration supplies them on the router (here they reject
- * everything). BIRD refuses a filter it does not know; GoBGP ignores its whole policy assignment when
- * a listed policy is undefined. FRR and OpenBGPD need none to parse the config.
+ * everything), from the platform's check; none where the daemon parses the config without them.
  */
 export function operatorPolicies(
   platform: DaemonPlatform,
   policies: readonly PolicyNames[],
 ): { before: string; after: string } {
   const names = policies.flatMap((p) => [p.importPolicy, p.exportPolicy]);
-  if (platform === 'bird2') {
-    return { before: names.map((n) => `filter ${n} { reject; }\n`).join(''), after: '' };
-  }
-  if (platform === 'gobgp') {
-    const defs = names.map((n) =>
-      [
-        '',
-        '[[policy-definitions]]',
-        `  name = "${n}"`,
-        '  [[policy-definitions.statements]]',
-        `    name = "${n}_reject"`,
-        '    [policy-definitions.statements.actions]',
-        '      route-disposition = "reject-route"',
-      ].join('\n'),
-    );
-    return { before: '', after: `${defs.join('\n')}\n` };
-  }
-  return { before: '', after: '' };
+  return checkOf(platform).operatorPolicies?.(names) ?? { before: '', after: '' };
 }
-
-/** How each syntax declares a peer group. */
-const GROUP_LINES: Record<DaemonPlatform, RegExp> = {
-  bird2: /^template bgp (\S+) \{$/gm,
-  frr: /^ neighbor (\S+) peer-group$/gm,
-  openbgpd: /^group "([^"]*)" \{$/gm,
-  gobgp: /^ {4}peer-group-name = "([^"]*)"$/gm,
-};
 
 /** The policies a rendered config references, read from the groups it declares. */
 export function referencedPolicies(platform: DaemonPlatform, text: string): PolicyNames[] {
-  return [...text.matchAll(GROUP_LINES[platform])].map((m) => policyNames(m[1]!));
+  return [...text.matchAll(checkOf(platform).declares.group)].map((m) => policyNames(m[1]!));
 }
 
 /**
  * Parses `text` with the platform's daemon, with the operator's definitions of `policies` around it:
- * ok when it exits 0; the output says why not.
+ * ok when it exits with its check's ok status; the output says why not.
  */
 export function parseWithDaemon(
   platform: DaemonPlatform,
@@ -100,42 +78,27 @@ export function parseWithDaemon(
   const file = join(workDir, `${platform}-${counter}.conf`);
   const operator = operatorPolicies(platform, policies);
   writeFileSync(file, `${operator.before}${text}${operator.after}`);
-  const { bin, args } = COMMANDS[platform];
+  const { command, args, okExitCode } = checkOf(platform);
   return new Promise((resolve) => {
-    execFile(bin, args(file), { timeout: 20_000 }, (err, stdout, stderr) => {
-      resolve({ ok: !err, output: `${stdout}${stderr}`.trim() });
+    execFile(command, args(file), { timeout: 20_000 }, (err, stdout, stderr) => {
+      // A daemon killed (timeout) or not started has no exit status: never ok.
+      const status = err === null ? 0 : typeof err.code === 'number' ? err.code : null;
+      resolve({ ok: status === okExitCode, output: `${stdout}${stderr}`.trim() });
     });
   });
 }
 
-/** The neighbor addresses a config declares, read the way each syntax declares one. */
-const NEIGHBOR_LINES: Record<DaemonPlatform, RegExp> = {
-  bird2: /^ {2}neighbor (\S+) as \d+;$/gm,
-  frr: /^ neighbor (\S+) remote-as \d+$/gm,
-  openbgpd: /^\tneighbor (\S+) \{$/gm,
-  gobgp: /^ {4}neighbor-address = "([^"]*)"$/gm,
-};
-
-/** Lines that open a neighbor, whatever follows: any that is not one of the above is a smuggled one. */
-const ANY_NEIGHBOR: Record<DaemonPlatform, RegExp> = {
-  bird2: /^\s*(neighbor|protocol)\b/gm,
-  frr: /^\s*neighbor \S+ remote-as\b/gm,
-  openbgpd: /^\s*neighbor\b/gm,
-  gobgp: /^\s*(neighbor-address|\[\[neighbors\]\])/gm,
-};
-
+/** The neighbor addresses a config declares, read the way its syntax declares one. */
 export function declaredNeighbors(platform: DaemonPlatform, text: string): string[] {
-  return [...text.matchAll(NEIGHBOR_LINES[platform])].map((m) => m[1]!).sort();
+  return [...text.matchAll(checkOf(platform).declares.neighbor)].map((m) => m[1]!).sort();
 }
 
-/** Lines per neighbor that `ANY_NEIGHBOR` counts in each syntax. */
-export const STATEMENTS_PER_NEIGHBOR: Record<DaemonPlatform, number> = {
-  bird2: 2,
-  frr: 1,
-  openbgpd: 1,
-  gobgp: 2,
-};
+/** Lines per neighbor that `neighborStatementCount` counts in each syntax. */
+export const STATEMENTS_PER_NEIGHBOR = Object.fromEntries(
+  DAEMONS.map((d) => [d.id, d.check.declares.anyNeighborLines]),
+) as Record<DaemonPlatform, number>;
 
+/** Lines that open a neighbor, whatever follows: any that `declaredNeighbors` misses is a smuggled one. */
 export function neighborStatementCount(platform: DaemonPlatform, text: string): number {
-  return [...text.matchAll(ANY_NEIGHBOR[platform])].length;
+  return [...text.matchAll(checkOf(platform).declares.anyNeighbor)].length;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PLATFORMS } from '../../shared/config-render/prepare';
+import { PLATFORMS } from '../../shared/config-render/platforms';
 import type { ConfigDelivery } from '../../shared/sessions/config-delivery';
 import { configureSession, PASSWORD_PLACEHOLDER } from '../../shared/sessions/session-config';
 import { routersRepository } from '../../shared/routers/routers-store';

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PLATFORMS, type Platform, prepare } from '../../shared/config-render/prepare';
+import { PLATFORMS, type Platform } from '../../shared/config-render/platforms';
+import { prepare } from '../../shared/config-render/prepare';
 import { render } from '../../shared/config-render/render';
 import { goldenRouter, goldenSessions } from '../golden/fixture';
 

@@ -1,3 +1,4 @@
+import { definePlatform } from '../platform';
 import { headline, type PreparedConfig } from '../prepare';
 
 /** Arista EOS: peer groups per family, neighbors activated in their family.
@@ -39,3 +40,12 @@ export function renderAristaEos(c: PreparedConfig): string {
   out.push('!');
   return `${out.join('\n')}\n`;
 }
+
+export const aristaEos = definePlatform({
+  id: 'arista-eos',
+  displayName: 'Arista EOS',
+  render: renderAristaEos,
+  passwords: { maxLength: null },
+  scope: 'session',
+  check: null,
+});

@@ -1,3 +1,4 @@
+import { definePlatform } from '../platform';
 import { headline, type PreparedConfig } from '../prepare';
 
 /** BIRD 2: a template per group and address family, a protocol per session inheriting it. The
@@ -32,3 +33,27 @@ export function renderBird2(c: PreparedConfig): string {
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
+
+export const bird2 = definePlatform({
+  id: 'bird2',
+  displayName: 'BIRD 2',
+  render: renderBird2,
+  passwords: { maxLength: null },
+  scope: 'session',
+  check: {
+    command: 'bird',
+    args: (file) => ['-p', '-c', file],
+    okExitCode: 0,
+    // BIRD refuses a filter it does not know: the operator's filters come first (here: reject all).
+    operatorPolicies: (names) => ({
+      before: names.map((n) => `filter ${n} { reject; }\n`).join(''),
+      after: '',
+    }),
+    declares: {
+      group: /^template bgp (\S+) \{$/gm,
+      neighbor: /^ {2}neighbor (\S+) as \d+;$/gm,
+      anyNeighbor: /^\s*(neighbor|protocol)\b/gm,
+      anyNeighborLines: 2,
+    },
+  },
+});

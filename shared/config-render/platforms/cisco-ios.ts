@@ -1,7 +1,9 @@
 import { routeMapFamilies } from '../address-families';
-import { headline, PASSWORD_MAX_LENGTH, type PreparedConfig, RenderError } from '../prepare';
+import { definePlatform } from '../platform';
+import { headline, type PreparedConfig, RenderError } from '../prepare';
 
-const IOS_PASSWORD_MAX = PASSWORD_MAX_LENGTH['cisco-ios'] ?? 25;
+/** IOS takes passwords of at most 25 characters. */
+const IOS_PASSWORD_MAX = 25;
 
 /** Cisco IOS / IOS XE: peer-groups per address family, neighbors activated in their family.
  * `update-source` takes an interface here, not an address: the source address stays with the
@@ -33,3 +35,12 @@ export function renderCiscoIos(c: PreparedConfig): string {
   out.push('!');
   return `${out.join('\n')}\n`;
 }
+
+export const ciscoIos = definePlatform({
+  id: 'cisco-ios',
+  displayName: 'Cisco IOS / IOS XE',
+  render: renderCiscoIos,
+  passwords: { maxLength: IOS_PASSWORD_MAX },
+  scope: 'session',
+  check: null,
+});

@@ -1,3 +1,4 @@
+import { definePlatform } from '../platform';
 import { headline, type PreparedConfig } from '../prepare';
 
 /** Cisco IOS XR: a neighbor-group per peer group and family; each neighbor uses its group.
@@ -36,3 +37,12 @@ export function renderCiscoIosxr(c: PreparedConfig): string {
   out.push('!');
   return `${out.join('\n')}\n`;
 }
+
+export const ciscoIosxr = definePlatform({
+  id: 'cisco-iosxr',
+  displayName: 'Cisco IOS XR',
+  render: renderCiscoIosxr,
+  passwords: { maxLength: null },
+  scope: 'session',
+  check: null,
+});

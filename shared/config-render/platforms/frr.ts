@@ -1,4 +1,5 @@
 import { routeMapFamilies } from '../address-families';
+import { definePlatform } from '../platform';
 import { headline, type PreparedConfig } from '../prepare';
 
 /** FRR (vtysh syntax): peer-groups per address family, neighbors activated in their family only.
@@ -26,3 +27,23 @@ export function renderFrr(c: PreparedConfig): string {
   out.push('exit');
   return `${out.join('\n')}\n`;
 }
+
+export const frr = definePlatform({
+  id: 'frr',
+  displayName: 'FRR',
+  render: renderFrr,
+  passwords: { maxLength: null },
+  scope: 'session',
+  check: {
+    // `bgpd -C` of FRR exits 0 on errors; vtysh -C does not (it exits 2).
+    command: 'vtysh',
+    args: (file) => ['-C', '-f', file],
+    okExitCode: 0,
+    declares: {
+      group: /^ neighbor (\S+) peer-group$/gm,
+      neighbor: /^ neighbor (\S+) remote-as \d+$/gm,
+      anyNeighbor: /^\s*neighbor \S+ remote-as\b/gm,
+      anyNeighborLines: 1,
+    },
+  },
+});

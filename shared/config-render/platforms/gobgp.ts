@@ -1,3 +1,4 @@
+import { definePlatform } from '../platform';
 import { headline, type PreparedConfig } from '../prepare';
 
 /** GoBGP (TOML): peer groups carry the address family, neighbors their own prefix limit.
@@ -62,4 +63,41 @@ export function renderGobgp(c: PreparedConfig): string {
     }
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+export const gobgp = definePlatform({
+  id: 'gobgp',
+  displayName: 'GoBGP',
+  render: renderGobgp,
+  passwords: { maxLength: null },
+  // The policy assignment is global (`global.apply-policy`, the groups' neighbor sets): a config of
+  // one session would replace it with that session's alone and leave every other peer to the reject
+  // default, so a session's config is its router's whole config.
+  scope: 'router',
+  check: {
+    command: 'gobgpd',
+    args: (file) => ['-d', '-f', file, '-t', 'toml'],
+    okExitCode: 0,
+    // gobgpd ignores its whole policy assignment when a listed policy is undefined.
+    operatorPolicies: (names) => ({ before: '', after: `${names.map(rejectAll).join('\n')}\n` }),
+    declares: {
+      group: /^ {4}peer-group-name = "([^"]*)"$/gm,
+      neighbor: /^ {4}neighbor-address = "([^"]*)"$/gm,
+      anyNeighbor: /^\s*(neighbor-address|\[\[neighbors\]\])/gm,
+      anyNeighborLines: 2,
+    },
+  },
+});
+
+/** A policy definition rejecting every route: the operator's stand-in for a check. */
+function rejectAll(name: string): string {
+  return [
+    '',
+    '[[policy-definitions]]',
+    `  name = "${name}"`,
+    '  [[policy-definitions.statements]]',
+    `    name = "${name}_reject"`,
+    '    [policy-definitions.statements.actions]',
+    '      route-disposition = "reject-route"',
+  ].join('\n');
 }

@@ -1,3 +1,4 @@
+import { definePlatform } from '../platform';
 import { headline, type PreparedConfig } from '../prepare';
 
 /** Junos (curly-brace configuration): a BGP group per peer group and family, bound to the operator's
@@ -48,3 +49,12 @@ export function renderJunos(c: PreparedConfig): string {
   out.push('    }', '}');
   return `${out.join('\n')}\n`;
 }
+
+export const junos = definePlatform({
+  id: 'junos',
+  displayName: 'Junos',
+  render: renderJunos,
+  passwords: { maxLength: null },
+  scope: 'session',
+  check: null,
+});

@@ -1,3 +1,4 @@
+import { definePlatform } from '../platform';
 import { headline, type PreparedConfig } from '../prepare';
 
 /** OpenBGPD refuses descriptions longer than this. */
@@ -36,3 +37,22 @@ export function renderOpenbgpd(c: PreparedConfig): string {
   }
   return `${out.join('\n').trimEnd()}\n`;
 }
+
+export const openbgpd = definePlatform({
+  id: 'openbgpd',
+  displayName: 'OpenBGPD',
+  render: renderOpenbgpd,
+  passwords: { maxLength: null },
+  scope: 'session',
+  check: {
+    command: 'bgpd',
+    args: (file) => ['-n', '-f', file],
+    okExitCode: 0,
+    declares: {
+      group: /^group "([^"]*)" \{$/gm,
+      neighbor: /^\tneighbor (\S+) \{$/gm,
+      anyNeighbor: /^\s*neighbor\b/gm,
+      anyNeighborLines: 1,
+    },
+  },
+});
