@@ -1,5 +1,5 @@
-import { v1GetRoute, readV1Params, V1ParamError } from '../../shared/v1';
-import { defineAction } from '../../shared/platform/http/define-action';
+import { v1GetRoute, v1PostRoute, readV1Params, V1ParamError } from '../../shared/v1';
+import { type ActionImpl, defineAction, serveByMethod } from '../../shared/platform/http/define-action';
 import { reply } from '../../shared/platform/http/reply';
 import { logger } from '../../shared/platform/logger';
 import { actions, V1Failure, type V1Outcome } from './actions';
@@ -9,7 +9,7 @@ import { actions, V1Failure, type V1Outcome } from './actions';
  * the same thing (in-process, as the same caller), and answers in the seed's envelope:
  * `{"success": 1, "message": ..., "data": ...}` or `{"success": 0, "message": ...}` with a 4xx.
  */
-export const handler = defineAction(v1GetRoute, async ({ event, context }) => {
+const serve: ActionImpl<typeof v1GetRoute> = async ({ event, context }) => {
   const outcome = await answer(event, async (params) => {
     if (params.target !== 'peering') {
       throw new V1Failure(400, `Unknown target "${params.target ?? ''}": this API serves target=peering`);
@@ -23,7 +23,10 @@ export const handler = defineAction(v1GetRoute, async ({ event, context }) => {
   });
   const { status, ...body } = outcome;
   return reply(status, body as never);
-});
+};
+
+/** GET and POST are two routes with their own contracts; one function serves both. */
+export const handler = serveByMethod(defineAction(v1GetRoute, serve), defineAction(v1PostRoute, serve));
 
 async function answer(
   event: Parameters<typeof readV1Params>[0],

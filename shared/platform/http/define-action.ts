@@ -117,7 +117,30 @@ export function defineAction<
     .use(validation(contract))
     .use(auditTrail(contract))
     .handler(run) as unknown as ActionHandler;
-  return Object.assign(handler, { contract: contract as RouteContract });
+  // After the whole stack, error handler included, so that every line of this request carries its
+  // keys and nothing after it does.
+  const served: ActionHandler = async (event, context) => {
+    try {
+      return await handler(event, context);
+    } finally {
+      stateOf(event).leaveLogContext?.();
+    }
+  };
+  return Object.assign(served, { contract: contract as RouteContract });
+}
+
+/** One Lambda function serving several routes of one path: each request runs its method's handler. */
+export type MultiRouteHandler = ActionHandler & { readonly contracts: readonly RouteContract[] };
+
+export function serveByMethod(...handlers: RouteHandler[]): MultiRouteHandler {
+  const first = handlers[0];
+  if (!first) throw new Error('serveByMethod needs a handler');
+  const serve: ActionHandler = (event, context) => {
+    const method = event.requestContext?.http?.method?.toUpperCase();
+    const chosen = handlers.find((h) => h.contract.method === method) ?? first;
+    return chosen(event, context);
+  };
+  return Object.assign(serve, { contracts: handlers.map((h) => h.contract) });
 }
 
 /** Writes the audit entry of a successful mutating call; refused calls change nothing, not even this. */

@@ -4,7 +4,7 @@ import type * as z from '../zod';
 import { type RouteContract, roleAllows } from './contract';
 import { AuthorizerContextSchema, type Caller } from '../auth/caller';
 import { config } from '../config';
-import { logger } from '../logger';
+import { enterRequestLogContext, logger } from '../logger';
 import { type ErrorDetail, ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
 import {
   BadRequestError,
@@ -29,6 +29,8 @@ export interface ActionState {
   /** Set by the handler when the audit entry should name a target other than the path. */
   auditTarget?: string;
   auditResult?: string;
+  /** Puts back the log keys of the request this one was served inside (none: the keys of none). */
+  leaveLogContext?: () => void;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -95,8 +97,7 @@ export function requestLogging(
           ? offered
           : request.event.requestContext?.requestId || crypto.randomUUID();
       s.startedAt = Date.now();
-      logger.resetKeys();
-      logger.appendKeys({ correlation_id: s.correlationId, operation: operationId });
+      s.leaveLogContext = enterRequestLogContext({ correlation_id: s.correlationId, operation: operationId });
       logger.addContext(request.context);
     },
     after: async (request) => {
