@@ -4,6 +4,7 @@ import { isConditionFailure } from '../platform/storage/items';
 import { getNetworks, peeringDb } from '../peeringdb/peeringdb-store';
 import { peerStateRepository } from './peer-state-store';
 import { loadStoredIndex } from '../peeringdb/sync-writer';
+import { KEYS } from '../platform/storage/keys';
 
 /**
  * Changes to items that an earlier version of peerflow stored differently. Each runs once per table,
@@ -44,7 +45,7 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
-const migrationKey = (name: string) => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' });
+const migrationKey = (name: string) => KEYS.migration.key({ name });
 
 /** Runs the migrations not recorded as done; returns what each pending one changed. */
 export async function runPendingMigrations(
@@ -63,7 +64,7 @@ export async function runPendingMigrations(
           TableName: tableName(),
           Item: {
             ...migrationKey(migration.name),
-            entity: 'migration',
+            entity: KEYS.migration.entity,
             changed,
             done: new Date().toISOString(),
           },
