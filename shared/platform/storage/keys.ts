@@ -494,6 +494,8 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
   query('network-presences', ['netixlan'], 'table', beginsWith('NETIXLAN#'), [
     'GET /networks/{participant_id}',
     'GET /exchanges',
+    'GET /exchanges/{public_id}',
+    'PUT /exchanges/{public_id}/presence',
     ...REQUEST_WRITES,
   ]),
   query(
@@ -618,7 +620,7 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     'PUT /exchanges/{public_id}/presence',
     ...SESSION_WRITES,
   ]),
-  query('presence-overrides', ['presenceOverride'], 'table', all, ['GET /exchanges']),
+  query('presence-overrides', ['presenceOverride'], 'table', all, ['GET /exchanges', ...REQUEST_WRITES]),
   query('audit', ['audit'], 'gsi1', between('time'), ['GET /audit']),
   query('audit-by-user', ['audit'], 'gsi2', between('time'), ['GET /audit?user_id=']),
 ];
