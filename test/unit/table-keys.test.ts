@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { normalizeIp } from '../../shared/kernel/ip';
@@ -29,6 +30,7 @@ import {
   nameKey,
   text,
 } from '../../shared/platform/storage/keys';
+import { README_END, README_START, tableKeysSection } from '../support/table-keys-readme';
 
 const INDEXES = ['table', 'gsi1', 'gsi2', 'gsi3'] as const;
 type Index = (typeof INDEXES)[number];
@@ -347,5 +349,30 @@ describe('the access patterns', () => {
     const read = new Set(ACCESS_PATTERNS.flatMap((p) => p.entities));
     const unread = Object.keys(KEYS).filter((name) => !read.has(name as keyof typeof KEYS));
     expect(unread).toEqual(['sessionGuard', 'routerHostname']);
+  });
+});
+
+describe('the README', () => {
+  it('lists the keys and access patterns exactly as the map declares them', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const start = readme.indexOf(README_START);
+    const end = readme.indexOf(README_END);
+    expect(start, 'README has no generated table-keys section').toBeGreaterThanOrEqual(0);
+    // Prettier aligns table columns: compare cell by cell.
+    const cells = (block: string) =>
+      block
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .map((line) =>
+          line.startsWith('|')
+            ? line
+                .slice(1, -1)
+                .split(/(?<!\\)\|/)
+                .map((c) => (/^\s*-+\s*$/.test(c) ? '---' : c.trim()))
+                .join(' | ')
+            : line,
+        );
+    expect(cells(readme.slice(start, end + README_END.length))).toEqual(cells(tableKeysSection()));
   });
 });
