@@ -3,6 +3,7 @@ import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { parseItem, withoutKeys } from '../platform/storage/items';
 import { queryAll } from '../platform/storage/query';
+import { KEYS } from '../platform/storage/keys';
 
 /** The operator's own presence at an exchange as set by hand, overriding what PeeringDB says. */
 export const PresenceOverrideSchema = z.object({
@@ -15,8 +16,8 @@ export const PresenceOverrideSchema = z.object({
 });
 export type PresenceOverride = z.infer<typeof PresenceOverrideSchema>;
 
-const PARTITION = 'PRESENCE';
-const overrideKey = (publicId: number) => ({ pk: PARTITION, sk: `IX#${String(publicId).padStart(10, '0')}` });
+const PARTITION = KEYS.presenceOverride.keys.table.pk.build({});
+const overrideKey = (publicId: number) => KEYS.presenceOverride.key({ ix: publicId });
 
 export const presenceOverridesRepository = {
   async get(publicId: number): Promise<PresenceOverride | undefined> {
@@ -39,7 +40,7 @@ export const presenceOverridesRepository = {
     await ddb().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...overrideKey(override.public_id), entity: 'presence-override', ...override },
+        Item: { ...overrideKey(override.public_id), entity: KEYS.presenceOverride.entity, ...override },
       }),
     );
   },

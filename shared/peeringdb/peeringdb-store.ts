@@ -20,19 +20,26 @@ import { ddb, tableName } from '../platform/storage/client';
 import { parseItem, withoutKeys } from '../platform/storage/items';
 import { decodeCursor, encodeCursor, type Page } from '../platform/storage/pagination';
 import { type QueryInput, queryAll, queryCount, queryPage } from '../platform/storage/query';
+import {
+  KEYS,
+  NETWORK_ORDER,
+  PLAIN_SOURCE_ENTITIES,
+  SOURCE_ENTITIES,
+  TYPE_LIST_SHARDS,
+  nameKey,
+} from '../platform/storage/keys';
 
 /**
- * Where PeeringDB data lives in the table.
- * - A network, its contacts and its netixlan rows share the partition `PDBNET#<net>`, so one
+ * Where PeeringDB data lives in the table (the formats are in `platform/storage/keys.ts`).
+ * - A network, its contacts and its netixlan rows share the network's partition, so one
  *   consistent Query gives the sync everything an exchange member is built from.
- * - Every other object is `PDB#<type>#<id>`.
- * - Every source object is listed per type in gsi1 (`PDBTYPE#<type>#<shard>`), so a full run can
- *   compare what is stored with what PeeringDB returned and find deletions.
- * - The derived member items (one per exchange and network) live in `PDBIX#<ix>` ordered by name:
- *   a page of peers is one Query. Their gsi2 (`PDBNETM#<net>`) lists a network's exchanges.
+ * - Every other object has a partition of its own.
+ * - Every source object is listed per type in gsi1, in shards, so a full run can compare what is
+ *   stored with what PeeringDB returned and find deletions.
+ * - The derived member items (one per exchange and network) share the exchange's partition, ordered
+ *   by name: a page of peers is one Query. Their gsi2 lists a network's exchanges.
  */
-const SHARDS = 16;
-const pad = (n: number) => String(n).padStart(10, '0');
+const SHARDS = TYPE_LIST_SHARDS;
 
 export interface ItemKey {
   pk: string;
@@ -40,97 +47,93 @@ export interface ItemKey {
 }
 
 export function sourceKey(type: ObjectType, object: { id: number; net_id?: number }): ItemKey {
-  if (type === 'net') return { pk: `PDBNET#${object.id}`, sk: 'NET' };
-  if (type === 'poc') return { pk: `PDBNET#${object.net_id}`, sk: `POC#${pad(object.id)}` };
-  if (type === 'netixlan') return { pk: `PDBNET#${object.net_id}`, sk: `NETIXLAN#${pad(object.id)}` };
-  return { pk: `PDB#${type}#${object.id}`, sk: 'OBJ' };
+  if (type === 'net') return KEYS.network.key({ net: object.id });
+  if (type === 'poc') return KEYS.contact.key({ net: object.net_id as number, id: object.id });
+  if (type === 'netixlan') return KEYS.netixlan.key({ net: object.net_id as number, id: object.id });
+  return PLAIN_SOURCE_ENTITIES[type].key({ id: object.id });
 }
 
-export const typeListPartition = (type: ObjectType, shard: number) => `PDBTYPE#${type}#${shard}`;
-export const TYPE_LIST_SHARDS = SHARDS;
+export const typeListPartition = (type: ObjectType, shard: number) =>
+  SOURCE_ENTITIES[type].keys.gsi1.pk.build({ shard });
+export { TYPE_LIST_SHARDS };
 
 /** The net a stored poc or netixlan hangs under, read back from its key. */
 export function netIdOfKey(key: ItemKey): number | null {
-  const m = /^PDBNET#(\d+)$/.exec(key.pk);
-  return m ? Number(m[1]) : null;
-}
-
-/** The lowercase form names are sorted and searched by. */
-export function nameKey(name: string): string {
-  return name.trim().toLowerCase().slice(0, 200);
+  const parsed = KEYS.network.keys.table.pk.parse(key.pk);
+  return parsed ? Number(parsed.net) : null;
 }
 
 /** The item of one source object: its fields, its hash and the indexes its type is read through. */
 export function sourceItem(type: ObjectType, object: Record<string, unknown>, hash: string) {
   const id = object.id as number;
+  const listing = SOURCE_ENTITIES[type].keys.gsi1;
   const item: Record<string, NativeAttributeValue> = {
     ...sourceKey(type, object as { id: number; net_id?: number }),
-    entity: `pdb-${type}`,
+    entity: SOURCE_ENTITIES[type].entity,
     ...object,
     h: hash,
-    gsi1pk: typeListPartition(type, id % SHARDS),
-    gsi1sk: pad(id),
+    gsi1pk: listing.pk.build({ shard: id % SHARDS }),
+    gsi1sk: listing.sk.build({ id }),
   };
   if (type === 'net') {
     const net = object as StoredOf<'net'>;
-    item.gsi2pk = `PDBASN#${net.asn}`;
-    item.gsi2sk = pad(net.id);
-    item.gsi3pk = 'PDBNAMES#net';
-    item.gsi3sk = `${nameKey(net.name)}#${pad(net.id)}`;
+    Object.assign(
+      item,
+      KEYS.network.index('gsi2', { asn: net.asn, net: net.id }),
+      KEYS.network.index('gsi3', { name: nameKey(net.name), net: net.id }),
+    );
   } else if (type === 'ix') {
     const ix = object as StoredOf<'ix'>;
     item.search = `${nameKey(ix.name)} ${nameKey(ix.name_long)}`;
     item.city_lc = nameKey(ix.city);
-    item.gsi2pk = `PDBIXCC#${ix.country.toUpperCase()}`;
-    item.gsi2sk = `${nameKey(ix.name)}#${pad(ix.id)}`;
-    item.gsi3pk = 'PDBNAMES#ix';
-    item.gsi3sk = `${nameKey(ix.name)}#${pad(ix.id)}`;
+    const order = { name: nameKey(ix.name), id: ix.id };
+    Object.assign(
+      item,
+      KEYS.exchange.index('gsi2', { country: ix.country.toUpperCase(), ...order }),
+      KEYS.exchange.index('gsi3', order),
+    );
   } else if (type === 'ixpfx') {
     const pfx = object as StoredOf<'ixpfx'>;
-    if (pfx.ix_id !== null) {
-      item.gsi2pk = `PDBIXPFX#${pfx.ix_id}`;
-      item.gsi2sk = pad(pfx.id);
-    }
+    if (pfx.ix_id !== null)
+      Object.assign(item, KEYS.exchangePrefix.index('gsi2', { ix: pfx.ix_id, id: pfx.id }));
   } else if (type === 'ixfac') {
     const fac = object as StoredOf<'ixfac'>;
-    item.gsi2pk = `PDBIXFAC#${fac.ix_id}`;
-    item.gsi2sk = pad(fac.id);
+    Object.assign(item, KEYS.exchangeFacility.index('gsi2', { ix: fac.ix_id, id: fac.id }));
   } else if (type === 'netixlan') {
     const row = object as StoredOf<'netixlan'>;
     const v4 = row.ipaddr4 ? normalizeIp(row.ipaddr4) : null;
     const v6 = row.ipaddr6 ? normalizeIp(row.ipaddr6) : null;
-    if (v4) {
-      item.gsi2pk = `PDBIP#${v4}`;
-      item.gsi2sk = pad(row.id);
-    }
-    if (v6) {
-      item.gsi3pk = `PDBIP#${v6}`;
-      item.gsi3sk = pad(row.id);
-    }
+    if (v4) Object.assign(item, KEYS.netixlan.index('gsi2', { ipv4: v4, id: row.id }));
+    if (v6) Object.assign(item, KEYS.netixlan.index('gsi3', { ipv6: v6, id: row.id }));
   }
   return item;
 }
 
-export const memberPartition = (ixId: number) => `PDBIX#${ixId}`;
-/** Where a network stands in the order members are paged: lowercase name, then net id. */
-export const memberOrderKey = (name: string, netId: number) => `${nameKey(name)}#${pad(netId)}`;
-export const memberSortKey = (name: string, netId: number) => `M#${memberOrderKey(name, netId)}`;
-export const networkMembershipPartition = (netId: number) => `PDBNETM#${netId}`;
+export const memberPartition = (ixId: number) => KEYS.member.keys.table.pk.build({ ix: ixId });
+export const memberSortKey = (name: string, netId: number) =>
+  KEYS.member.keys.table.sk.build({ name: nameKey(name), net: netId });
+export const networkMembershipPartition = (netId: number) => KEYS.member.keys.gsi2.pk.build({ net: netId });
+const MEMBERS = KEYS.member.keys.table.sk.prefix();
+const networkPartition = (netId: number) => KEYS.network.keys.table.pk.build({ net: netId });
+const NETWORK_SK = KEYS.network.keys.table.sk.build({});
+const CONTACTS = KEYS.contact.keys.table.sk.prefix();
+const PRESENCES = KEYS.netixlan.keys.table.sk.prefix();
+const NETWORK_NAMES = KEYS.network.keys.gsi3.pk.build({});
+const EXCHANGE_NAMES = KEYS.exchange.keys.gsi3.pk.build({});
 
 /** The derived item behind a page of peers: the network with its rows at this exchange and its contacts. */
 export function memberItem(ixId: number, member: ExchangeMember, hash: string) {
+  const memberKey = { ix: ixId, name: nameKey(member.network.name), net: member.network.id };
   return {
-    pk: memberPartition(ixId),
-    sk: memberSortKey(member.network.name, member.network.id),
-    entity: 'pdb-member',
+    ...KEYS.member.key(memberKey),
+    entity: KEYS.member.entity,
     ix_id: ixId,
     net_id: member.network.id,
     network: member.network,
     presences: member.presences,
     contacts: member.contacts,
     h: hash,
-    gsi2pk: networkMembershipPartition(member.network.id),
-    gsi2sk: pad(ixId),
+    ...KEYS.member.index('gsi2', memberKey),
   };
 }
 
@@ -173,7 +176,7 @@ export async function readNetworkPartition(netId: number): Promise<{
 }> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': `PDBNET#${netId}` },
+    ExpressionAttributeValues: { ':pk': networkPartition(netId) },
     ConsistentRead: true,
   });
   let network: Network | undefined;
@@ -181,9 +184,9 @@ export async function readNetworkPartition(netId: number): Promise<{
   const presences: Presence[] = [];
   for (const item of items) {
     const sk = String(item.sk);
-    if (sk === 'NET') network = parseItem(NetworkSchema, 'network', withoutKeys(item));
-    else if (sk.startsWith('POC#')) contacts.push(parseItem(ContactSchema, 'contact', withoutKeys(item)));
-    else if (sk.startsWith('NETIXLAN#'))
+    if (sk === NETWORK_SK) network = parseItem(NetworkSchema, 'network', withoutKeys(item));
+    else if (sk.startsWith(CONTACTS)) contacts.push(parseItem(ContactSchema, 'contact', withoutKeys(item)));
+    else if (sk.startsWith(PRESENCES))
       presences.push(parseItem(PresenceSchema, 'netixlan', withoutKeys(item)));
   }
   return { network, contacts: orderContacts(contacts), presences };
@@ -215,7 +218,7 @@ export async function getNetworks(netIds: number[]): Promise<Map<number, Network
 export async function memberNetIds(ixId: number): Promise<number[]> {
   const items = await queryAll({
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-    ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
+    ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': MEMBERS },
     ProjectionExpression: 'net_id',
   });
   return items.map((i) => i.net_id as number);
@@ -242,7 +245,7 @@ export interface PeeringDbRepository extends PeeringDbReader {
 const byAsn = (asn: number) => ({
   IndexName: 'gsi2',
   KeyConditionExpression: 'gsi2pk = :pk',
-  ExpressionAttributeValues: { ':pk': `PDBASN#${asn}` },
+  ExpressionAttributeValues: { ':pk': KEYS.network.keys.gsi2.pk.build({ asn }) },
 });
 
 export const peeringDb: PeeringDbRepository = {
@@ -252,7 +255,7 @@ export const peeringDb: PeeringDbRepository = {
     const items = await queryAll({
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `PDBIXPFX#${ixId}` },
+      ExpressionAttributeValues: { ':pk': KEYS.exchangePrefix.keys.gsi2.pk.build({ ix: ixId }) },
     });
     return items.map((i) => parseItem(ExchangePrefixSchema, 'ixpfx', withoutKeys(i)) as ExchangePrefix);
   },
@@ -261,7 +264,7 @@ export const peeringDb: PeeringDbRepository = {
     const items = await queryAll({
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': `PDBIXFAC#${ixId}` },
+      ExpressionAttributeValues: { ':pk': KEYS.exchangeFacility.keys.gsi2.pk.build({ ix: ixId }) },
     });
     return items.map((i) => parseItem(ExchangeFacilitySchema, 'ixfac', withoutKeys(i)));
   },
@@ -278,7 +281,7 @@ export const peeringDb: PeeringDbRepository = {
   async getNetworkContacts(netId) {
     const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :poc)',
-      ExpressionAttributeValues: { ':pk': `PDBNET#${netId}`, ':poc': 'POC#' },
+      ExpressionAttributeValues: { ':pk': networkPartition(netId), ':poc': CONTACTS },
     });
     return orderContacts(items.map((i) => parseItem(ContactSchema, 'contact', withoutKeys(i))));
   },
@@ -286,7 +289,7 @@ export const peeringDb: PeeringDbRepository = {
   async getNetworkPresences(netId) {
     const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :row)',
-      ExpressionAttributeValues: { ':pk': `PDBNET#${netId}`, ':row': 'NETIXLAN#' },
+      ExpressionAttributeValues: { ':pk': networkPartition(netId), ':row': PRESENCES },
     });
     return items.map((i) => parseItem(PresenceSchema, 'netixlan', withoutKeys(i)));
   },
@@ -296,7 +299,7 @@ export const peeringDb: PeeringDbRepository = {
     const { data, next_cursor } = await queryPage(
       {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-        ExpressionAttributeValues: { ':pk': pk, ':m': 'M#' },
+        ExpressionAttributeValues: { ':pk': pk, ':m': MEMBERS },
       },
       page,
       { attribute: 'pk', value: pk },
@@ -308,7 +311,7 @@ export const peeringDb: PeeringDbRepository = {
   async allExchangeMembers(ixId) {
     const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-      ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
+      ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': MEMBERS },
     });
     return items.map(toMember);
   },
@@ -317,7 +320,10 @@ export const peeringDb: PeeringDbRepository = {
     const items = await queryAll({
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk = :ix',
-      ExpressionAttributeValues: { ':pk': networkMembershipPartition(netId), ':ix': pad(ixId) },
+      ExpressionAttributeValues: {
+        ':pk': networkMembershipPartition(netId),
+        ':ix': KEYS.member.keys.gsi2.sk.build({ ix: ixId }),
+      },
     });
     const first = items[0];
     return first ? toMember(first) : undefined;
@@ -326,25 +332,30 @@ export const peeringDb: PeeringDbRepository = {
   countExchangeMembers(ixId) {
     return queryCount({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
-      ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': 'M#' },
+      ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': MEMBERS },
     });
   },
 
   async findPresencesByIp(ip) {
     const normalized = normalizeIp(ip);
     if (!normalized) return [];
-    const index = normalized.includes(':') ? 'gsi3' : 'gsi2';
+    const v6 = normalized.includes(':');
+    const index = v6 ? 'gsi3' : 'gsi2';
     const items = await queryAll({
       IndexName: index,
       KeyConditionExpression: `${index}pk = :pk`,
-      ExpressionAttributeValues: { ':pk': `PDBIP#${normalized}` },
+      ExpressionAttributeValues: {
+        ':pk': v6
+          ? KEYS.netixlan.keys.gsi3.pk.build({ ipv6: normalized })
+          : KEYS.netixlan.keys.gsi2.pk.build({ ipv4: normalized }),
+      },
     });
     return items.map((i) => parseItem(PresenceSchema, 'netixlan', withoutKeys(i)));
   },
 
   async searchExchanges(search, page) {
     const country = search.country?.trim().toUpperCase();
-    const pk = country ? `PDBIXCC#${country}` : 'PDBNAMES#ix';
+    const pk = country ? KEYS.exchange.keys.gsi2.pk.build({ country }) : EXCHANGE_NAMES;
     const index = country ? 'gsi2' : 'gsi3';
     const filters: string[] = [];
     const values: Record<string, string> = { ':pk': pk };
@@ -379,16 +390,16 @@ export const peeringDb: PeeringDbRepository = {
         : networks;
       return { data: named, next_cursor: null };
     }
-    const values: Record<string, string> = { ':pk': 'PDBNAMES#net' };
+    const values: Record<string, string> = { ':pk': NETWORK_NAMES };
     let condition = 'gsi3pk = :pk';
     if (search.name) {
       condition += ' AND begins_with(gsi3sk, :name)';
-      values[':name'] = nameKey(search.name);
+      values[':name'] = NETWORK_ORDER.prefix({ name: nameKey(search.name) }, 'name');
     }
     return filledPage(
       { IndexName: 'gsi3', KeyConditionExpression: condition, ExpressionAttributeValues: values },
       page,
-      { attribute: 'gsi3pk', value: 'PDBNAMES#net' },
+      { attribute: 'gsi3pk', value: NETWORK_NAMES },
       (i) => parseItem(NetworkSchema, 'network', withoutKeys(i)),
     );
   },
@@ -399,7 +410,7 @@ export const peeringDb: PeeringDbRepository = {
         TableName: tableName(),
         IndexName: 'gsi3',
         KeyConditionExpression: 'gsi3pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'PDBNAMES#ix' },
+        ExpressionAttributeValues: { ':pk': EXCHANGE_NAMES },
         Limit: 1,
       }),
     );

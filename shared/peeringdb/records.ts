@@ -1,5 +1,6 @@
 import * as z from '../platform/zod';
 import { ContactSchema, ExchangeSchema, NetworkSchema, PresenceSchema } from './model';
+import type { PEERINGDB_TYPES } from '../platform/storage/keys';
 
 /**
  * PeeringDB API records are untrusted input: each is parsed here, and whatever does not parse is
@@ -19,6 +20,10 @@ export const OBJECT_TYPES = [
   'netixlan',
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
+
+// The table has a key format for each type the sync stores, and for no other (checked when compiled).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _typesHaveKeys: Same<ObjectType, (typeof PEERINGDB_TYPES)[number]> = true;
 
 const text = (max = 4096) =>
   z.pipe(

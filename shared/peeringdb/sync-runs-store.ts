@@ -6,6 +6,7 @@ import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
 import { queryPage } from '../platform/storage/query';
+import { KEYS } from '../platform/storage/keys';
 
 export const TypeReportSchema = z
   .object({
@@ -44,11 +45,11 @@ export const SyncReportSchema = z
   .check(z.meta({ id: 'SyncRun' }));
 export type SyncReport = z.infer<typeof SyncReportSchema>;
 
-const RUNS = 'SYNCRUNS';
-const runKey = (id: string) => ({ pk: `SYNCRUN#${id}`, sk: 'RUN' });
-const LEASE_KEY = { pk: 'SYNC', sk: 'LEASE' };
-const cursorKey = { pk: 'SYNC', sk: 'CURSORS' };
-const DIRTY_KEY = { pk: 'SYNC', sk: 'MEMBERS_DIRTY' };
+const RUNS = KEYS.syncRun.keys.gsi1.pk.build({});
+const runKey = (id: string) => KEYS.syncRun.key({ run: id });
+const LEASE_KEY = KEYS.syncLease.key({});
+const cursorKey = KEYS.syncCursors.key({});
+const DIRTY_KEY = KEYS.syncDirty.key({});
 
 export class SyncBusyError extends StorageError {
   constructor(
@@ -69,9 +70,8 @@ export const syncRunsRepository = {
         TableName: tableName(),
         Item: {
           ...runKey(report.id),
-          entity: 'sync-run',
-          gsi1pk: RUNS,
-          gsi1sk: `${report.started}#${report.id}`,
+          entity: KEYS.syncRun.entity,
+          ...KEYS.syncRun.index('gsi1', { started: report.started, run: report.id }),
           ...report,
         },
       }),
@@ -110,7 +110,12 @@ export const syncRunsRepository = {
       await ddb().send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...LEASE_KEY, entity: 'sync-lease', run_id: runId, expires_at: nowSeconds + seconds },
+          Item: {
+            ...LEASE_KEY,
+            entity: KEYS.syncLease.entity,
+            run_id: runId,
+            expires_at: nowSeconds + seconds,
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR expires_at < :now',
           ExpressionAttributeValues: { ':now': nowSeconds },
         }),
@@ -180,7 +185,7 @@ export const syncRunsRepository = {
   async setMembersDirty(dirty: boolean): Promise<void> {
     if (dirty)
       await ddb().send(
-        new PutCommand({ TableName: tableName(), Item: { ...DIRTY_KEY, entity: 'sync-dirty' } }),
+        new PutCommand({ TableName: tableName(), Item: { ...DIRTY_KEY, entity: KEYS.syncDirty.entity } }),
       );
     else await ddb().send(new DeleteCommand({ TableName: tableName(), Key: DIRTY_KEY }));
   },
@@ -195,7 +200,10 @@ export const syncRunsRepository = {
 
   async saveCursors(since: Partial<Record<(typeof OBJECT_TYPES)[number], number>>): Promise<void> {
     await ddb().send(
-      new PutCommand({ TableName: tableName(), Item: { ...cursorKey, entity: 'sync-cursors', since } }),
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...cursorKey, entity: KEYS.syncCursors.entity, since },
+      }),
     );
   },
 };

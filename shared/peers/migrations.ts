@@ -3,6 +3,7 @@ import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure } from '../platform/storage/items';
 import { getNetworks, peeringDb, loadStoredIndex } from '../peeringdb';
 import { peerStateRepository } from './peer-state-store';
+import { KEYS } from '../platform/storage/keys';
 
 /**
  * Changes to items that an earlier version of peerflow stored differently. Each runs once per table,
@@ -43,7 +44,7 @@ export const MIGRATIONS: Migration[] = [
   },
 ];
 
-const migrationKey = (name: string) => ({ pk: `MIGRATION#${name}`, sk: 'MIGRATION' });
+const migrationKey = (name: string) => KEYS.migration.key({ name });
 
 /** Runs the migrations not recorded as done; returns what each pending one changed. */
 export async function runPendingMigrations(
@@ -62,7 +63,7 @@ export async function runPendingMigrations(
           TableName: tableName(),
           Item: {
             ...migrationKey(migration.name),
-            entity: 'migration',
+            entity: KEYS.migration.entity,
             changed,
             done: new Date().toISOString(),
           },

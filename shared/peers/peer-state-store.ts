@@ -2,17 +2,17 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, type TransactItem, withoutKeys } from '../platform/storage/items';
-import { memberOrderKey } from '../peeringdb';
 import { queryAll } from '../platform/storage/query';
+import { KEYS, memberOrderKey } from '../platform/storage/keys';
 
 /**
  * Our side of each peer at an exchange: request status, notes, override, and the per-peer log.
- * All of one exchange lives in one partition (`IXSTATE#<public_id>`), the state of a peer at
- * `NET#<id>` and its log after `LOG#<id>#`. Writers get transaction items so that a change and its
- * log entry land together.
+ * All of one exchange lives in one partition, the state of each peer and after it its log (the
+ * formats are `peerState` and `peerLog` in `platform/storage/keys.ts`). Writers get transaction
+ * items so that a change and its log entry land together.
  *
- * The state items are also listed in gsi3 (`IXSTATE#<public_id>`) in the order members are paged,
- * `<lowercase name>#<net id>`, so a page of peers reads the state of that page (and not of the whole
+ * The state items are also listed in gsi3 in the order members are paged (`NETWORK_ORDER`,
+ * `<lowercase name>#<net id>`), so a page of peers reads the state of that page (and not of the whole
  * exchange) with one bounded Query issued beside the members' own. The name is the network's
  * PeeringDB name: the writer that creates the state sets it, and the sync moves it when PeeringDB
  * renames the network.
@@ -41,14 +41,18 @@ export interface PeerLogInput {
   session_id?: string | null;
 }
 
-export const peerStatePartition = (publicId: number) => `IXSTATE#${publicId}`;
-export const peerStateSortKey = (participantId: number) => `NET#${String(participantId).padStart(10, '0')}`;
-export const peerLogPrefix = (participantId: number) => `LOG#${String(participantId).padStart(10, '0')}#`;
+export const peerStatePartition = (publicId: number) => KEYS.peerState.keys.table.pk.build({ ix: publicId });
+export const peerStateSortKey = (participantId: number) =>
+  KEYS.peerState.keys.table.sk.build({ net: participantId });
+export const peerLogPrefix = (participantId: number) =>
+  KEYS.peerLog.keys.table.sk.prefix({ net: participantId });
+const STATES = KEYS.peerState.keys.table.sk.prefix();
+const LOGS = KEYS.peerLog.keys.table.sk.prefix();
 
 /** The attributes that list a state item in member order; kept on first write, moved by the sync. */
 const ORDER_SET = 'gsi3pk = :ixp, gsi3sk = if_not_exists(gsi3sk, :order)';
 const orderValues = (publicId: number, participantId: number, peerName: string) => ({
-  ':ixp': peerStatePartition(publicId),
+  ':ixp': KEYS.peerState.keys.gsi3.pk.build({ ix: publicId }),
   ':order': memberOrderKey(peerName, participantId),
 });
 
@@ -66,9 +70,13 @@ export function peerLogItem(entry: PeerLogInput, time = new Date().toISOString()
     Put: {
       TableName: tableName(),
       Item: {
-        pk: peerStatePartition(entry.public_id),
-        sk: `${peerLogPrefix(entry.participant_id)}${time}#${crypto.randomUUID()}`,
-        entity: 'peer-log',
+        ...KEYS.peerLog.key({
+          ix: entry.public_id,
+          net: entry.participant_id,
+          time,
+          entry: crypto.randomUUID(),
+        }),
+        entity: KEYS.peerLog.entity,
         participant_id: entry.participant_id,
         ...logged,
       },
@@ -99,7 +107,7 @@ export function requestStatusItem(
       ExpressionAttributeValues: {
         ':s': status,
         ':t': time,
-        ':e': 'peer-state',
+        ':e': KEYS.peerState.entity,
         ':ix': publicId,
         ':net': participantId,
         ...orderValues(publicId, participantId, peer.name),
@@ -171,7 +179,7 @@ export const peerStateRepository = {
       KeyConditionExpression: options.withLogs ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :net)',
       ExpressionAttributeValues: {
         ':pk': peerStatePartition(publicId),
-        ...(options.withLogs ? {} : { ':net': 'NET#' }),
+        ...(options.withLogs ? {} : { ':net': STATES }),
       },
       // A list shows these fields only; leaving the rest behind makes the Query measurably cheaper.
       ...(options.withLogs ? {} : { ProjectionExpression: LISTED_STATE_FIELDS }),
@@ -180,9 +188,9 @@ export const peerStateRepository = {
     const logItems: Record<string, unknown>[] = [];
     for (const item of items) {
       const sk = String(item.sk);
-      if (sk.startsWith('LOG#')) {
+      if (sk.startsWith(LOGS)) {
         logItems.push(item);
-      } else if (sk.startsWith('NET#')) {
+      } else if (sk.startsWith(STATES)) {
         const state = parseItem(PeerStateSchema, 'peer state', withoutKeys(item));
         states.set(state.participant_id, state);
       }
@@ -209,7 +217,7 @@ export const peerStateRepository = {
         IndexName: 'gsi3',
         KeyConditionExpression: after === undefined ? 'gsi3pk = :pk' : 'gsi3pk = :pk AND gsi3sk > :after',
         ExpressionAttributeValues: {
-          ':pk': peerStatePartition(publicId),
+          ':pk': KEYS.peerState.keys.gsi3.pk.build({ ix: publicId }),
           ...(after === undefined ? {} : { ':after': after }),
         },
         ProjectionExpression: `${LISTED_STATE_FIELDS}, gsi3sk`,
@@ -268,7 +276,7 @@ export const peerStateRepository = {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {
       ':t': time,
-      ':e': 'peer-state',
+      ':e': KEYS.peerState.entity,
       ':ix': publicId,
       ':net': participantId,
       ...orderValues(publicId, participantId, peer.name),
@@ -322,11 +330,11 @@ export const peerStateRepository = {
     const items = await queryAll({
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :net)',
       FilterExpression: 'attribute_not_exists(gsi3sk)',
-      ExpressionAttributeValues: { ':pk': peerStatePartition(publicId), ':net': 'NET#' },
+      ExpressionAttributeValues: { ':pk': peerStatePartition(publicId), ':net': STATES },
       ProjectionExpression: 'sk',
     });
     // The id is read from the key (`NET#<zero-padded id>`), which every state item has.
-    return items.map((item) => Number(String(item.sk).slice('NET#'.length))).filter(Number.isSafeInteger);
+    return items.map((item) => Number(String(item.sk).slice(STATES.length))).filter(Number.isSafeInteger);
   },
 
   /**

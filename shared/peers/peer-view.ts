@@ -3,6 +3,7 @@ import type { PeerLogEntry, PeerState } from './peer-state-store';
 import { type Contact, contactView, type ExchangeMember, type Presence } from '../peeringdb';
 import { qualify } from './qualify';
 import type { QualificationRules } from '../settings';
+import { type MemberPosition, memberPosition, positionKey } from '../platform/storage/keys';
 
 /** What embeds in a peer besides its own fields. */
 export interface Embeds {
@@ -57,14 +58,14 @@ export function publicIps(presences: readonly Presence[]) {
  * Members are listed by lowercase name, then net id, compared as one key `<name>#<id>` exactly as the
  * reader pages them, so a filtered list and a plain one put members in the same order.
  */
-export function memberOrder(member: ExchangeMember): [string, number] {
-  return [member.network.name.trim().toLowerCase().slice(0, 200), member.network.id];
+export function memberOrder(member: ExchangeMember): MemberPosition {
+  return memberPosition(member.network.name, member.network.id);
 }
 
 /** A member's position as one string, `<name>#<net id>`, the way storage orders members and their state. */
-export const orderKey = ([name, id]: [string, number]) => `${name}#${String(id).padStart(10, '0')}`;
+export const orderKey = positionKey;
 
-export function compareOrder(a: [string, number], b: [string, number]): number {
+export function compareOrder(a: MemberPosition, b: MemberPosition): number {
   const ka = orderKey(a);
   const kb = orderKey(b);
   return ka === kb ? 0 : ka < kb ? -1 : 1;

@@ -7,6 +7,7 @@ import type { Page } from '../platform/storage/pagination';
 import { PeerStateSchema, peerStatePartition, peerStateSortKey } from '../peers';
 import type { TransactItem } from '../platform/storage/items';
 import { queryPage } from '../platform/storage/query';
+import { KEYS } from '../platform/storage/keys';
 
 export const RequestStatusValues = ['sent', 'accepted', 'rejected', 'failed'] as const;
 
@@ -59,25 +60,25 @@ export class RequestChangedError extends StorageError {
   }
 }
 
-const ALL = 'REQUESTS';
-const requestPk = (id: string) => `REQUEST#${id}`;
-const peerPk = (participantId: number) => `REQPEER#${participantId}`;
-const exchangePk = (publicId: number) => `REQIX#${publicId}`;
-const guardKey = (participantId: number) => ({ pk: `REQGUARD#${participantId}`, sk: 'REQGUARD' });
-const order = (r: StoredRequest) => `${r.created}#${r.id}`;
+const ALL = KEYS.request.keys.gsi1.pk.build({});
+const requestKey = (id: string) => KEYS.request.key({ request: id });
+const peerPk = (participantId: number) => KEYS.request.keys.gsi2.pk.build({ net: participantId });
+const exchangePk = (publicId: number) => KEYS.requestExchange.keys.gsi3.pk.build({ ix: publicId });
+const guardKey = (participantId: number) => KEYS.requestGuard.key({ net: participantId });
 
 function requestPuts(request: StoredRequest): TransactItem[] {
   const main: TransactItem = {
     Put: {
       TableName: tableName(),
       Item: {
-        pk: requestPk(request.id),
-        sk: 'REQUEST',
-        gsi1pk: ALL,
-        gsi1sk: order(request),
-        gsi2pk: peerPk(request.peer_participant_id),
-        gsi2sk: order(request),
-        entity: 'request',
+        ...requestKey(request.id),
+        ...KEYS.request.index('gsi1', { created: request.created, request: request.id }),
+        ...KEYS.request.index('gsi2', {
+          net: request.peer_participant_id,
+          created: request.created,
+          request: request.id,
+        }),
+        entity: KEYS.request.entity,
         ...request,
       },
     },
@@ -87,11 +88,13 @@ function requestPuts(request: StoredRequest): TransactItem[] {
     Put: {
       TableName: tableName(),
       Item: {
-        pk: requestPk(request.id),
-        sk: `IX#${publicId}`,
-        gsi3pk: exchangePk(publicId),
-        gsi3sk: order(request),
-        entity: 'request-exchange',
+        ...KEYS.requestExchange.key({ request: request.id, ix: publicId }),
+        ...KEYS.requestExchange.index('gsi3', {
+          ix: publicId,
+          created: request.created,
+          request: request.id,
+        }),
+        entity: KEYS.requestExchange.entity,
         request_id: request.id,
       },
     },
@@ -101,7 +104,10 @@ function requestPuts(request: StoredRequest): TransactItem[] {
 
 function guardPut(participantId: number, guard: RequestGuard): TransactItem {
   return {
-    Put: { TableName: tableName(), Item: { ...guardKey(participantId), entity: 'request-guard', ...guard } },
+    Put: {
+      TableName: tableName(),
+      Item: { ...guardKey(participantId), entity: KEYS.requestGuard.entity, ...guard },
+    },
   };
 }
 
@@ -120,7 +126,7 @@ export const requestsRepository = {
     const out = await ddb().send(
       new GetCommand({
         TableName: tableName(),
-        Key: { pk: requestPk(id), sk: 'REQUEST' },
+        Key: requestKey(id),
         ConsistentRead: true,
       }),
     );
@@ -154,7 +160,7 @@ export const requestsRepository = {
       await ddb().send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...guardKey(participantId), entity: 'request-guard', ...claimed },
+          Item: { ...guardKey(participantId), entity: KEYS.requestGuard.entity, ...claimed },
           ...(seen
             ? {
                 ConditionExpression: 'version = :v AND claimed_until < :now',
@@ -175,7 +181,7 @@ export const requestsRepository = {
     await ddb().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...guardKey(participantId), entity: 'request-guard', ...claimed, claimed_until: '' },
+        Item: { ...guardKey(participantId), entity: KEYS.requestGuard.entity, ...claimed, claimed_until: '' },
         ConditionExpression: 'version = :v',
         ExpressionAttributeValues: { ':v': claimed.version },
       }),
@@ -326,7 +332,7 @@ async function listByExchange(
     (item) => String(item.request_id),
   );
   const found = new Map<string, StoredRequest>();
-  let keys: Record<string, unknown>[] = ids.map((id) => ({ pk: requestPk(id), sk: 'REQUEST' }));
+  let keys: Record<string, unknown>[] = ids.map((id) => requestKey(id));
   // BatchGet takes at most 100 keys and may hand some back unprocessed.
   while (keys.length > 0) {
     const batch = keys.slice(0, 100);

@@ -2,12 +2,13 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import { KEYS } from '../platform/storage/keys';
 
 /**
  * The deployment's mail token bucket: one item, changed only by a conditional write on its version,
  * so every Lambda instance shares the same budget.
  */
-const KEY = { pk: 'SENDRATE', sk: 'SENDRATE' };
+const KEY = KEYS.sendRate.key({});
 const BucketSchema = z.object({ tokens: z.number(), updated_ms: z.number(), version: z.int() });
 
 export type TakeResult = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -32,7 +33,7 @@ export const sendRateRepository = {
             TableName: tableName(),
             Item: {
               ...KEY,
-              entity: 'send-rate',
+              entity: KEYS.sendRate.entity,
               tokens: tokens - 1,
               updated_ms: Math.max(nowMs, bucket?.updated_ms ?? 0),
               version: (bucket?.version ?? 0) + 1,

@@ -3,6 +3,7 @@ import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import { queryAll } from '../platform/storage/query';
+import { KEYS } from '../platform/storage/keys';
 
 export const StoredTemplateSchema = z.object({
   name: z.string(),
@@ -14,8 +15,8 @@ export const StoredTemplateSchema = z.object({
 });
 export type StoredTemplate = z.infer<typeof StoredTemplateSchema>;
 
-const ALL = 'TEMPLATES';
-const key = (name: string) => ({ pk: `TEMPLATE#${name}`, sk: 'TEMPLATE' });
+const ALL = KEYS.template.keys.gsi1.pk.build({});
+const key = (name: string) => KEYS.template.key({ name });
 
 export const templatesRepository = {
   async get(name: string): Promise<StoredTemplate | undefined> {
@@ -27,7 +28,12 @@ export const templatesRepository = {
     await ddb().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...key(template.name), gsi1pk: ALL, gsi1sk: template.name, entity: 'template', ...template },
+        Item: {
+          ...key(template.name),
+          ...KEYS.template.index('gsi1', { name: template.name }),
+          entity: KEYS.template.entity,
+          ...template,
+        },
       }),
     );
   },

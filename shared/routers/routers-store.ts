@@ -7,6 +7,7 @@ import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/
 import type { Page } from '../platform/storage/pagination';
 import { queryPage } from '../platform/storage/query';
 import { claimUnique, createClaimingUnique, moveUnique } from '../platform/storage/unique-values';
+import { KEYS } from '../platform/storage/keys';
 
 export const PlatformSchema = z.enum(PLATFORMS);
 
@@ -41,17 +42,16 @@ export class RouterConflictError extends StorageError {
   }
 }
 
-const ALL_ROUTERS = 'ROUTERS';
+const ALL_ROUTERS = KEYS.router.keys.gsi1.pk.build({});
 
-export const routerKey = (id: string) => ({ pk: `ROUTER#${id}`, sk: 'ROUTER' });
-const hostnameKey = (hostname: string) => ({ pk: `ROUTERHOST#${hostname.toLowerCase()}`, sk: 'ROUTERHOST' });
+export const routerKey = (id: string) => KEYS.router.key({ router: id });
+const hostnameKey = (hostname: string) => KEYS.routerHostname.key({ hostname: hostname.toLowerCase() });
 
 function routerItem(router: StoredRouter) {
   return {
     ...routerKey(router.id),
-    gsi1pk: ALL_ROUTERS,
-    gsi1sk: `${router.hostname.toLowerCase()}#${router.id}`,
-    entity: 'router',
+    ...KEYS.router.index('gsi1', { hostname: router.hostname.toLowerCase(), router: router.id }),
+    entity: KEYS.router.entity,
     ...router,
   };
 }
@@ -66,7 +66,7 @@ export const routersRepository = {
 
   async create(router: StoredRouter): Promise<void> {
     await createClaimingUnique(
-      claimUnique(hostnameKey(router.hostname), 'router-hostname', { router_id: router.id }),
+      claimUnique(hostnameKey(router.hostname), KEYS.routerHostname.entity, { router_id: router.id }),
       routerItem(router),
       () => new HostnameTakenError(),
     );
@@ -101,9 +101,14 @@ export const routersRepository = {
               },
             },
             ...(hostnameChanged
-              ? moveUnique(hostnameKey(current.hostname), hostnameKey(next.hostname), 'router-hostname', {
-                  router_id: next.id,
-                })
+              ? moveUnique(
+                  hostnameKey(current.hostname),
+                  hostnameKey(next.hostname),
+                  KEYS.routerHostname.entity,
+                  {
+                    router_id: next.id,
+                  },
+                )
               : []),
           ],
         }),

@@ -3,6 +3,7 @@ import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { parseItem, withoutKeys } from '../platform/storage/items';
 import type { TransactItem } from '../platform/storage/items';
+import { KEYS } from '../platform/storage/keys';
 
 /**
  * Every configuration rendered for delivery, kept per session, newest first. The text is what was
@@ -22,7 +23,8 @@ export const ConfigRevisionSchema = z.object({
 });
 export type ConfigRevision = z.infer<typeof ConfigRevisionSchema>;
 
-const revisionPartition = (sessionId: string) => `CONFIGREV#${sessionId}`;
+const revisionPartition = (sessionId: string) =>
+  KEYS.configRevision.keys.table.pk.build({ session: sessionId });
 
 /** A Put of one revision, to include in the transaction that moves the session to `configured`. */
 export function configRevisionItem(revision: ConfigRevision): TransactItem {
@@ -30,9 +32,12 @@ export function configRevisionItem(revision: ConfigRevision): TransactItem {
     Put: {
       TableName: tableName(),
       Item: {
-        pk: revisionPartition(revision.session_id),
-        sk: `REV#${revision.created}#${revision.id}`,
-        entity: 'config-revision',
+        ...KEYS.configRevision.key({
+          session: revision.session_id,
+          created: revision.created,
+          revision: revision.id,
+        }),
+        entity: KEYS.configRevision.entity,
         ...revision,
       },
       ConditionExpression: 'attribute_not_exists(pk)',

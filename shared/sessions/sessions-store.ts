@@ -12,6 +12,7 @@ import type { Page } from '../platform/storage/pagination';
 import type { TransactItem } from '../platform/storage/items';
 import { type QueryInput, queryAll, queryPage } from '../platform/storage/query';
 import { routerKey } from '../routers';
+import { KEYS } from '../platform/storage/keys';
 
 export const SESSION_STATES = ['not configured', 'configured', 'established', 'down'] as const;
 export const SessionStateSchema = z.enum(SESSION_STATES);
@@ -69,29 +70,28 @@ export class RouterGoneError extends StorageError {
   }
 }
 
-const ALL_SESSIONS = 'SESSIONS';
+const ALL_SESSIONS = KEYS.session.keys.gsi1.pk.build({});
 const NO_EXCHANGE = 'none';
-const pad = (n: number) => String(n).padStart(10, '0');
+const BY_EXCHANGE = KEYS.session.keys.gsi2;
+const BY_ROUTER = KEYS.session.keys.gsi3;
 
-const sessionKey = (id: string) => ({ pk: `SESSION#${id}`, sk: 'SESSION' });
+const sessionKey = (id: string) => KEYS.session.key({ session: id });
 /** The uniqueness guard of (router, peer IP); its key is the pair itself. */
-const guardKey = (routerId: string, peerIp: string) => ({
-  pk: `SESSIONPEER#${routerId}#${peerIp}`,
-  sk: 'SESSIONPEER',
-});
-const exchangePartition = (publicId: number | null) => `SESSIX#${publicId ?? NO_EXCHANGE}`;
-const routerPartition = (routerId: string) => `SESSROUTER#${routerId}`;
+const guardKey = (routerId: string, peerIp: string) => KEYS.sessionGuard.key({ router: routerId, peerIp });
+const exchangePartition = (publicId: number | null) => BY_EXCHANGE.pk.build({ ix: publicId ?? NO_EXCHANGE });
+const routerPartition = (routerId: string) => BY_ROUTER.pk.build({ router: routerId });
 
 function sessionItem(s: StoredSession) {
   return {
     ...sessionKey(s.id),
-    gsi1pk: ALL_SESSIONS,
-    gsi1sk: `${s.created}#${s.id}`,
-    gsi2pk: exchangePartition(s.public_id),
-    gsi2sk: `NET#${pad(s.peer_participant_id ?? 0)}#${s.id}`,
-    gsi3pk: routerPartition(s.resource_id),
-    gsi3sk: `${s.peer_ipaddr}#${s.id}`,
-    entity: 'session',
+    ...KEYS.session.index('gsi1', { created: s.created, session: s.id }),
+    ...KEYS.session.index('gsi2', {
+      ix: s.public_id ?? NO_EXCHANGE,
+      net: s.peer_participant_id ?? 0,
+      session: s.id,
+    }),
+    ...KEYS.session.index('gsi3', { router: s.resource_id, peerIp: s.peer_ipaddr, session: s.id }),
+    entity: KEYS.session.entity,
     ...s,
   };
 }
@@ -100,7 +100,7 @@ function guardPut(s: StoredSession): TransactItem {
   return {
     Put: {
       TableName: tableName(),
-      Item: { ...guardKey(s.resource_id, s.peer_ipaddr), entity: 'session-guard', session_id: s.id },
+      Item: { ...guardKey(s.resource_id, s.peer_ipaddr), entity: KEYS.sessionGuard.entity, session_id: s.id },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -231,7 +231,7 @@ function queryFor(filter: SessionFilter): {
     values[':pk'] = routerPartition(filter.resource_id);
     keyed.add('resource_id');
     if (filter.peer_ipaddr !== undefined) {
-      values[':sk'] = `${filter.peer_ipaddr}#`;
+      values[':sk'] = BY_ROUTER.sk.prefix({ peerIp: filter.peer_ipaddr });
       keyed.add('peer_ipaddr');
     }
   } else if (filter.public_id !== undefined) {
@@ -239,7 +239,7 @@ function queryFor(filter: SessionFilter): {
     values[':pk'] = exchangePartition(filter.public_id);
     keyed.add('public_id');
     if (filter.peer_participant_id !== undefined) {
-      values[':sk'] = `NET#${pad(filter.peer_participant_id)}#`;
+      values[':sk'] = BY_EXCHANGE.sk.prefix({ net: filter.peer_participant_id });
       keyed.add('peer_participant_id');
     }
   } else {

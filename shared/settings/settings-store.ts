@@ -2,8 +2,9 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type Settings, SettingsSchema } from './settings-schema';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import { KEYS } from '../platform/storage/keys';
 
-const SETTINGS_KEY = { pk: 'SETTINGS', sk: 'SETTINGS' };
+const SETTINGS_KEY = KEYS.settings.key({});
 
 /** The one settings item; missing fields take their defaults, so older items keep parsing. */
 export const settingsRepository = {
@@ -25,7 +26,7 @@ export const settingsRepository = {
       await ddb().send(
         new PutCommand({
           TableName: tableName(),
-          Item: { ...SETTINGS_KEY, entity: 'settings', ...settings, modified_by: modifiedBy },
+          Item: { ...SETTINGS_KEY, entity: KEYS.settings.entity, ...settings, modified_by: modifiedBy },
           ...(onlyIf === undefined
             ? {}
             : onlyIf.modified === null

@@ -7,6 +7,7 @@ import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/
 import type { Page } from '../platform/storage/pagination';
 import { queryCount, queryPage } from '../platform/storage/query';
 import { claimUnique, createClaimingUnique, moveUnique } from '../platform/storage/unique-values';
+import { KEYS, emailKey } from '../platform/storage/keys';
 
 export const StoredUserSchema = z.object({
   id: z.string(),
@@ -26,21 +27,18 @@ export class EmailTakenError extends StorageError {
   }
 }
 
-const ALL_USERS = 'USERS';
+const ALL_USERS = KEYS.user.keys.gsi1.pk.build({});
 
-export function normalizeEmail(email: string): string {
-  return email.trim().toLowerCase();
-}
+export const normalizeEmail = emailKey;
 
-const userKey = (id: string) => ({ pk: `USER#${id}`, sk: 'USER' });
-const emailKey = (email: string) => ({ pk: `USEREMAIL#${normalizeEmail(email)}`, sk: 'USEREMAIL' });
+const userKey = (id: string) => KEYS.user.key({ user: id });
+const emailClaimKey = (email: string) => KEYS.userEmail.key({ email: normalizeEmail(email) });
 
 function userItem(user: StoredUser) {
   return {
     ...userKey(user.id),
-    gsi1pk: ALL_USERS,
-    gsi1sk: normalizeEmail(user.email),
-    entity: 'user',
+    ...KEYS.user.index('gsi1', { email: normalizeEmail(user.email) }),
+    entity: KEYS.user.entity,
     ...user,
   };
 }
@@ -66,14 +64,14 @@ export const usersRepository: UsersRepository = {
   },
 
   async getByEmail(email) {
-    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: emailKey(email) }));
+    const out = await ddb().send(new GetCommand({ TableName: tableName(), Key: emailClaimKey(email) }));
     const userId = out.Item?.user_id;
     return typeof userId === 'string' ? this.get(userId) : undefined;
   },
 
   async create(user) {
     await createClaimingUnique(
-      claimUnique(emailKey(user.email), 'user-email', { user_id: user.id }),
+      claimUnique(emailClaimKey(user.email), KEYS.userEmail.entity, { user_id: user.id }),
       userItem(user),
       () => new EmailTakenError(),
     );
@@ -97,7 +95,9 @@ export const usersRepository: UsersRepository = {
               },
             },
             ...(emailChanged
-              ? moveUnique(emailKey(previousEmail), emailKey(next.email), 'user-email', { user_id: id })
+              ? moveUnique(emailClaimKey(previousEmail), emailClaimKey(next.email), KEYS.userEmail.entity, {
+                  user_id: id,
+                })
               : []),
           ],
         }),
@@ -114,7 +114,7 @@ export const usersRepository: UsersRepository = {
       new TransactWriteCommand({
         TransactItems: [
           { Delete: { TableName: tableName(), Key: userKey(user.id) } },
-          { Delete: { TableName: tableName(), Key: emailKey(user.email) } },
+          { Delete: { TableName: tableName(), Key: emailClaimKey(user.email) } },
         ],
       }),
     );
@@ -148,7 +148,7 @@ export const usersRepository: UsersRepository = {
 export const LOGIN_WINDOW_SECONDS = 15 * 60;
 export const LOGIN_MAX_FAILURES = 10;
 
-const attemptsKey = (email: string) => ({ pk: `LOGINFAIL#${normalizeEmail(email)}`, sk: 'LOGINFAIL' });
+const attemptsKey = (email: string) => KEYS.loginAttempts.key({ email: normalizeEmail(email) });
 
 const AttemptsSchema = z.object({ window_start: z.number(), failures: z.number(), expires_at: z.number() });
 
@@ -191,7 +191,7 @@ export const loginAttempts = {
             ':now': nowSeconds,
             ':one': 1,
             ':exp': expiresAt,
-            ':entity': 'login-attempts',
+            ':entity': KEYS.loginAttempts.entity,
           },
         }),
       );

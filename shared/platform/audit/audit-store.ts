@@ -4,6 +4,7 @@ import { ddb, tableName } from '../storage/client';
 import { parseItem, withoutKeys } from '../storage/items';
 import type { Page } from '../storage/pagination';
 import { queryPage } from '../storage/query';
+import { KEYS } from '../storage/keys';
 
 export const AuditEntrySchema = z.object({
   id: z.string(),
@@ -20,17 +21,15 @@ export const AuditEntrySchema = z.object({
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
-const ALL = 'AUDIT';
+const ALL = KEYS.audit.keys.gsi1.pk.build({});
+const userPartition = (userId: string) => KEYS.audit.keys.gsi2.pk.build({ user: userId });
 
 function keys(entry: AuditEntry) {
-  const sortKey = `${entry.time}#${entry.id}`;
+  const values = { entry: entry.id, time: entry.time, user: entry.user_id };
   return {
-    pk: `AUDIT#${entry.id}`,
-    sk: 'AUDIT',
-    gsi1pk: ALL,
-    gsi1sk: sortKey,
-    gsi2pk: `AUDITUSER#${entry.user_id}`,
-    gsi2sk: sortKey,
+    ...KEYS.audit.key(values),
+    ...KEYS.audit.index('gsi1', values),
+    ...KEYS.audit.index('gsi2', values),
   };
 }
 
@@ -48,13 +47,16 @@ export interface AuditRepository {
 export const auditRepository: AuditRepository = {
   async append(entry) {
     await ddb().send(
-      new PutCommand({ TableName: tableName(), Item: { ...keys(entry), entity: 'audit', ...entry } }),
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...keys(entry), entity: KEYS.audit.entity, ...entry },
+      }),
     );
   },
 
   async list({ userId, since, until, limit, cursor }) {
     const [index, pkName, skName, pkValue] = userId
-      ? (['gsi2', 'gsi2pk', 'gsi2sk', `AUDITUSER#${userId}`] as const)
+      ? (['gsi2', 'gsi2pk', 'gsi2sk', userPartition(userId)] as const)
       : (['gsi1', 'gsi1pk', 'gsi1sk', ALL] as const);
     const lower = since ?? '0';
     const upper = `${until ?? '9999'}~`;

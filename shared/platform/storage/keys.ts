@@ -1,0 +1,614 @@
+import type { IndexName } from './table';
+
+/**
+ * The one map of the table's keys: every entity with the key it has in the table and in each global
+ * index, and every access pattern the repositories read through. Each key format is a template of
+ * literal text and typed slots: it builds the key strings, the `begins_with` prefixes and the
+ * ordering strings, and a test reads it to prove that no two entities share a key in any index.
+ *
+ * Stored keys cannot change (deployed tables hold them): a template here may only be added, never
+ * reworded.
+ */
+
+// ---------------------------------------------------------------------------------------------------
+// Templates
+
+/** What a slot holds. The kind formats numbers; text is stored as the entity's builder hands it in. */
+export type SlotKind =
+  'int' | 'padded' | 'int-or-none' | 'id' | 'text' | 'lower' | 'upper' | 'name' | 'ip' | 'time';
+
+export const SLOT_KINDS: Record<SlotKind, { meaning: string; pattern: string; minLength: number }> = {
+  int: { meaning: 'integer', pattern: '\\d+', minLength: 1 },
+  padded: { meaning: 'integer, zero-padded to 10 digits', pattern: '\\d{10,}', minLength: 10 },
+  'int-or-none': { meaning: 'integer, or `none`', pattern: '\\d+|none', minLength: 1 },
+  id: { meaning: 'identifier the service generates (a UUID)', pattern: '[\\s\\S]*', minLength: 0 },
+  text: { meaning: 'text as given', pattern: '[\\s\\S]*', minLength: 0 },
+  lower: { meaning: 'lowercased text', pattern: '[\\s\\S]*', minLength: 0 },
+  upper: { meaning: 'uppercased text', pattern: '[\\s\\S]*', minLength: 0 },
+  name: {
+    meaning: 'name as sorted: trimmed, lowercased, at most 200 characters',
+    pattern: '[\\s\\S]*',
+    minLength: 0,
+  },
+  ip: { meaning: 'normalized IP address', pattern: '[0-9a-fA-F:.]+', minLength: 1 },
+  time: { meaning: 'ISO 8601 timestamp', pattern: '[\\s\\S]*', minLength: 0 },
+};
+
+export interface Slot<N extends string = string> {
+  readonly slot: N;
+  readonly kind: SlotKind;
+}
+
+export type SlotValue = string | number;
+type Part<N extends string> = string | Slot<N>;
+
+const slotOf =
+  (kind: SlotKind) =>
+  <N extends string>(slot: N): Slot<N> => ({ slot, kind });
+
+export const int = slotOf('int');
+export const padded = slotOf('padded');
+export const intOrNone = slotOf('int-or-none');
+export const id = slotOf('id');
+export const text = slotOf('text');
+export const lower = slotOf('lower');
+export const upper = slotOf('upper');
+export const name = slotOf('name');
+export const ip = slotOf('ip');
+export const time = slotOf('time');
+
+function format(slot: Slot, value: SlotValue): string {
+  return slot.kind === 'padded' ? String(value).padStart(10, '0') : String(value);
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One key format: literal parts and typed slots, in order. */
+export class KeyTemplate<N extends string = string> {
+  readonly parts: readonly Part<N>[];
+  private readonly regex: RegExp;
+
+  constructor(parts: readonly Part<N>[]) {
+    const merged: Part<N>[] = [];
+    for (const part of parts) {
+      const last = merged[merged.length - 1];
+      if (typeof part === 'string' && typeof last === 'string') merged[merged.length - 1] = last + part;
+      else if (part !== '') merged.push(part);
+    }
+    this.parts = merged;
+    this.regex = new RegExp(
+      `^${merged.map((p) => (typeof p === 'string' ? escapeRegExp(p) : `(${SLOT_KINDS[p.kind].pattern})`)).join('')}$`,
+    );
+  }
+
+  get slots(): Slot<N>[] {
+    return this.parts.filter((p): p is Slot<N> => typeof p !== 'string');
+  }
+
+  /** The key for these values. */
+  build(values: Record<N, SlotValue>): string {
+    return this.parts.map((p) => (typeof p === 'string' ? p : format(p, values[p.slot]))).join('');
+  }
+
+  /**
+   * The start every key shares that has these values: the parts up to the first slot without a
+   * value (`begins_with` of a Query). With `open`, that slot's value is taken as the start of its
+   * text and the prefix ends with it.
+   */
+  prefix(values: Partial<Record<N, SlotValue>> = {}, open?: N): string {
+    let out = '';
+    for (const p of this.parts) {
+      if (typeof p === 'string') {
+        out += p;
+        continue;
+      }
+      const value = values[p.slot];
+      if (value === undefined) break;
+      out += format(p, value);
+      if (p.slot === open) break;
+    }
+    return out;
+  }
+
+  /** The slots' texts when `key` has this format, undefined when it does not. */
+  parse(key: string): Record<N, string> | undefined {
+    const m = this.regex.exec(key);
+    if (!m) return undefined;
+    const out = {} as Record<N, string>;
+    this.slots.forEach((s, i) => {
+      out[s.slot] = m[i + 1] as string;
+    });
+    return out;
+  }
+
+  /** The shape as the README shows it: `PDBNET#<net:int>`. */
+  get shape(): string {
+    return this.parts.map((p) => (typeof p === 'string' ? p : `<${p.slot}:${p.kind}>`)).join('');
+  }
+}
+
+/**
+ * A key format written as a template literal: text is literal, a slot (`int('net')`) is a variable
+ * part, another template is spliced in.
+ */
+export function key<N extends string = never>(
+  strings: TemplateStringsArray,
+  ...inserts: (string | Slot<N> | KeyTemplate<N>)[]
+): KeyTemplate<N> {
+  const parts: Part<N>[] = [];
+  strings.forEach((literal, i) => {
+    parts.push(literal);
+    const insert = inserts[i];
+    if (insert === undefined) return;
+    if (insert instanceof KeyTemplate) parts.push(...insert.parts);
+    else parts.push(insert);
+  });
+  return new KeyTemplate(parts);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Entities
+
+export interface KeyPair<P extends string = string, S extends string = string> {
+  pk: KeyTemplate<P>;
+  sk: KeyTemplate<S>;
+}
+
+export type IndexKey = 'table' | IndexName;
+type Layout = { table: KeyPair } & Partial<Record<IndexName, KeyPair>>;
+type SlotsOf<K> = K extends KeyPair<infer P, infer S> ? P | S : never;
+type ValuesOf<K> = Record<SlotsOf<K>, SlotValue>;
+
+/** An entity: the value of its `entity` attribute and its key in the table and in each index it is in. */
+export class Entity<L extends Layout = Layout> {
+  constructor(
+    readonly entity: string,
+    readonly keys: L,
+  ) {}
+
+  /** Its table key (`pk`, `sk`). */
+  key(values: ValuesOf<L['table']>): { pk: string; sk: string } {
+    return { pk: this.keys.table.pk.build(values), sk: this.keys.table.sk.build(values) };
+  }
+
+  /** Its attributes in one global index (`gsi2pk`, `gsi2sk`). */
+  index<I extends IndexName & keyof L>(
+    index: I,
+    values: ValuesOf<L[I]>,
+  ): Record<`${I}pk` | `${I}sk`, string> {
+    const pair = this.keys[index] as KeyPair;
+    return {
+      [`${index}pk`]: pair.pk.build(values),
+      [`${index}sk`]: pair.sk.build(values),
+    } as Record<`${I}pk` | `${I}sk`, string>;
+  }
+}
+
+const entity = <L extends Layout>(name: string, keys: L) => new Entity(name, keys);
+const constant = (s: string) => new KeyTemplate<never>([s]);
+
+/** The lowercase form PeeringDB names are sorted and searched by. */
+export function nameKey(value: string): string {
+  return value.trim().toLowerCase().slice(0, 200);
+}
+
+/** The form an email takes in keys (and compares by). */
+export function emailKey(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+/**
+ * Where a network stands in the order an exchange's members are paged: its sorted name, then its
+ * id. The member items, the networks' name index and the peer states all order by this one format,
+ * so a page of members and the state of that page line up.
+ */
+export const NETWORK_ORDER = key`${name('name')}#${padded('net')}`;
+
+/** A member's position as the pages of peers carry it: the name already in `nameKey` form. */
+export type MemberPosition = [sortedName: string, netId: number];
+
+export const memberPosition = (networkName: string, netId: number): MemberPosition => [
+  nameKey(networkName),
+  netId,
+];
+
+/** The position as one string, as storage orders members and their state. */
+export const positionKey = ([sortedName, netId]: MemberPosition) =>
+  NETWORK_ORDER.build({ name: sortedName, net: netId });
+
+export const memberOrderKey = (networkName: string, netId: number) =>
+  positionKey(memberPosition(networkName, netId));
+
+/** PeeringDB object types stored under `PDB#<type>#<id>` (the network and its rows have a partition). */
+const PLAIN_TYPES = ['org', 'fac', 'ix', 'ixlan', 'ixpfx', 'ixfac', 'netfac'] as const;
+type PlainType = (typeof PLAIN_TYPES)[number];
+export const PEERINGDB_TYPES = [...PLAIN_TYPES, 'net', 'poc', 'netixlan'] as const;
+/** The PeeringDB types the table stores; the peeringdb area checks that its own list is this one. */
+type ObjectType = (typeof PEERINGDB_TYPES)[number];
+
+/** Every source object is listed per type in gsi1, in this many shards, so a run can find deletions. */
+export const TYPE_LIST_SHARDS = 16;
+const typeList = (type: ObjectType) => ({
+  pk: key`PDBTYPE#${type}#${int('shard')}`,
+  sk: key`${padded('id')}`,
+});
+const plainObject = (type: PlainType) => ({ pk: key`PDB#${type}#${int('id')}`, sk: constant('OBJ') });
+
+const exchangeOrder = key`${name('name')}#${padded('id')}`;
+
+export const KEYS = {
+  // PeeringDB sources. A network, its contacts and its netixlan rows share the partition
+  // `PDBNET#<net>`, so one consistent Query gives the sync everything a member is built from.
+  network: entity('pdb-net', {
+    table: { pk: key`PDBNET#${int('net')}`, sk: constant('NET') },
+    gsi1: typeList('net'),
+    gsi2: { pk: key`PDBASN#${int('asn')}`, sk: key`${padded('net')}` },
+    gsi3: { pk: constant('PDBNAMES#net'), sk: NETWORK_ORDER },
+  }),
+  contact: entity('pdb-poc', {
+    table: { pk: key`PDBNET#${int('net')}`, sk: key`POC#${padded('id')}` },
+    gsi1: typeList('poc'),
+  }),
+  netixlan: entity('pdb-netixlan', {
+    table: { pk: key`PDBNET#${int('net')}`, sk: key`NETIXLAN#${padded('id')}` },
+    gsi1: typeList('netixlan'),
+    /** By IPv4 address (when the row has one). */
+    gsi2: { pk: key`PDBIP#${ip('ipv4')}`, sk: key`${padded('id')}` },
+    /** By IPv6 address (when the row has one). */
+    gsi3: { pk: key`PDBIP#${ip('ipv6')}`, sk: key`${padded('id')}` },
+  }),
+  exchange: entity('pdb-ix', {
+    table: plainObject('ix'),
+    gsi1: typeList('ix'),
+    gsi2: { pk: key`PDBIXCC#${upper('country')}`, sk: exchangeOrder },
+    gsi3: { pk: constant('PDBNAMES#ix'), sk: exchangeOrder },
+  }),
+  exchangePrefix: entity('pdb-ixpfx', {
+    table: plainObject('ixpfx'),
+    gsi1: typeList('ixpfx'),
+    /** When the prefix names its exchange. */
+    gsi2: { pk: key`PDBIXPFX#${int('ix')}`, sk: key`${padded('id')}` },
+  }),
+  exchangeFacility: entity('pdb-ixfac', {
+    table: plainObject('ixfac'),
+    gsi1: typeList('ixfac'),
+    gsi2: { pk: key`PDBIXFAC#${int('ix')}`, sk: key`${padded('id')}` },
+  }),
+  organisation: entity('pdb-org', { table: plainObject('org'), gsi1: typeList('org') }),
+  facility: entity('pdb-fac', { table: plainObject('fac'), gsi1: typeList('fac') }),
+  exchangeLan: entity('pdb-ixlan', { table: plainObject('ixlan'), gsi1: typeList('ixlan') }),
+  networkFacility: entity('pdb-netfac', { table: plainObject('netfac'), gsi1: typeList('netfac') }),
+  /** Derived from the sources: one per exchange and network, what a page of peers is read from. */
+  member: entity('pdb-member', {
+    table: { pk: key`PDBIX#${int('ix')}`, sk: key`M#${NETWORK_ORDER}` },
+    gsi2: { pk: key`PDBNETM#${int('net')}`, sk: key`${padded('ix')}` },
+  }),
+
+  // The sync's own items.
+  syncRun: entity('sync-run', {
+    table: { pk: key`SYNCRUN#${id('run')}`, sk: constant('RUN') },
+    gsi1: { pk: constant('SYNCRUNS'), sk: key`${time('started')}#${id('run')}` },
+  }),
+  syncLease: entity('sync-lease', { table: { pk: constant('SYNC'), sk: constant('LEASE') } }),
+  syncCursors: entity('sync-cursors', { table: { pk: constant('SYNC'), sk: constant('CURSORS') } }),
+  syncDirty: entity('sync-dirty', { table: { pk: constant('SYNC'), sk: constant('MEMBERS_DIRTY') } }),
+  migration: entity('migration', {
+    table: { pk: key`MIGRATION#${text('name')}`, sk: constant('MIGRATION') },
+  }),
+
+  // Our side of each peer: all of one exchange in one partition.
+  peerState: entity('peer-state', {
+    table: { pk: key`IXSTATE#${int('ix')}`, sk: key`NET#${padded('net')}` },
+    /** Listed in member order, so a page of peers reads the state of that page only. */
+    gsi3: { pk: key`IXSTATE#${int('ix')}`, sk: NETWORK_ORDER },
+  }),
+  peerLog: entity('peer-log', {
+    table: { pk: key`IXSTATE#${int('ix')}`, sk: key`LOG#${padded('net')}#${time('time')}#${id('entry')}` },
+  }),
+
+  // Peering requests and mail.
+  request: entity('request', {
+    table: { pk: key`REQUEST#${id('request')}`, sk: constant('REQUEST') },
+    gsi1: { pk: constant('REQUESTS'), sk: key`${time('created')}#${id('request')}` },
+    gsi2: { pk: key`REQPEER#${int('net')}`, sk: key`${time('created')}#${id('request')}` },
+  }),
+  /** One small item per exchange of a request, so the list by exchange uses an index. */
+  requestExchange: entity('request-exchange', {
+    table: { pk: key`REQUEST#${id('request')}`, sk: key`IX#${int('ix')}` },
+    gsi3: { pk: key`REQIX#${int('ix')}`, sk: key`${time('created')}#${id('request')}` },
+  }),
+  requestGuard: entity('request-guard', {
+    table: { pk: key`REQGUARD#${int('net')}`, sk: constant('REQGUARD') },
+  }),
+  sendRate: entity('send-rate', { table: { pk: constant('SENDRATE'), sk: constant('SENDRATE') } }),
+  template: entity('template', {
+    table: { pk: key`TEMPLATE#${text('name')}`, sk: constant('TEMPLATE') },
+    gsi1: { pk: constant('TEMPLATES'), sk: key`${text('name')}` },
+  }),
+
+  // BGP sessions and their configuration.
+  session: entity('session', {
+    table: { pk: key`SESSION#${id('session')}`, sk: constant('SESSION') },
+    gsi1: { pk: constant('SESSIONS'), sk: key`${time('created')}#${id('session')}` },
+    gsi2: { pk: key`SESSIX#${intOrNone('ix')}`, sk: key`NET#${padded('net')}#${id('session')}` },
+    gsi3: { pk: key`SESSROUTER#${id('router')}`, sk: key`${text('peerIp')}#${id('session')}` },
+  }),
+  /** The uniqueness guard of (router, peer IP): its key is the pair itself. */
+  sessionGuard: entity('session-guard', {
+    table: { pk: key`SESSIONPEER#${id('router')}#${text('peerIp')}`, sk: constant('SESSIONPEER') },
+  }),
+  configRevision: entity('config-revision', {
+    table: { pk: key`CONFIGREV#${id('session')}`, sk: key`REV#${time('created')}#${id('revision')}` },
+  }),
+
+  // Users, routers, settings, presences, audit.
+  user: entity('user', {
+    table: { pk: key`USER#${id('user')}`, sk: constant('USER') },
+    gsi1: { pk: constant('USERS'), sk: key`${lower('email')}` },
+  }),
+  /** Claims an email for one user. */
+  userEmail: entity('user-email', {
+    table: { pk: key`USEREMAIL#${lower('email')}`, sk: constant('USEREMAIL') },
+  }),
+  loginAttempts: entity('login-attempts', {
+    table: { pk: key`LOGINFAIL#${lower('email')}`, sk: constant('LOGINFAIL') },
+  }),
+  router: entity('router', {
+    table: { pk: key`ROUTER#${id('router')}`, sk: constant('ROUTER') },
+    gsi1: { pk: constant('ROUTERS'), sk: key`${lower('hostname')}#${id('router')}` },
+  }),
+  /** Claims a host name for one router. */
+  routerHostname: entity('router-hostname', {
+    table: { pk: key`ROUTERHOST#${lower('hostname')}`, sk: constant('ROUTERHOST') },
+  }),
+  settings: entity('settings', { table: { pk: constant('SETTINGS'), sk: constant('SETTINGS') } }),
+  presenceOverride: entity('presence-override', {
+    table: { pk: constant('PRESENCE'), sk: key`IX#${padded('ix')}` },
+  }),
+  audit: entity('audit', {
+    table: { pk: key`AUDIT#${id('entry')}`, sk: constant('AUDIT') },
+    gsi1: { pk: constant('AUDIT'), sk: key`${time('time')}#${id('entry')}` },
+    gsi2: { pk: key`AUDITUSER#${id('user')}`, sk: key`${time('time')}#${id('entry')}` },
+  }),
+} as const;
+
+export type EntityName = keyof typeof KEYS;
+
+/** The entity of a PeeringDB source object of this type. */
+export const SOURCE_ENTITIES = {
+  net: KEYS.network,
+  poc: KEYS.contact,
+  netixlan: KEYS.netixlan,
+  ix: KEYS.exchange,
+  ixpfx: KEYS.exchangePrefix,
+  ixfac: KEYS.exchangeFacility,
+  org: KEYS.organisation,
+  fac: KEYS.facility,
+  ixlan: KEYS.exchangeLan,
+  netfac: KEYS.networkFacility,
+} as const satisfies Record<ObjectType, Entity>;
+
+/** The PDB#<type>#<id> entities, by type. */
+export const PLAIN_SOURCE_ENTITIES: Record<PlainType, Entity<{ table: ReturnType<typeof plainObject> }>> = {
+  org: KEYS.organisation,
+  fac: KEYS.facility,
+  ix: KEYS.exchange,
+  ixlan: KEYS.exchangeLan,
+  ixpfx: KEYS.exchangePrefix,
+  ixfac: KEYS.exchangeFacility,
+  netfac: KEYS.networkFacility,
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Access patterns
+
+/** How a Query narrows the partition's sort keys. */
+export type SortCondition =
+  | { kind: 'all' }
+  | { kind: 'begins_with'; on: string }
+  | { kind: 'equals'; on: string }
+  | { kind: 'between'; on: string }
+  | { kind: 'after'; on: string };
+
+export interface AccessPattern {
+  name: string;
+  /** Every entity the read returns (several for a partition that holds more than one). */
+  entities: readonly EntityName[];
+  index: IndexKey;
+  /** What is asked of the sort key; `on` is a slot of it or the start of its shape. */
+  sort: SortCondition;
+  /** `GetItem` / `BatchGetItem` of one key, or a Query. */
+  operation: 'get' | 'query';
+  /** Set when each entity is read in a partition of its own (one Query per entity). */
+  perEntity?: true;
+  usedBy: readonly string[];
+}
+
+const all = { kind: 'all' } as const;
+const beginsWith = (on: string) => ({ kind: 'begins_with', on }) as const;
+const equals = (on: string) => ({ kind: 'equals', on }) as const;
+const between = (on: string) => ({ kind: 'between', on }) as const;
+const after = (on: string) => ({ kind: 'after', on }) as const;
+const get = (name: string, entity: EntityName, usedBy: string[]): AccessPattern => ({
+  name,
+  entities: [entity],
+  index: 'table',
+  sort: equals('key'),
+  operation: 'get',
+  usedBy,
+});
+const query = (
+  name: string,
+  entities: EntityName[],
+  index: IndexKey,
+  sort: SortCondition,
+  usedBy: string[],
+  perEntity?: true,
+): AccessPattern => ({
+  name,
+  entities,
+  index,
+  sort,
+  operation: 'query',
+  usedBy,
+  ...(perEntity ? { perEntity } : {}),
+});
+
+const PEER_ROUTES = ['GET /exchanges/{public_id}/peers', 'GET /exchanges/{public_id}/peers/{participant_id}'];
+const SESSION_WRITES = ['POST /sessions', 'PATCH /sessions/{id}'];
+const REQUEST_WRITES = ['POST /requests', 'POST /emails'];
+
+export const ACCESS_PATTERNS: readonly AccessPattern[] = [
+  // PeeringDB
+  get('network', 'network', [
+    'GET /networks/{participant_id}',
+    ...PEER_ROUTES,
+    ...REQUEST_WRITES,
+    ...SESSION_WRITES,
+  ]),
+  get('networks-batch', 'network', ['PeeringDB sync', 'data migration']),
+  get('exchange', 'exchange', [
+    'GET /exchanges',
+    'GET /exchanges/{public_id}',
+    'PUT /exchanges/{public_id}/presence',
+    ...PEER_ROUTES,
+    ...SESSION_WRITES,
+  ]),
+  query('network-partition', ['network', 'contact', 'netixlan'], 'table', all, ['PeeringDB sync']),
+  query('network-contacts', ['contact'], 'table', beginsWith('POC#'), [
+    'GET /networks/{participant_id}',
+    ...REQUEST_WRITES,
+  ]),
+  query('network-presences', ['netixlan'], 'table', beginsWith('NETIXLAN#'), [
+    'GET /networks/{participant_id}',
+    'GET /exchanges',
+    'GET /exchanges/{public_id}',
+    'PUT /exchanges/{public_id}/presence',
+    ...REQUEST_WRITES,
+  ]),
+  query(
+    'source-type-listing',
+    [
+      'network',
+      'contact',
+      'netixlan',
+      'exchange',
+      'exchangePrefix',
+      'exchangeFacility',
+      'organisation',
+      'facility',
+      'exchangeLan',
+      'networkFacility',
+    ],
+    'gsi1',
+    all,
+    ['PeeringDB sync', 'data migration'],
+    true,
+  ),
+  query('network-by-asn', ['network'], 'gsi2', all, [
+    'GET /networks?asn=',
+    'PUT /settings',
+    'PATCH /settings',
+  ]),
+  query('networks-by-name', ['network'], 'gsi3', beginsWith('name'), ['GET /networks']),
+  query('exchanges-by-country', ['exchange'], 'gsi2', all, ['GET /exchanges?country=']),
+  query('exchanges-by-name', ['exchange'], 'gsi3', all, [
+    'GET /exchanges',
+    'PUT /settings',
+    'PATCH /settings',
+  ]),
+  query('exchange-prefixes', ['exchangePrefix'], 'gsi2', all, [
+    'GET /exchanges/{public_id}',
+    'PUT /exchanges/{public_id}/presence',
+    ...SESSION_WRITES,
+  ]),
+  query('exchange-facilities', ['exchangeFacility'], 'gsi2', all, ['GET /exchanges/{public_id}']),
+  query('presences-by-ipv4', ['netixlan'], 'gsi2', all, SESSION_WRITES),
+  query('presences-by-ipv6', ['netixlan'], 'gsi3', all, SESSION_WRITES),
+  query('exchange-members', ['member'], 'table', beginsWith('M#'), [
+    'GET /exchanges/{public_id}/peers',
+    'GET /exchanges/{public_id}',
+    'PeeringDB sync',
+  ]),
+  query('network-memberships', ['member'], 'gsi2', all, ['PeeringDB sync']),
+  query('exchange-member', ['member'], 'gsi2', equals('ix'), [
+    'GET /exchanges/{public_id}/peers/{participant_id}',
+    'PATCH /exchanges/{public_id}/peers/{participant_id}',
+    ...SESSION_WRITES,
+    'data migration',
+  ]),
+  // Sync
+  get('sync-run', 'syncRun', ['GET /sync/runs/{id}']),
+  query('sync-runs', ['syncRun'], 'gsi1', all, ['GET /sync/runs']),
+  get('sync-lease', 'syncLease', ['POST /sync/peeringdb', 'PeeringDB sync']),
+  get('sync-cursors', 'syncCursors', ['PeeringDB sync']),
+  get('sync-dirty', 'syncDirty', ['PeeringDB sync']),
+  get('migration', 'migration', ['deploy', 'PeeringDB sync', 'npm start']),
+  // Peers
+  query('exchange-peer-states', ['peerState'], 'table', beginsWith('NET#'), [
+    'GET /exchanges/{public_id}/peers',
+  ]),
+  query('exchange-peer-states-and-logs', ['peerState', 'peerLog'], 'table', all, [
+    'GET /exchanges/{public_id}/peers?include_log_data=',
+    'GET /exchanges/{public_id}/communications',
+  ]),
+  query('peer-states-in-order', ['peerState'], 'gsi3', after(NETWORK_ORDER.shape), [
+    'GET /exchanges/{public_id}/peers',
+  ]),
+  get('peer-state', 'peerState', ['GET /exchanges/{public_id}/peers/{participant_id}', ...REQUEST_WRITES]),
+  query('peer-log', ['peerLog'], 'table', between('LOG#<net:padded>#'), [
+    'GET /exchanges/{public_id}/peers/{participant_id}',
+  ]),
+  query('unordered-peer-states', ['peerState'], 'table', beginsWith('NET#'), ['data migration']),
+  // Requests
+  get('request', 'request', [
+    'GET /requests/{id}',
+    'PATCH /requests/{id}',
+    'POST /requests/{id}/retry',
+    'GET /requests?public_id=',
+  ]),
+  query('requests', ['request'], 'gsi1', between('created'), ['GET /requests']),
+  query('requests-by-peer', ['request'], 'gsi2', between('created'), ['GET /requests?peer_participant_id=']),
+  query('requests-by-exchange', ['requestExchange'], 'gsi3', between('created'), [
+    'GET /requests?public_id=',
+  ]),
+  get('request-guard', 'requestGuard', REQUEST_WRITES),
+  get('send-rate', 'sendRate', REQUEST_WRITES),
+  get('template', 'template', ['GET /templates/{name}', ...REQUEST_WRITES]),
+  query('templates', ['template'], 'gsi1', all, ['GET /templates']),
+  // Sessions
+  get('session', 'session', [
+    'GET /sessions/{id}',
+    'PATCH /sessions/{id}',
+    'DELETE /sessions/{id}',
+    'POST /sessions/{id}/configure',
+  ]),
+  query('sessions', ['session'], 'gsi1', all, ['GET /sessions', 'DELETE /sessions']),
+  query('sessions-by-exchange', ['session'], 'gsi2', beginsWith('NET#<net:padded>#'), [
+    'GET /sessions?public_id=',
+    'GET /exchanges/{public_id}/peers',
+  ]),
+  query('sessions-by-router', ['session'], 'gsi3', beginsWith('<peerIp:text>#'), [
+    'GET /sessions?resource_id=',
+    'GET /sessions/{id}/config',
+    'GET /routers/{id}/config',
+    'PATCH /routers/{id}',
+  ]),
+  query('config-revisions', ['configRevision'], 'table', all, ['GET /sessions/{id}/config/revisions']),
+  // Users, routers, settings, presences, audit
+  get('user', 'user', ['GET /users/me', 'PATCH /users/{id}', 'POST /users/post_login']),
+  get('user-by-email', 'userEmail', ['POST /users/post_login']),
+  query('users', ['user'], 'gsi1', all, ['GET /users', 'PATCH /users/{id}', 'DELETE /users/{id}']),
+  get('login-attempts', 'loginAttempts', ['POST /users/post_login']),
+  get('router', 'router', ['GET /routers/{id}', ...SESSION_WRITES, 'PUT /exchanges/{public_id}/presence']),
+  query('routers', ['router'], 'gsi1', all, ['GET /routers']),
+  get('settings', 'settings', ['GET /settings', 'PUT /settings', 'PATCH /settings']),
+  get('presence-override', 'presenceOverride', [
+    'GET /exchanges/{public_id}',
+    'PUT /exchanges/{public_id}/presence',
+    ...SESSION_WRITES,
+  ]),
+  query('presence-overrides', ['presenceOverride'], 'table', all, ['GET /exchanges', ...REQUEST_WRITES]),
+  query('audit', ['audit'], 'gsi1', between('time'), ['GET /audit']),
+  query('audit-by-user', ['audit'], 'gsi2', between('time'), ['GET /audit?user_id=']),
+];
