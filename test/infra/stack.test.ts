@@ -61,7 +61,8 @@ function synth(context: Record<string, string>, routeList: readonly RouteContrac
   const outdir = mkdtempSync(join(tmpdir(), 'peerflow-cdk-'));
   const app = new App({
     outdir,
-    context: { ...cdkContext, ...context, 'aws:cdk:bundling-stacks': [] },
+    // Version reporting on, as the CDK CLI has it: each template then counts its metadata resource.
+    context: { ...cdkContext, ...context, 'aws:cdk:bundling-stacks': [], 'aws:cdk:version-reporting': true },
   });
   const stack = buildPeerflow(app, routeList);
   const assembly = app.synth();
