@@ -1,14 +1,16 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { routes } from '../shared/app/route-table';
+import type { RouteContract } from '../shared/platform/http/contract';
+import { routes as routeTable } from '../shared/app/route-table';
 import { readDeploymentContext } from './context';
 import { PeerflowStack } from './stacks/peerflow-stack';
 
 /**
  * The whole app on a given `App`: read and check the context, build the customer's stack, and run
- * the AWS Solutions checks so that a finding nobody acknowledged stops the synth.
+ * the AWS Solutions checks so that a finding nobody acknowledged stops the synth. The routes are the
+ * route table's unless others are given (to measure the stack with routes still to come).
  */
-export function buildPeerflow(app: App): PeerflowStack {
+export function buildPeerflow(app: App, routes: readonly RouteContract[] = routeTable): PeerflowStack {
   const deployment = readDeploymentContext(app.node);
   const stack = new PeerflowStack(app, `peerflow-${deployment.customer}`, {
     deployment,

@@ -6,14 +6,13 @@ import {
   HttpApi,
   HttpMethod,
   HttpRoute,
+  type HttpRouteIntegration,
   HttpRouteKey,
   HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { Certificate, CertificateValidation } from 'aws-cdk-lib/aws-certificatemanager';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AaaaRecord, ARecord, type IHostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { ApiGatewayv2DomainProperties } from 'aws-cdk-lib/aws-route53-targets';
@@ -39,7 +38,6 @@ export class PeerflowApi extends Construct {
   readonly accessLogs: LogGroup;
   readonly domainName?: DomainName;
   readonly routes = new Map<string, HttpRoute>();
-  private readonly integrations = new Map<IFunction, HttpLambdaIntegration>();
 
   constructor(scope: Construct, id: string, props: PeerflowApiProps) {
     super(scope, id);
@@ -100,17 +98,15 @@ export class PeerflowApi extends Construct {
     });
   }
 
-  /** The route of one contract; routes sharing a function share its integration. */
+  /**
+   * The route of one contract; routes sharing a function share its integration. The route's id
+   * comes from the operationId alone, so its logical id stays put wherever its function lives.
+   */
   addRoute(
     contract: RouteContract,
-    handler: { id: string; function: IFunction },
+    integration: HttpRouteIntegration,
     authorizer: IHttpRouteAuthorizer | undefined,
   ): HttpRoute {
-    let integration = this.integrations.get(handler.function);
-    if (!integration) {
-      integration = new HttpLambdaIntegration(`${handler.id}Integration`, handler.function);
-      this.integrations.set(handler.function, integration);
-    }
     const id = contract.operationId.charAt(0).toUpperCase() + contract.operationId.slice(1);
     const route = new HttpRoute(this, `${id}Route`, {
       httpApi: this.api,

@@ -20,6 +20,7 @@ import { SigningKey } from '../constructs/signing-key';
 import { SyncJob } from '../constructs/sync-job';
 import { PeerflowTable } from '../constructs/table';
 import { ContextError, type DeploymentContext } from '../context';
+import { pascalCase, RouteAreaStack } from './route-area-stack';
 
 export interface PeerflowStackProps extends StackProps {
   deployment: DeploymentContext;
@@ -54,13 +55,12 @@ export const AFTER_BUNDLING: Record<string, ActionFunctionProps['afterBundling']
 
 /** `functions/http/users/post-login.ts` -> `HttpUsersPostLogin`: stable ids, so logical ids stay put. */
 export function functionId(entry: string): string {
-  return entry
-    .replace(/^functions\//, '')
-    .replace(/\.ts$/, '')
-    .split(/[/-]/)
-    .filter((part) => part.length > 0)
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
+  return pascalCase(entry.replace(/^functions\//, '').replace(/\.ts$/, ''));
+}
+
+/** The area a function belongs to: the tag of the first route it serves. */
+function areaOf(contracts: readonly RouteContract[]): string {
+  return contracts[0]!.tag;
 }
 
 /** What one function may touch: the union of the access of every route it serves. */
@@ -80,6 +80,10 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
  * One customer's peerflow: the table, the signing key, the sync job, SES, the session-password key,
  * and the HTTP API with one function per handler file of the route table, each granted exactly what
  * its routes declare. A route added to the table is deployed with no change here.
+ *
+ * The functions of the routes are in one nested stack per area of the API (the contracts' `tag`),
+ * so that no template comes near CloudFormation's 500 resources per stack as routes are added: this
+ * stack holds what is shared and one resource per route, an area's stack about five per function.
  */
 export class PeerflowStack extends Stack {
   readonly table: PeerflowTable;
@@ -93,6 +97,8 @@ export class PeerflowStack extends Stack {
   readonly migrations: DataMigrations;
   /** Keyed by handler entry file. */
   readonly actions = new Map<string, ActionFunction>();
+  /** The nested stack of each area of the API, keyed by the contracts' tag. */
+  readonly areas = new Map<string, RouteAreaStack>();
 
   constructor(scope: Construct, id: string, props: PeerflowStackProps) {
     super(scope, id, props);
@@ -169,7 +175,8 @@ export class PeerflowStack extends Stack {
     }
     for (const [entry, contracts] of byHandler) {
       const id = functionId(entry);
-      const action = new ActionFunction(this, id, {
+      const area = this.area(areaOf(contracts));
+      const action = new ActionFunction(area, id, {
         entry,
         // Lambda caps descriptions at 256 characters.
         description: contracts
@@ -183,12 +190,9 @@ export class PeerflowStack extends Stack {
       });
       this.grant(action, combinedAccess(contracts));
       this.actions.set(entry, action);
+      const integration = area.integrate(id, action.function, this.http.api, contracts);
       for (const contract of contracts) {
-        this.http.addRoute(
-          contract,
-          { id, function: action.function },
-          contract.role === 'public' ? undefined : authorizer,
-        );
+        this.http.addRoute(contract, integration, contract.role === 'public' ? undefined : authorizer);
       }
     }
 
@@ -208,11 +212,22 @@ export class PeerflowStack extends Stack {
     }
   }
 
+  /** The nested stack of one area of the API, made when its first function is. */
+  private area(tag: string): RouteAreaStack {
+    let area = this.areas.get(tag);
+    if (!area) {
+      area = new RouteAreaStack(this, `${pascalCase(tag)}Routes`, { area: tag });
+      this.areas.set(tag, area);
+    }
+    return area;
+  }
+
   private grant(action: ActionFunction, access: RouteAccess): void {
     if (access.table) action.bindTable(this.table, access.table);
     if (access.signingKey) action.bindSecret('SIGNING_KEY_SECRET_ARN', this.signingKey.privateKeySecret);
     if (access.jwks) action.bindSecret('JWKS_SECRET_ARN', this.signingKey.jwksSecret);
-    // A function that reads the key must not start before the key has been written.
+    // A function that reads the key must not start before the key has been written (for a function
+    // of an area, its whole nested stack waits for the key).
     if (access.signingKey || access.jwks) action.node.addDependency(this.signingKey.resource);
     if (access.email) action.bindEmail(this.mailer);
     if (access.startSync) action.bindInvoke('SYNC_FUNCTION_NAME', this.syncJob.job.function);
