@@ -10,7 +10,8 @@ import { logger } from '../shared/platform/logger';
 import { memorySource, memberPartition } from '../shared/peeringdb';
 import { syncPeeringDb } from '../shared/app/peeringdb-sync';
 import { ddb, resetDdb, tableName } from '../shared/platform/storage/client';
-import { peerLogItem, requestStatusItem } from '../shared/peers';
+import { requestStatusItem } from '../shared/peers';
+import { peerLogItem } from '../shared/peer-log';
 import { type BenchRow, formatNumber, median, paired, rounds } from './harness';
 
 /**

@@ -1,2 +1,2 @@
 export * from './ip-address';
-export * from './ip';
+export * from './vocabulary';

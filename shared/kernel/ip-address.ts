@@ -1,10 +1,11 @@
 import { BlockList, isIP } from 'node:net';
+import type { IpType } from './vocabulary';
 
 /**
  * IP addresses as sessions store them: one canonical text per address (lower-case, IPv6 compressed),
  * so the (router, peer IP) uniqueness cannot be dodged by spelling an address differently.
  */
-export type IpVersion = 'ipv4' | 'ipv6';
+export type IpVersion = IpType;
 
 export function ipVersion(value: string): IpVersion | undefined {
   // Zone ids (fe80::1%eth0) name a local interface: never a peer address.
@@ -20,6 +21,14 @@ export function canonicalIp(value: string): string | undefined {
   if (version === 'ipv4') return value;
   // The WHATWG URL parser prints IPv6 hosts in the RFC 5952 form.
   return new URL(`http://[${value}]/`).hostname.slice(1, -1);
+}
+
+/**
+ * The one spelling of an address that lookups compare (surrounding blanks ignored): IPv4 dotted
+ * quad, IPv6 compressed and lowercase (RFC 5952). Null for anything that is not an address.
+ */
+export function normalizeIp(input: string): string | null {
+  return canonicalIp(input.trim()) ?? null;
 }
 
 /** Whether `ip` lies in any of the CIDR prefixes (prefixes of the other family are ignored). */

@@ -4,6 +4,15 @@ import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, type TransactItem, withoutKeys } from '../platform/storage/items';
 import { queryAll } from '../platform/storage/query';
 import { KEYS, memberOrderKey } from '../platform/storage/keys';
+import { type PeerRequestStatus, PeerRequestStatusSchema } from '../kernel';
+import {
+  collectLogs,
+  LOG_SORT_PREFIX,
+  type PeerLogEntry,
+  type PeerLogInput,
+  peerLogItem,
+  peerLogPrefix,
+} from '../peer-log';
 
 /**
  * Our side of each peer at an exchange: request status, notes, override, and the per-peer log.
@@ -18,36 +27,10 @@ import { KEYS, memberOrderKey } from '../platform/storage/keys';
  * renames the network.
  */
 
-export const RequestStatusSchema = z.enum(['none', 'sent', 'accepted', 'rejected', 'failed']);
-export type RequestStatus = z.infer<typeof RequestStatusSchema>;
-
-export const PeerLogEntrySchema = z.object({
-  message: z.string(),
-  time: z.string(),
-  request_id: z.nullable(z.string()),
-  session_id: z.nullable(z.string()),
-  public_id: z.int(),
-  user: z.nullable(z.string()),
-});
-export type PeerLogEntry = z.infer<typeof PeerLogEntrySchema>;
-
-export interface PeerLogInput {
-  public_id: number;
-  participant_id: number;
-  message: string;
-  /** The acting user's email (or id); null for the system. */
-  user: string | null;
-  request_id?: string | null;
-  session_id?: string | null;
-}
-
 export const peerStatePartition = (publicId: number) => KEYS.peerState.keys.table.pk.build({ ix: publicId });
 export const peerStateSortKey = (participantId: number) =>
   KEYS.peerState.keys.table.sk.build({ net: participantId });
-export const peerLogPrefix = (participantId: number) =>
-  KEYS.peerLog.keys.table.sk.prefix({ net: participantId });
 const STATES = KEYS.peerState.keys.table.sk.prefix();
-const LOGS = KEYS.peerLog.keys.table.sk.prefix();
 
 /** The attributes that list a state item in member order; kept on first write, moved by the sync. */
 const ORDER_SET = 'gsi3pk = :ixp, gsi3sk = if_not_exists(gsi3sk, :order)';
@@ -55,34 +38,6 @@ const orderValues = (publicId: number, participantId: number, peerName: string) 
   ':ixp': KEYS.peerState.keys.gsi3.pk.build({ ix: publicId }),
   ':order': memberOrderKey(peerName, participantId),
 });
-
-/** A Put of one log entry, to include in the transaction of the change it records. */
-export function peerLogItem(entry: PeerLogInput, time = new Date().toISOString()): TransactItem {
-  const logged: PeerLogEntry = {
-    message: entry.message,
-    time,
-    request_id: entry.request_id ?? null,
-    session_id: entry.session_id ?? null,
-    public_id: entry.public_id,
-    user: entry.user,
-  };
-  return {
-    Put: {
-      TableName: tableName(),
-      Item: {
-        ...KEYS.peerLog.key({
-          ix: entry.public_id,
-          net: entry.participant_id,
-          time,
-          entry: crypto.randomUUID(),
-        }),
-        entity: KEYS.peerLog.entity,
-        participant_id: entry.participant_id,
-        ...logged,
-      },
-    },
-  };
-}
 
 /** The peer an item of its state is about: the exchange, the network and its PeeringDB name. */
 export interface PeerRef {
@@ -95,7 +50,7 @@ export interface PeerRef {
 /** An upsert of the peer's request status at one exchange. */
 export function requestStatusItem(
   peer: PeerRef,
-  status: RequestStatus,
+  status: PeerRequestStatus,
   time = new Date().toISOString(),
 ): TransactItem {
   const { publicId, participantId } = peer;
@@ -127,7 +82,7 @@ export const QualificationOverrideSchema = z.object({
 export const PeerStateSchema = z.object({
   public_id: z.int(),
   participant_id: z.int(),
-  request_status: z._default(RequestStatusSchema, 'none'),
+  request_status: z._default(PeerRequestStatusSchema, 'none'),
   request_status_time: z._default(z.nullable(z.string()), null),
   notes_private: z._default(z.nullable(z.string()), null),
   qualification_override: z._default(z.nullable(QualificationOverrideSchema), null),
@@ -142,8 +97,6 @@ export function emptyPeerState(publicId: number, participantId: number): PeerSta
   return PeerStateSchema.parse({ public_id: publicId, participant_id: participantId });
 }
 
-const StoredLogSchema = z.extend(PeerLogEntrySchema, { participant_id: z.int() });
-
 /** Fields of a peer's state a coordinator may change; `null` clears a field. */
 export type PeerStateChanges = Partial<
   Pick<PeerState, 'notes_private' | 'qualification_override' | 'preferred_contact_id' | 'hidden_until'>
@@ -153,17 +106,6 @@ export interface ExchangePeerState {
   states: Map<number, PeerState>;
   /** Per participant, newest entry first; empty unless asked for. */
   logs: Map<number, PeerLogEntry[]>;
-}
-
-function collectLogs(items: Record<string, unknown>[], into: Map<number, PeerLogEntry[]>): void {
-  for (const item of items) {
-    const { participant_id, ...entry } = parseItem(StoredLogSchema, 'peer log entry', withoutKeys(item));
-    const list = into.get(participant_id) ?? [];
-    list.push(entry);
-    into.set(participant_id, list);
-  }
-  // Sort keys hold the time, so the Query returns oldest first; the API shows the newest first.
-  for (const list of into.values()) list.reverse();
 }
 
 const LISTED_STATE_FIELDS =
@@ -188,7 +130,7 @@ export const peerStateRepository = {
     const logItems: Record<string, unknown>[] = [];
     for (const item of items) {
       const sk = String(item.sk);
-      if (sk.startsWith(LOGS)) {
+      if (sk.startsWith(LOG_SORT_PREFIX)) {
         logItems.push(item);
       } else if (sk.startsWith(STATES)) {
         const state = parseItem(PeerStateSchema, 'peer state', withoutKeys(item));

@@ -1,5 +1,6 @@
 import type { Peer, PeerFilters } from './routes';
-import type { PeerLogEntry, PeerState } from './peer-state-store';
+import type { PeerState } from './peer-state-store';
+import type { PeerLogEntry } from '../peer-log';
 import { type Contact, contactView, type ExchangeMember, type Presence } from '../peeringdb';
 import { qualify } from './qualify';
 import type { QualificationRules } from '../settings';

@@ -6,12 +6,11 @@ import type { Page } from '../platform/storage/pagination';
 import {
   emptyPeerState,
   type ExchangePeerState,
-  type PeerLogEntry,
-  type PeerLogInput,
   type PeerState,
   type PeerStateChanges,
   peerStateRepository,
 } from './peer-state-store';
+import type { PeerLogEntry, PeerLogInput } from '../peer-log';
 import { peeringDb, type Exchange, type ExchangeMember } from '../peeringdb';
 import { listSessionStatesAtExchange, isPeer } from '../sessions';
 import { getSettings, type Settings } from '../settings';

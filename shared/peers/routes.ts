@@ -1,5 +1,6 @@
 import * as z from '../platform/zod';
-import { PeerLogEntrySchema, RequestStatusSchema } from './peer-state-store';
+import { PeerLogEntrySchema } from '../peer-log';
+import { PeerRequestStatusSchema } from '../kernel';
 import { route } from '../platform/http/contract';
 import {
   idParam,
@@ -59,7 +60,7 @@ export const PeerFiltersSchema = z.object({
   updated_before: dateFilter,
   qualified: z.optional(queryBoolean),
   is_peer: z.optional(queryBoolean),
-  request_status: z.optional(RequestStatusSchema),
+  request_status: z.optional(PeerRequestStatusSchema),
 });
 export type PeerFilters = z.infer<typeof PeerFiltersSchema>;
 
@@ -135,7 +136,7 @@ export const PeerSchema = z
     qualification_reasons: z.array(z.string()),
     qualification_override: z.nullable(QualificationOverrideView),
     is_peer: z.boolean(),
-    request_status: RequestStatusSchema,
+    request_status: PeerRequestStatusSchema,
     request_status_time: z
       .nullable(Timestamp)
       .check(z.meta({ description: 'When the request status last changed; null when it never did' })),
@@ -159,7 +160,7 @@ export const CommunicationSchema = z
     public_id: z.int(),
     asn: z.int(),
     name: z.string(),
-    request_status: RequestStatusSchema,
+    request_status: PeerRequestStatusSchema,
     qualified: z.boolean(),
     qualification_reasons: z.array(z.string()),
     is_peer: z.boolean(),

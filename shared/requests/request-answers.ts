@@ -1,6 +1,7 @@
 import type { Caller } from '../platform/auth/caller';
 import { ConflictError, NotFoundError } from '../platform/errors';
-import { peerLogItem, requestStatusItem } from '../peers';
+import { requestStatusItem } from '../peers';
+import { peerLogItem } from '../peer-log';
 import {
   RequestChangedError,
   type RequestFilter,

@@ -1,6 +1,7 @@
 import { StorageError } from '../platform/storage/errors';
 import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
+import { RequestStatusSchema } from '../kernel';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
@@ -8,8 +9,6 @@ import { PeerStateSchema, peerStatePartition, peerStateSortKey } from '../peers'
 import type { TransactItem } from '../platform/storage/items';
 import { queryPage } from '../platform/storage/query';
 import { KEYS } from '../platform/storage/keys';
-
-export const RequestStatusValues = ['sent', 'accepted', 'rejected', 'failed'] as const;
 
 export const StoredRequestSchema = z.object({
   id: z.string(),
@@ -29,7 +28,7 @@ export const StoredRequestSchema = z.object({
   subject: z.string(),
   body: z.string(),
   html_body: z.nullable(z.string()),
-  status: z.enum(RequestStatusValues),
+  status: RequestStatusSchema,
   ses_message_id: z.nullable(z.string()),
   error: z.nullable(z.string()),
   note: z.nullable(z.string()),

@@ -1,5 +1,6 @@
 import * as z from '../platform/zod';
-import { RequestStatusValues, StoredRequestSchema } from './requests-store';
+import { StoredRequestSchema } from './requests-store';
+import { RequestStatusSchema } from '../kernel';
 import { route } from '../platform/http/contract';
 import {
   cursorQuery,
@@ -86,7 +87,7 @@ export const listRequestsRoute = route({
   query: z.object({
     peer_participant_id: z.optional(idParam),
     public_id: z.optional(idParam),
-    status: z.optional(z.enum(RequestStatusValues)),
+    status: z.optional(RequestStatusSchema),
     since: z.optional(z.iso.datetime()).check(z.meta({ description: 'created at or after' })),
     until: z.optional(z.iso.datetime()).check(z.meta({ description: 'created at or before' })),
     limit: limitQuery,
@@ -119,7 +120,7 @@ export const updateRequestRoute = route({
   tag: 'requests',
   summary: "Record the peer's answer (sent -> accepted | rejected); any other move is a 409",
   params: RequestIdParam,
-  body: z.strictObject({ status: z.enum(RequestStatusValues), note: z.optional(singleLine(2000)) }),
+  body: z.strictObject({ status: RequestStatusSchema, note: z.optional(singleLine(2000)) }),
   response: RequestSchema,
   handler: 'functions/http/requests/update-request.ts',
   access: { table: 'read-write' },

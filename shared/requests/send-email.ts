@@ -1,6 +1,6 @@
 import type { Caller } from '../platform/auth/caller';
 import { UpstreamError, ValidationError } from '../platform/errors';
-import { peerLogItem } from '../peers';
+import { peerLogItem } from '../peer-log';
 import { requestsRepository } from './requests-store';
 import { isPlainAddress, requestRecipient } from './common-exchanges';
 import { headerSafe } from './compose';

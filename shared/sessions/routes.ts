@@ -1,7 +1,8 @@
 import * as z from '../platform/zod';
 import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../config-render';
 import { PlatformSchema, Asn, Hostname, IpAddress, RenderedConfigSchema } from '../routers';
-import { IpTypeSchema, SessionStateSchema, StoredSessionSchema } from './sessions-store';
+import { StoredSessionSchema } from './sessions-store';
+import { IpTypeSchema, SessionStateSchema } from '../kernel';
 import { route } from '../platform/http/contract';
 import {
   cursorQuery,

@@ -13,13 +13,7 @@ import type { TransactItem } from '../platform/storage/items';
 import { type QueryInput, queryAll, queryPage } from '../platform/storage/query';
 import { routerKey } from '../routers';
 import { KEYS } from '../platform/storage/keys';
-
-export const SESSION_STATES = ['not configured', 'configured', 'established', 'down'] as const;
-export const SessionStateSchema = z.enum(SESSION_STATES);
-export type SessionState = z.infer<typeof SessionStateSchema>;
-
-export const IpTypeSchema = z.enum(['ipv4', 'ipv6']);
-export type IpType = z.infer<typeof IpTypeSchema>;
+import { IpTypeSchema, SessionStateSchema } from '../kernel';
 
 /** A BGP session as stored: the seed's fields, the router as `resource_id`, the password encrypted. */
 export const StoredSessionSchema = z.object({

@@ -1,23 +1,21 @@
 import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../platform/errors';
 import { sessionPasswords } from '../platform/secrets/session-passwords';
-import { peerLogItem } from '../peers';
+import { peerLogItem } from '../peer-log';
 import type { TransactItem } from '../platform/storage/items';
 import { peeringDb, type Exchange, type Network, type PeeringDbReader, type Presence } from '../peeringdb';
 import { presenceOverridesRepository, someoneElsesAddress } from '../exchanges';
 import { routersRepository, type StoredRouter } from '../routers';
 import {
   DuplicateSessionError,
-  type IpType,
   RouterGoneError,
   type SessionFilter,
-  type SessionState,
   StaleSessionError,
   type StoredSession,
   sessionsRepository,
 } from './sessions-store';
 import { passwordLimit } from '../config-render';
 import { getSettings } from '../settings';
-import { canonicalIp, ipVersion, outsidePrefixes } from '../kernel';
+import { canonicalIp, type IpType, ipVersion, outsidePrefixes, type SessionState } from '../kernel';
 import { passwordsRefusedBy } from './password-limits';
 
 /** The session as the API shows it: the password only as a flag. */

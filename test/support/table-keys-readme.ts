@@ -1,10 +1,5 @@
-import {
-  ACCESS_PATTERNS,
-  type AccessPattern,
-  KEYS,
-  type EntityName,
-  SLOT_KINDS,
-} from '../../shared/platform/storage/keys';
+import { KEYS, type EntityName, SLOT_KINDS } from '../../shared/platform/storage/keys';
+import { ACCESS_PATTERNS, type AccessPattern } from '../../shared/platform/storage/access-patterns';
 
 export const README_START = '<!-- table-keys:start (generated from shared/platform/storage/keys.ts) -->';
 export const README_END = '<!-- table-keys:end -->';

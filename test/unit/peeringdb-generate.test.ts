@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { changes, generate } from '../../scripts/lib/generate';
-import { normalizeIp } from '../../shared/kernel/ip';
+import { normalizeIp } from '../../shared/kernel';
 import { OBJECT_TYPES, parseRecord } from '../../shared/peeringdb/records';
 
 const small = generate('small', 7);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeIp } from '../../shared/kernel/ip';
+import { normalizeIp } from '../../shared/kernel';
 import { parseRecord } from '../../shared/peeringdb/records';
 
 const net = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { normalizeIp } from '../../shared/kernel/ip';
+import { normalizeIp } from '../../shared/kernel';
 import { OBJECT_TYPES } from '../../shared/peeringdb/records';
 import {
   memberPartition,
@@ -11,10 +11,10 @@ import {
   sourceKey,
   typeListPartition,
 } from '../../shared/peeringdb/peeringdb-store';
-import { peerLogPrefix, peerStatePartition, peerStateSortKey } from '../../shared/peers/peer-state-store';
+import { peerStatePartition, peerStateSortKey } from '../../shared/peers/peer-state-store';
+import { peerLogPrefix } from '../../shared/peer-log';
 import { orderKey, memberOrder } from '../../shared/peers/peer-view';
 import {
-  ACCESS_PATTERNS,
   Entity,
   KEYS,
   type KeyPair,
@@ -30,6 +30,7 @@ import {
   nameKey,
   text,
 } from '../../shared/platform/storage/keys';
+import { ACCESS_PATTERNS } from '../../shared/platform/storage/access-patterns';
 import { README_END, README_START, tableKeysSection } from '../support/table-keys-readme';
 
 const INDEXES = ['table', 'gsi1', 'gsi2', 'gsi3'] as const;
