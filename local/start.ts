@@ -81,7 +81,7 @@ try {
   const { syncRunsRepository } = await import('../shared/peeringdb');
   await syncRunsRepository.expireLease();
   // Data kept from an earlier version is brought up to date before anything reads it.
-  const { runPendingMigrations } = await import('../shared/peers');
+  const { runPendingMigrations } = await import('../shared/app/migrations');
   for (const { name, changed } of await runPendingMigrations()) {
     if (changed > 0) console.log(`migrated stored data: ${name} (${changed} items)`);
   }

@@ -1,6 +1,6 @@
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { logger } from '../../shared/platform/logger';
-import { runPendingMigrations } from '../../shared/peers';
+import { runPendingMigrations } from '../../shared/app/migrations';
 
 /**
  * Custom resource (Provider framework): the stored-data migrations a deploy brings, run by the deploy

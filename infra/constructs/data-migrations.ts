@@ -1,7 +1,7 @@
 import { CustomResource, Duration } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { MIGRATIONS } from '../../shared/peers';
+import { MIGRATIONS } from '../../shared/app/migrations';
 import { ActionFunction } from './action-function';
 import { customResourceProvider } from './custom-resource-provider';
 import type { PeerflowTable } from './table';

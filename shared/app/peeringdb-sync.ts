@@ -1,13 +1,22 @@
-import { peerSyncHooks } from '../peers';
+import { peerMemberMoved } from '../peers';
+import { runPendingMigrations } from './migrations';
 import {
   configuredSource,
   runSync,
+  type SyncHooks,
   type SyncLauncher,
   type SyncOptions,
   type SyncReport,
 } from '../peeringdb';
 import { config } from '../platform/config';
 import { logger } from '../platform/logger';
+
+const SYNC_HOOKS: SyncHooks = {
+  async beforeRun() {
+    await runPendingMigrations();
+  },
+  memberMoved: peerMemberMoved,
+};
 
 /**
  * A PeeringDB sync with what the areas built on its data need from it: stored-data migrations
@@ -16,7 +25,7 @@ import { logger } from '../platform/logger';
  * here.
  */
 export function syncPeeringDb(options: Omit<SyncOptions, 'hooks'>): Promise<SyncReport> {
-  return runSync({ ...options, hooks: peerSyncHooks });
+  return runSync({ ...options, hooks: SYNC_HOOKS });
 }
 
 let background: Promise<SyncReport | undefined> | undefined;

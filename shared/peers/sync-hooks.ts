@@ -1,11 +1,7 @@
-import type { SyncHooks } from '../peeringdb';
-import { runPendingMigrations } from './migrations';
+import type { MemberRef } from '../peeringdb';
 import { peerStateRepository } from './peer-state-store';
 
-/** What a PeeringDB sync owes our state of the peers. */
-export const peerSyncHooks: SyncHooks = {
-  async beforeRun() {
-    await runPendingMigrations();
-  },
-  memberMoved: (member) => peerStateRepository.reorder(member),
-};
+/** What a PeeringDB sync owes our state of the peers: a renamed network's state moves with it. */
+export function peerMemberMoved(member: MemberRef): Promise<void> {
+  return peerStateRepository.reorder(member);
+}

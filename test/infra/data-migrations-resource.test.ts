@@ -3,7 +3,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { handler } from '../../functions/custom-resources/data-migrations';
 import { ddb, tableName } from '../../shared/platform/storage/client';
-import { MIGRATIONS } from '../../shared/peers/migrations';
+import { MIGRATIONS } from '../../shared/app/migrations';
 import { peerStatePartition, peerStateSortKey } from '../../shared/peers/peer-state-store';
 import { call, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';

@@ -22,7 +22,7 @@ import { ContextError } from '../../infra/context';
 import { AFTER_BUNDLING, type PeerflowStack } from '../../infra/stacks/peerflow-stack';
 import type { RouteAccess, RouteContract } from '../../shared/platform/http/contract';
 import { routes } from '../../shared/app/route-table';
-import { MIGRATIONS } from '../../shared/peers/migrations';
+import { MIGRATIONS } from '../../shared/app/migrations';
 
 /*
  * Each synthesis below builds the whole app from the real route table and runs the AWS Solutions

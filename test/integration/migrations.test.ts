@@ -1,7 +1,8 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ddb, tableName } from '../../shared/platform/storage/client';
-import { type Migration, MIGRATIONS, runPendingMigrations } from '../../shared/peers/migrations';
+import { MIGRATIONS, runPendingMigrations } from '../../shared/app/migrations';
+import type { Migration } from '../../shared/platform/storage/migrations';
 import { peerStatePartition, peerStateSortKey } from '../../shared/peers/peer-state-store';
 import { call, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';

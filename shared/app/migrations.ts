@@ -1,0 +1,12 @@
+import { PEER_MIGRATIONS } from '../peers';
+import { type Migration, runMigrations } from '../platform/storage/migrations';
+
+/** Every stored-data migration of the product, oldest first; never renamed or reordered. */
+export const MIGRATIONS: readonly Migration[] = [...PEER_MIGRATIONS];
+
+/** Runs the migrations not recorded as done (by default all of the product's). */
+export function runPendingMigrations(
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<{ name: string; changed: number }[]> {
+  return runMigrations(migrations);
+}
