@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { ensureTable, portOpen, type RunningEngine, startDynamoLocal } from '../local/engines';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ObjectType, TypeReport } from '../shared/peeringdb';
 import { parseCli, usageError } from './lib/cli';
+import { openLocalTable } from './lib/local-table';
 
 /**
  * `npm run sync -- --from <url or folder> [--mode auto|full|incremental]`: the sync the scheduled
@@ -27,22 +27,9 @@ const mode = values.mode;
 if (mode !== 'auto' && mode !== 'full' && mode !== 'incremental')
   usageError(USAGE, '--mode is auto, full or incremental');
 
-const ddbPort = Number(process.env.DDB_PORT ?? 8000);
-const dataDir = resolve(process.env.DATA_DIR ?? '.data');
-process.env.TABLE_NAME ??= 'peerflow';
-process.env.DDB_ENDPOINT ??= `http://127.0.0.1:${ddbPort}`;
-process.env.AWS_REGION ??= 'us-east-1';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-process.env.LOG_LEVEL ??= 'WARN';
-
-let engine: RunningEngine | undefined;
-if (!(await portOpen(ddbPort))) {
-  mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
-  engine = await startDynamoLocal({ port: ddbPort, dbPath: join(dataDir, 'dynamodb') });
-}
+const table = await openLocalTable();
 let exitCode: number;
 try {
-  await ensureTable(process.env.DDB_ENDPOINT, process.env.TABLE_NAME);
   // Imported only now: these modules read the configuration set above.
   const { syncPeeringDb } = await import('../shared/app/peeringdb-sync');
   const { folderSource } = await import('../shared/peeringdb');
@@ -79,6 +66,6 @@ try {
   console.error(`sync failed: ${(err as Error).message}`);
   exitCode = 1;
 } finally {
-  await engine?.stop();
+  await table.stop();
 }
 process.exit(exitCode);

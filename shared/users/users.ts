@@ -26,6 +26,17 @@ export function toPublicUser({ password_hash: _secret, ...user }: StoredUser): P
 const BAD_CREDENTIALS = 'Invalid email or password';
 
 /**
+ * A token for an existing, enabled user without its password: for the operator of a local
+ * deployment (`npm run token`), who holds the signing key anyway. Never reachable through the API.
+ */
+export async function issueTokenFor(email: string, now = new Date()) {
+  const user = await usersRepository.getByEmail(email);
+  if (!user || user.disabled) throw new NotFoundError(`No enabled user ${email}`);
+  const issued = issueToken(await loadSigningKey(), { userId: user.id, role: user.role }, now);
+  return { token: issued.token, expires_at: issued.expiresAt.toISOString(), user: toPublicUser(user) };
+}
+
+/**
  * Login. An unknown email, a wrong password and a disabled user get the same answer after the same
  * work, so nobody can learn which accounts exist; ten failures in the window lock the email out.
  */
