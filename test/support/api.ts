@@ -102,6 +102,18 @@ export type RequestOptions<C extends RouteContract> =
     ? { token?: string; headers?: Record<string, string> } & ParamsOption<P> & QueryOption<Q> & BodyOption<B>
     : never;
 
+/** A route's body as a typed call sends it: for tables of bodies built ahead of the calls. */
+export type RequestBody<C extends RouteContract> =
+  C extends RouteContract<AnyObject | undefined, AnyObject | undefined, infer B, z.ZodMiniType>
+    ? SchemaInput<B>
+    : never;
+
+/** A route's query as a typed call sends it. */
+export type RequestQuery<C extends RouteContract> =
+  C extends RouteContract<AnyObject | undefined, infer Q, z.ZodMiniType | undefined, z.ZodMiniType>
+    ? SchemaInput<Q>
+    : never;
+
 /** The `error` object of an error answer (401, 403, 404, 409, 422...). */
 export type ApiError = z.output<typeof ErrorSchema>['error'];
 
