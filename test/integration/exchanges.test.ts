@@ -10,9 +10,9 @@ import { addSessionRoute, deleteSessionRoute } from '../../shared/api/routes/ses
 import { putSettingsRoute } from '../../shared/api/routes/settings';
 import {
   call,
-  request,
-  type RequestBody,
-  type RequestQuery,
+  callRoute,
+  type RouteBody,
+  type RouteQuery,
   tableSnapshot,
   userWithRole,
 } from '../support/api';
@@ -24,7 +24,7 @@ let admin = '';
 const routers = { iad: '', fra: '' };
 
 async function newRouter(hostname: string): Promise<string> {
-  const res = await request(createRouterRoute, {
+  const res = await callRoute(createRouterRoute, {
     token: operator,
     body: { hostname, platform: 'frr', asn: 64_500, router_id: '192.0.2.1' },
   });
@@ -71,7 +71,7 @@ beforeAll(async () => {
       { id: 1002, net_id: 200, ix_id: 1, ixlan_id: 1, asn: 64_501, ipaddr4: '206.126.236.20', ipaddr6: null },
     ],
   });
-  const put = await request(putSettingsRoute, {
+  const put = await callRoute(putSettingsRoute, {
     token: admin,
     body: { source_asn: 64_500, source_participant_id: 100 },
   });
@@ -84,7 +84,7 @@ const names = (res: { json: { data: { public_name: string }[] } }) => res.json.d
 
 describe('GET /exchanges', () => {
   it('lists exchanges by name and marks where we are present', async () => {
-    const res = await request(listExchangesRoute, { token: viewer });
+    const res = await callRoute(listExchangesRoute, { token: viewer });
     expect(res.status).toBe(200);
     expect(names(res)).toEqual(['AMS-IX', 'DE-CIX Frankfurt', 'DE-CIX Munich', 'Equinix Ashburn']);
     expect(res.json.data.find((x: { public_id: number }) => x.public_id === 31)?.present).toBe(true);
@@ -92,24 +92,26 @@ describe('GET /exchanges', () => {
   });
 
   it('searches by name substring, country and city', async () => {
-    expect(names(await request(listExchangesRoute, { token: viewer, query: { name: 'de-cix' } }))).toEqual([
+    expect(names(await callRoute(listExchangesRoute, { token: viewer, query: { name: 'de-cix' } }))).toEqual([
       'DE-CIX Frankfurt',
       'DE-CIX Munich',
     ]);
-    expect(names(await request(listExchangesRoute, { token: viewer, query: { name: 'amsterdam' } }))).toEqual(
-      ['AMS-IX'],
-    );
-    const byPlace = await request(listExchangesRoute, {
+    expect(
+      names(await callRoute(listExchangesRoute, { token: viewer, query: { name: 'amsterdam' } })),
+    ).toEqual(['AMS-IX']);
+    const byPlace = await callRoute(listExchangesRoute, {
       token: viewer,
       query: { country: 'de', city: 'munich' },
     });
     expect(byPlace.error).toBeUndefined();
     expect(names(byPlace)).toEqual(['DE-CIX Munich']);
-    expect(names(await request(listExchangesRoute, { token: viewer, query: { present: 'true' } }))).toEqual([
-      'DE-CIX Frankfurt',
-    ]);
+    expect(names(await callRoute(listExchangesRoute, { token: viewer, query: { present: 'true' } }))).toEqual(
+      ['DE-CIX Frankfurt'],
+    );
     expect(
-      names(await request(listExchangesRoute, { token: viewer, query: { present: 'false', country: 'DE' } })),
+      names(
+        await callRoute(listExchangesRoute, { token: viewer, query: { present: 'false', country: 'DE' } }),
+      ),
     ).toEqual(['DE-CIX Munich']);
   });
 
@@ -118,44 +120,44 @@ describe('GET /exchanges', () => {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const query: RequestQuery<typeof listExchangesRoute> = {
+        const query: RouteQuery<typeof listExchangesRoute> = {
           limit: 1,
           ...filter,
           ...(cursor ? { cursor } : {}),
         };
-        const res = await request(listExchangesRoute, { token: viewer, query });
+        const res = await callRoute(listExchangesRoute, { token: viewer, query });
         expect(res.status).toBe(200);
         expect(res.json.data.length).toBeLessThanOrEqual(1);
         seen.push(...names(res));
         cursor = res.json.next_cursor;
       } while (cursor);
       const all = names(
-        await request(listExchangesRoute, { token: viewer, query: { limit: 100, ...filter } }),
+        await callRoute(listExchangesRoute, { token: viewer, query: { limit: 100, ...filter } }),
       );
       expect(seen).toEqual(all);
     }
   });
 
   it('refuses bad filters and foreign cursors with 422', async () => {
-    expect((await request(listExchangesRoute, { token: viewer, query: { country: 'Germany' } })).status).toBe(
-      422,
-    );
+    expect(
+      (await callRoute(listExchangesRoute, { token: viewer, query: { country: 'Germany' } })).status,
+    ).toBe(422);
     expect((await call('GET', '/exchanges?present=maybe', { token: viewer })).status).toBe(422);
     expect((await call('GET', '/exchanges?colour=red', { token: viewer })).status).toBe(422);
     const foreign = Buffer.from(JSON.stringify({ pk: 'USER#x', sk: 'USER' })).toString('base64url');
-    expect((await request(listExchangesRoute, { token: viewer, query: { cursor: foreign } })).status).toBe(
+    expect((await callRoute(listExchangesRoute, { token: viewer, query: { cursor: foreign } })).status).toBe(
       422,
     );
   });
 
   it('needs a token', async () => {
-    expect((await request(listExchangesRoute)).status).toBe(401);
+    expect((await callRoute(listExchangesRoute)).status).toBe(401);
   });
 });
 
 describe('GET /exchanges/{public_id}', () => {
   it('has prefixes, facilities, member count and our presence with our IPs', async () => {
-    const res = await request(getExchangeRoute, { token: viewer, params: { public_id: 31 } });
+    const res = await callRoute(getExchangeRoute, { token: viewer, params: { public_id: 31 } });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({
       public_id: 31,
@@ -177,7 +179,7 @@ describe('GET /exchanges/{public_id}', () => {
   });
 
   it('answers 404 for an exchange PeeringDB does not have', async () => {
-    const res = await request(getExchangeRoute, { token: viewer, params: { public_id: 999999 } });
+    const res = await callRoute(getExchangeRoute, { token: viewer, params: { public_id: 999999 } });
     expect(res.status).toBe(404);
     expect(res.error?.message).toMatch(/999999/);
   });
@@ -185,7 +187,7 @@ describe('GET /exchanges/{public_id}', () => {
 
 describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
   it('overrides our presence, and dropping the override brings PeeringDB back', async () => {
-    const put = await request(putPresenceRoute, {
+    const put = await callRoute(putPresenceRoute, {
       token: operator,
       params: { public_id: 1 },
       body: { router_id: routers.iad, ipaddr4: ['206.126.236.10'] },
@@ -199,12 +201,11 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       router_id: routers.iad,
       source: 'override',
     });
-    expect(names(await request(listExchangesRoute, { token: viewer, query: { present: 'true' } }))).toEqual([
-      'DE-CIX Frankfurt',
-      'Equinix Ashburn',
-    ]);
+    expect(names(await callRoute(listExchangesRoute, { token: viewer, query: { present: 'true' } }))).toEqual(
+      ['DE-CIX Frankfurt', 'Equinix Ashburn'],
+    );
 
-    const partial = await request(putPresenceRoute, {
+    const partial = await callRoute(putPresenceRoute, {
       token: operator,
       params: { public_id: 31 },
       body: { router_id: routers.fra },
@@ -215,18 +216,18 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       source: 'override',
     });
 
-    const del = await request(deletePresenceRoute, { token: operator, params: { public_id: 31 } });
+    const del = await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 31 } });
     expect(del.status).toBe(204);
-    const back = await request(getExchangeRoute, { token: viewer, params: { public_id: 31 } });
+    const back = await callRoute(getExchangeRoute, { token: viewer, params: { public_id: 31 } });
     expect(back.json.presence).toMatchObject({ router_id: null, source: 'peeringdb' });
-    expect((await request(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status).toBe(
-      404,
-    );
+    expect(
+      (await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status,
+    ).toBe(404);
   });
 
   it('refuses bad addresses, unknown exchanges and viewers, changing nothing', async () => {
     const before = await tableSnapshot();
-    const bad = await request(putPresenceRoute, {
+    const bad = await callRoute(putPresenceRoute, {
       token: operator,
       params: { public_id: 26 },
       body: { ipaddr4: ['2001:db8::1'], ipaddr6: ['not an ip'], router_id: 'a\nb' },
@@ -238,11 +239,11 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       'body.router_id',
     ]);
     expect(
-      (await request(putPresenceRoute, { token: operator, params: { public_id: 26 }, body: {} })).status,
+      (await callRoute(putPresenceRoute, { token: operator, params: { public_id: 26 }, body: {} })).status,
     ).toBe(422);
     expect(
       (
-        await request(putPresenceRoute, {
+        await callRoute(putPresenceRoute, {
           token: operator,
           params: { public_id: 555 },
           body: { router_id: 'r' },
@@ -251,7 +252,7 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
     ).toBe(404);
     expect(
       (
-        await request(putPresenceRoute, {
+        await callRoute(putPresenceRoute, {
           token: viewer,
           params: { public_id: 26 },
           body: { router_id: 'r' },
@@ -262,7 +263,7 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
   });
   it('takes only addresses inside the exchange prefixes and an existing router, changing nothing otherwise', async () => {
     const before = await tableSnapshot();
-    const cases: [RequestBody<typeof putPresenceRoute>, string[]][] = [
+    const cases: [RouteBody<typeof putPresenceRoute>, string[]][] = [
       [{ ipaddr4: ['8.8.8.8'] }, ['body.ipaddr4.0']],
       [
         { ipaddr4: ['80.81.192.11', '80.81.200.1'], ipaddr6: ['2001:db8::1'] },
@@ -274,11 +275,11 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       [{ router_id: crypto.randomUUID(), ipaddr4: ['10.0.0.1'] }, ['body.ipaddr4.0', 'body.router_id']],
     ];
     for (const [body, paths] of cases) {
-      const res = await request(putPresenceRoute, { token: operator, params: { public_id: 31 }, body });
+      const res = await callRoute(putPresenceRoute, { token: operator, params: { public_id: 31 }, body });
       expect(res.status, JSON.stringify(body)).toBe(422);
       expect(res.error?.details?.map((d: { path: string }) => d.path).sort()).toEqual(paths);
     }
-    const wrongFamily = await request(putPresenceRoute, {
+    const wrongFamily = await callRoute(putPresenceRoute, {
       token: operator,
       params: { public_id: 31 },
       body: { ipaddr4: ['2001:7f8::fbf4:0:2'] },
@@ -288,26 +289,26 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
 
     // Where PeeringDB lists no prefix of the family there is nothing to check against: filling
     // that gap is what an override is for.
-    const noV6 = await request(putPresenceRoute, {
+    const noV6 = await callRoute(putPresenceRoute, {
       token: operator,
       params: { public_id: 1 },
       body: { ipaddr6: ['2001:db8::1'] },
     });
     expect(noV6.status).toBe(200);
-    expect((await request(deletePresenceRoute, { token: operator, params: { public_id: 1 } })).status).toBe(
+    expect((await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 1 } })).status).toBe(
       204,
     );
-    const noPrefixes = await request(putPresenceRoute, {
+    const noPrefixes = await callRoute(putPresenceRoute, {
       token: operator,
       params: { public_id: 26 },
       body: { ipaddr4: ['80.81.192.11'] },
     });
     expect(noPrefixes.status).toBe(200);
-    expect((await request(deletePresenceRoute, { token: operator, params: { public_id: 26 } })).status).toBe(
-      204,
-    );
+    expect(
+      (await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 26 } })).status,
+    ).toBe(204);
 
-    const fine = await request(putPresenceRoute, {
+    const fine = await callRoute(putPresenceRoute, {
       token: operator,
       params: { public_id: 31 },
       body: { ipaddr4: ['80.81.192.11'], ipaddr6: ['2001:7f8::fbf4:0:2'], router_id: null },
@@ -318,13 +319,13 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       ipaddr6: ['2001:7f8::fbf4:0:2'],
       router_id: null,
     });
-    expect((await request(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status).toBe(
-      204,
-    );
+    expect(
+      (await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status,
+    ).toBe(204);
   });
 
   it('stores addresses in one spelling and makes them our side of new sessions', async () => {
-    const set = await request(putPresenceRoute, {
+    const set = await callRoute(putPresenceRoute, {
       token: operator,
       params: { public_id: 31 },
       body: { ipaddr4: ['80.81.192.11'], ipaddr6: ['2001:7F8:0:0:0:FBF4:0:2'] },
@@ -333,7 +334,7 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
     expect(set.json.ipaddr6).toEqual(['2001:7f8::fbf4:0:2']);
 
     // Our overridden address is ours: no session with it as the peer.
-    const ownPeer = await request(addSessionRoute, {
+    const ownPeer = await callRoute(addSessionRoute, {
       token: operator,
       body: { resource_id: routers.fra, public_id: 31, peer_ipaddr: '80.81.192.11', peer_asn: 64_999 },
     });
@@ -341,7 +342,7 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
     expect(ownPeer.error?.details?.[0]).toMatchObject({ path: 'body.peer_ipaddr' });
 
     // Another network's address is not ours to speak from.
-    const theirs = await request(addSessionRoute, {
+    const theirs = await callRoute(addSessionRoute, {
       token: operator,
       body: {
         resource_id: routers.fra,
@@ -355,17 +356,17 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
     expect(theirs.error?.details?.[0]).toMatchObject({ path: 'body.source_ipaddr' });
     expect(theirs.error?.details?.[0]?.message).toContain('AS64501');
 
-    const session = await request(addSessionRoute, {
+    const session = await callRoute(addSessionRoute, {
       token: operator,
       body: { resource_id: routers.fra, peer_ipaddr: '80.81.192.20' },
     });
     expect(session.status).toBe(201);
     expect(session.json.source_ipaddr).toBe('80.81.192.11');
     expect(
-      (await request(deleteSessionRoute, { token: operator, params: { id: session.json.id } })).status,
+      (await callRoute(deleteSessionRoute, { token: operator, params: { id: session.json.id } })).status,
     ).toBe(204);
-    expect((await request(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status).toBe(
-      204,
-    );
+    expect(
+      (await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status,
+    ).toBe(204);
   });
 });

@@ -97,19 +97,19 @@ type BodyOption<B> = [B] extends [z.ZodMiniType]
 type AnyObject = z.ZodMiniObject<z.core.$ZodShape>;
 
 /** A typed call's options: `params`, `query` and `body` as the route's schemas take them. */
-export type RequestOptions<C extends RouteContract> =
+export type RouteCallOptions<C extends RouteContract> =
   C extends RouteContract<infer P, infer Q, infer B, z.ZodMiniType>
     ? { token?: string; headers?: Record<string, string> } & ParamsOption<P> & QueryOption<Q> & BodyOption<B>
     : never;
 
 /** A route's body as a typed call sends it: for tables of bodies built ahead of the calls. */
-export type RequestBody<C extends RouteContract> =
+export type RouteBody<C extends RouteContract> =
   C extends RouteContract<AnyObject | undefined, AnyObject | undefined, infer B, z.ZodMiniType>
     ? SchemaInput<B>
     : never;
 
 /** A route's query as a typed call sends it. */
-export type RequestQuery<C extends RouteContract> =
+export type RouteQuery<C extends RouteContract> =
   C extends RouteContract<AnyObject | undefined, infer Q, z.ZodMiniType | undefined, z.ZodMiniType>
     ? SchemaInput<Q>
     : never;
@@ -121,7 +121,7 @@ export type ApiError = z.output<typeof ErrorSchema>['error'];
  * A typed call's answer: `json` as the route's response schema gives it on success, and `error`,
  * the `error` object of an answer with an error status, or undefined.
  */
-export interface RequestResponse<T> extends ApiResponse<T> {
+export interface RouteResponse<T> extends ApiResponse<T> {
   error: ApiError | undefined;
 }
 
@@ -157,10 +157,10 @@ export function routeUrl(
  * route must refuse on purpose (raw bodies, wrong types, unknown parameters, forged paths) use
  * `call()`.
  */
-export async function request<C extends RouteContract>(
+export async function callRoute<C extends RouteContract>(
   contract: C,
-  ...[opts]: object extends RequestOptions<C> ? [opts?: RequestOptions<C>] : [opts: RequestOptions<C>]
-): Promise<RequestResponse<ResponseOf<C>>> {
+  ...[opts]: object extends RouteCallOptions<C> ? [opts?: RouteCallOptions<C>] : [opts: RouteCallOptions<C>]
+): Promise<RouteResponse<ResponseOf<C>>> {
   const { params, query, body, token, headers } = (opts ?? {}) as {
     params?: Record<string, unknown>;
     query?: Record<string, QueryValue | undefined>;

@@ -3,7 +3,7 @@ import { getExchangeRoute, listExchangesRoute, putPresenceRoute } from '../../sh
 import { listPeersRoute } from '../../shared/api/routes/peers';
 import { healthRoute } from '../../shared/api/routes/system';
 import { loginRoute, updateUserRoute } from '../../shared/api/routes/users';
-import { request, routeUrl } from '../support/api';
+import { callRoute, routeUrl } from '../support/api';
 
 describe('routeUrl', () => {
   it('puts the encoded parameters into the path and the query after it', () => {
@@ -22,32 +22,32 @@ describe('routeUrl', () => {
 
 // Never run: tsc checks that the contracts' names and types hold the calls to what the routes take.
 export async function typeChecks() {
-  const ok = await request(getExchangeRoute, { token: 't', params: { public_id: 31 } });
+  const ok = await callRoute(getExchangeRoute, { token: 't', params: { public_id: 31 } });
   const name: string = ok.json.public_name;
   const message: string | undefined = ok.error?.message;
-  await request(healthRoute);
-  await request(listExchangesRoute, { query: { present: 'true', limit: 5 } });
-  await request(putPresenceRoute, { params: { public_id: 1 }, body: { router_id: null } });
-  await request(loginRoute, { body: { email: 'a@example.net', password: 'p' } });
+  await callRoute(healthRoute);
+  await callRoute(listExchangesRoute, { query: { present: 'true', limit: 5 } });
+  await callRoute(putPresenceRoute, { params: { public_id: 1 }, body: { router_id: null } });
+  await callRoute(loginRoute, { body: { email: 'a@example.net', password: 'p' } });
 
   // @ts-expect-error a renamed path parameter
-  await request(getExchangeRoute, { params: { id: 31 } });
+  await callRoute(getExchangeRoute, { params: { id: 31 } });
   // @ts-expect-error a path parameter left out
-  await request(getExchangeRoute, { params: {} });
+  await callRoute(getExchangeRoute, { params: {} });
   // @ts-expect-error no params at all
-  await request(getExchangeRoute, { token: 't' });
+  await callRoute(getExchangeRoute, { token: 't' });
   // @ts-expect-error an id as text
-  await request(getExchangeRoute, { params: { public_id: '31' } });
+  await callRoute(getExchangeRoute, { params: { public_id: '31' } });
   // @ts-expect-error an unknown query parameter
-  await request(listExchangesRoute, { query: { colour: 'red' } });
+  await callRoute(listExchangesRoute, { query: { colour: 'red' } });
   // @ts-expect-error a query boolean not spelt as the route takes it
-  await request(listExchangesRoute, { query: { present: 'maybe' } });
+  await callRoute(listExchangesRoute, { query: { present: 'maybe' } });
   // @ts-expect-error a body field of the wrong type
-  await request(loginRoute, { body: { email: 'a@example.net', password: 1 } });
+  await callRoute(loginRoute, { body: { email: 'a@example.net', password: 1 } });
   // @ts-expect-error a body missing a required field
-  await request(loginRoute, { body: { email: 'a@example.net' } });
+  await callRoute(loginRoute, { body: { email: 'a@example.net' } });
   // @ts-expect-error a body for a route that takes none
-  await request(getExchangeRoute, { params: { public_id: 31 }, body: {} });
+  await callRoute(getExchangeRoute, { params: { public_id: 31 }, body: {} });
   // @ts-expect-error a field the answer does not have
   void ok.json.no_such_field;
   return [name, message];
