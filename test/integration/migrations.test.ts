@@ -1,9 +1,10 @@
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { listPeersRoute } from '../../shared/api/routes/peers';
 import { ddb, tableName } from '../../shared/storage/client';
 import { type Migration, MIGRATIONS, runPendingMigrations } from '../../shared/storage/migrations';
 import { peerStatePartition, peerStateSortKey } from '../../shared/storage/peer-state-repository';
-import { call, userWithRole } from '../support/api';
+import { callRoute, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 
 const OBJECTS = {
@@ -42,7 +43,11 @@ async function putOldStyleState(participantId: number, status: string): Promise<
 
 let viewer: string;
 const statuses = async () => {
-  const res = await call('GET', '/exchanges/1/peers?limit=10', { token: viewer });
+  const res = await callRoute(listPeersRoute, {
+    token: viewer,
+    params: { public_id: 1 },
+    query: { limit: 10 },
+  });
   expect(res.status).toBe(200);
   return Object.fromEntries(
     (res.json.data as { name: string; request_status: string }[]).map((p) => [p.name, p.request_status]),
