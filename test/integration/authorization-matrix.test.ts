@@ -3,7 +3,8 @@ import { ROLE_ORDER, type Role, type RouteContract } from '../../shared/platform
 import { routes } from '../../shared/app/route-table';
 import type { UserRole } from '../../shared/platform/auth/caller';
 import { createUser, updateUser } from '../../shared/users/users';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
+import { meRoute } from '../../shared/users/routes';
 import { invalidBody, invalidPath, validPath } from '../support/route-requests';
 import { badTokens, type TokenFlaw } from '../support/tokens';
 
@@ -82,7 +83,7 @@ describe('the route table', () => {
   });
 
   it('accepts the recipe of the bad tokens when nothing is wrong with it', async () => {
-    const res = await call('GET', '/users/me', { headers: { authorization: authHeaders.valid } });
+    const res = await callRoute(meRoute, { headers: { authorization: authHeaders.valid } });
     expect(res.status).toBe(200);
   });
 });
@@ -158,11 +159,11 @@ describe('the authorization header', () => {
   it('takes the Bearer scheme in any case, and nothing else', async () => {
     const { token } = await userWithRole('viewer');
     for (const scheme of ['Bearer', 'bearer', 'BEARER']) {
-      const res = await call('GET', '/users/me', { headers: { authorization: `${scheme} ${token}` } });
+      const res = await callRoute(meRoute, { headers: { authorization: `${scheme} ${token}` } });
       expect(res.status, scheme).toBe(200);
     }
     for (const header of [`Basic ${token}`, `Bearer${token}`, token, `Token ${token}`]) {
-      const res = await call('GET', '/users/me', { headers: { authorization: header } });
+      const res = await callRoute(meRoute, { headers: { authorization: header } });
       expect(res.status, header.slice(0, 8)).toBe(401);
     }
   });

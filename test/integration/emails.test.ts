@@ -2,7 +2,9 @@ import { SESClient } from '@aws-sdk/client-ses';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putSettings } from '../../shared/settings/settings';
 import { peerStateRepository } from '../../shared/peers/peer-state-store';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { tableSnapshot, userWithRole, callRoute } from '../support/api';
+import { sendEmailRoute } from '../../shared/requests/emails-routes';
+import { sendRequestRoute } from '../../shared/requests/routes';
 import { capturedMail } from '../support/mail';
 import { syncObjects } from '../support/peeringdb';
 
@@ -61,7 +63,7 @@ describe('free-form email to a peer (sendEmail)', () => {
   });
 
   it("sends to the peer's policy contact and logs it on the peer at each common exchange", async () => {
-    const res = await call('POST', '/emails', {
+    const res = await callRoute(sendEmailRoute, {
       token: operator.token,
       body: { peer_participant_id: 2, subject: 'Maintenance at Test IX', text: 'Port moves on Friday.' },
     });
@@ -86,7 +88,7 @@ describe('free-form email to a peer (sendEmail)', () => {
   });
 
   it('sends to named contacts of the peer and logs only at the named exchange', async () => {
-    const res = await call('POST', '/emails', {
+    const res = await callRoute(sendEmailRoute, {
       token: operator.token,
       body: { peer_participant_id: 2, public_ids: [8], to: ['noc@peer.example'], subject: 'Hi', text: 'x' },
     });
@@ -115,7 +117,7 @@ describe('free-form email to a peer (sendEmail)', () => {
       { ...base, peer_participant_id: 1 },
     ];
     for (const body of bad) {
-      const res = await call('POST', '/emails', { token: operator.token, body });
+      const res = await callRoute(sendEmailRoute, { token: operator.token, body });
       expect(res.status, JSON.stringify(body).slice(0, 100)).toBe(422);
     }
     expect(await tableSnapshot()).toEqual(before);
@@ -125,12 +127,12 @@ describe('free-form email to a peer (sendEmail)', () => {
   it('answers 502 when SES refuses, and the peer log says so', async () => {
     const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
     vi.spyOn(SESClient.prototype, 'send').mockImplementationOnce(() => Promise.reject(throttled));
-    const res = await call('POST', '/emails', {
+    const res = await callRoute(sendEmailRoute, {
       token: operator.token,
       body: { peer_participant_id: 2, public_ids: [7], subject: 'Refused', text: 'x' },
     });
     expect(res.status).toBe(502);
-    expect(res.json.error).toEqual({
+    expect(res.error).toEqual({
       code: 'email_failed',
       message: 'The email was not sent: Throttling: Maximum sending rate exceeded.',
     });
@@ -146,13 +148,13 @@ describe('free-form email to a peer (sendEmail)', () => {
       { preferred_contact_id: 1 },
       [],
     );
-    const res = await call('POST', '/emails', {
+    const res = await callRoute(sendEmailRoute, {
       token: operator.token,
       body: { peer_participant_id: 2, subject: 'To the chosen one', text: 'x' },
     });
     expect(res.status).toBe(201);
     expect(res.json.email_to).toEqual(['noc@peer.example']);
-    const dry = await call('POST', '/requests', {
+    const dry = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: 2, dry_run: true },
     });
@@ -161,7 +163,7 @@ describe('free-form email to a peer (sendEmail)', () => {
 
   it('does not let a viewer send email', async () => {
     const before = await tableSnapshot();
-    const res = await call('POST', '/emails', {
+    const res = await callRoute(sendEmailRoute, {
       token: viewer.token,
       body: { peer_participant_id: 2, subject: 'Hi', text: 'x' },
     });

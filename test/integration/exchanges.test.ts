@@ -1,14 +1,30 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import {
+  deletePresenceRoute,
+  getExchangeRoute,
+  listExchangesRoute,
+  putPresenceRoute,
+} from '../../shared/exchanges/exchanges-routes';
+import { createRouterRoute } from '../../shared/routers/routes';
+import { addSessionRoute, deleteSessionRoute } from '../../shared/sessions/routes';
+import { putSettingsRoute } from '../../shared/settings/routes';
+import {
+  call,
+  callRoute,
+  type RouteBody,
+  type RouteQuery,
+  tableSnapshot,
+  userWithRole,
+} from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 
 let viewer = '';
 let operator = '';
 let admin = '';
-const routers: Record<string, string> = {};
+const routers = { iad: '', fra: '' };
 
 async function newRouter(hostname: string): Promise<string> {
-  const res = await call('POST', '/routers', {
+  const res = await callRoute(createRouterRoute, {
     token: operator,
     body: { hostname, platform: 'frr', asn: 64_500, router_id: '192.0.2.1' },
   });
@@ -55,7 +71,7 @@ beforeAll(async () => {
       { id: 1002, net_id: 200, ix_id: 1, ixlan_id: 1, asn: 64_501, ipaddr4: '206.126.236.20', ipaddr6: null },
     ],
   });
-  const put = await call('PUT', '/settings', {
+  const put = await callRoute(putSettingsRoute, {
     token: admin,
     body: { source_asn: 64_500, source_participant_id: 100 },
   });
@@ -68,63 +84,80 @@ const names = (res: { json: { data: { public_name: string }[] } }) => res.json.d
 
 describe('GET /exchanges', () => {
   it('lists exchanges by name and marks where we are present', async () => {
-    const res = await call('GET', '/exchanges', { token: viewer });
+    const res = await callRoute(listExchangesRoute, { token: viewer });
     expect(res.status).toBe(200);
     expect(names(res)).toEqual(['AMS-IX', 'DE-CIX Frankfurt', 'DE-CIX Munich', 'Equinix Ashburn']);
-    expect(res.json.data.find((x: { public_id: number }) => x.public_id === 31).present).toBe(true);
-    expect(res.json.data.find((x: { public_id: number }) => x.public_id === 1).present).toBe(false);
+    expect(res.json.data.find((x: { public_id: number }) => x.public_id === 31)?.present).toBe(true);
+    expect(res.json.data.find((x: { public_id: number }) => x.public_id === 1)?.present).toBe(false);
   });
 
   it('searches by name substring, country and city', async () => {
-    expect(names(await call('GET', '/exchanges?name=de-cix', { token: viewer }))).toEqual([
+    expect(names(await callRoute(listExchangesRoute, { token: viewer, query: { name: 'de-cix' } }))).toEqual([
       'DE-CIX Frankfurt',
       'DE-CIX Munich',
     ]);
-    expect(names(await call('GET', '/exchanges?name=amsterdam', { token: viewer }))).toEqual(['AMS-IX']);
-    const byPlace = await call('GET', '/exchanges?country=de&city=munich', { token: viewer });
-    expect(byPlace.json.error).toBeUndefined();
+    expect(
+      names(await callRoute(listExchangesRoute, { token: viewer, query: { name: 'amsterdam' } })),
+    ).toEqual(['AMS-IX']);
+    const byPlace = await callRoute(listExchangesRoute, {
+      token: viewer,
+      query: { country: 'de', city: 'munich' },
+    });
+    expect(byPlace.error).toBeUndefined();
     expect(names(byPlace)).toEqual(['DE-CIX Munich']);
-    expect(names(await call('GET', '/exchanges?present=true', { token: viewer }))).toEqual([
-      'DE-CIX Frankfurt',
-    ]);
-    expect(names(await call('GET', '/exchanges?present=false&country=DE', { token: viewer }))).toEqual([
-      'DE-CIX Munich',
-    ]);
+    expect(names(await callRoute(listExchangesRoute, { token: viewer, query: { present: 'true' } }))).toEqual(
+      ['DE-CIX Frankfurt'],
+    );
+    expect(
+      names(
+        await callRoute(listExchangesRoute, { token: viewer, query: { present: 'false', country: 'DE' } }),
+      ),
+    ).toEqual(['DE-CIX Munich']);
   });
 
   it('pages with a cursor, without gaps or repeats, also through a filter', async () => {
-    for (const query of ['', '&name=e']) {
+    for (const filter of [{}, { name: 'e' }]) {
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const url: string = `/exchanges?limit=1${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-        const res = await call('GET', url, { token: viewer });
+        const query: RouteQuery<typeof listExchangesRoute> = {
+          limit: 1,
+          ...filter,
+          ...(cursor ? { cursor } : {}),
+        };
+        const res = await callRoute(listExchangesRoute, { token: viewer, query });
         expect(res.status).toBe(200);
         expect(res.json.data.length).toBeLessThanOrEqual(1);
         seen.push(...names(res));
         cursor = res.json.next_cursor;
       } while (cursor);
-      const all = names(await call('GET', `/exchanges?limit=100${query}`, { token: viewer }));
+      const all = names(
+        await callRoute(listExchangesRoute, { token: viewer, query: { limit: 100, ...filter } }),
+      );
       expect(seen).toEqual(all);
     }
   });
 
   it('refuses bad filters and foreign cursors with 422', async () => {
-    expect((await call('GET', '/exchanges?country=Germany', { token: viewer })).status).toBe(422);
+    expect(
+      (await callRoute(listExchangesRoute, { token: viewer, query: { country: 'Germany' } })).status,
+    ).toBe(422);
     expect((await call('GET', '/exchanges?present=maybe', { token: viewer })).status).toBe(422);
     expect((await call('GET', '/exchanges?colour=red', { token: viewer })).status).toBe(422);
     const foreign = Buffer.from(JSON.stringify({ pk: 'USER#x', sk: 'USER' })).toString('base64url');
-    expect((await call('GET', `/exchanges?cursor=${foreign}`, { token: viewer })).status).toBe(422);
+    expect((await callRoute(listExchangesRoute, { token: viewer, query: { cursor: foreign } })).status).toBe(
+      422,
+    );
   });
 
   it('needs a token', async () => {
-    expect((await call('GET', '/exchanges')).status).toBe(401);
+    expect((await callRoute(listExchangesRoute)).status).toBe(401);
   });
 });
 
 describe('GET /exchanges/{public_id}', () => {
   it('has prefixes, facilities, member count and our presence with our IPs', async () => {
-    const res = await call('GET', '/exchanges/31', { token: viewer });
+    const res = await callRoute(getExchangeRoute, { token: viewer, params: { public_id: 31 } });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({
       public_id: 31,
@@ -146,16 +179,17 @@ describe('GET /exchanges/{public_id}', () => {
   });
 
   it('answers 404 for an exchange PeeringDB does not have', async () => {
-    const res = await call('GET', '/exchanges/999999', { token: viewer });
+    const res = await callRoute(getExchangeRoute, { token: viewer, params: { public_id: 999999 } });
     expect(res.status).toBe(404);
-    expect(res.json.error.message).toMatch(/999999/);
+    expect(res.error?.message).toMatch(/999999/);
   });
 });
 
 describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
   it('overrides our presence, and dropping the override brings PeeringDB back', async () => {
-    const put = await call('PUT', '/exchanges/1/presence', {
+    const put = await callRoute(putPresenceRoute, {
       token: operator,
+      params: { public_id: 1 },
       body: { router_id: routers.iad, ipaddr4: ['206.126.236.10'] },
     });
     expect(put.status).toBe(200);
@@ -167,13 +201,13 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       router_id: routers.iad,
       source: 'override',
     });
-    expect(names(await call('GET', '/exchanges?present=true', { token: viewer }))).toEqual([
-      'DE-CIX Frankfurt',
-      'Equinix Ashburn',
-    ]);
+    expect(names(await callRoute(listExchangesRoute, { token: viewer, query: { present: 'true' } }))).toEqual(
+      ['DE-CIX Frankfurt', 'Equinix Ashburn'],
+    );
 
-    const partial = await call('PUT', '/exchanges/31/presence', {
+    const partial = await callRoute(putPresenceRoute, {
       token: operator,
+      params: { public_id: 31 },
       body: { router_id: routers.fra },
     });
     expect(partial.json).toMatchObject({
@@ -182,37 +216,54 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       source: 'override',
     });
 
-    const del = await call('DELETE', '/exchanges/31/presence', { token: operator });
+    const del = await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 31 } });
     expect(del.status).toBe(204);
-    const back = await call('GET', '/exchanges/31', { token: viewer });
+    const back = await callRoute(getExchangeRoute, { token: viewer, params: { public_id: 31 } });
     expect(back.json.presence).toMatchObject({ router_id: null, source: 'peeringdb' });
-    expect((await call('DELETE', '/exchanges/31/presence', { token: operator })).status).toBe(404);
+    expect(
+      (await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status,
+    ).toBe(404);
   });
 
   it('refuses bad addresses, unknown exchanges and viewers, changing nothing', async () => {
     const before = await tableSnapshot();
-    const bad = await call('PUT', '/exchanges/26/presence', {
+    const bad = await callRoute(putPresenceRoute, {
       token: operator,
+      params: { public_id: 26 },
       body: { ipaddr4: ['2001:db8::1'], ipaddr6: ['not an ip'], router_id: 'a\nb' },
     });
     expect(bad.status).toBe(422);
-    expect(bad.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+    expect(bad.error?.details?.map((d: { path: string }) => d.path).sort()).toEqual([
       'body.ipaddr4.0',
       'body.ipaddr6.0',
       'body.router_id',
     ]);
-    expect((await call('PUT', '/exchanges/26/presence', { token: operator, body: {} })).status).toBe(422);
     expect(
-      (await call('PUT', '/exchanges/555/presence', { token: operator, body: { router_id: 'r' } })).status,
+      (await callRoute(putPresenceRoute, { token: operator, params: { public_id: 26 }, body: {} })).status,
+    ).toBe(422);
+    expect(
+      (
+        await callRoute(putPresenceRoute, {
+          token: operator,
+          params: { public_id: 555 },
+          body: { router_id: 'r' },
+        })
+      ).status,
     ).toBe(404);
     expect(
-      (await call('PUT', '/exchanges/26/presence', { token: viewer, body: { router_id: 'r' } })).status,
+      (
+        await callRoute(putPresenceRoute, {
+          token: viewer,
+          params: { public_id: 26 },
+          body: { router_id: 'r' },
+        })
+      ).status,
     ).toBe(403);
     expect(await tableSnapshot()).toEqual(before);
   });
   it('takes only addresses inside the exchange prefixes and an existing router, changing nothing otherwise', async () => {
     const before = await tableSnapshot();
-    const cases: [Record<string, unknown>, string[]][] = [
+    const cases: [RouteBody<typeof putPresenceRoute>, string[]][] = [
       [{ ipaddr4: ['8.8.8.8'] }, ['body.ipaddr4.0']],
       [
         { ipaddr4: ['80.81.192.11', '80.81.200.1'], ipaddr6: ['2001:db8::1'] },
@@ -224,12 +275,13 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       [{ router_id: crypto.randomUUID(), ipaddr4: ['10.0.0.1'] }, ['body.ipaddr4.0', 'body.router_id']],
     ];
     for (const [body, paths] of cases) {
-      const res = await call('PUT', '/exchanges/31/presence', { token: operator, body });
+      const res = await callRoute(putPresenceRoute, { token: operator, params: { public_id: 31 }, body });
       expect(res.status, JSON.stringify(body)).toBe(422);
-      expect(res.json.error.details.map((d: { path: string }) => d.path).sort()).toEqual(paths);
+      expect(res.error?.details?.map((d: { path: string }) => d.path).sort()).toEqual(paths);
     }
-    const wrongFamily = await call('PUT', '/exchanges/31/presence', {
+    const wrongFamily = await callRoute(putPresenceRoute, {
       token: operator,
+      params: { public_id: 31 },
       body: { ipaddr4: ['2001:7f8::fbf4:0:2'] },
     });
     expect(wrongFamily.status).toBe(422);
@@ -237,21 +289,28 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
 
     // Where PeeringDB lists no prefix of the family there is nothing to check against: filling
     // that gap is what an override is for.
-    const noV6 = await call('PUT', '/exchanges/1/presence', {
+    const noV6 = await callRoute(putPresenceRoute, {
       token: operator,
+      params: { public_id: 1 },
       body: { ipaddr6: ['2001:db8::1'] },
     });
     expect(noV6.status).toBe(200);
-    expect((await call('DELETE', '/exchanges/1/presence', { token: operator })).status).toBe(204);
-    const noPrefixes = await call('PUT', '/exchanges/26/presence', {
+    expect((await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 1 } })).status).toBe(
+      204,
+    );
+    const noPrefixes = await callRoute(putPresenceRoute, {
       token: operator,
+      params: { public_id: 26 },
       body: { ipaddr4: ['80.81.192.11'] },
     });
     expect(noPrefixes.status).toBe(200);
-    expect((await call('DELETE', '/exchanges/26/presence', { token: operator })).status).toBe(204);
+    expect(
+      (await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 26 } })).status,
+    ).toBe(204);
 
-    const fine = await call('PUT', '/exchanges/31/presence', {
+    const fine = await callRoute(putPresenceRoute, {
       token: operator,
+      params: { public_id: 31 },
       body: { ipaddr4: ['80.81.192.11'], ipaddr6: ['2001:7f8::fbf4:0:2'], router_id: null },
     });
     expect(fine.status).toBe(200);
@@ -260,27 +319,30 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       ipaddr6: ['2001:7f8::fbf4:0:2'],
       router_id: null,
     });
-    expect((await call('DELETE', '/exchanges/31/presence', { token: operator })).status).toBe(204);
+    expect(
+      (await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status,
+    ).toBe(204);
   });
 
   it('stores addresses in one spelling and makes them our side of new sessions', async () => {
-    const set = await call('PUT', '/exchanges/31/presence', {
+    const set = await callRoute(putPresenceRoute, {
       token: operator,
+      params: { public_id: 31 },
       body: { ipaddr4: ['80.81.192.11'], ipaddr6: ['2001:7F8:0:0:0:FBF4:0:2'] },
     });
     expect(set.status).toBe(200);
     expect(set.json.ipaddr6).toEqual(['2001:7f8::fbf4:0:2']);
 
     // Our overridden address is ours: no session with it as the peer.
-    const ownPeer = await call('POST', '/sessions', {
+    const ownPeer = await callRoute(addSessionRoute, {
       token: operator,
       body: { resource_id: routers.fra, public_id: 31, peer_ipaddr: '80.81.192.11', peer_asn: 64_999 },
     });
     expect(ownPeer.status).toBe(422);
-    expect(ownPeer.json.error.details[0]).toMatchObject({ path: 'body.peer_ipaddr' });
+    expect(ownPeer.error?.details?.[0]).toMatchObject({ path: 'body.peer_ipaddr' });
 
     // Another network's address is not ours to speak from.
-    const theirs = await call('POST', '/sessions', {
+    const theirs = await callRoute(addSessionRoute, {
       token: operator,
       body: {
         resource_id: routers.fra,
@@ -291,16 +353,20 @@ describe('PUT and DELETE /exchanges/{public_id}/presence', () => {
       },
     });
     expect(theirs.status).toBe(422);
-    expect(theirs.json.error.details[0]).toMatchObject({ path: 'body.source_ipaddr' });
-    expect(theirs.json.error.details[0].message).toContain('AS64501');
+    expect(theirs.error?.details?.[0]).toMatchObject({ path: 'body.source_ipaddr' });
+    expect(theirs.error?.details?.[0]?.message).toContain('AS64501');
 
-    const session = await call('POST', '/sessions', {
+    const session = await callRoute(addSessionRoute, {
       token: operator,
       body: { resource_id: routers.fra, peer_ipaddr: '80.81.192.20' },
     });
     expect(session.status).toBe(201);
     expect(session.json.source_ipaddr).toBe('80.81.192.11');
-    expect((await call('DELETE', `/sessions/${session.json.id}`, { token: operator })).status).toBe(204);
-    expect((await call('DELETE', '/exchanges/31/presence', { token: operator })).status).toBe(204);
+    expect(
+      (await callRoute(deleteSessionRoute, { token: operator, params: { id: session.json.id } })).status,
+    ).toBe(204);
+    expect(
+      (await callRoute(deletePresenceRoute, { token: operator, params: { public_id: 31 } })).status,
+    ).toBe(204);
   });
 });

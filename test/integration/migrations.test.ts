@@ -4,7 +4,8 @@ import { ddb, tableName } from '../../shared/platform/storage/client';
 import { MIGRATIONS, runPendingMigrations } from '../../shared/app/migrations';
 import type { Migration } from '../../shared/platform/storage/migrations';
 import { peerStatePartition, peerStateSortKey } from '../../shared/peers/peer-state-store';
-import { call, userWithRole } from '../support/api';
+import { userWithRole, callRoute } from '../support/api';
+import { listPeersRoute } from '../../shared/peers/routes';
 import { syncObjects } from '../support/peeringdb';
 
 const OBJECTS = {
@@ -43,7 +44,11 @@ async function putOldStyleState(participantId: number, status: string): Promise<
 
 let viewer: string;
 const statuses = async () => {
-  const res = await call('GET', '/exchanges/1/peers?limit=10', { token: viewer });
+  const res = await callRoute(listPeersRoute, {
+    token: viewer,
+    params: { public_id: 1 },
+    query: { limit: 10 },
+  });
   expect(res.status).toBe(200);
   return Object.fromEntries(
     (res.json.data as { name: string; request_status: string }[]).map((p) => [p.name, p.request_status]),

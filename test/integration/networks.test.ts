@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, userWithRole } from '../support/api';
+import { getNetworkRoute, listNetworksRoute } from '../../shared/exchanges/networks-routes';
+import { call, callRoute, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 
 let viewer = '';
@@ -40,39 +41,44 @@ const names = (res: { json: { data: { name: string }[] } }) => res.json.data.map
 
 describe('GET /networks', () => {
   it('lists networks ordered by name, case-insensitively', async () => {
-    const res = await call('GET', '/networks', { token: viewer });
+    const res = await callRoute(listNetworksRoute, { token: viewer });
     expect(res.status).toBe(200);
     expect(names(res)).toEqual(['Alpha Cloud', 'Alphabet Soup', 'beta Transit']);
     expect(res.json.data[0]).toMatchObject({ participant_id: 11, asn: 64_511, policy_general: 'Selective' });
   });
 
   it('finds by ASN and by name prefix', async () => {
-    expect(names(await call('GET', '/networks?asn=64510', { token: viewer }))).toEqual(['beta Transit']);
-    expect(names(await call('GET', '/networks?name=ALPHA', { token: viewer }))).toEqual([
+    expect(names(await callRoute(listNetworksRoute, { token: viewer, query: { asn: 64510 } }))).toEqual([
+      'beta Transit',
+    ]);
+    expect(names(await callRoute(listNetworksRoute, { token: viewer, query: { name: 'ALPHA' } }))).toEqual([
       'Alpha Cloud',
       'Alphabet Soup',
     ]);
-    expect(names(await call('GET', '/networks?asn=64999', { token: viewer }))).toEqual([]);
+    expect(names(await callRoute(listNetworksRoute, { token: viewer, query: { asn: 64999 } }))).toEqual([]);
   });
 
   it('pages with a cursor', async () => {
-    const first = await call('GET', '/networks?limit=2', { token: viewer });
+    const first = await callRoute(listNetworksRoute, { token: viewer, query: { limit: 2 } });
     expect(names(first)).toEqual(['Alpha Cloud', 'Alphabet Soup']);
-    const second = await call('GET', `/networks?limit=2&cursor=${first.json.next_cursor}`, { token: viewer });
+    const second = await callRoute(listNetworksRoute, {
+      token: viewer,
+      query: { limit: 2, cursor: first.json.next_cursor ?? undefined },
+    });
     expect(names(second)).toEqual(['beta Transit']);
     expect(second.json.next_cursor).toBeNull();
   });
 
   it('refuses a bad ASN with 422 and anonymous callers with 401', async () => {
-    expect((await call('GET', '/networks?asn=-1', { token: viewer })).status).toBe(422);
+    expect((await callRoute(listNetworksRoute, { token: viewer, query: { asn: -1 } })).status).toBe(422);
     expect((await call('GET', '/networks?asn=abc', { token: viewer })).status).toBe(422);
-    expect((await call('GET', '/networks')).status).toBe(401);
+    expect((await callRoute(listNetworksRoute)).status).toBe(401);
   });
 });
 
 describe('GET /networks/{participant_id}', () => {
   it('has its contacts, policy first, and its exchanges with IPs', async () => {
-    const res = await call('GET', '/networks/11', { token: viewer });
+    const res = await callRoute(getNetworkRoute, { token: viewer, params: { participant_id: 11 } });
     expect(res.status).toBe(200);
     expect(res.json.contacts.map((c: { role: string }) => c.role)).toEqual(['Policy', 'Technical', 'NOC']);
     // Each contact carries the id a peer's preferred_contact_id names.
@@ -94,8 +100,8 @@ describe('GET /networks/{participant_id}', () => {
   });
 
   it('answers 404 with a clear message for an unknown network', async () => {
-    const res = await call('GET', '/networks/424242', { token: viewer });
+    const res = await callRoute(getNetworkRoute, { token: viewer, params: { participant_id: 424242 } });
     expect(res.status).toBe(404);
-    expect(res.json.error.message).toMatch(/424242/);
+    expect(res.error?.message).toMatch(/424242/);
   });
 });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Peer } from '../../shared/peers/routes';
+import { type Peer, listPeersRoute } from '../../shared/peers/routes';
 import { compareOrder } from '../../shared/peers/peer-view';
-import { type ApiResponse, call, userWithRole } from '../support/api';
+import { userWithRole, callRoute, type RouteQuery } from '../support/api';
 import { baselineApi, fixturesAvailable, syncFixtures } from '../support/peeringdb';
 
 /**
@@ -55,17 +55,16 @@ describe.skipIf(!available)('peers at DE-CIX Frankfurt from real PeeringDB data'
     expectedIds = [...new Set(rows.map((r) => r.net_id))].filter((id) => nets.has(id));
   }, 120_000);
 
-  async function everyPeer(query: string) {
+  async function everyPeer(filters: RouteQuery<typeof listPeersRoute>) {
     const all: Peer[] = [];
     let cursor: string | null = null;
     do {
-      const res: ApiResponse<{ data: Peer[]; next_cursor: string | null }> = await call(
-        'GET',
-        `/exchanges/${DECIX}/peers?limit=7${query}${cursor ? `&cursor=${cursor}` : ''}`,
-        {
-          token,
-        },
-      );
+      const query: RouteQuery<typeof listPeersRoute> = {
+        limit: 7,
+        ...filters,
+        ...(cursor ? { cursor } : {}),
+      };
+      const res = await callRoute(listPeersRoute, { token, params: { public_id: DECIX }, query });
       expect(res.status).toBe(200);
       all.push(...res.json.data);
       cursor = res.json.next_cursor;
@@ -79,7 +78,7 @@ describe.skipIf(!available)('peers at DE-CIX Frankfurt from real PeeringDB data'
   });
 
   it('lists every network with a port there, once, ordered by name', async () => {
-    const peers = await everyPeer('&include_public_ips=true&include_contacts=true');
+    const peers = await everyPeer({ include_public_ips: 'true', include_contacts: 'true' });
     expect(peers.map((p) => p.id).sort((a, b) => a - b)).toEqual([...expectedIds].sort((a, b) => a - b));
     const order = peers.map((p) => [p.name.trim().toLowerCase(), p.id] as [string, number]);
     const sorted = [...order].sort(compareOrder);
@@ -99,7 +98,7 @@ describe.skipIf(!available)('peers at DE-CIX Frankfurt from real PeeringDB data'
   });
 
   it('qualifies by the default rules with a reason for each verdict', async () => {
-    const peers = await everyPeer('');
+    const peers = await everyPeer({});
     expect(peers.some((p) => p.qualified)).toBe(true);
     for (const peer of peers) {
       const policy = nets.get(peer.id)?.policy_general ?? '';
@@ -109,7 +108,7 @@ describe.skipIf(!available)('peers at DE-CIX Frankfurt from real PeeringDB data'
   });
 
   it('filters real data the way the raw records say', async () => {
-    const open = await everyPeer('&policy_general=Open');
+    const open = await everyPeer({ policy_general: 'Open' });
     const expectedOpen = expectedIds.filter((id) => nets.get(id)?.policy_general === 'Open');
     expect(open.map((p) => p.id).sort((a, b) => a - b)).toEqual(expectedOpen.sort((a, b) => a - b));
     expect(expectedOpen.length).toBeGreaterThan(0);

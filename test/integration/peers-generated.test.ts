@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../../scripts/lib/generate';
-import type { Peer } from '../../shared/peers/routes';
+import { type Peer, listPeersRoute } from '../../shared/peers/routes';
 import { compareOrder } from '../../shared/peers/peer-view';
 import { memorySource } from '../../shared/peeringdb/sources/memory-source';
 import { syncPeeringDb } from '../../shared/app/peeringdb-sync';
-import { type ApiResponse, call, userWithRole } from '../support/api';
+import { userWithRole, callRoute, type RouteQuery } from '../support/api';
 
 /**
  * The project's own generated PeeringDB data (the demo scale): the peers of its biggest exchange
@@ -40,15 +40,12 @@ beforeAll(async () => {
   token = (await userWithRole('viewer')).token;
 }, 120_000);
 
-async function everyPeer(query: string): Promise<Peer[]> {
+async function everyPeer(filters: RouteQuery<typeof listPeersRoute>): Promise<Peer[]> {
   const all: Peer[] = [];
   let cursor: string | null = null;
   for (let pages = 0; pages < 100; pages++) {
-    const res: ApiResponse<{ data: Peer[]; next_cursor: string | null }> = await call(
-      'GET',
-      `/exchanges/${ix}/peers?limit=40${query}${cursor ? `&cursor=${cursor}` : ''}`,
-      { token },
-    );
+    const query: RouteQuery<typeof listPeersRoute> = { limit: 40, ...filters, ...(cursor ? { cursor } : {}) };
+    const res = await callRoute(listPeersRoute, { token, params: { public_id: ix }, query });
     expect(res.status).toBe(200);
     all.push(...res.json.data);
     cursor = res.json.next_cursor;
@@ -60,32 +57,40 @@ async function everyPeer(query: string): Promise<Peer[]> {
 describe('peers at the biggest generated exchange', () => {
   it('lists each member once, in name order, across pages', async () => {
     expect(members.length).toBeGreaterThan(80);
-    const peers = await everyPeer('&include_public_ips=true&include_contacts=true');
+    const peers = await everyPeer({ include_public_ips: 'true', include_contacts: 'true' });
     expect(ids(peers)).toEqual(ids(members));
     const order = peers.map((p) => [p.name.trim().toLowerCase(), p.id] as [string, number]);
     expect(order).toEqual([...order].sort(compareOrder));
     for (const peer of peers) expect(peer.public_ips?.length).toBeGreaterThan(0);
     // A filter that keeps everyone goes through the filtered path: same members, same order.
-    const filtered = await everyPeer('&created_after=1990-01-01');
+    const filtered = await everyPeer({ created_after: '1990-01-01' });
     expect(filtered.map((p) => p.id)).toEqual(peers.map((p) => p.id));
   });
 
-  it.each([
-    ['&policy_general=Open', (n: Net) => n.policy_general === 'Open'],
-    ['&info_type=Content', (n: Net) => n.info_type === 'Content'],
-    ['&qualified=false', (n: Net) => !['Open', 'Selective'].includes(n.policy_general)],
-    ['&info_prefixes4_min=1000', (n: Net) => (n.info_prefixes4 ?? -1) >= 1000],
-    ['&name=net', (n: Net) => n.name.toLowerCase().includes('net')],
-    ['&updated_after=2024-01-01', (n: Net) => Date.parse(n.updated) >= Date.parse('2024-01-01T00:00:00Z')],
-  ])('filters %s as the raw records say', async (query, keep) => {
+  it.each<[string, RouteQuery<typeof listPeersRoute>, (n: Net) => boolean]>([
+    ['&policy_general=Open', { policy_general: 'Open' }, (n: Net) => n.policy_general === 'Open'],
+    ['&info_type=Content', { info_type: 'Content' }, (n: Net) => n.info_type === 'Content'],
+    [
+      '&qualified=false',
+      { qualified: 'false' },
+      (n: Net) => !['Open', 'Selective'].includes(n.policy_general),
+    ],
+    ['&info_prefixes4_min=1000', { info_prefixes4_min: 1000 }, (n: Net) => (n.info_prefixes4 ?? -1) >= 1000],
+    ['&name=net', { name: 'net' }, (n: Net) => n.name.toLowerCase().includes('net')],
+    [
+      '&updated_after=2024-01-01',
+      { updated_after: '2024-01-01' },
+      (n: Net) => Date.parse(n.updated) >= Date.parse('2024-01-01T00:00:00Z'),
+    ],
+  ])('filters %s as the raw records say', async (_query, filters, keep) => {
     const expected = members.filter(keep);
-    const peers = await everyPeer(query);
+    const peers = await everyPeer(filters);
     expect(ids(peers)).toEqual(ids(expected));
   });
 
   it('finds one member by ASN', async () => {
     const target = members[Math.floor(members.length / 2)]!;
-    const peers = await everyPeer(`&asn=${target.asn}`);
+    const peers = await everyPeer({ asn: target.asn });
     expect(peers.map((p) => p.id)).toEqual([target.id]);
   });
 });

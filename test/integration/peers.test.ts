@@ -1,13 +1,21 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PeerListQuery } from '../../shared/peers/routes';
+import {
+  PeerListQuery,
+  getPeerRoute,
+  listCommunicationsRoute,
+  listPeersRoute,
+  resetPeerStatusRoute,
+  updatePeerRoute,
+} from '../../shared/peers/routes';
 import { listPeers } from '../../shared/peers/peers';
 import { ddb } from '../../shared/platform/storage/client';
 import { requestStatusItem } from '../../shared/peers/peer-state-store';
 import { peerLogItem } from '../../shared/peer-log';
 import { routersRepository } from '../../shared/routers/routers-store';
 import { sessionsRepository } from '../../shared/sessions/sessions-store';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { call, tableSnapshot, userWithRole, callRoute, type RouteQuery } from '../support/api';
+import { putSettingsRoute } from '../../shared/settings/routes';
 import { syncObjects } from '../support/peeringdb';
 
 /**
@@ -107,7 +115,8 @@ beforeAll(async () => {
   operatorEmail = op.email;
 });
 
-const peers = (query = '', token = viewer) => call('GET', `/exchanges/1/peers${query}`, { token });
+const peers = (query: RouteQuery<typeof listPeersRoute> = {}, token = viewer) =>
+  callRoute(listPeersRoute, { token, params: { public_id: 1 }, query });
 
 /**
  * The DynamoDB requests one page of peers at exchange 1 costs, IPs and contacts embedded: the
@@ -172,7 +181,7 @@ describe('GET /exchanges/{public_id}/peers', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const res = await peers(`?limit=4${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await peers(cursor ? { limit: 4, cursor } : { limit: 4 });
       expect(res.status).toBe(200);
       expect(res.json.data.length).toBeLessThanOrEqual(4);
       seen.push(...names(res));
@@ -183,83 +192,95 @@ describe('GET /exchanges/{public_id}/peers', () => {
   });
 
   it('pages through filtered results too', async () => {
-    const first = await peers('?qualified=true&limit=2');
+    const first = await peers({ qualified: 'true', limit: 2 });
     expect(names(first)).toEqual(['Alpha Transit', 'beta Content']);
-    const second = await peers(`?qualified=true&limit=2&cursor=${first.json.next_cursor}`);
+    const second = await peers({ qualified: 'true', limit: 2, cursor: first.json.next_cursor ?? undefined });
     expect(names(second)).toEqual(['Epsilon Eyeballs', 'Zeta Two Ports']);
     expect(second.json.next_cursor).toBeNull();
   });
 
   it('takes a cursor only on the list that issued it: the same exchange, filters and hidden peers', async () => {
-    const filtered = (await peers('?name=a&policy_general=Open&limit=1')).json.next_cursor;
-    const plain = (await peers('?limit=2')).json.next_cursor;
+    const filtered =
+      (await peers({ name: 'a', policy_general: 'Open', limit: 1 })).json.next_cursor ?? undefined;
+    const plain = (await peers({ limit: 2 })).json.next_cursor ?? undefined;
     expect(filtered).toBeTruthy();
     expect(plain).toBeTruthy();
     const refused = [
-      call('GET', `/exchanges/2/peers?name=a&policy_general=Open&limit=1&cursor=${filtered}`, {
+      callRoute(listPeersRoute, {
         token: viewer,
+        params: { public_id: 2 },
+        query: { name: 'a', policy_general: 'Open', limit: 1, cursor: filtered },
       }),
-      peers(`?limit=1&cursor=${filtered}`),
-      peers(`?name=a&limit=1&cursor=${filtered}`),
-      peers(`?name=b&policy_general=Open&limit=1&cursor=${filtered}`),
-      peers(`?qualified=true&limit=2&cursor=${plain}`),
-      peers(`?include_hidden=true&limit=2&cursor=${plain}`),
-      call('GET', `/exchanges/2/peers?limit=2&cursor=${plain}`, { token: viewer }),
+      peers({ limit: 1, cursor: filtered }),
+      peers({ name: 'a', limit: 1, cursor: filtered }),
+      peers({ name: 'b', policy_general: 'Open', limit: 1, cursor: filtered }),
+      peers({ qualified: 'true', limit: 2, cursor: plain }),
+      peers({ include_hidden: 'true', limit: 2, cursor: plain }),
+      callRoute(listPeersRoute, {
+        token: viewer,
+        params: { public_id: 2 },
+        query: { limit: 2, cursor: plain },
+      }),
     ];
     for (const res of await Promise.all(refused)) {
       expect(res.status).toBe(422);
-      expect(res.json.error.details).toEqual([
+      expect(res.error?.details).toEqual([
         { path: 'query.cursor', message: 'not a cursor this list issued' },
       ]);
     }
     // The page size and what a page embeds are not part of the list.
-    expect((await peers(`?policy_general=Open&name=a&limit=5&cursor=${filtered}`)).status).toBe(200);
-    expect((await peers(`?include_contacts=true&limit=5&cursor=${plain}`)).status).toBe(200);
+    expect((await peers({ policy_general: 'Open', name: 'a', limit: 5, cursor: filtered })).status).toBe(200);
+    expect((await peers({ include_contacts: 'true', limit: 5, cursor: plain })).status).toBe(200);
   });
 
   it('embeds public IPs, contacts (policy first) and the log only when asked', async () => {
-    const res = await peers('?include_public_ips=true&include_contacts=1&include_log_data=true');
+    const res = await peers({ include_public_ips: 'true', include_contacts: '1', include_log_data: 'true' });
     const zeta = res.json.data.find((p: { id: number }) => p.id === 6);
-    expect(zeta.public_ips.map((ip: { ipaddr4: string }) => ip.ipaddr4).sort()).toEqual([
-      '192.0.2.6',
-      '192.0.2.66',
-    ]);
+    expect(zeta?.public_ips?.map((ip) => ip.ipaddr4).sort()).toEqual(['192.0.2.6', '192.0.2.66']);
     const alpha = res.json.data.find((p: { id: number }) => p.id === 1);
-    expect(alpha.contacts.map((c: { role: string }) => c.role)).toEqual(['Policy', 'Technical', 'NOC']);
-    expect(alpha.contacts[0]).toMatchObject({ name: 'Alpha Peering', email: 'peering@alpha.example' });
-    expect(alpha.public_ips).toEqual([
+    expect(alpha?.contacts?.map((c: { role: string }) => c.role)).toEqual(['Policy', 'Technical', 'NOC']);
+    expect(alpha?.contacts?.[0]).toMatchObject({ name: 'Alpha Peering', email: 'peering@alpha.example' });
+    expect(alpha?.public_ips).toEqual([
       { ipaddr4: '192.0.2.1', ipaddr6: '2001:db8::1', speed: 10000, is_rs_peer: false, operational: true },
     ]);
-    expect(alpha.log_data).toEqual([]);
-    const onlyIps = await peers('?include_public_ips=true');
+    expect(alpha?.log_data).toEqual([]);
+    const onlyIps = await peers({ include_public_ips: 'true' });
     expect(onlyIps.json.data[0]).toHaveProperty('public_ips');
     expect(onlyIps.json.data[0]).not.toHaveProperty('contacts');
   });
 
-  it.each([
-    ['?name=BETA', ['beta Content']],
-    ['?aka=alphanet', ['Alpha Transit']],
-    ['?website=gamma.example', ['Gamma Restrictive']],
-    ['?irr_as_set=as-alpha', ['Alpha Transit']],
-    ['?asn=64603', ['Gamma Restrictive']],
-    ['?id=4', ['Delta Closed']],
-    ['?info_type=Content', ['beta Content']],
-    ['?policy_general=Selective', ['beta Content']],
-    ['?policy_ratio=true', ['Zeta Two Ports']],
-    ['?info_ipv6=false', ['Delta Closed']],
-    ['?info_prefixes4_min=50', ['Alpha Transit', 'Delta Closed', 'Gamma Restrictive', 'Zeta Two Ports']],
-    ['?created_before=2011-01-01', ['Delta Closed']],
-    ['?qualified=false', ['Delta Closed', 'Gamma Restrictive']],
-    ['?qualified=true&info_type=Cable/DSL/ISP', ['Epsilon Eyeballs']],
-    ['?is_peer=true', []],
-  ])('filters %s', async (query, expected) => {
+  it.each<[string, RouteQuery<typeof listPeersRoute>, string[]]>([
+    ['?name=BETA', { name: 'BETA' }, ['beta Content']],
+    ['?aka=alphanet', { aka: 'alphanet' }, ['Alpha Transit']],
+    ['?website=gamma.example', { website: 'gamma.example' }, ['Gamma Restrictive']],
+    ['?irr_as_set=as-alpha', { irr_as_set: 'as-alpha' }, ['Alpha Transit']],
+    ['?asn=64603', { asn: 64603 }, ['Gamma Restrictive']],
+    ['?id=4', { id: 4 }, ['Delta Closed']],
+    ['?info_type=Content', { info_type: 'Content' }, ['beta Content']],
+    ['?policy_general=Selective', { policy_general: 'Selective' }, ['beta Content']],
+    ['?policy_ratio=true', { policy_ratio: 'true' }, ['Zeta Two Ports']],
+    ['?info_ipv6=false', { info_ipv6: 'false' }, ['Delta Closed']],
+    [
+      '?info_prefixes4_min=50',
+      { info_prefixes4_min: 50 },
+      ['Alpha Transit', 'Delta Closed', 'Gamma Restrictive', 'Zeta Two Ports'],
+    ],
+    ['?created_before=2011-01-01', { created_before: '2011-01-01' }, ['Delta Closed']],
+    ['?qualified=false', { qualified: 'false' }, ['Delta Closed', 'Gamma Restrictive']],
+    [
+      '?qualified=true&info_type=Cable/DSL/ISP',
+      { qualified: 'true', info_type: 'Cable/DSL/ISP' },
+      ['Epsilon Eyeballs'],
+    ],
+    ['?is_peer=true', { is_peer: 'true' }, []],
+  ])('filters %s', async (_url, query, expected) => {
     const res = await peers(query);
     expect(res.status).toBe(200);
     expect(names(res)).toEqual(expected);
   });
 
   it('gives the reasons on both sides of the rules', async () => {
-    const res = await peers('?policy_general=Restrictive');
+    const res = await peers({ policy_general: 'Restrictive' });
     expect(res.json.data[0]).toMatchObject({
       qualified: false,
       qualification_reasons: ['policy_general Restrictive is not allowed (allowed: Open, Selective)'],
@@ -276,7 +297,7 @@ describe('GET /exchanges/{public_id}/peers', () => {
     '?colour=blue',
     '?cursor=bm90IGEgY3Vyc29y',
   ])('refuses %s with a 422 naming the field', async (query) => {
-    const res = await peers(query);
+    const res = await call('GET', `/exchanges/1/peers${query}`, { token: viewer });
     expect(res.status).toBe(422);
     expect(res.json.error.code).toBe('validation_failed');
     expect(res.json.error.details[0].path).toMatch(/^query/);
@@ -289,19 +310,19 @@ describe('GET /exchanges/{public_id}/peers', () => {
   });
 
   it('answers 404 for an unknown exchange', async () => {
-    const res = await call('GET', '/exchanges/999/peers', { token: viewer });
+    const res = await callRoute(listPeersRoute, { token: viewer, params: { public_id: 999 } });
     expect(res.status).toBe(404);
-    expect(res.json.error.message).toBe('Exchange 999 not found');
+    expect(res.error?.message).toBe('Exchange 999 not found');
   });
 
   it('needs a token', async () => {
-    expect((await call('GET', '/exchanges/1/peers')).status).toBe(401);
+    expect((await callRoute(listPeersRoute, { params: { public_id: 1 } })).status).toBe(401);
   });
 });
 
 describe('GET /exchanges/{public_id}/peers/{participant_id}', () => {
   it('returns one peer with everything embedded', async () => {
-    const res = await call('GET', '/exchanges/1/peers/1', { token: viewer });
+    const res = await callRoute(getPeerRoute, { token: viewer, params: { public_id: 1, participant_id: 1 } });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ id: 1, name: 'Alpha Transit', log_data: [] });
     expect(res.json.contacts).toHaveLength(3);
@@ -309,23 +330,33 @@ describe('GET /exchanges/{public_id}/peers/{participant_id}', () => {
   });
 
   it('answers 404 with a clear message for a network that is not there or does not exist', async () => {
-    const elsewhere = await call('GET', '/exchanges/1/peers/7', { token: viewer });
+    const elsewhere = await callRoute(getPeerRoute, {
+      token: viewer,
+      params: { public_id: 1, participant_id: 7 },
+    });
     expect(elsewhere.status).toBe(404);
-    expect(elsewhere.json.error.message).toBe(
+    expect(elsewhere.error?.message).toBe(
       'Network 7 (Eta Elsewhere) is not a peer at exchange 1 (Example IX One)',
     );
-    const unknown = await call('GET', '/exchanges/1/peers/4242', { token: viewer });
+    const unknown = await callRoute(getPeerRoute, {
+      token: viewer,
+      params: { public_id: 1, participant_id: 4242 },
+    });
     expect(unknown.status).toBe(404);
-    expect(unknown.json.error.message).toBe('Network 4242 not found');
-    const noExchange = await call('GET', '/exchanges/999/peers/1', { token: viewer });
-    expect(noExchange.json.error.message).toBe('Exchange 999 not found');
+    expect(unknown.error?.message).toBe('Network 4242 not found');
+    const noExchange = await callRoute(getPeerRoute, {
+      token: viewer,
+      params: { public_id: 999, participant_id: 1 },
+    });
+    expect(noExchange.error?.message).toBe('Exchange 999 not found');
   });
 });
 
 describe('PATCH /exchanges/{public_id}/peers/{participant_id}', () => {
   it('overrides the qualification with a reason, logged with the user in the same write', async () => {
-    const res = await call('PATCH', '/exchanges/1/peers/3', {
+    const res = await callRoute(updatePeerRoute, {
       token: operator,
+      params: { public_id: 1, participant_id: 3 },
       body: { qualification_override: { qualified: true, reason: 'agreed with their peering manager' } },
     });
     expect(res.status).toBe(200);
@@ -345,51 +376,63 @@ describe('PATCH /exchanges/{public_id}/peers/{participant_id}', () => {
         user: operatorEmail,
       },
     ]);
-    expect(names(await peers('?qualified=false'))).toEqual(['Delta Closed']);
+    expect(names(await peers({ qualified: 'false' }))).toEqual(['Delta Closed']);
 
-    const cleared = await call('PATCH', '/exchanges/1/peers/3', {
+    const cleared = await callRoute(updatePeerRoute, {
       token: operator,
+      params: { public_id: 1, participant_id: 3 },
       body: { qualification_override: null },
     });
     expect(cleared.json.qualified).toBe(false);
     expect(cleared.json.qualification_override).toBeNull();
-    expect(cleared.json.log_data.map((e: { message: string }) => e.message)).toEqual([
+    expect(cleared.json.log_data?.map((e: { message: string }) => e.message)).toEqual([
       'Qualification override removed',
       'Qualification overridden: qualified (agreed with their peering manager)',
     ]);
   });
 
   it('keeps private notes and a preferred contact, which goes first', async () => {
-    const res = await call('PATCH', '/exchanges/1/peers/1', {
+    const res = await callRoute(updatePeerRoute, {
       token: operator,
+      params: { public_id: 1, participant_id: 1 },
       body: { notes_private: 'Met at the conference.\nFollow up in June.', preferred_contact_id: 33 },
     });
     expect(res.status).toBe(200);
     expect(res.json.notes_private).toBe('Met at the conference.\nFollow up in June.');
-    expect(res.json.contacts[0]).toMatchObject({ id: 33, preferred: true });
-    expect(res.json.log_data.map((e: { message: string }) => e.message)).toEqual([
+    expect(res.json.contacts?.[0]).toMatchObject({ id: 33, preferred: true });
+    expect(res.json.log_data?.map((e: { message: string }) => e.message)).toEqual([
       'Preferred contact set: Technical Alpha Tech',
       'Private notes updated',
     ]);
-    expect(names(await peers('?notes_private=conference'))).toEqual(['Alpha Transit']);
+    expect(names(await peers({ notes_private: 'conference' }))).toEqual(['Alpha Transit']);
   });
 
   it('hides a peer until a date unless asked for', async () => {
     const until = new Date(Date.now() + 86_400_000).toISOString();
-    const res = await call('PATCH', '/exchanges/1/peers/5', {
+    const res = await callRoute(updatePeerRoute, {
       token: operator,
+      params: { public_id: 1, participant_id: 5 },
       body: { hidden_until: until },
     });
     expect(res.status).toBe(200);
     expect(res.json.hidden_until).toBe(until);
     expect(names(await peers())).not.toContain('Epsilon Eyeballs');
-    const first = await peers('?limit=4');
+    const first = await peers({ limit: 4 });
     expect(names(first)).toEqual(['Alpha Transit', 'beta Content', 'Delta Closed', 'Gamma Restrictive']);
-    expect(names(await peers(`?limit=4&cursor=${first.json.next_cursor}`))).toEqual(['Zeta Two Ports']);
-    expect(names(await peers('?limit=2&include_hidden=true'))).toEqual(['Alpha Transit', 'beta Content']);
-    expect(names(await peers('?include_hidden=true'))).toContain('Epsilon Eyeballs');
+    expect(names(await peers({ limit: 4, cursor: first.json.next_cursor ?? undefined }))).toEqual([
+      'Zeta Two Ports',
+    ]);
+    expect(names(await peers({ limit: 2, include_hidden: 'true' }))).toEqual([
+      'Alpha Transit',
+      'beta Content',
+    ]);
+    expect(names(await peers({ include_hidden: 'true' }))).toContain('Epsilon Eyeballs');
     const past = new Date(Date.now() - 1000).toISOString();
-    await call('PATCH', '/exchanges/1/peers/5', { token: operator, body: { hidden_until: past } });
+    await callRoute(updatePeerRoute, {
+      token: operator,
+      params: { public_id: 1, participant_id: 5 },
+      body: { hidden_until: past },
+    });
     expect(names(await peers())).toContain('Epsilon Eyeballs');
   });
 
@@ -412,8 +455,9 @@ describe('PATCH /exchanges/{public_id}/peers/{participant_id}', () => {
 
   it('answers 404 for a network that is not at the exchange, and changes nothing', async () => {
     const before = await tableSnapshot();
-    const res = await call('PATCH', '/exchanges/1/peers/7', {
+    const res = await callRoute(updatePeerRoute, {
       token: operator,
+      params: { public_id: 1, participant_id: 7 },
       body: { notes_private: 'x' },
     });
     expect(res.status).toBe(404);
@@ -422,12 +466,16 @@ describe('PATCH /exchanges/{public_id}/peers/{participant_id}', () => {
 
   it('lets a viewer read but not change or reset', async () => {
     const before = await tableSnapshot();
-    const patch = await call('PATCH', '/exchanges/1/peers/1', {
+    const patch = await callRoute(updatePeerRoute, {
       token: viewer,
+      params: { public_id: 1, participant_id: 1 },
       body: { notes_private: 'x' },
     });
     expect(patch.status).toBe(403);
-    const reset = await call('POST', '/exchanges/1/peers/1/reset', { token: viewer });
+    const reset = await callRoute(resetPeerStatusRoute, {
+      token: viewer,
+      params: { public_id: 1, participant_id: 1 },
+    });
     expect(reset.status).toBe(403);
     expect(await tableSnapshot()).toEqual(before);
   });
@@ -449,29 +497,40 @@ describe('POST /exchanges/{public_id}/peers/{participant_id}/reset', () => {
         ],
       }),
     );
-    expect(names(await peers('?request_status=sent'))).toEqual(['beta Content']);
-    const sentAt = (await peers('?request_status=sent')).json.data[0].request_status_time;
+    expect(names(await peers({ request_status: 'sent' }))).toEqual(['beta Content']);
+    const sentAt = (await peers({ request_status: 'sent' })).json.data[0]!.request_status_time!;
     expect(Date.parse(sentAt)).not.toBeNaN();
-    const res = await call('POST', '/exchanges/1/peers/2/reset', { token: operator });
+    const res = await callRoute(resetPeerStatusRoute, {
+      token: operator,
+      params: { public_id: 1, participant_id: 2 },
+    });
     expect(res.status).toBe(200);
     expect(res.json.request_status).toBe('none');
-    expect(res.json.request_status_time >= sentAt).toBe(true);
+    expect(res.json.request_status_time! >= sentAt).toBe(true);
     // A peer nothing happened with has no time.
-    const untouched = (await call('GET', '/exchanges/1/peers/3', { token: viewer })).json;
+    const untouched = (
+      await callRoute(getPeerRoute, { token: viewer, params: { public_id: 1, participant_id: 3 } })
+    ).json;
     expect([untouched.request_status, untouched.request_status_time]).toEqual(['none', null]);
     expect(
-      res.json.log_data.map((e: { message: string; request_id: string | null }) => [e.message, e.request_id]),
+      res.json.log_data?.map((e: { message: string; request_id: string | null }) => [
+        e.message,
+        e.request_id,
+      ]),
     ).toEqual([
       ['Peer status reset', null],
       ['Request sent', 'r-1'],
     ]);
-    expect(res.json.log_data[0].user).toBe(operatorEmail);
-    expect(names(await peers('?request_status=sent'))).toEqual([]);
+    expect(res.json.log_data?.[0]?.user).toBe(operatorEmail);
+    expect(names(await peers({ request_status: 'sent' }))).toEqual([]);
   });
 
   it('answers 404 for an unknown exchange and changes nothing', async () => {
     const before = await tableSnapshot();
-    const res = await call('POST', '/exchanges/999/peers/2/reset', { token: operator });
+    const res = await callRoute(resetPeerStatusRoute, {
+      token: operator,
+      params: { public_id: 999, participant_id: 2 },
+    });
     expect(res.status).toBe(404);
     expect(await tableSnapshot()).toEqual(before);
   });
@@ -479,11 +538,11 @@ describe('POST /exchanges/{public_id}/peers/{participant_id}/reset', () => {
 
 describe('GET /exchanges/{public_id}/communications', () => {
   it('gives per peer the request status, qualification, is_peer and the log', async () => {
-    const res = await call('GET', '/exchanges/1/communications', { token: viewer });
+    const res = await callRoute(listCommunicationsRoute, { token: viewer, params: { public_id: 1 } });
     expect(res.status).toBe(200);
     expect(res.json.data.map((c: { name: string }) => c.name)).toEqual(ALL_AT_1);
     const beta = res.json.data.find((c: { id: number }) => c.id === 2);
-    expect(Object.keys(beta).sort()).toEqual(
+    expect(Object.keys(beta!).sort()).toEqual(
       [
         'asn',
         'id',
@@ -496,11 +555,13 @@ describe('GET /exchanges/{public_id}/communications', () => {
         'request_status',
       ].sort(),
     );
-    expect(beta.log_data.map((e: { message: string }) => e.message)).toContain('Request sent');
+    expect(beta?.log_data.map((e: { message: string }) => e.message)).toContain('Request sent');
   });
 
   it('answers 404 for an unknown exchange', async () => {
-    expect((await call('GET', '/exchanges/999/communications', { token: viewer })).status).toBe(404);
+    expect(
+      (await callRoute(listCommunicationsRoute, { token: viewer, params: { public_id: 999 } })).status,
+    ).toBe(404);
   });
 });
 
@@ -546,22 +607,25 @@ describe('is_peer', () => {
       modified: now,
     };
     await sessionsRepository.create(session, []);
-    expect(names(await peers('?is_peer=true'))).toEqual([]);
+    expect(names(await peers({ is_peer: 'true' }))).toEqual([]);
     await sessionsRepository.create(
       { ...session, id: crypto.randomUUID(), peer_ipaddr: '192.0.2.66', state: 'configured' },
       [],
     );
-    expect(names(await peers('?is_peer=true'))).toEqual(['Zeta Two Ports']);
-    const other = await call('GET', '/exchanges/2/peers', { token: viewer });
+    expect(names(await peers({ is_peer: 'true' }))).toEqual(['Zeta Two Ports']);
+    const other = await callRoute(listPeersRoute, { token: viewer, params: { public_id: 2 } });
     expect(other.json.data.every((p: { is_peer: boolean }) => !p.is_peer)).toBe(true);
   });
 });
 
 describe('verdicts follow PeeringDB', () => {
   it('changes when a sync changes the network', async () => {
-    expect((await call('GET', '/exchanges/1/peers/4', { token: viewer })).json.qualified).toBe(false);
+    expect(
+      (await callRoute(getPeerRoute, { token: viewer, params: { public_id: 1, participant_id: 4 } })).json
+        .qualified,
+    ).toBe(false);
     await seed(NETS.map((n) => (n.id === 4 ? { ...n, policy_general: 'Open' } : n)));
-    const res = await call('GET', '/exchanges/1/peers/4', { token: viewer });
+    const res = await callRoute(getPeerRoute, { token: viewer, params: { public_id: 1, participant_id: 4 } });
     expect(res.json.qualified).toBe(true);
     expect(res.json.qualification_reasons).toEqual(['policy_general Open is allowed']);
   });
@@ -569,14 +633,18 @@ describe('verdicts follow PeeringDB', () => {
 
 describe('our state in a list, read page by page in member order', () => {
   const notes = (id: number, text: string | null) =>
-    call('PATCH', `/exchanges/1/peers/${id}`, { token: operator, body: { notes_private: text ?? '' } });
+    callRoute(updatePeerRoute, {
+      token: operator,
+      params: { public_id: 1, participant_id: id },
+      body: { notes_private: text ?? '' },
+    });
 
   /** Every page of the plain list, `limit` peers at a time: id -> notes. */
   async function notesByPage(limit: number): Promise<Map<number, string | null>> {
     const seen = new Map<number, string | null>();
     let cursor: string | null = null;
     do {
-      const res = await peers(`?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+      const res = await peers(cursor ? { limit, cursor } : { limit });
       expect(res.status).toBe(200);
       for (const p of res.json.data as { id: number; notes_private: string | null }[]) {
         seen.set(p.id, p.notes_private);
@@ -606,7 +674,7 @@ describe('our state in a list, read page by page in member order', () => {
     // Renamed to sort first: its member item and our state of it both move to the front.
     await seed(NETS.map((n) => (n.id === 4 ? { ...n, name: 'Aardvark Delta' } : n)));
     try {
-      const first = await peers('?limit=1');
+      const first = await peers({ limit: 1 });
       expect(
         first.json.data.map((p: { id: number; notes_private: string | null }) => [p.id, p.notes_private]),
       ).toEqual([[4, 'delta']]);
@@ -628,7 +696,7 @@ describe('our state in a list, read page by page in member order', () => {
       }),
     );
     expect((await notes(1, 'alpha')).status).toBe(200);
-    const first = await peers('?limit=1');
+    const first = await peers({ limit: 1 });
     expect(
       first.json.data.map((p: { id: number; notes_private: string | null }) => [p.id, p.notes_private]),
     ).toEqual([[1, 'alpha']]);
@@ -646,7 +714,7 @@ describe('our state in a list, read page by page in member order', () => {
 describe('verdicts follow the settings', () => {
   it('change with the qualification rules, and our own network is never listed', async () => {
     const admin = (await userWithRole('admin')).token;
-    const put = await call('PUT', '/settings', {
+    const put = await callRoute(putSettingsRoute, {
       token: admin,
       body: {
         source_asn: 64601,
@@ -657,15 +725,15 @@ describe('verdicts follow the settings', () => {
     expect(put.status).toBe(200);
     const res = await peers();
     expect(names(res)).not.toContain('Alpha Transit');
-    expect(names(await peers('?limit=2'))).toEqual(['beta Content', 'Delta Closed']);
+    expect(names(await peers({ limit: 2 }))).toEqual(['beta Content', 'Delta Closed']);
     const gamma = res.json.data.find((p: { id: number }) => p.id === 3);
     expect(gamma).toMatchObject({
       qualified: true,
       qualification_reasons: ['info_prefixes4 100 meets minimum 50', 'policy_general Restrictive is allowed'],
     });
-    expect(names(await peers('?qualified=false'))).toEqual(['beta Content', 'Epsilon Eyeballs']);
-    const own = await call('GET', '/exchanges/1/peers/1', { token: viewer });
+    expect(names(await peers({ qualified: 'false' }))).toEqual(['beta Content', 'Epsilon Eyeballs']);
+    const own = await callRoute(getPeerRoute, { token: viewer, params: { public_id: 1, participant_id: 1 } });
     expect(own.status).toBe(404);
-    expect(own.json.error.message).toBe('Network 1 (Alpha Transit) is our own network, not a peer');
+    expect(own.error?.message).toBe('Network 1 (Alpha Transit) is our own network, not a peer');
   });
 });

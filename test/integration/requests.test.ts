@@ -5,7 +5,16 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { putSettings } from '../../shared/settings/settings';
 import { peerStateRepository } from '../../shared/peers/peer-state-store';
 import { requestsRepository } from '../../shared/requests/requests-store';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { call, tableSnapshot, userWithRole, callRoute, type RouteQuery } from '../support/api';
+import {
+  getRequestRoute,
+  listRequestsRoute,
+  RequestSchema,
+  retryRequestRoute,
+  sendRequestRoute,
+  updateRequestRoute,
+} from '../../shared/requests/routes';
+import type * as z from '../../shared/platform/zod';
 import { capturedMail } from '../support/mail';
 import { baselineApi, hasFixtures, syncFixtures } from '../support/peeringdb';
 
@@ -59,6 +68,9 @@ function silentPeers(): number[] {
   return [...new Set(ids)];
 }
 
+/** sendRequest answers a sent request or a dry run: the tests that send for real read the former. */
+type SentRequest = z.output<typeof RequestSchema>;
+
 let operator: Awaited<ReturnType<typeof userWithRole>>;
 let viewer: Awaited<ReturnType<typeof userWithRole>>;
 
@@ -75,12 +87,12 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
   });
 
   it("emails the peer's policy contact at every common exchange, listing both sides' addresses", async () => {
-    const res = await call('POST', '/requests', {
+    const res = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: MICROSOFT },
     });
     expect(res.status).toBe(201);
-    const request = res.json;
+    const request = res.json as SentRequest;
     expect(request).toMatchObject({
       status: 'sent',
       public_ids: [29, 31, 60],
@@ -133,19 +145,19 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
         user: operator.email,
       });
     }
-    const stored = await call('GET', `/requests/${request.id}`, { token: viewer.token });
+    const stored = await callRoute(getRequestRoute, { token: viewer.token, params: { id: request.id } });
     expect(stored.json).toEqual(request);
   });
 
   it('falls back to the technical contact, then to NOC', async () => {
-    const technical = await call('POST', '/requests', {
+    const technical = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: BIT },
     });
     expect(technical.status).toBe(201);
     expect(technical.json.email_to).toBe('noc@bit.nl');
     expect(technical.json.public_ids).toEqual([31]);
-    const noc = await call('POST', '/requests', {
+    const noc = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: GTT },
     });
@@ -155,7 +167,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
 
   it('answers a dry run with the rendered email and sends and stores nothing', async () => {
     const mailsBefore = (await captured()).length;
-    const res = await call('POST', '/requests', {
+    const res = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: VERIZON, dry_run: true },
     });
@@ -164,44 +176,48 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(res.json.body).toContain('Verizon - EMEA');
     expect(res.json.body).toContain('194.42.48.54');
     expect((await captured()).length).toBe(mailsBefore);
-    const listed = await call('GET', `/requests?peer_participant_id=${VERIZON}`, { token: viewer.token });
+    const listed = await callRoute(listRequestsRoute, {
+      token: viewer.token,
+      query: { peer_participant_id: VERIZON },
+    });
     expect(listed.json.data).toEqual([]);
     expect((await peerStateRepository.readPeer(29, VERIZON)).state.request_status).toBe('none');
   });
 
   it('refuses a second request while the first is unanswered, unless forced', async () => {
-    const first = await call('POST', '/requests', {
+    const first = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: TELEKOM_MALAYSIA },
     });
     expect(first.status).toBe(201);
     const mailsBefore = (await captured()).length;
     const before = await tableSnapshot();
-    const again = await call('POST', '/requests', {
+    const again = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: TELEKOM_MALAYSIA },
     });
     expect(again.status).toBe(409);
-    expect(again.json.error.message).toContain(first.json.id);
+    expect(again.error?.message).toContain((first.json as SentRequest).id);
     expect(await tableSnapshot()).toEqual(before);
     expect((await captured()).length).toBe(mailsBefore);
 
-    const forced = await call('POST', '/requests', {
+    const forced = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: TELEKOM_MALAYSIA, force: true },
     });
     expect(forced.status).toBe(201);
-    expect(forced.json.id).not.toBe(first.json.id);
+    expect((forced.json as SentRequest).id).not.toBe((first.json as SentRequest).id);
     expect((await captured()).length).toBe(mailsBefore + 1);
   });
 
   it('records the answer: sent -> accepted or rejected, and refuses every other move with 409', async () => {
-    const sent = await call('POST', '/requests', {
+    const sent = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: VERIZON },
     });
-    const accepted = await call('PATCH', `/requests/${sent.json.id}`, {
+    const accepted = await callRoute(updateRequestRoute, {
       token: operator.token,
+      params: { id: (sent.json as SentRequest).id },
       body: { status: 'accepted', note: 'Sessions up next week' },
     });
     expect(accepted.status).toBe(200);
@@ -211,32 +227,34 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(log[0]?.message).toBe('Request accepted: Sessions up next week');
 
     const before = await tableSnapshot();
-    for (const status of ['rejected', 'sent', 'failed', 'accepted']) {
-      const res = await call('PATCH', `/requests/${sent.json.id}`, {
+    for (const status of ['rejected', 'sent', 'failed', 'accepted'] as const) {
+      const res = await callRoute(updateRequestRoute, {
         token: operator.token,
+        params: { id: (sent.json as SentRequest).id },
         body: { status },
       });
       expect(res.status, status).toBe(409);
       if (status === 'sent') {
-        expect(res.json.error.message).toBe('An accepted request cannot become sent (it is final)');
+        expect(res.error?.message).toBe('An accepted request cannot become sent (it is final)');
       }
     }
     expect(await tableSnapshot()).toEqual(before);
 
-    const other = await call('POST', '/requests', {
+    const other = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: HURRICANE },
     });
-    const rejected = await call('PATCH', `/requests/${other.json.id}`, {
+    const rejected = await callRoute(updateRequestRoute, {
       token: operator.token,
+      params: { id: (other.json as SentRequest).id },
       body: { status: 'rejected' },
     });
     expect(rejected.status).toBe(200);
-    const he = await peerStateRepository.readPeer(other.json.public_ids[0], HURRICANE);
+    const he = await peerStateRepository.readPeer(other.json.public_ids[0]!, HURRICANE);
     expect(he.state.request_status).toBe('rejected');
 
     // An answered request no longer blocks a new one.
-    const next = await call('POST', '/requests', {
+    const next = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: VERIZON },
     });
@@ -247,7 +265,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     const refusal = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
     vi.spyOn(SESClient.prototype, 'send').mockImplementationOnce(() => Promise.reject(refusal));
     const mailsBefore = (await captured()).length;
-    const res = await call('POST', '/requests', {
+    const res = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: GLOBALCONNECT },
     });
@@ -257,50 +275,55 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
       ses_message_id: null,
       error: 'MessageRejected: Email address is not verified.',
     });
+    const { id } = res.json as SentRequest;
     expect((await captured()).length).toBe(mailsBefore);
     const failed = await peerStateRepository.readPeer(31, GLOBALCONNECT);
     expect(failed.state.request_status).toBe('failed');
     expect(failed.log[0]?.message).toContain('failed: MessageRejected');
 
-    const notYet = await call('PATCH', `/requests/${res.json.id}`, {
+    const notYet = await callRoute(updateRequestRoute, {
       token: operator.token,
+      params: { id },
       body: { status: 'accepted' },
     });
     expect(notYet.status).toBe(409);
 
-    const retried = await call('POST', `/requests/${res.json.id}/retry`, { token: operator.token });
+    const retried = await callRoute(retryRequestRoute, {
+      token: operator.token,
+      params: { id },
+    });
     expect(retried.status).toBe(200);
-    expect(retried.json).toMatchObject({ id: res.json.id, status: 'sent', error: null });
+    expect(retried.json).toMatchObject({ id, status: 'sent', error: null });
     const mail = (await captured()).find((m) => m.messageId === retried.json.ses_message_id);
     expect(mail?.destination.to).toEqual(['peering@globalconnect.net']);
     const sent = await peerStateRepository.readPeer(31, GLOBALCONNECT);
     expect(sent.state.request_status).toBe('sent');
     expect(sent.log[0]?.message).toBe('Request sent to peering@globalconnect.net on retry');
 
-    const twice = await call('POST', `/requests/${res.json.id}/retry`, { token: operator.token });
+    const twice = await callRoute(retryRequestRoute, { token: operator.token, params: { id } });
     expect(twice.status).toBe(409);
   });
 
   it('says there is no contact when the peer has none (422) and changes nothing', async () => {
-    const silent = silentPeers()[0];
+    const silent = silentPeers()[0]!;
     expect(silent).toBeDefined();
     const before = await tableSnapshot();
-    const res = await call('POST', '/requests', {
+    const res = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: silent },
     });
     expect(res.status).toBe(422);
-    expect(res.json.error.message).toContain('no Policy, Technical or NOC contact');
+    expect(res.error?.message).toContain('no Policy, Technical or NOC contact');
     expect(await tableSnapshot()).toEqual(before);
   });
 
   it('sends one of two simultaneous requests to the same peer and refuses the other', async () => {
-    const silent = silentPeers()[1];
+    const silent = silentPeers()[1]!;
     const body = { peer_participant_id: silent, email_to: 'peering@named-by-hand.example' };
     const mailsBefore = (await captured()).length;
     const answers = await Promise.all([
-      call('POST', '/requests', { token: operator.token, body }),
-      call('POST', '/requests', { token: operator.token, body }),
+      callRoute(sendRequestRoute, { token: operator.token, body }),
+      callRoute(sendRequestRoute, { token: operator.token, body }),
     ]);
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409]);
     const mails = (await captured()).slice(mailsBefore);
@@ -308,22 +331,28 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
   });
 
   it('answers a bare 500 when the write after an accepted send fails, and holds the peer for the lease', async () => {
-    const silent = silentPeers()[2];
+    const silent = silentPeers()[2]!;
     const body = { peer_participant_id: silent, email_to: 'peering@write-fails.example' };
     vi.spyOn(requestsRepository, 'saveAfterSend').mockRejectedValueOnce(
       new Error('ProvisionedThroughputExceeded'),
     );
-    const res = await call('POST', '/requests', { token: operator.token, body });
+    const res = await callRoute(sendRequestRoute, { token: operator.token, body });
     expect(res.status).toBe(500);
     expect(res.json).toEqual({ error: { code: 'internal_error', message: 'Internal error' } });
     // SES took it: the mail is out although no request records it (see sendRequest).
     const mails = (await captured()).filter((m) => m.destination.to[0] === 'peering@write-fails.example');
     expect(mails).toHaveLength(1);
-    const listed = await call('GET', `/requests?peer_participant_id=${silent}`, { token: viewer.token });
+    const listed = await callRoute(listRequestsRoute, {
+      token: viewer.token,
+      query: { peer_participant_id: silent },
+    });
     expect(listed.json.data).toEqual([]);
-    const again = await call('POST', '/requests', { token: operator.token, body: { ...body, force: true } });
+    const again = await callRoute(sendRequestRoute, {
+      token: operator.token,
+      body: { ...body, force: true },
+    });
     expect(again.status).toBe(409);
-    expect(again.json.error.message).toContain('being sent right now');
+    expect(again.error?.message).toContain('being sent right now');
   });
 
   it('refuses bad input with 422 and sends and stores nothing', async () => {
@@ -343,7 +372,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
       const res = await call('POST', '/requests', { token: operator.token, body: { ...body, force: true } });
       expect(res.status, JSON.stringify(body)).toBe(422);
     }
-    const unknown = await call('POST', '/requests', {
+    const unknown = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: 999_999 },
     });
@@ -353,39 +382,50 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
   });
 
   it('lists requests newest first, by peer, exchange, status and date, a page at a time', async () => {
-    const all = await call('GET', '/requests?limit=100', { token: viewer.token });
+    const all = await callRoute(listRequestsRoute, { token: viewer.token, query: { limit: 100 } });
     expect(all.status).toBe(200);
     const created = all.json.data.map((r: { created: string }) => r.created);
     expect(created).toEqual([...created].sort().reverse());
 
-    const byPeer = await call('GET', `/requests?peer_participant_id=${TELEKOM_MALAYSIA}`, {
+    const byPeer = await callRoute(listRequestsRoute, {
       token: viewer.token,
+      query: { peer_participant_id: TELEKOM_MALAYSIA },
     });
     expect(byPeer.json.data).toHaveLength(2);
-    const atExchange = await call('GET', '/requests?public_id=60', { token: viewer.token });
+    const atExchange = await callRoute(listRequestsRoute, { token: viewer.token, query: { public_id: 60 } });
     const peersAt60 = atExchange.json.data.map((r: { peer_participant_id: number }) => r.peer_participant_id);
     expect(peersAt60.sort()).toEqual([HURRICANE, MICROSOFT]);
     for (const r of atExchange.json.data) expect(r.public_ids).toContain(60);
-    const accepted = await call('GET', '/requests?status=accepted', { token: viewer.token });
+    const accepted = await callRoute(listRequestsRoute, {
+      token: viewer.token,
+      query: { status: 'accepted' },
+    });
     expect(accepted.json.data.map((r: { peer_participant_id: number }) => r.peer_participant_id)).toEqual([
       VERIZON,
     ]);
-    const future = await call('GET', '/requests?since=2999-01-01T00:00:00Z', { token: viewer.token });
+    const future = await callRoute(listRequestsRoute, {
+      token: viewer.token,
+      query: { since: '2999-01-01T00:00:00Z' },
+    });
     expect(future.json.data).toEqual([]);
-    const oldest = all.json.data.at(-1);
-    const since = await call('GET', `/requests?limit=100&since=${oldest.created}`, { token: viewer.token });
+    const oldest = all.json.data.at(-1)!;
+    const since = await callRoute(listRequestsRoute, {
+      token: viewer.token,
+      query: { limit: 100, since: oldest.created },
+    });
     expect(since.json.data).toHaveLength(all.json.data.length);
-    const until = await call('GET', `/requests?limit=100&until=${oldest.created}`, { token: viewer.token });
+    const until = await callRoute(listRequestsRoute, {
+      token: viewer.token,
+      query: { limit: 100, until: oldest.created },
+    });
     expect(until.json.data.map((r: { id: string }) => r.id)).toContain(oldest.id);
     for (const r of until.json.data) expect(r.created <= oldest.created).toBe(true);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const url: string = `/requests?limit=3${cursor ? `&cursor=${cursor}` : ''}`;
-      const page = await call<{ data: { id: string }[]; next_cursor: string | null }>('GET', url, {
-        token: viewer.token,
-      });
+      const query: RouteQuery<typeof listRequestsRoute> = cursor ? { limit: 3, cursor } : { limit: 3 };
+      const page = await callRoute(listRequestsRoute, { token: viewer.token, query });
       expect(page.json.data.length).toBeLessThanOrEqual(3);
       seen.push(...page.json.data.map((r) => r.id));
       cursor = page.json.next_cursor;
@@ -398,32 +438,38 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
 
   it('lets a viewer read requests but not send, answer or retry them', async () => {
     const before = await tableSnapshot();
-    const send = await call('POST', '/requests', {
+    const send = await callRoute(sendRequestRoute, {
       token: viewer.token,
       body: { peer_participant_id: FREE_PRO },
     });
     expect(send.status).toBe(403);
-    const some = await call('GET', '/requests?limit=1', { token: viewer.token });
-    const id = some.json.data[0].id;
+    const some = await callRoute(listRequestsRoute, { token: viewer.token, query: { limit: 1 } });
+    const id = some.json.data[0]!.id;
     expect(
-      (await call('PATCH', `/requests/${id}`, { token: viewer.token, body: { status: 'rejected' } })).status,
+      (
+        await callRoute(updateRequestRoute, {
+          token: viewer.token,
+          params: { id },
+          body: { status: 'rejected' },
+        })
+      ).status,
     ).toBe(403);
-    expect((await call('POST', `/requests/${id}/retry`, { token: viewer.token })).status).toBe(403);
-    expect((await call('GET', '/requests')).status).toBe(401);
+    expect((await callRoute(retryRequestRoute, { token: viewer.token, params: { id } })).status).toBe(403);
+    expect((await callRoute(listRequestsRoute)).status).toBe(401);
     expect(await tableSnapshot()).toEqual(before);
   });
 
   it('holds the deployment to its send rate: the excess gets 429 with Retry-After', async () => {
     await putSettings({ ...SETTINGS, send_rate_per_second: 0.01 }, { email: 'setup@quickline.example' });
     try {
-      const first = await call('POST', '/requests', {
+      const first = await callRoute(sendRequestRoute, {
         token: operator.token,
         body: { peer_participant_id: FREE_PRO },
       });
       expect(first.status).toBe(201);
       const before = await tableSnapshot();
       const mailsBefore = (await captured()).length;
-      const second = await call('POST', '/requests', {
+      const second = await callRoute(sendRequestRoute, {
         token: operator.token,
         body: { peer_participant_id: FREE_PRO, force: true },
       });

@@ -3,7 +3,35 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/platform/logger';
 import { ddb, tableName } from '../../shared/platform/storage/client';
 import { listSessionStatesAtExchange } from '../../shared/sessions/sessions-store';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import {
+  call,
+  tableSnapshot,
+  userWithRole,
+  callRoute,
+  type RouteBody,
+  type RouteQuery,
+} from '../support/api';
+import {
+  createRouterRoute,
+  deleteRouterRoute,
+  getRouterRoute,
+  renderRouterConfigRoute,
+  updateRouterRoute,
+} from '../../shared/routers/routes';
+import {
+  addSessionRoute,
+  configureSessionRoute,
+  deleteSessionRoute,
+  deleteSessionsRoute,
+  getSessionRoute,
+  listConfigRevisionsRoute,
+  listSessionsRoute,
+  renderSessionConfigRoute,
+  revealSessionPasswordRoute,
+  updateSessionRoute,
+} from '../../shared/sessions/routes';
+import { putSettingsRoute } from '../../shared/settings/routes';
+import { auditRoute } from '../../shared/system/routes';
 import { syncObjects } from '../support/peeringdb';
 
 /**
@@ -60,8 +88,8 @@ let operator: { token: string; email: string };
 let admin: { token: string; user: { id: string } };
 let viewer: { token: string };
 
-async function newRouter(platform = 'frr', asn = 64500) {
-  const res = await call('POST', '/routers', {
+async function newRouter(platform: RouteBody<typeof createRouterRoute>['platform'] = 'frr', asn = 64500) {
+  const res = await callRoute(createRouterRoute, {
     token: operator.token,
     body: {
       hostname: `r-${crypto.randomUUID().slice(0, 8)}.example.net`,
@@ -74,8 +102,8 @@ async function newRouter(platform = 'frr', asn = 64500) {
   return res.json as { id: string; hostname: string };
 }
 
-async function add(body: Record<string, unknown>) {
-  return call('POST', '/sessions', { token: operator.token, body });
+async function add(body: RouteBody<typeof addSessionRoute>) {
+  return callRoute(addSessionRoute, { token: operator.token, body });
 }
 
 async function peerLog(publicId: number, participantId: number): Promise<string[]> {
@@ -159,7 +187,7 @@ describe('addSession', () => {
   it('answers 422 or 404-like refusals with a clear message and stores nothing', async () => {
     const router = await newRouter();
     const base = { resource_id: router.id, peer_ipaddr: '206.126.236.102' };
-    const cases: [Record<string, unknown>, string, RegExp][] = [
+    const cases: [RouteBody<typeof addSessionRoute>, string, RegExp][] = [
       [{ ...base, peer_ipaddr: '206.126.236.300' }, 'body.peer_ipaddr', /IPv4 or IPv6/],
       [{ ...base, peer_ipaddr: 'fe80::1%eth0' }, 'body.peer_ipaddr', /IPv4 or IPv6/],
       [{ ...base, ip_type: 'ipv6' }, 'body.ip_type', /not an ipv6 address/],
@@ -178,16 +206,24 @@ describe('addSession', () => {
       [{ ...base, peer_group: 'two\nlines' }, 'body.peer_group', /single line/],
       [{ ...base, prfx_max: 0 }, 'body.prfx_max', /./],
       [{ ...base, source_ipaddr: '2001:504:0:2::9' }, 'body.source_ipaddr', /ipv4 address like the peer/],
-      [{ ...base, surprise: 1 }, 'body.surprise', /Unrecognized key/],
     ];
     const before = await tableSnapshot();
     for (const [body, path, message] of cases) {
       const res = await add(body);
       expect(res.status, JSON.stringify(body)).toBe(422);
-      const detail = res.json.error.details.find((d: { path: string }) => d.path === path);
+      const detail = res.error?.details?.find((d: { path: string }) => d.path === path);
       expect(detail, `${JSON.stringify(body)} -> ${JSON.stringify(res.json)}`).toBeDefined();
-      expect(detail.message).toMatch(message);
+      expect(detail?.message).toMatch(message);
     }
+    // A field the contract does not have: sent raw.
+    const surprise = await call('POST', '/sessions', {
+      token: operator.token,
+      body: { ...base, surprise: 1 },
+    });
+    expect(surprise.status).toBe(422);
+    expect(
+      surprise.json.error.details.find((d: { path: string }) => d.path === 'body.surprise').message,
+    ).toMatch(/Unrecognized key/);
     expect(await tableSnapshot()).toEqual(before);
   });
 
@@ -198,15 +234,18 @@ describe('addSession', () => {
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 409)).toHaveLength(49);
-    const listed = await call('GET', `/sessions?resource_id=${router.id}`, { token: viewer.token });
+    const listed = await callRoute(listSessionsRoute, {
+      token: viewer.token,
+      query: { resource_id: router.id },
+    });
     expect(listed.json.data).toHaveLength(1);
-    const routerNow = await call('GET', `/routers/${router.id}`, { token: viewer.token });
+    const routerNow = await callRoute(getRouterRoute, { token: viewer.token, params: { id: router.id } });
     expect(routerNow.json.session_count).toBe(1);
   });
 
   it('needs the operator role', async () => {
     const router = await newRouter();
-    const res = await call('POST', '/sessions', {
+    const res = await callRoute(addSessionRoute, {
       token: viewer.token,
       body: { resource_id: router.id, peer_ipaddr: '206.126.236.70' },
     });
@@ -251,8 +290,8 @@ describe('getSessions filters', () => {
       ids[name] = made[i]!.json.id;
   });
 
-  const find = async (qs: string) => {
-    const res = await call('GET', `/sessions?${qs}`, { token: viewer.token });
+  const find = async (query: RouteQuery<typeof listSessionsRoute>) => {
+    const res = await callRoute(listSessionsRoute, { token: viewer.token, query });
     expect(res.status, JSON.stringify(res.json)).toBe(200);
     return (res.json.data as { id: string }[])
       .map((s) => s.id)
@@ -262,33 +301,37 @@ describe('getSessions filters', () => {
   const expectIds = (...names: string[]) => names.map((n) => ids[n]!).sort();
 
   it('filters by each seed field', async () => {
-    expect(await find(`resource_id=${r1}`)).toEqual(expectIds('akamai4', 'amazon'));
-    expect(await find(`resource_id=${r2}&peer_ipaddr=206.126.236.70`)).toEqual(expectIds('net123'));
-    expect(await find('public_id=1&peer_participant_id=2')).toEqual(expectIds('akamai4', 'akamai6'));
-    expect(await find('peer_asn=20940&ip_type=ipv6')).toEqual(expectIds('akamai6'));
-    expect(await find('state=established')).toEqual(expectIds('amazon'));
-    expect(await find('peer_group=transit-ish')).toEqual(expectIds('akamai4'));
-    expect(await find(`password_set=true&resource_id=${r1}`)).toEqual(expectIds('akamai4'));
-    expect(await find(`password_set=false&resource_id=${r1}`)).toEqual(expectIds('amazon'));
-    expect(await find('peer_name=Amazon')).toEqual(expectIds('amazon'));
-    expect(await find('note=world')).toEqual(expectIds('akamai4'));
-    expect(await find('peer_hostname=edge1')).toEqual(expectIds('net123'));
-    expect(await find('prfx_max=150')).toEqual(expectIds('amazon'));
-    expect(await find('type=RouteServer')).toEqual(expectIds('amazon'));
-    expect(await find('source_asn=64521')).toEqual(expectIds('net123'));
-    expect(await find(`id=${ids.akamai6}`)).toEqual(expectIds('akamai6'));
-    expect(await find(`created=${new Date().toISOString().slice(0, 4)}&resource_id=${r2}`)).toEqual(
+    expect(await find({ resource_id: r1 })).toEqual(expectIds('akamai4', 'amazon'));
+    expect(await find({ resource_id: r2, peer_ipaddr: '206.126.236.70' })).toEqual(expectIds('net123'));
+    expect(await find({ public_id: 1, peer_participant_id: 2 })).toEqual(expectIds('akamai4', 'akamai6'));
+    expect(await find({ peer_asn: 20940, ip_type: 'ipv6' })).toEqual(expectIds('akamai6'));
+    expect(await find({ state: 'established' })).toEqual(expectIds('amazon'));
+    expect(await find({ peer_group: 'transit-ish' })).toEqual(expectIds('akamai4'));
+    expect(await find({ password_set: 'true', resource_id: r1 })).toEqual(expectIds('akamai4'));
+    expect(await find({ password_set: 'false', resource_id: r1 })).toEqual(expectIds('amazon'));
+    expect(await find({ peer_name: 'Amazon' })).toEqual(expectIds('amazon'));
+    expect(await find({ note: 'world' })).toEqual(expectIds('akamai4'));
+    expect(await find({ peer_hostname: 'edge1' })).toEqual(expectIds('net123'));
+    expect(await find({ prfx_max: 150 })).toEqual(expectIds('amazon'));
+    expect(await find({ type: 'RouteServer' })).toEqual(expectIds('amazon'));
+    expect(await find({ source_asn: 64521 })).toEqual(expectIds('net123'));
+    expect(await find({ id: ids.akamai6 })).toEqual(expectIds('akamai6'));
+    expect(await find({ created: new Date().toISOString().slice(0, 4), resource_id: r2 })).toEqual(
       expectIds('net123', 'akamai6'),
     );
-    expect(await find('peer_ipaddr=2001:504:0:2:0:2:940:1')).toEqual(expectIds('akamai6'));
+    expect(await find({ peer_ipaddr: '2001:504:0:2:0:2:940:1' })).toEqual(expectIds('akamai6'));
   });
 
   it('pages through results with the cursor', async () => {
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const qs: string = cursor ? `&cursor=${cursor}` : '';
-      const res = await call('GET', `/sessions?resource_id=${r1}&limit=1${qs}`, { token: viewer.token });
+      const query: RouteQuery<typeof listSessionsRoute> = {
+        resource_id: r1,
+        limit: 1,
+        ...(cursor ? { cursor } : {}),
+      };
+      const res = await callRoute(listSessionsRoute, { token: viewer.token, query });
       seen.push(...res.json.data.map((s: { id: string }) => s.id));
       cursor = res.json.next_cursor;
     } while (cursor);
@@ -313,8 +356,9 @@ describe('updateSession', () => {
   it('changes fields, bumps the version, and refuses a stale version with 409', async () => {
     const router = await newRouter();
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
-    const ok = await call('PATCH', `/sessions/${s.id}`, {
+    const ok = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: s.id },
       body: { note: 'first', peer_group: 'rs', version: 1 },
     });
     expect(ok.status).toBe(200);
@@ -322,24 +366,27 @@ describe('updateSession', () => {
     expect(ok.headers.etag).toBe('"2"');
 
     const before = await tableSnapshot();
-    const staleBody = await call('PATCH', `/sessions/${s.id}`, {
+    const staleBody = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: s.id },
       body: { note: 'late', version: 1 },
     });
     expect(staleBody.status).toBe(409);
-    expect(staleBody.json.error.details).toEqual([
+    expect(staleBody.error?.details).toEqual([
       { path: 'version', message: 'you sent version 1; the session is at version 2' },
     ]);
-    const staleHeader = await call('PATCH', `/sessions/${s.id}`, {
+    const staleHeader = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: s.id },
       body: { note: 'late' },
       headers: { 'if-match': '"1"' },
     });
     expect(staleHeader.status).toBe(409);
     expect(await tableSnapshot()).toEqual(before);
 
-    const viaHeader = await call('PATCH', `/sessions/${s.id}`, {
+    const viaHeader = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: s.id },
       body: { state: 'established' },
       headers: { 'if-match': '"2"' },
     });
@@ -352,8 +399,9 @@ describe('updateSession', () => {
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
     const results = await Promise.all(
       Array.from({ length: 10 }, (_, i) =>
-        call('PATCH', `/sessions/${s.id}`, {
+        callRoute(updateSessionRoute, {
           token: operator.token,
+          params: { id: s.id },
           body: { note: `writer ${i}`, version: 1 },
         }),
       ),
@@ -361,37 +409,44 @@ describe('updateSession', () => {
     const winners = results.filter((r) => r.status === 200);
     expect(winners).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(9);
-    const now = await call('GET', `/sessions/${s.id}`, { token: viewer.token });
+    const now = await callRoute(getSessionRoute, { token: viewer.token, params: { id: s.id } });
     expect(now.json).toMatchObject({ version: 2, note: winners[0]!.json.note });
   });
 
   it('re-derives the peer when the peer IP moves to another network', async () => {
     const router = await newRouter();
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
-    const moved = await call('PATCH', `/sessions/${s.id}`, {
+    const moved = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: s.id },
       body: { peer_ipaddr: '206.126.236.68' },
     });
     expect(moved.status).toBe(200);
     expect(moved.json).toMatchObject({ peer_asn: 16509, peer_name: 'Amazon.com', peer_participant_id: 1418 });
     const other = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
     expect(other.status).toBe(201);
-    const clash = await call('PATCH', `/sessions/${other.json.id}`, {
+    const clash = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: other.json.id },
       body: { peer_ipaddr: '206.126.236.68' },
     });
     expect(clash.status).toBe(409);
   });
 
   it('answers 404 for an unknown session and 422 for an empty change', async () => {
-    const missing = await call('PATCH', `/sessions/${crypto.randomUUID()}`, {
+    const missing = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: crypto.randomUUID() },
       body: { note: 'x' },
     });
     expect(missing.status).toBe(404);
     const router = await newRouter();
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
-    const empty = await call('PATCH', `/sessions/${s.id}`, { token: operator.token, body: { version: 1 } });
+    const empty = await callRoute(updateSessionRoute, {
+      token: operator.token,
+      params: { id: s.id },
+      body: { version: 1 },
+    });
     expect(empty.status).toBe(422);
   });
 });
@@ -410,47 +465,56 @@ describe('deleteSession', () => {
         ).status,
       ).toBe(201);
     }
-    const none = await call('DELETE', '/sessions', { token: operator.token });
+    const none = await callRoute(deleteSessionsRoute, { token: operator.token });
     expect(none.status).toBe(422);
-    expect(none.json.error.details).toEqual([
+    expect(none.error?.details).toEqual([
       {
         path: 'query',
         message:
           'give at least one filter; to delete every session, filter by each router (resource_id) in turn',
       },
     ]);
-    const onlyDry = await call('DELETE', '/sessions?dry_run=true', { token: operator.token });
+    const onlyDry = await callRoute(deleteSessionsRoute, {
+      token: operator.token,
+      query: { dry_run: 'true' },
+    });
     expect(onlyDry.status).toBe(422);
 
     const withoutAudit = async () =>
       (await tableSnapshot()).filter((item) => !item.includes('"entity":"audit"'));
     const before = await withoutAudit();
-    const dry = await call('DELETE', `/sessions?resource_id=${router.id}&peer_group=drop&dry_run=true`, {
+    const dry = await callRoute(deleteSessionsRoute, {
       token: operator.token,
+      query: { resource_id: router.id, peer_group: 'drop', dry_run: 'true' },
     });
     expect(dry.status).toBe(200);
     expect(dry.json).toMatchObject({ deleted: 0, dry_run: true });
     expect(dry.json.data).toHaveLength(2);
     expect(await withoutAudit()).toEqual(before);
 
-    const real = await call('DELETE', `/sessions?resource_id=${router.id}&peer_group=drop`, {
+    const real = await callRoute(deleteSessionsRoute, {
       token: operator.token,
+      query: { resource_id: router.id, peer_group: 'drop' },
     });
     expect(real.json).toMatchObject({ deleted: 2, dry_run: false });
-    const left = await call('GET', `/sessions?resource_id=${router.id}`, { token: viewer.token });
-    expect(left.json.data.map((s: { peer_group: string }) => s.peer_group)).toEqual(['keep']);
+    const left = await callRoute(listSessionsRoute, {
+      token: viewer.token,
+      query: { resource_id: router.id },
+    });
+    expect(left.json.data.map((s) => s.peer_group)).toEqual(['keep']);
     expect(await peerLog(1, 1418)).toContainEqual(expect.stringMatching(/^Session deleted: Amazon.com/));
   });
 
   it('shows a renamed router under its new name on its sessions', async () => {
     const router = await newRouter();
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
-    const renamed = await call('PATCH', `/routers/${router.id}`, {
+    const renamed = await callRoute(updateRouterRoute, {
       token: operator.token,
+      params: { id: router.id },
       body: { hostname: 'renamed.example.net' },
     });
     expect(renamed.status).toBe(200);
-    const after = await call('GET', `/sessions/${s.id}`, { token: viewer.token });
+    const after = await callRoute(getSessionRoute, { token: viewer.token, params: { id: s.id } });
     expect(after.json).toMatchObject({ resource_name: 'renamed.example.net', version: s.version });
   });
 
@@ -458,7 +522,7 @@ describe('deleteSession', () => {
     for (let i = 0; i < 5; i++) {
       const router = await newRouter();
       const [removed, added] = await Promise.all([
-        call('DELETE', `/routers/${router.id}`, { token: operator.token }),
+        callRoute(deleteRouterRoute, { token: operator.token, params: { id: router.id } }),
         add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' }),
       ]);
       // Whichever came first, exactly one of the two succeeded.
@@ -470,10 +534,18 @@ describe('deleteSession', () => {
   it('keeps a router with sessions (409) and lets it go once they are gone', async () => {
     const router = await newRouter();
     const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102' });
-    expect((await call('DELETE', `/routers/${router.id}`, { token: operator.token })).status).toBe(409);
-    expect((await call('DELETE', `/sessions/${s.id}`, { token: operator.token })).status).toBe(204);
-    expect((await call('GET', `/sessions/${s.id}`, { token: viewer.token })).status).toBe(404);
-    expect((await call('DELETE', `/routers/${router.id}`, { token: operator.token })).status).toBe(204);
+    expect(
+      (await callRoute(deleteRouterRoute, { token: operator.token, params: { id: router.id } })).status,
+    ).toBe(409);
+    expect(
+      (await callRoute(deleteSessionRoute, { token: operator.token, params: { id: s.id } })).status,
+    ).toBe(204);
+    expect((await callRoute(getSessionRoute, { token: viewer.token, params: { id: s.id } })).status).toBe(
+      404,
+    );
+    expect(
+      (await callRoute(deleteRouterRoute, { token: operator.token, params: { id: router.id } })).status,
+    ).toBe(204);
   });
 });
 
@@ -500,34 +572,48 @@ describe('session passwords', () => {
     bodies.push(added.body);
     expect(added.json.password_set).toBe(true);
     const id = added.json.id;
-    for (const [method, url] of [
-      ['GET', `/sessions/${id}`],
-      ['GET', `/sessions?resource_id=${router.id}`],
-      ['GET', `/sessions/${id}/config`],
-      ['GET', `/sessions/${id}/config?platform=junos`],
-      ['GET', `/routers/${router.id}/config`],
-      ['POST', `/sessions/${id}/configure`],
-      ['GET', `/sessions/${id}/config/revisions`],
+    const token = operator.token;
+    for (const [url, send] of [
+      [`/sessions/${id}`, () => callRoute(getSessionRoute, { token, params: { id } })],
+      [
+        `/sessions?resource_id=${router.id}`,
+        () => callRoute(listSessionsRoute, { token, query: { resource_id: router.id } }),
+      ],
+      [`/sessions/${id}/config`, () => callRoute(renderSessionConfigRoute, { token, params: { id } })],
+      [
+        `/sessions/${id}/config?platform=junos`,
+        () => callRoute(renderSessionConfigRoute, { token, params: { id }, query: { platform: 'junos' } }),
+      ],
+      [
+        `/routers/${router.id}/config`,
+        () => callRoute(renderRouterConfigRoute, { token, params: { id: router.id } }),
+      ],
+      [`/sessions/${id}/configure`, () => callRoute(configureSessionRoute, { token, params: { id } })],
+      [
+        `/sessions/${id}/config/revisions`,
+        () => callRoute(listConfigRevisionsRoute, { token, params: { id } }),
+      ],
     ] as const) {
-      const res = await call(method, url, { token: operator.token });
+      const res = await send();
       expect(res.status, url).toBe(200);
       bodies.push(res.body);
     }
     const bad = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.102', password: `${secret}"` });
     bodies.push(bad.body);
-    const patched = await call('PATCH', `/sessions/${id}`, {
+    const patched = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id },
       body: { password: `${secret}2` },
     });
     bodies.push(patched.body);
 
-    expect((await call('POST', `/sessions/${id}/password/reveal`, { token: operator.token })).status).toBe(
-      403,
-    );
-    const revealed = await call('POST', `/sessions/${id}/password/reveal`, { token: admin.token });
+    expect(
+      (await callRoute(revealSessionPasswordRoute, { token: operator.token, params: { id } })).status,
+    ).toBe(403);
+    const revealed = await callRoute(revealSessionPasswordRoute, { token: admin.token, params: { id } });
     expect(revealed.status).toBe(200);
     expect(revealed.json.password).toBe(`${secret}2`);
-    const audit = await call('GET', `/audit?user_id=${admin.user.id}`, { token: admin.token });
+    const audit = await callRoute(auditRoute, { token: admin.token, query: { user_id: admin.user.id } });
     expect(audit.json.data[0]).toMatchObject({
       operation: 'revealSessionPassword',
       target: `sessions/${id}`,
@@ -549,19 +635,23 @@ describe('session passwords', () => {
       peer_ipaddr: '206.126.236.70',
       password: 'abc123',
     });
-    const cleared = await call('PATCH', `/sessions/${s.id}`, {
+    const cleared = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: s.id },
       body: { password: null },
     });
     expect(cleared.json.password_set).toBe(false);
-    const revealed = await call('POST', `/sessions/${s.id}/password/reveal`, { token: admin.token });
+    const revealed = await callRoute(revealSessionPasswordRoute, {
+      token: admin.token,
+      params: { id: s.id },
+    });
     expect(revealed.json.password).toBeNull();
   });
 });
 
 describe('our side of the session', () => {
   it('takes our address at the exchange from our own PeeringDB rows', async () => {
-    const put = await call('PUT', '/settings', {
+    const put = await callRoute(putSettingsRoute, {
       token: admin.token,
       body: { source_asn: 64500, source_participant_id: 100 },
     });
@@ -579,7 +669,7 @@ describe('our side of the session', () => {
     expect(given.json.source_ipaddr).toBe('206.126.236.2');
   });
   it('refuses a session with our own network, on add and on update, and stores nothing', async () => {
-    const put = await call('PUT', '/settings', {
+    const put = await callRoute(putSettingsRoute, {
       token: admin.token,
       body: { source_asn: 64500, source_participant_id: 100 },
     });
@@ -600,13 +690,17 @@ describe('our side of the session', () => {
     ] as const) {
       const res = await add({ resource_id: router.id, ...body });
       expect(res.status, JSON.stringify(body)).toBe(422);
-      expect(res.json.error.message).toBe('That network is our own');
-      expect(res.json.error.details.map((d: { path: string }) => d.path)).toContain(path);
+      expect(res.error?.message).toBe('That network is our own');
+      expect(res.error?.details?.map((d: { path: string }) => d.path)).toContain(path);
     }
     for (const body of [{ peer_asn: 64500 }, { peer_ipaddr: '206.126.236.1' }]) {
-      const res = await call('PATCH', `/sessions/${unknownPeer.id}`, { token: operator.token, body });
+      const res = await callRoute(updateSessionRoute, {
+        token: operator.token,
+        params: { id: unknownPeer.id },
+        body,
+      });
       expect(res.status, JSON.stringify(body)).toBe(422);
-      expect(res.json.error.message).toBe('That network is our own');
+      expect(res.error?.message).toBe('That network is our own');
     }
     expect(await tableSnapshot()).toEqual(before);
   });
@@ -621,7 +715,7 @@ describe('our side of the session', () => {
       source_asn: 65010,
     });
     expect(added.status).toBe(422);
-    expect(added.json.error.details[0].path).toBe('body.source_asn');
+    expect(added.error?.details?.[0]?.path).toBe('body.source_asn');
     expect(await tableSnapshot()).toEqual(before);
 
     const { json: session } = await add({
@@ -630,12 +724,13 @@ describe('our side of the session', () => {
       peer_asn: 65011,
     });
     const unchanged = await tableSnapshot();
-    const patched = await call('PATCH', `/sessions/${session.id}`, {
+    const patched = await callRoute(updateSessionRoute, {
       token: operator.token,
+      params: { id: session.id },
       body: { source_asn: 65011 },
     });
     expect(patched.status).toBe(422);
-    expect(patched.json.error.details[0].message).toContain('AS65011');
+    expect(patched.error?.details?.[0]?.message).toContain('AS65011');
     expect(await tableSnapshot()).toEqual(unchanged);
   });
 });

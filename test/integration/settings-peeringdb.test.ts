@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { patchSettingsRoute, putSettingsRoute } from '../../shared/settings/routes';
+import { type ApiError, callRoute, tableSnapshot, userWithRole } from '../support/api';
 import { syncObjects } from '../support/peeringdb';
 
 /** PeeringDB knows network 1 (AS30483) and network 2 (AS64502); nothing has AS3800. */
@@ -16,28 +17,27 @@ beforeAll(async () => {
   admin = (await userWithRole('admin')).token;
 });
 
-const paths = (res: { json: { error: { details: { path: string }[] } } }) =>
-  res.json.error.details.map((d) => d.path).sort();
+const paths = (res: { error: ApiError | undefined }) => res.error?.details?.map((d) => d.path).sort();
 
 describe('our network in the settings, against PeeringDB', () => {
   it('refuses an ASN that is not the participant’s, naming both fields, changing nothing', async () => {
     const before = await tableSnapshot();
-    for (const method of ['PUT', 'PATCH'] as const) {
-      const res = await call(method, '/settings', {
+    for (const settingsRoute of [putSettingsRoute, patchSettingsRoute]) {
+      const res = await callRoute(settingsRoute, {
         token: admin,
         body: { source_asn: 3800, source_participant_id: 1 },
       });
       expect(res.status).toBe(422);
       expect(paths(res)).toEqual(['body.source_asn', 'body.source_participant_id']);
-      expect(res.json.error.details[0].message).toContain('AS30483');
+      expect(res.error?.details?.[0]?.message).toContain('AS30483');
     }
     expect(await tableSnapshot()).toEqual(before);
   });
 
   it('refuses a participant id PeeringDB does not know', async () => {
     const before = await tableSnapshot();
-    for (const method of ['PUT', 'PATCH'] as const) {
-      const res = await call(method, '/settings', { token: admin, body: { source_participant_id: 999_999 } });
+    for (const settingsRoute of [putSettingsRoute, patchSettingsRoute]) {
+      const res = await callRoute(settingsRoute, { token: admin, body: { source_participant_id: 999_999 } });
       expect(res.status).toBe(422);
       expect(paths(res)).toEqual(['body.source_participant_id']);
     }
@@ -45,39 +45,39 @@ describe('our network in the settings, against PeeringDB', () => {
   });
 
   it('takes a matching pair, and fills the one left out from PeeringDB', async () => {
-    const both = await call('PUT', '/settings', {
+    const both = await callRoute(putSettingsRoute, {
       token: admin,
       body: { source_asn: 30483, source_participant_id: 1 },
     });
     expect(both.status).toBe(200);
     expect(both.json).toMatchObject({ source_asn: 30483, source_participant_id: 1 });
 
-    const idOnly = await call('PUT', '/settings', { token: admin, body: { source_participant_id: 2 } });
+    const idOnly = await callRoute(putSettingsRoute, { token: admin, body: { source_participant_id: 2 } });
     expect(idOnly.json).toMatchObject({ source_asn: 64502, source_participant_id: 2 });
 
-    const asnOnly = await call('PUT', '/settings', { token: admin, body: { source_asn: 30483 } });
+    const asnOnly = await callRoute(putSettingsRoute, { token: admin, body: { source_asn: 30483 } });
     expect(asnOnly.json).toMatchObject({ source_asn: 30483, source_participant_id: 1 });
 
     // An ASN PeeringDB does not know stands alone: the network may simply not be registered there.
-    const unknownAsn = await call('PUT', '/settings', { token: admin, body: { source_asn: 3800 } });
+    const unknownAsn = await callRoute(putSettingsRoute, { token: admin, body: { source_asn: 3800 } });
     expect(unknownAsn.json).toMatchObject({ source_asn: 3800, source_participant_id: null });
   });
 
   it('derives the other one again when a PATCH changes one of them, and keeps both otherwise', async () => {
-    await call('PUT', '/settings', {
+    await callRoute(putSettingsRoute, {
       token: admin,
       body: { source_participant_id: 1, email_from: 'peering@example.net' },
     });
-    const moved = await call('PATCH', '/settings', { token: admin, body: { source_participant_id: 2 } });
+    const moved = await callRoute(patchSettingsRoute, { token: admin, body: { source_participant_id: 2 } });
     expect(moved.status).toBe(200);
     expect(moved.json).toMatchObject({
       source_asn: 64502,
       source_participant_id: 2,
       email_from: 'peering@example.net',
     });
-    const byAsn = await call('PATCH', '/settings', { token: admin, body: { source_asn: 30483 } });
+    const byAsn = await callRoute(patchSettingsRoute, { token: admin, body: { source_asn: 30483 } });
     expect(byAsn.json).toMatchObject({ source_asn: 30483, source_participant_id: 1 });
-    const other = await call('PATCH', '/settings', { token: admin, body: { company_name: 'Example' } });
+    const other = await callRoute(patchSettingsRoute, { token: admin, body: { company_name: 'Example' } });
     expect(other.json).toMatchObject({
       source_asn: 30483,
       source_participant_id: 1,

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { getSettingsRoute, patchSettingsRoute, putSettingsRoute } from '../../shared/settings/routes';
+import { auditRoute } from '../../shared/system/routes';
+import { call, callRoute, type RouteBody, tableSnapshot, userWithRole } from '../support/api';
 
 describe('GET /settings', () => {
   it('gives the defaults before anything is set', async () => {
     const { token } = await userWithRole('viewer');
-    const res = await call('GET', '/settings', { token });
+    const res = await callRoute(getSettingsRoute, { token });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({
       source_asn: null,
@@ -19,7 +21,7 @@ describe('PUT /settings', () => {
   it('lets an admin set them, and every reader sees the change at once', async () => {
     const admin = await userWithRole('admin');
     const viewer = await userWithRole('viewer');
-    const body = {
+    const body: RouteBody<typeof putSettingsRoute> = {
       source_asn: 64_500,
       source_participant_id: 100,
       company_name: 'Example Networks',
@@ -27,16 +29,16 @@ describe('PUT /settings', () => {
       email_cc: ['noc@example.net'],
       qualification: { min_prefixes4: 10, allowed_policies: ['Open'] },
     };
-    const put = await call('PUT', '/settings', { token: admin.token, body });
+    const put = await callRoute(putSettingsRoute, { token: admin.token, body });
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({
       ...body,
       qualification: { min_prefixes4: 10, allowed_policies: ['Open'] },
     });
     expect(put.json.modified).toBeDefined();
-    const get = await call('GET', '/settings', { token: viewer.token });
+    const get = await callRoute(getSettingsRoute, { token: viewer.token });
     expect(get.json).toEqual(put.json);
-    const audit = await call('GET', '/audit', { token: admin.token });
+    const audit = await callRoute(auditRoute, { token: admin.token });
     expect(audit.json.data.map((e: { operation: string }) => e.operation)).toContain('putSettings');
   });
 
@@ -64,9 +66,9 @@ describe('PUT /settings', () => {
   it('is for admins only', async () => {
     const operator = await userWithRole('operator');
     const before = await tableSnapshot();
-    const res = await call('PUT', '/settings', { token: operator.token, body: { company_name: 'x' } });
+    const res = await callRoute(putSettingsRoute, { token: operator.token, body: { company_name: 'x' } });
     expect(res.status).toBe(403);
-    expect((await call('PUT', '/settings', { body: { company_name: 'x' } })).status).toBe(401);
+    expect((await callRoute(putSettingsRoute, { body: { company_name: 'x' } })).status).toBe(401);
     expect(await tableSnapshot()).toEqual(before);
   });
 });
@@ -92,7 +94,7 @@ describe('qualification rules', () => {
 describe('PATCH /settings', () => {
   it('changes only the fields given, the qualification rules one by one', async () => {
     const admin = await userWithRole('admin');
-    const put = await call('PUT', '/settings', {
+    const put = await callRoute(putSettingsRoute, {
       token: admin.token,
       body: {
         company_name: 'Example Networks',
@@ -103,7 +105,7 @@ describe('PATCH /settings', () => {
       },
     });
     expect(put.status).toBe(200);
-    const patch = await call('PATCH', '/settings', {
+    const patch = await callRoute(patchSettingsRoute, {
       token: admin.token,
       body: { company_name: 'Renamed Networks', qualification: { min_prefixes6: 3 } },
     });
@@ -114,8 +116,8 @@ describe('PATCH /settings', () => {
       company_name: 'Renamed Networks',
       qualification: { ...put.json.qualification, min_prefixes6: 3 },
     });
-    expect((await call('GET', '/settings', { token: admin.token })).json).toEqual(patch.json);
-    const audit = await call('GET', '/audit', { token: admin.token });
+    expect((await callRoute(getSettingsRoute, { token: admin.token })).json).toEqual(patch.json);
+    const audit = await callRoute(auditRoute, { token: admin.token });
     expect(audit.json.data.map((e: { operation: string }) => e.operation)).toContain('patchSettings');
   });
 
@@ -131,10 +133,10 @@ describe('PATCH /settings', () => {
       { qualification: { min_prefixes6: 5 } },
     ];
     const answers = await Promise.all(
-      changes.map((body) => call('PATCH', '/settings', { token: admin.token, body })),
+      changes.map((body) => callRoute(patchSettingsRoute, { token: admin.token, body })),
     );
     expect(answers.map((a) => a.status)).toEqual(changes.map(() => 200));
-    const settings = (await call('GET', '/settings', { token: admin.token })).json;
+    const settings = (await callRoute(getSettingsRoute, { token: admin.token })).json;
     expect(settings).toMatchObject({
       company_name: 'Concurrent Networks',
       irr_as_set: 'AS-CONCURRENT',
@@ -159,10 +161,10 @@ describe('PATCH /settings', () => {
       'body.company_name',
       'body.email_from',
     ]);
-    expect((await call('PATCH', '/settings', { token: admin.token, body: {} })).status).toBe(422);
+    expect((await callRoute(patchSettingsRoute, { token: admin.token, body: {} })).status).toBe(422);
     const body = { company_name: 'x' };
-    expect((await call('PATCH', '/settings', { token: operator.token, body })).status).toBe(403);
-    expect((await call('PATCH', '/settings', { body })).status).toBe(401);
+    expect((await callRoute(patchSettingsRoute, { token: operator.token, body })).status).toBe(403);
+    expect((await callRoute(patchSettingsRoute, { body })).status).toBe(401);
     expect(await tableSnapshot()).toEqual(before);
   });
 });

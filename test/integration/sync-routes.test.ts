@@ -7,7 +7,9 @@ import { resetConfig } from '../../shared/platform/config';
 import { backgroundRun, runInBackground } from '../../shared/app/peeringdb-sync';
 import { provideSyncLauncher, type SyncLauncher } from '../../shared/peeringdb/start-sync';
 import { syncRunsRepository } from '../../shared/peeringdb/sync-runs-store';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
+import { getExchangeRoute } from '../../shared/exchanges/exchanges-routes';
+import { getSyncRunRoute, listSyncRunsRoute, startSyncRoute } from '../../shared/peeringdb/routes';
 
 let admin = '';
 let viewer = '';
@@ -36,13 +38,13 @@ beforeAll(async () => {
 
 describe('sync routes', () => {
   it('starts a run in the background, then lists it and shows its report', async () => {
-    const start = await call('POST', '/sync/peeringdb?mode=full', { token: admin });
+    const start = await callRoute(startSyncRoute, { token: admin, query: { mode: 'full' } });
     expect(start.status).toBe(202);
     expect(start.json).toMatchObject({ mode: 'full', status: 'started' });
     const finished = await backgroundRun();
     expect(finished?.id).toBe(start.json.id);
 
-    const one = await call('GET', `/sync/runs/${start.json.id}`, { token: viewer });
+    const one = await callRoute(getSyncRunRoute, { token: viewer, params: { id: start.json.id } });
     expect(one.status).toBe(200);
     expect(one.json).toMatchObject({
       status: 'succeeded',
@@ -51,37 +53,42 @@ describe('sync routes', () => {
     });
     expect(one.json.types.ix).toMatchObject({ fetched: 1, added: 1, changed: 0, deleted: 0, unchanged: 0 });
 
-    const again = await call('POST', '/sync/peeringdb', { token: admin });
+    const again = await callRoute(startSyncRoute, { token: admin });
     expect(again.status).toBe(202);
     expect(again.json.mode).toBe('auto');
     const second = await backgroundRun();
     expect(second).toMatchObject({ mode: 'incremental', writes: { source: 0, derived: 0 } });
 
-    const list = await call('GET', '/sync/runs?limit=1', { token: viewer });
+    const list = await callRoute(listSyncRunsRoute, { token: viewer, query: { limit: 1 } });
     expect(list.json.data.map((r: { id: string }) => r.id)).toEqual([again.json.id]);
-    const rest = await call('GET', `/sync/runs?limit=5&cursor=${list.json.next_cursor}`, { token: viewer });
+    const rest = await callRoute(listSyncRunsRoute, {
+      token: viewer,
+      query: { limit: 5, cursor: list.json.next_cursor ?? undefined },
+    });
     expect(rest.json.data.map((r: { id: string }) => r.id)).toEqual([start.json.id]);
 
-    const ix = await call('GET', '/exchanges/7', { token: viewer });
+    const ix = await callRoute(getExchangeRoute, { token: viewer, params: { public_id: 7 } });
     expect(ix.json.public_name).toBe('Test IX');
   });
 
   it('answers 409 while another run holds the lease, and starts nothing', async () => {
     await syncRunsRepository.acquireLease('other-run', 60, Math.floor(Date.now() / 1000));
     const before = await tableSnapshot();
-    const res = await call('POST', '/sync/peeringdb', { token: admin });
+    const res = await callRoute(startSyncRoute, { token: admin });
     expect(res.status).toBe(409);
     expect(await tableSnapshot()).toEqual(before);
     await syncRunsRepository.releaseLease('other-run');
   });
 
   it('is for admins to start, viewers to read; unknown runs are 404', async () => {
-    expect((await call('POST', '/sync/peeringdb', { token: operator })).status).toBe(403);
+    expect((await callRoute(startSyncRoute, { token: operator })).status).toBe(403);
     expect((await call('POST', '/sync/peeringdb?mode=sometimes', { token: admin })).status).toBe(422);
-    expect((await call('GET', '/sync/runs')).status).toBe(401);
-    const missing = await call('GET', `/sync/runs/${crypto.randomUUID()}`, { token: viewer });
+    expect((await callRoute(listSyncRunsRoute)).status).toBe(401);
+    const missing = await callRoute(getSyncRunRoute, { token: viewer, params: { id: crypto.randomUUID() } });
     expect(missing.status).toBe(404);
-    expect((await call('GET', '/sync/runs/not-a-uuid', { token: viewer })).status).toBe(422);
+    expect((await callRoute(getSyncRunRoute, { token: viewer, params: { id: 'not-a-uuid' } })).status).toBe(
+      422,
+    );
   });
 
   it('hands the run to the launcher of the deployment, and answers 503 when there is none', async () => {
@@ -90,16 +97,16 @@ describe('sync routes', () => {
       provideSyncLauncher(async (event) => {
         launched.push(event);
       });
-      const res = await call('POST', '/sync/peeringdb?mode=incremental', { token: admin });
+      const res = await callRoute(startSyncRoute, { token: admin, query: { mode: 'incremental' } });
       expect(res.status).toBe(202);
       expect(launched).toEqual([
         { mode: 'incremental', runId: res.json.id, trigger: expect.stringMatching(/^api:.+@/) },
       ]);
 
       provideSyncLauncher(undefined as unknown as SyncLauncher);
-      const none = await call('POST', '/sync/peeringdb', { token: admin });
+      const none = await callRoute(startSyncRoute, { token: admin });
       expect(none.status).toBe(503);
-      expect(none.json.error.message).toBe('No sync function is configured for this deployment');
+      expect(none.error?.message).toBe('No sync function is configured for this deployment');
     } finally {
       provideSyncLauncher(runInBackground);
     }

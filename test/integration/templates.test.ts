@@ -1,6 +1,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { putSettings } from '../../shared/settings/settings';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { tableSnapshot, userWithRole, callRoute, type RouteBody } from '../support/api';
+import { RequestSchema, sendRequestRoute } from '../../shared/requests/routes';
+import {
+  deleteTemplateRoute,
+  listTemplatesRoute,
+  putTemplateRoute,
+} from '../../shared/requests/templates-routes';
+import type * as z from '../../shared/platform/zod';
 import { capturedMail } from '../support/mail';
 import { syncObjects } from '../support/peeringdb';
 
@@ -58,7 +65,7 @@ describe('email templates', () => {
   });
 
   it('lists the built-in templates to a viewer', async () => {
-    const res = await call('GET', '/templates', { token: viewer.token });
+    const res = await callRoute(listTemplatesRoute, { token: viewer.token });
     expect(res.status).toBe(200);
     const names = res.json.data.map((t: { name: string }) => t.name);
     expect(names).toEqual(['configuration-complete', 'follow-up', 'peering-request']);
@@ -67,20 +74,26 @@ describe('email templates', () => {
   });
 
   it('saves a custom template and sends with it, escaping values in HTML only', async () => {
-    const saved = await call('PUT', '/templates/short-request', { token: operator.token, body: CUSTOM });
+    const saved = await callRoute(putTemplateRoute, {
+      token: operator.token,
+      params: { name: 'short-request' },
+      body: CUSTOM,
+    });
     expect(saved.status).toBe(200);
     expect(saved.json).toMatchObject({ name: 'short-request', built_in: false, customized: true });
     expect(saved.json.modified_by).toBe(operator.email);
-    const listed = await call('GET', '/templates', { token: viewer.token });
+    const listed = await callRoute(listTemplatesRoute, { token: viewer.token });
     expect(listed.json.data.map((t: { name: string }) => t.name)).toContain('short-request');
 
-    const sent = await call('POST', '/requests', {
+    const sent = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: 2, template: 'short-request' },
     });
     expect(sent.status).toBe(201);
     expect(sent.json.template).toBe('short-request');
-    const mail = (await captured()).find((m) => m.messageId === sent.json.ses_message_id);
+    const mail = (await captured()).find(
+      (m) => m.messageId === (sent.json as z.output<typeof RequestSchema>).ses_message_id,
+    );
     expect(mail?.subject).toBe(`Peering Ours & Sons AS64501 / ${PEER_NAME} AS64502`);
     expect(mail?.body.text).toBe(
       `Hi ${PEER_NAME},\n- Test IX: 192.0.2.1 / 192.0.2.2\n${operator.user.name}\n`,
@@ -91,13 +104,14 @@ describe('email templates', () => {
   });
 
   it('lets a custom template replace a built-in one of the same name', async () => {
-    const put = await call('PUT', '/templates/follow-up', {
+    const put = await callRoute(putTemplateRoute, {
       token: operator.token,
+      params: { name: 'follow-up' },
       body: { subject: 'Reminder from {{company_name}}', text: 'Ping {{peer_name}}' },
     });
     expect(put.status).toBe(200);
     expect(put.json).toMatchObject({ built_in: true, customized: true, html: null });
-    const dry = await call('POST', '/requests', {
+    const dry = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: 2, template: 'follow-up', dry_run: true },
     });
@@ -109,35 +123,46 @@ describe('email templates', () => {
   });
 
   it('brings a built-in back when its replacement is deleted, and deletes custom ones', async () => {
-    const put = await call('PUT', '/templates/peering-request', {
+    const put = await callRoute(putTemplateRoute, {
       token: operator.token,
+      params: { name: 'peering-request' },
       body: { subject: 'Replaced', text: 'Replaced for {{peer_name}}' },
     });
     expect(put.json.customized).toBe(true);
-    const del = await call('DELETE', '/templates/peering-request', { token: operator.token });
+    const del = await callRoute(deleteTemplateRoute, {
+      token: operator.token,
+      params: { name: 'peering-request' },
+    });
     expect(del.status).toBe(204);
-    const list = await call('GET', '/templates', { token: viewer.token });
+    const list = await callRoute(listTemplatesRoute, { token: viewer.token });
     const restored = list.json.data.find((t: { name: string }) => t.name === 'peering-request');
     expect(restored).toMatchObject({ built_in: true, customized: false, modified: null });
-    expect(restored.subject).not.toBe('Replaced');
+    expect(restored?.subject).not.toBe('Replaced');
 
     // Nothing custom is left under that name now: a second delete is a 404 that says why.
-    const again = await call('DELETE', '/templates/peering-request', { token: operator.token });
+    const again = await callRoute(deleteTemplateRoute, {
+      token: operator.token,
+      params: { name: 'peering-request' },
+    });
     expect(again.status).toBe(404);
-    expect(again.json.error.message).toContain('the built-in one is already in effect');
+    expect(again.error?.message).toContain('the built-in one is already in effect');
 
-    await call('PUT', '/templates/one-off', { token: operator.token, body: CUSTOM });
-    expect((await call('DELETE', '/templates/one-off', { token: operator.token })).status).toBe(204);
-    const names = (await call('GET', '/templates', { token: viewer.token })).json.data.map(
+    await callRoute(putTemplateRoute, { token: operator.token, params: { name: 'one-off' }, body: CUSTOM });
+    expect(
+      (await callRoute(deleteTemplateRoute, { token: operator.token, params: { name: 'one-off' } })).status,
+    ).toBe(204);
+    const names = (await callRoute(listTemplatesRoute, { token: viewer.token })).json.data.map(
       (t: { name: string }) => t.name,
     );
     expect(names).not.toContain('one-off');
-    expect((await call('DELETE', '/templates/one-off', { token: viewer.token })).status).toBe(403);
+    expect(
+      (await callRoute(deleteTemplateRoute, { token: viewer.token, params: { name: 'one-off' } })).status,
+    ).toBe(403);
   });
 
   it('refuses, when saved, a template with an unknown variable or a broken tag, and stores nothing', async () => {
     const before = await tableSnapshot();
-    const cases: [Record<string, unknown>, string, string][] = [
+    const cases: [RouteBody<typeof putTemplateRoute>, string, string][] = [
       [{ ...CUSTOM, text: 'Hello {{peer_nmae}}' }, 'body.text', "unknown variable 'peer_nmae'"],
       [{ ...CUSTOM, subject: 'From {{password}}' }, 'body.subject', "unknown variable 'password'"],
       [{ ...CUSTOM, html: '{{#exchanges}}<td>{{exchange_name}}</td>' }, 'body.html', 'never closed'],
@@ -149,21 +174,33 @@ describe('email templates', () => {
       [{ ...CUSTOM, text: 'x'.repeat(50_001) }, 'body.text', ''],
     ];
     for (const [body, path, message] of cases) {
-      const res = await call('PUT', '/templates/broken', { token: operator.token, body });
+      const res = await callRoute(putTemplateRoute, {
+        token: operator.token,
+        params: { name: 'broken' },
+        body,
+      });
       expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(422);
-      const detail = res.json.error.details.find((d: { path: string }) => d.path === path);
+      const detail = res.error?.details?.find((d: { path: string }) => d.path === path);
       expect(detail?.message, path).toContain(message);
     }
-    const badName = await call('PUT', '/templates/Bad_Name', { token: operator.token, body: CUSTOM });
+    const badName = await callRoute(putTemplateRoute, {
+      token: operator.token,
+      params: { name: 'Bad_Name' },
+      body: CUSTOM,
+    });
     expect(badName.status).toBe(422);
     expect(await tableSnapshot()).toEqual(before);
   });
 
   it('does not let a viewer change templates', async () => {
     const before = await tableSnapshot();
-    const res = await call('PUT', '/templates/short-request', { token: viewer.token, body: CUSTOM });
+    const res = await callRoute(putTemplateRoute, {
+      token: viewer.token,
+      params: { name: 'short-request' },
+      body: CUSTOM,
+    });
     expect(res.status).toBe(403);
-    expect((await call('GET', '/templates')).status).toBe(401);
+    expect((await callRoute(listTemplatesRoute)).status).toBe(401);
     expect(await tableSnapshot()).toEqual(before);
   });
 });

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { putSettings } from '../../shared/settings/settings';
-import { call, tableSnapshot, userWithRole } from '../support/api';
+import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
+import { listCommunicationsRoute, listPeersRoute } from '../../shared/peers/routes';
+import { createRouterRoute } from '../../shared/routers/routes';
+import { listConfigRevisionsRoute, listSessionsRoute } from '../../shared/sessions/routes';
+import { v1GetRoute } from '../../shared/v1/routes';
 import { capturedMail } from '../support/mail';
 import { syncObjects } from '../support/peeringdb';
 
@@ -56,7 +60,7 @@ let routerId: string;
 beforeAll(async () => {
   await seed();
   [operator, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
-  const router = await call('POST', '/routers', {
+  const router = await callRoute(createRouterRoute, {
     token: operator.token,
     body: { hostname: 'ar1.inoc.example', platform: 'cisco-ios', asn: 8038, router_id: '206.126.236.35' },
   });
@@ -99,7 +103,7 @@ describe('read actions', () => {
     // Our own network is never a peer of ours.
     expect(res.json.data.map((p: { id: string }) => p.id)).not.toContain('2335');
 
-    const v2 = await call('GET', '/exchanges/1/peers', { token: operator.token });
+    const v2 = await callRoute(listPeersRoute, { token: operator.token, params: { public_id: 1 } });
     expect(v2.json.data.map((p: { id: number }) => String(p.id))).toEqual(
       res.json.data.map((p: { id: string }) => p.id),
     );
@@ -136,7 +140,9 @@ describe('read actions', () => {
 
   it('getCommunications matches the v2 answer for the same exchange, row for row', async () => {
     const v1Rows = (await v1('action=getCommunications&public_id=1')).json.data;
-    const v2Rows = (await call('GET', '/exchanges/1/communications', { token: operator.token })).json.data;
+    const v2Rows = (
+      await callRoute(listCommunicationsRoute, { token: operator.token, params: { public_id: 1 } })
+    ).json.data;
     expect(v1Rows).toEqual(
       v2Rows.map((c: Record<string, unknown>) => ({
         name: c.name,
@@ -200,7 +206,7 @@ describe('sessions through v1', () => {
 
     const listed = await v1('action=getSessions&public_id=1');
     expect(listed.json.message).toBe('1 sessions found.');
-    const v2 = await call('GET', '/sessions?public_id=1', { token: operator.token });
+    const v2 = await callRoute(listSessionsRoute, { token: operator.token, query: { public_id: 1 } });
     expect(listed.json.data.map((s: { id: string }) => s.id)).toEqual(
       v2.json.data.map((s: { id: string }) => s.id),
     );
@@ -221,7 +227,7 @@ describe('sessions through v1', () => {
     const written = await v1(`action=configureSession&session_id=${id}&username=&config=${custom}`);
     expect(written.json.success).toBe(1);
     expect(written.json.data.config).toBe(decodeURIComponent(custom.replace(/\+/g, ' ')));
-    const revisions = await call('GET', `/sessions/${id}/config/revisions`, { token: operator.token });
+    const revisions = await callRoute(listConfigRevisionsRoute, { token: operator.token, params: { id } });
     expect(revisions.json.data.map((r: { source: string }) => r.source)).toEqual(['custom', 'rendered']);
     const viewerWrites = await v1(`action=configureSession&session_id=${id}&config=end`, {
       token: viewer.token,
@@ -354,8 +360,9 @@ describe('refusals', () => {
   });
 
   it('names the unknown target or action', async () => {
-    const target = await call('GET', '/api/v1/api.php?target=ipam&action=getPeers', {
+    const target = await callRoute(v1GetRoute, {
       token: operator.token,
+      query: { target: 'ipam', action: 'getPeers' },
     });
     expect(target.status).toBe(400);
     expect(target.json.message).toContain('target=peering');
