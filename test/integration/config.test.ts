@@ -23,35 +23,22 @@ import {
   referencedPolicies,
 } from '../golden/daemon-check';
 import { call, callRoute, type RouteBody, tableSnapshot, userWithRole } from '../support/api';
-import { syncObjects } from '../support/peeringdb';
+import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 
 let operator: { token: string; email: string };
 let viewer: { token: string };
 
 beforeAll(async () => {
   await syncObjects({
-    ix: [{ id: 1, name: 'Equinix Ashburn' }],
-    ixlan: [{ id: 1, ix_id: 1 }],
-    ixpfx: [
-      { id: 1, ixlan_id: 1, protocol: 'IPv4', prefix: '206.126.236.0/22' },
-      { id: 2, ixlan_id: 1, protocol: 'IPv6', prefix: '2001:504:0:2::/64' },
-    ],
+    ...ASHBURN,
     net: [
       // A PeeringDB name full of syntax: it must reach every config as inert text.
       { id: 2, asn: 20940, name: 'Akamai "Tech" {x}; #1 \\ ok', info_prefixes4: 20, info_prefixes6: 5 },
       { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200 },
     ],
     netixlan: [
-      {
-        id: 10,
-        net_id: 2,
-        ix_id: 1,
-        ixlan_id: 1,
-        asn: 20940,
-        ipaddr4: '206.126.236.102',
-        ipaddr6: '2001:504:0:2::2:940:1',
-      },
-      { id: 11, net_id: 1418, ix_id: 1, ixlan_id: 1, asn: 16509, ipaddr4: '206.126.236.68', ipaddr6: null },
+      ashburnPort(10, 2, 20940, '206.126.236.102', '2001:504:0:2::2:940:1'),
+      ashburnPort(11, 1418, 16509, '206.126.236.68'),
     ],
   });
   [operator, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);

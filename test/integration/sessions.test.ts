@@ -32,7 +32,7 @@ import {
 } from '../../shared/sessions/routes';
 import { putSettingsRoute } from '../../shared/settings/routes';
 import { auditRoute } from '../../shared/system/routes';
-import { syncObjects } from '../support/peeringdb';
+import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 
 /**
  * Exchange 1 (206.126.236.0/22, 2001:504:0:2::/64) with three networks on it; exchange 2 on
@@ -40,19 +40,9 @@ import { syncObjects } from '../support/peeringdb';
  */
 async function seed() {
   await syncObjects({
-    ix: [
-      { id: 1, name: 'Equinix Ashburn' },
-      { id: 2, name: 'Quiet IX' },
-    ],
-    ixlan: [
-      { id: 1, ix_id: 1 },
-      { id: 2, ix_id: 2 },
-    ],
-    ixpfx: [
-      { id: 1, ixlan_id: 1, protocol: 'IPv4', prefix: '206.126.236.0/22' },
-      { id: 2, ixlan_id: 1, protocol: 'IPv6', prefix: '2001:504:0:2::/64' },
-      { id: 3, ixlan_id: 2, protocol: 'IPv4', prefix: '198.51.100.0/24' },
-    ],
+    ix: [...ASHBURN.ix, { id: 2, name: 'Quiet IX' }],
+    ixlan: [...ASHBURN.ixlan, { id: 2, ix_id: 2 }],
+    ixpfx: [...ASHBURN.ixpfx, { id: 3, ixlan_id: 2, protocol: 'IPv4', prefix: '198.51.100.0/24' }],
     net: [
       { id: 2, asn: 20940, name: 'Akamai Technologies', info_prefixes4: 20, info_prefixes6: 5 },
       { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200, info_prefixes6: null },
@@ -60,17 +50,9 @@ async function seed() {
       { id: 100, asn: 64500, name: 'Our Network' },
     ],
     netixlan: [
-      {
-        id: 10,
-        net_id: 2,
-        ix_id: 1,
-        ixlan_id: 1,
-        asn: 20940,
-        ipaddr4: '206.126.236.102',
-        ipaddr6: '2001:504:0:2::2:940:1',
-      },
-      { id: 11, net_id: 1418, ix_id: 1, ixlan_id: 1, asn: 16509, ipaddr4: '206.126.236.68', ipaddr6: null },
-      { id: 12, net_id: 3899, ix_id: 1, ixlan_id: 1, asn: 12129, ipaddr4: '206.126.236.70', ipaddr6: null },
+      ashburnPort(10, 2, 20940, '206.126.236.102', '2001:504:0:2::2:940:1'),
+      ashburnPort(11, 1418, 16509, '206.126.236.68'),
+      ashburnPort(12, 3899, 12129, '206.126.236.70'),
       {
         id: 13,
         net_id: 100,

@@ -6,7 +6,7 @@ import { createRouterRoute } from '../../shared/routers/routes';
 import { listConfigRevisionsRoute, listSessionsRoute } from '../../shared/sessions/routes';
 import { v1GetRoute } from '../../shared/v1/routes';
 import { capturedMail } from '../support/mail';
-import { syncObjects } from '../support/peeringdb';
+import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 
 /**
  * The seed's example calls, replayed against data that gives the seed's ids their meaning:
@@ -17,12 +17,7 @@ const V1 = '/api/v1/api.php?target=peering';
 
 async function seed() {
   await syncObjects({
-    ix: [{ id: 1, name: 'Equinix Ashburn' }],
-    ixlan: [{ id: 1, ix_id: 1 }],
-    ixpfx: [
-      { id: 1, ixlan_id: 1, protocol: 'IPv4', prefix: '206.126.236.0/22' },
-      { id: 2, ixlan_id: 1, protocol: 'IPv6', prefix: '2001:504:0:2::/64' },
-    ],
+    ...ASHBURN,
     net: [
       { id: 262, asn: 8560, name: '1&1 Internet', info_prefixes4: 150, policy_general: 'Open' },
       { id: 2, asn: 20940, name: 'Akamai Technologies', info_prefixes4: 20, policy_general: 'Open' },
@@ -30,10 +25,10 @@ async function seed() {
       { id: 2335, asn: 8038, name: '6connect, Inc.', info_prefixes4: 10, policy_general: 'Open' },
     ],
     netixlan: [
-      { id: 10, net_id: 262, ix_id: 1, ixlan_id: 1, asn: 8560, ipaddr4: '206.126.236.200', ipaddr6: null },
-      { id: 11, net_id: 2, ix_id: 1, ixlan_id: 1, asn: 20940, ipaddr4: '206.126.236.102', ipaddr6: null },
-      { id: 12, net_id: 1418, ix_id: 1, ixlan_id: 1, asn: 16509, ipaddr4: '206.126.236.68', ipaddr6: null },
-      { id: 13, net_id: 2335, ix_id: 1, ixlan_id: 1, asn: 8038, ipaddr4: '206.126.236.35', ipaddr6: null },
+      ashburnPort(10, 262, 8560, '206.126.236.200'),
+      ashburnPort(11, 2, 20940, '206.126.236.102'),
+      ashburnPort(12, 1418, 16509, '206.126.236.68'),
+      ashburnPort(13, 2335, 8038, '206.126.236.35'),
     ],
     poc: [
       { id: 1, net_id: 1418, role: 'Policy', name: 'Amazon Peering', email: 'peering@amazon.example' },

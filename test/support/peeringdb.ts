@@ -135,3 +135,27 @@ export async function syncFixtures(): Promise<SyncReport> {
   if (!existsSync(baselineApi)) throw new Error(`PeeringDB fixtures not found at ${baselineApi}`);
   return syncPeeringDb({ source: folderSource(baselineApi), mode: 'full', trigger: 'test' });
 }
+
+/**
+ * Exchange 1 as the seed's examples know it: Equinix Ashburn, one LAN on 206.126.236.0/22 and
+ * 2001:504:0:2::/64 (prefix ids 1 and 2). Spread its lists into `syncObjects` beside the test's own.
+ */
+export const ASHBURN = {
+  ix: [{ id: 1, name: 'Equinix Ashburn' }],
+  ixlan: [{ id: 1, ix_id: 1 }],
+  ixpfx: [
+    { id: 1, ixlan_id: 1, protocol: 'IPv4', prefix: '206.126.236.0/22' },
+    { id: 2, ixlan_id: 1, protocol: 'IPv6', prefix: '2001:504:0:2::/64' },
+  ],
+};
+
+/** A port of a network on exchange 1's LAN. */
+export function ashburnPort(
+  id: number,
+  netId: number,
+  asn: number,
+  ipaddr4: string,
+  ipaddr6: string | null = null,
+) {
+  return { id, net_id: netId, ix_id: 1, ixlan_id: 1, asn, ipaddr4, ipaddr6 };
+}
