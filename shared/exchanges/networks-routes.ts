@@ -1,5 +1,5 @@
 import * as z from '../platform/zod';
-import { NetworkSchema } from '../peeringdb';
+import { ContactViewSchema, NetworkSchema, PortViewSchema } from '../peeringdb';
 import { route } from '../platform/http/contract';
 import { idParam, ListQuery, pageOf, singleLine, Timestamp } from '../platform/http/schemas';
 
@@ -41,26 +41,11 @@ export const NetworkDetailSchema = z
     }).shape,
     created: Timestamp,
     contacts: z.array(
-      z.object({
+      z.extend(ContactViewSchema, {
         id: z.int().check(z.meta({ description: "PeeringDB poc id: a peer's preferred_contact_id" })),
-        role: z.string(),
-        name: z.string(),
-        email: z.string(),
-        phone: z.string(),
-        url: z.string(),
       }),
     ),
-    exchanges: z.array(
-      z.object({
-        public_id: z.int(),
-        public_name: z.string(),
-        ipaddr4: z.nullable(z.string()),
-        ipaddr6: z.nullable(z.string()),
-        speed: z.int(),
-        is_rs_peer: z.boolean(),
-        operational: z.boolean(),
-      }),
-    ),
+    exchanges: z.array(z.object({ public_id: z.int(), public_name: z.string(), ...PortViewSchema.shape })),
   })
   .check(z.meta({ id: 'NetworkDetail' }));
 

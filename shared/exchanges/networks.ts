@@ -2,7 +2,7 @@ import type * as z from '../platform/zod';
 import type { NetworkDetailSchema, NetworkSummarySchema } from './networks-routes';
 import { NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/storage/pagination';
-import { peeringDb, contactView, type Network } from '../peeringdb';
+import { peeringDb, contactView, type Network, portView } from '../peeringdb';
 
 type NetworkSummary = z.infer<typeof NetworkSummarySchema>;
 type NetworkDetail = z.infer<typeof NetworkDetailSchema>;
@@ -53,14 +53,6 @@ export async function getNetworkDetail(participantId: number): Promise<NetworkDe
     contacts: contacts.map(contactView),
     exchanges: presences
       .sort((a, b) => a.ix_id - b.ix_id || a.id - b.id)
-      .map((p) => ({
-        public_id: p.ix_id,
-        public_name: names.get(p.ix_id) ?? '',
-        ipaddr4: p.ipaddr4,
-        ipaddr6: p.ipaddr6,
-        speed: p.speed,
-        is_rs_peer: p.is_rs_peer,
-        operational: p.operational,
-      })),
+      .map((p) => ({ public_id: p.ix_id, public_name: names.get(p.ix_id) ?? '', ...portView(p) })),
   };
 }

@@ -99,9 +99,57 @@ export const ContactSchema = z.object({
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
+/** The roles a peering contact is sought in, in the order they are tried; every other role comes after. */
+export const CONTACT_ROLE_ORDER = ['Policy', 'Technical', 'NOC'] as const;
+
+/** A role's place in CONTACT_ROLE_ORDER (any case); every other role ranks after those, equally. */
+export function contactRoleRank(role: string): number {
+  const i = CONTACT_ROLE_ORDER.findIndex((r) => r.toLowerCase() === role.toLowerCase());
+  return i === -1 ? CONTACT_ROLE_ORDER.length : i;
+}
+
+/**
+ * Contacts in the order to write to them: the preferred one (a coordinator's choice) first, then
+ * Policy, Technical, NOC, then the rest; by id within a role.
+ */
+export function orderContacts(contacts: readonly Contact[], preferredId: number | null = null): Contact[] {
+  const rank = (c: Contact) => (c.id === preferredId ? -1 : contactRoleRank(c.role));
+  return [...contacts].sort((a, b) => rank(a) - rank(b) || a.id - b.id);
+}
+
 /** A contact as the API shows it: PeeringDB's fields for reaching someone, without the sync's bookkeeping. */
-export function contactView(c: Contact) {
+export const ContactViewSchema = z.pick(ContactSchema, {
+  id: true,
+  role: true,
+  name: true,
+  email: true,
+  phone: true,
+  url: true,
+});
+export type ContactView = z.infer<typeof ContactViewSchema>;
+
+export function contactView(c: Contact): ContactView {
   return { id: c.id, role: c.role, name: c.name, email: c.email, phone: c.phone, url: c.url };
+}
+
+/** A port as the API shows it: a netixlan row's addresses, speed and state. */
+export const PortViewSchema = z.pick(PresenceSchema, {
+  ipaddr4: true,
+  ipaddr6: true,
+  speed: true,
+  is_rs_peer: true,
+  operational: true,
+});
+export type PortView = z.infer<typeof PortViewSchema>;
+
+export function portView(p: Presence): PortView {
+  return {
+    ipaddr4: p.ipaddr4,
+    ipaddr6: p.ipaddr6,
+    speed: p.speed,
+    is_rs_peer: p.is_rs_peer,
+    operational: p.operational,
+  };
 }
 
 /** One network at one exchange, with everything the peers view embeds. */

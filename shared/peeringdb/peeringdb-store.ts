@@ -11,6 +11,7 @@ import {
   ExchangeSchema,
   type Network,
   NetworkSchema,
+  orderContacts,
   type PeeringDbReader,
   type Presence,
   PresenceSchema,
@@ -142,17 +143,6 @@ const StoredMemberSchema = z.object({
   presences: z.array(PresenceSchema),
   contacts: z.array(ContactSchema),
 });
-
-const CONTACT_ROLE_ORDER = ['Policy', 'Technical', 'NOC'];
-
-/** Policy first, then Technical, then NOC, then the rest; by id within a role. */
-export function orderContacts(contacts: Contact[]): Contact[] {
-  const rank = (c: Contact) => {
-    const i = CONTACT_ROLE_ORDER.indexOf(c.role);
-    return i === -1 ? CONTACT_ROLE_ORDER.length : i;
-  };
-  return [...contacts].sort((a, b) => rank(a) - rank(b) || a.id - b.id);
-}
 
 function toMember(item: Record<string, unknown>): ExchangeMember {
   const parsed = parseItem(StoredMemberSchema, 'exchange member', item);

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Contact, ExchangeMember, Presence } from './model';
+import { type Contact, type ExchangeMember, orderContacts, type Presence } from './model';
 import { logger } from '../platform/logger';
 import {
   getNetworks,
@@ -8,7 +8,6 @@ import {
   memberNetIds,
   netIdOfKey,
   networkMembershipPartition,
-  orderContacts,
   readNetworkPartition,
   sourceItem,
 } from './peeringdb-store';

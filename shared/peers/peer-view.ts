@@ -1,7 +1,7 @@
 import type { Peer, PeerFilters } from './routes';
 import type { PeerState } from './peer-state-store';
 import type { PeerLogEntry } from '../peer-log';
-import { type Contact, contactView, type ExchangeMember, type Presence } from '../peeringdb';
+import { contactView, type ExchangeMember, orderContacts, portView, type Presence } from '../peeringdb';
 import { qualify } from './qualify';
 import type { QualificationRules } from '../settings';
 import { type MemberPosition, memberPosition, positionKey } from '../platform/storage/keys';
@@ -27,32 +27,11 @@ export interface PeerFacts {
   log: PeerLogEntry[];
 }
 
-const ROLE_ORDER = ['Policy', 'Technical', 'NOC'];
-
-function roleRank(role: string): number {
-  const i = ROLE_ORDER.indexOf(role);
-  return i === -1 ? ROLE_ORDER.length : i;
-}
-
 /** The contact to write to first: the coordinator's choice, then Policy, Technical, NOC, the rest. */
-export function orderContacts(contacts: readonly Contact[], preferredId: number | null): Contact[] {
-  return contacts
-    .map((contact, index) => ({ contact, index }))
-    .sort((a, b) => {
-      const preferred = Number(b.contact.id === preferredId) - Number(a.contact.id === preferredId);
-      return preferred || roleRank(a.contact.role) - roleRank(b.contact.role) || a.index - b.index;
-    })
-    .map(({ contact }) => contact);
-}
+export { orderContacts };
 
 export function publicIps(presences: readonly Presence[]) {
-  return presences.map((p) => ({
-    ipaddr4: p.ipaddr4,
-    ipaddr6: p.ipaddr6,
-    speed: p.speed,
-    is_rs_peer: p.is_rs_peer,
-    operational: p.operational,
-  }));
+  return presences.map(portView);
 }
 
 /**

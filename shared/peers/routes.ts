@@ -1,6 +1,7 @@
 import * as z from '../platform/zod';
 import { PeerLogEntrySchema } from '../peer-log';
 import { PeerRequestStatusSchema } from '../kernel';
+import { ContactViewSchema, PortViewSchema } from '../peeringdb';
 import { route } from '../platform/http/contract';
 import {
   idParam,
@@ -76,26 +77,10 @@ export const PeerListQuery = z.strictObject(
 );
 export type PeerListQueryInput = z.infer<typeof PeerListQuery>;
 
-export const PublicIpSchema = z
-  .object({
-    ipaddr4: z.nullable(z.string()),
-    ipaddr6: z.nullable(z.string()),
-    speed: z.int(),
-    is_rs_peer: z.boolean(),
-    operational: z.boolean(),
-  })
-  .check(z.meta({ id: 'PeerPublicIp' }));
+export const PublicIpSchema = PortViewSchema.check(z.meta({ id: 'PeerPublicIp' }));
 
 export const PeerContactSchema = z
-  .object({
-    id: z.int(),
-    role: z.string(),
-    name: z.string(),
-    email: z.string(),
-    phone: z.string(),
-    url: z.string(),
-    preferred: z.boolean(),
-  })
+  .extend(ContactViewSchema, { preferred: z.boolean() })
   .check(z.meta({ id: 'PeerContact' }));
 
 export const QualificationOverrideView = z

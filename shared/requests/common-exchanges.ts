@@ -1,4 +1,10 @@
-import type { Contact, Presence } from '../peeringdb';
+import {
+  type Contact,
+  CONTACT_ROLE_ORDER,
+  contactRoleRank,
+  orderContacts,
+  type Presence,
+} from '../peeringdb';
 
 /** One exchange both networks are on, with both sides' addresses there. */
 export interface CommonExchange {
@@ -52,7 +58,6 @@ export function commonExchanges(
     });
 }
 
-const ROLE_ORDER = ['policy', 'technical', 'noc'];
 // Enough to refuse what PeeringDB sometimes holds in an email field (names, URLs, several addresses).
 const PLAIN_ADDRESS = /^[^\s@<>(),;:"[\]\\]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+$/;
 
@@ -65,11 +70,9 @@ export function isPlainAddress(value: string): boolean {
  * else Technical, else NOC; always one with a usable address.
  */
 export function requestRecipient(contacts: readonly Contact[], preferredId?: number): Contact | undefined {
-  const preferred = contacts.find((c) => c.id === preferredId && isPlainAddress(c.email.trim()));
-  if (preferred) return { ...preferred, email: preferred.email.trim() };
-  for (const role of ROLE_ORDER) {
-    const found = contacts.find((c) => c.role.toLowerCase() === role && isPlainAddress(c.email.trim()));
-    if (found) return { ...found, email: found.email.trim() };
-  }
-  return undefined;
+  const usable = contacts.filter((c) => isPlainAddress(c.email.trim()));
+  const found = orderContacts(usable, preferredId ?? null).find(
+    (c) => c.id === preferredId || contactRoleRank(c.role) < CONTACT_ROLE_ORDER.length,
+  );
+  return found ? { ...found, email: found.email.trim() } : undefined;
 }
