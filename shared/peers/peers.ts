@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from '../platform/zod';
 import type { Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
 import { NotFoundError, ValidationError } from '../platform/errors';
-import type { Page } from '../platform/storage/pagination';
+import { type Page, readCursor, writeCursor } from '../platform/storage/pagination';
 import {
   emptyPeerState,
   type ExchangePeerState,
@@ -58,26 +58,11 @@ function listId(publicId: number, filters: PeerFilters, includeHidden: boolean):
     .slice(0, 16);
 }
 
-function readCursor(cursor: string | undefined, list: string): Cursor | undefined {
-  if (cursor === undefined) return undefined;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const checked = CursorSchema.safeParse(decoded);
-  if (!checked.success || checked.data.list !== list) {
-    throw new ValidationError('Invalid cursor', [
-      { path: 'query.cursor', message: 'not a cursor this list issued' },
-    ]);
-  }
-  return checked.data;
+function readListCursor(cursor: string | undefined, list: string): Cursor | undefined {
+  return readCursor(CursorSchema, cursor, (c) => c.list === list);
 }
 
-function writeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
-}
+const writeListCursor: (cursor: Cursor) => string = writeCursor;
 
 /** Extra reads to refill a page after hidden peers dropped out of it. */
 const MAX_TOP_UPS = 3;
@@ -163,7 +148,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     ...filters
   } = query;
   const list = listId(publicId, filters, include_hidden === true);
-  const cursor = readCursor(rawCursor, list);
+  const cursor = readListCursor(rawCursor, list);
   const embeds: Embeds = {
     publicIps: include_public_ips ?? false,
     contacts: include_contacts ?? false,
@@ -219,7 +204,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
       data,
       next_cursor:
         page.next_cursor && last
-          ? writeCursor({ list, after: memberOrder(last), page: page.next_cursor })
+          ? writeListCursor({ list, after: memberOrder(last), page: page.next_cursor })
           : null,
     };
   }
@@ -244,7 +229,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     data.push(peer);
     lastOrder = order;
   }
-  return { data, next_cursor: more && lastOrder ? writeCursor({ list, after: lastOrder }) : null };
+  return { data, next_cursor: more && lastOrder ? writeListCursor({ list, after: lastOrder }) : null };
 }
 
 interface OnePeer {

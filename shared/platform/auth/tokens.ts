@@ -1,15 +1,12 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import { config } from '../config';
+import { toBase64UrlJson } from '../encoding';
 import type { UserRole } from './caller';
 import { type PrivateJwk, SIGNING_ALG } from './keys';
 
 export interface IssuedToken {
   token: string;
   expiresAt: Date;
-}
-
-function b64(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
 }
 
 /** A compact JWS (ES256) with the claims the authorizer checks. */
@@ -31,7 +28,7 @@ export function issueToken(
     exp,
     jti: crypto.randomUUID(),
   };
-  const signingInput = `${b64(header)}.${b64(claims)}`;
+  const signingInput = `${toBase64UrlJson(header)}.${toBase64UrlJson(claims)}`;
   const privateKey = createPrivateKey({ key: key, format: 'jwk' });
   const signature = sign('sha256', Buffer.from(signingInput), { key: privateKey, dsaEncoding: 'ieee-p1363' });
   return { token: `${signingInput}.${signature.toString('base64url')}`, expiresAt: new Date(exp * 1000) };

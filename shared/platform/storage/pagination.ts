@@ -1,5 +1,6 @@
 import * as z from '../zod';
 import { ValidationError } from '../errors';
+import { fromBase64UrlJson, toBase64UrlJson } from '../encoding';
 
 /**
  * Cursors are the DynamoDB LastEvaluatedKey, base64url encoded. They are checked on the way back in:
@@ -12,25 +13,33 @@ const KeySchema = z.record(
 
 export function encodeCursor(key: Record<string, unknown> | undefined): string | null {
   if (!key) return null;
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+  return toBase64UrlJson(key);
 }
 
 export function decodeCursor(
   cursor: string | undefined,
   expect?: { attribute: string; value: string },
 ): Record<string, string | number> | undefined {
+  return readCursor(KeySchema, cursor, (key) => !expect || key[expect.attribute] === expect.value);
+}
+
+/**
+ * A cursor of any shape, read back: undefined when none was given, else its value when it decodes,
+ * matches `schema` and passes `accept`; anything else is an Invalid cursor.
+ */
+export function readCursor<S extends z.ZodMiniType>(
+  schema: S,
+  cursor: string | undefined,
+  accept: (value: z.infer<S>) => boolean = () => true,
+): z.infer<S> | undefined {
   if (cursor === undefined) return undefined;
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  const parsed = KeySchema.safeParse(decoded);
-  if (!parsed.success) throw invalidCursor();
-  if (expect && parsed.data[expect.attribute] !== expect.value) throw invalidCursor();
+  const parsed = schema.safeParse(fromBase64UrlJson(cursor));
+  if (!parsed.success || !accept(parsed.data)) throw invalidCursor();
   return parsed.data;
 }
+
+/** A cursor of any shape, written: base64url JSON. */
+export const writeCursor: (value: unknown) => string = toBase64UrlJson;
 
 function invalidCursor(): ValidationError {
   return new ValidationError('Invalid cursor', [
