@@ -10,6 +10,7 @@ import {
   sourceItem,
 } from '../shared/peeringdb';
 import { ddb, tableName } from '../shared/platform/storage/client';
+import { chunked, forEachConcurrently } from '../shared/platform/concurrency';
 
 /**
  * The baseline of the sync benchmark, in a process of its own: BatchWrite, 25 per request and
@@ -60,18 +61,13 @@ function itemsOf(records: Records): Record<string, NativeAttributeValue>[] {
 async function bareBatchWrite(items: Record<string, NativeAttributeValue>[]): Promise<number> {
   const table = tableName();
   const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      let batch = items.slice(next, next + 25).map((Item) => ({ PutRequest: { Item } }));
-      next += 25;
-      while (batch.length > 0) {
-        const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
-        batch = (out.UnprocessedItems?.[table] ?? []) as typeof batch;
-      }
+  await forEachConcurrently(chunked(items, 25), IN_FLIGHT, async (chunk) => {
+    let batch = chunk.map((Item) => ({ PutRequest: { Item } }));
+    while (batch.length > 0) {
+      const out = await ddb().send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+      batch = (out.UnprocessedItems?.[table] ?? []) as typeof batch;
     }
-  };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+  });
   return performance.now() - started;
 }
 

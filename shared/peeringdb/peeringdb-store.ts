@@ -18,6 +18,7 @@ import {
 } from './model';
 import { type ObjectType, type StoredOf, type ExchangeFacility, ExchangeFacilitySchema } from './records';
 import { ddb, tableName } from '../platform/storage/client';
+import { backoffDelay, sleep } from '../platform/concurrency';
 import { parseItem, withoutKeys } from '../platform/storage/items';
 import { decodeCursor, encodeCursor, type Page } from '../platform/storage/pagination';
 import { type QueryInput, queryAll, queryCount, queryPage } from '../platform/storage/query';
@@ -198,7 +199,7 @@ export async function getNetworks(netIds: number[]): Promise<Map<number, Network
         found.set(network.id, network);
       }
       keys = out.UnprocessedKeys?.[tableName()]?.Keys ?? [];
-      if (keys.length > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
+      if (keys.length > 0) await sleep(backoffDelay(attempt, { baseMs: 50, capMs: 2000 }));
     }
   }
   return found;

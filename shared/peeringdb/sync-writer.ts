@@ -3,6 +3,7 @@ import type { ObjectType } from './records';
 import { ddb, tableName } from '../platform/storage/client';
 import { type ItemKey, TYPE_LIST_SHARDS, typeListPartition } from './peeringdb-store';
 import { queryPages } from '../platform/storage/query';
+import { backoffDelay, sleep } from '../platform/concurrency';
 
 /** What is stored of one object type: id -> its key and content hash (and ixlan's exchange). */
 export interface StoredEntry {
@@ -110,6 +111,6 @@ async function send(ops: Operation[]): Promise<void> {
     if (requests.length === 0) return;
     if (attempt >= MAX_ATTEMPTS)
       throw new Error(`${requests.length} writes still unprocessed after ${attempt} attempts`);
-    await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt) * (0.5 + Math.random())));
+    await sleep(backoffDelay(attempt, { baseMs: 50, capMs: 2000, jitter: 'spread' }));
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { type Contact, type ExchangeMember, orderContacts, type Presence } from './model';
 import { logger } from '../platform/logger';
+import { chunked, forEachConcurrently } from '../platform/concurrency';
 import {
   getNetworks,
   type ItemKey,
@@ -409,25 +410,21 @@ async function rebuildMembers(
       counts.written += 1;
     }
   };
-  const worker = async () => {
-    while (queue.length > 0) {
-      const chunk = queue.splice(0, 100);
-      const known = chunk.filter((id) => inMemory.has(id));
-      const queried = chunk.filter((id) => !inMemory.has(id));
-      const networks = await getNetworks(known);
-      for (const netId of known) {
-        const rows = inMemory.get(netId) as { contacts: Contact[]; presences: Presence[] };
-        inMemory.delete(netId);
-        await build(netId, {
-          network: networks.get(netId),
-          contacts: orderContacts(rows.contacts),
-          presences: rows.presences,
-        });
-      }
-      for (const netId of queried) await build(netId, await readNetworkPartition(netId));
+  await forEachConcurrently(chunked(queue, 100), REBUILD_CONCURRENCY, async (chunk) => {
+    const known = chunk.filter((id) => inMemory.has(id));
+    const queried = chunk.filter((id) => !inMemory.has(id));
+    const networks = await getNetworks(known);
+    for (const netId of known) {
+      const rows = inMemory.get(netId) as { contacts: Contact[]; presences: Presence[] };
+      inMemory.delete(netId);
+      await build(netId, {
+        network: networks.get(netId),
+        contacts: orderContacts(rows.contacts),
+        presences: rows.presences,
+      });
     }
-  };
-  await Promise.all(Array.from({ length: REBUILD_CONCURRENCY }, worker));
+    for (const netId of queried) await build(netId, await readNetworkPartition(netId));
+  });
   await writer.flush();
   // After the members moved, so that a page never finds the state ahead of its member.
   for (let i = 0; i < renamed.length; i += REBUILD_CONCURRENCY) {

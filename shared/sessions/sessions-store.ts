@@ -13,6 +13,7 @@ import type { TransactItem } from '../platform/storage/items';
 import { type QueryInput, queryAll, queryPage } from '../platform/storage/query';
 import { routerKey } from '../routers';
 import { KEYS } from '../platform/storage/keys';
+import { backoffDelay, sleep } from '../platform/concurrency';
 import { IpTypeSchema, SessionStateSchema } from '../kernel';
 
 /** A BGP session as stored: the seed's fields, the router as `resource_id`, the password encrypted. */
@@ -160,7 +161,7 @@ async function transact(items: TransactItem[]): Promise<void> {
       return;
     } catch (err) {
       if (!isTransactionConflict(err) || attempt >= 8) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
+      await sleep(backoffDelay(attempt, { baseMs: 20, capMs: 20 * 2 ** 5, jitter: 'full' }));
     }
   }
 }

@@ -1,5 +1,6 @@
 import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../platform/errors';
 import { sessionPasswords } from '../platform/secrets/session-passwords';
+import { forEachConcurrently } from '../platform/concurrency';
 import { peerLogItem } from '../peer-log';
 import type { TransactItem } from '../platform/storage/items';
 import { peeringDb, type Exchange, type Network, type PeeringDbReader, type Presence } from '../peeringdb';
@@ -468,18 +469,14 @@ export async function deleteSessions(
   const matches = await sessionsRepository.listAll(filter);
   if (dryRun) return { deleted: 0, dry_run: true, data: matches.map(toPublicSession) };
   const gone: StoredSession[] = [];
-  const queue = [...matches];
-  const worker = async () => {
-    for (let s = queue.shift(); s; s = queue.shift()) {
-      try {
-        await sessionsRepository.remove(s, sessionLog(s, 'deleted', actor));
-        gone.push(s);
-      } catch (err) {
-        if (!(err instanceof StaleSessionError)) throw err;
-      }
+  await forEachConcurrently(matches, 8, async (s) => {
+    try {
+      await sessionsRepository.remove(s, sessionLog(s, 'deleted', actor));
+      gone.push(s);
+    } catch (err) {
+      if (!(err instanceof StaleSessionError)) throw err;
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(8, queue.length) }, worker));
+  });
   return { deleted: gone.length, dry_run: false, data: gone.map(toPublicSession) };
 }
 

@@ -1,5 +1,6 @@
 import type { SettingsChange, SettingsInput } from './routes';
 import { ConflictError, type ErrorDetail, ValidationError } from '../platform/errors';
+import { sleep } from '../platform/concurrency';
 import { peeringDb } from '../peeringdb';
 import { settingsRepository } from './settings-store';
 import { putSettings } from './settings';
@@ -72,7 +73,7 @@ export async function changeSettings(change: SettingsChange, user: { email: stri
     const stored = read ?? SettingsSchema.parse({});
     const saved = await putSettings(await merged(stored, change), user, { modified: read?.modified ?? null });
     if (saved) return saved;
-    await new Promise((r) => setTimeout(r, Math.random() * 10 * Math.min(attempt + 1, 5)));
+    await sleep(Math.random() * 10 * Math.min(attempt + 1, 5));
   }
   throw new ConflictError('The settings keep changing under this change; send it again');
 }

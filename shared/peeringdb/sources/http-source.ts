@@ -1,4 +1,5 @@
 import { type PeeringDbSource, recordsOf } from './source';
+import { backoffDelay, sleep as pause } from '../../platform/concurrency';
 
 export interface HttpSourceOptions {
   /** The API root, e.g. https://www.peeringdb.com/api */
@@ -36,7 +37,7 @@ export function httpSource(options: HttpSourceOptions): PeeringDbSource {
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxWaitMs = options.maxWaitMs ?? 120_000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const sleep = options.sleep ?? pause;
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'peerflow-sync' };
   if (options.apiKey) headers.authorization = `Api-Key ${options.apiKey}`;
 
@@ -47,7 +48,7 @@ export function httpSource(options: HttpSourceOptions): PeeringDbSource {
       } catch (err) {
         const retryable = err instanceof FetchError ? err.retryable : false;
         if (!retryable || attempt >= maxAttempts) throw err;
-        const backoff = Math.min(maxWaitMs, 1000 * 2 ** (attempt - 1));
+        const backoff = backoffDelay(attempt - 1, { baseMs: 1000, capMs: maxWaitMs });
         const wait = err instanceof FetchError && err.waitMs !== undefined ? err.waitMs : backoff;
         await sleep(Math.min(maxWaitMs, wait));
       }
