@@ -1,4 +1,5 @@
 import * as z from '../platform/zod';
+import { ExchangeSchema } from '../peeringdb';
 import { route } from '../platform/http/contract';
 import { idParam, ListQuery, pageOf, queryBoolean, singleLine, Timestamp } from '../platform/http/schemas';
 
@@ -19,14 +20,16 @@ export const ExchangeSummarySchema = z
   .object({
     public_id: z.int(),
     public_name: z.string(),
-    name_long: z.string(),
-    city: z.string(),
-    country: z.string(),
-    region_continent: z.string(),
-    media: z.string(),
-    website: z.string(),
-    proto_unicast: z.boolean(),
-    proto_ipv6: z.boolean(),
+    ...z.pick(ExchangeSchema, {
+      name_long: true,
+      city: true,
+      country: true,
+      region_continent: true,
+      media: true,
+      website: true,
+      proto_unicast: true,
+      proto_ipv6: true,
+    }).shape,
     /** Whether the operator is present here (its own netixlan rows or an override). */
     present: z.boolean(),
     updated: Timestamp,

@@ -1,7 +1,7 @@
 import * as z from '../platform/zod';
 import { PeerLogEntrySchema } from '../peer-log';
 import { PeerRequestStatusSchema } from '../kernel';
-import { ContactViewSchema, PortViewSchema } from '../peeringdb';
+import { ContactViewSchema, NetworkSchema, PortViewSchema } from '../peeringdb';
 import { route } from '../platform/http/contract';
 import {
   idParam,
@@ -91,30 +91,36 @@ export const PeerSchema = z
   .object({
     id: z.int().check(z.meta({ description: 'participant_id: the PeeringDB net id' })),
     public_id: z.int().check(z.meta({ description: 'the PeeringDB ix id' })),
-    asn: z.int(),
-    name: z.string(),
-    aka: z.string(),
-    name_long: z.string(),
-    website: z.string(),
-    irr_as_set: z.string(),
-    info_traffic: z.string(),
-    info_ratio: z.string(),
-    info_scope: z.string(),
-    info_type: z.string(),
+    ...z.pick(NetworkSchema, {
+      asn: true,
+      name: true,
+      aka: true,
+      name_long: true,
+      website: true,
+      irr_as_set: true,
+      info_traffic: true,
+      info_ratio: true,
+      info_scope: true,
+      info_type: true,
+    }).shape,
     info_prefixes: z
       .object({ v4: z.nullable(z.int()), v6: z.nullable(z.int()) })
       .check(z.meta({ description: 'PeeringDB info_prefixes4 and info_prefixes6' })),
-    info_unicast: z.boolean(),
-    info_multicast: z.boolean(),
-    info_ipv6: z.boolean(),
-    looking_glass: z.string(),
-    route_server: z.string(),
+    ...z.pick(NetworkSchema, {
+      info_unicast: true,
+      info_multicast: true,
+      info_ipv6: true,
+      looking_glass: true,
+      route_server: true,
+    }).shape,
     notes_public: z.string(),
-    policy_url: z.string(),
-    policy_general: z.string(),
-    policy_locations: z.string(),
-    policy_ratio: z.boolean(),
-    policy_contracts: z.string(),
+    ...z.pick(NetworkSchema, {
+      policy_url: true,
+      policy_general: true,
+      policy_locations: true,
+      policy_ratio: true,
+      policy_contracts: true,
+    }).shape,
     created: z.string().check(z.meta({ description: 'PeeringDB record created' })),
     updated: z.string().check(z.meta({ description: 'PeeringDB record last updated' })),
     qualified: z.boolean(),

@@ -1,7 +1,7 @@
 import * as z from '../platform/zod';
 import { isValidHostname, MAX_ASN } from '../config-render';
 import { canonicalIp, ipVersion } from '../kernel';
-import { PlatformSchema } from './routers-store';
+import { PlatformSchema, StoredRouterSchema } from './routers-store';
 import { route } from '../platform/http/contract';
 import { ListQuery, pageOf, Timestamp } from '../platform/http/schemas';
 
@@ -36,12 +36,14 @@ export const RouterIdParam = z.object({ id: z.uuid() });
 
 export const RouterSchema = z
   .object({
-    id: z.string(),
-    hostname: z.string(),
-    platform: PlatformSchema,
-    asn: z.int(),
-    router_id: z.string(),
-    mgmt_address: z.nullable(z.string()),
+    ...z.pick(StoredRouterSchema, {
+      id: true,
+      hostname: true,
+      platform: true,
+      asn: true,
+      router_id: true,
+      mgmt_address: true,
+    }).shape,
     session_count: z.int(),
     version: z.int(),
     created: Timestamp,
