@@ -3,10 +3,9 @@ import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@
 import * as z from '../platform/zod';
 import { RequestStatusSchema } from '../kernel';
 import { ddb, tableName } from '../platform/storage/client';
-import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
 import { PeerStateSchema, peerStatePartition, peerStateSortKey } from '../peers';
-import type { TransactItem } from '../platform/storage/items';
 import { queryPage } from '../platform/storage/query';
 import { KEYS } from '../platform/storage/keys';
 

@@ -1,8 +1,7 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
-import { parseItem, withoutKeys } from '../platform/storage/items';
-import type { TransactItem } from '../platform/storage/items';
+import { parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
 import { KEYS } from '../platform/storage/keys';
 
 /**

@@ -7,9 +7,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
-import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
-import type { TransactItem } from '../platform/storage/items';
 import { type QueryInput, queryAll, queryPage } from '../platform/storage/query';
 import { routerKey } from '../routers';
 import { KEYS } from '../platform/storage/keys';

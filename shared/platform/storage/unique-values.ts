@@ -1,7 +1,6 @@
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './client';
-import { isConditionFailure } from './items';
-import type { TransactItem } from './items';
+import { isConditionFailure, type TransactItem } from './items';
 
 type Key = { pk: string; sk: string };
 
