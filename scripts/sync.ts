@@ -32,8 +32,7 @@ let exitCode: number;
 try {
   // Imported only now: these modules read the configuration set above.
   const { syncPeeringDb } = await import('../shared/app/peeringdb-sync');
-  const { folderSource } = await import('../shared/peeringdb');
-  const { httpSource } = await import('../shared/peeringdb');
+  const { folderSource, httpSource } = await import('../shared/peeringdb');
   const isUrl = /^https?:\/\//.test(from);
   if (!isUrl && !existsSync(from)) throw new Error(`${from} is neither a URL nor a folder`);
   const source = isUrl

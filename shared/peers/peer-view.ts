@@ -27,9 +27,6 @@ export interface PeerFacts {
   log: PeerLogEntry[];
 }
 
-/** The contact to write to first: the coordinator's choice, then Policy, Technical, NOC, the rest. */
-export { orderContacts };
-
 export function publicIps(presences: readonly Presence[]) {
   return presences.map(portView);
 }

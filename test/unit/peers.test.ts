@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type PeerFilters, PeerFiltersSchema, PeerSchema } from '../../shared/peers/routes';
-import type { Contact, ExchangeMember, Network } from '../../shared/peeringdb/model';
+import { type Contact, type ExchangeMember, type Network, orderContacts } from '../../shared/peeringdb/model';
 import {
   buildPeer,
   compareOrder,
@@ -8,7 +8,6 @@ import {
   isHidden,
   matchesFilters,
   memberOrder,
-  orderContacts,
 } from '../../shared/peers/peer-view';
 import { QualificationRulesSchema } from '../../shared/settings/settings-schema';
 import { emptyPeerState } from '../../shared/peers/peer-state-store';
