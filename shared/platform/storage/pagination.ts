@@ -4,8 +4,10 @@ import { ValidationError } from '../errors';
 import { fromBase64UrlJson, toBase64UrlJson } from '../encoding';
 
 /**
- * Cursors are the DynamoDB LastEvaluatedKey, base64url encoded. They are checked on the way back in:
- * a cursor must be a flat map of strings/numbers and must stay inside the partition being listed.
+ * A list's position (its inner cursor) is the DynamoDB LastEvaluatedKey, or the list's own value,
+ * base64url encoded; clients only ever see it sealed (`sealCursor` below, applied at the HTTP edge).
+ * It is still checked on the way back in: a key must be a flat map of strings/numbers and must stay
+ * inside the partition being listed.
  */
 const KeySchema = z.record(
   z.string().check(z.maxLength(64)),
