@@ -78,9 +78,9 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
 }
 
 /**
- * One customer's peerflow: the table, the signing key, the cursor key, the sync job, SES, the session-password key,
- * and the HTTP API with one function per handler file of the route table, each granted exactly what
- * its routes declare. A route added to the table is deployed with no change here.
+ * One customer's peerflow: the table, the signing key, the cursor key, the sync job, SES, the
+ * session-password key, and the HTTP API with one function per handler file of the route table, each
+ * granted exactly what its routes declare. A route added to the table is deployed with no change here.
  *
  * The functions of the routes are in one nested stack per area of the API (the contracts' `tag`),
  * so that no template comes near CloudFormation's 500 resources per stack as routes are added: this
