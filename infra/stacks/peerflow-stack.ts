@@ -13,6 +13,7 @@ import { ActionFunction, type ActionFunctionProps } from '../constructs/action-f
 import { AlarmTopic } from '../constructs/alarm-topic';
 import { SPLIT_ENTRIES } from '../constructs/bundling';
 import { BootstrapAdmin } from '../constructs/bootstrap-admin';
+import { CursorKey } from '../constructs/cursor-key';
 import { DataMigrations } from '../constructs/data-migrations';
 import { PeerflowApi } from '../constructs/http-api';
 import { Mailer } from '../constructs/mailer';
@@ -69,7 +70,7 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
   for (const { access: a } of contracts) {
     if (a.table === 'read-write' || (a.table === 'read' && access.table === undefined))
       access.table = a.table;
-    for (const key of ['email', 'signingKey', 'jwks', 'startSync', 'secrets'] as const) {
+    for (const key of ['email', 'signingKey', 'jwks', 'cursorKey', 'startSync', 'secrets'] as const) {
       if (a[key]) access[key] = true;
     }
   }
@@ -77,9 +78,9 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
 }
 
 /**
- * One customer's peerflow: the table, the signing key, the sync job, SES, the session-password key,
- * and the HTTP API with one function per handler file of the route table, each granted exactly what
- * its routes declare. A route added to the table is deployed with no change here.
+ * One customer's peerflow: the table, the signing key, the cursor key, the sync job, SES, the
+ * session-password key, and the HTTP API with one function per handler file of the route table, each
+ * granted exactly what its routes declare. A route added to the table is deployed with no change here.
  *
  * The functions of the routes are in one nested stack per area of the API (the contracts' `tag`),
  * so that no template comes near CloudFormation's 500 resources per stack as routes are added: this
@@ -88,6 +89,7 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
 export class PeerflowStack extends Stack {
   readonly table: PeerflowTable;
   readonly signingKey: SigningKey;
+  readonly cursorKey: CursorKey;
   readonly syncJob: SyncJob;
   readonly mailer: Mailer;
   readonly sessionPasswordKey: Key;
@@ -113,6 +115,7 @@ export class PeerflowStack extends Stack {
     const zone = this.hostedZone(d);
     this.table = new PeerflowTable(this, 'Data');
     this.signingKey = new SigningKey(this, 'SigningKey', { logRetention, environment });
+    this.cursorKey = new CursorKey(this, 'CursorKey');
     if (d.adminEmail) {
       this.admin = new BootstrapAdmin(this, 'FirstAdmin', {
         email: d.adminEmail,
@@ -226,6 +229,7 @@ export class PeerflowStack extends Stack {
     if (access.table) action.bindTable(this.table, access.table);
     if (access.signingKey) action.bindSecret('SIGNING_KEY_SECRET_ARN', this.signingKey.privateKeySecret);
     if (access.jwks) action.bindSecret('JWKS_SECRET_ARN', this.signingKey.jwksSecret);
+    if (access.cursorKey) action.bindSecret('CURSOR_KEY_SECRET_ARN', this.cursorKey.secret);
     // A function that reads the key must not start before the key has been written (for a function
     // of an area, its whole nested stack waits for the key).
     if (access.signingKey || access.jwks) action.node.addDependency(this.signingKey.resource);

@@ -70,7 +70,7 @@ export const listExchangesRoute = route({
   ),
   response: pageOf(ExchangeSummarySchema),
   handler: 'functions/http/exchanges/list-exchanges.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
 });
 
 export const getExchangeRoute = route({

@@ -64,7 +64,7 @@ export const listNetworksRoute = route({
   ),
   response: pageOf(NetworkSummarySchema),
   handler: 'functions/http/networks/list-networks.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
 });
 
 export const getNetworkRoute = route({

@@ -37,7 +37,7 @@ export const listSyncRunsRoute = route({
   query: ListQuery,
   response: pageOf(SyncReportSchema),
   handler: 'functions/http/sync/list-sync-runs.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
 });
 
 export const getSyncRunRoute = route({

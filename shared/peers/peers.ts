@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
 import * as z from '../platform/zod';
-import type { Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
+import type { Peer, PeerListQueryInput, UpdatePeerInput } from './routes';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import { type Page, readCursor, writeCursor } from '../platform/storage/pagination';
 import {
@@ -38,29 +37,13 @@ import {
 
 /**
  * Our cursor: where the last page ended, plus the reader's own cursor when paging straight through
- * it, and `list`, which list issued it (the exchange, the filters and whether hidden peers show).
+ * it. The client gets it sealed to this list (the exchange, the filters, hidden peers or not).
  */
 const CursorSchema = z.object({
-  list: z.string().check(z.maxLength(64)),
   after: z.tuple([z.string().check(z.maxLength(400)), z.int()]),
   page: z.optional(z.string().check(z.maxLength(2048))),
 });
 type Cursor = z.infer<typeof CursorSchema>;
-
-/** A short hash naming one list: the same exchange, filters and hidden peers give the same one. */
-function listId(publicId: number, filters: PeerFilters, includeHidden: boolean): string {
-  const given = Object.entries(filters)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return createHash('sha256')
-    .update(JSON.stringify([publicId, given, includeHidden]))
-    .digest('base64url')
-    .slice(0, 16);
-}
-
-function readListCursor(cursor: string | undefined, list: string): Cursor | undefined {
-  return readCursor(CursorSchema, cursor, (c) => c.list === list);
-}
 
 const writeListCursor: (cursor: Cursor) => string = writeCursor;
 
@@ -147,8 +130,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     include_hidden,
     ...filters
   } = query;
-  const list = listId(publicId, filters, include_hidden === true);
-  const cursor = readListCursor(rawCursor, list);
+  const cursor = readCursor(CursorSchema, rawCursor);
   const embeds: Embeds = {
     publicIps: include_public_ips ?? false,
     contacts: include_contacts ?? false,
@@ -204,7 +186,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
       data,
       next_cursor:
         page.next_cursor && last
-          ? writeListCursor({ list, after: memberOrder(last), page: page.next_cursor })
+          ? writeListCursor({ after: memberOrder(last), page: page.next_cursor })
           : null,
     };
   }
@@ -229,7 +211,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     data.push(peer);
     lastOrder = order;
   }
-  return { data, next_cursor: more && lastOrder ? writeListCursor({ list, after: lastOrder }) : null };
+  return { data, next_cursor: more && lastOrder ? writeListCursor({ after: lastOrder }) : null };
 }
 
 interface OnePeer {

@@ -195,7 +195,7 @@ export const listPeersRoute = route({
   query: PeerListQuery,
   response: pageOf(PeerSchema),
   handler: 'functions/http/peers/list-peers.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
   errors: [404],
 });
 
@@ -253,7 +253,7 @@ export const listCommunicationsRoute = route({
   query: z.strictObject(ListQuery.shape),
   response: pageOf(CommunicationSchema),
   handler: 'functions/http/peers/list-communications.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
   errors: [404],
 });
 

@@ -19,6 +19,8 @@ const ConfigSchema = z.object({
   /** AWS: the secret holding the private signing JWK; the public JWKS secret beside it. */
   SIGNING_KEY_SECRET_ARN: z.optional(z.string()),
   JWKS_SECRET_ARN: z.optional(z.string()),
+  /** AWS: the secret holding the key that signs list cursors; locally a key file in DATA_DIR is used. */
+  CURSOR_KEY_SECRET_ARN: z.optional(z.string()),
   /** Local: the folder holding the data that persists across restarts (signing key, DynamoDB files). */
   DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
   /** AWS: the PeeringDB sync function that `POST /sync/peeringdb` starts asynchronously. */

@@ -95,7 +95,7 @@ export const listRequestsRoute = route({
   }),
   response: pageOf(RequestSchema),
   handler: 'functions/http/requests/list-requests.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
 });
 
 export const getRequestRoute = route({

@@ -79,7 +79,7 @@ export const listRoutersRoute = route({
   query: ListQuery,
   response: pageOf(RouterSchema),
   handler: 'functions/http/routers/list-routers.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
 });
 
 export const createRouterRoute = route({

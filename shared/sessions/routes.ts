@@ -109,7 +109,7 @@ export const listSessionsRoute = route({
   query: z.object({ ...filters, limit: limitQuery, cursor: cursorQuery }),
   response: pageOf(SessionSchema),
   handler: 'functions/http/sessions/list-sessions.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
 });
 
 export const addSessionRoute = route({

@@ -97,7 +97,7 @@ export const auditRoute = route({
   }),
   response: pageOf(AuditEntrySchema.check(z.meta({ id: 'AuditEntry' }))),
   handler: 'functions/http/audit/list-audit.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
 });
 
 export const systemRoutes = [

@@ -64,7 +64,7 @@ export const listUsersRoute = route({
   query: ListQuery,
   response: pageOf(UserSchema),
   handler: 'functions/http/users/list-users.ts',
-  access: { table: 'read' },
+  access: { table: 'read', cursorKey: true },
 });
 
 export const createUserRoute = route({

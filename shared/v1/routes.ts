@@ -45,7 +45,8 @@ const common = {
   query: V1Query,
   response: V1EnvelopeSchema,
   handler: 'functions/v1/gateway.ts',
-  access: { table: 'read-write' as const, email: true, secrets: true },
+  // The v1 list actions walk the pages of v2 lists, whose cursors are signed.
+  access: { table: 'read-write' as const, email: true, secrets: true, cursorKey: true },
   // Each action's v2 route writes its own audit entry.
   audit: false,
   errors: [400, 404, 409, 422],

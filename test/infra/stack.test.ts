@@ -164,7 +164,7 @@ function expectedActions(access: RouteAccess): string[] {
   if (access.table === 'read-write') {
     actions.push('dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem');
   }
-  if (access.signingKey || access.jwks) actions.push('secretsmanager:GetSecretValue');
+  if (access.signingKey || access.jwks || access.cursorKey) actions.push('secretsmanager:GetSecretValue');
   if (access.email) actions.push('ses:SendEmail', 'ses:SendRawEmail');
   if (access.startSync) actions.push('lambda:InvokeFunction');
   if (access.secrets) actions.push('kms:Encrypt', 'kms:Decrypt');
@@ -180,6 +180,7 @@ function accessOf(contracts: RouteContract[]): RouteAccess {
         : undefined,
     signingKey: contracts.some((c) => c.access.signingKey),
     jwks: contracts.some((c) => c.access.jwks),
+    cursorKey: contracts.some((c) => c.access.cursorKey),
     email: contracts.some((c) => c.access.email),
     startSync: contracts.some((c) => c.access.startSync),
     secrets: contracts.some((c) => c.access.secrets),
@@ -362,6 +363,7 @@ describe('the functions', () => {
     const tableArn = { 'Fn::GetAtt': [tableId, 'Arn'] };
     const privateKey = { Ref: logicalId(plain.stack.signingKey.privateKeySecret) };
     const jwks = { Ref: logicalId(plain.stack.signingKey.jwksSecret) };
+    const cursorKey = { Ref: logicalId(plain.stack.cursorKey.secret) };
     for (const [entry, contracts] of handlers) {
       const access = accessOf(contracts);
       const grants = grantsOf(plain, plain.stack.actions.get(entry)!.role);
@@ -376,6 +378,7 @@ describe('the functions', () => {
       expect(secretsRead, entry).toEqual([
         ...(access.signingKey ? [privateKey] : []),
         ...(access.jwks ? [jwks] : []),
+        ...(access.cursorKey ? [cursorKey] : []),
       ]);
       if (access.startSync) {
         const syncFn = logicalId(plain.stack.syncJob.job.function);
@@ -401,6 +404,26 @@ describe('the functions', () => {
       { Ref: logicalId(plain.stack.signingKey.jwksSecret) },
     ]);
     expect([...authorizerGrants.keys()].sort()).toEqual(expectedActions({ table: 'read', jwks: true }));
+  });
+
+  it('let the lists (and the v1 gateway, which walks them) read the cursor key, generated in the account', () => {
+    const lists = new Set(
+      routes.filter((r) => r.query !== undefined && 'cursor' in r.query.shape).map((r) => r.handler),
+    );
+    expect(lists.size).toBeGreaterThan(5);
+    const readers = [...handlers.keys()].filter((entry) => {
+      const grants = grantsOf(plain, plain.stack.actions.get(entry)!.role);
+      return JSON.stringify(grants.get('secretsmanager:GetSecretValue') ?? []).includes(
+        logicalId(plain.stack.cursorKey.secret),
+      );
+    });
+    expect(readers.sort()).toEqual([...lists, 'functions/v1/gateway.ts'].sort());
+    const secret = resourceOf(plain, plain.stack.cursorKey.secret);
+    expect(secret.Properties.SecretString).toBeUndefined();
+    expect(secret.Properties.GenerateSecretString).toMatchObject({
+      GenerateStringKey: 'key',
+      PasswordLength: 64,
+    });
   });
 
   it('let only email routes send mail, and only through the identity and configuration set', () => {
@@ -447,6 +470,7 @@ describe('the functions', () => {
       expect(present('TABLE_NAME'), entry).toBe(access.table !== undefined);
       expect(present('SIGNING_KEY_SECRET_ARN'), entry).toBe(Boolean(access.signingKey));
       expect(present('JWKS_SECRET_ARN'), entry).toBe(Boolean(access.jwks));
+      expect(present('CURSOR_KEY_SECRET_ARN'), entry).toBe(Boolean(access.cursorKey));
       expect(present('SES_CONFIGURATION_SET'), entry).toBe(Boolean(access.email));
       expect(present('SYNC_FUNCTION_NAME'), entry).toBe(Boolean(access.startSync));
       expect(present('SESSION_PASSWORD_KEY_ID'), entry).toBe(Boolean(access.secrets));

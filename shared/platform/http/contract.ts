@@ -22,6 +22,8 @@ export interface RouteAccess {
   signingKey?: boolean;
   /** Reads the public JWKS. */
   jwks?: boolean;
+  /** Reads the key that signs list cursors: every route whose query takes `cursor`. */
+  cursorKey?: boolean;
   /** Starts the PeeringDB sync function asynchronously. */
   startSync?: boolean;
   /** Encrypts or decrypts BGP session passwords. */

@@ -17,6 +17,7 @@ import {
   validation,
 } from './middlewares';
 import { isReply, type Reply } from './reply';
+import { cursorBinding, openedQuery, sealedAnswer, takesCursor } from './list-cursors';
 
 type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
@@ -65,14 +66,19 @@ export function defineAction<
   R extends z.ZodMiniType,
   C extends RouteContract<P, Q, B, R>,
 >(contract: C & RouteContract<P, Q, B, R>, impl: ActionImpl<C>): RouteHandler {
+  const list = takesCursor(contract);
+  if (list && !contract.access.cursorKey) {
+    throw new Error(`${contract.operationId} takes a cursor: its access must declare cursorKey`);
+  }
   const run = async (
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const s = stateOf(event);
+    const cursors = list ? cursorBinding(contract, s) : undefined;
     const input = {
       params: s.params,
-      query: s.query,
+      query: cursors ? await openedQuery(s.query, cursors) : s.query,
       body: s.body,
       caller: s.caller,
       event,
@@ -85,7 +91,8 @@ export function defineAction<
     };
     const out = await (impl as (i: typeof input) => Promise<unknown>)(input);
     const status = isReply(out) ? out.status : (contract.successStatus ?? 200);
-    const body = isReply(out) ? out.body : out;
+    const answer = isReply(out) ? out.body : out;
+    const body = cursors && status < 300 ? await sealedAnswer(answer, cursors) : answer;
     const headers = isReply(out) ? out.headers : {};
     if (contract.contentType) {
       return {

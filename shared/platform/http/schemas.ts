@@ -48,7 +48,16 @@ function wholeNumber(min: number, max: number, byDefault?: number) {
 export const idParam = wholeNumber(1, 2_147_483_647);
 
 export const limitQuery = z._default(wholeNumber(1, 1000, 100), 100);
-export const cursorQuery = z.optional(z.string().check(z.minLength(1), z.maxLength(4096)));
+export const cursorQuery = z.optional(
+  z.string().check(
+    z.minLength(1),
+    z.maxLength(4096),
+    z.meta({
+      description:
+        'next_cursor of the previous page, for the same request (only limit may change), within 24 hours',
+    }),
+  ),
+);
 
 export const ListQuery = z.object({ limit: limitQuery, cursor: cursorQuery });
 
