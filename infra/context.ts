@@ -27,6 +27,11 @@ export interface DeploymentContext {
   /** Who is mailed when the sync fails; alarms only show in CloudWatch without it. */
   alarmEmail?: string;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /**
+   * The login route's own throttle (requests per second and burst, for all callers together), or
+   * undefined when `-c loginThrottle=false`. HTTP APIs take no WAF web ACL: see the README.
+   */
+  loginThrottle?: { rateLimit: number; burstLimit: number };
 }
 
 export class ContextError extends Error {
@@ -62,9 +67,10 @@ function integer(node: Node, key: string, fallback: number, min: number, max: nu
   return value;
 }
 
-function flag(node: Node, key: string): boolean {
+function flag(node: Node, key: string, fallback = false): boolean {
   const raw = text(node, key);
-  if (raw === undefined || raw === 'false') return false;
+  if (raw === undefined) return fallback;
+  if (raw === 'false') return false;
   if (raw === 'true') return true;
   throw new ContextError(`context "${key}" must be true or false, got "${raw}"`);
 }
@@ -146,5 +152,13 @@ export function readDeploymentContext(node: Node): DeploymentContext {
     adminEmail,
     alarmEmail,
     logLevel: logLevel as DeploymentContext['logLevel'],
+    ...(flag(node, 'loginThrottle', true)
+      ? {
+          loginThrottle: {
+            rateLimit: integer(node, 'loginThrottleRate', 10, 1, 10_000),
+            burstLimit: integer(node, 'loginThrottleBurst', 20, 1, 5_000),
+          },
+        }
+      : {}),
   };
 }

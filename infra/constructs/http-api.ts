@@ -1,6 +1,7 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CfnStage,
   CorsHttpMethod,
   DomainName,
   HttpApi,
@@ -122,6 +123,24 @@ export class PeerflowApi extends Construct {
     }
     this.routes.set(contract.operationId, route);
     return route;
+  }
+
+  /**
+   * A throttle of its own for one route (all callers together), below the stage's. The stage then
+   * waits for the route: API Gateway refuses settings for a route key it does not have yet.
+   */
+  throttleRoute(contract: RouteContract, limits: { rateLimit: number; burstLimit: number }): void {
+    const route = this.routes.get(contract.operationId);
+    if (!route) throw new Error(`no route ${contract.operationId} to throttle`);
+    const stage = this.stage.node.defaultChild as CfnStage;
+    stage.routeSettings = {
+      ...(stage.routeSettings as Record<string, unknown> | undefined),
+      [`${contract.method} ${contract.path}`]: {
+        ThrottlingRateLimit: limits.rateLimit,
+        ThrottlingBurstLimit: limits.burstLimit,
+      },
+    };
+    this.stage.node.addDependency(route);
   }
 
   get url(): string {

@@ -198,6 +198,9 @@ export class PeerflowStack extends Stack {
         this.http.addRoute(contract, integration, contract.role === 'public' ? undefined : authorizer);
       }
     }
+    // Login is the one route whose every call costs a deliberately slow password check.
+    const login = props.routes.find((c) => c.operationId === 'login');
+    if (login && d.loginThrottle) this.http.throttleRoute(login, d.loginThrottle);
 
     new CfnOutput(this, 'ApiUrl', {
       value: this.http.domainName ? `https://${this.http.domainName.name}/` : this.http.url,

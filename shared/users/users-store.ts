@@ -1,5 +1,5 @@
 import { StorageError } from '../platform/storage/errors';
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { RoleSchema } from '../platform/auth/caller';
 import { ddb, tableName } from '../platform/storage/client';
@@ -141,64 +141,5 @@ export const usersRepository: UsersRepository = {
       ExpressionAttributeNames: { '#role': 'role' },
       ExpressionAttributeValues: { ':pk': ALL_USERS, ':admin': 'admin', ':no': false },
     });
-  },
-};
-
-/** Failed logins per email, in a fixed window that starts at the first failure. */
-export const LOGIN_WINDOW_SECONDS = 15 * 60;
-export const LOGIN_MAX_FAILURES = 10;
-
-const attemptsKey = (email: string) => KEYS.loginAttempts.key({ email: normalizeEmail(email) });
-
-const AttemptsSchema = z.object({ window_start: z.number(), failures: z.number(), expires_at: z.number() });
-
-export const loginAttempts = {
-  /** Seconds until the lockout ends, or 0 when logins are allowed. */
-  async lockedFor(email: string, nowSeconds: number): Promise<number> {
-    const out = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: attemptsKey(email), ConsistentRead: true }),
-    );
-    if (!out.Item) return 0;
-    const a = parseItem(AttemptsSchema, 'login attempts', withoutKeys(out.Item));
-    const windowEnd = a.window_start + LOGIN_WINDOW_SECONDS;
-    if (nowSeconds >= windowEnd || a.failures < LOGIN_MAX_FAILURES) return 0;
-    return windowEnd - nowSeconds;
-  },
-
-  async recordFailure(email: string, nowSeconds: number): Promise<void> {
-    const key = attemptsKey(email);
-    const expiresAt = nowSeconds + LOGIN_WINDOW_SECONDS;
-    try {
-      // Count inside the current window...
-      await ddb().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: key,
-          UpdateExpression: 'ADD failures :one',
-          ConditionExpression: 'attribute_exists(pk) AND window_start > :windowFloor',
-          ExpressionAttributeValues: { ':one': 1, ':windowFloor': nowSeconds - LOGIN_WINDOW_SECONDS },
-        }),
-      );
-    } catch (err) {
-      if (!isConditionFailure(err)) throw err;
-      // ...or open a new one.
-      await ddb().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: key,
-          UpdateExpression: 'SET window_start = :now, failures = :one, expires_at = :exp, entity = :entity',
-          ExpressionAttributeValues: {
-            ':now': nowSeconds,
-            ':one': 1,
-            ':exp': expiresAt,
-            ':entity': KEYS.loginAttempts.entity,
-          },
-        }),
-      );
-    }
-  },
-
-  async clear(email: string): Promise<void> {
-    await ddb().send(new DeleteCommand({ TableName: tableName(), Key: attemptsKey(email) }));
   },
 };

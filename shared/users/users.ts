@@ -8,14 +8,10 @@ import {
   verifyPassword,
 } from '../platform/auth/passwords';
 import { issueToken } from '../platform/auth/tokens';
-import { ConflictError, NotFoundError, TooManyRequestsError, UnauthorizedError } from '../platform/errors';
-import {
-  EmailTakenError,
-  loginAttempts,
-  normalizeEmail,
-  type StoredUser,
-  usersRepository,
-} from './users-store';
+import { ConflictError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import { knownSources } from './login-limits-store';
+import { reserveGuess } from './login-limits';
+import { EmailTakenError, normalizeEmail, type StoredUser, usersRepository } from './users-store';
 
 export type PublicUser = Omit<StoredUser, 'password_hash'>;
 
@@ -38,20 +34,23 @@ export async function issueTokenFor(email: string, now = new Date()) {
 
 /**
  * Login. An unknown email, a wrong password and a disabled user get the same answer after the same
- * work, so nobody can learn which accounts exist; ten failures in the window lock the email out.
+ * work, so nobody can learn which accounts exist. The guess is counted before the password is
+ * checked (`login-limits.ts`): a spent budget refuses even the right password.
  */
-export async function login(email: string, password: string, now = new Date()) {
-  const nowSeconds = Math.floor(now.getTime() / 1000);
-  const lockedFor = await loginAttempts.lockedFor(email, nowSeconds);
-  if (lockedFor > 0) throw new TooManyRequestsError('Too many failed logins; try again later', lockedFor);
-
+export async function login(
+  email: string,
+  password: string,
+  options: { sourceIp?: string; now?: Date } = {},
+) {
+  const now = options.now ?? new Date();
   const user = await usersRepository.getByEmail(email);
+  const guess = await reserveGuess(email, user?.id, options.sourceIp, now);
   const ok = await verifyPassword(password, user?.password_hash ?? (await dummyHash()));
   if (!user || !ok || user.disabled) {
-    await loginAttempts.recordFailure(email, nowSeconds);
+    await guess.failed();
     throw new UnauthorizedError(BAD_CREDENTIALS);
   }
-  await loginAttempts.clear(email);
+  await guess.succeeded(user.id);
   const issued = issueToken(await loadSigningKey(), { userId: user.id, role: user.role }, now);
   return {
     token: issued.token,
@@ -129,6 +128,7 @@ export async function deleteUser(id: string, callerId: string) {
   if (user.id === callerId) throw new ConflictError('You cannot delete yourself');
   await guardLastAdmin(user, true);
   await usersRepository.remove(user);
+  await knownSources.remove(user.id);
 }
 
 /**

@@ -204,6 +204,8 @@ beforeAll(() => {
     peeringdbApiKey: 'true',
     authorizerCacheSeconds: '0',
     throttleRate: '20',
+    loginThrottleRate: '2',
+    loginThrottleBurst: '4',
     alarmEmail: 'noc@example.net',
     adminEmail: 'admin@example.net',
   });
@@ -315,6 +317,26 @@ describe('the API', () => {
       DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 100 },
     });
   });
+
+  it('throttles the login route apart, unless told not to, once the route exists', () => {
+    const [id, stage] = Object.entries(plain.template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /users/post_login': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+    });
+    const loginRouteId = Object.entries(plain.template.findResources('AWS::ApiGatewayV2::Route')).find(
+      ([, r]) => r.Properties.RouteKey === 'POST /users/post_login',
+    )![0];
+    expect((plain.resources[id] as { DependsOn?: string[] }).DependsOn).toContain(loginRouteId);
+
+    full.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: { 'POST /users/post_login': { ThrottlingRateLimit: 2, ThrottlingBurstLimit: 4 } },
+    });
+    const off = synth({ customer: 'acme', loginThrottle: 'false' });
+    const offStage = Object.values(off.template.findResources('AWS::ApiGatewayV2::Stage'))[0]!;
+    expect(offStage.Properties.RouteSettings).toBeUndefined();
+    expectNagClean(off);
+    expect(() => synth({ customer: 'acme', loginThrottle: 'maybe' })).toThrow(ContextError);
+  }, 240_000);
 
   it('has no CORS unless origins are given', () => {
     const api = Object.values(plain.template.findResources('AWS::ApiGatewayV2::Api'))[0];

@@ -350,8 +350,21 @@ export const KEYS = {
   userEmail: entity('user-email', {
     table: { pk: key`USEREMAIL#${lower('email')}`, sk: constant('USEREMAIL') },
   }),
-  loginAttempts: entity('login-attempts', {
-    table: { pk: key`LOGINFAIL#${lower('email')}`, sk: constant('LOGINFAIL') },
+  /** Login guesses at one email from every address it has not logged in from, in the current window. */
+  loginAccount: entity('login-account', {
+    table: { pk: key`LOGINLIMIT#${lower('email')}`, sk: constant('ACCOUNT') },
+  }),
+  /** Login guesses at one email from one address it logged in from (a keyed hash of the address). */
+  loginKnownSource: entity('login-known-src', {
+    table: { pk: key`LOGINLIMIT#${lower('email')}`, sk: key`SOURCE#${text('source')}` },
+  }),
+  /** Login guesses from one address (a keyed hash) at any email. */
+  loginAddress: entity('login-address', {
+    table: { pk: key`LOGINADDR#${text('source')}`, sk: constant('LOGINADDR') },
+  }),
+  /** The addresses (keyed hashes) a user logged in from lately. */
+  loginSources: entity('login-sources', {
+    table: { pk: key`LOGINSOURCES#${id('user')}`, sk: constant('LOGINSOURCES') },
   }),
   router: entity('router', {
     table: { pk: key`ROUTER#${id('router')}`, sk: constant('ROUTER') },
