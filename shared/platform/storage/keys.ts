@@ -350,6 +350,12 @@ export const KEYS = {
   userEmail: entity('user-email', {
     table: { pk: key`USEREMAIL#${lower('email')}`, sk: constant('USEREMAIL') },
   }),
+  /** How many enabled admins there are: every change that adds or removes one moves it, conditionally. */
+  adminCount: entity('admin-count', { table: { pk: constant('ADMINS'), sk: constant('ADMINS') } }),
+  /** A token ended before its expiry (logout), by its `jti`; gone after the token's own expiry. */
+  revokedToken: entity('revoked-token', {
+    table: { pk: key`REVOKED#${id('token')}`, sk: constant('REVOKED') },
+  }),
   loginAttempts: entity('login-attempts', {
     table: { pk: key`LOGINFAIL#${lower('email')}`, sk: constant('LOGINFAIL') },
   }),
