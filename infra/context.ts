@@ -14,6 +14,11 @@ export interface DeploymentContext {
   emailDomain?: string;
   /** A single sending address verified as the SES identity when no domain is known. */
   emailFrom?: string;
+  /**
+   * How long API Gateway reuses an authorizer's answer for one Authorization header: a logout or a
+   * change that ends tokens takes up to this long, plus the authorizer's own AUTH_USER_CACHE_SECONDS
+   * (5), to reach a token already in use. 55 by default, so at most a minute.
+   */
   authorizerCacheSeconds: number;
   throttleRate: number;
   throttleBurst: number;
@@ -143,7 +148,7 @@ export function readDeploymentContext(node: Node): DeploymentContext {
     hostedZoneId,
     emailDomain,
     emailFrom,
-    authorizerCacheSeconds: integer(node, 'authorizerCacheSeconds', 300, 0, 3600),
+    authorizerCacheSeconds: integer(node, 'authorizerCacheSeconds', 55, 0, 3600),
     throttleRate: integer(node, 'throttleRate', 50, 1, 10_000),
     throttleBurst: integer(node, 'throttleBurst', 100, 1, 5_000),
     corsOrigins,

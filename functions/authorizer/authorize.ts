@@ -4,32 +4,37 @@ import type {
 } from 'aws-lambda';
 import type { Caller } from '../../shared/platform/auth/caller';
 import { loadJwks } from '../../shared/platform/auth/keys';
-import { createTokenVerifier } from '../../shared/platform/auth/verifier';
+import { createTokenVerifier, type VerifiedToken } from '../../shared/platform/auth/verifier';
 import { config } from '../../shared/platform/config';
 import { logger } from '../../shared/platform/logger';
-import { type StoredUser, usersRepository } from '../../shared/users';
+import { usersRepository } from '../../shared/users';
 
 /**
  * The Lambda REQUEST authorizer of every protected route (HTTP API, payload 2.0, simple responses).
  * It verifies the bearer token with aws-jwt-verify against the JWKS loaded once per cold start, then
- * checks that the user still exists and is enabled; the role comes from the user, not the token, so
- * a demotion counts at once. Any failure throws "Unauthorized", which API Gateway answers with 401.
+ * reads the user and the token's revocation in one round trip: the user must exist, be enabled and
+ * be at the token generation the token was issued at (a password, role or disabled change raises it),
+ * and the token must not have been logged out. The role comes from the user, not the token. Any
+ * failure throws "Unauthorized", which API Gateway answers with 401.
  */
 const verify = createTokenVerifier(await loadJwks());
 
-const userCache = new Map<string, { user: StoredUser | undefined; until: number }>();
+type TokenState = Awaited<ReturnType<typeof usersRepository.getForToken>>;
+const tokenCache = new Map<string, { state: TokenState; until: number }>();
 
-async function currentUser(userId: string): Promise<StoredUser | undefined> {
+/** What the table says of this token's user and of the token, trusted for AUTH_USER_CACHE_SECONDS. */
+async function tokenState(userId: string, tokenId: string): Promise<TokenState> {
   const ttlMs = config().AUTH_USER_CACHE_SECONDS * 1000;
   const now = Date.now();
-  const hit = userCache.get(userId);
-  if (hit && hit.until > now) return hit.user;
-  const user = await usersRepository.get(userId);
+  const cacheKey = `${userId} ${tokenId}`;
+  const hit = tokenCache.get(cacheKey);
+  if (hit && hit.until > now) return hit.state;
+  const state = await usersRepository.getForToken(userId, tokenId);
   if (ttlMs > 0) {
-    if (userCache.size > 10_000) userCache.clear();
-    userCache.set(userId, { user, until: now + ttlMs });
+    if (tokenCache.size > 10_000) tokenCache.clear();
+    tokenCache.set(cacheKey, { state, until: now + ttlMs });
   }
-  return user;
+  return state;
 }
 
 // The scheme is case-insensitive (RFC 9110, 11.1): `bearer` and `BEARER` name it too.
@@ -45,19 +50,34 @@ export class UnauthorizedSignal extends Error {
 export async function authorize(authorization: string | undefined): Promise<Caller> {
   const match = authorization ? BEARER.exec(authorization.trim()) : null;
   if (!match) throw new UnauthorizedSignal();
-  let claims: { userId: string; role: string };
+  let claims: VerifiedToken;
   try {
     claims = verify(match[1]!);
   } catch (err) {
     logger.info('token refused', { reason: (err as Error).name });
     throw new UnauthorizedSignal();
   }
-  const user = await currentUser(claims.userId);
-  if (!user || user.disabled) {
-    logger.info('token refused', { reason: user ? 'user disabled' : 'user unknown', user_id: claims.userId });
+  const { user, revoked } = await tokenState(claims.userId, claims.tokenId);
+  const reason = !user
+    ? 'user unknown'
+    : user.disabled
+      ? 'user disabled'
+      : user.token_generation !== claims.generation
+        ? 'token ended by a change of the user'
+        : revoked
+          ? 'token logged out'
+          : undefined;
+  if (!user || reason) {
+    logger.info('token refused', { reason, user_id: claims.userId });
     throw new UnauthorizedSignal();
   }
-  return { userId: user.id, role: user.role, email: user.email };
+  return {
+    userId: user.id,
+    role: user.role,
+    email: user.email,
+    tokenId: claims.tokenId,
+    tokenExpiresAt: String(claims.expiresAt),
+  };
 }
 
 export const handler = async (

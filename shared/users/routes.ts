@@ -54,6 +54,49 @@ export const meRoute = route({
   access: { table: 'read' },
 });
 
+export const updateMeRoute = route({
+  operationId: 'updateMe',
+  method: 'PATCH',
+  path: '/users/me',
+  role: 'viewer',
+  tag: 'users',
+  summary: 'Change the own name or password (a new password needs the current one and ends older tokens)',
+  body: z
+    .strictObject({
+      name: z.optional(singleLine(200).check(z.minLength(1))),
+      password: z.optional(Password),
+      current_password: z.optional(
+        z.string().check(z.minLength(1), z.maxLength(256), z.meta({ description: 'needed with `password`' })),
+      ),
+    })
+    .check(
+      z.refine((b) => b.name !== undefined || b.password !== undefined, {
+        message: 'name at least one field to change',
+      }),
+      z.refine((b) => b.password === undefined || b.current_password !== undefined, {
+        message: 'a new password needs the current one',
+        path: ['current_password'],
+      }),
+    ),
+  response: UserSchema,
+  handler: 'functions/http/users/update-me.ts',
+  access: { table: 'read-write' },
+  errors: [403, 409],
+});
+
+export const logoutRoute = route({
+  operationId: 'logout',
+  method: 'POST',
+  path: '/users/logout',
+  role: 'viewer',
+  tag: 'users',
+  summary: "End the calling token (the user's other tokens go on)",
+  response: z.null(),
+  successStatus: 204,
+  handler: 'functions/http/users/logout.ts',
+  access: { table: 'read-write' },
+});
+
 export const listUsersRoute = route({
   operationId: 'listUsers',
   method: 'GET',
@@ -128,6 +171,8 @@ export const deleteUserRoute = route({
 export const usersRoutes = [
   loginRoute,
   meRoute,
+  updateMeRoute,
+  logoutRoute,
   listUsersRoute,
   createUserRoute,
   updateUserRoute,

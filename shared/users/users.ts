@@ -8,16 +8,33 @@ import {
   verifyPassword,
 } from '../platform/auth/passwords';
 import { issueToken } from '../platform/auth/tokens';
-import { ConflictError, NotFoundError, UnauthorizedError } from '../platform/errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnauthorizedError } from '../platform/errors';
 import { knownSources } from './login-limits-store';
 import { reserveGuess } from './login-limits';
-import { EmailTakenError, normalizeEmail, type StoredUser, usersRepository } from './users-store';
+import {
+  AdminCountError,
+  EmailTakenError,
+  normalizeEmail,
+  type StoredUser,
+  UserChangedError,
+  usersRepository,
+} from './users-store';
 
-export type PublicUser = Omit<StoredUser, 'password_hash'>;
+export type PublicUser = Omit<StoredUser, 'password_hash' | 'token_generation'>;
 
-export function toPublicUser({ password_hash: _secret, ...user }: StoredUser): PublicUser {
+export function toPublicUser({
+  password_hash: _secret,
+  token_generation: _generation,
+  ...user
+}: StoredUser): PublicUser {
   return user;
 }
+
+const tokenSubject = (user: StoredUser) => ({
+  userId: user.id,
+  role: user.role,
+  generation: user.token_generation,
+});
 
 const BAD_CREDENTIALS = 'Invalid email or password';
 
@@ -28,7 +45,7 @@ const BAD_CREDENTIALS = 'Invalid email or password';
 export async function issueTokenFor(email: string, now = new Date()) {
   const user = await usersRepository.getByEmail(email);
   if (!user || user.disabled) throw new NotFoundError(`No enabled user ${email}`);
-  const issued = issueToken(await loadSigningKey(), { userId: user.id, role: user.role }, now);
+  const issued = issueToken(await loadSigningKey(), tokenSubject(user), now);
   return { token: issued.token, expires_at: issued.expiresAt.toISOString(), user: toPublicUser(user) };
 }
 
@@ -51,7 +68,7 @@ export async function login(
     throw new UnauthorizedError(BAD_CREDENTIALS);
   }
   await guess.succeeded(user.id);
-  const issued = issueToken(await loadSigningKey(), { userId: user.id, role: user.role }, now);
+  const issued = issueToken(await loadSigningKey(), tokenSubject(user), now);
   return {
     token: issued.token,
     token_type: 'Bearer' as const,
@@ -60,7 +77,12 @@ export async function login(
   };
 }
 
-export async function createUser(input: { email: string; password: string; name: string; role: UserRole }) {
+const LAST_ADMIN = 'This is the last enabled admin; make another admin first';
+
+export async function createUser(
+  input: { email: string; password: string; name: string; role: UserRole },
+  opts: { onlyFirstAdmin?: boolean } = {},
+) {
   const now = new Date().toISOString();
   const user: StoredUser = {
     id: crypto.randomUUID(),
@@ -71,9 +93,10 @@ export async function createUser(input: { email: string; password: string; name:
     password_hash: await hashPassword(input.password),
     created: now,
     modified: now,
+    token_generation: 0,
   };
   try {
-    await usersRepository.create(user);
+    await usersRepository.create(user, opts);
   } catch (err) {
     if (err instanceof EmailTakenError) throw new ConflictError('A user with this email already exists');
     throw err;
@@ -87,47 +110,127 @@ export async function getUser(id: string): Promise<StoredUser> {
   return user;
 }
 
-/** The last enabled admin cannot be demoted, disabled or deleted: nobody could manage users again. */
-async function guardLastAdmin(user: StoredUser, losesAdmin: boolean) {
-  if (user.role === 'admin' && !user.disabled && losesAdmin && (await usersRepository.countAdmins()) <= 1) {
-    throw new ConflictError('This is the last enabled admin; make another admin first');
+export type UserChanges = {
+  email?: string;
+  password?: string;
+  name?: string;
+  role?: UserRole;
+  disabled?: boolean;
+};
+
+/** The changes that end the user's tokens: whoever held them may no longer hold what they gave. */
+const endsTokens = (before: StoredUser, changes: UserChanges) =>
+  changes.password !== undefined ||
+  (changes.role !== undefined && changes.role !== before.role) ||
+  (changes.disabled !== undefined && changes.disabled !== before.disabled);
+
+/**
+ * What an update changed, for the audit: the names of the fields, role and disabled with their
+ * values before and after, a password only by name.
+ */
+export function describeChanges(before: StoredUser, changes: UserChanges): string {
+  const changed: string[] = [];
+  if (changes.name !== undefined && changes.name !== before.name) changed.push('name');
+  if (changes.email !== undefined && normalizeEmail(changes.email) !== normalizeEmail(before.email)) {
+    changed.push('email');
+  }
+  if (changes.role !== undefined && changes.role !== before.role) {
+    changed.push(`role (${before.role} -> ${changes.role})`);
+  }
+  if (changes.disabled !== undefined && changes.disabled !== before.disabled) {
+    changed.push(`disabled (${before.disabled} -> ${changes.disabled})`);
+  }
+  if (changes.password !== undefined) changed.push('password');
+  return changed.length > 0 ? `changed: ${changed.join(', ')}` : 'changed: nothing';
+}
+
+/** How often a change is judged again when the user changed between its read and its write. */
+const UPDATE_ATTEMPTS = 3;
+
+/**
+ * Changes a user. The last enabled admin cannot be demoted or disabled: the rule is a condition of
+ * the write itself (the admin counter), so two admins demoting each other at once cannot both win.
+ * A password, role or disabled change ends the user's earlier tokens.
+ */
+export async function updateUser(
+  id: string,
+  changes: UserChanges,
+): Promise<{ user: PublicUser; changed: string }> {
+  const { password, email, ...rest } = changes;
+  const passwordHash = password !== undefined ? await hashPassword(password) : undefined;
+  for (let attempt = 1; ; attempt++) {
+    const before = await getUser(id);
+    try {
+      const next = await usersRepository.update(
+        before,
+        {
+          ...rest,
+          ...(email !== undefined ? { email: normalizeEmail(email) } : {}),
+          ...(passwordHash !== undefined ? { password_hash: passwordHash } : {}),
+        },
+        { endTokens: endsTokens(before, changes) },
+      );
+      return { user: toPublicUser(next), changed: describeChanges(before, changes) };
+    } catch (err) {
+      if (err instanceof UserChangedError && attempt < UPDATE_ATTEMPTS) continue;
+      throw userWriteError(err);
+    }
   }
 }
 
-export async function updateUser(
-  id: string,
-  changes: { email?: string; password?: string; name?: string; role?: UserRole; disabled?: boolean },
-) {
-  const user = await getUser(id);
-  await guardLastAdmin(
-    user,
-    (changes.role !== undefined && changes.role !== 'admin') || changes.disabled === true,
-  );
-  const { password, email, ...rest } = changes;
+function userWriteError(err: unknown): unknown {
+  if (err instanceof AdminCountError) return new ConflictError(LAST_ADMIN);
+  if (err instanceof EmailTakenError) return new ConflictError('A user with this email already exists');
+  if (err instanceof UserChangedError)
+    return new ConflictError('The user changed meanwhile; reload and retry');
+  return err;
+}
+
+/**
+ * Any user's change of their own name and password. A new password needs the current one (403
+ * when it is wrong, with nothing changed), and ends the user's earlier tokens, this one included.
+ */
+export async function updateOwnAccount(
+  userId: string,
+  changes: { name?: string; password?: string; current_password?: string },
+): Promise<{ user: PublicUser; changed: string }> {
+  const before = await getUser(userId);
+  if (changes.password !== undefined) {
+    const ok = await verifyPassword(changes.current_password ?? '', before.password_hash);
+    if (!ok) throw new ForbiddenError('The current password is not right');
+  }
+  const own: UserChanges = {
+    ...(changes.name !== undefined ? { name: changes.name } : {}),
+    ...(changes.password !== undefined ? { password: changes.password } : {}),
+  };
   try {
     const next = await usersRepository.update(
-      id,
+      before,
       {
-        ...rest,
-        ...(email !== undefined ? { email: normalizeEmail(email) } : {}),
-        ...(password !== undefined ? { password_hash: await hashPassword(password) } : {}),
+        ...(own.name !== undefined ? { name: own.name } : {}),
+        ...(own.password !== undefined ? { password_hash: await hashPassword(own.password) } : {}),
       },
-      user.email,
+      { endTokens: endsTokens(before, own) },
     );
-    return toPublicUser(next);
+    return { user: toPublicUser(next), changed: describeChanges(before, own) };
   } catch (err) {
-    if (err instanceof EmailTakenError) {
-      throw new ConflictError('The user changed meanwhile, or the email is taken; reload and retry');
-    }
-    throw err;
+    throw userWriteError(err);
   }
+}
+
+/** Ends the calling token alone: the user's other tokens (other devices, other scripts) go on. */
+export async function logout(token: { tokenId: string; expiresAt: number }): Promise<void> {
+  await usersRepository.revokeToken(token.tokenId, token.expiresAt);
 }
 
 export async function deleteUser(id: string, callerId: string) {
   const user = await getUser(id);
   if (user.id === callerId) throw new ConflictError('You cannot delete yourself');
-  await guardLastAdmin(user, true);
-  await usersRepository.remove(user);
+  try {
+    await usersRepository.remove(user);
+  } catch (err) {
+    throw userWriteError(err);
+  }
   await knownSources.remove(user.id);
 }
 
@@ -149,6 +252,13 @@ export async function ensureAdmin(
         `(the one given has ${password.length})`,
     );
   }
-  await createUser({ email, password, name: 'Administrator', role: 'admin' });
+  try {
+    // Only while there is still no enabled admin: two starts at once add one admin, not two.
+    await createUser({ email, password, name: 'Administrator', role: 'admin' }, { onlyFirstAdmin: true });
+  } catch (err) {
+    if (err instanceof AdminCountError) return 'another-admin';
+    if (err instanceof ConflictError) return 'exists';
+    throw err;
+  }
   return 'created';
 }

@@ -2,6 +2,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { login } from '../../shared/users/users';
 import { usersRepository } from '../../shared/users/users-store';
+import { removeAllUsers } from '../support/users';
 
 /*
  * The account is written to this file's DynamoDB Local table; only Secrets Manager, which has no
@@ -39,7 +40,7 @@ function event(requestType: 'Create' | 'Update' | 'Delete', email: string, secre
 describe('the bootstrap admin custom resource', () => {
   // Each case starts from a deployment without users: an admin is only created while there is none.
   beforeEach(async () => {
-    for (const user of (await usersRepository.list(100)).data) await usersRepository.remove(user);
+    await removeAllUsers();
   });
 
   it('creates an admin who can log in with the generated password', async () => {

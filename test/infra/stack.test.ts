@@ -292,7 +292,7 @@ describe('the API', () => {
       EnableSimpleResponses: true,
       AuthorizerPayloadFormatVersion: '2.0',
       IdentitySource: ['$request.header.Authorization'],
-      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerResultTtlInSeconds: 55,
       AuthorizerUri: Match.anyValue(),
     });
     full.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerResultTtlInSeconds: 0 });

@@ -3,5 +3,7 @@ import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(updateUserRoute, async ({ params, body, audit }) => {
   audit(`users/${params.id}`);
-  return updateUser(params.id, body);
+  const { user, changed } = await updateUser(params.id, body);
+  audit(`users/${params.id}`, changed);
+  return user;
 });

@@ -8,6 +8,9 @@ export interface Caller {
   userId: string;
   role: UserRole;
   email: string;
+  /** The bearer token's `jti` and `exp` (epoch seconds, as text): what a logout ends. */
+  tokenId?: string;
+  tokenExpiresAt?: string;
 }
 
 /** What the authorizer hands to API Gateway, which passes it to the route's function. */
@@ -15,4 +18,6 @@ export const AuthorizerContextSchema = z.object({
   userId: z.string().check(z.minLength(1)),
   role: RoleSchema,
   email: z.string(),
+  tokenId: z.optional(z.string()),
+  tokenExpiresAt: z.optional(z.string().check(z.regex(/^\d+$/))),
 });

@@ -9,10 +9,13 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
-/** A compact JWS (ES256) with the claims the authorizer checks. */
+/**
+ * A compact JWS (ES256) with the claims the authorizer checks. `gen` is the user's token generation:
+ * a change that must end the user's tokens raises it, and the authorizer refuses an older one.
+ */
 export function issueToken(
   key: PrivateJwk,
-  subject: { userId: string; role: UserRole },
+  subject: { userId: string; role: UserRole; generation: number },
   now = new Date(),
 ): IssuedToken {
   const { JWT_ISSUER, JWT_AUDIENCE, TOKEN_TTL_SECONDS } = config();
@@ -27,6 +30,7 @@ export function issueToken(
     iat,
     exp,
     jti: crypto.randomUUID(),
+    gen: subject.generation,
   };
   const signingInput = `${toBase64UrlJson(header)}.${toBase64UrlJson(claims)}`;
   const privateKey = createPrivateKey({ key: key, format: 'jwk' });

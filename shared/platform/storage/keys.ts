@@ -366,6 +366,12 @@ export const KEYS = {
   loginSources: entity('login-sources', {
     table: { pk: key`LOGINSOURCES#${id('user')}`, sk: constant('LOGINSOURCES') },
   }),
+  /** How many enabled admins there are: every change that adds or removes one moves it, conditionally. */
+  adminCount: entity('admin-count', { table: { pk: constant('ADMINS'), sk: constant('ADMINS') } }),
+  /** A token ended before its expiry (logout), by its `jti`; gone after the token's own expiry. */
+  revokedToken: entity('revoked-token', {
+    table: { pk: key`REVOKED#${id('token')}`, sk: constant('REVOKED') },
+  }),
   router: entity('router', {
     table: { pk: key`ROUTER#${id('router')}`, sk: constant('ROUTER') },
     gsi1: { pk: constant('ROUTERS'), sk: key`${lower('hostname')}#${id('router')}` },

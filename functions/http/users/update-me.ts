@@ -1,0 +1,9 @@
+import { updateMeRoute, updateOwnAccount } from '../../../shared/users';
+import { defineAction } from '../../../shared/platform/http/define-action';
+
+export const handler = defineAction(updateMeRoute, async ({ body, caller, audit }) => {
+  audit(`users/${caller.userId}`);
+  const { user, changed } = await updateOwnAccount(caller.userId, body);
+  audit(`users/${caller.userId}`, changed);
+  return user;
+});
