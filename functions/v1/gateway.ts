@@ -36,7 +36,7 @@ async function answer(
     return await run(readV1Params(event));
   } catch (err) {
     if (err instanceof V1Failure) return { status: err.status, success: 0, message: err.message };
-    if (err instanceof V1ParamError) return { status: 400, success: 0, message: err.message };
+    if (err instanceof V1ParamError) return { status: err.status, success: 0, message: err.message };
     logger.error('v1 action failed', err as Error);
     return { status: 500, success: 0, message: 'Internal error' };
   }

@@ -3,7 +3,12 @@ import { putSettings } from '../../shared/settings/settings';
 import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
 import { listCommunicationsRoute, listPeersRoute } from '../../shared/peers/routes';
 import { createRouterRoute } from '../../shared/routers/routes';
-import { listConfigRevisionsRoute, listSessionsRoute } from '../../shared/sessions/routes';
+import {
+  addSessionRoute,
+  getSessionRoute,
+  listConfigRevisionsRoute,
+  listSessionsRoute,
+} from '../../shared/sessions/routes';
 import { v1GetRoute } from '../../shared/v1/routes';
 import { capturedMail } from '../support/mail';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
@@ -387,5 +392,109 @@ describe('refusals', () => {
   it('needs a token like every other route', async () => {
     const res = await call('GET', `${V1}&action=getPeers&public_id=1`);
     expect(res.status).toBe(401);
+  });
+});
+
+describe('one value per parameter', () => {
+  /** A session of its own for each test, on the 1&1 port. */
+  async function session(): Promise<string> {
+    const res = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: routerId, peer_ipaddr: '206.126.236.200', note: crypto.randomUUID() },
+    });
+    expect(res.status).toBe(201);
+    return res.json.id;
+  }
+
+  async function drop(id: string) {
+    expect((await v1(`action=deleteSession&id=${id}`)).status).toBe(200);
+  }
+
+  it('never lets the body change the action: a read with a delete in its body deletes nothing', async () => {
+    const id = await session();
+    const before = await tableSnapshot();
+    const res = await v1(`action=getSessions&id=${id}`, { form: { action: 'deleteSession', id } });
+    expect(res.status).toBe(422);
+    expect(res.json).toEqual({
+      success: 0,
+      message: 'Parameter action is read from the query string only; the body may not name another',
+    });
+    expect((await callRoute(getSessionRoute, { token: operator.token, params: { id } })).status).toBe(200);
+    expect(await tableSnapshot()).toEqual(before);
+    await drop(id);
+  });
+
+  it('takes target and action from the query string only, also from a JSON body', async () => {
+    const id = await session();
+    const before = await tableSnapshot();
+    const json = await call('POST', `${V1}&action=getSessions`, {
+      token: operator.token,
+      body: { action: 'deleteSession', id },
+    });
+    expect(json.status).toBe(422);
+    expect(json.json.success).toBe(0);
+    const bodyOnly = await call('POST', '/api/v1/api.php?target=peering', {
+      token: operator.token,
+      body: { action: 'deleteSession', id },
+    });
+    expect(bodyOnly.status).toBe(422);
+    expect(bodyOnly.json.success).toBe(0);
+    const target = await v1('action=getPeers&public_id=1', { form: { target: 'ipam' } });
+    expect(target.status).toBe(422);
+    expect(await tableSnapshot()).toEqual(before);
+    // The same value in both places says one thing, and is taken.
+    const same = await v1(`action=getSessions&id=${id}`, { form: { action: 'getSessions', id } });
+    expect(same.status).toBe(200);
+    expect(same.json.data.map((s: { id: string }) => s.id)).toEqual([id]);
+    await drop(id);
+  });
+
+  it('refuses a parameter given in the query string and the body with different values', async () => {
+    const id = await session();
+    const before = await tableSnapshot();
+    const res = await v1(`action=deleteSession&id=${id}`, { form: { id: crypto.randomUUID() } });
+    expect(res.status).toBe(422);
+    expect(res.json).toEqual({
+      success: 0,
+      message: 'Parameter id is given in both the query string and the body, with different values',
+    });
+    const json = await call('POST', `${V1}&action=getPeers&public_id=1`, {
+      token: operator.token,
+      body: { public_id: 2 },
+    });
+    expect(json.status).toBe(422);
+    expect(json.json.success).toBe(0);
+    expect(await tableSnapshot()).toEqual(before);
+    await drop(id);
+  });
+
+  it('refuses a parameter repeated in the query string, a form body or a JSON body', async () => {
+    const id = await session();
+    const before = await tableSnapshot();
+    const inQuery = await v1(`action=deleteSession&id=${id}&id=${crypto.randomUUID()}`);
+    expect(inQuery.status).toBe(422);
+    expect(inQuery.json).toEqual({
+      success: 0,
+      message: 'Parameter id is given more than once in the query string',
+    });
+    const actionTwice = await v1(`action=getSessions&action=deleteSession&id=${id}`);
+    expect(actionTwice.status).toBe(422);
+    const inForm = await call('POST', `${V1}&action=deleteSession`, {
+      token: operator.token,
+      rawBody: `id=${id}&id=${crypto.randomUUID()}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(inForm.status).toBe(422);
+    expect(inForm.json).toEqual({ success: 0, message: 'Parameter id is given more than once in the body' });
+    const inJson = await call('POST', `${V1}&action=deleteSession`, {
+      token: operator.token,
+      // The second name is "id" too, spelt with an escape.
+      rawBody: `{"id": "${crypto.randomUUID()}", "i\\u0064": "${id}"}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(inJson.status).toBe(422);
+    expect(inJson.json).toEqual({ success: 0, message: 'Parameter id is given more than once in the body' });
+    expect(await tableSnapshot()).toEqual(before);
+    await drop(id);
   });
 });
