@@ -1,4 +1,6 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/platform/logger';
+import { auditRoute } from '../../shared/system/routes';
 import { putSettings } from '../../shared/settings/settings';
 import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
 import { listCommunicationsRoute, listPeersRoute } from '../../shared/peers/routes';
@@ -53,13 +55,18 @@ async function seed() {
   );
 }
 
-let operator: { token: string };
+let operator: { token: string; user: { id: string } };
 let viewer: { token: string };
+let admin: { token: string };
 let routerId: string;
 
 beforeAll(async () => {
   await seed();
-  [operator, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
+  [operator, viewer, admin] = await Promise.all([
+    userWithRole('operator'),
+    userWithRole('viewer'),
+    userWithRole('admin'),
+  ]);
   const router = await callRoute(createRouterRoute, {
     token: operator.token,
     body: { hostname: 'ar1.inoc.example', platform: 'cisco-ios', asn: 8038, router_id: '206.126.236.35' },
@@ -496,5 +503,97 @@ describe('one value per parameter', () => {
     expect(inJson.json).toEqual({ success: 0, message: 'Parameter id is given more than once in the body' });
     expect(await tableSnapshot()).toEqual(before);
     await drop(id);
+  });
+});
+
+describe('the audit of v1 calls', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The operator's audit entries written for one call, found by its correlation id. */
+  async function entriesOf(correlationId: string) {
+    const res = await callRoute(auditRoute, {
+      token: admin.token,
+      query: { user_id: operator.user.id, limit: 1000 },
+    });
+    expect(res.status).toBe(200);
+    return res.json.data.filter((e) => e.correlation_id === correlationId);
+  }
+
+  function traced(query: string, correlationId: string) {
+    return call('GET', `${V1}&${query}`, {
+      token: operator.token,
+      headers: { 'x-correlation-id': correlationId },
+    });
+  }
+
+  it('writes nothing for a refused delete, and logs it as a refusal with the status the client got', async () => {
+    const records: unknown[] = [];
+    const info = logger.info.bind(logger) as (...args: unknown[]) => void;
+    vi.spyOn(logger, 'info').mockImplementation((...args: unknown[]) => {
+      if (args[0] === 'audit record') records.push(args[1]);
+      info(...args);
+    });
+    const before = await tableSnapshot();
+    const correlationId = `v1-refused-${crypto.randomUUID()}`;
+    const res = await traced(`action=deleteSession&id=${crypto.randomUUID()}`, correlationId);
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ success: 0, message: 'No sessions found to delete.' });
+    expect(await tableSnapshot()).toEqual(before);
+    expect(await entriesOf(correlationId)).toEqual([]);
+    expect(records).toEqual([
+      {
+        audit: expect.objectContaining({
+          result: 'refused',
+          status: 404,
+          user_id: operator.user.id,
+          operation: 'deleteSessions',
+          correlation_id: correlationId,
+        }),
+      },
+    ]);
+  });
+
+  it('writes one entry for a delete that removed a session: the status the client got, and the id', async () => {
+    const added = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: routerId, peer_ipaddr: '206.126.236.200', note: 'audited' },
+    });
+    expect(added.status).toBe(201);
+    const id = added.json.id;
+    const correlationId = `v1-delete-${crypto.randomUUID()}`;
+    const res = await traced(`action=deleteSession&id=${id}`, correlationId);
+    expect(res.json).toEqual({ success: 1, message: '1 sessions deleted.' });
+    expect(await entriesOf(correlationId)).toEqual([
+      expect.objectContaining({
+        operation: 'deleteSessions',
+        method: 'GET',
+        path: '/api/v1/api.php',
+        target: 'sessions',
+        result: '1 deleted',
+        status: 200,
+        ids: [id],
+      }),
+    ]);
+  });
+
+  it('writes no entry for a refused add, whose v2 call was refused too', async () => {
+    const before = await tableSnapshot();
+    const res = await traced(`action=addSession&resource_id=${routerId}&peer_ipaddr=999.1.1.1`, 'v1-bad-add');
+    expect(res.status).toBe(422);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('answers with the status of the v1 call in the entry of an add (201)', async () => {
+    const correlationId = `v1-add-${crypto.randomUUID()}`;
+    const res = await traced(
+      `action=addSession&resource_id=${routerId}&peer_ipaddr=206.126.236.200`,
+      correlationId,
+    );
+    expect(res.status).toBe(201);
+    const id = res.json.data.id as string;
+    expect(await entriesOf(correlationId)).toEqual([
+      expect.objectContaining({ operation: 'addSession', target: `sessions/${id}`, status: 201 }),
+    ]);
+    expect((await v1(`action=deleteSession&id=${id}`)).status).toBe(200);
   });
 });
