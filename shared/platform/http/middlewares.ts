@@ -134,7 +134,11 @@ export function requestLogging(
   };
 }
 
-/** Parses a JSON body: 413 over the limit, 415 when it is not JSON, 400 when it does not parse. */
+/**
+ * Parses a JSON body: 413 over the limit, 415 when it is not declared JSON (a body without a
+ * Content-Type included: what it holds is the sender's to say, not ours to guess), 400 when it
+ * does not parse.
+ */
 export function jsonBodyParser(
   expectsBody: boolean,
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
@@ -146,8 +150,12 @@ export function jsonBodyParser(
       if (raw.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
       if (!expectsBody) return;
       const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
-      if (contentType && !/^application\/([a-z0-9.+-]*\+)?json\b/.test(contentType)) {
-        throw new UnsupportedMediaTypeError();
+      if (!/^application\/([a-z0-9.+-]*\+)?json\b/.test(contentType)) {
+        throw new UnsupportedMediaTypeError(
+          contentType
+            ? 'Request body must be application/json'
+            : 'Request body must be application/json; say so in its Content-Type',
+        );
       }
       try {
         state(request).rawBody = JSON.parse(raw.toString('utf8'));
