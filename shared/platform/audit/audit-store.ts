@@ -22,14 +22,12 @@ export const AuditEntrySchema = z.object({
   status: z.int(),
   correlation_id: z.string(),
   ids: z.optional(
-    z
-      .array(z.string())
-      .check(
-        z.maxLength(AUDIT_MAX_IDS),
-        z.meta({
-          description: 'The ids of the items a bulk change touched: a bulk delete, those it removed',
-        }),
-      ),
+    z.array(z.string()).check(
+      z.maxLength(AUDIT_MAX_IDS),
+      z.meta({
+        description: 'The ids of the items a bulk change touched: a bulk delete, those it removed',
+      }),
+    ),
   ),
   ids_omitted: z.optional(
     z.int().check(z.meta({ description: 'How many more ids the change touched than `ids` lists' })),
