@@ -1,4 +1,4 @@
-import { v1GetRoute, v1PostRoute, readV1Params, V1ParamError } from '../../shared/v1';
+import { v1GetRoute, v1PostRoute, readV1Params, V1_CHANGING_ACTIONS, V1ParamError } from '../../shared/v1';
 import { type ActionImpl, defineAction, serveByMethod } from '../../shared/platform/http/define-action';
 import { reply } from '../../shared/platform/http/reply';
 import { logger } from '../../shared/platform/logger';
@@ -9,7 +9,12 @@ import { actions, V1Failure, type V1Outcome } from './actions';
  * the same thing (in-process, as the same caller), and answers in the seed's envelope:
  * `{"success": 1, "message": ..., "data": ...}` or `{"success": 0, "message": ...}` with a 4xx.
  */
-const serve: ActionImpl<typeof v1GetRoute> = async ({ event, context }) => {
+const serve: ActionImpl<typeof v1GetRoute> = async ({ event, context, audit }) => {
+  // A call of a changing action is audited, a refused one as a refusal, even when its parameters
+  // are refused before the action runs.
+  const named = new URLSearchParams(event.rawQueryString ?? '').getAll('action');
+  const changing = named.find((a) => V1_CHANGING_ACTIONS.has(a));
+  if (changing) audit(`v1/${changing}`);
   const outcome = await answer(event, async (params) => {
     if (params.target !== 'peering') {
       throw new V1Failure(400, `Unknown target "${params.target ?? ''}": this API serves target=peering`);
@@ -36,7 +41,7 @@ async function answer(
     return await run(readV1Params(event));
   } catch (err) {
     if (err instanceof V1Failure) return { status: err.status, success: 0, message: err.message };
-    if (err instanceof V1ParamError) return { status: 400, success: 0, message: err.message };
+    if (err instanceof V1ParamError) return { status: err.status, success: 0, message: err.message };
     logger.error('v1 action failed', err as Error);
     return { status: 500, success: 0, message: 'Internal error' };
   }

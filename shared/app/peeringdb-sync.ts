@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { peerMemberMoved } from '../peers';
 import { runPendingMigrations } from './migrations';
 import {
@@ -9,7 +10,7 @@ import {
   type SyncReport,
 } from '../peeringdb';
 import { config } from '../platform/config';
-import { logger } from '../platform/logger';
+import { currentRequestKeys, inLogScope, logger } from '../platform/logger';
 
 const SYNC_HOOKS: SyncHooks = {
   async beforeRun() {
@@ -25,7 +26,14 @@ const SYNC_HOOKS: SyncHooks = {
  * here.
  */
 export function syncPeeringDb(options: Omit<SyncOptions, 'hooks'>): Promise<SyncReport> {
-  return runSync({ ...options, hooks: SYNC_HOOKS });
+  const runId = options.runId ?? randomUUID();
+  // A run logs under keys of its own, whatever else the process serves meanwhile: its id, and the
+  // correlation id of the request that started it, if one did.
+  const started = currentRequestKeys().correlation_id;
+  return inLogScope(
+    { ...(started ? { correlation_id: started } : {}), operation: 'peeringDbSync', sync_run_id: runId },
+    () => runSync({ ...options, runId, hooks: SYNC_HOOKS }),
+  );
 }
 
 let background: Promise<SyncReport | undefined> | undefined;

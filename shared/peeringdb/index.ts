@@ -7,6 +7,7 @@ export * from './sources/folder-source';
 export * from './sources/http-source';
 export * from './sources/memory-source';
 export * from './start-sync';
+export * from './sync-run-view';
 export * from './sync-runs-store';
 export * from './sync-writer';
 export * from './sync';

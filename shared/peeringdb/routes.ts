@@ -1,5 +1,5 @@
 import * as z from '../platform/zod';
-import { SyncReportSchema } from './sync-runs-store';
+import { SyncRunSchema } from './sync-run-view';
 import { route } from '../platform/http/contract';
 import { ListQuery, pageOf } from '../platform/http/schemas';
 
@@ -33,9 +33,10 @@ export const listSyncRunsRoute = route({
   path: '/sync/runs',
   role: 'viewer',
   tag: 'sync',
-  summary: 'Sync runs, newest first, with their counts per object type',
+  summary:
+    'Sync runs, newest first, with their counts per object type; the source as its kind and host (admins: its location too)',
   query: ListQuery,
-  response: pageOf(SyncReportSchema),
+  response: pageOf(SyncRunSchema),
   handler: 'functions/http/sync/list-sync-runs.ts',
   access: { table: 'read', cursorKey: true },
 });
@@ -48,7 +49,7 @@ export const getSyncRunRoute = route({
   tag: 'sync',
   summary: 'One sync run: per object type fetched, added, changed, deleted, unchanged, invalid, errors',
   params: z.object({ id: z.uuid() }),
-  response: SyncReportSchema,
+  response: SyncRunSchema,
   handler: 'functions/http/sync/get-sync-run.ts',
   access: { table: 'read' },
   errors: [404],

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { RouteHandler } from '../platform/http/define-action';
+import { serveInside } from '../platform/http/middlewares';
 
 export interface V2Call {
   params?: Record<string, string | number>;
@@ -19,7 +20,8 @@ function fill(path: string, params: Record<string, string | number>): string {
 /**
  * Calls a v2 route's own handler in-process, as API Gateway would have, with the caller the
  * authorizer established for the v1 request. The v2 handler does all the work: validation, the role
- * check, the domain rules, the audit entry. The gateway only maps parameters and shapes answers.
+ * check, the domain rules, what its audit entry says. The gateway only maps parameters and shapes
+ * answers; the v1 call, which answers the client, writes the one audit entry.
  */
 export async function invokeV2<T = unknown>(
   handler: RouteHandler,
@@ -57,6 +59,7 @@ export async function invokeV2<T = unknown>(
   else delete event.pathParameters;
   if (call.body !== undefined) event.body = JSON.stringify(call.body);
   else delete event.body;
+  serveInside(event, original);
   const out: APIGatewayProxyStructuredResultV2 = await handler(event, context);
   const status = out.statusCode ?? 200;
   return { status, json: (out.body ? JSON.parse(out.body) : null) as T };

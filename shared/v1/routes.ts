@@ -20,6 +20,18 @@ export const V1_ACTIONS = [
   'updatePeer',
 ] as const;
 
+/** The actions that change data: their calls are audited, refused ones included (as refusals). */
+export const V1_CHANGING_ACTIONS: ReadonlySet<string> = new Set<(typeof V1_ACTIONS)[number]>([
+  'addSession',
+  'configureSession',
+  'deleteSession',
+  'updateSession',
+  'resetPeerStatus',
+  'sendRequest',
+  'sendEmail',
+  'updatePeer',
+]);
+
 const V1Query = z.partial(
   z.catchall(
     z.object({
@@ -47,7 +59,8 @@ const common = {
   handler: 'functions/v1/gateway.ts',
   // The v1 list actions walk the pages of v2 lists, whose cursors are signed.
   access: { table: 'read-write' as const, email: true, secrets: true, cursorKey: true },
-  // Each action's v2 route writes its own audit entry.
+  // Not every call changes data: a changing action marks its call audited, and the change its v2
+  // route made (target, result, ids) becomes the entry, with the status this call answered.
   audit: false,
   errors: [400, 404, 409, 422],
 };

@@ -66,7 +66,7 @@ async function seed() {
   });
 }
 
-let operator: { token: string; email: string };
+let operator: { token: string; email: string; user: { id: string } };
 let admin: { token: string; user: { id: string } };
 let viewer: { token: string };
 
@@ -485,6 +485,31 @@ describe('deleteSession', () => {
     });
     expect(left.json.data.map((s) => s.peer_group)).toEqual(['keep']);
     expect(await peerLog(1, 1418)).toContainEqual(expect.stringMatching(/^Session deleted: Amazon.com/));
+  });
+
+  it('records the ids a bulk delete removed in its audit entry', async () => {
+    const router = await newRouter();
+    const ids: string[] = [];
+    for (const ip of ['206.126.236.102', '206.126.236.68', '206.126.236.70']) {
+      const res = await add({ resource_id: router.id, peer_ipaddr: ip });
+      expect(res.status).toBe(201);
+      ids.push(res.json.id);
+    }
+    const correlationId = `bulk-delete-${crypto.randomUUID()}`;
+    const res = await callRoute(deleteSessionsRoute, {
+      token: operator.token,
+      query: { resource_id: router.id },
+      headers: { 'x-correlation-id': correlationId },
+    });
+    expect(res.json.deleted).toBe(3);
+    const audit = await callRoute(auditRoute, {
+      token: admin.token,
+      query: { user_id: operator.user.id, limit: 1000 },
+    });
+    const entries = audit.json.data.filter((e) => e.correlation_id === correlationId);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ operation: 'deleteSessions', result: '3 deleted', status: 200 });
+    expect([...(entries[0]?.ids ?? [])].sort()).toEqual([...ids].sort());
   });
 
   it('shows a renamed router under its new name on its sessions', async () => {

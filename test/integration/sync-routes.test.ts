@@ -10,14 +10,16 @@ import { syncRunsRepository } from '../../shared/peeringdb/sync-runs-store';
 import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
 import { getExchangeRoute } from '../../shared/exchanges/exchanges-routes';
 import { getSyncRunRoute, listSyncRunsRoute, startSyncRoute } from '../../shared/peeringdb/routes';
+import { syncSourceOf } from '../../shared/peeringdb/sync-run-view';
 
 let admin = '';
 let viewer = '';
 let operator = '';
+let folder = '';
 
 beforeAll(async () => {
   // Locally a run reads the PeeringDB URL from config; a file: URL names a folder of responses.
-  const folder = mkdtempSync(join(tmpdir(), 'peerflow-pdb-'));
+  folder = mkdtempSync(join(tmpdir(), 'peerflow-pdb-'));
   mkdirSync(join(folder, 'ix'));
   const ix = {
     id: 7,
@@ -69,6 +71,40 @@ describe('sync routes', () => {
 
     const ix = await callRoute(getExchangeRoute, { token: viewer, params: { public_id: 7 } });
     expect(ix.json.public_name).toBe('Test IX');
+  });
+
+  it("shows viewers the source's kind only, never the folder it was read from; admins see it", async () => {
+    const start = await callRoute(startSyncRoute, { token: admin, query: { mode: 'full' } });
+    expect(start.status).toBe(202);
+    await backgroundRun();
+    const id = start.json.id;
+    for (const token of [viewer, operator]) {
+      const one = await callRoute(getSyncRunRoute, { token, params: { id } });
+      expect(one.status).toBe(200);
+      expect(one.json.source).toEqual({ kind: 'folder' });
+      expect(one.body).not.toContain(folder);
+      const list = await callRoute(listSyncRunsRoute, { token, query: { limit: 100 } });
+      expect(list.json.data.find((r) => r.id === id)?.source).toEqual({ kind: 'folder' });
+      expect(list.body).not.toContain(folder);
+    }
+    const asAdmin = await callRoute(getSyncRunRoute, { token: admin, params: { id } });
+    expect(asAdmin.json.source).toEqual({ kind: 'folder', location: folder });
+    const listed = await callRoute(listSyncRunsRoute, { token: admin, query: { limit: 100 } });
+    expect(listed.json.data.find((r) => r.id === id)?.source).toEqual({ kind: 'folder', location: folder });
+  });
+
+  it('names an http source by its host, and records in memory by their kind', () => {
+    expect(syncSourceOf('https://www.peeringdb.com/api', false)).toEqual({
+      kind: 'http',
+      host: 'www.peeringdb.com',
+    });
+    expect(syncSourceOf('http://127.0.0.1:8080/mirror/api', true)).toEqual({
+      kind: 'http',
+      host: '127.0.0.1:8080',
+      location: 'http://127.0.0.1:8080/mirror/api',
+    });
+    expect(syncSourceOf('generated demo set', false)).toEqual({ kind: 'memory' });
+    expect(syncSourceOf('C:\\peeringdb\\dump', false)).toEqual({ kind: 'folder' });
   });
 
   it('answers 409 while another run holds the lease, and starts nothing', async () => {

@@ -1,9 +1,16 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { logger } from '../../shared/platform/logger';
+import { auditRoute } from '../../shared/system/routes';
 import { putSettings } from '../../shared/settings/settings';
 import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
 import { listCommunicationsRoute, listPeersRoute } from '../../shared/peers/routes';
 import { createRouterRoute } from '../../shared/routers/routes';
-import { listConfigRevisionsRoute, listSessionsRoute } from '../../shared/sessions/routes';
+import {
+  addSessionRoute,
+  getSessionRoute,
+  listConfigRevisionsRoute,
+  listSessionsRoute,
+} from '../../shared/sessions/routes';
 import { v1GetRoute } from '../../shared/v1/routes';
 import { capturedMail } from '../support/mail';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
@@ -48,13 +55,18 @@ async function seed() {
   );
 }
 
-let operator: { token: string };
+let operator: { token: string; user: { id: string } };
 let viewer: { token: string };
+let admin: { token: string };
 let routerId: string;
 
 beforeAll(async () => {
   await seed();
-  [operator, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
+  [operator, viewer, admin] = await Promise.all([
+    userWithRole('operator'),
+    userWithRole('viewer'),
+    userWithRole('admin'),
+  ]);
   const router = await callRoute(createRouterRoute, {
     token: operator.token,
     body: { hostname: 'ar1.inoc.example', platform: 'cisco-ios', asn: 8038, router_id: '206.126.236.35' },
@@ -387,5 +399,201 @@ describe('refusals', () => {
   it('needs a token like every other route', async () => {
     const res = await call('GET', `${V1}&action=getPeers&public_id=1`);
     expect(res.status).toBe(401);
+  });
+});
+
+describe('one value per parameter', () => {
+  /** A session of its own for each test, on the 1&1 port. */
+  async function session(): Promise<string> {
+    const res = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: routerId, peer_ipaddr: '206.126.236.200', note: crypto.randomUUID() },
+    });
+    expect(res.status).toBe(201);
+    return res.json.id;
+  }
+
+  async function drop(id: string) {
+    expect((await v1(`action=deleteSession&id=${id}`)).status).toBe(200);
+  }
+
+  it('never lets the body change the action: a read with a delete in its body deletes nothing', async () => {
+    const id = await session();
+    const before = await tableSnapshot();
+    const res = await v1(`action=getSessions&id=${id}`, { form: { action: 'deleteSession', id } });
+    expect(res.status).toBe(422);
+    expect(res.json).toEqual({
+      success: 0,
+      message: 'Parameter action is read from the query string only; the body may not name another',
+    });
+    expect((await callRoute(getSessionRoute, { token: operator.token, params: { id } })).status).toBe(200);
+    expect(await tableSnapshot()).toEqual(before);
+    await drop(id);
+  });
+
+  it('takes target and action from the query string only, also from a JSON body', async () => {
+    const id = await session();
+    const before = await tableSnapshot();
+    const json = await call('POST', `${V1}&action=getSessions`, {
+      token: operator.token,
+      body: { action: 'deleteSession', id },
+    });
+    expect(json.status).toBe(422);
+    expect(json.json.success).toBe(0);
+    const bodyOnly = await call('POST', '/api/v1/api.php?target=peering', {
+      token: operator.token,
+      body: { action: 'deleteSession', id },
+    });
+    expect(bodyOnly.status).toBe(422);
+    expect(bodyOnly.json.success).toBe(0);
+    const target = await v1('action=getPeers&public_id=1', { form: { target: 'ipam' } });
+    expect(target.status).toBe(422);
+    expect(await tableSnapshot()).toEqual(before);
+    // The same value in both places says one thing, and is taken.
+    const same = await v1(`action=getSessions&id=${id}`, { form: { action: 'getSessions', id } });
+    expect(same.status).toBe(200);
+    expect(same.json.data.map((s: { id: string }) => s.id)).toEqual([id]);
+    await drop(id);
+  });
+
+  it('refuses a parameter given in the query string and the body with different values', async () => {
+    const id = await session();
+    const before = await tableSnapshot();
+    const res = await v1(`action=deleteSession&id=${id}`, { form: { id: crypto.randomUUID() } });
+    expect(res.status).toBe(422);
+    expect(res.json).toEqual({
+      success: 0,
+      message: 'Parameter id is given in both the query string and the body, with different values',
+    });
+    const json = await call('POST', `${V1}&action=getPeers&public_id=1`, {
+      token: operator.token,
+      body: { public_id: 2 },
+    });
+    expect(json.status).toBe(422);
+    expect(json.json.success).toBe(0);
+    expect(await tableSnapshot()).toEqual(before);
+    await drop(id);
+  });
+
+  it('refuses a parameter repeated in the query string, a form body or a JSON body', async () => {
+    const id = await session();
+    const before = await tableSnapshot();
+    const inQuery = await v1(`action=deleteSession&id=${id}&id=${crypto.randomUUID()}`);
+    expect(inQuery.status).toBe(422);
+    expect(inQuery.json).toEqual({
+      success: 0,
+      message: 'Parameter id is given more than once in the query string',
+    });
+    const actionTwice = await v1(`action=getSessions&action=deleteSession&id=${id}`);
+    expect(actionTwice.status).toBe(422);
+    const inForm = await call('POST', `${V1}&action=deleteSession`, {
+      token: operator.token,
+      rawBody: `id=${id}&id=${crypto.randomUUID()}`,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(inForm.status).toBe(422);
+    expect(inForm.json).toEqual({ success: 0, message: 'Parameter id is given more than once in the body' });
+    const inJson = await call('POST', `${V1}&action=deleteSession`, {
+      token: operator.token,
+      // The second name is "id" too, spelt with an escape.
+      rawBody: `{"id": "${crypto.randomUUID()}", "i\\u0064": "${id}"}`,
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(inJson.status).toBe(422);
+    expect(inJson.json).toEqual({ success: 0, message: 'Parameter id is given more than once in the body' });
+    expect(await tableSnapshot()).toEqual(before);
+    await drop(id);
+  });
+});
+
+describe('the audit of v1 calls', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** The operator's audit entries written for one call, found by its correlation id. */
+  async function entriesOf(correlationId: string) {
+    const res = await callRoute(auditRoute, {
+      token: admin.token,
+      query: { user_id: operator.user.id, limit: 1000 },
+    });
+    expect(res.status).toBe(200);
+    return res.json.data.filter((e) => e.correlation_id === correlationId);
+  }
+
+  function traced(query: string, correlationId: string) {
+    return call('GET', `${V1}&${query}`, {
+      token: operator.token,
+      headers: { 'x-correlation-id': correlationId },
+    });
+  }
+
+  it('writes nothing for a refused delete, and logs it as a refusal with the status the client got', async () => {
+    const records: unknown[] = [];
+    const info = logger.info.bind(logger) as (...args: unknown[]) => void;
+    vi.spyOn(logger, 'info').mockImplementation((...args: unknown[]) => {
+      if (args[0] === 'audit record') records.push(args[1]);
+      info(...args);
+    });
+    const before = await tableSnapshot();
+    const correlationId = `v1-refused-${crypto.randomUUID()}`;
+    const res = await traced(`action=deleteSession&id=${crypto.randomUUID()}`, correlationId);
+    expect(res.status).toBe(404);
+    expect(res.json).toEqual({ success: 0, message: 'No sessions found to delete.' });
+    expect(await tableSnapshot()).toEqual(before);
+    expect(await entriesOf(correlationId)).toEqual([]);
+    expect(records).toEqual([
+      {
+        audit: expect.objectContaining({
+          result: 'refused',
+          status: 404,
+          user_id: operator.user.id,
+          operation: 'deleteSessions',
+          correlation_id: correlationId,
+        }),
+      },
+    ]);
+  });
+
+  it('writes one entry for a delete that removed a session: the status the client got, and the id', async () => {
+    const added = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: routerId, peer_ipaddr: '206.126.236.200', note: 'audited' },
+    });
+    expect(added.status).toBe(201);
+    const id = added.json.id;
+    const correlationId = `v1-delete-${crypto.randomUUID()}`;
+    const res = await traced(`action=deleteSession&id=${id}`, correlationId);
+    expect(res.json).toEqual({ success: 1, message: '1 sessions deleted.' });
+    expect(await entriesOf(correlationId)).toEqual([
+      expect.objectContaining({
+        operation: 'deleteSessions',
+        method: 'GET',
+        path: '/api/v1/api.php',
+        target: 'sessions',
+        result: '1 deleted',
+        status: 200,
+        ids: [id],
+      }),
+    ]);
+  });
+
+  it('writes no entry for a refused add, whose v2 call was refused too', async () => {
+    const before = await tableSnapshot();
+    const res = await traced(`action=addSession&resource_id=${routerId}&peer_ipaddr=999.1.1.1`, 'v1-bad-add');
+    expect(res.status).toBe(422);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('answers with the status of the v1 call in the entry of an add (201)', async () => {
+    const correlationId = `v1-add-${crypto.randomUUID()}`;
+    const res = await traced(
+      `action=addSession&resource_id=${routerId}&peer_ipaddr=206.126.236.200`,
+      correlationId,
+    );
+    expect(res.status).toBe(201);
+    const id = res.json.data.id as string;
+    expect(await entriesOf(correlationId)).toEqual([
+      expect.objectContaining({ operation: 'addSession', target: `sessions/${id}`, status: 201 }),
+    ]);
+    expect((await v1(`action=deleteSession&id=${id}`)).status).toBe(200);
   });
 });

@@ -6,6 +6,9 @@ import type { Page } from '../storage/pagination';
 import { queryPage } from '../storage/query';
 import { KEYS } from '../storage/keys';
 
+/** The most ids one entry lists (a bulk delete of more names the first ones and counts the rest). */
+export const AUDIT_MAX_IDS = 1000;
+
 export const AuditEntrySchema = z.object({
   id: z.string(),
   time: z.string(),
@@ -18,6 +21,17 @@ export const AuditEntrySchema = z.object({
   result: z.string(),
   status: z.int(),
   correlation_id: z.string(),
+  ids: z.optional(
+    z.array(z.string()).check(
+      z.maxLength(AUDIT_MAX_IDS),
+      z.meta({
+        description: 'The ids of the items a bulk change touched: a bulk delete, those it removed',
+      }),
+    ),
+  ),
+  ids_omitted: z.optional(
+    z.int().check(z.meta({ description: 'How many more ids the change touched than `ids` lists' })),
+  ),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 

@@ -4,11 +4,12 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type * as z from '../zod';
 import { type AnyObjectSchema, isAudited, type RouteContract } from './contract';
 import type { Caller } from '../auth/caller';
-import { auditRepository } from '../audit/audit-store';
+import { AUDIT_MAX_IDS, auditRepository } from '../audit/audit-store';
+import { inLogScope, logger } from '../logger';
+import { internalErrorBody } from './errors';
 import {
   callerAndRole,
   errorHandler,
-  type HttpRequest,
   jsonBodyParser,
   jsonResponse,
   requestLogging,
@@ -18,6 +19,12 @@ import {
 } from './middlewares';
 import { isReply, type Reply } from './reply';
 import { cursorBinding, openedQuery, sealedAnswer, takesCursor } from './list-cursors';
+
+/** What an audit entry may say beyond its target and result. */
+export interface AuditDetails {
+  /** The ids of the items a bulk change touched (a bulk delete: the ids it removed). */
+  ids?: readonly string[];
+}
 
 type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
@@ -29,8 +36,12 @@ export interface ActionInput<P, Q, B, C> {
   caller: C;
   event: APIGatewayProxyEventV2;
   context: Context;
-  /** Names the audit entry's target (and result) when the path alone does not say it. */
-  audit: (target: string, result?: string) => void;
+  /**
+   * Names the audit entry's target (and result, and the ids a bulk change touched) when the path
+   * alone does not say it. On a route not audited by default (a read), calling it makes the call
+   * audited.
+   */
+  audit: (target: string, result?: string, details?: AuditDetails) => void;
   correlationId: string;
 }
 
@@ -84,9 +95,12 @@ export function defineAction<
       event,
       context,
       correlationId: s.correlationId,
-      audit: (target: string, result?: string) => {
-        s.auditTarget = target;
-        if (result !== undefined) s.auditResult = result;
+      audit: (target: string, result?: string, details?: AuditDetails) => {
+        s.audit = {
+          target,
+          ...(result !== undefined ? { result } : {}),
+          ...(details?.ids !== undefined ? { ids: details.ids } : {}),
+        };
       },
     };
     const out = await (impl as (i: typeof input) => Promise<unknown>)(input);
@@ -122,17 +136,12 @@ export function defineAction<
     .use(jsonBodyParser(contract.body !== undefined))
     .use(callerAndRole(contract))
     .use(validation(contract))
-    .use(auditTrail(contract))
     .handler(run) as unknown as ActionHandler;
-  // After the whole stack, error handler included, so that every line of this request carries its
-  // keys and nothing after it does.
-  const served: ActionHandler = async (event, context) => {
-    try {
-      return await handler(event, context);
-    } finally {
-      stateOf(event).leaveLogContext?.();
-    }
-  };
+  // Each request logs in a scope of its own: its lines carry its keys, and no line of other work
+  // (another request, a background run) does. The audit is settled after the whole stack, error
+  // handler included, when the status the client gets is known.
+  const served: ActionHandler = (event, context) =>
+    inLogScope({}, async () => settleAudit(contract, event, await handler(event, context)));
   return Object.assign(served, { contract: contract as RouteContract });
 }
 
@@ -150,28 +159,63 @@ export function serveByMethod(...handlers: RouteHandler[]): MultiRouteHandler {
   return Object.assign(serve, { contracts: handlers.map((h) => h.contract) });
 }
 
-/** Writes the audit entry of a successful mutating call; refused calls change nothing, not even this. */
-function auditTrail(contract: RouteContract) {
-  return {
-    after: async (request: HttpRequest) => {
-      if (!isAudited(contract)) return;
-      const response = request.response;
-      if (!response || (response.statusCode ?? 200) >= 400) return;
-      const s = stateOf(request.event);
-      const who = s.caller ?? { userId: 'anonymous', email: '' };
-      await auditRepository.append({
-        id: crypto.randomUUID(),
-        time: new Date().toISOString(),
+/**
+ * The audit of a call, settled once the client's status is known. A call served inside another
+ * (the v1 gateway's v2 calls) writes nothing itself: a change it made becomes the outer call's
+ * entry. The outermost call writes one entry when the client got a success; a refused call changes
+ * nothing in the table, not even the audit, and leaves an audit record in the log stream instead.
+ */
+async function settleAudit(
+  contract: RouteContract,
+  event: APIGatewayProxyEventV2,
+  response: APIGatewayProxyStructuredResultV2,
+): Promise<APIGatewayProxyStructuredResultV2> {
+  const s = stateOf(event);
+  const status = response.statusCode ?? 200;
+  if (!isAudited(contract) && s.audit === undefined) return response;
+  const note = s.audit ?? { target: event.rawPath };
+  if (s.outer) {
+    if (status < 400) s.outer.audit = { ...note, operation: contract.operationId };
+    return response;
+  }
+  const who = s.caller ?? { userId: 'anonymous', email: '' };
+  const operation = note.operation ?? contract.operationId;
+  if (status >= 400) {
+    logger.info('audit record', {
+      audit: {
+        result: status >= 500 ? 'failed' : 'refused',
+        status,
         user_id: who.userId,
-        user_email: who.email,
-        operation: contract.operationId,
+        operation,
         method: contract.method,
-        path: request.event.rawPath,
-        target: s.auditTarget ?? request.event.rawPath,
-        result: s.auditResult ?? 'success',
-        status: response.statusCode ?? 200,
+        path: event.rawPath,
+        target: note.target,
         correlation_id: s.correlationId,
-      });
-    },
-  };
+      },
+    });
+    return response;
+  }
+  const ids = note.ids ?? [];
+  try {
+    await auditRepository.append({
+      id: crypto.randomUUID(),
+      time: new Date().toISOString(),
+      user_id: who.userId,
+      user_email: who.email,
+      operation,
+      method: contract.method,
+      path: event.rawPath,
+      target: note.target,
+      result: note.result ?? 'success',
+      status,
+      correlation_id: s.correlationId,
+      ...(note.ids !== undefined ? { ids: ids.slice(0, AUDIT_MAX_IDS) } : {}),
+      ...(ids.length > AUDIT_MAX_IDS ? { ids_omitted: ids.length - AUDIT_MAX_IDS } : {}),
+    });
+  } catch (err) {
+    // The change is made but cannot be accounted for: the client must not take it for a clean success.
+    logger.error('audit entry not written', err as Error);
+    return jsonResponse(500, internalErrorBody, { 'x-correlation-id': s.correlationId });
+  }
+  return response;
 }

@@ -4,7 +4,7 @@ import type * as z from '../zod';
 import { type RouteContract, roleAllows } from './contract';
 import { AuthorizerContextSchema, type Caller } from '../auth/caller';
 import { config } from '../config';
-import { enterRequestLogContext, logger } from '../logger';
+import { logger, setRequestLogKeys } from '../logger';
 import { type ErrorDetail, ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
 import {
   BadRequestError,
@@ -26,11 +26,23 @@ export interface ActionState {
   query?: unknown;
   body?: unknown;
   rawBody?: unknown;
-  /** Set by the handler when the audit entry should name a target other than the path. */
-  auditTarget?: string;
-  auditResult?: string;
-  /** Puts back the log keys of the request this one was served inside (none: the keys of none). */
-  leaveLogContext?: () => void;
+  /**
+   * What the call's audit entry names beyond its route: set by the handler's `audit` hook, or by
+   * the change a call served inside this one made.
+   */
+  audit?: AuditNote;
+  /** The call this one is served inside (the v1 gateway's v2 calls): its audit goes to that call's entry. */
+  outer?: ActionState;
+}
+
+/** The parts of an audit entry the route alone does not give. */
+export interface AuditNote {
+  /** The operation that made the change, when it is not the route's own (a call served inside this one). */
+  operation?: string;
+  target: string;
+  result?: string;
+  /** The ids of the items a bulk change touched. */
+  ids?: readonly string[];
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -51,6 +63,14 @@ export function stateOf(event: APIGatewayProxyEventV2): ActionState {
     states.set(event, s);
   }
   return s;
+}
+
+/**
+ * Marks `inner` as a call served inside `outer` (in-process, for the same client): the outer call
+ * answers the client, so its entry is the audit of both.
+ */
+export function serveInside(inner: APIGatewayProxyEventV2, outer: APIGatewayProxyEventV2): void {
+  stateOf(inner).outer = stateOf(outer);
 }
 
 function state(request: { event: APIGatewayProxyEventV2 }): ActionState {
@@ -97,8 +117,7 @@ export function requestLogging(
           ? offered
           : request.event.requestContext?.requestId || crypto.randomUUID();
       s.startedAt = Date.now();
-      s.leaveLogContext = enterRequestLogContext({ correlation_id: s.correlationId, operation: operationId });
-      logger.addContext(request.context);
+      setRequestLogKeys({ correlation_id: s.correlationId, operation: operationId }, request.context);
     },
     after: async (request) => {
       const s = state(request);
@@ -115,7 +134,11 @@ export function requestLogging(
   };
 }
 
-/** Parses a JSON body: 413 over the limit, 415 when it is not JSON, 400 when it does not parse. */
+/**
+ * Parses a JSON body: 413 over the limit, 415 when it is not declared JSON (a body without a
+ * Content-Type included: what it holds is the sender's to say, not ours to guess), 400 when it
+ * does not parse.
+ */
 export function jsonBodyParser(
   expectsBody: boolean,
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2> {
@@ -127,8 +150,12 @@ export function jsonBodyParser(
       if (raw.byteLength > MAX_BODY_BYTES) throw new PayloadTooLargeError(MAX_BODY_BYTES);
       if (!expectsBody) return;
       const contentType = (event.headers?.['content-type'] ?? '').toLowerCase();
-      if (contentType && !/^application\/([a-z0-9.+-]*\+)?json\b/.test(contentType)) {
-        throw new UnsupportedMediaTypeError();
+      if (!/^application\/([a-z0-9.+-]*\+)?json\b/.test(contentType)) {
+        throw new UnsupportedMediaTypeError(
+          contentType
+            ? 'Request body must be application/json'
+            : 'Request body must be application/json; say so in its Content-Type',
+        );
       }
       try {
         state(request).rawBody = JSON.parse(raw.toString('utf8'));
