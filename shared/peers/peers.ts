@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from '../platform/zod';
-import type { Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
+import type { OnePeerQueryInput, Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import { type Page, readCursor, writeCursor } from '../platform/storage/pagination';
 import {
@@ -271,15 +271,24 @@ async function loadPeer(publicId: number, participantId: number): Promise<OnePee
   };
 }
 
-function fullView(peer: OnePeer, publicId: number): Peer {
+function fullView(peer: OnePeer, publicId: number, include: OnePeerQueryInput = {}): Peer {
+  const embeds: Embeds = {
+    publicIps: include.include_public_ips ?? true,
+    contacts: include.include_contacts ?? true,
+    log: include.include_log_data ?? true,
+  };
   return buildPeer(
     { member: peer.member, state: peer.state, isPeer: peer.isPeer, log: peer.log },
-    viewContext(publicId, peer.settings, { publicIps: true, contacts: true, log: true }),
+    viewContext(publicId, peer.settings, embeds),
   );
 }
 
-export async function getPeer(publicId: number, participantId: number): Promise<Peer> {
-  return fullView(await loadPeer(publicId, participantId), publicId);
+export async function getPeer(
+  publicId: number,
+  participantId: number,
+  include: OnePeerQueryInput = {},
+): Promise<Peer> {
+  return fullView(await loadPeer(publicId, participantId), publicId, include);
 }
 
 export async function updatePeer(

@@ -77,6 +77,14 @@ export const PeerListQuery = z.strictObject(
 );
 export type PeerListQueryInput = z.infer<typeof PeerListQuery>;
 
+/** The list's include flags, on one peer: each part is embedded unless its flag says false. */
+export const OnePeerQuery = z.strictObject({
+  include_public_ips: z.optional(queryBoolean),
+  include_contacts: z.optional(queryBoolean),
+  include_log_data: z.optional(queryBoolean),
+});
+export type OnePeerQueryInput = z.infer<typeof OnePeerQuery>;
+
 export const PublicIpSchema = PortViewSchema.check(z.meta({ id: 'PeerPublicIp' }));
 
 export const PeerContactSchema = z
@@ -205,8 +213,9 @@ export const getPeerRoute = route({
   path: '/exchanges/{public_id}/peers/{participant_id}',
   role: 'viewer',
   tag: 'peers',
-  summary: 'One peer at an exchange, with its IPs, contacts and log',
+  summary: 'One peer at an exchange, with its IPs, contacts and log (each unless its include flag is false)',
   params: OnePeerParams,
+  query: OnePeerQuery,
   response: PeerSchema,
   handler: 'functions/http/peers/get-peer.ts',
   access: { table: 'read' },

@@ -329,6 +329,30 @@ describe('GET /exchanges/{public_id}/peers/{participant_id}', () => {
     expect(res.json.public_ips).toHaveLength(1);
   });
 
+  it("takes the list's include flags: each part is embedded unless its flag is false", async () => {
+    const asked = await callRoute(getPeerRoute, {
+      token: viewer,
+      params: { public_id: 1, participant_id: 1 },
+      query: { include_contacts: 'true', include_public_ips: 'true', include_log_data: 'true' },
+    });
+    expect(asked.status).toBe(200);
+    expect(asked.json.contacts).toHaveLength(3);
+    expect(asked.json.public_ips).toHaveLength(1);
+    expect(asked.json.log_data).toEqual([]);
+    const lean = await callRoute(getPeerRoute, {
+      token: viewer,
+      params: { public_id: 1, participant_id: 1 },
+      query: { include_contacts: 'false', include_public_ips: 'false', include_log_data: 'false' },
+    });
+    expect(lean.status).toBe(200);
+    expect(lean.json).toMatchObject({ id: 1, name: 'Alpha Transit' });
+    expect(lean.json).not.toHaveProperty('contacts');
+    expect(lean.json).not.toHaveProperty('public_ips');
+    expect(lean.json).not.toHaveProperty('log_data');
+    const misspelt = await call('GET', '/exchanges/1/peers/1?include_contact=true', { token: viewer });
+    expect(misspelt.status).toBe(422);
+  });
+
   it('answers 404 with a clear message for a network that is not there or does not exist', async () => {
     const elsewhere = await callRoute(getPeerRoute, {
       token: viewer,

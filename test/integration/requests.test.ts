@@ -210,7 +210,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect((await captured()).length).toBe(mailsBefore + 1);
   });
 
-  it('records the answer: sent -> accepted or rejected, and refuses every other move with 409', async () => {
+  it('records the answer: sent -> accepted or rejected, repeats it as a no-op, refuses every other move with 409', async () => {
     const sent = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: VERIZON },
@@ -227,7 +227,8 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(log[0]?.message).toBe('Request accepted: Sessions up next week');
 
     const before = await tableSnapshot();
-    for (const status of ['rejected', 'sent', 'failed', 'accepted'] as const) {
+    const mailsBefore = (await captured()).length;
+    for (const status of ['rejected', 'sent', 'failed'] as const) {
       const res = await callRoute(updateRequestRoute, {
         token: operator.token,
         params: { id: (sent.json as SentRequest).id },
@@ -238,7 +239,19 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
         expect(res.error?.message).toBe('An accepted request cannot become sent (it is final)');
       }
     }
-    expect(await tableSnapshot()).toEqual(before);
+    // The same answer again (a double click, a client retrying) changes nothing and says so with 200.
+    const repeated = await callRoute(updateRequestRoute, {
+      token: operator.token,
+      params: { id: (sent.json as SentRequest).id },
+      body: { status: 'accepted', note: 'clicked twice' },
+    });
+    expect(repeated.status).toBe(200);
+    expect(repeated.json).toEqual(accepted.json);
+    // Only the audit entry of the call itself may be new: no log entry, no change to the request or the peer.
+    const notAudit = (items: string[]) =>
+      items.filter((item) => !(JSON.parse(item) as { pk: string }).pk.startsWith('AUDIT#'));
+    expect(notAudit(await tableSnapshot())).toEqual(notAudit(before));
+    expect((await captured()).length).toBe(mailsBefore);
 
     const other = await callRoute(sendRequestRoute, {
       token: operator.token,
