@@ -131,6 +131,9 @@ export async function deleteUser(id: string, callerId: string) {
   await usersRepository.remove(user);
 }
 
+/** The name the bootstrap admin is created with: a role, not a person, until an admin renames it. */
+export const BOOTSTRAP_ADMIN_NAME = 'Administrator';
+
 /**
  * The bootstrap admin (npm start, the stack's custom resource): created only while the deployment
  * has no enabled admin at all, so a later start without the same email never adds a second one; an
@@ -149,6 +152,6 @@ export async function ensureAdmin(
         `(the one given has ${password.length})`,
     );
   }
-  await createUser({ email, password, name: 'Administrator', role: 'admin' });
+  await createUser({ email, password, name: BOOTSTRAP_ADMIN_NAME, role: 'admin' });
   return 'created';
 }

@@ -16,6 +16,7 @@ import {
 } from '../../shared/requests/routes';
 import type * as z from '../../shared/platform/zod';
 import { capturedMail } from '../support/mail';
+import { createUser, login } from '../../shared/users/users';
 import { baselineApi, hasFixtures, syncFixtures } from '../support/peeringdb';
 
 /**
@@ -163,6 +164,36 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     });
     expect(noc.status).toBe(201);
     expect(noc.json.email_to).toBe('noc@gtt.net');
+  });
+
+  it("names a peer whose PeeringDB name holds its AS once, and signs with the sender's name and our company", async () => {
+    const res = await callRoute(sendRequestRoute, {
+      token: operator.token,
+      body: { peer_participant_id: GTT, dry_run: true, force: true },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.subject).toBe('Peering request from Quickline AG (AS15600)');
+    expect(res.json.body).toContain(
+      'Quickline AG (AS15600) would like to peer with GTT Communications (AS3257) at our common exchanges:',
+    );
+    expect(res.json.body).toContain('  GTT Communications (AS3257): ');
+    expect(res.json.body).not.toContain('(AS3257) (AS3257)');
+    expect(res.json.body).not.toContain('AS3257) AS3257');
+    expect(res.json.body).toContain(`Best regards,\n${operator.user.name}, Quickline AG\n${FROM}\n`);
+    expect(res.json.html_body).toContain(`Best regards,<br>${operator.user.name}, Quickline AG<br>`);
+    expect(res.json.html_body).not.toContain('(AS3257) (AS3257)');
+
+    // The bootstrap admin's name is a role, not a person: the company signs alone.
+    const email = `bootstrap-${crypto.randomUUID().slice(0, 8)}@quickline.example`;
+    await createUser({ email, password: 'a bootstrap password', name: 'Administrator', role: 'admin' });
+    const { token } = await login(email, 'a bootstrap password');
+    const byAdmin = await callRoute(sendRequestRoute, {
+      token,
+      body: { peer_participant_id: GTT, dry_run: true, force: true },
+    });
+    expect(byAdmin.status).toBe(200);
+    expect(byAdmin.json.body).toContain(`Best regards,\nQuickline AG\n${FROM}\n`);
+    expect(byAdmin.json.body).not.toContain('Administrator');
   });
 
   it('answers a dry run with the rendered email and sends and stores nothing', async () => {

@@ -23,16 +23,25 @@ async function seed() {
       { id: 2, asn: 20940, name: 'Akamai Technologies', info_prefixes4: 20, policy_general: 'Open' },
       { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200, policy_general: 'Selective' },
       { id: 2335, asn: 8038, name: '6connect, Inc.', info_prefixes4: 10, policy_general: 'Open' },
+      {
+        id: 14,
+        asn: 3257,
+        name: 'GTT Communications (AS3257)',
+        info_prefixes4: 9000,
+        policy_general: 'Open',
+      },
     ],
     netixlan: [
       ashburnPort(10, 262, 8560, '206.126.236.200'),
       ashburnPort(11, 2, 20940, '206.126.236.102'),
       ashburnPort(12, 1418, 16509, '206.126.236.68'),
       ashburnPort(13, 2335, 8038, '206.126.236.35'),
+      ashburnPort(14, 14, 3257, '206.126.236.57'),
     ],
     poc: [
       { id: 1, net_id: 1418, role: 'Policy', name: 'Amazon Peering', email: 'peering@amazon.example' },
       { id: 2, net_id: 262, role: 'Technical', name: '1&1 NOC', email: 'noc@oneandone.example' },
+      { id: 3, net_id: 14, role: 'Policy', name: 'GTT Peering', email: 'peering@gtt.example' },
     ],
   });
   await putSettings(
@@ -49,12 +58,14 @@ async function seed() {
 }
 
 let operator: { token: string };
+let operatorName: string;
 let viewer: { token: string };
 let routerId: string;
 
 beforeAll(async () => {
   await seed();
-  [operator, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
+  const [op, view] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
+  [operator, viewer, operatorName] = [op, view, op.user.name];
   const router = await callRoute(createRouterRoute, {
     token: operator.token,
     body: { hostname: 'ar1.inoc.example', platform: 'cisco-ios', asn: 8038, router_id: '206.126.236.35' },
@@ -80,7 +91,7 @@ describe('read actions', () => {
     const res = await v1('action=getPeers&public_id=1');
     expect(res.status).toBe(200);
     expect(res.json.success).toBe(1);
-    expect(res.json.message).toBe('3 peers found.');
+    expect(res.json.message).toBe('4 peers found.');
     const oneAndOne = res.json.data.find((p: { id: string }) => p.id === '262');
     expect(oneAndOne).toMatchObject({
       id: '262',
@@ -121,7 +132,7 @@ describe('read actions', () => {
   it('getCommunications lists every peer with status, qualification, is_peer and the log', async () => {
     const res = await v1('action=getCommunications&public_id=1');
     expect(res.json.success).toBe(1);
-    expect(res.json.message).toBe('3 records found.');
+    expect(res.json.message).toBe('4 records found.');
     expect(res.json.data[0]).toEqual({
       name: '1&1 Internet',
       asn: '8560',
@@ -320,6 +331,17 @@ describe('requests through v1', () => {
     const resend = await v1('action=sendRequest&peer_participant_id=1418&public_id=1');
     expect(resend.status).toBe(409);
     expect(resend.json.success).toBe(0);
+  });
+
+  it("sendRequest from the template names the peer's AS once and signs with the sender and the company", async () => {
+    const res = await v1('action=sendRequest&peer_participant_id=14&public_id=1');
+    expect(res.status).toBe(201);
+    const mine = await capturedMail((e) => e.destination.to.includes('peering@gtt.example'));
+    expect(mine).toHaveLength(1);
+    const text = mine[0]!.body.text ?? '';
+    expect(text).toContain('6connect, Inc. (AS8038) would like to peer with GTT Communications (AS3257) at');
+    expect(text).not.toContain('(AS3257) (AS3257)');
+    expect(text).toContain(`Best regards,\n${operatorName}, 6connect, Inc.\n`);
   });
 
   it("sendEmail mails the peer's contact and logs it", async () => {
