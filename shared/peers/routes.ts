@@ -61,6 +61,7 @@ export const PeerFiltersSchema = z.object({
   updated_before: dateFilter,
   qualified: z.optional(queryBoolean),
   is_peer: z.optional(queryBoolean),
+  is_route_server: z.optional(queryBoolean),
   request_status: z.optional(PeerRequestStatusSchema),
 });
 export type PeerFilters = z.infer<typeof PeerFiltersSchema>;
@@ -121,6 +122,12 @@ export const PeerSchema = z
       looking_glass: true,
       route_server: true,
     }).shape,
+    is_route_server: z.boolean().check(
+      z.meta({
+        description:
+          'PeeringDB types the network "Route Server", or the exchange names its ASN as its route servers\' (ixlan rs_asn)',
+      }),
+    ),
     notes_public: z.string(),
     ...z.pick(NetworkSchema, {
       policy_url: true,

@@ -30,6 +30,14 @@ async function seed() {
         info_prefixes4: 9000,
         policy_general: 'Open',
       },
+      {
+        id: 947,
+        asn: 6695,
+        name: 'DE-CIX Frankfurt Route Servers',
+        info_type: 'Route Server',
+        info_types: ['Route Server'],
+        policy_general: 'Open',
+      },
     ],
     netixlan: [
       ashburnPort(10, 262, 8560, '206.126.236.200'),
@@ -37,6 +45,7 @@ async function seed() {
       ashburnPort(12, 1418, 16509, '206.126.236.68'),
       ashburnPort(13, 2335, 8038, '206.126.236.35'),
       ashburnPort(14, 14, 3257, '206.126.236.57'),
+      ashburnPort(15, 947, 6695, '206.126.236.95'),
     ],
     poc: [
       { id: 1, net_id: 1418, role: 'Policy', name: 'Amazon Peering', email: 'peering@amazon.example' },
@@ -91,7 +100,7 @@ describe('read actions', () => {
     const res = await v1('action=getPeers&public_id=1');
     expect(res.status).toBe(200);
     expect(res.json.success).toBe(1);
-    expect(res.json.message).toBe('4 peers found.');
+    expect(res.json.message).toBe('5 peers found.');
     const oneAndOne = res.json.data.find((p: { id: string }) => p.id === '262');
     expect(oneAndOne).toMatchObject({
       id: '262',
@@ -129,10 +138,24 @@ describe('read actions', () => {
     expect(none.json).toEqual({ success: 1, message: 'No peers found.', data: [] });
   });
 
+  it('getPeers marks route servers (is_route_server 1) and does not qualify them', async () => {
+    const res = await v1('action=getPeers&public_id=1&asn=6695');
+    expect(res.json.message).toBe('1 peer found.');
+    expect(res.json.data[0]).toMatchObject({
+      id: '947',
+      qualified: false,
+      is_route_server: 1,
+      qualification_reasons: ['route server (info_type Route Server)', 'policy_general Open is allowed'],
+    });
+    const bilateral = await v1('action=getPeers&public_id=1&is_route_server=0');
+    expect(bilateral.json.data.map((p: { id: string }) => p.id)).not.toContain('947');
+    expect(bilateral.json.data.every((p: { is_route_server: number }) => p.is_route_server === 0)).toBe(true);
+  });
+
   it('getCommunications lists every peer with status, qualification, is_peer and the log', async () => {
     const res = await v1('action=getCommunications&public_id=1');
     expect(res.json.success).toBe(1);
-    expect(res.json.message).toBe('4 records found.');
+    expect(res.json.message).toBe('5 records found.');
     expect(res.json.data[0]).toEqual({
       name: '1&1 Internet',
       asn: '8560',
