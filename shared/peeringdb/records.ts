@@ -116,9 +116,12 @@ const NetRecord = z.extend(Envelope, {
   info_ratio: text(),
   info_scope: text(),
   info_type: text(),
-  /** PeeringDB's newer multiple choice of types, beside the single `info_type` it still fills. */
+  /**
+   * PeeringDB's newer multiple choice of types, beside the single `info_type` it still fills. Bounds
+   * far above PeeringDB's dozen types: a record is skipped when a field does not parse.
+   */
   info_types: z.pipe(
-    z.nullish(z.array(z.string().check(z.maxLength(64))).check(z.maxLength(16))),
+    z.nullish(z.array(z.string().check(z.maxLength(200))).check(z.maxLength(64))),
     z.transform((v) => v ?? []),
   ),
   info_prefixes4: count,
