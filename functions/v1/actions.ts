@@ -204,6 +204,7 @@ function peerQuery(p: V1Params) {
     updated_before: updated.before,
     qualified: bool(p, 'qualified'),
     is_peer: bool(p, 'is_peer'),
+    is_route_server: bool(p, 'is_route_server'),
     request_status: text(p, 'request_status'),
     include_public_ips: bool(p, 'include_public_ips'),
     include_contacts: bool(p, 'include_contacts'),

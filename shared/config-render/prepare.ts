@@ -54,10 +54,30 @@ export function isValidHostname(value: string): boolean {
   return HOSTNAME_PATTERN.test(value);
 }
 
+/**
+ * Text shortened to at most `max` characters between words, never inside one ("GTT Communications
+ * (AS32" would name another AS), and without a parenthesis the cut left open: the open group is
+ * dropped. A single word longer than `max` is cut, as nothing else fits.
+ */
+export function cutAtWord(value: string, max: number): string {
+  if (value.length <= max) return value;
+  const room = value.slice(0, max + 1);
+  const space = room.lastIndexOf(' ');
+  let cut = (space > 0 ? room.slice(0, space) : value.slice(0, max)).trim();
+  for (;;) {
+    const open = cut.lastIndexOf('(');
+    if (open === -1 || cut.indexOf(')', open) !== -1) break;
+    const before = cut.slice(0, open).trim();
+    if (before === '') break;
+    cut = before;
+  }
+  return cut;
+}
+
 /** Free text reduced to the inert set: accents dropped, anything else becomes a space. */
 export function safeText(value: string, max = 80): string {
   const ascii = value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  return ascii.replace(UNSAFE_TEXT, ' ').replace(/\s+/g, ' ').trim().slice(0, max).trim();
+  return cutAtWord(ascii.replace(UNSAFE_TEXT, ' ').replace(/\s+/g, ' ').trim(), max);
 }
 
 /**

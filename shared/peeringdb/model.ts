@@ -20,6 +20,8 @@ export const NetworkSchema = z.object({
   info_ratio: z.string(),
   info_scope: z.string(),
   info_type: z.string(),
+  /** Stored since route servers are marked; older items have none. */
+  info_types: z._default(z.array(z.string()), []),
   info_prefixes4: z.nullable(z.int()),
   info_prefixes6: z.nullable(z.int()),
   info_unicast: z.boolean(),
@@ -174,6 +176,8 @@ export interface MemberPage {
 export interface PeeringDbReader {
   getExchange(ixId: number): Promise<Exchange | undefined>;
   getExchangePrefixes(ixId: number): Promise<ExchangePrefix[]>;
+  /** The ASNs an exchange's LANs name as their route servers' (PeeringDB `ixlan.rs_asn`). */
+  getRouteServerAsns(ixId: number): Promise<number[]>;
   getNetwork(netId: number): Promise<Network | undefined>;
   getNetworkByAsn(asn: number): Promise<Network | undefined>;
   getNetworkContacts(netId: number): Promise<Contact[]>;

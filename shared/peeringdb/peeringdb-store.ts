@@ -16,7 +16,13 @@ import {
   type Presence,
   PresenceSchema,
 } from './model';
-import { type ObjectType, type StoredOf, type ExchangeFacility, ExchangeFacilitySchema } from './records';
+import {
+  type ObjectType,
+  type StoredOf,
+  type ExchangeFacility,
+  ExchangeFacilitySchema,
+  ExchangeLanSchema,
+} from './records';
 import { ddb, tableName } from '../platform/storage/client';
 import { backoffDelay, sleep } from '../platform/concurrency';
 import { parseItem, withoutKeys } from '../platform/storage/items';
@@ -98,6 +104,9 @@ export function sourceItem(type: ObjectType, object: Record<string, unknown>, ha
     const pfx = object as StoredOf<'ixpfx'>;
     if (pfx.ix_id !== null)
       Object.assign(item, KEYS.exchangePrefix.index('gsi2', { ix: pfx.ix_id, id: pfx.id }));
+  } else if (type === 'ixlan') {
+    const lan = object as StoredOf<'ixlan'>;
+    Object.assign(item, KEYS.exchangeLan.index('gsi2', { ix: lan.ix_id, id: lan.id }));
   } else if (type === 'ixfac') {
     const fac = object as StoredOf<'ixfac'>;
     Object.assign(item, KEYS.exchangeFacility.index('gsi2', { ix: fac.ix_id, id: fac.id }));
@@ -249,6 +258,16 @@ export const peeringDb: PeeringDbRepository = {
       ExpressionAttributeValues: { ':pk': KEYS.exchangePrefix.keys.gsi2.pk.build({ ix: ixId }) },
     });
     return items.map((i) => parseItem(ExchangePrefixSchema, 'ixpfx', withoutKeys(i)) as ExchangePrefix);
+  },
+
+  async getRouteServerAsns(ixId) {
+    const items = await queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': KEYS.exchangeLan.keys.gsi2.pk.build({ ix: ixId }) },
+    });
+    const lans = items.map((i) => parseItem(ExchangeLanSchema, 'ixlan', withoutKeys(i)));
+    return lans.flatMap((lan) => (lan.rs_asn === null ? [] : [lan.rs_asn]));
   },
 
   async getExchangeFacilities(ixId) {

@@ -81,7 +81,16 @@ const IxRecord = z.extend(Envelope, {
   proto_ipv6: flag(false),
   created: stamp,
 });
-const IxlanRecord = z.extend(Envelope, { ix_id: id, name: text(), mtu: count });
+const IxlanRecord = z.extend(Envelope, {
+  ix_id: id,
+  name: text(),
+  mtu: count,
+  /** The ASN of the exchange's route servers; PeeringDB gives 0 when none is set. */
+  rs_asn: z.pipe(
+    z.nullish(z.int().check(z.gte(0), z.lte(4_294_967_295))),
+    z.transform((v) => v || null),
+  ),
+});
 const IxpfxRecord = z.extend(Envelope, {
   ixlan_id: id,
   protocol: z.enum(['IPv4', 'IPv6']),
@@ -107,6 +116,14 @@ const NetRecord = z.extend(Envelope, {
   info_ratio: text(),
   info_scope: text(),
   info_type: text(),
+  /**
+   * PeeringDB's newer multiple choice of types, beside the single `info_type` it still fills. Bounds
+   * far above PeeringDB's dozen types: a record is skipped when a field does not parse.
+   */
+  info_types: z.pipe(
+    z.nullish(z.array(z.string().check(z.maxLength(200))).check(z.maxLength(64))),
+    z.transform((v) => v ?? []),
+  ),
   info_prefixes4: count,
   info_prefixes6: count,
   info_unicast: flag(true),
@@ -202,6 +219,8 @@ export const ExchangeLanSchema = z.object({
   ix_id: z.int(),
   name: z.string(),
   mtu: z.nullable(z.int()),
+  /** Stored since route servers are marked; older items have none. */
+  rs_asn: z._default(z.nullable(z.int()), null),
   updated: z.string(),
 });
 export const ExchangeFacilitySchema = z.object({

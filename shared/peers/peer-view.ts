@@ -2,7 +2,7 @@ import type { Peer, PeerFilters } from './routes';
 import type { PeerState } from './peer-state-store';
 import type { PeerLogEntry } from '../peer-log';
 import { contactView, type ExchangeMember, orderContacts, portView, type Presence } from '../peeringdb';
-import { qualify } from './qualify';
+import { qualify, routeServerReason } from './qualify';
 import type { QualificationRules } from '../settings';
 import { type MemberPosition, memberPosition, positionKey } from '../platform/storage/keys';
 
@@ -17,6 +17,8 @@ export interface PeerViewContext {
   publicId: number;
   rules: QualificationRules;
   ownAsn: number | null;
+  /** The ASNs the exchange names as its route servers'. */
+  routeServerAsns: ReadonlySet<number>;
   embeds: Embeds;
 }
 
@@ -56,6 +58,7 @@ export function buildPeer({ member, state, isPeer, log }: PeerFacts, ctx: PeerVi
   const n = member.network;
   const verdict = qualify(n, member.contacts, ctx.rules, state.qualification_override, {
     ownAsn: ctx.ownAsn,
+    routeServerAsns: ctx.routeServerAsns,
   });
   return {
     id: n.id,
@@ -76,6 +79,7 @@ export function buildPeer({ member, state, isPeer, log }: PeerFacts, ctx: PeerVi
     info_ipv6: n.info_ipv6,
     looking_glass: n.looking_glass,
     route_server: n.route_server,
+    is_route_server: routeServerReason(n, ctx.routeServerAsns) !== null,
     notes_public: n.notes,
     policy_url: n.policy_url,
     policy_general: n.policy_general,
@@ -133,6 +137,7 @@ const EXACT_FILTERS = [
   'policy_ratio',
   'qualified',
   'is_peer',
+  'is_route_server',
   'request_status',
 ] as const;
 

@@ -1,5 +1,5 @@
 import * as z from '../platform/zod';
-import type { Peer, PeerListQueryInput, UpdatePeerInput } from './routes';
+import type { OnePeerQueryInput, Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import { type Page, readCursor, writeCursor } from '../platform/storage/pagination';
 import {
@@ -30,8 +30,8 @@ import {
  * override, log), qualification and `is_peer`. A page costs a fixed number of DynamoDB requests, made
  * in parallel: one Query of the member page, one of our state from the same place in member order
  * (as many states as the page has members at most, so its cost follows the page, not the exchange),
- * one of the sessions at the exchange (and the settings, when the warm container's copy is older
- * than a few seconds). A list that embeds the log, or that filters and so looks at every member,
+ * one of the sessions at the exchange, one of the exchange's LANs for its route-server ASNs (and
+ * the settings, when the warm container's copy is older than a few seconds). A list that embeds the log, or that filters and so looks at every member,
  * reads our whole state at the exchange instead, in the same single Query as before.
  */
 
@@ -116,8 +116,19 @@ async function wholeExchangeState(publicId: number, withLogs: boolean): Promise<
   return { ...all, cover: async () => undefined };
 }
 
-function viewContext(publicId: number, settings: Settings, embeds: Embeds): PeerViewContext {
-  return { publicId, rules: settings.qualification, ownAsn: settings.source_asn, embeds };
+function viewContext(
+  publicId: number,
+  settings: Settings,
+  routeServerAsns: readonly number[],
+  embeds: Embeds,
+): PeerViewContext {
+  return {
+    publicId,
+    rules: settings.qualification,
+    ownAsn: settings.source_asn,
+    routeServerAsns: new Set(routeServerAsns),
+    embeds,
+  };
 }
 
 export async function listPeers(publicId: number, query: PeerListQueryInput): Promise<Page<Peer>> {
@@ -140,8 +151,9 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
   const straight = !filtered && (cursor === undefined || cursor.page !== undefined);
   // Straight through pages without the log, the state is read page by page in member order.
   const paged = straight && !embeds.log;
-  const [settings, peerState, sessions, firstPage] = await Promise.all([
+  const [settings, routeServerAsns, peerState, sessions, firstPage] = await Promise.all([
     getSettings(),
+    peeringDb.getRouteServerAsns(publicId),
     paged
       ? pageState(publicId, cursor && orderKey(cursor.after), limit)
       : wholeExchangeState(publicId, embeds.log),
@@ -149,7 +161,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     straight ? peeringDb.listExchangeMembers(publicId, { limit, cursor: cursor?.page }) : undefined,
   ]);
   const now = new Date();
-  const ctx = viewContext(publicId, settings, embeds);
+  const ctx = viewContext(publicId, settings, routeServerAsns, embeds);
   const visible = (state: PeerState) => include_hidden === true || !isHidden(state, now);
   const view = (member: ExchangeMember): Peer | undefined => {
     if (isOwnNetwork(member, settings)) return undefined;
@@ -217,6 +229,7 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
 interface OnePeer {
   exchange: Exchange;
   settings: Settings;
+  routeServerAsns: number[];
   member: ExchangeMember;
   state: PeerState;
   log: PeerLogEntry[];
@@ -224,8 +237,9 @@ interface OnePeer {
 }
 
 async function loadPeer(publicId: number, participantId: number): Promise<OnePeer> {
-  const [{ exchange, settings }, member, stored, sessions] = await Promise.all([
+  const [{ exchange, settings }, routeServerAsns, member, stored, sessions] = await Promise.all([
     exchangeContext(publicId),
+    peeringDb.getRouteServerAsns(publicId),
     peeringDb.getExchangeMember(publicId, participantId),
     peerStateRepository.readPeer(publicId, participantId),
     sessionStatesAt(publicId),
@@ -246,6 +260,7 @@ async function loadPeer(publicId: number, participantId: number): Promise<OnePee
   return {
     exchange,
     settings,
+    routeServerAsns,
     member,
     state: stored.state,
     log: stored.log,
@@ -253,15 +268,24 @@ async function loadPeer(publicId: number, participantId: number): Promise<OnePee
   };
 }
 
-function fullView(peer: OnePeer, publicId: number): Peer {
+function fullView(peer: OnePeer, publicId: number, include: OnePeerQueryInput = {}): Peer {
+  const embeds: Embeds = {
+    publicIps: include.include_public_ips ?? true,
+    contacts: include.include_contacts ?? true,
+    log: include.include_log_data ?? true,
+  };
   return buildPeer(
     { member: peer.member, state: peer.state, isPeer: peer.isPeer, log: peer.log },
-    viewContext(publicId, peer.settings, { publicIps: true, contacts: true, log: true }),
+    viewContext(publicId, peer.settings, peer.routeServerAsns, embeds),
   );
 }
 
-export async function getPeer(publicId: number, participantId: number): Promise<Peer> {
-  return fullView(await loadPeer(publicId, participantId), publicId);
+export async function getPeer(
+  publicId: number,
+  participantId: number,
+  include: OnePeerQueryInput = {},
+): Promise<Peer> {
+  return fullView(await loadPeer(publicId, participantId), publicId, include);
 }
 
 export async function updatePeer(

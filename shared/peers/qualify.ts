@@ -20,6 +20,28 @@ export interface Qualification {
 export interface QualificationContext {
   /** Our own ASN never qualifies as a peer of ourselves. */
   ownAsn?: number | null;
+  /** The ASNs the exchange names as its route servers' (PeeringDB `ixlan.rs_asn`). */
+  routeServerAsns?: ReadonlySet<number>;
+}
+
+/** PeeringDB's network type for route servers (`info_type`, and one of `info_types`). */
+export const ROUTE_SERVER_TYPE = 'Route Server';
+
+/**
+ * Why a network is a route server rather than a bilateral peer, or null when it is not: PeeringDB
+ * types it so, or the exchange names its ASN as the route servers'.
+ */
+export function routeServerReason(
+  network: Pick<Network, 'asn' | 'info_type' | 'info_types'>,
+  routeServerAsns: ReadonlySet<number> = new Set(),
+): string | null {
+  if (network.info_type === ROUTE_SERVER_TYPE || network.info_types.includes(ROUTE_SERVER_TYPE)) {
+    return `route server (info_type ${ROUTE_SERVER_TYPE})`;
+  }
+  if (routeServerAsns.has(network.asn)) {
+    return `route server (AS${network.asn} is the exchange's route-server ASN)`;
+  }
+  return null;
 }
 
 interface Check {
@@ -54,6 +76,12 @@ function ruleChecks(
   if (context.ownAsn !== undefined && context.ownAsn !== null && network.asn === context.ownAsn) {
     checks.push({ passed: false, reason: `AS${network.asn} is our own ASN` });
   }
+  // Like our own ASN, a route server is named only when it is one: "not a route server" on every
+  // other peer would say nothing.
+  const routeServer = rules.exclude_route_servers
+    ? routeServerReason(network, context.routeServerAsns)
+    : null;
+  if (routeServer) checks.push({ passed: false, reason: routeServer });
   if (rules.excluded_asns.length > 0) {
     checks.push(
       rules.excluded_asns.includes(network.asn)

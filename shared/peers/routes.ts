@@ -61,6 +61,7 @@ export const PeerFiltersSchema = z.object({
   updated_before: dateFilter,
   qualified: z.optional(queryBoolean),
   is_peer: z.optional(queryBoolean),
+  is_route_server: z.optional(queryBoolean),
   request_status: z.optional(PeerRequestStatusSchema),
 });
 export type PeerFilters = z.infer<typeof PeerFiltersSchema>;
@@ -76,6 +77,14 @@ export const PeerListQuery = z.strictObject(
   }).shape,
 );
 export type PeerListQueryInput = z.infer<typeof PeerListQuery>;
+
+/** The list's include flags, on one peer: each part is embedded unless its flag says false. */
+export const OnePeerQuery = z.strictObject({
+  include_public_ips: z.optional(queryBoolean),
+  include_contacts: z.optional(queryBoolean),
+  include_log_data: z.optional(queryBoolean),
+});
+export type OnePeerQueryInput = z.infer<typeof OnePeerQuery>;
 
 export const PublicIpSchema = PortViewSchema.check(z.meta({ id: 'PeerPublicIp' }));
 
@@ -113,6 +122,12 @@ export const PeerSchema = z
       looking_glass: true,
       route_server: true,
     }).shape,
+    is_route_server: z.boolean().check(
+      z.meta({
+        description:
+          'PeeringDB types the network "Route Server", or the exchange names its ASN as its route servers\' (ixlan rs_asn)',
+      }),
+    ),
     notes_public: z.string(),
     ...z.pick(NetworkSchema, {
       policy_url: true,
@@ -205,8 +220,9 @@ export const getPeerRoute = route({
   path: '/exchanges/{public_id}/peers/{participant_id}',
   role: 'viewer',
   tag: 'peers',
-  summary: 'One peer at an exchange, with its IPs, contacts and log',
+  summary: 'One peer at an exchange, with its IPs, contacts and log (each unless its include flag is false)',
   params: OnePeerParams,
+  query: OnePeerQuery,
   response: PeerSchema,
   handler: 'functions/http/peers/get-peer.ts',
   access: { table: 'read' },

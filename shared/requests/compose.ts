@@ -1,6 +1,7 @@
 import { escapeHtml, renderTemplate, type TemplateContext } from '../platform/email/template-engine';
 import { ValidationError } from '../platform/errors';
 import type { Network } from '../peeringdb';
+import { BOOTSTRAP_ADMIN_NAME } from '../users';
 import type { CompiledContent } from './templates';
 import type { CommonExchange } from './common-exchanges';
 
@@ -36,10 +37,44 @@ const peeringDbUrl = (participantId: number | null, asn: number) =>
     ? `https://www.peeringdb.com/net/${participantId}`
     : `https://www.peeringdb.com/asn/${asn}`;
 
+/**
+ * Whether a PeeringDB name already states its AS: "AS3257", "AS 3257" or "AS-3257" as a word of its
+ * own (any case, "AS250.net" too), or the bare number standing alone between spaces, brackets,
+ * dashes, commas or slashes ("AT&T US - 7018", "Charter Communications (7843)"). Digits inside a
+ * longer number or a word ("Net32570", "AS32570") do not count.
+ */
+export function nameHoldsAsn(name: string, asn: number): boolean {
+  const n = String(asn);
+  const prefixed = new RegExp(`(?<![A-Za-z0-9])AS[ -]?${n}(?![0-9])`, 'i');
+  const bare = new RegExp(`(?:^|[\\s([/,-])${n}(?=$|[\\s)\\]/,-])`);
+  return prefixed.test(name) || bare.test(name);
+}
+
+/** "GTT Communications (AS3257)": the name with its AS, added only when the name does not hold it already. */
+export function nameAndAsn(name: string, asn: number): string {
+  if (name === '') return `AS${asn}`;
+  return nameHoldsAsn(name, asn) ? name : `${name} (AS${asn})`;
+}
+
+/**
+ * Whether a user's name is a person's, fit to sign a letter: not empty, not an email address (what a
+ * missing user falls back to), not the bootstrap admin's default name.
+ */
+export function isPersonName(name: string): boolean {
+  const trimmed = name.trim();
+  return trimmed !== '' && !trimmed.includes('@') && trimmed !== BOOTSTRAP_ADMIN_NAME;
+}
+
 export function templateContext(input: ComposeInput): TemplateContext {
+  // Without a company name in the settings, our PeeringDB name, else our AS, so no line starts "(AS...".
+  const company = input.companyName.trim() || input.ourNetwork?.name || `AS${input.sourceAsn}`;
+  const sender = input.senderName.trim();
   return {
     values: {
-      company_name: input.companyName,
+      company_name: company,
+      company_name_and_asn: nameAndAsn(company, input.sourceAsn),
+      peer_name_and_asn: nameAndAsn(input.peer.name, input.peer.asn),
+      signature: isPersonName(sender) ? `${sender}, ${company}` : company,
       source_asn: String(input.sourceAsn),
       irr_as_set: input.irrAsSet || input.ourNetwork?.irr_as_set || NONE,
       peeringdb_url: peeringDbUrl(input.sourceParticipantId, input.sourceAsn),

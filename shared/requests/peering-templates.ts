@@ -19,6 +19,11 @@ export const PEERING_VOCABULARY: Vocabulary = {
     'sender_name',
     'sender_email',
     'email_from',
+    /** The names with their AS, "GTT Communications (AS3257)", the AS added only when the name lacks it. */
+    'company_name_and_asn',
+    'peer_name_and_asn',
+    /** "<sender's name>, <company>", or the company alone when the sender's name is no person's. */
+    'signature',
   ],
   lists: {
     exchanges: ['exchange_name', 'public_id', 'our_ipv4', 'our_ipv6', 'peer_ipv4', 'peer_ipv6'],
@@ -33,12 +38,12 @@ export interface TemplateContent {
 
 const requestText = `Hello {{peer_name}} peering team,
 
-{{company_name}} (AS{{source_asn}}) would like to peer with {{peer_name}} (AS{{peer_asn}}) at our common exchanges:
+{{company_name_and_asn}} would like to peer with {{peer_name_and_asn}} at our common exchanges:
 
 {{#exchanges}}
 {{exchange_name}}
-  {{company_name}} AS{{source_asn}}: {{our_ipv4}} {{our_ipv6}}
-  {{peer_name}} AS{{peer_asn}}: {{peer_ipv4}} {{peer_ipv6}}
+  {{company_name_and_asn}}: {{our_ipv4}} {{our_ipv6}}
+  {{peer_name_and_asn}}: {{peer_ipv4}} {{peer_ipv6}}
 {{/exchanges}}
 
 Our AS-SET: {{irr_as_set}}
@@ -47,15 +52,14 @@ We will set max-prefix {{peer_max_prefix4}} (IPv4) and {{peer_max_prefix6}} (IPv
 PeeringDB: {{peeringdb_url}}
 
 Best regards,
-{{sender_name}}
-{{company_name}}
+{{signature}}
 {{email_from}}
 `;
 
 const requestHtml = `<p>Hello {{peer_name}} peering team,</p>
-<p>{{company_name}} (AS{{source_asn}}) would like to peer with {{peer_name}} (AS{{peer_asn}}) at our common exchanges:</p>
+<p>{{company_name_and_asn}} would like to peer with {{peer_name_and_asn}} at our common exchanges:</p>
 <table>
-<tr><th>Exchange</th><th>{{company_name}} AS{{source_asn}}</th><th>{{peer_name}} AS{{peer_asn}}</th></tr>
+<tr><th>Exchange</th><th>{{company_name_and_asn}}</th><th>{{peer_name_and_asn}}</th></tr>
 {{#exchanges}}
 <tr><td>{{exchange_name}}</td><td>{{our_ipv4}}<br>{{our_ipv6}}</td><td>{{peer_ipv4}}<br>{{peer_ipv6}}</td></tr>
 {{/exchanges}}
@@ -64,13 +68,13 @@ const requestHtml = `<p>Hello {{peer_name}} peering team,</p>
 Suggested max-prefix for our sessions: {{suggested_max_prefix4}} (IPv4), {{suggested_max_prefix6}} (IPv6).<br>
 We will set max-prefix {{peer_max_prefix4}} (IPv4) and {{peer_max_prefix6}} (IPv6) on our side.<br>
 PeeringDB: <a href="{{peeringdb_url}}">{{peeringdb_url}}</a></p>
-<p>Best regards,<br>{{sender_name}}<br>{{company_name}}<br>{{email_from}}</p>
+<p>Best regards,<br>{{signature}}<br>{{email_from}}</p>
 `;
 
 const followUpText = `Hello {{peer_name}} peering team,
 
-A friendly reminder of our peering request: {{company_name}} (AS{{source_asn}}) would still like to peer
-with {{peer_name}} (AS{{peer_asn}}) at:
+A friendly reminder of our peering request: {{company_name_and_asn}} would still like to peer
+with {{peer_name_and_asn}} at:
 
 {{#exchanges}}
 {{exchange_name}}: ours {{our_ipv4}} {{our_ipv6}}, yours {{peer_ipv4}} {{peer_ipv6}}
@@ -80,13 +84,12 @@ Our AS-SET: {{irr_as_set}}; suggested max-prefix {{suggested_max_prefix4}} (IPv4
 PeeringDB: {{peeringdb_url}}
 
 Best regards,
-{{sender_name}}
-{{company_name}}
+{{signature}}
 `;
 
 const completeText = `Hello {{peer_name}} peering team,
 
-Our side of the sessions between {{company_name}} (AS{{source_asn}}) and {{peer_name}} (AS{{peer_asn}}) is configured:
+Our side of the sessions between {{company_name_and_asn}} and {{peer_name_and_asn}} is configured:
 
 {{#exchanges}}
 {{exchange_name}}: ours {{our_ipv4}} {{our_ipv6}}, yours {{peer_ipv4}} {{peer_ipv6}}
@@ -96,24 +99,23 @@ We set max-prefix {{peer_max_prefix4}} (IPv4) and {{peer_max_prefix6}} (IPv6) fo
 Please let us know when yours are up.
 
 Best regards,
-{{sender_name}}
-{{company_name}}
+{{signature}}
 `;
 
 /** The templates every deployment has; a custom template of the same name takes its place. */
 export const BUILT_IN_TEMPLATES: Readonly<Record<string, TemplateContent>> = {
   'peering-request': {
-    subject: 'Peering request from {{company_name}} (AS{{source_asn}})',
+    subject: 'Peering request from {{company_name_and_asn}}',
     text: requestText,
     html: requestHtml,
   },
   'follow-up': {
-    subject: 'Peering request from {{company_name}} (AS{{source_asn}}): follow-up',
+    subject: 'Peering request from {{company_name_and_asn}}: follow-up',
     text: followUpText,
     html: null,
   },
   'configuration-complete': {
-    subject: 'Peering with {{company_name}} (AS{{source_asn}}): configuration complete',
+    subject: 'Peering with {{company_name_and_asn}}: configuration complete',
     text: completeText,
     html: null,
   },

@@ -11,7 +11,7 @@ import {
 import { checkNotPending, claimPeer, deliver, takeSendToken } from './delivery';
 import type { RequestDeps } from './dependencies';
 import { guardAfter, outcomeItems, outgoingOf } from './send-request';
-import { canMove, REQUEST_TRANSITIONS, type RequestState } from './status-machine';
+import { canMove, isRepeat, REQUEST_TRANSITIONS, type RequestState } from './status-machine';
 
 export async function getRequest(id: string): Promise<StoredRequest> {
   const request = await requestsRepository.get(id);
@@ -45,6 +45,8 @@ export async function answerRequest(
   now = new Date(),
 ): Promise<StoredRequest> {
   const current = await getRequest(id);
+  // The same answer again changes nothing: no write, no log entry, no mail; the request as it stands.
+  if (isRepeat(current.status, change.status)) return current;
   if (change.status === 'sent' || !canMove(current.status, change.status)) refuseMove(current, change.status);
   const time = now.toISOString();
   const next: StoredRequest = {

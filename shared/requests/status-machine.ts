@@ -4,7 +4,8 @@ export type RequestState = StoredRequest['status'];
 
 /**
  * Every move a request may make, in one place. `failed -> sent` happens only through a retry that
- * SES accepted; `sent -> accepted | rejected` records the peer's answer. Anything else is a 409.
+ * SES accepted; `sent -> accepted | rejected` records the peer's answer. Asking for the status a
+ * request already has is no move at all (see `isRepeat`); anything else is a 409.
  */
 export const REQUEST_TRANSITIONS: Readonly<Record<RequestState, readonly RequestState[]>> = {
   failed: ['sent'],
@@ -15,4 +16,9 @@ export const REQUEST_TRANSITIONS: Readonly<Record<RequestState, readonly Request
 
 export function canMove(from: RequestState, to: RequestState): boolean {
   return REQUEST_TRANSITIONS[from].includes(to);
+}
+
+/** A request asked for the status it already has: a double click or a client retrying, answered as done. */
+export function isRepeat(from: RequestState, to: RequestState): boolean {
+  return from === to;
 }

@@ -147,7 +147,7 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
   if (peerAsn === undefined) {
     details.push({
       path: 'body.peer_asn',
-      message: `${fields.peer_ipaddr} is not in PeeringDB; give peer_asn (or peer_participant_id)`,
+      message: `${(await elsewhere(fields.peer_ipaddr, presences, exchange, reader)) ?? `${fields.peer_ipaddr} is not in PeeringDB`}; give peer_asn (or peer_participant_id)`,
     });
   }
   if (details.length > 0 || peerAsn === undefined) {
@@ -167,6 +167,26 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
     network,
     source_ipaddr: sourceIp,
   };
+}
+
+/**
+ * Where PeeringDB has the address when it is not at the exchange the session names: "not in
+ * PeeringDB" would send the operator looking for a record that exists.
+ */
+async function elsewhere(
+  ip: string,
+  presences: readonly Presence[],
+  named: Exchange | undefined,
+  reader: PeeringDbReader,
+): Promise<string | null> {
+  const found = presences[0];
+  if (!found || !named) return null;
+  const at = await reader.getExchange(found.ix_id);
+  const where = `exchange ${found.ix_id}${at ? ` (${at.name})` : ''}`;
+  return (
+    `PeeringDB has ${ip} at ${where} as AS${found.asn} ` +
+    `(network ${found.net_id}), not at exchange ${named.id} (${named.name})`
+  );
 }
 
 /**

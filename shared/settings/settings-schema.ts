@@ -16,6 +16,11 @@ export const qualificationRuleFields = {
   excluded_asns: z.array(z.int().check(z.gte(1), z.lte(4_294_967_295))),
   require_policy_contact: z.boolean(),
   require_ipv6: z.boolean(),
+  /**
+   * Route servers are not bilateral peers: a network PeeringDB types "Route Server", or the ASN an
+   * exchange names as its route servers', does not qualify.
+   */
+  exclude_route_servers: z.boolean(),
 };
 
 /**
@@ -32,6 +37,7 @@ export const QualificationRulesSchema = z
     excluded_asns: z._default(qualificationRuleFields.excluded_asns, []),
     require_policy_contact: z._default(qualificationRuleFields.require_policy_contact, false),
     require_ipv6: z._default(qualificationRuleFields.require_ipv6, false),
+    exclude_route_servers: z._default(qualificationRuleFields.exclude_route_servers, true),
   })
   .check(z.meta({ id: 'QualificationRules' }));
 

@@ -234,6 +234,9 @@ export async function deleteUser(id: string, callerId: string) {
   await knownSources.remove(user.id);
 }
 
+/** The name the bootstrap admin is created with: a role, not a person, until an admin renames it. */
+export const BOOTSTRAP_ADMIN_NAME = 'Administrator';
+
 /**
  * The bootstrap admin (npm start, the stack's custom resource): created only while the deployment
  * has no enabled admin at all, so a later start without the same email never adds a second one; an
@@ -254,7 +257,7 @@ export async function ensureAdmin(
   }
   try {
     // Only while there is still no enabled admin: two starts at once add one admin, not two.
-    await createUser({ email, password, name: 'Administrator', role: 'admin' }, { onlyFirstAdmin: true });
+    await createUser({ email, password, name: BOOTSTRAP_ADMIN_NAME, role: 'admin' }, { onlyFirstAdmin: true });
   } catch (err) {
     if (err instanceof AdminCountError) return 'another-admin';
     if (err instanceof ConflictError) return 'exists';

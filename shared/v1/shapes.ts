@@ -99,6 +99,8 @@ export function v1Peer(peer: V2Peer) {
     })),
     log_data: v1Log(peer.log_data),
     qualification_reasons: peer.qualification_reasons,
+    // Not a seed field: added after the seed's, 0/1 like is_peer.
+    is_route_server: peer.is_route_server ? 1 : 0,
     ...extra,
     info_unicast: peer.info_unicast ? '1' : '',
     info_multicast: peer.info_multicast ? '1' : '',

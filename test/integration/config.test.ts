@@ -35,10 +35,15 @@ beforeAll(async () => {
       // A PeeringDB name full of syntax: it must reach every config as inert text.
       { id: 2, asn: 20940, name: 'Akamai "Tech" {x}; #1 \\ ok', info_prefixes4: 20, info_prefixes6: 5 },
       { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200 },
+      // A real PeeringDB name that runs past OpenBGPD's 31 characters with its ASN in front.
+      { id: 1161, asn: 3257, name: 'GTT Communications (AS3257)', info_prefixes4: 9000 },
+      { id: 1162, asn: 64777, name: 'Example (Long Parenthesised Words)', info_prefixes4: 10 },
     ],
     netixlan: [
       ashburnPort(10, 2, 20940, '206.126.236.102', '2001:504:0:2::2:940:1'),
       ashburnPort(11, 1418, 16509, '206.126.236.68'),
+      ashburnPort(12, 1161, 3257, '206.126.236.57'),
+      ashburnPort(13, 1162, 64777, '206.126.236.77'),
     ],
   });
   [operator, viewer] = await Promise.all([userWithRole('operator'), userWithRole('viewer')]);
@@ -149,6 +154,38 @@ describe('GET /sessions/{id}/config', () => {
       expect(res.json.config).toContain('AS20940 Akamai Tech x 1 ok');
       expect(res.json.config).not.toMatch(/"Tech"|\{x\}|; #1|\\/);
     }
+  });
+
+  it('enforces max-prefix on Junos with teardown and cuts OpenBGPD descriptions between words', async () => {
+    const router = await callRoute(createRouterRoute, {
+      token: operator.token,
+      body: { hostname: 'bgpd-gtt.example.net', platform: 'openbgpd', asn: 64500, router_id: '192.0.2.1' },
+    });
+    const ids: string[] = [];
+    for (const peer_ipaddr of ['206.126.236.57', '206.126.236.77']) {
+      const res = await callRoute(addSessionRoute, {
+        token: operator.token,
+        body: { resource_id: router.json.id, peer_ipaddr, prfx_max: 12000 },
+      });
+      expect(res.status).toBe(201);
+      ids.push(res.json.id);
+    }
+    const [gtt, parenthesised] = ids as [string, string];
+    const bgpd = await callRoute(renderSessionConfigRoute, { token: viewer.token, params: { id: gtt } });
+    expect(bgpd.status).toBe(200);
+    expect(bgpd.json.config).toContain('\t\tdescr "AS3257 GTT Communications"\n');
+    const other = await callRoute(renderSessionConfigRoute, {
+      token: viewer.token,
+      params: { id: parenthesised },
+    });
+    // "AS64777 Example (Long Parenthesised Words)" cut at a word would leave "(Long": the group goes.
+    expect(other.json.config).toContain('\t\tdescr "AS64777 Example"\n');
+    const junos = await callRoute(renderSessionConfigRoute, {
+      token: viewer.token,
+      params: { id: gtt },
+      query: { platform: 'junos' },
+    });
+    expect(junos.json.config).toMatch(/prefix-limit \{\n {28}maximum 12000;\n {28}teardown;\n {24}\}/);
   });
 
   it('refuses a password longer than the router platform takes, and keeps the session', async () => {

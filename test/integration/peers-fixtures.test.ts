@@ -24,6 +24,7 @@ interface Net {
   id: number;
   name: string;
   policy_general: string;
+  info_type: string;
   info_prefixes4: number | null;
 }
 interface Poc {
@@ -101,10 +102,27 @@ describe.skipIf(!available)('peers at DE-CIX Frankfurt from real PeeringDB data'
     const peers = await everyPeer({});
     expect(peers.some((p) => p.qualified)).toBe(true);
     for (const peer of peers) {
-      const policy = nets.get(peer.id)?.policy_general ?? '';
-      expect(peer.qualified).toBe(policy === 'Open' || policy === 'Selective');
-      expect(peer.qualification_reasons[0]).toMatch(/^policy_general .+ is (not )?allowed/);
+      const net = nets.get(peer.id);
+      const policy = net?.policy_general ?? '';
+      const routeServer = net?.info_type === 'Route Server';
+      expect(peer.is_route_server, peer.name).toBe(routeServer);
+      expect(peer.qualified, peer.name).toBe(!routeServer && (policy === 'Open' || policy === 'Selective'));
+      expect(peer.qualification_reasons[0]).toMatch(
+        routeServer ? /^route server \(info_type Route Server\)$/ : /^policy_general .+ is (not )?allowed/,
+      );
     }
+  });
+
+  it("marks DE-CIX's own route servers (AS6695, policy Open) and leaves them out of qualified peers", async () => {
+    const routeServers = await everyPeer({ is_route_server: 'true' });
+    expect(routeServers.map((p) => [p.asn, p.name])).toEqual([[6695, 'DE-CIX Frankfurt Route Servers']]);
+    expect(routeServers[0]).toMatchObject({
+      policy_general: 'Open',
+      qualified: false,
+      qualification_reasons: ['route server (info_type Route Server)', 'policy_general Open is allowed'],
+    });
+    const qualified = await everyPeer({ qualified: 'true' });
+    expect(qualified.some((p) => p.asn === 6695)).toBe(false);
   });
 
   it('filters real data the way the raw records say', async () => {

@@ -73,7 +73,7 @@ describe('peers at the biggest generated exchange', () => {
     [
       '&qualified=false',
       { qualified: 'false' },
-      (n: Net) => !['Open', 'Selective'].includes(n.policy_general),
+      (n: Net) => !['Open', 'Selective'].includes(n.policy_general) || n.info_type === 'Route Server',
     ],
     ['&info_prefixes4_min=1000', { info_prefixes4_min: 1000 }, (n: Net) => (n.info_prefixes4 ?? -1) >= 1000],
     ['&name=net', { name: 'net' }, (n: Net) => n.name.toLowerCase().includes('net')],

@@ -15,7 +15,7 @@ import { peerLogItem } from '../../shared/peer-log';
 import { routersRepository } from '../../shared/routers/routers-store';
 import { sessionsRepository } from '../../shared/sessions/sessions-store';
 import { call, tableSnapshot, userWithRole, callRoute, type RouteQuery } from '../support/api';
-import { putSettingsRoute } from '../../shared/settings/routes';
+import { patchSettingsRoute, putSettingsRoute } from '../../shared/settings/routes';
 import { syncObjects } from '../support/peeringdb';
 
 /**
@@ -57,6 +57,15 @@ const NETS: ({ id: number } & Record<string, unknown>)[] = [
   { id: 5, asn: 64605, name: 'Epsilon Eyeballs', info_type: 'Cable/DSL/ISP', info_prefixes4: null },
   { id: 6, asn: 64606, name: 'Zeta Two Ports', policy_ratio: true },
   { id: 7, asn: 64607, name: 'Eta Elsewhere' },
+  // At exchange 2 only: route servers, one typed so in PeeringDB, one known by exchange 2's rs_asn.
+  {
+    id: 8,
+    asn: 64608,
+    name: 'Theta Route Servers',
+    info_type: 'Route Server',
+    info_types: ['Route Server'],
+  },
+  { id: 9, asn: 64609, name: 'Iota Exchange Services', info_type: 'Non-Profit' },
 ];
 
 const ROWS = [
@@ -69,6 +78,8 @@ const ROWS = [
   { id: 17, net_id: 6, ix_id: 1, asn: 64606, ipaddr4: '192.0.2.66', ipaddr6: '2001:db8::66' },
   { id: 21, net_id: 7, ix_id: 2, ixlan_id: 2, asn: 64607, ipaddr4: '198.51.100.7' },
   { id: 22, net_id: 1, ix_id: 2, ixlan_id: 2, asn: 64601, ipaddr4: '198.51.100.1' },
+  { id: 23, net_id: 8, ix_id: 2, ixlan_id: 2, asn: 64608, ipaddr4: '198.51.100.8' },
+  { id: 24, net_id: 9, ix_id: 2, ixlan_id: 2, asn: 64609, ipaddr4: '198.51.100.9' },
 ];
 
 const POCS = [
@@ -95,7 +106,7 @@ async function seed(nets = NETS) {
     ],
     ixlan: [
       { id: 1, ix_id: 1 },
-      { id: 2, ix_id: 2 },
+      { id: 2, ix_id: 2, rs_asn: 64609 },
     ],
     net: nets,
     netixlan: ROWS,
@@ -329,6 +340,30 @@ describe('GET /exchanges/{public_id}/peers/{participant_id}', () => {
     expect(res.json).toMatchObject({ id: 1, name: 'Alpha Transit', log_data: [] });
     expect(res.json.contacts).toHaveLength(3);
     expect(res.json.public_ips).toHaveLength(1);
+  });
+
+  it("takes the list's include flags: each part is embedded unless its flag is false", async () => {
+    const asked = await callRoute(getPeerRoute, {
+      token: viewer,
+      params: { public_id: 1, participant_id: 1 },
+      query: { include_contacts: 'true', include_public_ips: 'true', include_log_data: 'true' },
+    });
+    expect(asked.status).toBe(200);
+    expect(asked.json.contacts).toHaveLength(3);
+    expect(asked.json.public_ips).toHaveLength(1);
+    expect(asked.json.log_data).toEqual([]);
+    const lean = await callRoute(getPeerRoute, {
+      token: viewer,
+      params: { public_id: 1, participant_id: 1 },
+      query: { include_contacts: 'false', include_public_ips: 'false', include_log_data: 'false' },
+    });
+    expect(lean.status).toBe(200);
+    expect(lean.json).toMatchObject({ id: 1, name: 'Alpha Transit' });
+    expect(lean.json).not.toHaveProperty('contacts');
+    expect(lean.json).not.toHaveProperty('public_ips');
+    expect(lean.json).not.toHaveProperty('log_data');
+    const misspelt = await call('GET', '/exchanges/1/peers/1?include_contact=true', { token: viewer });
+    expect(misspelt.status).toBe(422);
   });
 
   it('answers 404 with a clear message for a network that is not there or does not exist', async () => {
@@ -710,6 +745,56 @@ describe('our state in a list, read page by page in member order', () => {
     const small = await requestsForPage(2);
     expect(small).toBeGreaterThan(0);
     expect(await requestsForPage(6)).toBe(small);
+  });
+});
+
+describe('route servers', () => {
+  it("are marked and disqualified: typed Route Server in PeeringDB, or the exchange's route-server ASN", async () => {
+    const res = await callRoute(listPeersRoute, { token: viewer, params: { public_id: 2 } });
+    expect(res.status).toBe(200);
+    const byName = new Map(res.json.data.map((p) => [p.name, p]));
+    expect(byName.get('Alpha Transit')).toMatchObject({ is_route_server: false, qualified: true });
+    expect(byName.get('Theta Route Servers')).toMatchObject({
+      is_route_server: true,
+      qualified: false,
+      qualification_reasons: ['route server (info_type Route Server)', 'policy_general Open is allowed'],
+    });
+    expect(byName.get('Iota Exchange Services')).toMatchObject({
+      is_route_server: true,
+      qualified: false,
+      qualification_reasons: [
+        "route server (AS64609 is the exchange's route-server ASN)",
+        'policy_general Open is allowed',
+      ],
+    });
+    const one = await callRoute(getPeerRoute, { token: viewer, params: { public_id: 2, participant_id: 9 } });
+    expect(one.json).toMatchObject({ is_route_server: true, qualified: false });
+    const bilateral = await callRoute(listPeersRoute, {
+      token: viewer,
+      params: { public_id: 2 },
+      query: { is_route_server: 'false' },
+    });
+    expect(names(bilateral)).toEqual(['Alpha Transit', 'Eta Elsewhere']);
+  });
+
+  it('qualify again by their other rules when exclude_route_servers is off', async () => {
+    const admin = (await userWithRole('admin')).token;
+    const rule = (exclude_route_servers: boolean) =>
+      callRoute(patchSettingsRoute, { token: admin, body: { qualification: { exclude_route_servers } } });
+    expect((await rule(false)).status).toBe(200);
+    try {
+      const theta = await callRoute(getPeerRoute, {
+        token: viewer,
+        params: { public_id: 2, participant_id: 8 },
+      });
+      expect(theta.json).toMatchObject({
+        is_route_server: true,
+        qualified: true,
+        qualification_reasons: ['policy_general Open is allowed'],
+      });
+    } finally {
+      expect((await rule(true)).json.qualification.exclude_route_servers).toBe(true);
+    }
   });
 });
 

@@ -16,6 +16,7 @@ import {
 } from '../../shared/requests/routes';
 import type * as z from '../../shared/platform/zod';
 import { capturedMail } from '../support/mail';
+import { createUser, login } from '../../shared/users/users';
 import { baselineApi, hasFixtures, syncFixtures } from '../support/peeringdb';
 
 /**
@@ -165,6 +166,36 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(noc.json.email_to).toBe('noc@gtt.net');
   });
 
+  it("names a peer whose PeeringDB name holds its AS once, and signs with the sender's name and our company", async () => {
+    const res = await callRoute(sendRequestRoute, {
+      token: operator.token,
+      body: { peer_participant_id: GTT, dry_run: true, force: true },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.subject).toBe('Peering request from Quickline AG (AS15600)');
+    expect(res.json.body).toContain(
+      'Quickline AG (AS15600) would like to peer with GTT Communications (AS3257) at our common exchanges:',
+    );
+    expect(res.json.body).toContain('  GTT Communications (AS3257): ');
+    expect(res.json.body).not.toContain('(AS3257) (AS3257)');
+    expect(res.json.body).not.toContain('AS3257) AS3257');
+    expect(res.json.body).toContain(`Best regards,\n${operator.user.name}, Quickline AG\n${FROM}\n`);
+    expect(res.json.html_body).toContain(`Best regards,<br>${operator.user.name}, Quickline AG<br>`);
+    expect(res.json.html_body).not.toContain('(AS3257) (AS3257)');
+
+    // The bootstrap admin's name is a role, not a person: the company signs alone.
+    const email = `bootstrap-${crypto.randomUUID().slice(0, 8)}@quickline.example`;
+    await createUser({ email, password: 'a bootstrap password', name: 'Administrator', role: 'admin' });
+    const { token } = await login(email, 'a bootstrap password');
+    const byAdmin = await callRoute(sendRequestRoute, {
+      token,
+      body: { peer_participant_id: GTT, dry_run: true, force: true },
+    });
+    expect(byAdmin.status).toBe(200);
+    expect(byAdmin.json.body).toContain(`Best regards,\nQuickline AG\n${FROM}\n`);
+    expect(byAdmin.json.body).not.toContain('Administrator');
+  });
+
   it('answers a dry run with the rendered email and sends and stores nothing', async () => {
     const mailsBefore = (await captured()).length;
     const res = await callRoute(sendRequestRoute, {
@@ -210,7 +241,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect((await captured()).length).toBe(mailsBefore + 1);
   });
 
-  it('records the answer: sent -> accepted or rejected, and refuses every other move with 409', async () => {
+  it('records the answer: sent -> accepted or rejected, repeats it as a no-op, refuses every other move with 409', async () => {
     const sent = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: VERIZON },
@@ -227,7 +258,8 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(log[0]?.message).toBe('Request accepted: Sessions up next week');
 
     const before = await tableSnapshot();
-    for (const status of ['rejected', 'sent', 'failed', 'accepted'] as const) {
+    const mailsBefore = (await captured()).length;
+    for (const status of ['rejected', 'sent', 'failed'] as const) {
       const res = await callRoute(updateRequestRoute, {
         token: operator.token,
         params: { id: (sent.json as SentRequest).id },
@@ -238,7 +270,19 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
         expect(res.error?.message).toBe('An accepted request cannot become sent (it is final)');
       }
     }
-    expect(await tableSnapshot()).toEqual(before);
+    // The same answer again (a double click, a client retrying) changes nothing and says so with 200.
+    const repeated = await callRoute(updateRequestRoute, {
+      token: operator.token,
+      params: { id: (sent.json as SentRequest).id },
+      body: { status: 'accepted', note: 'clicked twice' },
+    });
+    expect(repeated.status).toBe(200);
+    expect(repeated.json).toEqual(accepted.json);
+    // Only the audit entry of the call itself may be new: no log entry, no change to the request or the peer.
+    const notAudit = (items: string[]) =>
+      items.filter((item) => !(JSON.parse(item) as { pk: string }).pk.startsWith('AUDIT#'));
+    expect(notAudit(await tableSnapshot())).toEqual(notAudit(before));
+    expect((await captured()).length).toBe(mailsBefore);
 
     const other = await callRoute(sendRequestRoute, {
       token: operator.token,

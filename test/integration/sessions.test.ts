@@ -183,6 +183,12 @@ describe('addSession', () => {
       [{ ...base, peer_name: 'Someone Else' }, 'body.peer_name', /Akamai Technologies/],
       [{ ...base, peer_participant_id: 1418 }, 'body.peer_participant_id', /network 2, not 1418/],
       [{ ...base, peer_ipaddr: '203.0.113.5' }, 'body.peer_asn', /not in PeeringDB/],
+      // Quiet IX lists no IPv6 prefix, so only PeeringDB's rows can tell: the address is elsewhere.
+      [
+        { ...base, peer_ipaddr: '2001:504:0:2::2:940:1', public_id: 2 },
+        'body.peer_asn',
+        /PeeringDB has 2001:504:0:2:0:2:940:1 at exchange 1 \(Equinix Ashburn\) as AS20940 \(network 2\), not at exchange 2 \(Quiet IX\)/,
+      ],
       [{ ...base, password: 'has space' }, 'body.password', /letters, digits/],
       [{ ...base, password: 'quote"d' }, 'body.password', /letters, digits/],
       [{ ...base, peer_group: 'two\nlines' }, 'body.peer_group', /single line/],

@@ -1,4 +1,8 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { ddb, tableName } from '../../shared/platform/storage/client';
+import { KEYS } from '../../shared/platform/storage/keys';
+import { forgetCachedSettings } from '../../shared/settings/settings';
 import { getSettingsRoute, patchSettingsRoute, putSettingsRoute } from '../../shared/settings/routes';
 import { auditRoute } from '../../shared/system/routes';
 import { call, callRoute, type RouteBody, tableSnapshot, userWithRole } from '../support/api';
@@ -88,6 +92,37 @@ describe('qualification rules', () => {
       ]);
     }
     expect(await tableSnapshot()).toEqual(before);
+  });
+});
+
+describe('exclude_route_servers', () => {
+  it('is on by default, also for settings stored before the rule existed', async () => {
+    const admin = await userWithRole('admin');
+    const put = await callRoute(putSettingsRoute, {
+      token: admin.token,
+      body: { company_name: 'Older Networks', qualification: { min_prefixes4: 5 } },
+    });
+    expect(put.json.qualification.exclude_route_servers).toBe(true);
+    // The item as an earlier version wrote it: a qualification without the rule.
+    const stored = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: KEYS.settings.key({}), ConsistentRead: true }),
+    );
+    const { exclude_route_servers: _rule, ...olderRules } = stored.Item?.qualification as Record<
+      string,
+      unknown
+    >;
+    await ddb().send(
+      new PutCommand({ TableName: tableName(), Item: { ...stored.Item, qualification: olderRules } }),
+    );
+    forgetCachedSettings();
+    const read = await callRoute(getSettingsRoute, { token: admin.token });
+    expect(read.status).toBe(200);
+    expect(read.json.qualification).toMatchObject({ min_prefixes4: 5, exclude_route_servers: true });
+    const off = await callRoute(patchSettingsRoute, {
+      token: admin.token,
+      body: { qualification: { exclude_route_servers: false } },
+    });
+    expect(off.json.qualification).toMatchObject({ min_prefixes4: 5, exclude_route_servers: false });
   });
 });
 

@@ -30,16 +30,34 @@ async function seed() {
       { id: 2, asn: 20940, name: 'Akamai Technologies', info_prefixes4: 20, policy_general: 'Open' },
       { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200, policy_general: 'Selective' },
       { id: 2335, asn: 8038, name: '6connect, Inc.', info_prefixes4: 10, policy_general: 'Open' },
+      {
+        id: 14,
+        asn: 3257,
+        name: 'GTT Communications (AS3257)',
+        info_prefixes4: 9000,
+        policy_general: 'Open',
+      },
+      {
+        id: 947,
+        asn: 6695,
+        name: 'DE-CIX Frankfurt Route Servers',
+        info_type: 'Route Server',
+        info_types: ['Route Server'],
+        policy_general: 'Open',
+      },
     ],
     netixlan: [
       ashburnPort(10, 262, 8560, '206.126.236.200'),
       ashburnPort(11, 2, 20940, '206.126.236.102'),
       ashburnPort(12, 1418, 16509, '206.126.236.68'),
       ashburnPort(13, 2335, 8038, '206.126.236.35'),
+      ashburnPort(14, 14, 3257, '206.126.236.57'),
+      ashburnPort(15, 947, 6695, '206.126.236.95'),
     ],
     poc: [
       { id: 1, net_id: 1418, role: 'Policy', name: 'Amazon Peering', email: 'peering@amazon.example' },
       { id: 2, net_id: 262, role: 'Technical', name: '1&1 NOC', email: 'noc@oneandone.example' },
+      { id: 3, net_id: 14, role: 'Policy', name: 'GTT Peering', email: 'peering@gtt.example' },
     ],
   });
   await putSettings(
@@ -55,7 +73,8 @@ async function seed() {
   );
 }
 
-let operator: { token: string; user: { id: string } };
+let operator: { token: string; user: { id: string; name: string } };
+let operatorName: string;
 let viewer: { token: string };
 let admin: { token: string };
 let routerId: string;
@@ -67,6 +86,7 @@ beforeAll(async () => {
     userWithRole('viewer'),
     userWithRole('admin'),
   ]);
+  operatorName = operator.user.name;
   const router = await callRoute(createRouterRoute, {
     token: operator.token,
     body: { hostname: 'ar1.inoc.example', platform: 'cisco-ios', asn: 8038, router_id: '206.126.236.35' },
@@ -92,7 +112,7 @@ describe('read actions', () => {
     const res = await v1('action=getPeers&public_id=1');
     expect(res.status).toBe(200);
     expect(res.json.success).toBe(1);
-    expect(res.json.message).toBe('3 peers found.');
+    expect(res.json.message).toBe('5 peers found.');
     const oneAndOne = res.json.data.find((p: { id: string }) => p.id === '262');
     expect(oneAndOne).toMatchObject({
       id: '262',
@@ -130,10 +150,24 @@ describe('read actions', () => {
     expect(none.json).toEqual({ success: 1, message: 'No peers found.', data: [] });
   });
 
+  it('getPeers marks route servers (is_route_server 1) and does not qualify them', async () => {
+    const res = await v1('action=getPeers&public_id=1&asn=6695');
+    expect(res.json.message).toBe('1 peer found.');
+    expect(res.json.data[0]).toMatchObject({
+      id: '947',
+      qualified: false,
+      is_route_server: 1,
+      qualification_reasons: ['route server (info_type Route Server)', 'policy_general Open is allowed'],
+    });
+    const bilateral = await v1('action=getPeers&public_id=1&is_route_server=0');
+    expect(bilateral.json.data.map((p: { id: string }) => p.id)).not.toContain('947');
+    expect(bilateral.json.data.every((p: { is_route_server: number }) => p.is_route_server === 0)).toBe(true);
+  });
+
   it('getCommunications lists every peer with status, qualification, is_peer and the log', async () => {
     const res = await v1('action=getCommunications&public_id=1');
     expect(res.json.success).toBe(1);
-    expect(res.json.message).toBe('3 records found.');
+    expect(res.json.message).toBe('5 records found.');
     expect(res.json.data[0]).toEqual({
       name: '1&1 Internet',
       asn: '8560',
@@ -332,6 +366,17 @@ describe('requests through v1', () => {
     const resend = await v1('action=sendRequest&peer_participant_id=1418&public_id=1');
     expect(resend.status).toBe(409);
     expect(resend.json.success).toBe(0);
+  });
+
+  it("sendRequest from the template names the peer's AS once and signs with the sender and the company", async () => {
+    const res = await v1('action=sendRequest&peer_participant_id=14&public_id=1');
+    expect(res.status).toBe(201);
+    const mine = await capturedMail((e) => e.destination.to.includes('peering@gtt.example'));
+    expect(mine).toHaveLength(1);
+    const text = mine[0]!.body.text ?? '';
+    expect(text).toContain('6connect, Inc. (AS8038) would like to peer with GTT Communications (AS3257) at');
+    expect(text).not.toContain('(AS3257) (AS3257)');
+    expect(text).toContain(`Best regards,\n${operatorName}, 6connect, Inc.\n`);
   });
 
   it("sendEmail mails the peer's contact and logs it", async () => {

@@ -18,6 +18,7 @@ export function testNetwork(overrides: Partial<Network> = {}): Network {
     info_ratio: 'Balanced',
     info_scope: 'Europe',
     info_type: 'NSP',
+    info_types: ['NSP'],
     info_prefixes4: 500,
     info_prefixes6: 50,
     info_unicast: true,

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Contact, Network, Presence } from '../../shared/peeringdb/model';
 import { commonExchanges, requestRecipient } from '../../shared/requests/common-exchanges';
-import { composeEmail, headerSafe, templateContext } from '../../shared/requests/compose';
+import {
+  composeEmail,
+  headerSafe,
+  isPersonName,
+  nameAndAsn,
+  nameHoldsAsn,
+  templateContext,
+} from '../../shared/requests/compose';
 import { canMove, REQUEST_TRANSITIONS } from '../../shared/requests/status-machine';
 import { compileContent } from '../../shared/requests/templates';
 import { testContact, testNetwork } from '../support/objects';
@@ -124,13 +131,73 @@ describe('composing a peering request', () => {
       }),
     );
     expect(email.subject).toBe('Peering request from Ours (AS64501)');
-    expect(email.text).toContain('IX <Three>\n  Ours AS64501: 198.51.100.1 n/a\n');
+    expect(email.text).toContain('IX <Three>\n  Ours (AS64501): 198.51.100.1 n/a\n');
     expect(email.text).toContain('198.51.100.2 2001:db8::2');
     expect(email.text).toContain('Suggested max-prefix for our sessions: 120 (IPv4), 12 (IPv6).');
     expect(email.text).toContain('We will set max-prefix 50 (IPv4) and n/a (IPv6) on our side.');
     expect(email.text).toContain('PeeringDB: https://www.peeringdb.com/net/1');
     expect(email.html).toContain('<td>IX &lt;Three&gt;</td>');
     expect(email.html).not.toContain('<b>');
+  });
+
+  it('adds the AS to a name only when the name does not state it already', () => {
+    // Names as PeeringDB has them.
+    const holding: [string, number][] = [
+      ['GTT Communications (AS3257)', 3257],
+      ['AT&T US - AS7132', 7132],
+      ['Vodafone UK AS5388', 5388],
+      ["BTnet (BT's UK IP Network - AS2856)", 2856],
+      ['Lumen AS 3549', 3549],
+      ['AS250.net', 250],
+      ['AT&T US - 7018', 7018],
+      ['Charter Communications (7843)', 7843],
+      ['example as-64500 transit', 64500],
+    ];
+    for (const [name, asn] of holding) {
+      expect(nameHoldsAsn(name, asn), name).toBe(true);
+      expect(nameAndAsn(name, asn)).toBe(name);
+    }
+    const lacking: [string, number][] = [
+      ['GTT Communications', 3257],
+      ['GTT Communications (AS32570)', 3257],
+      ['Net3257 Hosting', 3257],
+      ['BAS3257 Networks', 3257],
+      ['Telefonica Germany GmbH & Co. OHG (AS13184)', 3184],
+    ];
+    for (const [name, asn] of lacking) {
+      expect(nameHoldsAsn(name, asn), name).toBe(false);
+      expect(nameAndAsn(name, asn)).toBe(`${name} (AS${asn})`);
+    }
+    expect(nameAndAsn('', 64500)).toBe('AS64500');
+  });
+
+  it("signs with a person's name and the company, and with the company alone otherwise", () => {
+    expect(isPersonName('Ada Lovelace')).toBe(true);
+    expect(isPersonName('Administrator')).toBe(false);
+    expect(isPersonName('  ')).toBe(false);
+    expect(isPersonName('ada@ours.example')).toBe(false);
+    const context = (senderName: string, companyName = 'Ours') =>
+      templateContext({
+        companyName,
+        sourceAsn: 64_501,
+        sourceParticipantId: 1,
+        irrAsSet: '',
+        emailFrom: 'peering@ours.example',
+        ourNetwork: network({ id: 1, asn: 64_501, name: 'Ours Networks AS64501' }),
+        peer: network({ name: 'GTT Communications (AS3257)', asn: 3257 }),
+        exchanges: [],
+        senderName,
+        senderEmail: 'ada@ours.example',
+      }).values;
+    expect(context('Ada Lovelace').signature).toBe('Ada Lovelace, Ours');
+    expect(context('Administrator').signature).toBe('Ours');
+    expect(context('Ada Lovelace').peer_name_and_asn).toBe('GTT Communications (AS3257)');
+    // Without a company name in the settings: our PeeringDB name, which holds our AS already.
+    expect(context('Administrator', '')).toMatchObject({
+      company_name: 'Ours Networks AS64501',
+      company_name_and_asn: 'Ours Networks AS64501',
+      signature: 'Ours Networks AS64501',
+    });
   });
 
   it('flattens control characters out of a header value', () => {

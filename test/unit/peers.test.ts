@@ -58,6 +58,7 @@ const ctx = (embeds = { publicIps: false, contacts: false, log: false }) => ({
   publicId: 31,
   rules: QualificationRulesSchema.parse({}),
   ownAsn: null,
+  routeServerAsns: new Set<number>(),
   embeds,
 });
 

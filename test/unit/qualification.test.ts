@@ -88,6 +88,28 @@ describe('qualify', () => {
     });
   });
 
+  it('disqualifies route servers by PeeringDB type (either type field) or by the exchange rs_asn, unless the rule is off', () => {
+    const typed = network({ info_type: 'Route Server', info_types: ['Route Server'] });
+    expect(qualify(typed, [], rules())).toMatchObject({
+      qualified: false,
+      reasons: ['route server (info_type Route Server)'],
+    });
+    // PeeringDB's newer multiple choice may hold the type while info_type names another one.
+    const multi = network({ info_type: 'Content', info_types: ['Content', 'Route Server'] });
+    expect(qualify(multi, [], rules()).qualified).toBe(false);
+    const byAsn = network({ asn: 6695, info_type: 'Non-Profit', info_types: [] });
+    expect(qualify(byAsn, [], rules(), null, { routeServerAsns: new Set([6695]) })).toMatchObject({
+      qualified: false,
+      reasons: ["route server (AS6695 is the exchange's route-server ASN)"],
+    });
+    expect(qualify(byAsn, [], rules()).qualified).toBe(true);
+    expect(qualify(typed, [], rules({ exclude_route_servers: false }))).toEqual({
+      qualified: true,
+      overridden: false,
+      reasons: ['no qualification rule is set'],
+    });
+  });
+
   it('never qualifies our own ASN', () => {
     const q = qualify(network({ asn: 64500 }), [], rules(), null, { ownAsn: 64500 });
     expect(q).toMatchObject({ qualified: false, reasons: ['AS64500 is our own ASN'] });

@@ -85,6 +85,7 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     ' {20}unicast \\{',
     ' {24}prefix-limit \\{',
     ` {28}maximum ${NUM};`,
+    ' {28}teardown;',
     ` {16}local-as ${NUM};`,
     ` {16}peer-as ${NUM};`,
   ],

@@ -36,6 +36,8 @@ export function renderJunos(c: PreparedConfig): string {
           '                    unicast {',
           '                        prefix-limit {',
           `                            maximum ${s.prefixLimit};`,
+          // Without teardown Junos only logs when the limit is passed; every other platform drops the session.
+          '                            teardown;',
           '                        }',
           '                    }',
           '                }',

@@ -1,5 +1,5 @@
 import { definePlatform } from '../platform';
-import { headline, type PreparedConfig } from '../prepare';
+import { cutAtWord, headline, type PreparedConfig } from '../prepare';
 
 /** OpenBGPD refuses descriptions longer than this. */
 const DESCR_MAX = 31;
@@ -19,7 +19,7 @@ export function renderOpenbgpd(c: PreparedConfig): string {
       out.push(
         `\tneighbor ${s.ip} {`,
         `\t\tremote-as ${s.peerAsn}`,
-        `\t\tdescr "${s.description.slice(0, DESCR_MAX).trim()}"`,
+        `\t\tdescr "${cutAtWord(s.description, DESCR_MAX)}"`,
       );
       if (s.localAs !== null) out.push(`\t\tlocal-as ${s.localAs}`);
       if (s.sourceIp) out.push(`\t\tlocal-address ${s.sourceIp}`);

@@ -126,6 +126,11 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     ...SESSION_WRITES,
   ]),
   query('exchange-facilities', ['exchangeFacility'], 'gsi2', all, ['GET /exchanges/{public_id}']),
+  query('exchange-lans', ['exchangeLan'], 'gsi2', all, [
+    'GET /exchanges/{public_id}/peers',
+    'GET /exchanges/{public_id}/peers/{participant_id}',
+    'GET /exchanges/{public_id}/communications',
+  ]),
   query('presences-by-ipv4', ['netixlan'], 'gsi2', all, SESSION_WRITES),
   query('presences-by-ipv6', ['netixlan'], 'gsi3', all, SESSION_WRITES),
   query('exchange-members', ['member'], 'table', beginsWith('M#'), [

@@ -276,7 +276,12 @@ export const KEYS = {
   }),
   organisation: entity('pdb-org', { table: plainObject('org'), gsi1: typeList('org') }),
   facility: entity('pdb-fac', { table: plainObject('fac'), gsi1: typeList('fac') }),
-  exchangeLan: entity('pdb-ixlan', { table: plainObject('ixlan'), gsi1: typeList('ixlan') }),
+  exchangeLan: entity('pdb-ixlan', {
+    table: plainObject('ixlan'),
+    gsi1: typeList('ixlan'),
+    /** An exchange's LANs (their route-server ASNs). */
+    gsi2: { pk: key`PDBIXLAN#${int('ix')}`, sk: key`${padded('id')}` },
+  }),
   networkFacility: entity('pdb-netfac', { table: plainObject('netfac'), gsi1: typeList('netfac') }),
   /** Derived from the sources: one per exchange and network, what a page of peers is read from. */
   member: entity('pdb-member', {
