@@ -1,7 +1,7 @@
 import { generate } from '../scripts/lib/generate';
 import { putSettings, settingsRepository } from '../shared/settings';
 import { logger } from '../shared/platform/logger';
-import { memorySource, syncRunsRepository } from '../shared/peeringdb';
+import { generatedSetIdentity, memorySource, syncRunsRepository } from '../shared/peeringdb';
 import { syncPeeringDb } from '../shared/app/peeringdb-sync';
 
 const DEMO_SEED = 1;
@@ -10,12 +10,16 @@ const DEMO_SEED = 1;
  * Demo data for `npm start`: the generated small PeeringDB set, synced through the same code as a
  * real sync, on the first start only (while no sync has ever completed, so a seed cut short by
  * Ctrl-C is done again). The run goes on in the background: the engine's on-disk mode writes a few
- * hundred items a second, and the API must not wait for it. Follow it at GET /sync/runs.
+ * hundred items a second, and the API must not wait for it. Follow it at GET /sync/runs; `done`
+ * settles when it is over (at once when the data was already there).
  */
-export async function seedDemoData(): Promise<string> {
+export async function seedDemoData(): Promise<{ message: string; done: Promise<unknown> }> {
   const cursors = await syncRunsRepository.cursors();
   if (Object.keys(cursors).length > 0)
-    return 'PeeringDB data already there (npm start -- --reset to seed again)';
+    return {
+      message: 'PeeringDB data already there (npm start -- --reset to seed again)',
+      done: Promise.resolve(),
+    };
   const { org: _org, fac: _fac, netfac: _netfac, ...records } = generate('small', DEMO_SEED);
   if (!(await settingsRepository.get())) {
     const own = records.net[0] as { id: number; asn: number };
@@ -30,13 +34,16 @@ export async function seedDemoData(): Promise<string> {
     );
   }
   const run = syncPeeringDb({
-    source: memorySource(records, 'generated demo set'),
+    source: memorySource(records, 'generated demo set', generatedSetIdentity('small', DEMO_SEED)),
     mode: 'full',
     trigger: 'demo',
   });
-  run.then(
+  const done = run.then(
     (report) => console.log(`demo data: sync run ${report.id} ${report.status} in ${report.duration_ms} ms`),
     (err) => logger.error('demo data sync failed', { error: (err as Error).message }),
   );
-  return `seeding ${records.ix.length} exchanges and ${records.net.length} networks in the background (GET /sync/runs)`;
+  return {
+    message: `seeding ${records.ix.length} exchanges and ${records.net.length} networks in the background (GET /sync/runs)`,
+    done,
+  };
 }

@@ -105,7 +105,7 @@ try {
     `peerflow is up at http://localhost:${port}/ (API explorer), ready in ${Date.now() - startedAt} ms`,
     `  DynamoDB Local  ${dynamo.endpoint}  (data in ${join(dataDir, 'dynamodb')})`,
     `  local SES       ${ses.endpoint}  (captured mail: ${ses.endpoint}/store)`,
-    `  demo data       ${demo}`,
+    `  demo data       ${demo.message}`,
     admin === 'created' && generated
       ? `  admin           ${adminEmail} / ${adminPassword}  (generated; set ADMIN_EMAIL and ADMIN_PASSWORD to choose)`
       : admin === 'another-admin'
@@ -114,6 +114,17 @@ try {
     '  stop with Ctrl-C; start clean with npm start -- --reset',
   ];
   console.log(lines.join('\n'));
+  // Said once the data is in: settings still naming the demo's network after a move to real
+  // PeeringDB data would otherwise go unnoticed until a request goes out wrong.
+  const { ourNetworkWarning } = await import('../shared/settings');
+  void demo.done
+    .then(() => ourNetworkWarning())
+    .then(
+      (warning) => {
+        if (warning) console.warn(warning);
+      },
+      () => undefined,
+    );
 } catch (err) {
   console.error(`peerflow could not start: ${(err as Error).message}`);
   if (process.env.DEBUG) console.error(err);

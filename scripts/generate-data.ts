@@ -33,7 +33,8 @@ if (percent !== undefined && !(percent > 0 && percent <= 100))
 
 const base = generate(scale, seed);
 const records = percent === undefined ? base : changes(base, percent, seed);
-const counts = writeResponses(records, resolve(values.out), pageSize);
+// Stamped with the set it belongs to: a sync from a folder of its changes continues it.
+const counts = writeResponses(records, resolve(values.out), pageSize, { scale, seed });
 console.log(
   `${percent === undefined ? scale : `${percent}% changes of ${scale}`} set, seed ${seed}, in ${values.out}:\n` +
     Object.entries(counts)

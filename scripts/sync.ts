@@ -60,6 +60,9 @@ try {
   if (tty && current && !report.types[current]?.complete && !report.types[current]?.error)
     process.stdout.write('\n');
   console.log(JSON.stringify(report, null, 2));
+  const { ourNetworkWarning } = await import('../shared/settings');
+  const warning = await ourNetworkWarning();
+  if (warning) console.warn(warning);
   exitCode = report.status === 'succeeded' ? 0 : 1;
 } catch (err) {
   console.error(`sync failed: ${(err as Error).message}`);

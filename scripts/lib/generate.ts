@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ObjectType } from '../../shared/peeringdb';
+import { DATASET_FILE, type ObjectType } from '../../shared/peeringdb';
 
 /**
  * A made-up PeeringDB, shaped like the real one: names, numbers and addresses come from a seeded
@@ -529,8 +529,17 @@ function changed(
   return next;
 }
 
-/** Writes records as saved API responses, `<out>/<type>/page-<n>.json`; returns the count per type. */
-export function writeResponses(records: Records, out: string, size: number): Record<string, number> {
+/**
+ * Writes records as saved API responses, `<out>/<type>/page-<n>.json`; returns the count per type.
+ * With `dataset`, also the file naming the generated set they belong to (`dataset.json`), so that
+ * a sync from the folder knows a set of changes continues that set.
+ */
+export function writeResponses(
+  records: Records,
+  out: string,
+  size: number,
+  dataset?: { scale: Scale; seed: number },
+): Record<string, number> {
   rmSync(out, { recursive: true, force: true });
   const counts: Record<string, number> = {};
   for (const [type, list] of Object.entries(records) as [ObjectType, unknown[]][]) {
@@ -542,5 +551,6 @@ export function writeResponses(records: Records, out: string, size: number): Rec
     }
     counts[type] = list.length;
   }
+  if (dataset) writeFileSync(join(out, DATASET_FILE), JSON.stringify({ generated: dataset }));
   return counts;
 }

@@ -6,6 +6,7 @@ export * from './sources/configured-source';
 export * from './sources/folder-source';
 export * from './sources/http-source';
 export * from './sources/memory-source';
+export * from './sources/source';
 export * from './start-sync';
 export * from './sync-run-view';
 export * from './sync-runs-store';

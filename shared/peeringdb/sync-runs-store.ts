@@ -7,6 +7,7 @@ import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/
 import type { Page } from '../platform/storage/pagination';
 import { queryPage } from '../platform/storage/query';
 import { KEYS } from '../platform/storage/keys';
+import type { SourceIdentity } from './sources/source';
 
 export const TypeReportSchema = z
   .object({
@@ -41,6 +42,8 @@ export const SyncReportSchema = z.object({
   writes: z.object({ source: z.int(), derived: z.int() }),
   /** The first few records that did not parse, to find them in PeeringDB. */
   invalid_samples: z.array(z.object({ type: z.string(), id: z.nullable(z.int()), reason: z.string() })),
+  /** Why the run is full or incremental (reports written before it was kept have none). */
+  mode_reason: z.optional(z.string()),
 });
 export type SyncReport = z.infer<typeof SyncReportSchema>;
 
@@ -49,6 +52,13 @@ const runKey = (id: string) => KEYS.syncRun.key({ run: id });
 const LEASE_KEY = KEYS.syncLease.key({});
 const cursorKey = KEYS.syncCursors.key({});
 const DIRTY_KEY = KEYS.syncDirty.key({});
+
+async function readCursors() {
+  const out = await ddb().send(
+    new GetCommand({ TableName: tableName(), Key: cursorKey, ConsistentRead: true }),
+  );
+  return out.Item ? parseItem(CursorsSchema, 'sync cursors', withoutKeys(out.Item)) : undefined;
+}
 
 export class SyncBusyError extends StorageError {
   constructor(
@@ -60,7 +70,16 @@ export class SyncBusyError extends StorageError {
 }
 
 const LeaseSchema = z.object({ run_id: z.string(), expires_at: z.number() });
-const CursorsSchema = z.object({ since: z.partialRecord(z.enum(OBJECT_TYPES), z.number()) });
+const SourceIdentitySchema = z.object({
+  kind: z.enum(['api', 'folder', 'generated', 'memory']),
+  id: z.string(),
+  label: z.string(),
+});
+const CursorsSchema = z.object({
+  since: z.partialRecord(z.enum(OBJECT_TYPES), z.number()),
+  /** The source the data present came from, once a full run of every type from it succeeded. */
+  source: z.optional(SourceIdentitySchema),
+});
 
 export const syncRunsRepository = {
   async save(report: SyncReport): Promise<void> {
@@ -191,17 +210,29 @@ export const syncRunsRepository = {
 
   /** Per object type: the unix time the next incremental fetch asks PeeringDB for changes since. */
   async cursors(): Promise<Partial<Record<(typeof OBJECT_TYPES)[number], number>>> {
-    const out = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: cursorKey, ConsistentRead: true }),
-    );
-    return out.Item ? parseItem(CursorsSchema, 'sync cursors', withoutKeys(out.Item)).since : {};
+    return (await readCursors())?.since ?? {};
   },
 
-  async saveCursors(since: Partial<Record<(typeof OBJECT_TYPES)[number], number>>): Promise<void> {
+  /**
+   * The cursors and the source of the data present: none recorded when nothing was synced, when the
+   * data predates this record, or while no full run of every type from one source has succeeded.
+   */
+  async syncedData(): Promise<{
+    since: Partial<Record<(typeof OBJECT_TYPES)[number], number>>;
+    source: SourceIdentity | null;
+  }> {
+    const stored = await readCursors();
+    return { since: stored?.since ?? {}, source: stored?.source ?? null };
+  },
+
+  async saveCursors(
+    since: Partial<Record<(typeof OBJECT_TYPES)[number], number>>,
+    source: SourceIdentity | null,
+  ): Promise<void> {
     await ddb().send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...cursorKey, entity: KEYS.syncCursors.entity, since },
+        Item: { ...cursorKey, entity: KEYS.syncCursors.entity, since, ...(source ? { source } : {}) },
       }),
     );
   },

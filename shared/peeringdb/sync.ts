@@ -16,7 +16,12 @@ import { queryAll } from '../platform/storage/query';
 import { SyncBusyError, type SyncReport, syncRunsRepository, type TypeReport } from './sync-runs-store';
 import { BatchWriter, loadStoredIndex, type StoredEntry } from './sync-writer';
 import { OBJECT_TYPES, type ObjectType, parseRecord } from './records';
-import type { PeeringDbSource } from './sources/source';
+import {
+  type PeeringDbSource,
+  sameSource,
+  type SourceIdentity,
+  SourceUnreachableError,
+} from './sources/source';
 
 export type { SyncReport };
 export { SyncBusyError };
@@ -25,7 +30,7 @@ export type SyncMode = 'full' | 'incremental' | 'auto';
 
 export interface SyncOptions {
   source: PeeringDbSource;
-  /** `auto`: full when nothing was synced yet, incremental otherwise. */
+  /** `auto`: full when nothing was synced yet or the data present came from another source, incremental otherwise. */
   mode?: SyncMode;
   trigger?: string;
   /** Only these types (tests, partial reloads); all by default. */
@@ -95,13 +100,10 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
   const interrupted = await syncRunsRepository.acquireLease(id, LEASE_SECONDS, nowSeconds);
   if (interrupted && interrupted !== id) await closeInterruptedRun(interrupted);
 
-  const cursors = await syncRunsRepository.cursors();
-  const mode: 'full' | 'incremental' =
-    options.mode === 'full' || options.mode === 'incremental'
-      ? options.mode
-      : Object.keys(cursors).length === 0
-        ? 'full'
-        : 'incremental';
+  const { since: cursors, source: dataSource } = await syncRunsRepository.syncedData();
+  const source = options.source.identity;
+  const plan = planRun(options.mode ?? 'auto', Object.keys(cursors).length > 0, dataSource, source);
+  const { mode } = plan;
   const report: SyncReport = {
     id,
     mode,
@@ -116,10 +118,14 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
     members: { written: 0, deleted: 0, unchanged: 0 },
     writes: { source: 0, derived: 0 },
     invalid_samples: [],
+    mode_reason: plan.reason,
   };
   const sourceWriter = new BatchWriter();
   const members = new MemberSources();
   const failures: string[] = [];
+  let unreachable = false;
+  let skipped = false;
+  let completed = false;
   const nextCursors = { ...cursors };
   try {
     await syncRunsRepository.save(report);
@@ -133,8 +139,13 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       const fetchStart = Math.floor(Date.now() / 1000);
       const typeReport = emptyTypeReport();
       const t0 = Date.now();
-      const pages = options.source.pages(type, since === undefined ? {} : { since });
-      if (!pages) continue;
+      // Data of another source is replaced: a type this one has nothing of is emptied, not kept.
+      const pages =
+        options.source.pages(type, since === undefined ? {} : { since }) ?? (plan.replace ? noPages() : null);
+      if (!pages) {
+        skipped = true;
+        continue;
+      }
       report.types[type] = typeReport;
       try {
         await syncType(type, pages, since === undefined, {
@@ -145,11 +156,13 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
           onPage: () => options.onProgress?.(type, typeReport),
         });
         typeReport.complete = true;
+        completed = true;
         nextCursors[type] = fetchStart - CURSOR_OVERLAP_SECONDS;
       } catch (err) {
         typeReport.error = (err as Error).message;
         failures.push(`${type}: ${typeReport.error}`);
         logger.warn('PeeringDB type sync failed', { type, error: typeReport.error });
+        unreachable = err instanceof SourceUnreachableError;
       }
       // The writes of a failed type that did get through are newer data, not damage: keep them.
       await sourceWriter.flush().catch((err) => {
@@ -161,13 +174,27 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
       // Progress for GET /sync/runs/{id} while the run goes on.
       report.writes.source = sourceWriter.writes;
       await syncRunsRepository.save(report);
+      // The other types would fail the same way: stop here, with what was there kept.
+      if (unreachable) break;
     }
     if (membersWereDirty) await members.touchEverything();
     const rebuilt = await rebuildMembers(members, options.hooks);
     await syncRunsRepository.setMembersDirty(false);
     report.members = rebuilt.counts;
     report.writes = { source: sourceWriter.writes, derived: rebuilt.writes };
-    await syncRunsRepository.saveCursors(nextCursors);
+    await syncRunsRepository.saveCursors(
+      nextCursors,
+      sourceAfter(
+        {
+          mode,
+          other: plan.other,
+          all: !options.types && failures.length === 0 && !(plan.other && skipped),
+          completed,
+        },
+        dataSource,
+        source,
+      ),
+    );
     report.status = failures.length === 0 ? 'succeeded' : 'failed';
     report.error = failures.length === 0 ? null : failures.join('; ');
   } catch (err) {
@@ -182,6 +209,65 @@ export async function runSync(options: SyncOptions): Promise<SyncReport> {
     await syncRunsRepository.releaseLease(id);
   }
   return report;
+}
+
+/**
+ * Full or incremental, and why. `auto` is full when nothing was synced yet, and when the data
+ * present came from another source than this run's (`other`), or from one not recorded (data
+ * synced before the source was kept, or a full run that did not finish): an incremental run would
+ * keep the rows the new source does not have. Such a run replaces the data: it also empties the
+ * types the new source has nothing of. An explicit mode is taken as asked: an explicit incremental
+ * run applies changes (a folder of `since` answers) to the data present, an explicit full run
+ * refetches the types its source has and leaves the others.
+ */
+function planRun(
+  asked: SyncMode,
+  hasData: boolean,
+  present: SourceIdentity | null,
+  next: SourceIdentity,
+): { mode: 'full' | 'incremental'; reason: string; other: boolean; replace: boolean } {
+  const other = hasData && (present === null || !sameSource(present, next));
+  const otherReason =
+    present === null
+      ? `the source of the data present is not known (no full run from one source has completed); ${next.label} replaces it`
+      : `source changed from ${present.label} to ${next.label}`;
+  if (asked === 'incremental')
+    return { mode: 'incremental', reason: 'incremental run asked for', other, replace: false };
+  if (asked === 'full')
+    return {
+      mode: 'full',
+      reason: other ? `full run asked for; ${otherReason}` : 'full run asked for',
+      other,
+      replace: false,
+    };
+  if (!hasData) return { mode: 'full', reason: 'first run: nothing synced yet', other, replace: false };
+  if (other) return { mode: 'full', reason: otherReason, other, replace: true };
+  return {
+    mode: 'incremental',
+    reason: `changes since the last run from ${next.label}`,
+    other,
+    replace: false,
+  };
+}
+
+/**
+ * The source of the data after a run. A full run that fetched every type from its source makes
+ * the data that source's; a full run over another source's data that got only partway leaves a
+ * mix, known to be no one's, so the next automatic run is full again; anything else keeps what was.
+ */
+function sourceAfter(
+  run: { mode: 'full' | 'incremental'; other: boolean; all: boolean; completed: boolean },
+  present: SourceIdentity | null,
+  next: SourceIdentity,
+): SourceIdentity | null {
+  if (run.mode !== 'full') return present;
+  if (run.all) return next;
+  return run.other && run.completed ? null : present;
+}
+
+/** A source with nothing of a type: one empty page, so the full fetch is complete and empty. */
+async function* noPages(): AsyncGenerator<unknown[]> {
+  yield [];
 }
 
 async function closeInterruptedRun(runId: string): Promise<void> {

@@ -2,6 +2,7 @@ import * as z from '../platform/zod';
 import { QualificationRulesSchema, qualificationRuleFields, SettingsSchema } from './settings-schema';
 import { route } from '../platform/http/contract';
 import { EmailAddress, singleLine } from '../platform/http/schemas';
+import { OurNetworkSchema } from './our-network';
 
 const optionalEmail = z.union([EmailAddress, z.literal('')]);
 
@@ -46,14 +47,20 @@ export const SettingsChangeSchema = z
   );
 export type SettingsChange = z.infer<typeof SettingsChangeSchema>;
 
+/** The settings as answered: with whether our network is in the PeeringDB data (read-only). */
+export const SettingsViewSchema = z
+  .extend(SettingsSchema, { our_network: OurNetworkSchema })
+  .check(z.meta({ id: 'SettingsView' }));
+
 export const getSettingsRoute = route({
   operationId: 'getSettings',
   method: 'GET',
   path: '/settings',
   role: 'viewer',
   tag: 'settings',
-  summary: 'Our network, company, peering email addresses and qualification rules',
-  response: SettingsSchema,
+  summary:
+    'Our network (and whether PeeringDB has it), company, peering email addresses and qualification rules',
+  response: SettingsViewSchema,
   handler: 'functions/http/settings/get-settings.ts',
   access: { table: 'read' },
 });
@@ -66,7 +73,7 @@ export const putSettingsRoute = route({
   tag: 'settings',
   summary: 'Replace the settings (fields left out take their defaults; PATCH changes only what it names)',
   body: SettingsBodySchema,
-  response: SettingsSchema,
+  response: SettingsViewSchema,
   handler: 'functions/http/settings/put-settings.ts',
   access: { table: 'read-write' },
 });
@@ -80,7 +87,7 @@ export const patchSettingsRoute = route({
   summary:
     'Change some settings: the fields given (and the qualification rules given) replace the stored ones',
   body: SettingsChangeSchema,
-  response: SettingsSchema,
+  response: SettingsViewSchema,
   handler: 'functions/http/settings/patch-settings.ts',
   access: { table: 'read-write' },
   errors: [409],

@@ -257,7 +257,10 @@ export async function ensureAdmin(
   }
   try {
     // Only while there is still no enabled admin: two starts at once add one admin, not two.
-    await createUser({ email, password, name: BOOTSTRAP_ADMIN_NAME, role: 'admin' }, { onlyFirstAdmin: true });
+    await createUser(
+      { email, password, name: BOOTSTRAP_ADMIN_NAME, role: 'admin' },
+      { onlyFirstAdmin: true },
+    );
   } catch (err) {
     if (err instanceof AdminCountError) return 'another-admin';
     if (err instanceof ConflictError) return 'exists';

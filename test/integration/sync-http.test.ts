@@ -63,18 +63,20 @@ const ix = (id: number, updated = '2024-01-01T00:00:00Z', name = `Exchange ${id}
   status: 'ok',
 });
 
-const source = (opts: { apiKey?: string; maxAttempts?: number } = {}) =>
+type SourceOptions = { apiKey?: string; maxAttempts?: number; retryBudgetMs?: number };
+const source = (opts: SourceOptions = {}) =>
   httpSource({
     url: `${base}/api`,
     pageSize: 2,
     timeoutMs: 500,
     maxAttempts: opts.maxAttempts ?? 3,
+    ...(opts.retryBudgetMs === undefined ? {} : { retryBudgetMs: opts.retryBudgetMs }),
     sleep: async (ms) => {
       sleeps.push(ms);
     },
     ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
   });
-const run = (mode: 'full' | 'incremental', opts: { apiKey?: string; maxAttempts?: number } = {}) =>
+const run = (mode: 'full' | 'incremental', opts: SourceOptions = {}) =>
   syncPeeringDb({ source: source(opts), mode, types: ['ix'] });
 const storedNames = async () =>
   (await peeringDb.searchExchanges({}, { limit: 100 })).data.map((x) => `${x.id}:${x.name}`).sort();
@@ -136,6 +138,16 @@ describe('the PeeringDB client against a replay server', () => {
     expect(report.status).toBe('succeeded');
     expect(sleeps).toEqual([7000]);
     expect(report.types.ix?.added).toBe(5);
+  });
+
+  it('stops retrying once the next wait would pass the retry budget', async () => {
+    faults.push({ type: 'ix', fault: '429' }, { type: 'ix', fault: '429' });
+    const report = await run('full', { maxAttempts: 6, retryBudgetMs: 10_000 });
+    expect(report.status).toBe('failed');
+    expect(sleeps).toEqual([7000]);
+    expect(report.error).toBe(
+      'ix: /ix?depth=0&limit=2&skip=0: rate limited (429); gave up after 2 attempts (the next wait of 7 s would pass the 10 s retry budget)',
+    );
   });
 
   it('retries a 500 and a truncated body, and keeps the data when a type cannot be fetched', async () => {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { folderSource } from '../../shared/peeringdb/sources/folder-source';
 import { memorySource } from '../../shared/peeringdb/sources/memory-source';
@@ -120,6 +121,17 @@ export async function syncObjects(
   objects: Partial<Record<ObjectType, object[]>>,
   options: { mode?: 'full' | 'incremental' } = {},
 ): Promise<SyncReport> {
+  return syncPeeringDb({
+    source: memorySource(withDefaults(objects)),
+    mode: options.mode ?? 'full',
+    trigger: 'test',
+  });
+}
+
+/** The records as PeeringDB's API gives them: the fields given over defaults for the rest. */
+function withDefaults(
+  objects: Partial<Record<ObjectType, object[]>>,
+): Partial<Record<ObjectType, unknown[]>> {
   const records: Partial<Record<ObjectType, unknown[]>> = {};
   for (const [type, list] of Object.entries(objects) as [ObjectType, object[]][]) {
     records[type] = list.map((given) => {
@@ -127,7 +139,20 @@ export async function syncObjects(
       return { id, ...DEFAULTS[type](id), created: STAMP, updated: STAMP, status: 'ok', ...given };
     });
   }
-  return syncPeeringDb({ source: memorySource(records), mode: options.mode ?? 'full', trigger: 'test' });
+  return records;
+}
+
+/**
+ * A folder of saved API responses (`<type>/page-1.json`) holding the records given, with defaults
+ * for the fields left out, in a new temporary folder; returns its path.
+ */
+export function responsesFolder(objects: Partial<Record<ObjectType, object[]>>): string {
+  const folder = mkdtempSync(path.join(tmpdir(), 'peerflow-responses-'));
+  for (const [type, list] of Object.entries(withDefaults(objects))) {
+    mkdirSync(path.join(folder, type));
+    writeFileSync(path.join(folder, type, 'page-1.json'), JSON.stringify({ data: list, meta: {} }));
+  }
+  return folder;
 }
 
 /** Syncs the real API responses of the peeringdb-plus baseline. Guard callers with `hasFixtures`. */

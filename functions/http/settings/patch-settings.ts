@@ -1,7 +1,7 @@
-import { patchSettingsRoute, changeSettings } from '../../../shared/settings';
+import { patchSettingsRoute, changeSettings, settingsView } from '../../../shared/settings';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(patchSettingsRoute, async ({ body, caller, audit }) => {
   audit('settings');
-  return changeSettings(body, caller);
+  return settingsView(await changeSettings(body, caller));
 });

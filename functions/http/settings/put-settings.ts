@@ -1,7 +1,7 @@
-import { putSettingsRoute, replaceSettings } from '../../../shared/settings';
+import { putSettingsRoute, replaceSettings, settingsView } from '../../../shared/settings';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(putSettingsRoute, async ({ body, caller, audit }) => {
   audit('settings');
-  return replaceSettings(body, caller);
+  return settingsView(await replaceSettings(body, caller));
 });

@@ -1,7 +1,36 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { type PeeringDbSource, recordsOf } from './source';
+import { basename, join, resolve } from 'node:path';
+import {
+  generatedSetIdentity,
+  type PeeringDbSource,
+  recordsOf,
+  type SourceIdentity,
+  SourceUnreachableError,
+} from './source';
+
+/**
+ * The file by which a folder of generated responses names its data set (`{"generated": {"scale",
+ * "seed"}}`), so that a folder of changes to that set continues it instead of replacing it.
+ */
+export const DATASET_FILE = 'dataset.json';
+
+function folderIdentity(folder: string): SourceIdentity {
+  const stamp = join(folder, DATASET_FILE);
+  if (existsSync(stamp)) {
+    try {
+      const { generated } = JSON.parse(readFileSync(stamp, 'utf8')) as {
+        generated?: { scale?: unknown; seed?: unknown };
+      };
+      if (typeof generated?.scale === 'string' && Number.isInteger(generated.seed))
+        return generatedSetIdentity(generated.scale, generated.seed as number);
+    } catch {
+      // Not a stamp this version reads: the folder stands for itself.
+    }
+  }
+  const path = existsSync(folder) ? realpathSync(folder) : resolve(folder);
+  return { kind: 'folder', id: path, label: `folder ${basename(path)}` };
+}
 
 /**
  * Saved API responses: `<folder>/<type>.json` or `<folder>/<type>/page-<n>.json`. The folder is
@@ -10,7 +39,12 @@ import { type PeeringDbSource, recordsOf } from './source';
 export function folderSource(folder: string): PeeringDbSource {
   return {
     description: folder,
+    identity: folderIdentity(folder),
     pages(type) {
+      if (!existsSync(folder)) {
+        const missing = new SourceUnreachableError('the folder of saved responses does not exist');
+        return { [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(missing) }) };
+      }
       const single = join(folder, `${type}.json`);
       const paged = join(folder, type);
       let files: string[];

@@ -1,4 +1,4 @@
-import { type PeeringDbSource, recordsOf } from './source';
+import { type PeeringDbSource, recordsOf, type SourceIdentity, SourceUnreachableError } from './source';
 import { backoffDelay, sleep as pause } from '../../platform/concurrency';
 
 export interface HttpSourceOptions {
@@ -12,6 +12,8 @@ export interface HttpSourceOptions {
   maxAttempts?: number;
   /** Longest wait honoured from a Retry-After header or backoff. */
   maxWaitMs?: number;
+  /** Longest time spent waiting between the attempts of one page, all waits together. */
+  retryBudgetMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -26,22 +28,44 @@ class FetchError extends Error {
   }
 }
 
+/** Network errors that say the host is not there at all, and what to call them. */
+const UNREACHABLE: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name could not be resolved',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+};
+
+/** The data set an API serves is its root URL: scheme, host, port (default dropped), path; no query, no credentials. */
+export function apiIdentity(url: string): SourceIdentity {
+  const parsed = new URL(url);
+  const path = parsed.pathname.replace(/\/+$/, '');
+  const id = `${parsed.protocol}//${parsed.host}${path}`;
+  return { kind: 'api', id, label: id };
+}
+
 /**
  * The PeeringDB REST API: `depth=0`, `limit`/`skip` pages, `since` for changes, `Api-Key` auth.
  * 429 waits as long as Retry-After says (PeeringDB allows 20 anonymous requests a minute, 40 with
- * a key); 5xx and network errors back off exponentially; after the last attempt the fetch fails.
+ * a key); 5xx, timeouts and dropped connections back off exponentially; after the last attempt, or
+ * once the next wait would go past the retry budget, the fetch fails. A refused connection or an
+ * unknown host fails at once (SourceUnreachableError), since waiting would not change it.
  */
 export function httpSource(options: HttpSourceOptions): PeeringDbSource {
   const root = options.url.replace(/\/+$/, '');
+  const identity = apiIdentity(root);
   const pageSize = options.pageSize ?? 1000;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const maxAttempts = options.maxAttempts ?? 6;
   const maxWaitMs = options.maxWaitMs ?? 120_000;
+  const retryBudgetMs = options.retryBudgetMs ?? 300_000;
   const sleep = options.sleep ?? pause;
   const headers: Record<string, string> = { accept: 'application/json', 'user-agent': 'peerflow-sync' };
   if (options.apiKey) headers.authorization = `Api-Key ${options.apiKey}`;
 
   async function getPage(url: string): Promise<unknown[]> {
+    let waited = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         return await fetchOnce(url);
@@ -49,8 +73,18 @@ export function httpSource(options: HttpSourceOptions): PeeringDbSource {
         const retryable = err instanceof FetchError ? err.retryable : false;
         if (!retryable || attempt >= maxAttempts) throw err;
         const backoff = backoffDelay(attempt - 1, { baseMs: 1000, capMs: maxWaitMs });
-        const wait = err instanceof FetchError && err.waitMs !== undefined ? err.waitMs : backoff;
-        await sleep(Math.min(maxWaitMs, wait));
+        const wait = Math.min(
+          maxWaitMs,
+          err instanceof FetchError && err.waitMs !== undefined ? err.waitMs : backoff,
+        );
+        if (waited + wait > retryBudgetMs) {
+          throw new FetchError(
+            `${(err as Error).message}; gave up after ${attempt} attempts (the next wait of ${Math.round(wait / 1000)} s would pass the ${Math.round(retryBudgetMs / 1000)} s retry budget)`,
+            false,
+          );
+        }
+        waited += wait;
+        await sleep(wait);
       }
     }
   }
@@ -65,6 +99,13 @@ export function httpSource(options: HttpSourceOptions): PeeringDbSource {
       res = await fetch(url, { headers, signal });
       text = await res.text();
     } catch (err) {
+      const code = ((err as Error).cause as { code?: unknown } | undefined)?.code;
+      const unreachable = typeof code === 'string' ? UNREACHABLE[code] : undefined;
+      if (unreachable) {
+        throw new SourceUnreachableError(`${identity.label} is unreachable: ${unreachable} (${code})`, {
+          cause: err,
+        });
+      }
       const reason =
         (err as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (err as Error).message;
       throw new FetchError(`${where}: ${reason}`, true);
@@ -91,6 +132,7 @@ export function httpSource(options: HttpSourceOptions): PeeringDbSource {
 
   return {
     description: root,
+    identity,
     pages(type, { since }) {
       return (async function* () {
         for (let skip = 0; ; skip += pageSize) {
