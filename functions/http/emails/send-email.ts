@@ -2,7 +2,10 @@ import { sendEmailRoute, requestDeps, sendEmail } from '../../../shared/requests
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(sendEmailRoute, async ({ body, caller, audit }) => {
-  const out = await sendEmail(body, caller, requestDeps);
-  audit(`networks/${out.peer_participant_id}/emails`, out.ses_message_id);
+  let outside = '';
+  const out = await sendEmail(body, caller, requestDeps, (note) => {
+    outside = `; ${note}`;
+  });
+  audit(`networks/${out.peer_participant_id}/emails`, `${out.ses_message_id}${outside}`);
   return out;
 });

@@ -3,11 +3,14 @@ import { defineAction } from '../../../shared/platform/http/define-action';
 import { reply } from '../../../shared/platform/http/reply';
 
 export const handler = defineAction(sendRequestRoute, async ({ body, caller, audit }) => {
-  const out = await sendRequest(body, caller, requestDeps);
+  let outside = '';
+  const out = await sendRequest(body, caller, requestDeps, (note) => {
+    outside = `; ${note}`;
+  });
   if ('dry_run' in out) {
-    audit(`peers/${body.peer_participant_id}`, 'dry run: nothing sent');
+    audit(`peers/${body.peer_participant_id}`, `dry run: nothing sent${outside}`);
     return reply(200, out);
   }
-  audit(`requests/${out.id}`, out.status);
+  audit(`requests/${out.id}`, `${out.status}${outside}`);
   return out;
 });
