@@ -17,6 +17,7 @@ import {
   validation,
 } from './middlewares';
 import { isReply, type Reply } from './reply';
+import { idempotentRun, type RunOnce } from './idempotency';
 
 type Infer<S> = S extends z.ZodMiniType ? z.infer<S> : undefined;
 
@@ -64,7 +65,15 @@ export function defineAction<
   B extends z.ZodMiniType | undefined,
   R extends z.ZodMiniType,
   C extends RouteContract<P, Q, B, R>,
->(contract: C & RouteContract<P, Q, B, R>, impl: ActionImpl<C>): RouteHandler {
+>(
+  contract: C & RouteContract<P, Q, B, R>,
+  impl: ActionImpl<C>,
+  /** For a route marked `idempotent`: `runOnce` of `idempotency-runner.ts`. */
+  idempotency?: RunOnce,
+): RouteHandler {
+  if (Boolean(contract.idempotent) !== (idempotency !== undefined)) {
+    throw new Error(`${contract.operationId}: an idempotent route's handler is given runOnce, and only it`);
+  }
   const run = async (
     event: APIGatewayProxyEventV2,
     context: Context,
@@ -116,7 +125,7 @@ export function defineAction<
     .use(callerAndRole(contract))
     .use(validation(contract))
     .use(auditTrail(contract))
-    .handler(run) as unknown as ActionHandler;
+    .handler(idempotency ? idempotentRun(contract, run, idempotency) : run) as unknown as ActionHandler;
   // After the whole stack, error handler included, so that every line of this request carries its
   // keys and nothing after it does.
   const served: ActionHandler = async (event, context) => {
