@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { Plugin } from 'esbuild';
 
 /**
  * How every Lambda entry is bundled, shared by the CDK functions and the bundle benchmark so that
@@ -9,11 +10,20 @@ export const LAMBDA_TARGET = 'node24';
 export const ESM_REQUIRE_BANNER =
   "import { createRequire as __peerflowCreateRequire } from 'node:module'; const require = __peerflowCreateRequire(import.meta.url);";
 
-/** Bundle-time replacements (esbuild `alias`): the SDK's credential chain becomes the environment alone. */
+const JMESPATH_PLAIN_FIELD = fileURLToPath(
+  new URL('../lambda-shims/jmespath-plain-field.ts', import.meta.url),
+);
+
+/**
+ * Bundle-time replacements (esbuild `alias`): the SDK's credential chain becomes the environment
+ * alone, and JMESPath (read by Powertools idempotency) a reader of plain fields.
+ */
 export const LAMBDA_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(
     new URL('../lambda-shims/credential-provider-env-only.ts', import.meta.url),
   ),
+  '@aws-lambda-powertools/jmespath/functions': JMESPATH_PLAIN_FIELD,
+  '@aws-lambda-powertools/jmespath': JMESPATH_PLAIN_FIELD,
 };
 
 export const esbuildOptions = {
@@ -37,10 +47,24 @@ export const esbuildOptions = {
  */
 export const SPLIT_ENTRIES = new Set(['functions/v1/gateway.ts']);
 
+/**
+ * The v1 gateway's bundle holds the v2 handlers without the Idempotency-Key machinery, which it
+ * never uses (see `lambda-shims/idempotency-none.ts`).
+ */
+const withoutIdempotency: Plugin = {
+  name: 'v1-without-idempotency',
+  setup(build) {
+    build.onResolve({ filter: /\/platform\/http\/idempotency-runner$/ }, () => ({
+      path: fileURLToPath(new URL('../lambda-shims/idempotency-none.ts', import.meta.url)),
+    }));
+  },
+};
+
 /** Options of a split build: `index.mjs` (exporting the handler) and its `chunks/` beside it. */
 export function splitBuildOptions(entry: string, outdir: string) {
   return {
     ...esbuildOptions,
+    plugins: [withoutIdempotency],
     entryPoints: { index: entry },
     outdir,
     splitting: true,

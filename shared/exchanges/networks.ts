@@ -2,7 +2,8 @@ import type * as z from '../platform/zod';
 import type { NetworkDetailSchema, NetworkSummarySchema } from './networks-routes';
 import { NotFoundError } from '../platform/errors';
 import type { Page } from '../platform/storage/pagination';
-import { peeringDb, contactView, type Network, portView } from '../peeringdb';
+import { peeringDb, type Network, portView } from '../peeringdb';
+import { contactList, storedContacts } from './network-contacts';
 
 type NetworkSummary = z.infer<typeof NetworkSummarySchema>;
 type NetworkDetail = z.infer<typeof NetworkDetailSchema>;
@@ -36,8 +37,9 @@ export async function listNetworks(
 export async function getNetworkDetail(participantId: number): Promise<NetworkDetail> {
   const net = await peeringDb.getNetwork(participantId);
   if (!net) throw new NotFoundError(`Network ${participantId} is not in the PeeringDB data`);
-  const [contacts, presences] = await Promise.all([
+  const [contacts, stored, presences] = await Promise.all([
     peeringDb.getNetworkContacts(participantId),
+    storedContacts(participantId),
     peeringDb.getNetworkPresences(participantId),
   ]);
   const names = new Map<number, string>();
@@ -50,7 +52,7 @@ export async function getNetworkDetail(participantId: number): Promise<NetworkDe
   return {
     ...rest,
     ...summary(net),
-    contacts: contacts.map(contactView),
+    contacts: contactList(contacts, stored),
     exchanges: presences
       .sort((a, b) => a.ix_id - b.ix_id || a.id - b.id)
       .map((p) => ({ public_id: p.ix_id, public_name: names.get(p.ix_id) ?? '', ...portView(p) })),

@@ -1,7 +1,7 @@
 import type { EmailSender } from '../platform/email/email-port';
 import { sesSender } from '../platform/email/ses-sender';
 import { peeringDb, type PeeringDbReader } from '../peeringdb';
-import { ownPresences } from '../exchanges';
+import { ownPresences, storedContacts, type StoredContact } from '../exchanges';
 import { getSettings, type Settings } from '../settings';
 import type { OwnAddresses } from './common-exchanges';
 
@@ -11,6 +11,8 @@ export interface RequestDeps {
   settings: () => Promise<Settings>;
   /** Our addresses per exchange, overrides included. */
   ownAddresses: () => Promise<OwnAddresses[]>;
+  /** The addresses the operator stored for a peer, beside its PeeringDB contacts. */
+  storedContacts: (participantId: number) => Promise<StoredContact[]>;
   sender: EmailSender;
   now: () => Date;
 }
@@ -25,6 +27,7 @@ export const requestDeps: RequestDeps = {
       ipv4: p.ipaddr4,
       ipv6: p.ipaddr6,
     })),
+  storedContacts,
   sender: sesSender,
   now: () => new Date(),
 };

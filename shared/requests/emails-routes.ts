@@ -36,6 +36,7 @@ export const sendEmailRoute = route({
   response: SentEmailSchema,
   successStatus: 201,
   handler: 'functions/http/emails/send-email.ts',
+  idempotent: true,
   access: { table: 'read-write', email: true },
   errors: [404, 429, 502],
 });

@@ -4,6 +4,7 @@ import { requestsRepository } from './requests-store';
 import { usersRepository } from '../users';
 import type { Contact, Network } from '../peeringdb';
 import type { Settings } from '../settings';
+import type { StoredContact } from '../exchanges';
 import { type CommonExchange, commonExchanges, isPlainAddress } from './common-exchanges';
 import type { RequestDeps } from './dependencies';
 
@@ -52,6 +53,8 @@ export function senderFromSettings(settings: Settings): Sender {
 export interface PeerContext {
   peer: Network;
   contacts: Contact[];
+  /** The addresses the operator stored for the peer. */
+  stored: StoredContact[];
   exchanges: CommonExchange[];
   /** The contact a coordinator chose for this peer (PATCH on the peer), if any. */
   preferredContactId: number | undefined;
@@ -74,8 +77,9 @@ export async function peerContext(
       { path: 'body.peer_participant_id', message: 'our own network' },
     ]);
   }
-  const [contacts, presences, own] = await Promise.all([
+  const [contacts, stored, presences, own] = await Promise.all([
     deps.peeringDb.getNetworkContacts(peerId),
+    deps.storedContacts(peerId),
     deps.peeringDb.getNetworkPresences(peerId),
     deps.ownAddresses(),
   ]);
@@ -107,7 +111,7 @@ export async function peerContext(
   );
   // Exchanges are in id order: the first exchange with a choice decides.
   const preferredContactId = exchanges.map((x) => chosen.get(x.public_id)).find((id) => id !== undefined);
-  return { peer, contacts, exchanges, preferredContactId };
+  return { peer, contacts, stored, exchanges, preferredContactId };
 }
 
 export async function senderName(caller: Caller): Promise<string> {

@@ -73,6 +73,7 @@ export const sendRequestRoute = route({
   response: z.union([RequestSchema, DryRunSchema]),
   successStatus: 201,
   handler: 'functions/http/requests/send-request.ts',
+  idempotent: true,
   access: { table: 'read-write', email: true },
   errors: [404, 409, 429],
 });
@@ -137,6 +138,7 @@ export const retryRequestRoute = route({
   params: RequestIdParam,
   response: RequestSchema,
   handler: 'functions/http/requests/retry-request.ts',
+  idempotent: true,
   access: { table: 'read-write', email: true },
   errors: [404, 409, 429],
 });

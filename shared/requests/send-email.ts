@@ -2,11 +2,11 @@ import type { Caller } from '../platform/auth/caller';
 import { UpstreamError, ValidationError } from '../platform/errors';
 import { peerLogItem } from '../peer-log';
 import { requestsRepository } from './requests-store';
-import { isPlainAddress, requestRecipient } from './common-exchanges';
 import { headerSafe } from './compose';
 import { deliver, takeSendToken } from './delivery';
 import type { RequestDeps } from './dependencies';
 import { peerContext, senderFromSettings } from './prepare';
+import { defaultRecipient, outsideNote, outsideRecipients } from './recipients';
 
 export interface SendEmailInput {
   peer_participant_id: number;
@@ -37,37 +37,31 @@ export class EmailFailedError extends UpstreamError {
 }
 
 /**
- * sendEmail: free-form mail to a peer's contacts (only theirs: this is not an open relay), logged on
- * the peer at each exchange it concerns, sent or failed.
+ * sendEmail: free-form mail to a peer's contacts (only theirs, or an address stored for the peer:
+ * this is not an open relay; an admin may write elsewhere, and that is logged), logged on the peer
+ * at each exchange it concerns, sent or failed.
  */
 export async function sendEmail(
   input: SendEmailInput,
   caller: Caller,
   deps: RequestDeps,
+  /** Told when an admin writes to addresses outside the peer's contacts, for the audit entry. */
+  noteOutside: (note: string) => void = () => undefined,
 ): Promise<SentEmail> {
   const settings = await deps.settings();
   const from = senderFromSettings(settings);
   const ctx = await peerContext(deps, settings, input.peer_participant_id, input.public_ids);
-  const known = new Set(ctx.contacts.map((c) => c.email.trim().toLowerCase()).filter(isPlainAddress));
-  let to: string[];
-  if (input.to) {
-    const strangers = input.to.filter((address) => !known.has(address.toLowerCase()));
-    if (strangers.length > 0) {
-      throw new ValidationError('Email goes only to the peer’s PeeringDB contacts', [
-        { path: 'body.to', message: `not a contact of ${ctx.peer.name}: ${strangers.join(', ')}` },
-      ]);
-    }
-    to = input.to;
-  } else {
-    const recipient = requestRecipient(ctx.contacts, ctx.preferredContactId);
-    if (!recipient) {
-      throw new ValidationError(
-        `${ctx.peer.name} has no Policy, Technical or NOC contact with an email address`,
-        [{ path: 'body.to', message: 'the peer has no contact to send to' }],
-      );
-    }
-    to = [recipient.email];
+  const outside = input.to ? outsideRecipients(input.to, ctx, caller, 'body.to') : [];
+  const fallback = input.to ? undefined : defaultRecipient(ctx);
+  const to = input.to ?? (fallback ? [fallback] : []);
+  if (to.length === 0) {
+    throw new ValidationError(
+      `${ctx.peer.name} has no Policy, Technical or NOC contact with an email address`,
+      [{ path: 'body.to', message: 'the peer has no contact to send to' }],
+    );
   }
+  const outsideText = outside.length > 0 ? ` (${outsideNote(outside)})` : '';
+  if (outside.length > 0) noteOutside(outsideNote(outside));
   const subject = headerSafe(input.subject);
   const now = deps.now();
   await takeSendToken(settings.send_rate_per_second, now);
@@ -83,8 +77,8 @@ export async function sendEmail(
   });
   const time = deps.now().toISOString();
   const message = delivery.ok
-    ? `Email sent to ${to.join(', ')}: ${subject}`
-    : `Email to ${to.join(', ')} failed: ${delivery.error}`;
+    ? `Email sent to ${to.join(', ')}${outsideText}: ${subject}`
+    : `Email to ${to.join(', ')}${outsideText} failed: ${delivery.error}`;
   await requestsRepository.writePeerItems(
     ctx.exchanges.map((x) =>
       peerLogItem({ public_id: x.public_id, participant_id: ctx.peer.id, message, user: caller.email }, time),

@@ -7,11 +7,11 @@ import { peerLogItem } from '../peer-log';
 import type { TransactItem } from '../platform/storage/items';
 import { type RequestGuard, requestsRepository, type StoredRequest } from './requests-store';
 import { compileContent, getTemplate } from './templates';
-import { requestRecipient } from './common-exchanges';
 import { composeEmail, templateContext } from './compose';
 import { checkNotPending, claimPeer, deliver, takeSendToken } from './delivery';
 import type { RequestDeps } from './dependencies';
 import { peerContext, senderFromSettings, senderName } from './prepare';
+import { defaultRecipient, outsideNote, outsideRecipients } from './recipients';
 
 export interface SendRequestInput {
   peer_participant_id: number;
@@ -102,17 +102,28 @@ export async function sendRequest(
   input: SendRequestInput,
   caller: Caller,
   deps: RequestDeps,
+  /** Told when an admin sends to an address outside the peer's contacts, for the audit entry. */
+  noteOutside: (note: string) => void = () => undefined,
 ): Promise<StoredRequest | DryRun> {
   const settings = await deps.settings();
   const from = senderFromSettings(settings);
   const ctx = await peerContext(deps, settings, input.peer_participant_id, input.public_ids);
-  const recipient = input.email_to ?? requestRecipient(ctx.contacts, ctx.preferredContactId)?.email;
+  const outside = input.email_to ? outsideRecipients([input.email_to], ctx, caller, 'body.email_to') : [];
+  const recipient = input.email_to ?? defaultRecipient(ctx);
   if (!recipient) {
     throw new ValidationError(
       `${ctx.peer.name} has no Policy, Technical or NOC contact with an email address`,
-      [{ path: 'body.email_to', message: 'the peer has no contact to send to; name a recipient' }],
+      [
+        {
+          path: 'body.email_to',
+          message:
+            'the peer has no contact to send to; store one with PUT /networks/{participant_id}/contacts',
+        },
+      ],
     );
   }
+  const outsideText = outside.length > 0 ? ` (${outsideNote(outside)})` : '';
+  if (outside.length > 0) noteOutside(outsideNote(outside));
   const templateName = input.template ?? DEFAULT_REQUEST_TEMPLATE;
   const template = await getTemplate(templateName).catch((err) => {
     if (err instanceof NotFoundError) {
@@ -189,8 +200,8 @@ export async function sendRequest(
     ? { ...base, status: 'sent', ses_message_id: delivery.messageId, modified: done }
     : { ...base, error: delivery.error, modified: done };
   const message = delivery.ok
-    ? `Request sent to ${recipient}`
-    : `Request to ${recipient} failed: ${delivery.error}`;
+    ? `Request sent to ${recipient}${outsideText}`
+    : `Request to ${recipient}${outsideText} failed: ${delivery.error}`;
   await requestsRepository.saveAfterSend(
     request,
     guardAfter(claimed, request, now, settings.resend_window_days),

@@ -99,6 +99,7 @@ export const createRouterRoute = route({
   response: RouterSchema,
   successStatus: 201,
   handler: 'functions/http/routers/create-router.ts',
+  idempotent: true,
   access: { table: 'read-write' },
   errors: [409],
 });

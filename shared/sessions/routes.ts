@@ -123,6 +123,7 @@ export const addSessionRoute = route({
   response: SessionSchema,
   successStatus: 201,
   handler: 'functions/http/sessions/add-session.ts',
+  idempotent: true,
   access: { table: 'read-write', secrets: true },
   errors: [409],
 });

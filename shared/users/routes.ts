@@ -126,6 +126,7 @@ export const createUserRoute = route({
   response: UserSchema,
   successStatus: 201,
   handler: 'functions/http/users/create-user.ts',
+  idempotent: true,
   access: { table: 'read-write' },
   errors: [409],
 });

@@ -13,6 +13,12 @@ export interface V2Answer<T = unknown> {
   json: T;
 }
 
+/**
+ * Headers of the v1 request a v2 handler does not get: the length of another body, and the
+ * Idempotency-Key, which the v1 gateway does not take (the seed's clients send none; see the README).
+ */
+const DROPPED_HEADERS = new Set(['content-length', 'idempotency-key']);
+
 function fill(path: string, params: Record<string, string | number>): string {
   return path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params[name] ?? '')));
 }
@@ -42,7 +48,7 @@ export async function invokeV2<T = unknown>(
     rawQueryString,
     headers: {
       ...Object.fromEntries(
-        Object.entries(original.headers ?? {}).filter(([k]) => k.toLowerCase() !== 'content-length'),
+        Object.entries(original.headers ?? {}).filter(([k]) => !DROPPED_HEADERS.has(k.toLowerCase())),
       ),
       'content-type': 'application/json',
     },

@@ -14,6 +14,8 @@ import {
   sendRequestRoute,
   updateRequestRoute,
 } from '../../shared/requests/routes';
+import { putNetworkContactsRoute } from '../../shared/exchanges/networks-routes';
+import { auditRoute } from '../../shared/system/routes';
 import type * as z from '../../shared/platform/zod';
 import { capturedMail } from '../support/mail';
 import { createUser, login } from '../../shared/users/users';
@@ -74,6 +76,17 @@ type SentRequest = z.output<typeof RequestSchema>;
 
 let operator: Awaited<ReturnType<typeof userWithRole>>;
 let viewer: Awaited<ReturnType<typeof userWithRole>>;
+let admin: Awaited<ReturnType<typeof userWithRole>>;
+
+/** Stores an address for a peer PeeringDB lists no contact for, as a coordinator would. */
+async function storeContact(participantId: number, email: string) {
+  const res = await callRoute(putNetworkContactsRoute, {
+    token: operator.token,
+    params: { participant_id: participantId },
+    body: { contacts: [{ email }] },
+  });
+  expect(res.status).toBe(200);
+}
 
 describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () => {
   beforeAll(async () => {
@@ -81,6 +94,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     await putSettings(SETTINGS, { email: 'setup@quickline.example' });
     operator = await userWithRole('operator');
     viewer = await userWithRole('viewer');
+    admin = await userWithRole('admin');
   }, 60_000);
 
   afterEach(() => {
@@ -363,6 +377,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
 
   it('sends one of two simultaneous requests to the same peer and refuses the other', async () => {
     const silent = silentPeers()[1]!;
+    await storeContact(silent, 'peering@named-by-hand.example');
     const body = { peer_participant_id: silent, email_to: 'peering@named-by-hand.example' };
     const mailsBefore = (await captured()).length;
     const answers = await Promise.all([
@@ -376,7 +391,8 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
 
   it('answers a bare 500 when the write after an accepted send fails, and holds the peer for the lease', async () => {
     const silent = silentPeers()[2]!;
-    const body = { peer_participant_id: silent, email_to: 'peering@write-fails.example' };
+    await storeContact(silent, 'peering@write-fails.example');
+    const body = { peer_participant_id: silent };
     vi.spyOn(requestsRepository, 'saveAfterSend').mockRejectedValueOnce(
       new Error('ProvisionedThroughputExceeded'),
     );
@@ -397,6 +413,42 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     });
     expect(again.status).toBe(409);
     expect(again.error?.message).toContain('being sent right now');
+  });
+
+  it("refuses an operator's request to an address outside the peer's contacts (403), sending and storing nothing", async () => {
+    const before = await tableSnapshot();
+    const mailsBefore = (await captured()).length;
+    for (const body of [
+      { peer_participant_id: MICROSOFT, email_to: 'anyone@elsewhere.example' },
+      { peer_participant_id: MICROSOFT, email_to: 'anyone@elsewhere.example', dry_run: true },
+      { peer_participant_id: HURRICANE, email_to: 'peering@microsoft.com', force: true },
+    ]) {
+      const res = await callRoute(sendRequestRoute, { token: operator.token, body });
+      expect(res.status, JSON.stringify(body)).toBe(403);
+      expect(res.error?.code).toBe('recipient_not_allowed');
+      expect(res.error?.message).toContain("only to the peer's PeeringDB contacts");
+      expect(res.error?.details?.[0]?.path).toBe('body.email_to');
+    }
+    expect(await tableSnapshot()).toEqual(before);
+    expect((await captured()).length).toBe(mailsBefore);
+  });
+
+  it("sends an admin's request to another address, and the peer log and the audit say so", async () => {
+    const silent = silentPeers()[3]!;
+    const res = await callRoute(sendRequestRoute, {
+      token: admin.token,
+      body: { peer_participant_id: silent, email_to: 'peering@found-elsewhere.example' },
+    });
+    expect(res.status).toBe(201);
+    const request = res.json as SentRequest;
+    expect(request).toMatchObject({ status: 'sent', email_to: 'peering@found-elsewhere.example' });
+    const mail = (await captured()).find((m) => m.messageId === request.ses_message_id);
+    expect(mail?.destination.to).toEqual(['peering@found-elsewhere.example']);
+    const note = "peering@found-elsewhere.example outside the peer's contacts, sent by an admin";
+    const { log } = await peerStateRepository.readPeer(request.public_ids[0]!, silent);
+    expect(log[0]?.message).toBe(`Request sent to peering@found-elsewhere.example (${note})`);
+    const audit = await callRoute(auditRoute, { token: admin.token, query: { user_id: admin.user.id } });
+    expect(audit.json.data[0]).toMatchObject({ target: `requests/${request.id}`, result: `sent; ${note}` });
   });
 
   it('refuses bad input with 422 and sends and stores nothing', async () => {

@@ -326,19 +326,49 @@ describe('peer status through v1', () => {
 });
 
 describe('requests through v1', () => {
+  it("refuses an operator's sendRequest or sendEmail to an address outside the peer's contacts, sending nothing", async () => {
+    const before = await tableSnapshot();
+    const mailsBefore = await capturedMail((e) => e.destination.to.includes('someone@elsewhere.example'));
+    const request = await v1(
+      'action=sendRequest&peer_participant_id=1418&public_id=1&email_to=someone%40elsewhere.example&force=1',
+    );
+    const email = await v1('action=sendEmail', {
+      form: {
+        participant_id: '1418',
+        public_id: '1',
+        email_to: 'peering@amazon.example,someone@elsewhere.example',
+        subject: 'Hi',
+        body: 'x',
+      },
+    });
+    for (const res of [request, email]) {
+      expect(res.status).toBe(403);
+      expect(res.json.success).toBe(0);
+      expect(res.json.message).toContain("only to the peer's PeeringDB contacts");
+    }
+    expect(await tableSnapshot()).toEqual(before);
+    expect(await capturedMail((e) => e.destination.to.includes('someone@elsewhere.example'))).toEqual(
+      mailsBefore,
+    );
+  });
+
   it('sendRequest sends the seed-style request through SES and getRequests finds it', async () => {
     const body =
       '\r\nPeering,\r\n\r\n6connect, Inc., 8038, would like to peer with Amazon.com at our common locations.\r\n';
+    // The seed's client names its own recipient, not one of the peer's contacts: that needs an admin.
     const res = await v1(
       'action=sendRequest&peer_participant_id=1418&peer_asn=16509&peer_name=Amazon.com' +
         '&source_participant_id=2335&source_asn=8038&public_id=1&type=text&email_from=ops%40sixconnect.example' +
         `&email_to=operations%40amazon.example&cc=&bcc=&subject=Peering+request+from+6connect%2C+Inc.&body=${encodeURIComponent(body)}`,
+      { token: admin.token },
     );
     expect(res.status).toBe(201);
     expect(res.json.success).toBe(1);
     expect(res.json.message).toBe('Request sent');
     expect(res.json.data).toMatchObject({ id: '1418', public_id: '1', request_status: 'sent' });
-    expect(res.json.data.log_data[0].message).toBe('Request sent to operations@amazon.example');
+    expect(res.json.data.log_data[0].message).toBe(
+      "Request sent to operations@amazon.example (operations@amazon.example outside the peer's contacts, sent by an admin)",
+    );
 
     // The local SES is shared by every test file of the run: look only at mail for this recipient.
     const mine = await capturedMail((e) => e.destination.to.includes('operations@amazon.example'));

@@ -63,6 +63,11 @@ export interface RouteContract<
   /** Entry file of the route's Lambda function, relative to the project root. */
   handler: string;
   access: RouteAccess;
+  /**
+   * Takes an `Idempotency-Key` header: a retry with the same key (same caller, same route) answers
+   * the first answer and does the work once. For every POST that sends or creates.
+   */
+  idempotent?: boolean;
   /** Whether a successful call writes an audit entry; by default every method but GET does. */
   audit?: boolean;
   /** Extra error statuses worth documenting for this route (401/403/422 are added by role and schemas). */

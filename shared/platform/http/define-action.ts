@@ -18,6 +18,7 @@ import {
   validation,
 } from './middlewares';
 import { isReply, type Reply } from './reply';
+import { idempotentRun, type RunOnce } from './idempotency';
 import { cursorBinding, openedQuery, sealedAnswer, takesCursor } from './list-cursors';
 
 /** What an audit entry may say beyond its target and result. */
@@ -76,7 +77,15 @@ export function defineAction<
   B extends z.ZodMiniType | undefined,
   R extends z.ZodMiniType,
   C extends RouteContract<P, Q, B, R>,
->(contract: C & RouteContract<P, Q, B, R>, impl: ActionImpl<C>): RouteHandler {
+>(
+  contract: C & RouteContract<P, Q, B, R>,
+  impl: ActionImpl<C>,
+  /** For a route marked `idempotent`: `runOnce` of `idempotency-runner.ts`. */
+  idempotency?: RunOnce,
+): RouteHandler {
+  if (Boolean(contract.idempotent) !== (idempotency !== undefined)) {
+    throw new Error(`${contract.operationId}: an idempotent route's handler is given runOnce, and only it`);
+  }
   const list = takesCursor(contract);
   if (list && !contract.access.cursorKey) {
     throw new Error(`${contract.operationId} takes a cursor: its access must declare cursorKey`);
@@ -136,7 +145,7 @@ export function defineAction<
     .use(jsonBodyParser(contract.body !== undefined))
     .use(callerAndRole(contract))
     .use(validation(contract))
-    .handler(run) as unknown as ActionHandler;
+    .handler(idempotency ? idempotentRun(contract, run, idempotency) : run) as unknown as ActionHandler;
   // Each request logs in a scope of its own: its lines carry its keys, and no line of other work
   // (another request, a background run) does. The audit is settled after the whole stack, error
   // handler included, when the status the client gets is known.
@@ -173,7 +182,7 @@ async function settleAudit(
   const s = stateOf(event);
   const status = response.statusCode ?? 200;
   if (!isAudited(contract) && s.audit === undefined) return response;
-  const note = s.audit ?? { target: event.rawPath };
+  const note = s.audit?.target ? s.audit : { ...s.audit, target: event.rawPath };
   if (s.outer) {
     if (status < 400) s.outer.audit = { ...note, operation: contract.operationId };
     return response;

@@ -198,6 +198,23 @@ class SchemaComponents {
   }
 }
 
+/** The header of the routes that take an Idempotency-Key (`idempotent: true`). */
+const IDEMPOTENCY_KEY_PARAMETER = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description:
+    'Makes a retry safe: a retry with the same key (same user, same route) within 24 hours answers the first ' +
+    'answer (marked `Idempotent-Replayed: true`) and does nothing twice; the same key with another request is ' +
+    'a 422, and while the first call runs a 409 with Retry-After. Without it the call runs as usual.',
+  schema: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 255,
+    pattern: '^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$',
+  },
+};
+
 /** One parameter object per property of a params or query object schema. */
 function parameters(object: Schema | undefined, where: 'path' | 'query', components: SchemaComponents) {
   if (!object) return [];
@@ -236,10 +253,14 @@ export function buildOpenApi(routes: readonly RouteContract[], serverUrl = '/') 
     if (r.params || r.query || r.body) errors.add(422);
     if (r.body) errors.add(400);
 
-    const parameterList = [
+    const parameterList: Json[] = [
       ...parameters(r.params, 'path', components),
       ...parameters(r.query, 'query', components),
     ];
+    if (r.idempotent) {
+      errors.add(409);
+      parameterList.push(IDEMPOTENCY_KEY_PARAMETER);
+    }
     let requestBody: Json | undefined;
     if (r.body) {
       requestBody = {

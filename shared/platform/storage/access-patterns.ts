@@ -60,6 +60,15 @@ const query = (
 const PEER_ROUTES = ['GET /exchanges/{public_id}/peers', 'GET /exchanges/{public_id}/peers/{participant_id}'];
 const SESSION_WRITES = ['POST /sessions', 'PATCH /sessions/{id}'];
 const REQUEST_WRITES = ['POST /requests', 'POST /emails'];
+/** The routes that take an Idempotency-Key (`idempotent: true` on their contract). */
+const IDEMPOTENT_ROUTES = [
+  'POST /requests',
+  'POST /requests/{id}/retry',
+  'POST /emails',
+  'POST /sessions',
+  'POST /routers',
+  'POST /users',
+];
 
 export const ACCESS_PATTERNS: readonly AccessPattern[] = [
   // PeeringDB
@@ -80,6 +89,12 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
   query('network-partition', ['network', 'contact', 'netixlan'], 'table', all, ['PeeringDB sync']),
   query('network-contacts', ['contact'], 'table', beginsWith('POC#'), [
     'GET /networks/{participant_id}',
+    ...REQUEST_WRITES,
+  ]),
+  get('network-stored-contacts', 'networkContacts', [
+    'GET /networks/{participant_id}',
+    'GET /networks/{participant_id}/contacts',
+    'PUT /networks/{participant_id}/contacts',
     ...REQUEST_WRITES,
   ]),
   query('network-presences', ['netixlan'], 'table', beginsWith('NETIXLAN#'), [
@@ -228,6 +243,7 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     ...SESSION_WRITES,
   ]),
   query('presence-overrides', ['presenceOverride'], 'table', all, ['GET /exchanges', ...REQUEST_WRITES]),
+  get('idempotency-record', 'idempotencyRecord', IDEMPOTENT_ROUTES),
   query('audit', ['audit'], 'gsi1', between('time'), ['GET /audit']),
   query('audit-by-user', ['audit'], 'gsi2', between('time'), ['GET /audit?user_id=']),
 ];

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
 
 let documentClient: DynamoDBDocumentClient | undefined;
+let baseClient: DynamoDBClient | undefined;
 
 /** The one DocumentClient of the process, created on first use and kept for the warm container. */
 export function ddb(): DynamoDBDocumentClient {
@@ -15,12 +16,19 @@ export function ddb(): DynamoDBDocumentClient {
         : {}),
       maxAttempts: 5,
     });
+    baseClient = client;
     documentClient = DynamoDBDocumentClient.from(client, {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
       unmarshallOptions: { wrapNumbers: false },
     });
   }
   return documentClient;
+}
+
+/** The plain client under `ddb()`, for a library that marshals its own items (Powertools idempotency). */
+export function ddbClient(): DynamoDBClient {
+  ddb();
+  return baseClient as DynamoDBClient;
 }
 
 export function tableName(): string {
@@ -31,4 +39,5 @@ export function tableName(): string {
 export function resetDdb(): void {
   documentClient?.destroy();
   documentClient = undefined;
+  baseClient = undefined;
 }

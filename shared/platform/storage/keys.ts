@@ -386,8 +386,19 @@ export const KEYS = {
     table: { pk: key`ROUTERHOST#${lower('hostname')}`, sk: constant('ROUTERHOST') },
   }),
   settings: entity('settings', { table: { pk: constant('SETTINGS'), sk: constant('SETTINGS') } }),
+  /** The addresses the operator stored for a peer, beside its PeeringDB contacts: one item per network. */
+  networkContacts: entity('network-contacts', {
+    table: { pk: key`NETCONTACTS#${int('net')}`, sk: constant('NETCONTACTS') },
+  }),
   presenceOverride: entity('presence-override', {
     table: { pk: constant('PRESENCE'), sk: key`IX#${padded('ix')}` },
+  }),
+  /**
+   * A route's Idempotency-Key and the first answer to it, written by Powertools idempotency: the
+   * hash covers the route, the caller and the key (see `platform/storage/idempotency-store.ts`).
+   */
+  idempotencyRecord: entity('idempotency', {
+    table: { pk: key`IDEMPOTENCY#${text('route')}`, sk: key`KEY#${text('hash')}` },
   }),
   audit: entity('audit', {
     table: { pk: key`AUDIT#${id('entry')}`, sk: constant('AUDIT') },
