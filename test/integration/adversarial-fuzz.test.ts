@@ -9,12 +9,10 @@ import { backgroundRun } from '../../shared/app/peeringdb-sync';
 import { buildOpenApi } from '../../shared/platform/http/openapi';
 import { resetConfig } from '../../shared/platform/config';
 import { TTL_ATTRIBUTE } from '../../shared/platform/storage/table';
-import { putSettings } from '../../shared/settings/settings';
-import { createUser, updateUser } from '../../shared/users/users';
 import { BUILT_IN_TEMPLATES } from '../../shared/requests/peering-templates';
-import { call, dispatch, tableSnapshot, userWithRole } from '../support/api';
+import { call, dispatch, tableSnapshot } from '../support/api';
+import { seedDataSet } from '../support/adversarial-data';
 import { arbAnyRequest, type Caller, type FuzzPools, type FuzzRequest } from '../support/fuzz-requests';
-import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 import { badTokens } from '../support/tokens';
 
 /**
@@ -49,7 +47,6 @@ const INTERNALS: [string, RegExp][] = [
   ['temporary folder', new RegExp(tmpdir().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))],
 ];
 
-const VICTIMS = 3;
 const SENDER = `fuzz-${Math.random().toString(36).slice(2, 8)}@peerflow.example`;
 
 let doc: Record<string, unknown>;
@@ -58,113 +55,28 @@ const tokens: Record<Exclude<Caller, 'none' | 'forged'>, string> = { viewer: '',
 let forged: string[] = [];
 
 async function seed() {
-  await syncObjects({
-    ix: [...ASHBURN.ix, { id: 2, name: 'Quiet IX' }],
-    ixlan: [...ASHBURN.ixlan, { id: 2, ix_id: 2 }],
-    ixpfx: [...ASHBURN.ixpfx, { id: 3, ixlan_id: 2, protocol: 'IPv4', prefix: '198.51.100.0/24' }],
-    net: [
-      { id: 100, asn: 64500, name: 'Our Network' },
-      { id: 2, asn: 20940, name: 'Akamai Technologies', info_prefixes4: 20, info_prefixes6: 5 },
-      { id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200 },
-      { id: 3899, asn: 12129, name: '123.net', info_prefixes4: 10, policy_general: 'Restrictive' },
-    ],
-    poc: [
-      { id: 1, net_id: 2, role: 'Policy', email: 'peering@akamai.example' },
-      { id: 2, net_id: 2, role: 'NOC', email: 'noc@akamai.example' },
-      { id: 3, net_id: 1418, role: 'Technical', email: 'peering@amazon.example' },
-    ],
-    netixlan: [
-      ashburnPort(10, 2, 20940, '206.126.236.102', '2001:504:0:2::2:940:1'),
-      ashburnPort(11, 1418, 16509, '206.126.236.68'),
-      ashburnPort(12, 3899, 12129, '206.126.236.70'),
-      ashburnPort(13, 100, 64500, '206.126.236.1', '2001:504:0:2::1'),
-      { id: 14, net_id: 100, ix_id: 2, ixlan_id: 2, asn: 64500, ipaddr4: '198.51.100.1' },
-      { id: 15, net_id: 2, ix_id: 2, ixlan_id: 2, asn: 20940, ipaddr4: '198.51.100.2' },
-    ],
-  });
-  await putSettings(
-    {
-      source_asn: 64500,
-      source_participant_id: 100,
-      company_name: 'Fuzz Networks',
-      email_from: SENDER,
-      send_rate_per_second: 2,
-    },
-    { email: 'setup@peerflow.example' },
-  );
-  const [viewer, operator, admin] = await Promise.all([
-    userWithRole('viewer'),
-    userWithRole('operator'),
-    userWithRole('admin'),
-  ]);
-  tokens.viewer = viewer.token;
-  tokens.operator = operator.token;
+  const data = await seedDataSet({ sender: SENDER });
+  const { admin, victims } = data;
+  tokens.viewer = data.viewer.token;
+  tokens.operator = data.operator.token;
   tokens.admin = admin.token;
-  const victims = await Promise.all(
-    Array.from({ length: VICTIMS }, (_, i) =>
-      createUser({
-        email: `victim-${i}-${crypto.randomUUID().slice(0, 6)}@example.net`,
-        password: 'a long enough password',
-        name: `Victim ${i}`,
-        role: i === 0 ? 'admin' : 'viewer',
-      }),
-    ),
-  );
-  await updateUser(victims[VICTIMS - 1]!.id, { disabled: true });
   forged = Object.values(
-    (
-      await badTokens(
-        { userId: admin.user.id, role: 'admin' },
-        { userId: victims[VICTIMS - 1]!.id, role: 'admin' },
-      )
-    ).headers,
+    (await badTokens({ userId: admin.user.id, role: 'admin' }, { userId: data.disabled.id, role: 'admin' }))
+      .headers,
   );
-
-  const admin_ = { token: admin.token };
-  const router = async (hostname: string, platform: string) =>
-    (
-      await call('POST', '/routers', {
-        ...admin_,
-        body: { hostname, platform, asn: 64500, router_id: '192.0.2.1' },
-      })
-    ).json as { id: string };
-  const routers = [await router('edge1.fuzz.example', 'frr'), await router('edge2.fuzz.example', 'junos')];
-  const sessions: string[] = [];
-  for (const [resource, ip] of [
-    [routers[0]!.id, '206.126.236.102'],
-    [routers[0]!.id, '2001:504:0:2::2:940:1'],
-    [routers[1]!.id, '206.126.236.68'],
-  ] as const) {
-    const res = await call('POST', '/sessions', {
-      ...admin_,
-      body: { resource_id: resource, peer_ipaddr: ip, password: 'secret1' },
-    });
-    expect(res.status).toBe(201);
-    sessions.push(res.json.id as string);
-  }
-  const request = await call('POST', '/requests', { ...admin_, body: { peer_participant_id: 2 } });
-  expect(request.status).toBe(201);
-  expect(
-    (
-      await call('PUT', '/templates/fuzz-template', {
-        ...admin_,
-        body: { subject: 'Hi {{peer_name}}', text: 'Peer with us.' },
-      })
-    ).status,
-  ).toBe(200);
   const runs = (await call('GET', '/sync/runs', { token: admin.token })).json as { data: { id: string }[] };
 
   // A cursor from each list, for the fuzzer to send back as issued and tampered with.
-  const cursors: string[] = [];
+  const cursors: Record<string, string[]> = {};
   for (const r of routes) {
     if (r.method !== 'GET' || !r.query || !('cursor' in (r.query.shape as object))) continue;
     const path = r.path.replace('{public_id}', '1');
     const res = await call('GET', `${path}?limit=1`, { token: admin.token });
     const next = (res.json as { next_cursor?: string | null } | undefined)?.next_cursor;
-    if (next) cursors.push(next);
+    if (next) cursors[r.path] = [next];
   }
 
-  const routerIds = routers.map((r) => r.id);
+  const { routers: routerIds, sessions } = data;
   const userIds = victims.map((v) => v.id);
   pools = {
     byName: {
@@ -172,7 +84,7 @@ async function seed() {
       session_id: sessions,
       'routers.id': routerIds,
       resource_id: routerIds,
-      'requests.id': [request.json.id as string],
+      'requests.id': [data.requestId],
       'users.id': userIds,
       user_id: [...userIds, admin.user.id],
       'sync.id': runs.data.map((r) => r.id),
@@ -185,8 +97,8 @@ async function seed() {
       asn: [64500, 20940, 64999],
       peer_asn: [20940, 16509, 12129, 64500, 64999],
       source_asn: [64500, 20940],
-      name: ['fuzz-template', ...Object.keys(BUILT_IN_TEMPLATES), 'missing'],
-      template: ['fuzz-template', ...Object.keys(BUILT_IN_TEMPLATES)],
+      name: ['custom-intro', ...Object.keys(BUILT_IN_TEMPLATES), 'missing'],
+      template: ['custom-intro', ...Object.keys(BUILT_IN_TEMPLATES)],
       file: ['swagger-ui.css', 'explorer.js', 'swagger-ui-bundle.js', 'index.html'],
       target: ['peering', 'other'],
       action: [

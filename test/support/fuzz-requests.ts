@@ -28,8 +28,8 @@ export interface FuzzPools {
   byName: Record<string, readonly (string | number)[]>;
   emails: readonly string[];
   ips: readonly string[];
-  /** Cursors issued by the lists, valid for the list and the caller that got them. */
-  cursors: readonly string[];
+  /** Cursors issued by the lists, by the list's path: sent back as issued, tampered with, or to another list. */
+  cursors: Record<string, readonly string[]>;
 }
 
 interface Operation {
@@ -419,7 +419,7 @@ function tamper(cursor: string): fc.Arbitrary<string> {
   return fc.constantFrom(...changed);
 }
 
-function arbCursor(pools: FuzzPools): fc.Arbitrary<string> {
+function arbCursor(pools: FuzzPools, list?: string): fc.Arbitrary<string> {
   const forged = fc.constantFrom(
     Buffer.from('{"pk":5}').toString('base64url'),
     Buffer.from('{"pk":{"S":"x"}}').toString('base64url'),
@@ -434,9 +434,17 @@ function arbCursor(pools: FuzzPools): fc.Arbitrary<string> {
     'e30',
     'x'.repeat(5000),
   );
-  if (pools.cursors.length === 0) return forged;
-  const issued = fc.constantFrom(...pools.cursors);
-  return fc.oneof(forged, issued, issued.chain(tamper));
+  const all = Object.values(pools.cursors).flat();
+  if (all.length === 0) return forged;
+  const anyList = fc.constantFrom(...all);
+  const own = list ? (pools.cursors[list] ?? []) : [];
+  const mine = own.length > 0 ? fc.constantFrom(...own) : anyList;
+  return fc.oneof(
+    { weight: 1, arbitrary: forged },
+    { weight: 1, arbitrary: anyList },
+    { weight: 1, arbitrary: mine },
+    { weight: 3, arbitrary: mine.chain(tamper) },
+  );
 }
 
 function arbCaller(isPublic: boolean): fc.Arbitrary<Caller> {
@@ -460,9 +468,11 @@ function arbQuery(
   const fields = params.map((p) =>
     fc.tuple(
       fc.constant(p.name),
-      fc.integer({ min: 0, max: 9 }).map((n) => n < (p.required ? 9 : params.length > 6 ? 1 : 3)),
+      fc
+        .integer({ min: 0, max: 9 })
+        .map((n) => n < (p.required ? 9 : p.name === 'cursor' ? 4 : params.length > 6 ? 1 : 3)),
       p.name === 'cursor'
-        ? arbCursor(pools).map((c) => c as unknown)
+        ? arbCursor(pools, op.path).map((c) => c as unknown)
         : fc.oneof(
             { weight: 4, arbitrary: plausible(p.schema, doc, pools, p.name, scope, 0) },
             { weight: 1, arbitrary: arbHostileText },
@@ -476,7 +486,7 @@ function arbQuery(
       fc.constantFrom(...UNKNOWN_KEYS.filter(Boolean), 'limit', 'cursor', 'dry_run', 'callback'),
       arbHostileText,
       fc.constantFrom(...RAW_URL_BITS),
-      arbCursor(pools),
+      arbCursor(pools, op.path),
     )
     .map(([chosen, roll, strangerKey, strangerValue, raw, cursor]) => {
       const parts: string[] = [];
