@@ -205,6 +205,18 @@ const UNKNOWN_KEYS = [
 ];
 
 const arbHostileJson = fc.constantFrom(...HOSTILE_JSON);
+
+/** A parameter name: one the data set knows (a schema that takes any key gets real ones), or any. */
+function arbParamName(pools: FuzzPools): fc.Arbitrary<string> {
+  const known = Object.keys(pools.byName).filter((k) => !k.includes('.'));
+  return fc.oneof(fc.constantFrom(...known), fc.string({ maxLength: 12 }));
+}
+
+/** A known parameter with a value from the data set. */
+function arbPooledParam(pools: FuzzPools): fc.Arbitrary<[string, string | number]> {
+  const known = Object.entries(pools.byName).filter(([k, v]) => !k.includes('.') && v.length > 0);
+  return fc.constantFrom(...known).chain(([k, v]) => fc.tuple(fc.constant(k), fc.constantFrom(...v)));
+}
 const arbHostileText = fc.constantFrom(...HOSTILE_TEXT);
 
 function resolve(schema: Json, doc: Json): Json {
@@ -324,10 +336,9 @@ function objectOf(s: Json, doc: Json, pools: FuzzPools, scope: string, depth: nu
   const unknown = fc.array(fc.tuple(fc.constantFrom(...UNKNOWN_KEYS), arbHostileJson), { maxLength: 2 });
   const additional =
     extra && typeof extra === 'object'
-      ? fc.array(
-          fc.tuple(fc.string({ maxLength: 12 }), anyValue(extra as Json, doc, pools, 'x', scope, depth)),
-          { maxLength: 4 },
-        )
+      ? fc.array(fc.tuple(arbParamName(pools), anyValue(extra as Json, doc, pools, 'x', scope, depth)), {
+          maxLength: 4,
+        })
       : fc.constant([] as [string, unknown][]);
   return fc
     .tuple(fc.tuple(...fields), fc.integer({ min: 0, max: 9 }), unknown, additional)
@@ -487,8 +498,9 @@ function arbQuery(
       arbHostileText,
       fc.constantFrom(...RAW_URL_BITS),
       arbCursor(pools, op.path),
+      fc.array(arbPooledParam(pools), { minLength: 1, maxLength: 4 }),
     )
-    .map(([chosen, roll, strangerKey, strangerValue, raw, cursor]) => {
+    .map(([chosen, roll, strangerKey, strangerValue, raw, cursor, pooledParams]) => {
       const parts: string[] = [];
       const variant: string[] = [];
       for (const [name, present, value] of chosen)
@@ -505,6 +517,9 @@ function arbQuery(
       } else if (roll === 3) {
         parts.push(`cursor=${encode(cursor)}`);
         variant.push('cursor');
+      } else if (roll >= 5 && roll <= 7) {
+        for (const [name, value] of pooledParams) parts.push(`${encode(name)}=${encode(String(value))}`);
+        variant.push('parameters of the data set');
       } else if (roll === 4 && parts.length > 0) {
         const [name] = parts[0]!.split('=');
         parts.push(`${name}=${encode(strangerValue)}`);
