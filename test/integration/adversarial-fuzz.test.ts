@@ -27,7 +27,7 @@ import { badTokens } from '../support/tokens';
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_205);
 const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 10_000);
-const BUDGET_MS = Number(process.env.FUZZ_BUDGET_SECONDS ?? 240) * 1000;
+const BUDGET_MS = Number(process.env.FUZZ_BUDGET_SECONDS ?? 300) * 1000;
 const BATCH = 40;
 
 /** What must never reach a caller: stack frames, AWS error names, our file paths. */
