@@ -29,6 +29,8 @@ process.env.SES_ENDPOINT ??= `http://127.0.0.1:${sesPort}`;
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'WARN';
+// DynamoDB Local on disk can be silent for seconds while it writes; AWS answers in milliseconds.
+process.env.AWS_REQUEST_TIMEOUT_MS ??= '15000';
 
 const engines: RunningEngine[] = [];
 let stopping = false;

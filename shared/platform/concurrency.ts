@@ -45,3 +45,23 @@ export function backoffDelay(exponent: number, { baseMs, capMs, jitter = 'none' 
   if (jitter === 'spread') return delay * (0.5 + Math.random());
   return delay;
 }
+
+/**
+ * Runs `attempt` until it does not lose a race: while it throws what `lost` recognises (another
+ * writer came first), it waits a short random while and runs again over what is stored now, up to
+ * `tries` times; then it throws the last such error. Any other error ends it at once.
+ */
+export async function retryWhileRaced<T>(
+  attempt: () => Promise<T>,
+  lost: (err: unknown) => boolean,
+  tries = 16,
+): Promise<T> {
+  for (let n = 1; ; n++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (!lost(err) || n >= tries) throw err;
+    }
+    await sleep(backoffDelay(Math.min(n, 5), { baseMs: 5, capMs: 80, jitter: 'full' }));
+  }
+}

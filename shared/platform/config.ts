@@ -29,6 +29,8 @@ const ConfigSchema = z.object({
   /** AWS: the secret holding the PeeringDB API key (optional); locally the key itself. */
   PEERINGDB_API_KEY_SECRET_ARN: z.optional(z.string()),
   PEERINGDB_API_KEY: z.optional(z.string()),
+  /** How long one DynamoDB or SES request may wait for its answer before the SDK tries again. */
+  AWS_REQUEST_TIMEOUT_MS: z._default(z.coerce.number().check(z.integer(), z.gte(50), z.lte(20_000)), 1500),
   /** AWS: the SES configuration set peering mail is sent with. */
   SES_CONFIGURATION_SET: z.optional(z.string()),
   /** AWS: the KMS key that encrypts BGP session passwords; locally a key file in DATA_DIR is used. */

@@ -23,7 +23,7 @@ export type ErrorKind =
 export interface DomainErrorOptions {
   details?: ErrorDetail[];
   cause?: unknown;
-  /** For `rate_limited`: when the caller may try again. */
+  /** For `rate_limited` and `unavailable`: when the caller may try again. */
   retryAfterSeconds?: number;
 }
 
@@ -92,7 +92,7 @@ export class UpstreamError extends DomainError {
 
 /** peerflow itself cannot serve the request right now (a dependency down, a job busy). */
 export class ServiceUnavailableError extends DomainError {
-  constructor(message: string) {
-    super('unavailable', 'service_unavailable', message);
+  constructor(message: string, options: { retryAfterSeconds?: number; cause?: unknown } = {}) {
+    super('unavailable', 'service_unavailable', message, options);
   }
 }

@@ -1,4 +1,9 @@
-import { EmailSendError, type EmailSender, type OutgoingEmail } from '../platform/email/email-port';
+import {
+  type EmailFailure,
+  EmailSendError,
+  type EmailSender,
+  type OutgoingEmail,
+} from '../platform/email/email-port';
 import { ConflictError, TooManyRequestsError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { GuardTakenError, type RequestGuard, requestsRepository } from './requests-store';
@@ -58,7 +63,7 @@ export async function takeSendToken(ratePerSecond: number, now: Date): Promise<v
   }
 }
 
-export type Delivery = { ok: true; messageId: string } | { ok: false; error: string };
+export type Delivery = { ok: true; messageId: string } | { ok: false; error: string; failure: EmailFailure };
 
 /** Sends; a refusal or an error becomes a failed delivery with a reason fit to store and show. */
 export async function deliver(sender: EmailSender, mail: OutgoingEmail): Promise<Delivery> {
@@ -66,8 +71,8 @@ export async function deliver(sender: EmailSender, mail: OutgoingEmail): Promise
     const { messageId } = await sender.send(mail);
     return { ok: true, messageId };
   } catch (err) {
-    if (err instanceof EmailSendError) return { ok: false, error: err.reason };
+    if (err instanceof EmailSendError) return { ok: false, error: err.reason, failure: err.failure };
     logger.error('email send failed unexpectedly', err as Error);
-    return { ok: false, error: 'The mail service could not be reached' };
+    return { ok: false, error: 'The mail service could not be reached', failure: 'unreachable' };
   }
 }

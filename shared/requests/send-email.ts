@@ -1,5 +1,5 @@
 import type { Caller } from '../platform/auth/caller';
-import { UpstreamError, ValidationError } from '../platform/errors';
+import { ServiceUnavailableError, UpstreamError, ValidationError } from '../platform/errors';
 import { peerLogItem } from '../peer-log';
 import { requestsRepository } from './requests-store';
 import { headerSafe } from './compose';
@@ -75,6 +75,12 @@ export async function sendEmail(
     text: input.text,
     html: input.html ?? null,
   });
+  if (!delivery.ok && delivery.failure !== 'refused') {
+    // Nothing happened that the peer's log should keep: the same call may go through in a moment.
+    throw new ServiceUnavailableError(`The email was not sent: ${delivery.error}`, {
+      retryAfterSeconds: delivery.failure === 'busy' ? 5 : 2,
+    });
+  }
   const time = deps.now().toISOString();
   const message = delivery.ok
     ? `Email sent to ${to.join(', ')}${outsideText}: ${subject}`

@@ -1,4 +1,5 @@
 import { ConflictError, NotFoundError } from '../platform/errors';
+import { retryWhileRaced } from '../platform/concurrency';
 import {
   HostnameTakenError,
   RouterConflictError,
@@ -57,7 +58,29 @@ export interface RouterDependents {
   renamed(routerId: string, hostname: string): Promise<void>;
 }
 
+/**
+ * Changes a router. With the version the caller read, a router changed since is a 409; without one
+ * the change applies over whatever is stored, read again as often as other writers come first.
+ */
 export async function updateRouter(
+  id: string,
+  changes: Partial<RouterInput>,
+  expectedVersion: number | undefined,
+  dependents: RouterDependents,
+): Promise<StoredRouter> {
+  if (expectedVersion !== undefined) return changeRouter(id, changes, expectedVersion, dependents);
+  try {
+    return await retryWhileRaced(
+      () => changeRouter(id, changes, undefined, dependents),
+      (err) => err instanceof RouterConflictError,
+    );
+  } catch (err) {
+    if (err instanceof RouterConflictError) throw staleRouter(await getRouter(id));
+    throw err;
+  }
+}
+
+async function changeRouter(
   id: string,
   changes: Partial<RouterInput>,
   expectedVersion: number | undefined,
@@ -84,7 +107,8 @@ export async function updateRouter(
     await routersRepository.update(current, next);
   } catch (err) {
     if (err instanceof HostnameTakenError) throw new ConflictError(`A router named ${next.hostname} exists`);
-    if (err instanceof RouterConflictError) throw staleRouter(current);
+    // Without a version the caller retries over the router as it is now.
+    if (err instanceof RouterConflictError && expectedVersion !== undefined) throw staleRouter(current);
     throw err;
   }
   if (next.hostname !== current.hostname) await dependents.renamed(next.id, next.hostname);

@@ -1,6 +1,6 @@
 import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../platform/errors';
 import { sessionPasswords } from '../platform/secrets/session-passwords';
-import { forEachConcurrently } from '../platform/concurrency';
+import { forEachConcurrently, retryWhileRaced } from '../platform/concurrency';
 import { peerLogItem } from '../peer-log';
 import type { TransactItem } from '../platform/storage/items';
 import { peeringDb, type Exchange, type Network, type PeeringDbReader, type Presence } from '../peeringdb';
@@ -362,12 +362,35 @@ const RESOLVED_FIELDS = [
   'source_ipaddr',
 ] as const;
 
+/**
+ * Changes a session. With the version the caller read, a session changed since is a 409; without
+ * one the change applies over whatever is stored, read again as often as other writers come first.
+ */
 export async function updateSession(
   id: string,
   changes: SessionChanges,
   expectedVersion: number | undefined,
   actor: Actor,
   reader: PeeringDbReader = peeringDb,
+): Promise<PublicSession> {
+  if (expectedVersion !== undefined) return changeSession(id, changes, expectedVersion, actor, reader);
+  try {
+    return await retryWhileRaced(
+      () => changeSession(id, changes, undefined, actor, reader),
+      (err) => err instanceof StaleSessionError,
+    );
+  } catch (err) {
+    if (err instanceof StaleSessionError) throw staleSession(await getStoredSession(id));
+    throw err;
+  }
+}
+
+async function changeSession(
+  id: string,
+  changes: SessionChanges,
+  expectedVersion: number | undefined,
+  actor: Actor,
+  reader: PeeringDbReader,
 ): Promise<PublicSession> {
   const current = await getStoredSession(id);
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
@@ -448,7 +471,8 @@ export async function updateSession(
       throw new ConflictError(`Router ${next.resource_name} already has a session with ${next.peer_ipaddr}`);
     }
     if (err instanceof RouterGoneError) throw invalid('body.resource_id', `No router ${next.resource_id}`);
-    if (err instanceof StaleSessionError) throw staleSession(current);
+    // Without a version the caller retries over the session as it is now.
+    if (err instanceof StaleSessionError && expectedVersion !== undefined) throw staleSession(current);
     throw err;
   }
   return toPublicSession(next);

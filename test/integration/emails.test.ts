@@ -132,9 +132,9 @@ describe('free-form email to a peer (sendEmail)', () => {
     expect((await captured()).length).toBe(mailsBefore);
   });
 
-  it('answers 502 when SES refuses, and the peer log says so', async () => {
-    const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'Throttling' });
-    vi.spyOn(SESClient.prototype, 'send').mockImplementationOnce(() => Promise.reject(throttled));
+  it('answers 502 when SES refuses, and the peer log says so in its words, not the SDK names', async () => {
+    const refused = Object.assign(new Error('Email address is not verified.'), { name: 'MessageRejected' });
+    vi.spyOn(SESClient.prototype, 'send').mockImplementationOnce(() => Promise.reject(refused));
     const res = await callRoute(sendEmailRoute, {
       token: operator.token,
       body: { peer_participant_id: 2, public_ids: [7], subject: 'Refused', text: 'x' },
@@ -142,11 +142,11 @@ describe('free-form email to a peer (sendEmail)', () => {
     expect(res.status).toBe(502);
     expect(res.error).toEqual({
       code: 'email_failed',
-      message: 'The email was not sent: Throttling: Maximum sending rate exceeded.',
+      message: 'The email was not sent: The mail service refused the message: Email address is not verified.',
     });
     const { log } = await peerStateRepository.readPeer(7, 2);
     expect(log[0]?.message).toBe(
-      'Email to peering@peer.example failed: Throttling: Maximum sending rate exceeded.',
+      'Email to peering@peer.example failed: The mail service refused the message: Email address is not verified.',
     );
   });
 

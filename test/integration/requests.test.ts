@@ -331,13 +331,13 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(res.json).toMatchObject({
       status: 'failed',
       ses_message_id: null,
-      error: 'MessageRejected: Email address is not verified.',
+      error: 'The mail service refused the message: Email address is not verified.',
     });
     const { id } = res.json as SentRequest;
     expect((await captured()).length).toBe(mailsBefore);
     const failed = await peerStateRepository.readPeer(31, GLOBALCONNECT);
     expect(failed.state.request_status).toBe('failed');
-    expect(failed.log[0]?.message).toContain('failed: MessageRejected');
+    expect(failed.log[0]?.message).toContain('failed: The mail service refused the message');
 
     const notYet = await callRoute(updateRequestRoute, {
       token: operator.token,

@@ -14,6 +14,8 @@ process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'peerflow-test-'));
 process.env.LOG_LEVEL = process.env.TEST_LOG_LEVEL ?? 'SILENT';
 process.env.VALIDATE_RESPONSES = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+// The local engines share a busy machine; a test that is about timeouts shortens this itself.
+process.env.AWS_REQUEST_TIMEOUT_MS ??= '15000';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 

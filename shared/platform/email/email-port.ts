@@ -10,9 +10,19 @@ export interface OutgoingEmail {
   html: string | null;
 }
 
+/**
+ * Why a mail did not go: the mail service `refused` this message (an address it will not send to or
+ * from, a message it rejects: sending it again changes nothing), is `busy` (its sending rate or
+ * quota: later it may go), or was `unreachable` (no answer in time).
+ */
+export type EmailFailure = 'refused' | 'busy' | 'unreachable';
+
 /** The mail service refused or failed to take the message; `reason` is safe to store and show. */
 export class EmailSendError extends Error {
-  constructor(readonly reason: string) {
+  constructor(
+    readonly reason: string,
+    readonly failure: EmailFailure = 'refused',
+  ) {
     super(reason);
     this.name = 'EmailSendError';
   }

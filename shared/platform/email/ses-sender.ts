@@ -1,11 +1,13 @@
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { config } from '../config';
 import { logger } from '../logger';
-import { EmailSendError, type EmailSender, type OutgoingEmail } from './email-port';
+import { EmailSendError, type EmailFailure, type EmailSender, type OutgoingEmail } from './email-port';
+import { awsRequestTimeouts } from '../aws-timeouts';
 
 let client: SESClient | undefined;
 
-function ses(): SESClient {
+/** The process's SES client, created on first use (tests add their fault-injecting middleware to it). */
+export function ses(): SESClient {
   if (!client) {
     const { SES_ENDPOINT, AWS_REGION } = config();
     client = new SESClient({
@@ -15,9 +17,16 @@ function ses(): SESClient {
         ? { endpoint: SES_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
         : {}),
       maxAttempts: 3,
+      requestHandler: awsRequestTimeouts(),
     });
   }
   return client;
+}
+
+/** Local runtime and tests only: drop the client after its configuration changed. */
+export function resetSes(): void {
+  client?.destroy();
+  client = undefined;
 }
 
 const content = (data: string) => ({ Data: data, Charset: 'UTF-8' });
@@ -47,10 +56,49 @@ export const sesSender: EmailSender = {
       if (err instanceof EmailSendError) throw err;
       const e = err as { name?: string; message?: string };
       logger.warn('SES send failed', { error_name: e.name, error_message: e.message });
-      // The SES error name and message say why (unverified address, throttling, quota); nothing of ours.
-      throw new EmailSendError(
-        `${e.name ?? 'Error'}: ${e.message ?? 'the mail service refused the message'}`,
-      );
+      throw emailSendErrorOf(err);
     }
   },
 };
+
+const BUSY = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'LimitExceededException',
+]);
+const REFUSALS = new Set([
+  'MessageRejected',
+  'MailFromDomainNotVerifiedException',
+  'ConfigurationSetDoesNotExistException',
+  'ConfigurationSetSendingPausedException',
+  'AccountSendingPausedException',
+]);
+
+/**
+ * What a failed SES call means for the sender, in words fit to store and show: SES's own message
+ * for a refusal (it names the address or identity at fault), never the SDK's error names.
+ */
+export function emailSendErrorOf(err: unknown): EmailSendError {
+  const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const name = e.name ?? '';
+  let failure: EmailFailure = 'unreachable';
+  if (BUSY.has(name) || e.$metadata?.httpStatusCode === 429) failure = 'busy';
+  else if (REFUSALS.has(name)) failure = 'refused';
+  else if (e.$metadata?.httpStatusCode !== undefined && e.$metadata.httpStatusCode < 500) failure = 'refused';
+  const reason = {
+    busy: 'The mail service is over its sending rate or quota; try again later',
+    unreachable: 'The mail service did not answer in time; try again later',
+    refused: `The mail service refused the message${e.message ? `: ${safeText(e.message)}` : ''}`,
+  }[failure];
+  return new EmailSendError(reason, failure);
+}
+
+/** SES's message on one line, without anything that reads like an SDK error name. */
+function safeText(message: string): string {
+  return message
+    .replace(/\s+/g, ' ')
+    .replace(/\b\w+(?:Exception|Error)\b:?\s*/g, '')
+    .slice(0, 300)
+    .trim();
+}

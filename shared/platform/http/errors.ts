@@ -1,4 +1,11 @@
-import { DomainError, type ErrorDetail, type ErrorKind } from '../errors';
+import {
+  ConflictError,
+  DomainError,
+  type ErrorDetail,
+  type ErrorKind,
+  ServiceUnavailableError,
+} from '../errors';
+import { storageFaultOf } from '../storage/errors';
 
 /**
  * Errors of the HTTP exchange itself (a body that is not JSON, too large...), and the one place
@@ -47,10 +54,34 @@ const STATUS_OF: Record<ErrorKind, number> = {
   unavailable: 503,
 };
 
+/**
+ * A store's failure no use-case expected, as the domain error it amounts to: the table busy or out
+ * of reach is the service unavailable for a moment; a write that lost a race is a conflict.
+ */
+function domainErrorOfStorage(err: unknown): DomainError | null {
+  switch (storageFaultOf(err)) {
+    case 'busy':
+      return new ServiceUnavailableError('The service is busy; try again shortly', {
+        retryAfterSeconds: 1,
+        cause: err,
+      });
+    case 'unreachable':
+      return new ServiceUnavailableError('The service could not reach its data in time; try again shortly', {
+        retryAfterSeconds: 2,
+        cause: err,
+      });
+    case 'conflict':
+      return new ConflictError('The data changed while this request ran; read it again and retry');
+    default:
+      return null;
+  }
+}
+
 /** The HTTP answer to an error a handler threw, or null for an error nobody meant to show. */
-export function httpErrorOf(err: unknown): HttpError | null {
-  if (err instanceof HttpError) return err;
-  if (!(err instanceof DomainError)) return null;
+export function httpErrorOf(thrown: unknown): HttpError | null {
+  if (thrown instanceof HttpError) return thrown;
+  const err = thrown instanceof DomainError ? thrown : domainErrorOfStorage(thrown);
+  if (!err) return null;
   const headers: Record<string, string> = {};
   if (err.kind === 'unauthenticated') headers['www-authenticate'] = 'Bearer';
   if (err.retryAfterSeconds !== undefined) {

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config';
+import { awsRequestTimeouts } from '../aws-timeouts';
 
 let documentClient: DynamoDBDocumentClient | undefined;
 let baseClient: DynamoDBClient | undefined;
@@ -15,6 +16,7 @@ export function ddb(): DynamoDBDocumentClient {
         ? { endpoint: DDB_ENDPOINT, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
         : {}),
       maxAttempts: 5,
+      requestHandler: awsRequestTimeouts(),
     });
     baseClient = client;
     documentClient = DynamoDBDocumentClient.from(client, {
