@@ -36,22 +36,29 @@ export function syncPeeringDb(options: Omit<SyncOptions, 'hooks'>): Promise<Sync
   );
 }
 
-let background: Promise<SyncReport | undefined> | undefined;
+/** Runs started in this process that have not finished (two starts may race past the lease check). */
+const pending = new Set<Promise<SyncReport | undefined>>();
+let last: Promise<SyncReport | undefined> | undefined;
 
 /** Runs started by the API go on in the background of this process (the local runtime, the tests). */
 export const runInBackground: SyncLauncher = async (event) => {
-  background = syncPeeringDb({
+  const run: Promise<SyncReport | undefined> = syncPeeringDb({
     source: configuredSource(config().PEERINGDB_API_KEY),
     mode: event.mode ?? 'auto',
     runId: event.runId,
     ...(event.trigger ? { trigger: event.trigger } : {}),
-  }).catch((err) => {
-    logger.error('background sync did not run', { error: (err as Error).message });
-    return undefined;
-  });
+  })
+    .catch((err) => {
+      logger.error('background sync did not run', { error: (err as Error).message });
+      return undefined;
+    })
+    .finally(() => pending.delete(run));
+  pending.add(run);
+  last = run;
 };
 
-/** The run last started in this process, once it has finished. */
-export function backgroundRun(): Promise<SyncReport | undefined> {
-  return background ?? Promise.resolve(undefined);
+/** The run last started in this process, once it and every other run started here have finished. */
+export async function backgroundRun(): Promise<SyncReport | undefined> {
+  while (pending.size > 0) await Promise.all([...pending]);
+  return last;
 }

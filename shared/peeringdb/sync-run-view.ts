@@ -38,5 +38,13 @@ export function syncSourceOf(description: string, showLocation: boolean): SyncSo
 }
 
 export function syncRunView(report: SyncReport, showLocation: boolean): SyncRun {
-  return { ...report, source: syncSourceOf(report.source, showLocation) };
+  const source = syncSourceOf(report.source, showLocation);
+  // A failure names its source in full ("folder /srv/... is missing"): others read it by kind and host.
+  const error =
+    report.error !== null && !showLocation && report.source !== ''
+      ? report.error
+          .split(report.source)
+          .join(`the ${source.kind} source${source.host ? ` ${source.host}` : ''}`)
+      : report.error;
+  return { ...report, source, error };
 }
