@@ -1,5 +1,5 @@
 import * as z from '../platform/zod';
-import type { OnePeerQueryInput, Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
+import type { OnePeerQueryInput, Peer, PeerListQueryInput, UpdatePeerInput } from './routes';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import { type Page, readCursor, writeCursor } from '../platform/storage/pagination';
 import {
