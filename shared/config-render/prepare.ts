@@ -191,3 +191,15 @@ function compareIps(a: string, b: string): number {
 export function headline(c: PreparedConfig, platform: Platform): string {
   return `peerflow BGP neighbors for ${c.hostname} (${platform}), AS${c.asn}`;
 }
+
+/** The header of a removal, as plain words; each platform wraps it in its comment syntax. */
+export function removalHeadline(removed: PreparedConfig, platform: Platform): string {
+  const ips = removed.groups.flatMap((g) => g.sessions.map((s) => s.ip));
+  return `peerflow: remove BGP neighbor ${ips.join(', ')} from ${removed.hostname} (${platform}), AS${removed.asn}`;
+}
+
+/** The groups of `removed` that `remaining` no longer has: their declarations go with their last neighbor. */
+export function emptiedGroups(removed: PreparedConfig, remaining: PreparedConfig): PreparedGroup[] {
+  const kept = new Set(remaining.groups.map((g) => g.name));
+  return removed.groups.filter((g) => !kept.has(g.name));
+}

@@ -40,6 +40,8 @@ export const bird2 = definePlatform({
   render: renderBird2,
   passwords: { maxLength: null },
   scope: 'session',
+  // The daemon reads a file: the removal is the file without the session, then a reload.
+  removal: { kind: 'config' },
   check: {
     command: 'bird',
     args: (file) => ['-p', '-c', file],

@@ -1,6 +1,6 @@
 import { routeMapFamilies } from '../address-families';
 import { definePlatform } from '../platform';
-import { headline, type PreparedConfig } from '../prepare';
+import { emptiedGroups, headline, type PreparedConfig, removalHeadline } from '../prepare';
 
 /** FRR (vtysh syntax): peer-groups per address family, neighbors activated in their family only.
  * Each group uses the operator's route-maps; bgpd denies every route through an undefined one.
@@ -28,12 +28,22 @@ export function renderFrr(c: PreparedConfig): string {
   return `${out.join('\n')}\n`;
 }
 
+/** vtysh lines: `no neighbor` per session, then the peer-groups left without a neighbor. */
+export function removeFrr(removed: PreparedConfig, remaining: PreparedConfig): string {
+  const out = [`! ${removalHeadline(removed, 'frr')}`, `router bgp ${removed.asn}`];
+  for (const g of removed.groups) for (const s of g.sessions) out.push(` no neighbor ${s.ip}`);
+  for (const g of emptiedGroups(removed, remaining)) out.push(` no neighbor ${g.name} peer-group`);
+  out.push('exit');
+  return `${out.join('\n')}\n`;
+}
+
 export const frr = definePlatform({
   id: 'frr',
   displayName: 'FRR',
   render: renderFrr,
   passwords: { maxLength: null },
   scope: 'session',
+  removal: { kind: 'commands', render: removeFrr },
   check: {
     // `bgpd -C` of FRR exits 0 on errors; vtysh -C does not (it exits 2).
     command: 'vtysh',

@@ -74,6 +74,7 @@ export const gobgp = definePlatform({
   // one session would replace it with that session's alone and leave every other peer to the reject
   // default, so a session's config is its router's whole config.
   scope: 'router',
+  removal: { kind: 'config' },
   check: {
     command: 'gobgpd',
     args: (file) => ['-d', '-f', file, '-t', 'toml'],

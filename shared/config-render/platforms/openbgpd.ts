@@ -44,6 +44,8 @@ export const openbgpd = definePlatform({
   render: renderOpenbgpd,
   passwords: { maxLength: null },
   scope: 'session',
+  // The daemon reads a file: the removal is the file without the session, then a reload.
+  removal: { kind: 'config' },
   check: {
     command: 'bgpd',
     args: (file) => ['-n', '-f', file],
