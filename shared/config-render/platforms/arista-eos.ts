@@ -23,6 +23,7 @@ export function renderAristaEos(c: PreparedConfig): string {
       out.push(`   neighbor ${s.ip} peer group ${g.name}`, `   neighbor ${s.ip} remote-as ${s.peerAsn}`);
       out.push(`   neighbor ${s.ip} description ${s.description}`);
       if (s.localAs !== null) out.push(`   neighbor ${s.ip} local-as ${s.localAs} no-prepend replace-as`);
+      if (s.multihop !== null) out.push(`   neighbor ${s.ip} ebgp-multihop ${s.multihop}`);
       if (s.password) out.push(`   neighbor ${s.ip} password 0 ${s.password}`);
       if (s.prefixLimit !== null) out.push(`   neighbor ${s.ip} maximum-routes ${s.prefixLimit}`);
     }

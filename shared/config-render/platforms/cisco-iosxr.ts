@@ -28,6 +28,7 @@ export function renderCiscoIosxr(c: PreparedConfig): string {
       out.push(` neighbor ${s.ip}`, `  remote-as ${s.peerAsn}`, `  use neighbor-group ${g.name}`);
       out.push(`  description ${s.description}`);
       if (s.localAs !== null) out.push(`  local-as ${s.localAs} no-prepend replace-as`);
+      if (s.multihop !== null) out.push(`  ebgp-multihop ${s.multihop}`);
       if (s.password) out.push(`  password clear ${s.password}`);
       out.push(`  address-family ${family(s.version)}`);
       if (s.prefixLimit !== null) out.push(`   maximum-prefix ${s.prefixLimit} 90`);

@@ -16,6 +16,7 @@ export function renderFrr(c: PreparedConfig): string {
       out.push(` neighbor ${s.ip} description ${s.description}`);
       if (s.localAs !== null) out.push(` neighbor ${s.ip} local-as ${s.localAs}`);
       if (s.sourceIp) out.push(` neighbor ${s.ip} update-source ${s.sourceIp}`);
+      if (s.multihop !== null) out.push(` neighbor ${s.ip} ebgp-multihop ${s.multihop}`);
       if (s.password) out.push(` neighbor ${s.ip} password ${s.password}`);
     }
   }

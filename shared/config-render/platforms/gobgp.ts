@@ -54,6 +54,13 @@ export function renderGobgp(c: PreparedConfig): string {
       if (s.localAs !== null) out.push(`    local-as = ${s.localAs}`);
       if (s.password) out.push(`    auth-password = "${s.password}"`);
       if (s.sourceIp) out.push('  [neighbors.transport.config]', `    local-address = "${s.sourceIp}"`);
+      if (s.multihop !== null) {
+        out.push(
+          '  [neighbors.ebgp-multihop.config]',
+          '    enabled = true',
+          `    multihop-ttl = ${s.multihop}`,
+        );
+      }
       out.push('  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]');
       out.push(`      afi-safi-name = "${family(s.version)}"`);
       if (s.prefixLimit !== null) {

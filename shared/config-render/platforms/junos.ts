@@ -29,6 +29,8 @@ export function renderJunos(c: PreparedConfig): string {
       if (s.comment) out.push(`            /* ${s.comment} */`);
       out.push(`            neighbor ${s.ip} {`, `                description "${s.description}";`);
       if (s.sourceIp) out.push(`                local-address ${s.sourceIp};`);
+      if (s.multihop !== null)
+        out.push(`                multihop {`, `                    ttl ${s.multihop};`, '                }');
       if (s.password) out.push(`                authentication-key "${s.password}";`);
       if (s.prefixLimit !== null) {
         out.push(
