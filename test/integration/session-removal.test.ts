@@ -1,4 +1,8 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ddb, tableName } from '../../shared/platform/storage/client';
+import { KEYS } from '../../shared/platform/storage/keys';
+import { getConfigRevision, indexConfigRevisionsById } from '../../shared/sessions/config-revisions-store';
 import { callRoute, type RouteBody, userWithRole } from '../support/api';
 import { createRouterRoute } from '../../shared/routers/routes';
 import {
@@ -201,5 +205,39 @@ describe('config revisions outlive their session', () => {
     expect(mixed.error?.details).toEqual([
       { path: 'params.b', message: `revision ${foreign} is of router ${other.id}` },
     ]);
+  });
+});
+
+describe('revisions stored before they could be found by id', () => {
+  it('are indexed by the migration, and found by the diff afterwards', async () => {
+    const revision = {
+      id: crypto.randomUUID(),
+      session_id: crypto.randomUUID(),
+      router_id: crypto.randomUUID(),
+      platform: 'frr',
+      source: 'rendered',
+      text: 'router bgp 64500\n',
+      sha256: 'x',
+      created: '2026-01-01T00:00:00.000Z',
+      created_by: 'ops@example.net',
+    };
+    await ddb().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...KEYS.configRevision.key({
+            session: revision.session_id,
+            created: revision.created,
+            revision: revision.id,
+          }),
+          entity: KEYS.configRevision.entity,
+          ...revision,
+        },
+      }),
+    );
+    expect(await getConfigRevision(revision.id)).toBeUndefined();
+    expect(await indexConfigRevisionsById()).toBeGreaterThanOrEqual(1);
+    expect(await getConfigRevision(revision.id)).toEqual(revision);
+    expect(await indexConfigRevisionsById()).toBe(0);
   });
 });
