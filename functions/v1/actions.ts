@@ -345,9 +345,14 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   },
 
   async deleteSession(p, ctx) {
-    const out = await v2<{ deleted: number }>(deleteSessions, { query: sessionFilters(p) }, ctx);
+    const out = await v2<{ deleted: number; removals: unknown[] }>(
+      deleteSessions,
+      { query: sessionFilters(p) },
+      ctx,
+    );
     if (out.deleted === 0) throw new V1Failure(404, 'No sessions found to delete.');
-    return { status: 200, success: 1, message: `${out.deleted} sessions deleted.` };
+    // What removes them from their routers, one entry per router (the v2 answer's `removals`).
+    return { status: 200, success: 1, message: `${out.deleted} sessions deleted.`, data: out.removals };
   },
 
   async configureSession(p, ctx) {

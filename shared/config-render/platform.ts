@@ -24,6 +24,18 @@ export interface PlatformDescriptor {
    */
   readonly scope: 'session' | 'router';
   /**
+   * How sessions leave a router of the platform. 'commands': the lines an engineer pastes in the
+   * router's configuration mode, from the removed sessions and what stays (a group left empty goes
+   * too). 'config': the platform's configuration is a file the daemon reloads, so the removal is the
+   * router's whole peerflow-managed config without those sessions.
+   */
+  readonly removal:
+    | {
+        readonly kind: 'commands';
+        readonly render: (removed: PreparedConfig, remaining: PreparedConfig) => string;
+      }
+    | { readonly kind: 'config' };
+  /**
    * How the platform's own daemon parses a config without starting any session, for the tests that
    * run it on rendered output; null for the vendor platforms, which have no parser to run here.
    */

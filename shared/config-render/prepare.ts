@@ -26,6 +26,8 @@ export interface RenderSession {
   note: string | null;
   source_ipaddr: string | null;
   source_asn: number;
+  /** The TTL of a multihop eBGP session; null or absent: one hop. */
+  multihop?: number | null;
 }
 
 /** A value that cannot be rendered safely; the API answers it with 422. */
@@ -124,6 +126,8 @@ export interface PreparedSession {
   prefixLimit: number | null;
   password: string | null;
   sourceIp: string | null;
+  /** The TTL of a multihop eBGP session, null for a peer one hop away. */
+  multihop: number | null;
   /** A symbol naming the session where a platform needs one (BIRD protocol names). */
   symbol: string;
 }
@@ -175,6 +179,10 @@ export function prepare(router: RenderRouter, sessions: readonly RenderSession[]
     ) {
       throw new RenderError(`prefix limit ${s.prfx_max} is out of range (1..${MAX_PREFIX_LIMIT})`);
     }
+    const multihop = s.multihop ?? null;
+    if (multihop !== null && (!Number.isInteger(multihop) || multihop < 1 || multihop > 255)) {
+      throw new RenderError(`multihop ${multihop} is out of range (1..255)`);
+    }
     const peerAsn = checkAsn(s.peer_asn, 'peer AS');
     const name = safeText(s.peer_name, 60);
     const note = s.note === null ? '' : safeText(s.note, 120);
@@ -190,6 +198,7 @@ export function prepare(router: RenderRouter, sessions: readonly RenderSession[]
       prefixLimit: s.prfx_max,
       password: s.password,
       sourceIp: s.source_ipaddr === null ? null : checkIp(s.source_ipaddr, 'source address', version).ip,
+      multihop,
       symbol: `as${peerAsn}_${ip.replace(/[.:]/g, '_')}`,
     };
     const bucket = groups.get(group) ?? { name: group, version, ...policyNames(group), sessions: [] };
@@ -210,4 +219,16 @@ function compareIps(a: string, b: string): number {
 /** The header every config starts with, as plain words; each renderer wraps it in its comment syntax. */
 export function headline(c: PreparedConfig, platform: Platform): string {
   return `peerflow BGP neighbors for ${c.hostname} (${platform}), AS${c.asn}`;
+}
+
+/** The header of a removal, as plain words; each platform wraps it in its comment syntax. */
+export function removalHeadline(removed: PreparedConfig, platform: Platform): string {
+  const ips = removed.groups.flatMap((g) => g.sessions.map((s) => s.ip));
+  return `peerflow: remove BGP neighbor ${ips.join(', ')} from ${removed.hostname} (${platform}), AS${removed.asn}`;
+}
+
+/** The groups of `removed` that `remaining` no longer has: their declarations go with their last neighbor. */
+export function emptiedGroups(removed: PreparedConfig, remaining: PreparedConfig): PreparedGroup[] {
+  const kept = new Set(remaining.groups.map((g) => g.name));
+  return removed.groups.filter((g) => !kept.has(g.name));
 }

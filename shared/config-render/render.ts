@@ -17,3 +17,20 @@ export function render(platform: Platform, router: RenderRouter, sessions: reado
   }
   return platformDescriptor(platform).render(prepare(router, sessions));
 }
+
+/** What removes `removed` from `router`, given the sessions that stay there; see the descriptor's `removal`. */
+export function renderRemoval(
+  platform: Platform,
+  router: RenderRouter,
+  removed: readonly RenderSession[],
+  remaining: readonly RenderSession[],
+): { kind: 'commands' | 'config'; text: string } {
+  const descriptor = platformDescriptor(platform);
+  if (descriptor.removal.kind === 'config') {
+    return { kind: 'config', text: render(platform, router, remaining) };
+  }
+  return {
+    kind: 'commands',
+    text: descriptor.removal.render(prepare(router, removed), prepare(router, remaining)),
+  };
+}

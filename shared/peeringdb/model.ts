@@ -190,4 +190,6 @@ export interface PeeringDbReader {
   getExchangeMember(ixId: number, netId: number): Promise<ExchangeMember | undefined>;
   /** netixlan rows holding this exact IPv4 or IPv6 address (normalized). */
   findPresencesByIp(ip: string): Promise<Presence[]>;
+  /** The exchange prefixes holding this address, of every exchange (lowest exchange id first). */
+  findPrefixesHolding(ip: string): Promise<ExchangePrefix[]>;
 }

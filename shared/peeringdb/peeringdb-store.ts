@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand, type NativeAttributeValue, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
-import { normalizeIp } from '../kernel';
+import { inAnyPrefix, normalizeIp } from '../kernel';
 import {
   type Contact,
   ContactSchema,
@@ -344,6 +344,27 @@ export const peeringDb: PeeringDbRepository = {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :m)',
       ExpressionAttributeValues: { ':pk': memberPartition(ixId), ':m': MEMBERS },
     });
+  },
+
+  async findPrefixesHolding(ip) {
+    const normalized = normalizeIp(ip);
+    if (!normalized) return [];
+    // Prefixes have no index by address: the per-type listing of every prefix (a few thousand at
+    // PeeringDB's size) is read, only when an address is at no exchange PeeringDB lists it at.
+    const shards = await Promise.all(
+      Array.from({ length: TYPE_LIST_SHARDS }, (_, shard) =>
+        queryAll({
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': typeListPartition('ixpfx', shard) },
+        }),
+      ),
+    );
+    return shards
+      .flat()
+      .map((i) => parseItem(ExchangePrefixSchema, 'ixpfx', withoutKeys(i)) as ExchangePrefix)
+      .filter((p) => inAnyPrefix(normalized, [p.prefix]))
+      .sort((a, b) => a.ix_id - b.ix_id);
   },
 
   async findPresencesByIp(ip) {

@@ -6,3 +6,7 @@ export * from './routes';
 export * from './session-config';
 export * from './sessions';
 export * from './sessions-store';
+export * from './session-delete';
+export * from './migrations';
+export * from './config-diff';
+export * from './config-revisions';

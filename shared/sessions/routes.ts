@@ -53,6 +53,18 @@ const writable = {
   public_id: z.optional(idParam),
   source_asn: z.optional(Asn),
   source_ipaddr: z.optional(z.nullable(IpAddress)),
+  multihop: z.optional(
+    z.nullable(
+      z.int().check(
+        z.gte(1),
+        z.lte(255),
+        z.meta({
+          description:
+            'TTL of a multihop eBGP session; a session whose peer is in no exchange prefix needs it or source_ipaddr',
+        }),
+      ),
+    ),
+  ),
   type: z.optional(singleLine(32).check(z.minLength(1))),
   state: z.optional(SessionStateSchema),
   prfx_max: z.optional(z.nullable(PrefixLimit)),
@@ -98,6 +110,40 @@ const filters = {
 };
 
 export const SessionFilterKeys = Object.keys(filters) as (keyof typeof filters)[];
+
+/** What removes sessions from one router, in its platform's terms. */
+export const SessionRemovalSchema = z
+  .object({
+    router_id: z.string(),
+    hostname: z.string(),
+    platform: PlatformSchema,
+    session_ids: z.array(z.string()),
+    kind: z.enum(['commands', 'config']).check(
+      z.meta({
+        description:
+          "`commands`: the lines to paste in the router's configuration mode; `config`: the platform's config is a file, and this is the router's whole peerflow-managed config without the sessions",
+      }),
+    ),
+    note: z.string(),
+    config: z
+      .nullable(z.string())
+      .check(
+        z.meta({ description: 'Passwords are placeholders; null when it cannot be rendered (see `note`)' }),
+      ),
+    sha256: z.nullable(z.string()),
+  })
+  .check(z.meta({ id: 'SessionRemoval' }));
+
+const RevisionSummary = z.object({
+  id: z.string(),
+  session_id: z.string(),
+  router_id: z.string(),
+  platform: z.string(),
+  source: z.enum(['rendered', 'custom', 'removal']),
+  sha256: z.string(),
+  created: Timestamp,
+  created_by: z.string(),
+});
 
 export const listSessionsRoute = route({
   operationId: 'getSessions',
@@ -174,10 +220,11 @@ export const deleteSessionRoute = route({
   path: '/sessions/{id}',
   role: 'operator',
   tag: 'sessions',
-  summary: 'Delete one session',
+  summary: 'Delete one session; the answer gives what removes it from its router',
   params: SessionIdParam,
-  response: z.null(),
-  successStatus: 204,
+  response: z
+    .object({ session: SessionSchema, removal: z.nullable(SessionRemovalSchema) })
+    .check(z.meta({ id: 'DeletedSession' })),
   handler: 'functions/http/sessions/delete-session.ts',
   access: { table: 'read-write' },
   errors: [404, 409],
@@ -197,7 +244,12 @@ export const deleteSessionsRoute = route({
     }),
   ),
   response: z
-    .object({ deleted: z.int(), dry_run: z.boolean(), data: z.array(SessionSchema) })
+    .object({
+      deleted: z.int(),
+      dry_run: z.boolean(),
+      data: z.array(SessionSchema),
+      removals: z.array(SessionRemovalSchema).check(z.meta({ description: 'One per router' })),
+    })
     .check(z.meta({ id: 'DeletedSessions' })),
   handler: 'functions/http/sessions/delete-sessions.ts',
   access: { table: 'read-write' },
@@ -216,17 +268,6 @@ export const renderSessionConfigRoute = route({
   handler: 'functions/http/sessions/render-session-config.ts',
   access: { table: 'read', secrets: true },
   errors: [404],
-});
-
-const RevisionSummary = z.object({
-  id: z.string(),
-  session_id: z.string(),
-  router_id: z.string(),
-  platform: z.string(),
-  source: z.enum(['rendered', 'custom']),
-  sha256: z.string(),
-  created: Timestamp,
-  created_by: z.string(),
 });
 
 export const configureSessionRoute = route({
@@ -266,10 +307,38 @@ export const listConfigRevisionsRoute = route({
   path: '/sessions/{id}/config/revisions',
   role: 'viewer',
   tag: 'sessions',
-  summary: 'The configs delivered for a session, newest first',
+  summary:
+    'The configs delivered for a session, newest first, its removal last; they stay readable after the session is deleted',
   params: SessionIdParam,
   response: z.object({ data: z.array(z.extend(RevisionSummary, { text: z.string() })) }),
   handler: 'functions/http/sessions/list-config-revisions.ts',
+  access: { table: 'read' },
+  errors: [404],
+});
+
+export const diffConfigRevisionsRoute = route({
+  operationId: 'diffConfigRevisions',
+  method: 'GET',
+  path: '/routers/{id}/config/revisions/{a}/diff/{b}',
+  role: 'viewer',
+  tag: 'sessions',
+  summary:
+    "A unified diff from revision `a` to revision `b` of the router's configs (of any of its sessions, deleted ones too); 422 when one is another router's",
+  params: z.object({ id: z.uuid(), a: z.uuid(), b: z.uuid() }),
+  response: z
+    .object({
+      router_id: z.string(),
+      from: RevisionSummary,
+      to: RevisionSummary,
+      diff: z.string().check(
+        z.meta({
+          description:
+            'Unified diff (`---`/`+++`, `@@` hunks, 3 lines of context); empty when the texts are equal',
+        }),
+      ),
+    })
+    .check(z.meta({ id: 'ConfigRevisionDiff' })),
+  handler: 'functions/http/sessions/diff-config-revisions.ts',
   access: { table: 'read' },
   errors: [404],
 });
@@ -300,5 +369,6 @@ export const sessionsRoutes = [
   renderSessionConfigRoute,
   configureSessionRoute,
   listConfigRevisionsRoute,
+  diffConfigRevisionsRoute,
   revealSessionPasswordRoute,
 ];

@@ -4,7 +4,14 @@ import { sessionPasswords } from '../platform/secrets/session-passwords';
 import { type ConfigRevision, configRevisionItem } from './config-revisions-store';
 import { routersRepository, type StoredRouter } from '../routers';
 import { StaleSessionError, type StoredSession, sessionsRepository } from './sessions-store';
-import { type Platform, platformDescriptor, RenderError, type RenderSession, render } from '../config-render';
+import {
+  type Platform,
+  platformDescriptor,
+  RenderError,
+  type RenderSession,
+  render,
+  renderRemoval,
+} from '../config-render';
 import { type ConfigDelivery, storeAndReturn } from './config-delivery';
 import { passwordsRefusedBy } from './password-limits';
 import { type Actor, getStoredSession, type PublicSession, sessionLog, toPublicSession } from './sessions';
@@ -32,6 +39,23 @@ async function renderSessions(
       what.map((message) => ({ path: 'config', message })),
     );
   }
+  const inputs = await renderInputs(sessions, secrets);
+  try {
+    return render(platform, router, inputs);
+  } catch (err) {
+    if (err instanceof RenderError) {
+      throw new ValidationError(`Cannot render for ${platform}: ${err.message}`, [
+        { path: 'config', message: err.message },
+      ]);
+    }
+    throw err;
+  }
+}
+
+async function renderInputs(
+  sessions: StoredSession[],
+  secrets: 'placeholder' | 'clear',
+): Promise<RenderSession[]> {
   const inputs: RenderSession[] = [];
   for (const s of sessions) {
     let password: string | null = null;
@@ -51,19 +75,59 @@ async function renderSessions(
       note: s.note,
       source_ipaddr: s.source_ipaddr,
       source_asn: s.source_asn,
+      multihop: s.multihop ?? null,
     });
   }
+  return inputs;
+}
+
+/**
+ * What removes `removed` from their router (all on `router`), given the sessions that stay there:
+ * the lines to paste, or for a platform whose config is a file the router's whole peerflow-managed
+ * config without them. Passwords are placeholders. `config` is null, with the reason in `note`,
+ * when the remaining config cannot be rendered: a removal never blocks a delete.
+ */
+export async function sessionRemoval(
+  router: StoredRouter,
+  removed: StoredSession[],
+  remaining: StoredSession[],
+) {
+  const platform = router.platform;
+  const base = {
+    router_id: router.id,
+    hostname: router.hostname,
+    platform,
+    session_ids: removed.map((s) => s.id),
+  };
   try {
-    return render(platform, router, inputs);
+    const { kind, text } = renderRemoval(
+      platform,
+      router,
+      await renderInputs(removed, 'placeholder'),
+      await renderInputs(remaining, 'placeholder'),
+    );
+    return {
+      ...base,
+      kind,
+      note:
+        kind === 'commands'
+          ? `Paste these lines in the configuration mode of ${router.hostname}`
+          : `The whole peerflow-managed BGP config of ${router.hostname} without the removed session(s): replace the file with it and reload the daemon`,
+      config: text as string | null,
+      sha256: sha256(text) as string | null,
+    };
   } catch (err) {
-    if (err instanceof RenderError) {
-      throw new ValidationError(`Cannot render for ${platform}: ${err.message}`, [
-        { path: 'config', message: err.message },
-      ]);
-    }
-    throw err;
+    if (!(err instanceof RenderError)) throw err;
+    return {
+      ...base,
+      kind: platformDescriptor(platform).removal.kind,
+      note: `Cannot render the removal for ${platform}: ${err.message}`,
+      config: null,
+      sha256: null,
+    };
   }
 }
+export type SessionRemoval = Awaited<ReturnType<typeof sessionRemoval>>;
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 

@@ -21,6 +21,8 @@ export const StoredSessionSchema = z.object({
   version: z.int(),
   source_asn: z.int(),
   source_ipaddr: z.nullable(z.string()),
+  /** The TTL of a multihop eBGP session; null (or absent): the peer is one hop away, on a shared LAN. */
+  multihop: z.optional(z.nullable(z.int())),
   resource_id: z.string(),
   resource_name: z.string(),
   peer_asn: z.int(),

@@ -1,6 +1,6 @@
 import { ConflictError, type ErrorDetail, NotFoundError, ValidationError } from '../platform/errors';
 import { sessionPasswords } from '../platform/secrets/session-passwords';
-import { forEachConcurrently, retryWhileRaced } from '../platform/concurrency';
+import { retryWhileRaced } from '../platform/concurrency';
 import { peerLogItem } from '../peer-log';
 import type { TransactItem } from '../platform/storage/items';
 import { peeringDb, type Exchange, type Network, type PeeringDbReader, type Presence } from '../peeringdb';
@@ -9,7 +9,6 @@ import { routersRepository, type StoredRouter } from '../routers';
 import {
   DuplicateSessionError,
   RouterGoneError,
-  type SessionFilter,
   StaleSessionError,
   type StoredSession,
   sessionsRepository,
@@ -23,7 +22,7 @@ import { passwordsRefusedBy } from './password-limits';
 export type PublicSession = Omit<StoredSession, 'password_ciphertext'> & { password_set: boolean };
 
 export function toPublicSession({ password_ciphertext, ...rest }: StoredSession): PublicSession {
-  return { ...rest, password_set: password_ciphertext !== null };
+  return { ...rest, multihop: rest.multihop ?? null, password_set: password_ciphertext !== null };
 }
 
 /** The seed's addSession fields; IPs already canonical, numbers already checked by the route schema. */
@@ -39,6 +38,7 @@ export interface SessionFields {
   public_id?: number | undefined;
   source_asn?: number | undefined;
   source_ipaddr?: string | null | undefined;
+  multihop?: number | null | undefined;
   type?: string | undefined;
   state?: SessionState | undefined;
   prfx_max?: number | null | undefined;
@@ -86,7 +86,11 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
   const presences = await reader.findPresencesByIp(fields.peer_ipaddr);
   const presence: Presence | undefined =
     fields.public_id !== undefined ? presences.find((p) => p.ix_id === fields.public_id) : presences[0];
-  const publicId = fields.public_id ?? presence?.ix_id;
+  // A peer PeeringDB does not list is at the exchange whose prefix holds its address.
+  const publicId =
+    fields.public_id ??
+    presence?.ix_id ??
+    (presences.length === 0 ? (await reader.findPrefixesHolding(fields.peer_ipaddr))[0]?.ix_id : undefined);
 
   let exchange: Exchange | undefined;
   if (publicId !== undefined) {
@@ -238,6 +242,23 @@ function checkPasswordFits(router: StoredRouter, password: string | null | undef
   if (refused) throw invalid('body.password', refused);
 }
 
+/**
+ * A session on no exchange (its peer address in no exchange's prefix) crosses more than the one LAN
+ * an exchange gives, and has no address of ours to take: it needs a multihop TTL or our address.
+ */
+function refuseUnreachable(
+  session: Pick<StoredSession, 'public_id' | 'peer_ipaddr' | 'multihop' | 'source_ipaddr'>,
+  path: string,
+) {
+  if (session.public_id !== null || (session.multihop ?? null) !== null || session.source_ipaddr !== null) {
+    return;
+  }
+  throw invalid(
+    path,
+    `${session.peer_ipaddr} is in no exchange's prefix: give multihop (1-255, the TTL of a multihop eBGP session) or source_ipaddr (our address on the link to the peer)`,
+  );
+}
+
 function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
@@ -305,6 +326,7 @@ export async function addSession(
     version: 1,
     source_asn: fields.source_asn ?? r.router.asn,
     source_ipaddr: r.source_ipaddr,
+    multihop: fields.multihop ?? null,
     resource_id: r.router.id,
     resource_name: r.router.hostname,
     peer_asn: r.peer_asn,
@@ -325,6 +347,7 @@ export async function addSession(
     created: now,
     modified: now,
   };
+  refuseUnreachable(session, fields.multihop === undefined ? 'body.multihop' : 'body.source_ipaddr');
   try {
     await sessionsRepository.create(session, sessionLog(session, 'added', actor));
   } catch (err) {
@@ -441,10 +464,12 @@ async function changeSession(
     'state',
     'prfx_max',
     'prfx_received',
+    'multihop',
     'note',
   ] as const) {
     plain(key);
   }
+  refuseUnreachable(next, 'body.multihop');
   if (next.source_asn !== current.source_asn || next.peer_asn !== current.peer_asn) {
     refuseSameAs(next, changes.source_asn !== undefined ? 'source_asn' : 'peer_asn');
   }
@@ -479,7 +504,7 @@ async function changeSession(
 }
 
 /** `sent` is the version the caller based its change on (body or If-Match), when it named one. */
-function staleSession(current: StoredSession, sent?: number): ConflictError {
+export function staleSession(current: StoredSession, sent?: number): ConflictError {
   return new ConflictError(`Session ${current.id} changed meanwhile; read it again and retry`, [
     {
       path: 'version',
@@ -489,39 +514,6 @@ function staleSession(current: StoredSession, sent?: number): ConflictError {
           : `you sent version ${sent}; the session is at version ${current.version}`,
     },
   ]);
-}
-
-export async function deleteSession(id: string, actor: Actor): Promise<void> {
-  const session = await getStoredSession(id);
-  try {
-    await sessionsRepository.remove(session, sessionLog(session, 'deleted', actor));
-  } catch (err) {
-    if (err instanceof StaleSessionError) throw staleSession(session);
-    throw err;
-  }
-}
-
-/**
- * deleteSession with filters: every match goes, each with its own log entry. A dry run answers
- * what would go. A session that changed between the listing and its deletion is left alone.
- */
-export async function deleteSessions(
-  filter: SessionFilter,
-  dryRun: boolean,
-  actor: Actor,
-): Promise<{ deleted: number; dry_run: boolean; data: PublicSession[] }> {
-  const matches = await sessionsRepository.listAll(filter);
-  if (dryRun) return { deleted: 0, dry_run: true, data: matches.map(toPublicSession) };
-  const gone: StoredSession[] = [];
-  await forEachConcurrently(matches, 8, async (s) => {
-    try {
-      await sessionsRepository.remove(s, sessionLog(s, 'deleted', actor));
-      gone.push(s);
-    } catch (err) {
-      if (!(err instanceof StaleSessionError)) throw err;
-    }
-  });
-  return { deleted: gone.length, dry_run: false, data: gone.map(toPublicSession) };
 }
 
 /** The clear-text password, for an admin who asked for it explicitly. */

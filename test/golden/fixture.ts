@@ -52,4 +52,17 @@ export const goldenSessions: RenderSession[] = [
     source_ipaddr: null,
     source_asn: 64500,
   },
+  {
+    // A peer on no exchange: a multihop session from our address on the way to it.
+    peer_ipaddr: '198.51.100.7',
+    peer_asn: 64511,
+    peer_name: 'Remote Transit',
+    peer_group: null,
+    prfx_max: null,
+    password: null,
+    note: null,
+    source_ipaddr: '203.0.113.1',
+    source_asn: 64500,
+    multihop: 4,
+  },
 ];

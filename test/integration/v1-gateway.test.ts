@@ -282,7 +282,25 @@ describe('sessions through v1', () => {
     );
 
     const deleted = await v1(`action=deleteSession&id=${id}`);
-    expect(deleted.json).toEqual({ success: 1, message: '1 sessions deleted.' });
+    expect(deleted.json).toMatchObject({ success: 1, message: '1 sessions deleted.' });
+    // What removes it from the router, in the router's platform; the revisions stay, the removal last.
+    expect(deleted.json.data).toEqual([
+      expect.objectContaining({
+        router_id: routerId,
+        platform: 'cisco-ios',
+        kind: 'commands',
+        session_ids: [id],
+      }),
+    ]);
+    expect(deleted.json.data[0].config).toContain('router bgp 8038\n no neighbor 206.126.236.68\n');
+    const kept = await callRoute(listConfigRevisionsRoute, { token: operator.token, params: { id } });
+    expect(kept.status).toBe(200);
+    expect(kept.json.data.map((r: { source: string }) => r.source)).toEqual([
+      'removal',
+      'custom',
+      'rendered',
+    ]);
+    expect(kept.json.data[0]?.text).toBe(deleted.json.data[0].config);
     const again = await v1(`action=deleteSession&id=${id}`);
     expect(again.status).toBe(404);
     expect(again.json).toEqual({ success: 0, message: 'No sessions found to delete.' });
@@ -637,7 +655,7 @@ describe('the audit of v1 calls', () => {
     const id = added.json.id;
     const correlationId = `v1-delete-${crypto.randomUUID()}`;
     const res = await traced(`action=deleteSession&id=${id}`, correlationId);
-    expect(res.json).toEqual({ success: 1, message: '1 sessions deleted.' });
+    expect(res.json).toMatchObject({ success: 1, message: '1 sessions deleted.' });
     expect(await entriesOf(correlationId)).toEqual([
       expect.objectContaining({
         operation: 'deleteSessions',

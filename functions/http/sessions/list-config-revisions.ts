@@ -1,7 +1,6 @@
-import { listConfigRevisionsRoute, getStoredSession, listConfigRevisions } from '../../../shared/sessions';
+import { listConfigRevisionsRoute, sessionConfigRevisions } from '../../../shared/sessions';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
-export const handler = defineAction(listConfigRevisionsRoute, async ({ params }) => {
-  await getStoredSession(params.id);
-  return { data: await listConfigRevisions(params.id) };
-});
+export const handler = defineAction(listConfigRevisionsRoute, async ({ params }) => ({
+  data: await sessionConfigRevisions(params.id),
+}));

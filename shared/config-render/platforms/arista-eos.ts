@@ -1,5 +1,5 @@
 import { definePlatform } from '../platform';
-import { headline, type PreparedConfig } from '../prepare';
+import { emptiedGroups, headline, type PreparedConfig, removalHeadline } from '../prepare';
 
 /** Arista EOS: peer groups per family, neighbors activated in their family.
  * `update-source` takes an interface here, not an address: the source address stays with the
@@ -23,6 +23,7 @@ export function renderAristaEos(c: PreparedConfig): string {
       out.push(`   neighbor ${s.ip} peer group ${g.name}`, `   neighbor ${s.ip} remote-as ${s.peerAsn}`);
       out.push(`   neighbor ${s.ip} description ${s.description}`);
       if (s.localAs !== null) out.push(`   neighbor ${s.ip} local-as ${s.localAs} no-prepend replace-as`);
+      if (s.multihop !== null) out.push(`   neighbor ${s.ip} ebgp-multihop ${s.multihop}`);
       if (s.password) out.push(`   neighbor ${s.ip} password 0 ${s.password}`);
       if (s.prefixLimit !== null) out.push(`   neighbor ${s.ip} maximum-routes ${s.prefixLimit}`);
     }
@@ -41,11 +42,21 @@ export function renderAristaEos(c: PreparedConfig): string {
   return `${out.join('\n')}\n`;
 }
 
+/** `no neighbor` per session, then the peer groups left without a neighbor. */
+export function removeAristaEos(removed: PreparedConfig, remaining: PreparedConfig): string {
+  const out = [`! ${removalHeadline(removed, 'arista-eos')}`, `router bgp ${removed.asn}`];
+  for (const g of removed.groups) for (const s of g.sessions) out.push(`   no neighbor ${s.ip}`);
+  for (const g of emptiedGroups(removed, remaining)) out.push(`   no neighbor ${g.name} peer group`);
+  out.push('!');
+  return `${out.join('\n')}\n`;
+}
+
 export const aristaEos = definePlatform({
   id: 'arista-eos',
   displayName: 'Arista EOS',
   render: renderAristaEos,
   passwords: { maxLength: null },
   scope: 'session',
+  removal: { kind: 'commands', render: removeAristaEos },
   check: null,
 });

@@ -24,6 +24,7 @@ export function renderBird2(c: PreparedConfig): string {
       if (s.localAs !== null) out.push(`  local as ${s.localAs};`);
       if (s.sourceIp) out.push(`  source address ${s.sourceIp};`);
       out.push(`  neighbor ${s.ip} as ${s.peerAsn};`);
+      if (s.multihop !== null) out.push(`  multihop ${s.multihop};`);
       if (s.password) out.push(`  password "${s.password}";`);
       if (s.prefixLimit !== null) {
         out.push(`  ${channel} {`, `    import limit ${s.prefixLimit} action restart;`, '  };');
@@ -40,6 +41,8 @@ export const bird2 = definePlatform({
   render: renderBird2,
   passwords: { maxLength: null },
   scope: 'session',
+  // The daemon reads a file: the removal is the file without the session, then a reload.
+  removal: { kind: 'config' },
   check: {
     command: 'bird',
     args: (file) => ['-p', '-c', file],

@@ -1,6 +1,6 @@
 import { routeMapFamilies } from '../address-families';
 import { definePlatform } from '../platform';
-import { headline, type PreparedConfig, RenderError } from '../prepare';
+import { emptiedGroups, headline, type PreparedConfig, removalHeadline, RenderError } from '../prepare';
 
 /** IOS takes passwords of at most 25 characters. */
 const IOS_PASSWORD_MAX = 25;
@@ -23,6 +23,7 @@ export function renderCiscoIos(c: PreparedConfig): string {
       out.push(` neighbor ${s.ip} remote-as ${s.peerAsn}`, ` neighbor ${s.ip} peer-group ${g.name}`);
       out.push(` neighbor ${s.ip} description ${s.description}`);
       if (s.localAs !== null) out.push(` neighbor ${s.ip} local-as ${s.localAs} no-prepend replace-as`);
+      if (s.multihop !== null) out.push(` neighbor ${s.ip} ebgp-multihop ${s.multihop}`);
       if (s.password) out.push(` neighbor ${s.ip} password 0 ${s.password}`);
     }
   }
@@ -36,11 +37,21 @@ export function renderCiscoIos(c: PreparedConfig): string {
   return `${out.join('\n')}\n`;
 }
 
+/** `no neighbor` per session, then the peer-groups left without a neighbor. */
+export function removeCiscoIos(removed: PreparedConfig, remaining: PreparedConfig): string {
+  const out = [`! ${removalHeadline(removed, 'cisco-ios')}`, `router bgp ${removed.asn}`];
+  for (const g of removed.groups) for (const s of g.sessions) out.push(` no neighbor ${s.ip}`);
+  for (const g of emptiedGroups(removed, remaining)) out.push(` no neighbor ${g.name} peer-group`);
+  out.push('!');
+  return `${out.join('\n')}\n`;
+}
+
 export const ciscoIos = definePlatform({
   id: 'cisco-ios',
   displayName: 'Cisco IOS / IOS XE',
   render: renderCiscoIos,
   passwords: { maxLength: IOS_PASSWORD_MAX },
   scope: 'session',
+  removal: { kind: 'commands', render: removeCiscoIos },
   check: null,
 });

@@ -1,5 +1,5 @@
 import { definePlatform } from '../platform';
-import { headline, type PreparedConfig } from '../prepare';
+import { emptiedGroups, headline, type PreparedConfig, removalHeadline } from '../prepare';
 
 /** Cisco IOS XR: a neighbor-group per peer group and family; each neighbor uses its group.
  * `update-source` takes an interface here, not an address: the source address stays with the
@@ -28,6 +28,7 @@ export function renderCiscoIosxr(c: PreparedConfig): string {
       out.push(` neighbor ${s.ip}`, `  remote-as ${s.peerAsn}`, `  use neighbor-group ${g.name}`);
       out.push(`  description ${s.description}`);
       if (s.localAs !== null) out.push(`  local-as ${s.localAs} no-prepend replace-as`);
+      if (s.multihop !== null) out.push(`  ebgp-multihop ${s.multihop}`);
       if (s.password) out.push(`  password clear ${s.password}`);
       out.push(`  address-family ${family(s.version)}`);
       if (s.prefixLimit !== null) out.push(`   maximum-prefix ${s.prefixLimit} 90`);
@@ -38,11 +39,21 @@ export function renderCiscoIosxr(c: PreparedConfig): string {
   return `${out.join('\n')}\n`;
 }
 
+/** `no neighbor` per session, then the neighbor-groups left without a neighbor; `commit` applies them. */
+export function removeCiscoIosxr(removed: PreparedConfig, remaining: PreparedConfig): string {
+  const out = [`! ${removalHeadline(removed, 'cisco-iosxr')}`, `router bgp ${removed.asn}`];
+  for (const g of removed.groups) for (const s of g.sessions) out.push(` no neighbor ${s.ip}`);
+  for (const g of emptiedGroups(removed, remaining)) out.push(` no neighbor-group ${g.name}`);
+  out.push('!');
+  return `${out.join('\n')}\n`;
+}
+
 export const ciscoIosxr = definePlatform({
   id: 'cisco-iosxr',
   displayName: 'Cisco IOS XR',
   render: renderCiscoIosxr,
   passwords: { maxLength: null },
   scope: 'session',
+  removal: { kind: 'commands', render: removeCiscoIosxr },
   check: null,
 });

@@ -1,6 +1,6 @@
 import { routeMapFamilies } from '../address-families';
 import { definePlatform } from '../platform';
-import { headline, type PreparedConfig } from '../prepare';
+import { emptiedGroups, headline, type PreparedConfig, removalHeadline } from '../prepare';
 
 /** FRR (vtysh syntax): peer-groups per address family, neighbors activated in their family only.
  * Each group uses the operator's route-maps; bgpd denies every route through an undefined one.
@@ -16,6 +16,7 @@ export function renderFrr(c: PreparedConfig): string {
       out.push(` neighbor ${s.ip} description ${s.description}`);
       if (s.localAs !== null) out.push(` neighbor ${s.ip} local-as ${s.localAs}`);
       if (s.sourceIp) out.push(` neighbor ${s.ip} update-source ${s.sourceIp}`);
+      if (s.multihop !== null) out.push(` neighbor ${s.ip} ebgp-multihop ${s.multihop}`);
       if (s.password) out.push(` neighbor ${s.ip} password ${s.password}`);
     }
   }
@@ -28,12 +29,22 @@ export function renderFrr(c: PreparedConfig): string {
   return `${out.join('\n')}\n`;
 }
 
+/** vtysh lines: `no neighbor` per session, then the peer-groups left without a neighbor. */
+export function removeFrr(removed: PreparedConfig, remaining: PreparedConfig): string {
+  const out = [`! ${removalHeadline(removed, 'frr')}`, `router bgp ${removed.asn}`];
+  for (const g of removed.groups) for (const s of g.sessions) out.push(` no neighbor ${s.ip}`);
+  for (const g of emptiedGroups(removed, remaining)) out.push(` no neighbor ${g.name} peer-group`);
+  out.push('exit');
+  return `${out.join('\n')}\n`;
+}
+
 export const frr = definePlatform({
   id: 'frr',
   displayName: 'FRR',
   render: renderFrr,
   passwords: { maxLength: null },
   scope: 'session',
+  removal: { kind: 'commands', render: removeFrr },
   check: {
     // `bgpd -C` of FRR exits 0 on errors; vtysh -C does not (it exits 2).
     command: 'vtysh',

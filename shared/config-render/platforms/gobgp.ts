@@ -54,6 +54,13 @@ export function renderGobgp(c: PreparedConfig): string {
       if (s.localAs !== null) out.push(`    local-as = ${s.localAs}`);
       if (s.password) out.push(`    auth-password = "${s.password}"`);
       if (s.sourceIp) out.push('  [neighbors.transport.config]', `    local-address = "${s.sourceIp}"`);
+      if (s.multihop !== null) {
+        out.push(
+          '  [neighbors.ebgp-multihop.config]',
+          '    enabled = true',
+          `    multihop-ttl = ${s.multihop}`,
+        );
+      }
       out.push('  [[neighbors.afi-safis]]', '    [neighbors.afi-safis.config]');
       out.push(`      afi-safi-name = "${family(s.version)}"`);
       if (s.prefixLimit !== null) {
@@ -74,6 +81,7 @@ export const gobgp = definePlatform({
   // one session would replace it with that session's alone and leave every other peer to the reject
   // default, so a session's config is its router's whole config.
   scope: 'router',
+  removal: { kind: 'config' },
   check: {
     command: 'gobgpd',
     args: (file) => ['-d', '-f', file, '-t', 'toml'],

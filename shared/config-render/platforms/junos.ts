@@ -1,5 +1,5 @@
 import { definePlatform } from '../platform';
-import { headline, type PreparedConfig } from '../prepare';
+import { emptiedGroups, headline, type PreparedConfig } from '../prepare';
 
 /** Junos (curly-brace configuration): a BGP group per peer group and family, bound to the operator's
  * import and export policies. Junos refuses to commit a group whose policy is not defined.
@@ -29,6 +29,8 @@ export function renderJunos(c: PreparedConfig): string {
       if (s.comment) out.push(`            /* ${s.comment} */`);
       out.push(`            neighbor ${s.ip} {`, `                description "${s.description}";`);
       if (s.sourceIp) out.push(`                local-address ${s.sourceIp};`);
+      if (s.multihop !== null)
+        out.push(`                multihop {`, `                    ttl ${s.multihop};`, '                }');
       if (s.password) out.push(`                authentication-key "${s.password}";`);
       if (s.prefixLimit !== null) {
         out.push(
@@ -52,11 +54,23 @@ export function renderJunos(c: PreparedConfig): string {
   return `${out.join('\n')}\n`;
 }
 
+/** `delete` statements (set form): the neighbor in its group, or the whole group it leaves empty. */
+export function removeJunos(removed: PreparedConfig, remaining: PreparedConfig): string {
+  const emptied = new Set(emptiedGroups(removed, remaining).map((g) => g.name));
+  const out: string[] = [];
+  for (const g of removed.groups) {
+    if (emptied.has(g.name)) out.push(`delete protocols bgp group ${g.name}`);
+    else for (const s of g.sessions) out.push(`delete protocols bgp group ${g.name} neighbor ${s.ip}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
 export const junos = definePlatform({
   id: 'junos',
   displayName: 'Junos',
   render: renderJunos,
   passwords: { maxLength: null },
   scope: 'session',
+  removal: { kind: 'commands', render: removeJunos },
   check: null,
 });

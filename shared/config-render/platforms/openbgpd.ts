@@ -23,6 +23,7 @@ export function renderOpenbgpd(c: PreparedConfig): string {
       );
       if (s.localAs !== null) out.push(`\t\tlocal-as ${s.localAs}`);
       if (s.sourceIp) out.push(`\t\tlocal-address ${s.sourceIp}`);
+      if (s.multihop !== null) out.push(`\t\tmultihop ${s.multihop}`);
       if (s.prefixLimit !== null) out.push(`\t\tmax-prefix ${s.prefixLimit} restart 15`);
       if (s.password) out.push(`\t\ttcp md5sig password "${s.password}"`);
       out.push('\t}');
@@ -44,6 +45,8 @@ export const openbgpd = definePlatform({
   render: renderOpenbgpd,
   passwords: { maxLength: null },
   scope: 'session',
+  // The daemon reads a file: the removal is the file without the session, then a reload.
+  removal: { kind: 'config' },
   check: {
     command: 'bgpd',
     args: (file) => ['-n', '-f', file],

@@ -218,6 +218,9 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     'PATCH /routers/{id}',
   ]),
   query('config-revisions', ['configRevision'], 'table', all, ['GET /sessions/{id}/config/revisions']),
+  query('config-revision-by-id', ['configRevision'], 'gsi1', all, [
+    'GET /routers/{id}/config/revisions/{a}/diff/{b}',
+  ]),
   // Users, routers, settings, presences, audit
   get('user', 'user', [
     'GET /users/me',

@@ -344,6 +344,8 @@ export const KEYS = {
   }),
   configRevision: entity('config-revision', {
     table: { pk: key`CONFIGREV#${id('session')}`, sk: key`REV#${time('created')}#${id('revision')}` },
+    /** One revision by its id, for a diff of two (the session of each need not be known). */
+    gsi1: { pk: key`CONFIGREVID#${id('revision')}`, sk: constant('CONFIGREV') },
   }),
 
   // Users, routers, settings, presences, audit.

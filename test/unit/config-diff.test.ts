@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { unifiedDiff } from '../../shared/sessions/config-diff';
+
+const labels = { from: 'a', to: 'b' };
+const lines = (n: number) => Array.from({ length: n }, (_, i) => `line ${i + 1}`);
+
+describe('unifiedDiff', () => {
+  it('is empty for equal texts', () => {
+    expect(unifiedDiff('x\ny\n', 'x\ny\n', labels)).toBe('');
+  });
+
+  it('gives one hunk with three lines of context around a change', () => {
+    const after = lines(10);
+    after[4] = 'changed';
+    expect(unifiedDiff(`${lines(10).join('\n')}\n`, `${after.join('\n')}\n`, labels)).toBe(
+      [
+        '--- a',
+        '+++ b',
+        '@@ -2,7 +2,7 @@',
+        ' line 2',
+        ' line 3',
+        ' line 4',
+        '-line 5',
+        '+changed',
+        ' line 6',
+        ' line 7',
+        ' line 8',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('splits changes further apart than twice the context into hunks, and joins closer ones', () => {
+    const base = lines(30);
+    const far = base.filter((l) => l !== 'line 2' && l !== 'line 25');
+    const hunks = unifiedDiff(base.join('\n'), far.join('\n'), labels).match(/^@@ .* @@$/gm);
+    expect(hunks).toEqual(['@@ -1,5 +1,4 @@', '@@ -22,7 +21,6 @@']);
+    const near = base.filter((l) => l !== 'line 2' && l !== 'line 8');
+    expect(unifiedDiff(base.join('\n'), near.join('\n'), labels).match(/^@@ .* @@$/gm)).toEqual([
+      '@@ -1,11 +1,9 @@',
+    ]);
+  });
+
+  it('diffs from and to an empty text', () => {
+    expect(unifiedDiff('', 'a\nb\n', labels)).toBe('--- a\n+++ b\n@@ -0,0 +1,2 @@\n+a\n+b\n');
+    expect(unifiedDiff('a\n', '', labels)).toBe('--- a\n+++ b\n@@ -1,1 +0,0 @@\n-a\n');
+  });
+});
