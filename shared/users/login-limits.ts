@@ -131,13 +131,13 @@ export async function reserveGuess(
   }
 
   const reserved: [BudgetKey, Reservation][] = [];
+  const accountGuess = accountBudget(email);
   try {
     if (source !== undefined) {
       const budget = addressBudget(source);
       reserved.push([budget, await reserveOrThrow(budget, ADDRESS_RULE, nowSeconds)]);
     }
-    const budget = accountBudget(email);
-    reserved.push([budget, await reserveOrThrow(budget, ACCOUNT_RULE, nowSeconds)]);
+    reserved.push([accountGuess, await reserveOrThrow(accountGuess, ACCOUNT_RULE, nowSeconds)]);
   } catch (err) {
     // A guess refused by one budget never reached the password: the others get theirs back.
     await releaseAll(reserved);
@@ -146,7 +146,11 @@ export async function reserveGuess(
   return {
     failed: async () => {},
     succeeded: async (id) => {
-      await releaseAll(reserved);
+      // From an address the account did not know, the right password is one of the account's
+      // guesses too, so that at most ten reach the password check in a window, whatever runs beside
+      // it; the address is known from now on and has a budget of its own. A caller without an
+      // address (a script in this process) gets its guess back.
+      await releaseAll(source === undefined ? reserved : reserved.filter(([b]) => b !== accountGuess));
       await remember(id);
     },
   };

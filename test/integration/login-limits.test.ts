@@ -105,7 +105,8 @@ describe('strangers cannot lock the owner out', () => {
       // One after another, so that each failure is counted before the next guess.
       const strangers = [];
       for (let i = 0; i < 12; i++) strangers.push(await attempt(email, `guess ${i}`, freshIp()));
-      expect(statusCounts(strangers)).toEqual({ 401: 10, 429: 2 });
+      // The owner's first login, from an address then unknown, was one of the window's ten checks.
+      expect(statusCounts(strangers)).toEqual({ 401: 9, 429: 3 });
       // A new address shares the strangers' budget...
       const elsewhere = await attempt(email, password, freshIp());
       expect(elsewhere.status).toBe(429);
