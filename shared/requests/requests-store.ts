@@ -6,11 +6,14 @@ import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
 import { PeerStateSchema, peerStatePartition, peerStateSortKey } from '../peers';
-import { queryPage } from '../platform/storage/query';
 import { KEYS } from '../platform/storage/keys';
+import { allocateNumber, claimNumber, numberStoredItem } from '../platform/storage/numbers';
+import { queryAll, queryPage } from '../platform/storage/query';
 
 export const StoredRequestSchema = z.object({
   id: z.string(),
+  /** The request's integer id (the v1 API's `id`); null on a request stored before numbers, until migrated. */
+  number: z._default(z.nullable(z.int()), null),
   public_ids: z.array(z.int()),
   source_participant_id: z.nullable(z.int()),
   source_asn: z.int(),
@@ -120,6 +123,27 @@ export interface RequestFilter {
 }
 
 export const requestsRepository = {
+  /** A new request's number, taken right before it is sent. */
+  nextNumber(): Promise<number> {
+    return allocateNumber('request');
+  },
+
+  /** Gives each request stored before numbers one, oldest first. */
+  async numberUnnumbered(): Promise<number> {
+    const items = await queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': ALL },
+    });
+    let changed = 0;
+    for (const item of items) {
+      const r = parseItem(StoredRequestSchema, 'request', withoutKeys(item));
+      if (r.number === null && (await numberStoredItem('request', requestKey(r.id), r.id, false)))
+        changed += 1;
+    }
+    return changed;
+  },
+
   async get(id: string): Promise<StoredRequest | undefined> {
     const out = await ddb().send(
       new GetCommand({
@@ -215,6 +239,10 @@ export const requestsRepository = {
             guarded,
             ...rest,
             guardPut(request.peer_participant_id, { ...guard, claimed_until: '' }),
+            // A new request's number is claimed with its first write; a retry keeps it.
+            ...(expectedStatus === undefined && request.number !== null
+              ? [claimNumber('request', request.number, request.id)]
+              : []),
             ...peerItems,
           ],
         }),

@@ -166,6 +166,7 @@ export async function sendRequest(
   const claimed = await claimPeer(ctx.peer.id, seen, now);
   const base: StoredRequest = {
     id: crypto.randomUUID(),
+    number: await requestsRepository.nextNumber(),
     public_ids: publicIds,
     source_participant_id: settings.source_participant_id,
     source_asn: from.sourceAsn,

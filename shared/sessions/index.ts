@@ -6,3 +6,4 @@ export * from './routes';
 export * from './session-config';
 export * from './sessions';
 export * from './sessions-store';
+export * from './migrations';

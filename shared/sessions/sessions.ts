@@ -282,6 +282,7 @@ export async function addSession(
   const now = new Date().toISOString();
   const session: StoredSession = {
     id,
+    number: await sessionsRepository.nextNumber(),
     version: 1,
     source_asn: fields.source_asn ?? r.router.asn,
     source_ipaddr: r.source_ipaddr,

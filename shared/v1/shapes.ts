@@ -6,6 +6,14 @@ export function v1String(value: number | string | null | undefined): string | nu
   return value === null || value === undefined ? null : String(value);
 }
 
+/**
+ * The seed's ids are integers: a session, a router (the seed's resource) or a request answers its
+ * number; one stored before numbers, until the migration gives it one, its UUID.
+ */
+export function v1Id(item: { id: string; number: number | null }): string {
+  return item.number !== null ? String(item.number) : item.id;
+}
+
 export function v1Time(iso: string | null | undefined): string | null {
   if (!iso) return null;
   const d = new Date(iso);
@@ -134,6 +142,7 @@ export function v1Communication(c: V2Communication) {
 
 interface V2Request {
   id: string;
+  number: number | null;
   public_ids: number[];
   source_participant_id: number | null;
   source_asn: number;
@@ -154,7 +163,7 @@ interface V2Request {
 
 export function v1Request(r: V2Request) {
   return {
-    id: r.id,
+    id: v1Id(r),
     public_id: v1String(r.public_ids[0]),
     public_ids: r.public_ids.map(String),
     source_participant_id: v1String(r.source_participant_id),
@@ -177,6 +186,7 @@ export function v1Request(r: V2Request) {
 
 interface V2Session {
   id: string;
+  number: number | null;
   source_asn: number;
   source_ipaddr: string | null;
   resource_id: string;
@@ -200,13 +210,16 @@ interface V2Session {
   modified: string;
 }
 
-/** A session row: the seed's `password` is "1" when one is set, "0" otherwise, never the secret. */
-export function v1Session(s: V2Session) {
+/**
+ * A session row: the seed's `password` is "1" when one is set, "0" otherwise, never the secret.
+ * `resourceId` is the router's v1 id (its number), which the session itself does not hold.
+ */
+export function v1Session(s: V2Session, resourceId: string = s.resource_id) {
   return {
-    id: s.id,
+    id: v1Id(s),
     source_asn: v1String(s.source_asn),
     source_ipaddr: s.source_ipaddr,
-    resource_id: s.resource_id,
+    resource_id: resourceId,
     resource_name: s.resource_name,
     peer_asn: v1String(s.peer_asn),
     peer_name: s.peer_name,

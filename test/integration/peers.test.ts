@@ -573,6 +573,7 @@ describe('is_peer', () => {
     const routerId = crypto.randomUUID();
     await routersRepository.create({
       id: routerId,
+      number: null,
       hostname: 'edge1.example.net',
       platform: 'bird2',
       asn: 64500,
@@ -585,6 +586,7 @@ describe('is_peer', () => {
     });
     const session = {
       id: crypto.randomUUID(),
+      number: null,
       version: 1,
       source_asn: 64500,
       source_ipaddr: '192.0.2.254',
