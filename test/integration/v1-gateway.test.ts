@@ -59,6 +59,7 @@ let operator: { token: string; user: { id: string } };
 let viewer: { token: string };
 let admin: { token: string };
 let routerId: string;
+let routerNumber: number;
 
 beforeAll(async () => {
   await seed();
@@ -73,6 +74,7 @@ beforeAll(async () => {
   });
   expect(router.status).toBe(201);
   routerId = router.json.id;
+  routerNumber = router.json.number!;
 });
 
 function v1(query: string, opts: { token?: string; form?: Record<string, string>; method?: string } = {}) {
@@ -209,14 +211,18 @@ describe('sessions through v1', () => {
       password: '1',
       state: 'not configured',
     });
+    // The seed's ids are integers: the session's number, and its router's as resource_id.
     const id = added.json.data.id as string;
+    expect(id).toMatch(/^[1-9]\d*$/);
+    expect(added.json.data.resource_id).toBe(String(routerNumber));
 
     const listed = await v1('action=getSessions&public_id=1');
     expect(listed.json.message).toBe('1 sessions found.');
     const v2 = await callRoute(listSessionsRoute, { token: operator.token, query: { public_id: 1 } });
     expect(listed.json.data.map((s: { id: string }) => s.id)).toEqual(
-      v2.json.data.map((s: { id: string }) => s.id),
+      v2.json.data.map((s) => String(s.number)),
     );
+    const uuid = v2.json.data[0]!.id;
 
     const updated = await v1(`action=updateSession&id=${id}&note=Adding+an+awesome+note.&peer_group=group+a`);
     expect(updated.json.message).toBe(
@@ -234,7 +240,10 @@ describe('sessions through v1', () => {
     const written = await v1(`action=configureSession&session_id=${id}&username=&config=${custom}`);
     expect(written.json.success).toBe(1);
     expect(written.json.data.config).toBe(decodeURIComponent(custom.replace(/\+/g, ' ')));
-    const revisions = await callRoute(listConfigRevisionsRoute, { token: operator.token, params: { id } });
+    const revisions = await callRoute(listConfigRevisionsRoute, {
+      token: operator.token,
+      params: { id: uuid },
+    });
     expect(revisions.json.data.map((r: { source: string }) => r.source)).toEqual(['custom', 'rendered']);
     const viewerWrites = await v1(`action=configureSession&session_id=${id}&config=end`, {
       token: viewer.token,
@@ -452,7 +461,8 @@ describe('one value per parameter', () => {
     // The same value in both places says one thing, and is taken.
     const same = await v1(`action=getSessions&id=${id}`, { form: { action: 'getSessions', id } });
     expect(same.status).toBe(200);
-    expect(same.json.data.map((s: { id: string }) => s.id)).toEqual([id]);
+    const { number } = (await callRoute(getSessionRoute, { token: operator.token, params: { id } })).json;
+    expect(same.json.data.map((s: { id: string }) => s.id)).toEqual([String(number)]);
     await drop(id);
   });
 
@@ -591,8 +601,15 @@ describe('the audit of v1 calls', () => {
     );
     expect(res.status).toBe(201);
     const id = res.json.data.id as string;
+    const [added] = (
+      await callRoute(listSessionsRoute, {
+        token: operator.token,
+        query: { resource_id: routerId, peer_ipaddr: '206.126.236.200' },
+      })
+    ).json.data;
+    expect(String(added!.number)).toBe(id);
     expect(await entriesOf(correlationId)).toEqual([
-      expect.objectContaining({ operation: 'addSession', target: `sessions/${id}`, status: 201 }),
+      expect.objectContaining({ operation: 'addSession', target: `sessions/${added!.id}`, status: 201 }),
     ]);
     expect((await v1(`action=deleteSession&id=${id}`)).status).toBe(200);
   });
