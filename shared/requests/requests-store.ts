@@ -103,6 +103,27 @@ function requestPuts(request: StoredRequest): TransactItem[] {
   return [main, ...perExchange];
 }
 
+/**
+ * The put of a request that replaces the stored one while its status is still `expectedStatus`.
+ * A request read before it had a number must not write back over the number a migration gave it
+ * meanwhile: that write fails as a change made meanwhile.
+ */
+function replacing(
+  main: TransactItem,
+  request: StoredRequest,
+  expectedStatus: StoredRequest['status'],
+): TransactItem {
+  const unnumbered = request.number === null;
+  return {
+    Put: {
+      ...(main.Put as NonNullable<TransactItem['Put']>),
+      ConditionExpression: `#status = :expected${unnumbered ? ' AND (attribute_not_exists(#number) OR attribute_type(#number, :null))' : ''}`,
+      ExpressionAttributeNames: { '#status': 'status', ...(unnumbered ? { '#number': 'number' } : {}) },
+      ExpressionAttributeValues: { ':expected': expectedStatus, ...(unnumbered ? { ':null': 'NULL' } : {}) },
+    },
+  };
+}
+
 function guardPut(participantId: number, guard: RequestGuard): TransactItem {
   return {
     Put: {
@@ -222,16 +243,7 @@ export const requestsRepository = {
   ): Promise<void> {
     const [main, ...rest] = requestPuts(request);
     const guarded: TransactItem =
-      expectedStatus && main?.Put
-        ? {
-            Put: {
-              ...main.Put,
-              ConditionExpression: '#status = :expected',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':expected': expectedStatus },
-            },
-          }
-        : (main as TransactItem);
+      expectedStatus && main?.Put ? replacing(main, request, expectedStatus) : (main as TransactItem);
     try {
       await ddb().send(
         new TransactWriteCommand({
@@ -259,17 +271,7 @@ export const requestsRepository = {
     try {
       await ddb().send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                ...(main?.Put as NonNullable<TransactItem['Put']>),
-                ConditionExpression: '#status = :expected',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':expected': expectedStatus },
-              },
-            },
-            ...peerItems,
-          ],
+          TransactItems: [replacing(main as TransactItem, request, expectedStatus), ...peerItems],
         }),
       );
     } catch (err) {

@@ -10,8 +10,16 @@ import { syncObjects } from '../support/peeringdb';
 import { KEYS } from '../../shared/platform/storage/keys';
 import { itemIdOfNumber } from '../../shared/platform/storage/numbers';
 import { routersRepository, type StoredRouter } from '../../shared/routers/routers-store';
-import { sessionsRepository, type StoredSession } from '../../shared/sessions/sessions-store';
-import { requestsRepository, type StoredRequest } from '../../shared/requests/requests-store';
+import {
+  sessionsRepository,
+  StaleSessionError,
+  type StoredSession,
+} from '../../shared/sessions/sessions-store';
+import {
+  RequestChangedError,
+  requestsRepository,
+  type StoredRequest,
+} from '../../shared/requests/requests-store';
 
 const OBJECTS = {
   ix: [{ id: 1, name: 'Migration IX' }],
@@ -244,6 +252,10 @@ describe('numbering what was stored before numbers', () => {
       );
     }
     expect((await routersRepository.get(older.id))?.number).toBeNull();
+    // Read before the migration, written after it.
+    const staleRouter = (await routersRepository.get(older.id))!;
+    const staleRequest = (await requestsRepository.get(requests[0]!.id))!;
+    const staleSession = (await sessionsRepository.get(sessions[0]!.id))!;
 
     const ran = await runPendingMigrations(numbering);
     expect(ran).toEqual(NUMBERING.map((name) => ({ name, changed: 2 })));
@@ -259,6 +271,18 @@ describe('numbering what was stored before numbers', () => {
       requests.map((q) => requestsRepository.get(q.id)),
     );
     expect(earlierRequest!.number!).toBeLessThan(laterRequest!.number!);
+
+    // A change based on what was read before the numbers keeps them, or fails as made meanwhile.
+    await routersRepository.update(staleRouter, { ...staleRouter, asn: 64510, version: 2 });
+    expect((await routersRepository.get(older.id))!).toMatchObject({ asn: 64510, number: olderNumber });
+    await expect(
+      requestsRepository.update({ ...staleRequest, status: 'accepted' }, 'sent', []),
+    ).rejects.toThrow(RequestChangedError);
+    await expect(
+      sessionsRepository.update(staleSession, { ...staleSession, note: 'stale', version: 2 }, []),
+    ).rejects.toThrow(StaleSessionError);
+    expect((await requestsRepository.get(requests[0]!.id))!.number).toBe(laterRequest!.number);
+    expect((await sessionsRepository.get(sessions[0]!.id))!.number).toBe(second!.number);
 
     // The numbers find the items.
     expect(await itemIdOfNumber('router', youngerNumber)).toBe(younger.id);
