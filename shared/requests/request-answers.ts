@@ -67,6 +67,7 @@ export async function answerRequest(
         message,
         user: caller.email,
         request_id: id,
+        request_number: current.number,
       },
       time,
     ),

@@ -57,6 +57,7 @@ export function outcomeItems(request: StoredRequest, message: string, time: stri
         message,
         user: request.user,
         request_id: request.id,
+        request_number: request.number,
       },
       time,
     ),

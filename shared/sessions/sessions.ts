@@ -266,6 +266,7 @@ export function sessionLog(s: StoredSession, verb: string, actor: Actor): Transa
       message: `Session ${verb}: ${describe(s)}`,
       user: actor.email,
       session_id: s.id,
+      session_number: s.number,
     }),
   ];
 }

@@ -26,6 +26,8 @@ interface V2LogEntry {
   time: string;
   request_id: string | null;
   session_id: string | null;
+  request_number?: number | null;
+  session_number?: number | null;
   public_id: number;
   user: string | null;
 }
@@ -34,8 +36,9 @@ export function v1Log(entries: V2LogEntry[] | undefined) {
   return (entries ?? []).map((e) => ({
     message: e.message,
     time: v1Time(e.time),
-    request_id: e.request_id,
-    session_id: e.session_id,
+    // The seed's integer ids; entries written before numbers name the UUID.
+    request_id: e.request_number != null ? String(e.request_number) : e.request_id,
+    session_id: e.session_number != null ? String(e.session_number) : e.session_id,
     public_id: v1String(e.public_id),
     user: e.user,
   }));

@@ -374,6 +374,8 @@ describe('PATCH /exchanges/{public_id}/peers/{participant_id}', () => {
         time: expect.any(String),
         request_id: null,
         session_id: null,
+        request_number: null,
+        session_number: null,
         public_id: 1,
         user: operatorEmail,
       },

@@ -303,6 +303,11 @@ describe('integer ids through v1', () => {
     const configured = await v1(`action=configureSession&session_id=${number}`);
     expect(configured.status).toBe(200);
     expect(configured.json.data).toMatchObject({ id: number, state: 'configured' });
+    // The peer's log names the session by its number too.
+    const logged = await v1('action=getPeers&public_id=1&asn=20940&include_log_data=1');
+    expect(logged.json.data[0].log_data).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/^Session added/), session_id: number }),
+    );
 
     const deleted = await v1(`action=deleteSession&id=${number}`);
     expect(deleted.json).toEqual({ success: 1, message: '1 sessions deleted.' });
@@ -454,6 +459,7 @@ describe('requests through v1', () => {
     });
     expect(listed.json.data[0].id).toMatch(/^[1-9]\d*$/);
     expect(listed.json.data[0].id).toBe(String(v2Requests.json.data[0]!.number));
+    expect(res.json.data.log_data[0].request_id).toBe(listed.json.data[0].id);
     expect(listed.json.data[0].created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
     const resend = await v1('action=sendRequest&peer_participant_id=1418&public_id=1');
