@@ -308,6 +308,10 @@ function sessionFields(p: V1Params) {
 
 type V2Session = Parameters<typeof v1Session>[0];
 type V2Peer = Parameters<typeof v1Peer>[0];
+interface V2Removal {
+  router_id: string;
+  session_ids: string[];
+}
 
 export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   async getCommunications(p, ctx) {
@@ -404,10 +408,21 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   async deleteSession(p, ctx) {
     const filters = await resolvedSessionFilters(p);
     if (!filters) throw new V1Failure(404, 'No sessions found to delete.');
-    const out = await v2<{ deleted: number; removals: unknown[] }>(deleteSessions, { query: filters }, ctx);
+    // The v1 ids of what goes, read before it goes: the removals name sessions and routers as v1 does.
+    const [doomed, routers] = await Promise.all([
+      everyPage<V2Session>(listSessions, { query: filters }, ctx),
+      routerIds(ctx),
+    ]);
+    const sessionIds = new Map(doomed.map((s) => [s.id, v1Id(s)]));
+    const out = await v2<{ deleted: number; removals: V2Removal[] }>(deleteSessions, { query: filters }, ctx);
     if (out.deleted === 0) throw new V1Failure(404, 'No sessions found to delete.');
     // What removes them from their routers, one entry per router (the v2 answer's `removals`).
-    return { status: 200, success: 1, message: `${out.deleted} sessions deleted.`, data: out.removals };
+    const data = out.removals.map((r) => ({
+      ...r,
+      router_id: routers.get(r.router_id) ?? r.router_id,
+      session_ids: r.session_ids.map((id) => sessionIds.get(id) ?? id),
+    }));
+    return { status: 200, success: 1, message: `${out.deleted} sessions deleted.`, data };
   },
 
   async configureSession(p, ctx) {

@@ -296,14 +296,15 @@ describe('sessions through v1', () => {
     // What removes it from the router, in the router's platform; the revisions stay, the removal last.
     expect(deleted.json.data).toEqual([
       expect.objectContaining({
-        router_id: routerId,
+        // v1 names the router by its number, as resource_id does.
+        router_id: String(routerNumber),
         platform: 'cisco-ios',
         kind: 'commands',
         session_ids: [id],
       }),
     ]);
     expect(deleted.json.data[0].config).toContain('router bgp 8038\n no neighbor 206.126.236.68\n');
-    const kept = await callRoute(listConfigRevisionsRoute, { token: operator.token, params: { id } });
+    const kept = await callRoute(listConfigRevisionsRoute, { token: operator.token, params: { id: uuid } });
     expect(kept.status).toBe(200);
     expect(kept.json.data.map((r: { source: string }) => r.source)).toEqual([
       'removal',
@@ -362,7 +363,8 @@ describe('integer ids through v1', () => {
     );
 
     const deleted = await v1(`action=deleteSession&id=${number}`);
-    expect(deleted.json).toEqual({ success: 1, message: '1 sessions deleted.' });
+    expect(deleted.json).toMatchObject({ success: 1, message: '1 sessions deleted.' });
+    expect(deleted.json.data).toEqual([expect.objectContaining({ session_ids: [number] })]);
     expect((await v1(`action=deleteSession&id=${number}`)).status).toBe(404);
     expect((await v1(`action=updateSession&id=${number}&note=gone`)).status).toBe(404);
   });
