@@ -11,6 +11,8 @@ import {
   v1Request,
   v1Session,
   v1SessionLabel,
+  uuidOfV1Id,
+  v1Id,
 } from '../../shared/v1';
 import type { RouteHandler } from '../../shared/platform/http/define-action';
 
@@ -51,6 +53,7 @@ const configureSession = lazy(() => import('../http/sessions/configure-session')
 const deleteSessions = lazy(() => import('../http/sessions/delete-sessions'));
 const listSessions = lazy(() => import('../http/sessions/list-sessions'));
 const updateSession = lazy(() => import('../http/sessions/update-session'));
+const listRouters = lazy(() => import('../http/routers/list-routers'));
 
 /** An answer in the seed's envelope; `status` is the HTTP status (4xx with success 0). */
 export interface V1Outcome {
@@ -238,6 +241,48 @@ function sessionFilters(p: V1Params) {
   });
 }
 
+/**
+ * The session filters with their ids as UUIDs: `id` and `resource_id` may be numbers (the seed's
+ * ids). Null when a number names no session or router: nothing can match.
+ */
+async function resolvedSessionFilters(p: V1Params) {
+  const filters = sessionFilters(p);
+  const id = filters.id !== undefined ? await uuidOfV1Id('session', filters.id) : undefined;
+  const resourceId =
+    filters.resource_id !== undefined ? await uuidOfV1Id('router', filters.resource_id) : undefined;
+  if ((filters.id !== undefined && !id) || (filters.resource_id !== undefined && !resourceId)) return null;
+  return defined({ ...filters, id, resource_id: resourceId });
+}
+
+/** A session id parameter as the session's UUID; 404 for a number no session holds. */
+async function sessionUuid(p: V1Params, name: string): Promise<string> {
+  const given = required(p, name);
+  const id = await uuidOfV1Id('session', given);
+  if (!id) throw new V1Failure(404, `No session ${given}`);
+  return id;
+}
+
+/** The session fields with `resource_id` as the router's UUID; 422 for a number no router holds. */
+async function resolvedSessionFields(p: V1Params) {
+  const fields = sessionFields(p);
+  if (fields.resource_id === undefined) return fields;
+  const routerId = await uuidOfV1Id('router', fields.resource_id);
+  if (!routerId) throw new V1Failure(422, `No router ${fields.resource_id}; resource_id: no such router`);
+  return { ...fields, resource_id: routerId };
+}
+
+/** The v1 id (number) of each router, by UUID: sessions answer their router's as `resource_id`. */
+async function routerIds(ctx: Ctx): Promise<Map<string, string>> {
+  const routers = await everyPage<{ id: string; number: number | null }>(listRouters, {}, ctx);
+  return new Map(routers.map((r) => [r.id, v1Id(r)]));
+}
+
+/** Session rows in the seed's shape, each with its router's v1 id. */
+async function v1Sessions(sessions: V2Session[], ctx: Ctx) {
+  const ids = sessions.length > 0 ? await routerIds(ctx) : new Map<string, string>();
+  return sessions.map((s) => v1Session(s, ids.get(s.resource_id)));
+}
+
 function sessionFields(p: V1Params) {
   const password = p.password;
   return defined({
@@ -263,6 +308,10 @@ function sessionFields(p: V1Params) {
 
 type V2Session = Parameters<typeof v1Session>[0];
 type V2Peer = Parameters<typeof v1Peer>[0];
+interface V2Removal {
+  router_id: string;
+  session_ids: string[];
+}
 
 export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   async getCommunications(p, ctx) {
@@ -318,56 +367,78 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   },
 
   async getSessions(p, ctx) {
-    const rows = await everyPage<V2Session>(listSessions, { query: sessionFilters(p) }, ctx);
+    const filters = await resolvedSessionFilters(p);
+    const rows = filters ? await everyPage<V2Session>(listSessions, { query: filters }, ctx) : [];
     if (rows.length === 0) return { status: 200, success: 1, message: 'No sessions found.', data: [] };
-    return { status: 200, success: 1, message: `${rows.length} sessions found.`, data: rows.map(v1Session) };
+    return {
+      status: 200,
+      success: 1,
+      message: `${rows.length} sessions found.`,
+      data: await v1Sessions(rows, ctx),
+    };
   },
 
   async addSession(p, ctx) {
-    const session = await v2<V2Session>(addSession, { body: sessionFields(p) }, ctx);
+    const session = await v2<V2Session>(addSession, { body: await resolvedSessionFields(p) }, ctx);
+    const [row] = await v1Sessions([session], ctx);
     return {
       status: 201,
       success: 1,
       message: `Session added: ${v1SessionLabel(session)}`,
-      data: v1Session(session),
+      data: row,
     };
   },
 
   async updateSession(p, ctx) {
-    const id = required(p, 'id');
-    const session = await v2<V2Session>(updateSession, { params: { id }, body: sessionFields(p) }, ctx);
+    const id = await sessionUuid(p, 'id');
+    const session = await v2<V2Session>(
+      updateSession,
+      { params: { id }, body: await resolvedSessionFields(p) },
+      ctx,
+    );
+    const [row] = await v1Sessions([session], ctx);
     return {
       status: 200,
       success: 1,
       message: `Session updated: ${v1SessionLabel(session)}`,
-      data: v1Session(session),
+      data: row,
     };
   },
 
   async deleteSession(p, ctx) {
-    const out = await v2<{ deleted: number; removals: unknown[] }>(
-      deleteSessions,
-      { query: sessionFilters(p) },
-      ctx,
-    );
+    const filters = await resolvedSessionFilters(p);
+    if (!filters) throw new V1Failure(404, 'No sessions found to delete.');
+    // The v1 ids of what goes, read before it goes: the removals name sessions and routers as v1 does.
+    const [doomed, routers] = await Promise.all([
+      everyPage<V2Session>(listSessions, { query: filters }, ctx),
+      routerIds(ctx),
+    ]);
+    const sessionIds = new Map(doomed.map((s) => [s.id, v1Id(s)]));
+    const out = await v2<{ deleted: number; removals: V2Removal[] }>(deleteSessions, { query: filters }, ctx);
     if (out.deleted === 0) throw new V1Failure(404, 'No sessions found to delete.');
     // What removes them from their routers, one entry per router (the v2 answer's `removals`).
-    return { status: 200, success: 1, message: `${out.deleted} sessions deleted.`, data: out.removals };
+    const data = out.removals.map((r) => ({
+      ...r,
+      router_id: routers.get(r.router_id) ?? r.router_id,
+      session_ids: r.session_ids.map((id) => sessionIds.get(id) ?? id),
+    }));
+    return { status: 200, success: 1, message: `${out.deleted} sessions deleted.`, data };
   },
 
   async configureSession(p, ctx) {
-    const id = required(p, 'session_id');
+    const id = await sessionUuid(p, 'session_id');
     const config = text(p, 'config');
     const out = await v2<{ session: V2Session; config: string; delivery: string }>(
       configureSession,
       { params: { id }, ...(config !== undefined ? { body: { config } } : {}) },
       ctx,
     );
+    const [row] = await v1Sessions([out.session], ctx);
     return {
       status: 200,
       success: 1,
       message: `Session configured: ${v1SessionLabel(out.session)}`,
-      data: { ...v1Session(out.session), config: out.config, delivery: out.delivery },
+      data: { ...row, config: out.config, delivery: out.delivery },
     };
   },
 

@@ -14,6 +14,9 @@ export const PeerLogEntrySchema = z.object({
   time: z.string(),
   request_id: z.nullable(z.string()),
   session_id: z.nullable(z.string()),
+  /** The request's and the session's numbers (the v1 API's ids); null in entries written before numbers. */
+  request_number: z._default(z.nullable(z.int()), null),
+  session_number: z._default(z.nullable(z.int()), null),
   public_id: z.int(),
   user: z.nullable(z.string()),
 });
@@ -27,6 +30,8 @@ export interface PeerLogInput {
   user: string | null;
   request_id?: string | null;
   session_id?: string | null;
+  request_number?: number | null;
+  session_number?: number | null;
 }
 
 export const peerLogPrefix = (participantId: number) =>
@@ -41,6 +46,8 @@ export function peerLogItem(entry: PeerLogInput, time = new Date().toISOString()
     time,
     request_id: entry.request_id ?? null,
     session_id: entry.session_id ?? null,
+    request_number: entry.request_number ?? null,
+    session_number: entry.session_number ?? null,
     public_id: entry.public_id,
     user: entry.user,
   };

@@ -6,3 +6,4 @@ export * from './send-email';
 export * from './send-request';
 export * from './templates-routes';
 export * from './templates';
+export * from './migrations';

@@ -69,6 +69,7 @@ export async function answerRequest(
         message,
         user: caller.email,
         request_id: id,
+        request_number: current.number,
       },
       time,
     ),

@@ -6,11 +6,14 @@ import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
 import { PeerStateSchema, peerStatePartition, peerStateSortKey } from '../peers';
-import { queryPage } from '../platform/storage/query';
 import { KEYS } from '../platform/storage/keys';
+import { allocateNumber, claimNumber, numberStoredItem } from '../platform/storage/numbers';
+import { queryAll, queryPage } from '../platform/storage/query';
 
 export const StoredRequestSchema = z.object({
   id: z.string(),
+  /** The request's integer id (the v1 API's `id`); null on a request stored before numbers, until migrated. */
+  number: z._default(z.nullable(z.int()), null),
   public_ids: z.array(z.int()),
   source_participant_id: z.nullable(z.int()),
   source_asn: z.int(),
@@ -100,6 +103,27 @@ function requestPuts(request: StoredRequest): TransactItem[] {
   return [main, ...perExchange];
 }
 
+/**
+ * The put of a request that replaces the stored one while its status is still `expectedStatus`.
+ * A request read before it had a number must not write back over the number a migration gave it
+ * meanwhile: that write fails as a change made meanwhile.
+ */
+function replacing(
+  main: TransactItem,
+  request: StoredRequest,
+  expectedStatus: StoredRequest['status'],
+): TransactItem {
+  const unnumbered = request.number === null;
+  return {
+    Put: {
+      ...(main.Put as NonNullable<TransactItem['Put']>),
+      ConditionExpression: `#status = :expected${unnumbered ? ' AND (attribute_not_exists(#number) OR attribute_type(#number, :null))' : ''}`,
+      ExpressionAttributeNames: { '#status': 'status', ...(unnumbered ? { '#number': 'number' } : {}) },
+      ExpressionAttributeValues: { ':expected': expectedStatus, ...(unnumbered ? { ':null': 'NULL' } : {}) },
+    },
+  };
+}
+
 function guardPut(participantId: number, guard: RequestGuard): TransactItem {
   return {
     Put: {
@@ -120,6 +144,27 @@ export interface RequestFilter {
 }
 
 export const requestsRepository = {
+  /** A new request's number, taken right before it is sent. */
+  nextNumber(): Promise<number> {
+    return allocateNumber('request');
+  },
+
+  /** Gives each request stored before numbers one, oldest first. */
+  async numberUnnumbered(): Promise<number> {
+    const items = await queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': ALL },
+    });
+    let changed = 0;
+    for (const item of items) {
+      const r = parseItem(StoredRequestSchema, 'request', withoutKeys(item));
+      if (r.number === null && (await numberStoredItem('request', requestKey(r.id), r.id, false)))
+        changed += 1;
+    }
+    return changed;
+  },
+
   async get(id: string): Promise<StoredRequest | undefined> {
     const out = await ddb().send(
       new GetCommand({
@@ -198,16 +243,7 @@ export const requestsRepository = {
   ): Promise<void> {
     const [main, ...rest] = requestPuts(request);
     const guarded: TransactItem =
-      expectedStatus && main?.Put
-        ? {
-            Put: {
-              ...main.Put,
-              ConditionExpression: '#status = :expected',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':expected': expectedStatus },
-            },
-          }
-        : (main as TransactItem);
+      expectedStatus && main?.Put ? replacing(main, request, expectedStatus) : (main as TransactItem);
     try {
       await ddb().send(
         new TransactWriteCommand({
@@ -215,6 +251,10 @@ export const requestsRepository = {
             guarded,
             ...rest,
             guardPut(request.peer_participant_id, { ...guard, claimed_until: '' }),
+            // A new request's number is claimed with its first write; a retry keeps it.
+            ...(expectedStatus === undefined && request.number !== null
+              ? [claimNumber('request', request.number, request.id)]
+              : []),
             ...peerItems,
           ],
         }),
@@ -231,17 +271,7 @@ export const requestsRepository = {
     try {
       await ddb().send(
         new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                ...(main?.Put as NonNullable<TransactItem['Put']>),
-                ConditionExpression: '#status = :expected',
-                ExpressionAttributeNames: { '#status': 'status' },
-                ExpressionAttributeValues: { ':expected': expectedStatus },
-              },
-            },
-            ...peerItems,
-          ],
+          TransactItems: [replacing(main as TransactItem, request, expectedStatus), ...peerItems],
         }),
       );
     } catch (err) {

@@ -9,12 +9,14 @@ import {
   limitQuery,
   pageOf,
   singleLine,
+  ItemNumber,
   Timestamp,
 } from '../platform/http/schemas';
 import { TemplateName } from './templates-routes';
 
 export const RequestSchema = z
   .extend(StoredRequestSchema, {
+    number: ItemNumber,
     email_type: z
       .enum(['text', 'html'])
       .check(z.meta({ description: 'html when the email has an HTML part' })),

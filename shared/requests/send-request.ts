@@ -57,6 +57,7 @@ export function outcomeItems(request: StoredRequest, message: string, time: stri
         message,
         user: request.user,
         request_id: request.id,
+        request_number: request.number,
       },
       time,
     ),
@@ -177,6 +178,7 @@ export async function sendRequest(
   const claimed = await claimPeer(ctx.peer.id, seen, now);
   const base: StoredRequest = {
     id: crypto.randomUUID(),
+    number: await requestsRepository.nextNumber(),
     public_ids: publicIds,
     source_participant_id: settings.source_participant_id,
     source_asn: from.sourceAsn,

@@ -1,3 +1,4 @@
 export * from './routers-store';
 export * from './routers';
 export * from './routes';
+export * from './migrations';

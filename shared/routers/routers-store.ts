@@ -5,14 +5,17 @@ import { PLATFORMS } from '../config-render';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
-import { queryPage } from '../platform/storage/query';
+import { queryAll, queryPage } from '../platform/storage/query';
 import { claimUnique, createClaimingUnique, moveUnique } from '../platform/storage/unique-values';
+import { allocateNumber, claimNumber, numberStoredItem, releaseNumber } from '../platform/storage/numbers';
 import { KEYS } from '../platform/storage/keys';
 
 export const PlatformSchema = z.enum(PLATFORMS);
 
 export const StoredRouterSchema = z.object({
   id: z.string(),
+  /** The router's integer id (the v1 API's `resource_id`); null on a router stored before numbers, until migrated. */
+  number: z._default(z.nullable(z.int()), null),
   hostname: z.string(),
   platform: PlatformSchema,
   asn: z.int(),
@@ -57,6 +60,27 @@ function routerItem(router: StoredRouter) {
 }
 
 export const routersRepository = {
+  /** A new router's number, taken right before its create. */
+  nextNumber(): Promise<number> {
+    return allocateNumber('router');
+  },
+
+  /** Gives each router stored before numbers one, oldest first. */
+  async numberUnnumbered(): Promise<number> {
+    const items = await queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': ALL_ROUTERS },
+    });
+    const all = items.map((item) => parseItem(StoredRouterSchema, 'router', withoutKeys(item)));
+    all.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+    let changed = 0;
+    for (const r of all) {
+      if (r.number === null && (await numberStoredItem('router', routerKey(r.id), r.id, false))) changed += 1;
+    }
+    return changed;
+  },
+
   async get(id: string, consistent = false): Promise<StoredRouter | undefined> {
     const out = await ddb().send(
       new GetCommand({ TableName: tableName(), Key: routerKey(id), ConsistentRead: consistent }),
@@ -69,6 +93,7 @@ export const routersRepository = {
       claimUnique(hostnameKey(router.hostname), KEYS.routerHostname.entity, { router_id: router.id }),
       routerItem(router),
       () => new HostnameTakenError(),
+      router.number !== null ? [claimNumber('router', router.number, router.id)] : [],
     );
   },
 
@@ -78,7 +103,8 @@ export const routersRepository = {
    */
   async update(current: StoredRouter, next: StoredRouter): Promise<void> {
     const hostnameChanged = current.hostname.toLowerCase() !== next.hostname.toLowerCase();
-    const { pk: _pk, sk: _sk, session_count: _count, ...fields } = routerItem(next);
+    // The number is the router's for good: a change read before the router had one leaves it alone.
+    const { pk: _pk, sk: _sk, session_count: _count, number: _number, ...fields } = routerItem(next);
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':v': current.version };
     const sets = Object.entries(fields).map(([k, v], i) => {
@@ -137,6 +163,7 @@ export const routersRepository = {
               },
             },
             { Delete: { TableName: tableName(), Key: hostnameKey(router.hostname) } },
+            ...(router.number !== null ? [releaseNumber('router', router.number)] : []),
           ],
         }),
       );

@@ -21,6 +21,7 @@ export async function createRouter(input: RouterInput): Promise<StoredRouter> {
   const now = new Date().toISOString();
   const router: StoredRouter = {
     id: crypto.randomUUID(),
+    number: await routersRepository.nextNumber(),
     hostname: input.hostname.toLowerCase(),
     platform: input.platform,
     asn: input.asn,

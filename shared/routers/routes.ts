@@ -3,7 +3,7 @@ import { isValidHostname, MAX_ASN } from '../config-render';
 import { canonicalIp, ipVersion } from '../kernel';
 import { PlatformSchema, StoredRouterSchema } from './routers-store';
 import { route } from '../platform/http/contract';
-import { ListQuery, pageOf, Timestamp } from '../platform/http/schemas';
+import { ItemNumber, ListQuery, pageOf, Timestamp } from '../platform/http/schemas';
 
 /** Shapes shared by the routers and sessions contracts. */
 export const Asn = z
@@ -44,6 +44,7 @@ export const RouterSchema = z
       router_id: true,
       mgmt_address: true,
     }).shape,
+    number: ItemNumber,
     session_count: z.int(),
     version: z.int(),
     created: Timestamp,

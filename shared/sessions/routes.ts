@@ -12,6 +12,7 @@ import {
   pageOf,
   queryBoolean,
   singleLine,
+  ItemNumber,
   Timestamp,
 } from '../platform/http/schemas';
 
@@ -22,6 +23,7 @@ import {
  */
 export const SessionSchema = z
   .extend(z.omit(StoredSessionSchema, { password_ciphertext: true }), {
+    number: ItemNumber,
     version: z.int().check(z.meta({ description: 'Bumped by every change; send it back to update' })),
     resource_id: z.string().check(z.meta({ description: 'The router' })),
     password_set: z.boolean(),

@@ -13,11 +13,14 @@ import { type QueryInput, queryAll, queryPage } from '../platform/storage/query'
 import { routerKey } from '../routers';
 import { KEYS } from '../platform/storage/keys';
 import { backoffDelay, sleep } from '../platform/concurrency';
+import { allocateNumber, claimNumber, numberStoredItem, releaseNumber } from '../platform/storage/numbers';
 import { IpTypeSchema, SessionStateSchema } from '../kernel';
 
 /** A BGP session as stored: the seed's fields, the router as `resource_id`, the password encrypted. */
 export const StoredSessionSchema = z.object({
   id: z.string(),
+  /** The session's integer id (the v1 API's `id`); null on a session stored before numbers, until migrated. */
+  number: z._default(z.nullable(z.int()), null),
   version: z.int(),
   source_asn: z.int(),
   source_ipaddr: z.nullable(z.string()),
@@ -291,6 +294,11 @@ const parseSession = (item: Record<string, unknown>) =>
   parseItem(StoredSessionSchema, 'session', withoutKeys(item));
 
 export const sessionsRepository = {
+  /** A new session's number, taken right before its create. */
+  nextNumber(): Promise<number> {
+    return allocateNumber('session');
+  },
+
   async get(id: string): Promise<StoredSession | undefined> {
     const out = await ddb().send(
       new GetCommand({ TableName: tableName(), Key: sessionKey(id), ConsistentRead: true }),
@@ -314,6 +322,7 @@ export const sessionsRepository = {
         },
         guardPut(session),
         routerCount(session.resource_id, 1),
+        ...(session.number !== null ? [claimNumber('session', session.number, session.id)] : []),
         ...log,
       ]);
     } catch (err) {
@@ -364,6 +373,7 @@ export const sessionsRepository = {
         },
         guardDelete(session),
         routerCount(session.resource_id, -1),
+        ...(session.number !== null ? [releaseNumber('session', session.number)] : []),
         ...log,
       ]);
     } catch (err) {
@@ -403,6 +413,16 @@ export const sessionsRepository = {
         if (!isConditionFailure(err)) throw err;
       }
     }
+  },
+
+  /** Gives each session stored before numbers one, oldest first (the version goes up with it). */
+  async numberUnnumbered(): Promise<number> {
+    let changed = 0;
+    for (const s of await this.listAll({})) {
+      if (s.number === null && (await numberStoredItem('session', sessionKey(s.id), s.id, true)))
+        changed += 1;
+    }
+    return changed;
   },
 
   async list(filter: SessionFilter, limit: number, cursor?: string): Promise<Page<StoredSession>> {

@@ -307,6 +307,7 @@ export function sessionLog(s: StoredSession, verb: string, actor: Actor): Transa
       message: `Session ${verb}: ${describe(s)}`,
       user: actor.email,
       session_id: s.id,
+      session_number: s.number,
     }),
   ];
 }
@@ -323,6 +324,7 @@ export async function addSession(
   const now = new Date().toISOString();
   const session: StoredSession = {
     id,
+    number: await sessionsRepository.nextNumber(),
     version: 1,
     source_asn: fields.source_asn ?? r.router.asn,
     source_ipaddr: r.source_ipaddr,

@@ -6,6 +6,14 @@ export function v1String(value: number | string | null | undefined): string | nu
   return value === null || value === undefined ? null : String(value);
 }
 
+/**
+ * The seed's ids are integers: a session, a router (the seed's resource) or a request answers its
+ * number; one stored before numbers, until the migration gives it one, its UUID.
+ */
+export function v1Id(item: { id: string; number: number | null }): string {
+  return item.number !== null ? String(item.number) : item.id;
+}
+
 export function v1Time(iso: string | null | undefined): string | null {
   if (!iso) return null;
   const d = new Date(iso);
@@ -18,6 +26,8 @@ interface V2LogEntry {
   time: string;
   request_id: string | null;
   session_id: string | null;
+  request_number?: number | null;
+  session_number?: number | null;
   public_id: number;
   user: string | null;
 }
@@ -26,8 +36,9 @@ export function v1Log(entries: V2LogEntry[] | undefined) {
   return (entries ?? []).map((e) => ({
     message: e.message,
     time: v1Time(e.time),
-    request_id: e.request_id,
-    session_id: e.session_id,
+    // The seed's integer ids; entries written before numbers name the UUID.
+    request_id: e.request_number != null ? String(e.request_number) : e.request_id,
+    session_id: e.session_number != null ? String(e.session_number) : e.session_id,
     public_id: v1String(e.public_id),
     user: e.user,
   }));
@@ -136,6 +147,7 @@ export function v1Communication(c: V2Communication) {
 
 interface V2Request {
   id: string;
+  number: number | null;
   public_ids: number[];
   source_participant_id: number | null;
   source_asn: number;
@@ -156,7 +168,7 @@ interface V2Request {
 
 export function v1Request(r: V2Request) {
   return {
-    id: r.id,
+    id: v1Id(r),
     public_id: v1String(r.public_ids[0]),
     public_ids: r.public_ids.map(String),
     source_participant_id: v1String(r.source_participant_id),
@@ -179,6 +191,7 @@ export function v1Request(r: V2Request) {
 
 interface V2Session {
   id: string;
+  number: number | null;
   source_asn: number;
   source_ipaddr: string | null;
   resource_id: string;
@@ -202,13 +215,16 @@ interface V2Session {
   modified: string;
 }
 
-/** A session row: the seed's `password` is "1" when one is set, "0" otherwise, never the secret. */
-export function v1Session(s: V2Session) {
+/**
+ * A session row: the seed's `password` is "1" when one is set, "0" otherwise, never the secret.
+ * `resourceId` is the router's v1 id (its number), which the session itself does not hold.
+ */
+export function v1Session(s: V2Session, resourceId: string = s.resource_id) {
   return {
-    id: s.id,
+    id: v1Id(s),
     source_asn: v1String(s.source_asn),
     source_ipaddr: s.source_ipaddr,
-    resource_id: s.resource_id,
+    resource_id: resourceId,
     resource_name: s.resource_name,
     peer_asn: v1String(s.peer_asn),
     peer_name: s.peer_name,

@@ -409,6 +409,8 @@ describe('PATCH /exchanges/{public_id}/peers/{participant_id}', () => {
         time: expect.any(String),
         request_id: null,
         session_id: null,
+        request_number: null,
+        session_number: null,
         public_id: 1,
         user: operatorEmail,
       },
@@ -608,6 +610,7 @@ describe('is_peer', () => {
     const routerId = crypto.randomUUID();
     await routersRepository.create({
       id: routerId,
+      number: null,
       hostname: 'edge1.example.net',
       platform: 'bird2',
       asn: 64500,
@@ -620,6 +623,7 @@ describe('is_peer', () => {
     });
     const session = {
       id: crypto.randomUUID(),
+      number: null,
       version: 1,
       source_asn: 64500,
       source_ipaddr: '192.0.2.254',

@@ -333,7 +333,8 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
       ses_message_id: null,
       error: 'The mail service refused the message: Email address is not verified.',
     });
-    const { id } = res.json as SentRequest;
+    const { id, number } = res.json as SentRequest;
+    expect(Number.isInteger(number) && number! > 0).toBe(true);
     expect((await captured()).length).toBe(mailsBefore);
     const failed = await peerStateRepository.readPeer(31, GLOBALCONNECT);
     expect(failed.state.request_status).toBe('failed');
@@ -351,7 +352,8 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
       params: { id },
     });
     expect(retried.status).toBe(200);
-    expect(retried.json).toMatchObject({ id, status: 'sent', error: null });
+    // A retry is the same request: it keeps its number.
+    expect(retried.json).toMatchObject({ id, number, status: 'sent', error: null });
     const mail = (await captured()).find((m) => m.messageId === retried.json.ses_message_id);
     expect(mail?.destination.to).toEqual(['peering@globalconnect.net']);
     const sent = await peerStateRepository.readPeer(31, GLOBALCONNECT);

@@ -60,6 +60,33 @@ describe('routers', () => {
     expect((await callRoute(getRouterRoute, { token: op.token, params: { id } })).status).toBe(404);
   });
 
+  it('numbers each router once: integers in creation order, the same at every read and after changes', async () => {
+    const created = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await callRoute(createRouterRoute, { token: op.token, body: body() });
+      expect(res.status).toBe(201);
+      created.push(res.json);
+    }
+    const numbers = created.map((r) => r.number!);
+    expect(numbers.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    expect([...numbers].sort((a, b) => a - b)).toEqual(numbers);
+    expect(new Set(numbers).size).toBe(3);
+    const [first] = created;
+    const changed = await callRoute(updateRouterRoute, {
+      token: op.token,
+      params: { id: first!.id },
+      body: { hostname: body().hostname, asn: 64501 },
+    });
+    expect(changed.json.number).toBe(first!.number);
+    const listed = await callRoute(listRoutersRoute, { token: op.token, query: { limit: 1000 } });
+    const byId = new Map(listed.json.data.map((r) => [r.id, r.number]));
+    expect(created.map((r) => byId.get(r.id))).toEqual(numbers);
+    // A deleted router's number is not given again.
+    await callRoute(deleteRouterRoute, { token: op.token, params: { id: created[2]!.id } });
+    const next = await callRoute(createRouterRoute, { token: op.token, body: body() });
+    expect(next.json.number).toBeGreaterThan(numbers[2]!);
+  });
+
   it('refuses a second router with the same host name, whatever its case', async () => {
     expect(
       (await callRoute(createRouterRoute, { token: op.token, body: body({ hostname: 'dup.example.net' }) }))

@@ -4,7 +4,8 @@ import { auditRoute } from '../../shared/system/routes';
 import { putSettings } from '../../shared/settings/settings';
 import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
 import { listCommunicationsRoute, listPeersRoute } from '../../shared/peers/routes';
-import { createRouterRoute } from '../../shared/routers/routes';
+import { createRouterRoute, getRouterRoute } from '../../shared/routers/routes';
+import { listRequestsRoute } from '../../shared/requests/routes';
 import {
   addSessionRoute,
   getSessionRoute,
@@ -78,6 +79,7 @@ let operatorName: string;
 let viewer: { token: string };
 let admin: { token: string };
 let routerId: string;
+let routerNumber: number;
 
 beforeAll(async () => {
   await seed();
@@ -93,6 +95,7 @@ beforeAll(async () => {
   });
   expect(router.status).toBe(201);
   routerId = router.json.id;
+  routerNumber = router.json.number!;
 });
 
 function v1(query: string, opts: { token?: string; form?: Record<string, string>; method?: string } = {}) {
@@ -243,14 +246,18 @@ describe('sessions through v1', () => {
       password: '1',
       state: 'not configured',
     });
+    // The seed's ids are integers: the session's number, and its router's as resource_id.
     const id = added.json.data.id as string;
+    expect(id).toMatch(/^[1-9]\d*$/);
+    expect(added.json.data.resource_id).toBe(String(routerNumber));
 
     const listed = await v1('action=getSessions&public_id=1');
     expect(listed.json.message).toBe('1 sessions found.');
     const v2 = await callRoute(listSessionsRoute, { token: operator.token, query: { public_id: 1 } });
     expect(listed.json.data.map((s: { id: string }) => s.id)).toEqual(
-      v2.json.data.map((s: { id: string }) => s.id),
+      v2.json.data.map((s) => String(s.number)),
     );
+    const uuid = v2.json.data[0]!.id;
 
     const updated = await v1(`action=updateSession&id=${id}&note=Adding+an+awesome+note.&peer_group=group+a`);
     expect(updated.json.message).toBe(
@@ -268,7 +275,10 @@ describe('sessions through v1', () => {
     const written = await v1(`action=configureSession&session_id=${id}&username=&config=${custom}`);
     expect(written.json.success).toBe(1);
     expect(written.json.data.config).toBe(decodeURIComponent(custom.replace(/\+/g, ' ')));
-    const revisions = await callRoute(listConfigRevisionsRoute, { token: operator.token, params: { id } });
+    const revisions = await callRoute(listConfigRevisionsRoute, {
+      token: operator.token,
+      params: { id: uuid },
+    });
     expect(revisions.json.data.map((r: { source: string }) => r.source)).toEqual(['custom', 'rendered']);
     const viewerWrites = await v1(`action=configureSession&session_id=${id}&config=end`, {
       token: viewer.token,
@@ -286,14 +296,15 @@ describe('sessions through v1', () => {
     // What removes it from the router, in the router's platform; the revisions stay, the removal last.
     expect(deleted.json.data).toEqual([
       expect.objectContaining({
-        router_id: routerId,
+        // v1 names the router by its number, as resource_id does.
+        router_id: String(routerNumber),
         platform: 'cisco-ios',
         kind: 'commands',
         session_ids: [id],
       }),
     ]);
     expect(deleted.json.data[0].config).toContain('router bgp 8038\n no neighbor 206.126.236.68\n');
-    const kept = await callRoute(listConfigRevisionsRoute, { token: operator.token, params: { id } });
+    const kept = await callRoute(listConfigRevisionsRoute, { token: operator.token, params: { id: uuid } });
     expect(kept.status).toBe(200);
     expect(kept.json.data.map((r: { source: string }) => r.source)).toEqual([
       'removal',
@@ -304,6 +315,122 @@ describe('sessions through v1', () => {
     const again = await v1(`action=deleteSession&id=${id}`);
     expect(again.status).toBe(404);
     expect(again.json).toEqual({ success: 0, message: 'No sessions found to delete.' });
+  });
+});
+
+describe('integer ids through v1', () => {
+  const newRouter = async (hostname: string) => {
+    const res = await callRoute(createRouterRoute, {
+      token: operator.token,
+      body: { hostname, platform: 'frr', asn: 8038, router_id: '206.126.236.35' },
+    });
+    expect(res.status).toBe(201);
+    return res.json;
+  };
+
+  it('takes a session and router number, or the UUID a client kept, wherever v1 takes an id', async () => {
+    const router = await newRouter(`numbered-${crypto.randomUUID().slice(0, 8)}.example`);
+    const added = await v1('action=addSession', {
+      form: { resource_id: String(router.number), peer_ipaddr: '206.126.236.102', note: 'numbered' },
+    });
+    expect(added.status).toBe(201);
+    expect(added.json.data.resource_id).toBe(String(router.number));
+    const number = added.json.data.id as string;
+    expect(number).toMatch(/^[1-9]\d*$/);
+
+    const byNumber = await v1(`action=getSessions&id=${number}`);
+    expect(byNumber.json.data.map((s: { id: string }) => s.id)).toEqual([number]);
+    const byRouter = await v1(`action=getSessions&resource_id=${router.number}`);
+    expect(byRouter.json.data).toEqual(byNumber.json.data);
+    const byRouterUuid = await v1(`action=getSessions&resource_id=${router.id}`);
+    expect(byRouterUuid.json.data).toEqual(byNumber.json.data);
+
+    const updated = await v1(`action=updateSession&id=${number}&note=renumbered`);
+    expect(updated.status).toBe(200);
+    expect(updated.json.data).toMatchObject({ id: number, note: 'renumbered' });
+    const uuid = (
+      await callRoute(listSessionsRoute, { token: operator.token, query: { resource_id: router.id } })
+    ).json.data[0]!.id;
+    const byUuid = await v1(`action=updateSession&id=${uuid}&note=by-uuid`);
+    expect(byUuid.json.data).toMatchObject({ id: number, note: 'by-uuid' });
+    const configured = await v1(`action=configureSession&session_id=${number}`);
+    expect(configured.status).toBe(200);
+    expect(configured.json.data).toMatchObject({ id: number, state: 'configured' });
+    // The peer's log names the session by its number too.
+    const logged = await v1('action=getPeers&public_id=1&asn=20940&include_log_data=1');
+    expect(logged.json.data[0].log_data).toContainEqual(
+      expect.objectContaining({ message: expect.stringMatching(/^Session added/), session_id: number }),
+    );
+
+    const deleted = await v1(`action=deleteSession&id=${number}`);
+    expect(deleted.json).toMatchObject({ success: 1, message: '1 sessions deleted.' });
+    expect(deleted.json.data).toEqual([expect.objectContaining({ session_ids: [number] })]);
+    expect((await v1(`action=deleteSession&id=${number}`)).status).toBe(404);
+    expect((await v1(`action=updateSession&id=${number}&note=gone`)).status).toBe(404);
+  });
+
+  it('answers 404 for a session number nobody has, and changes nothing', async () => {
+    const before = await tableSnapshot();
+    const unknown = '987654321';
+    expect((await v1(`action=updateSession&id=${unknown}&note=x`)).json).toEqual({
+      success: 0,
+      message: `No session ${unknown}`,
+    });
+    const configure = await v1(`action=configureSession&session_id=${unknown}`);
+    expect(configure.status).toBe(404);
+    expect(configure.json.success).toBe(0);
+    const deleted = await v1(`action=deleteSession&id=${unknown}`);
+    expect(deleted.status).toBe(404);
+    expect(deleted.json).toEqual({ success: 0, message: 'No sessions found to delete.' });
+    // An unknown router number matches no session, and cannot carry a new one.
+    expect((await v1(`action=deleteSession&resource_id=${unknown}`)).status).toBe(404);
+    expect((await v1(`action=getSessions&resource_id=${unknown}`)).json).toEqual({
+      success: 1,
+      message: 'No sessions found.',
+      data: [],
+    });
+    const add = await v1(`action=addSession&resource_id=${unknown}&peer_ipaddr=206.126.236.102`);
+    expect(add.status).toBe(422);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('gives routers and sessions created at once distinct numbers, increasing, the same at every read', async () => {
+    const tag = crypto.randomUUID().slice(0, 8);
+    const routers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => newRouter(`par-${i}-${tag}.example`)),
+    );
+    const routerNumbers = routers.map((r) => r.number!);
+    expect(routerNumbers.every((n) => Number.isInteger(n) && n > 0)).toBe(true);
+    expect(new Set(routerNumbers).size).toBe(20);
+
+    // One session per router (each router's session count is its own), all at once, through v1.
+    const sessions = await Promise.all(
+      routers.map((r, i) =>
+        v1('action=addSession', {
+          form: {
+            resource_id: String(r.number),
+            peer_ipaddr: `206.126.237.${i + 1}`,
+            peer_asn: String(64600 + i),
+          },
+        }),
+      ),
+    );
+    expect(sessions.map((s) => s.status)).toEqual(Array(20).fill(201));
+    const sessionNumbers = sessions.map((s) => Number(s.json.data.id));
+    expect(new Set(sessionNumbers).size).toBe(20);
+    expect(sessions.map((s) => s.json.data.resource_id)).toEqual(routerNumbers.map(String));
+
+    // Read again, they are what they were; a later one is greater than all of them.
+    const reread = await Promise.all(
+      routers.map((r) => callRoute(getRouterRoute, { token: operator.token, params: { id: r.id } })),
+    );
+    expect(reread.map((r) => r.json.number)).toEqual(routerNumbers);
+    const listed = await v1(`action=getSessions&peer_asn=64600`);
+    expect(listed.json.data.map((s: { id: string }) => Number(s.id))).toEqual([sessionNumbers[0]]);
+    const later = await newRouter(`later-${tag}.example`);
+    expect(later.number).toBeGreaterThan(Math.max(...routerNumbers));
+
+    for (const s of sessionNumbers) expect((await v1(`action=deleteSession&id=${s}`)).status).toBe(200);
   });
 });
 
@@ -409,6 +536,14 @@ describe('requests through v1', () => {
       body,
       status: 'sent',
     });
+    // The request's id is its number, as v2 shows it beside the UUID.
+    const v2Requests = await callRoute(listRequestsRoute, {
+      token: operator.token,
+      query: { peer_participant_id: 1418 },
+    });
+    expect(listed.json.data[0].id).toMatch(/^[1-9]\d*$/);
+    expect(listed.json.data[0].id).toBe(String(v2Requests.json.data[0]!.number));
+    expect(res.json.data.log_data[0].request_id).toBe(listed.json.data[0].id);
     expect(listed.json.data[0].created).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
 
     const resend = await v1('action=sendRequest&peer_participant_id=1418&public_id=1');
@@ -545,7 +680,8 @@ describe('one value per parameter', () => {
     // The same value in both places says one thing, and is taken.
     const same = await v1(`action=getSessions&id=${id}`, { form: { action: 'getSessions', id } });
     expect(same.status).toBe(200);
-    expect(same.json.data.map((s: { id: string }) => s.id)).toEqual([id]);
+    const { number } = (await callRoute(getSessionRoute, { token: operator.token, params: { id } })).json;
+    expect(same.json.data.map((s: { id: string }) => s.id)).toEqual([String(number)]);
     await drop(id);
   });
 
@@ -684,8 +820,15 @@ describe('the audit of v1 calls', () => {
     );
     expect(res.status).toBe(201);
     const id = res.json.data.id as string;
+    const [added] = (
+      await callRoute(listSessionsRoute, {
+        token: operator.token,
+        query: { resource_id: routerId, peer_ipaddr: '206.126.236.200' },
+      })
+    ).json.data;
+    expect(String(added!.number)).toBe(id);
     expect(await entriesOf(correlationId)).toEqual([
-      expect.objectContaining({ operation: 'addSession', target: `sessions/${id}`, status: 201 }),
+      expect.objectContaining({ operation: 'addSession', target: `sessions/${added!.id}`, status: 201 }),
     ]);
     expect((await v1(`action=deleteSession&id=${id}`)).status).toBe(200);
   });

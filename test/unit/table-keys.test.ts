@@ -246,6 +246,8 @@ describe('the table keys', () => {
         ...KEYS.router.index('gsi1', { hostname: 'rt1', router: 'r' }),
       },
       routerHostname: KEYS.routerHostname.key({ hostname: 'rt1' }),
+      numberCounter: KEYS.numberCounter.key({ kind: 'session' }),
+      numberClaim: KEYS.numberClaim.key({ kind: 'session', number: 51 }),
       settings: KEYS.settings.key({}),
       presenceOverride: KEYS.presenceOverride.key({ ix: 2 }),
       audit: {
@@ -305,6 +307,8 @@ describe('the table keys', () => {
       loginSources: { pk: 'LOGINSOURCES#u', sk: 'LOGINSOURCES' },
       router: { pk: 'ROUTER#r', sk: 'ROUTER', gsi1pk: 'ROUTERS', gsi1sk: 'rt1#r' },
       routerHostname: { pk: 'ROUTERHOST#rt1', sk: 'ROUTERHOST' },
+      numberCounter: { pk: 'COUNTER#session', sk: 'COUNTER' },
+      numberClaim: { pk: 'NUMBER#session#51', sk: 'NUMBER' },
       settings: { pk: 'SETTINGS', sk: 'SETTINGS' },
       presenceOverride: { pk: 'PRESENCE', sk: 'IX#0000000002' },
       audit: {

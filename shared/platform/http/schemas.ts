@@ -67,6 +67,15 @@ export function pageOf<T extends z.ZodMiniType>(item: T) {
 
 export const Timestamp = z.string().check(z.meta({ description: 'ISO-8601 UTC', format: 'date-time' }));
 
+/** The integer id a session, router or request has beside its UUID: the v1 API's `id`. */
+export const ItemNumber = z.nullable(z.int().check(z.gte(1))).check(
+  z.meta({
+    description:
+      'Integer id, given in creation order and never reused; what the v1 API answers as `id` (and a router as `resource_id`). Null only on an item stored before numbers, until the stored-data migration gives it one.',
+    readOnly: true,
+  }),
+);
+
 /**
  * No CR/LF, no other control characters (C0 and C1) and no Unicode line or paragraph separators:
  * safe for logs, mail headers and router configs, and shown on one line everywhere.

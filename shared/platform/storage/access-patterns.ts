@@ -239,6 +239,13 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
   get('revoked-token', 'revokedToken', ['the authorizer']),
   get('router', 'router', ['GET /routers/{id}', ...SESSION_WRITES, 'PUT /exchanges/{public_id}/presence']),
   query('routers', ['router'], 'gsi1', all, ['GET /routers']),
+  get('number-counter', 'numberCounter', [
+    'POST /sessions',
+    'POST /routers',
+    'POST /requests',
+    'data migration',
+  ]),
+  get('item-by-number', 'numberClaim', ['the v1 gateway (session ids, resource_id)']),
   get('settings', 'settings', ['GET /settings', 'PUT /settings', 'PATCH /settings']),
   get('presence-override', 'presenceOverride', [
     'GET /exchanges/{public_id}',

@@ -387,6 +387,14 @@ export const KEYS = {
   routerHostname: entity('router-hostname', {
     table: { pk: key`ROUTERHOST#${lower('hostname')}`, sk: constant('ROUTERHOST') },
   }),
+  /** The last number given to an item of one kind (session, router, request): only ever raised. */
+  numberCounter: entity('number-counter', {
+    table: { pk: key`COUNTER#${text('kind')}`, sk: constant('COUNTER') },
+  }),
+  /** Which item of a kind holds a number, so that the number (the v1 API's id) finds the item. */
+  numberClaim: entity('number-claim', {
+    table: { pk: key`NUMBER#${text('kind')}#${int('number')}`, sk: constant('NUMBER') },
+  }),
   settings: entity('settings', { table: { pk: constant('SETTINGS'), sk: constant('SETTINGS') } }),
   /** The addresses the operator stored for a peer, beside its PeeringDB contacts: one item per network. */
   networkContacts: entity('network-contacts', {

@@ -28,11 +28,15 @@ export function moveUnique(
   return [claimUnique(to, entity, owner), { Delete: { TableName: tableName(), Key: from } }];
 }
 
-/** A new item and the claim of its unique value, both or neither; `taken` is what a refusal throws. */
+/**
+ * A new item and the claim of its unique value, both or neither (with `extra` writes of its own);
+ * `taken` is what a refusal throws.
+ */
 export async function createClaimingUnique(
   claim: TransactItem,
   item: Record<string, unknown>,
   taken: () => Error,
+  extra: TransactItem[] = [],
 ): Promise<void> {
   try {
     await ddb().send(
@@ -40,6 +44,7 @@ export async function createClaimingUnique(
         TransactItems: [
           claim,
           { Put: { TableName: tableName(), Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+          ...extra,
         ],
       }),
     );
