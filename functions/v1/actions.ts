@@ -459,7 +459,14 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   async sendRequest(p, ctx) {
     const publicId = integer(p, 'public_id');
     const peerId = requiredInteger(p, 'peer_participant_id');
-    const request = await v2<{ status: string; error: string | null; public_ids: number[] }>(
+    const request = await v2<{
+      status: string;
+      error: string | null;
+      public_ids: number[];
+      qualification: unknown;
+      recipient_role: string;
+      recipient_note: string | null;
+    }>(
       sendRequest,
       {
         body: defined({
@@ -475,7 +482,10 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
     );
     if (request.status === 'failed')
       throw new V1Failure(502, `Request not sent: ${request.error ?? 'the mail service refused it'}`);
-    return peerAfterSend(publicId ?? request.public_ids[0]!, peerId, 'Request sent', ctx);
+    const sent = await peerAfterSend(publicId ?? request.public_ids[0]!, peerId, 'Request sent', ctx);
+    // The peer as the seed answers it, with the verdict the request went out under and who it went to.
+    const { qualification, recipient_role, recipient_note } = request;
+    return { ...sent, data: { ...(sent.data as object), qualification, recipient_role, recipient_note } };
   },
 
   async sendEmail(p, ctx) {

@@ -5,6 +5,7 @@ import { usersRepository } from '../users';
 import type { Contact, Network } from '../peeringdb';
 import type { Settings } from '../settings';
 import type { StoredContact } from '../exchanges';
+import type { PeerState } from '../peers';
 import { type CommonExchange, commonExchanges, isPlainAddress } from './common-exchanges';
 import type { RequestDeps } from './dependencies';
 
@@ -58,6 +59,8 @@ export interface PeerContext {
   exchanges: CommonExchange[];
   /** The contact a coordinator chose for this peer (PATCH on the peer), if any. */
   preferredContactId: number | undefined;
+  /** Our state of the peer at each exchange that has one (its override, its chosen contact). */
+  states: Map<number, PeerState>;
 }
 
 /**
@@ -105,13 +108,15 @@ export async function peerContext(
       { path: 'body.public_ids', message: `name at most ${MAX_EXCHANGES_PER_REQUEST} exchanges` },
     ]);
   }
-  const chosen = await requestsRepository.preferredContacts(
+  const states = await requestsRepository.peerStates(
     exchanges.map((x) => x.public_id),
     peerId,
   );
   // Exchanges are in id order: the first exchange with a choice decides.
-  const preferredContactId = exchanges.map((x) => chosen.get(x.public_id)).find((id) => id !== undefined);
-  return { peer, contacts, stored, exchanges, preferredContactId };
+  const preferredContactId = exchanges
+    .map((x) => states.get(x.public_id)?.preferred_contact_id ?? undefined)
+    .find((id) => id !== undefined);
+  return { peer, contacts, stored, exchanges, preferredContactId, states };
 }
 
 export async function senderName(caller: Caller): Promise<string> {

@@ -1,6 +1,6 @@
 import type { Caller } from '../platform/auth/caller';
 import { DomainError } from '../platform/errors';
-import { contactRoleRank } from '../peeringdb';
+import { contactRoleRank, orderContacts } from '../peeringdb';
 import type { StoredContact } from '../exchanges';
 import { isPlainAddress, requestRecipient } from './common-exchanges';
 import type { PeerContext } from './prepare';
@@ -59,4 +59,46 @@ export function defaultRecipient(ctx: PeerContext): string | undefined {
 /** What the peer log and the audit say of a send to addresses outside the peer's contacts. */
 export function outsideNote(outside: readonly string[]): string {
   return `${outside.join(', ')} outside the peer's contacts, sent by an admin`;
+}
+
+/** Who a request goes to: a PeeringDB contact role, an address the operator stored, or one an admin named. */
+export interface RecipientChoice {
+  email: string;
+  /** The PeeringDB contact's role (Policy, Technical, NOC...), `operator-stored` or `named`. */
+  role: string;
+  /** Said when the peer has no Policy contact to write to, so the mail goes elsewhere. */
+  note: string | null;
+}
+
+function roleOf(address: string, ctx: PeerContext): string {
+  const wanted = normal(address);
+  const contact = orderContacts(ctx.contacts).find((c) => normal(c.email) === wanted);
+  if (contact) return contact.role;
+  return ctx.stored.some((c) => normal(c.email) === wanted) ? 'operator-stored' : 'named';
+}
+
+/**
+ * The recipient of a request (the address named, else the default one) and the role it holds for the
+ * peer, with a note when the peer has no Policy contact with a usable address.
+ */
+export function recipientChoice(ctx: PeerContext, named: string | undefined): RecipientChoice | undefined {
+  const email = named ?? defaultRecipient(ctx);
+  if (!email) return undefined;
+  const role = roleOf(email, ctx);
+  const hasPolicy = ctx.contacts.some(
+    (c) => c.role.toLowerCase() === 'policy' && isPlainAddress(c.email.trim()),
+  );
+  const to =
+    role === 'operator-stored'
+      ? 'an address we stored'
+      : role === 'named'
+        ? 'the address named'
+        : `the ${role} contact`;
+  return {
+    email,
+    role,
+    note: hasPolicy
+      ? null
+      : `${ctx.peer.name} has no Policy contact with an email address; the request goes to ${to}`,
+  };
 }

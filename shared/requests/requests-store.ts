@@ -5,7 +5,7 @@ import { RequestStatusSchema } from '../kernel';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
 import type { Page } from '../platform/storage/pagination';
-import { PeerStateSchema, peerStatePartition, peerStateSortKey } from '../peers';
+import { type PeerState, PeerStateSchema, peerStatePartition, peerStateSortKey } from '../peers';
 import { KEYS } from '../platform/storage/keys';
 import { allocateNumber, claimNumber, numberStoredItem } from '../platform/storage/numbers';
 import { queryAll, queryPage } from '../platform/storage/query';
@@ -280,10 +280,10 @@ export const requestsRepository = {
     }
   },
 
-  /** The contact a coordinator chose for the peer at each of these exchanges (exchanges without one left out). */
-  async preferredContacts(publicIds: number[], participantId: number): Promise<Map<number, number>> {
-    const chosen = new Map<number, number>();
-    if (publicIds.length === 0) return chosen;
+  /** Our state of the peer at each of the exchanges, where there is one (a chosen contact, an override). */
+  async peerStates(publicIds: number[], participantId: number): Promise<Map<number, PeerState>> {
+    const states = new Map<number, PeerState>();
+    if (publicIds.length === 0) return states;
     let keys: Record<string, unknown>[] = publicIds.map((publicId) => ({
       pk: peerStatePartition(publicId),
       sk: peerStateSortKey(participantId),
@@ -295,10 +295,10 @@ export const requestsRepository = {
       keys = [...keys.slice(100), ...(got.UnprocessedKeys?.[tableName()]?.Keys ?? [])];
       for (const item of got.Responses?.[tableName()] ?? []) {
         const state = parseItem(PeerStateSchema, 'peer state', withoutKeys(item));
-        if (state.preferred_contact_id !== null) chosen.set(state.public_id, state.preferred_contact_id);
+        states.set(state.public_id, state);
       }
     }
-    return chosen;
+    return states;
   },
 
   /** Peer state and log items that stand alone (a free-form email's log entries), in one transaction. */

@@ -27,6 +27,45 @@ export const RequestSchema = z
   })
   .check(z.meta({ id: 'PeeringRequest' }));
 
+const ExchangeVerdictSchema = z.object({
+  public_id: z.int(),
+  qualified: z.boolean(),
+  reasons: z.array(z.string()),
+});
+
+/** The verdict and recipient every send and dry run carries. */
+const SendVerdictShape = {
+  qualification: z
+    .object({
+      qualified: z.boolean(),
+      reasons: z.array(z.string()),
+      exchanges: z.array(ExchangeVerdictSchema),
+    })
+    .check(
+      z.meta({
+        id: 'RequestQualification',
+        description:
+          "the peer's verdict under our rules, as GET /exchanges/{public_id}/peers shows it: qualified only " +
+          "at every exchange of the request; the reasons of the exchanges that decide it; each exchange's own",
+      }),
+    ),
+  recipient_role: z.string().check(
+    z.meta({
+      description:
+        "the recipient's PeeringDB contact role (Policy, Technical, NOC...), operator-stored, or named (an admin's own address)",
+    }),
+  ),
+  recipient_note: z
+    .nullable(z.string())
+    .check(
+      z.meta({ description: 'set when the peer has no Policy contact, saying where the mail goes instead' }),
+    ),
+};
+
+export const SentRequestSchema = z
+  .extend(RequestSchema, SendVerdictShape)
+  .check(z.meta({ id: 'SentPeeringRequest' }));
+
 export const DryRunSchema = z
   .object({
     dry_run: z.literal(true),
@@ -43,6 +82,7 @@ export const DryRunSchema = z
       body: true,
       html_body: true,
     }).shape,
+    ...SendVerdictShape,
   })
   .check(z.meta({ id: 'PeeringRequestDryRun' }));
 
@@ -57,7 +97,8 @@ export const sendRequestRoute = route({
   tag: 'requests',
   summary:
     'Email a peering request to a peer at common exchanges (201; status failed when SES refused it). ' +
-    '`dry_run` renders it without sending (200); a pending request within the resend window is a 409 unless `force`',
+    '`dry_run` renders it without sending (200), with the verdict. A peer our rules disqualify, or a pending ' +
+    'request within the resend window, is a 409 unless `force`',
   body: z.strictObject({
     peer_participant_id: idParam,
     public_ids: z.optional(PublicIds),
@@ -72,7 +113,7 @@ export const sendRequestRoute = route({
     dry_run: z._default(z.boolean(), false),
     force: z._default(z.boolean(), false),
   }),
-  response: z.union([RequestSchema, DryRunSchema]),
+  response: z.union([SentRequestSchema, DryRunSchema]),
   successStatus: 201,
   handler: 'functions/http/requests/send-request.ts',
   idempotent: true,

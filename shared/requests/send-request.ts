@@ -11,7 +11,8 @@ import { composeEmail, templateContext } from './compose';
 import { checkNotPending, claimPeer, deliver, takeSendToken } from './delivery';
 import type { RequestDeps } from './dependencies';
 import { peerContext, senderFromSettings, senderName } from './prepare';
-import { defaultRecipient, outsideNote, outsideRecipients } from './recipients';
+import { outsideNote, outsideRecipients, recipientChoice } from './recipients';
+import { NotQualifiedError, requestQualification, type RequestQualification } from './qualification';
 
 export interface SendRequestInput {
   peer_participant_id: number;
@@ -37,7 +38,13 @@ export interface DryRun {
   subject: string;
   body: string;
   html_body: string | null;
+  qualification: RequestQualification;
+  recipient_role: string;
+  recipient_note: string | null;
 }
+
+/** What a send answers: the request as stored, with the verdict it was sent under and who it went to. */
+export type SentRequest = StoredRequest & Pick<DryRun, 'qualification' | 'recipient_role' | 'recipient_note'>;
 
 const DAY_MS = 86_400_000;
 
@@ -105,13 +112,13 @@ export async function sendRequest(
   deps: RequestDeps,
   /** Told when an admin sends to an address outside the peer's contacts, for the audit entry. */
   noteOutside: (note: string) => void = () => undefined,
-): Promise<StoredRequest | DryRun> {
+): Promise<SentRequest | DryRun> {
   const settings = await deps.settings();
   const from = senderFromSettings(settings);
   const ctx = await peerContext(deps, settings, input.peer_participant_id, input.public_ids);
   const outside = input.email_to ? outsideRecipients([input.email_to], ctx, caller, 'body.email_to') : [];
-  const recipient = input.email_to ?? defaultRecipient(ctx);
-  if (!recipient) {
+  const choice = recipientChoice(ctx, input.email_to);
+  if (!choice) {
     throw new ValidationError(
       `${ctx.peer.name} has no Policy, Technical or NOC contact with an email address`,
       [
@@ -123,6 +130,7 @@ export async function sendRequest(
       ],
     );
   }
+  const recipient = choice.email;
   const outsideText = outside.length > 0 ? ` (${outsideNote(outside)})` : '';
   if (outside.length > 0) noteOutside(outsideNote(outside));
   const templateName = input.template ?? DEFAULT_REQUEST_TEMPLATE;
@@ -134,10 +142,12 @@ export async function sendRequest(
     }
     throw err;
   });
-  const ourNetwork =
+  const [ourNetwork, qualification] = await Promise.all([
     settings.source_participant_id !== null
-      ? await deps.peeringDb.getNetwork(settings.source_participant_id)
-      : undefined;
+      ? deps.peeringDb.getNetwork(settings.source_participant_id)
+      : undefined,
+    requestQualification(deps, settings, ctx),
+  ]);
   const rendered = composeEmail(
     compileContent(template, 'template'),
     templateContext({
@@ -170,7 +180,11 @@ export async function sendRequest(
     body: email.text,
     html_body: email.html,
   };
-  if (input.dry_run) return { dry_run: true, public_ids: publicIds, template: templateName, ...envelope };
+  const verdict = { qualification, recipient_role: choice.role, recipient_note: choice.note };
+  // A dry run shows the verdict and never refuses on it: it is how a coordinator sees what force would send.
+  if (input.dry_run)
+    return { dry_run: true, public_ids: publicIds, template: templateName, ...envelope, ...verdict };
+  if (!qualification.qualified && !input.force) throw new NotQualifiedError(ctx, qualification);
 
   const now = deps.now();
   const seen = await checkNotPending(ctx.peer.id, now, input.force);
@@ -209,5 +223,5 @@ export async function sendRequest(
     guardAfter(claimed, request, now, settings.resend_window_days),
     outcomeItems(request, message, done),
   );
-  return request;
+  return { ...request, ...verdict };
 }

@@ -9,8 +9,8 @@ import { call, tableSnapshot, userWithRole, callRoute, type RouteQuery } from '.
 import {
   getRequestRoute,
   listRequestsRoute,
-  RequestSchema,
   retryRequestRoute,
+  SentRequestSchema,
   sendRequestRoute,
   updateRequestRoute,
 } from '../../shared/requests/routes';
@@ -34,6 +34,9 @@ const BIT = 268; // Technical contact only; at 31
 const GTT = 14; // NOC contact only; at 31
 const GLOBALCONNECT = 709; // NOC contact only; at 31
 const FREE_PRO = 731; // Technical contact; at 29
+
+/** The reason the default rules (policies Open and Selective) give for Verizon and GTT. */
+const RESTRICTIVE = 'policy_general Restrictive is not allowed (allowed: Open, Selective)';
 
 const FROM = `peering-${Math.random().toString(36).slice(2, 8)}@quickline.example`;
 const SETTINGS = {
@@ -72,7 +75,7 @@ function silentPeers(): number[] {
 }
 
 /** sendRequest answers a sent request or a dry run: the tests that send for real read the former. */
-type SentRequest = z.output<typeof RequestSchema>;
+type SentRequest = z.output<typeof SentRequestSchema>;
 
 let operator: Awaited<ReturnType<typeof userWithRole>>;
 let viewer: Awaited<ReturnType<typeof userWithRole>>;
@@ -160,11 +163,19 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
         user: operator.email,
       });
     }
+    expect(request).toMatchObject({
+      qualification: { qualified: true, reasons: expect.any(Array) },
+      recipient_role: 'Policy',
+      recipient_note: null,
+    });
+    expect(request.qualification.exchanges.map((x) => x.public_id)).toEqual([29, 31, 60]);
+    // The verdict and the recipient's role belong to the answer; the request is stored as sent.
+    const { qualification: _q, recipient_role: _r, recipient_note: _n, ...asStored } = request;
     const stored = await callRoute(getRequestRoute, { token: viewer.token, params: { id: request.id } });
-    expect(stored.json).toEqual(request);
+    expect(stored.json).toEqual(asStored);
   });
 
-  it('falls back to the technical contact, then to NOC', async () => {
+  it('falls back to the technical contact, then to NOC, and the answer says which and why', async () => {
     const technical = await callRoute(sendRequestRoute, {
       token: operator.token,
       body: { peer_participant_id: BIT },
@@ -172,12 +183,18 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     expect(technical.status).toBe(201);
     expect(technical.json.email_to).toBe('noc@bit.nl');
     expect(technical.json.public_ids).toEqual([31]);
+    expect(technical.json.recipient_role).toBe('Technical');
+    expect(technical.json.recipient_note).toContain('no Policy contact');
+    expect(technical.json.recipient_note).toContain('the Technical contact');
     const noc = await callRoute(sendRequestRoute, {
       token: operator.token,
-      body: { peer_participant_id: GTT },
+      // Forced: GTT's Restrictive policy disqualifies it, which is not what this test is about.
+      body: { peer_participant_id: GTT, force: true },
     });
     expect(noc.status).toBe(201);
     expect(noc.json.email_to).toBe('noc@gtt.net');
+    expect(noc.json.recipient_role).toBe('NOC');
+    expect(noc.json.recipient_note).toContain('the NOC contact');
   });
 
   it("names a peer whose PeeringDB name holds its AS once, and signs with the sender's name and our company", async () => {
@@ -217,7 +234,19 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
       body: { peer_participant_id: VERIZON, dry_run: true },
     });
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ dry_run: true, public_ids: [29], email_to: 'peering@verizon.com' });
+    expect(res.json).toMatchObject({
+      dry_run: true,
+      public_ids: [29],
+      email_to: 'peering@verizon.com',
+      // A dry run shows the verdict (Verizon's Restrictive policy is not allowed) and who the mail goes to.
+      qualification: {
+        qualified: false,
+        reasons: [RESTRICTIVE],
+        exchanges: [{ public_id: 29, qualified: false, reasons: [RESTRICTIVE] }],
+      },
+      recipient_role: 'Policy',
+      recipient_note: null,
+    });
     expect(res.json.body).toContain('Verizon - EMEA');
     expect(res.json.body).toContain('194.42.48.54');
     expect((await captured()).length).toBe(mailsBefore);
@@ -227,6 +256,43 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     });
     expect(listed.json.data).toEqual([]);
     expect((await peerStateRepository.readPeer(29, VERIZON)).state.request_status).toBe('none');
+  });
+
+  it('refuses a request to a peer our rules disqualify (409 with the reasons), sending and storing nothing, unless forced', async () => {
+    // The same verdict as the peer list shows at the exchange.
+    const peer = await call('GET', `/exchanges/29/peers/${VERIZON}`, { token: viewer.token });
+    expect(peer.status).toBe(200);
+    expect(peer.json).toMatchObject({ qualified: false, qualification_reasons: [RESTRICTIVE] });
+
+    const before = await tableSnapshot();
+    const mailsBefore = (await captured()).length;
+    const refused = await callRoute(sendRequestRoute, {
+      token: operator.token,
+      body: { peer_participant_id: VERIZON },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.error?.code).toBe('not_qualified');
+    expect(refused.error?.message).toContain('Verizon');
+    expect(refused.error?.message).toContain('force: true');
+    expect(refused.error?.details).toEqual([
+      { path: 'body.peer_participant_id', message: expect.stringContaining(RESTRICTIVE) },
+    ]);
+    expect((await captured()).length).toBe(mailsBefore);
+    expect(await tableSnapshot()).toEqual(before);
+
+    const forced = await callRoute(sendRequestRoute, {
+      token: operator.token,
+      body: { peer_participant_id: VERIZON, force: true },
+    });
+    expect(forced.status).toBe(201);
+    expect(forced.json).toMatchObject({
+      status: 'sent',
+      email_to: 'peering@verizon.com',
+      qualification: { qualified: false, reasons: [RESTRICTIVE] },
+      recipient_role: 'Policy',
+    });
+    const mails = (await captured()).slice(mailsBefore);
+    expect(mails.map((m) => m.messageId)).toEqual([(forced.json as SentRequest).ses_message_id]);
   });
 
   it('refuses a second request while the first is unanswered, unless forced', async () => {
@@ -256,9 +322,10 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
   });
 
   it('records the answer: sent -> accepted or rejected, repeats it as a no-op, refuses every other move with 409', async () => {
+    // Verizon's Restrictive policy disqualifies it; the answers, not the verdict, are under test.
     const sent = await callRoute(sendRequestRoute, {
       token: operator.token,
-      body: { peer_participant_id: VERIZON },
+      body: { peer_participant_id: VERIZON, force: true },
     });
     const accepted = await callRoute(updateRequestRoute, {
       token: operator.token,
@@ -314,7 +381,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
     // An answered request no longer blocks a new one.
     const next = await callRoute(sendRequestRoute, {
       token: operator.token,
-      body: { peer_participant_id: VERIZON },
+      body: { peer_participant_id: VERIZON, force: true },
     });
     expect(next.status).toBe(201);
   });
@@ -394,7 +461,7 @@ describe.skipIf(!hasFixtures)('peering requests to real PeeringDB networks', () 
   it('answers a bare 500 when the write after an accepted send fails, and holds the peer for the lease', async () => {
     const silent = silentPeers()[2]!;
     await storeContact(silent, 'peering@write-fails.example');
-    const body = { peer_participant_id: silent };
+    const body = { peer_participant_id: silent, force: true };
     vi.spyOn(requestsRepository, 'saveAfterSend').mockRejectedValueOnce(
       new Error('ProvisionedThroughputExceeded'),
     );

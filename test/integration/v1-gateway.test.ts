@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/platform/logger';
 import { auditRoute } from '../../shared/system/routes';
-import { putSettings } from '../../shared/settings/settings';
+import { getSettings, putSettings } from '../../shared/settings/settings';
 import { call, tableSnapshot, userWithRole, callRoute } from '../support/api';
 import { listCommunicationsRoute, listPeersRoute } from '../../shared/peers/routes';
 import { createRouterRoute, getRouterRoute } from '../../shared/routers/routes';
@@ -61,18 +61,17 @@ async function seed() {
       { id: 3, net_id: 14, role: 'Policy', name: 'GTT Peering', email: 'peering@gtt.example' },
     ],
   });
-  await putSettings(
-    {
-      source_asn: 8038,
-      source_participant_id: 2335,
-      company_name: '6connect, Inc.',
-      email_from: 'ops@sixconnect.example',
-      // Mail goes out back to back here; the default of one per second is tested elsewhere.
-      send_rate_per_second: 100,
-    },
-    { email: 'setup@sixconnect.example' },
-  );
+  await putSettings(SETTINGS, { email: 'setup@sixconnect.example' });
 }
+
+const SETTINGS = {
+  source_asn: 8038,
+  source_participant_id: 2335,
+  company_name: '6connect, Inc.',
+  email_from: 'ops@sixconnect.example',
+  // Mail goes out back to back here; the default of one per second is tested elsewhere.
+  send_rate_per_second: 100,
+};
 
 let operator: { token: string; user: { id: string; name: string } };
 let operatorName: string;
@@ -560,6 +559,46 @@ describe('requests through v1', () => {
     expect(text).toContain('6connect, Inc. (AS8038) would like to peer with GTT Communications (AS3257) at');
     expect(text).not.toContain('(AS3257) (AS3257)');
     expect(text).toContain(`Best regards,\n${operatorName}, 6connect, Inc.\n`);
+  });
+
+  it('sendRequest to a peer our rules disqualify is refused with the reasons, sending and storing nothing, unless forced', async () => {
+    const oneAndOne = (e: { destination: { to: string[] } }) =>
+      e.destination.to.includes('noc@oneandone.example');
+    await putSettings(
+      { ...SETTINGS, qualification: { ...(await getSettings()).qualification, excluded_asns: [8560] } },
+      { email: 'setup@sixconnect.example' },
+    );
+    try {
+      const before = await tableSnapshot();
+      const mailsBefore = await capturedMail(oneAndOne);
+      const refused = await v1('action=sendRequest&peer_participant_id=262&public_id=1');
+      expect(refused.status).toBe(409);
+      expect(refused.json.success).toBe(0);
+      expect(refused.json.message).toContain('1&1 Internet (AS8560) does not qualify');
+      expect(refused.json.message).toContain('AS8560 is excluded');
+      expect(refused.json.message).toContain('force');
+      expect(await tableSnapshot()).toEqual(before);
+      expect(await capturedMail(oneAndOne)).toEqual(mailsBefore);
+
+      // The seed's clients pass BOOLs as 1.
+      const forced = await v1('action=sendRequest&peer_participant_id=262&public_id=1&force=1');
+      expect(forced.status).toBe(201);
+      expect(forced.json).toMatchObject({ success: 1, message: 'Request sent' });
+      expect(forced.json.data).toMatchObject({
+        id: '262',
+        request_status: 'sent',
+        qualification: {
+          qualified: false,
+          reasons: expect.arrayContaining(['AS8560 is excluded']),
+        },
+        // 1&1 has a Technical contact only.
+        recipient_role: 'Technical',
+        recipient_note: expect.stringContaining('no Policy contact'),
+      });
+      expect(await capturedMail(oneAndOne)).toHaveLength(mailsBefore.length + 1);
+    } finally {
+      await putSettings(SETTINGS, { email: 'setup@sixconnect.example' });
+    }
   });
 
   it("sendEmail mails the peer's contact and logs it", async () => {
