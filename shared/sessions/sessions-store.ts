@@ -1,10 +1,5 @@
 import { StorageError } from '../platform/storage/errors';
-import {
-  GetCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
@@ -12,7 +7,11 @@ import type { Page } from '../platform/storage/pagination';
 import { type QueryInput, queryAll, queryPage } from '../platform/storage/query';
 import { routerKey } from '../routers';
 import { KEYS } from '../platform/storage/keys';
-import { backoffDelay, sleep } from '../platform/concurrency';
+import {
+  cancellationReasons,
+  isTransactionConflict,
+  transactRetryingConflicts,
+} from '../platform/storage/transact';
 import { allocateNumber, claimNumber, numberStoredItem, releaseNumber } from '../platform/storage/numbers';
 import { IpTypeSchema, SessionStateSchema } from '../kernel';
 
@@ -137,37 +136,6 @@ function putVersioned(next: StoredSession, previousVersion: number): TransactIte
       ExpressionAttributeValues: { ':v': previousVersion },
     },
   };
-}
-
-type CancellationReason = { Code?: string };
-
-function reasonsOf(err: unknown): CancellationReason[] {
-  return (err as { CancellationReasons?: CancellationReason[] }).CancellationReasons ?? [];
-}
-
-function isTransactionConflict(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name;
-  if (name === 'TransactionConflictException') return true;
-  return (
-    name === 'TransactionCanceledException' && reasonsOf(err).some((r) => r.Code === 'TransactionConflict')
-  );
-}
-
-/**
- * Transactions that touch the same guard or router counter at once are cancelled with
- * TransactionConflict rather than queued; retrying lets the winner's condition decide the others.
- */
-async function transact(items: TransactItem[]): Promise<void> {
-  const input: TransactWriteCommandInput = { TransactItems: items };
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await ddb().send(new TransactWriteCommand(input));
-      return;
-    } catch (err) {
-      if (!isTransactionConflict(err) || attempt >= 8) throw err;
-      await sleep(backoffDelay(attempt, { baseMs: 20, capMs: 20 * 2 ** 5, jitter: 'full' }));
-    }
-  }
 }
 
 /** Equality (or substring, or prefix) filters on session attributes; every field optional. */
@@ -312,7 +280,7 @@ export const sessionsRepository = {
    */
   async create(session: StoredSession, log: TransactItem[]): Promise<void> {
     try {
-      await transact([
+      await transactRetryingConflicts([
         {
           Put: {
             TableName: tableName(),
@@ -327,7 +295,7 @@ export const sessionsRepository = {
       ]);
     } catch (err) {
       if (isConditionFailure(err)) {
-        const reasons = reasonsOf(err);
+        const reasons = cancellationReasons(err);
         if (reasons[2]?.Code === 'ConditionalCheckFailed') throw new RouterGoneError(err);
         throw new DuplicateSessionError(err);
       }
@@ -347,10 +315,10 @@ export const sessionsRepository = {
       ...log,
     ];
     try {
-      await transact(items);
+      await transactRetryingConflicts(items);
     } catch (err) {
       if (isConditionFailure(err)) {
-        const reasons = reasonsOf(err);
+        const reasons = cancellationReasons(err);
         if (moved && reasons[1]?.Code === 'ConditionalCheckFailed') throw new DuplicateSessionError(err);
         if (routerChanged && reasons[3]?.Code === 'ConditionalCheckFailed') throw new RouterGoneError(err);
         throw new StaleSessionError(err);
@@ -362,7 +330,7 @@ export const sessionsRepository = {
 
   async remove(session: StoredSession, log: TransactItem[]): Promise<void> {
     try {
-      await transact([
+      await transactRetryingConflicts([
         {
           Delete: {
             TableName: tableName(),
@@ -385,7 +353,7 @@ export const sessionsRepository = {
   /** The session's new state, its config revision and the peer log, written together. */
   async configure(current: StoredSession, next: StoredSession, extra: TransactItem[]): Promise<void> {
     try {
-      await transact([putVersioned(next, current.version), ...extra]);
+      await transactRetryingConflicts([putVersioned(next, current.version), ...extra]);
     } catch (err) {
       if (isConditionFailure(err) || isTransactionConflict(err)) throw new StaleSessionError(err);
       throw err;

@@ -1,9 +1,9 @@
 import { StorageError } from '../platform/storage/errors';
-import { BatchGetCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { RoleSchema } from '../platform/auth/caller';
 import { ddb, tableName } from '../platform/storage/client';
-import { backoffDelay, sleep } from '../platform/concurrency';
+import { cancellationReasons, transactRetryingConflicts } from '../platform/storage/transact';
 import { isConditionFailure, parseItem, type TransactItem, withoutKeys } from '../platform/storage/items';
 import { TTL_ATTRIBUTE } from '../platform/storage/table';
 import type { Page } from '../platform/storage/pagination';
@@ -105,36 +105,18 @@ function nextModified(previous: string): string {
   return new Date(Number.isNaN(last) ? now : Math.max(now, last + 1)).toISOString();
 }
 
-type Reason = { Code?: string };
-const reasonsOf = (err: unknown): Reason[] =>
-  (err as { CancellationReasons?: Reason[] } | null)?.CancellationReasons ?? [];
-
-function isTransactionConflict(err: unknown): boolean {
-  const name = (err as { name?: string } | null)?.name;
-  return (
-    name === 'TransactionConflictException' ||
-    (name === 'TransactionCanceledException' && reasonsOf(err).some((r) => r.Code === 'TransactionConflict'))
-  );
-}
-
 /**
  * A transaction of user writes. Two of them on the same items at once may be cancelled with
  * TransactionConflict rather than queued: it is sent again, and the conditions decide. A refused
  * condition throws what `refusedAt` names for the first refused item.
  */
 async function transact(items: TransactItem[], refusedAt: (index: number) => Error): Promise<void> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await ddb().send(new TransactWriteCommand({ TransactItems: items }));
-      return;
-    } catch (err) {
-      if (isConditionFailure(err)) {
-        const index = reasonsOf(err).findIndex((r) => r.Code === 'ConditionalCheckFailed');
-        throw refusedAt(Math.max(index, 0));
-      }
-      if (!isTransactionConflict(err) || attempt >= 8) throw err;
-      await sleep(backoffDelay(attempt, { baseMs: 20, capMs: 640, jitter: 'full' }));
-    }
+  try {
+    await transactRetryingConflicts(items);
+  } catch (err) {
+    if (!isConditionFailure(err)) throw err;
+    const index = cancellationReasons(err).findIndex((r) => r.Code === 'ConditionalCheckFailed');
+    throw refusedAt(Math.max(index, 0));
   }
 }
 

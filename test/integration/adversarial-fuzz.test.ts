@@ -14,6 +14,7 @@ import { call, dispatch, tableSnapshot } from '../support/api';
 import { seedDataSet } from '../support/adversarial-data';
 import { arbAnyRequest, type Caller, type FuzzPools, type FuzzRequest } from '../support/fuzz-requests';
 import { badTokens } from '../support/tokens';
+import { V1_ACTIONS } from '../../shared/v1/routes';
 
 /**
  * The standing fuzzer: requests generated from the OpenAPI document (every operation, every role
@@ -101,21 +102,7 @@ async function seed() {
       template: ['custom-intro', ...Object.keys(BUILT_IN_TEMPLATES)],
       file: ['swagger-ui.css', 'explorer.js', 'swagger-ui-bundle.js', 'index.html'],
       target: ['peering', 'other'],
-      action: [
-        'getCommunications',
-        'getPeers',
-        'getRequests',
-        'getSessions',
-        'addSession',
-        'configureSession',
-        'deleteSession',
-        'updateSession',
-        'resetPeerStatus',
-        'sendRequest',
-        'sendEmail',
-        'updatePeer',
-        'unknownAction',
-      ],
+      action: [...V1_ACTIONS, 'unknownAction'],
       limit: [1, 2, 100, 0, 1000],
     },
     emails: ['peering@akamai.example', 'noc@akamai.example', 'stranger@elsewhere.example', admin.email],
