@@ -57,6 +57,14 @@ async function snapshotWithoutSendRate() {
   return (await tableSnapshot()).filter((item) => !item.includes('"pk":"SENDRATE"'));
 }
 
+/**
+ * The table without the number counters: a create takes its number before its transaction, and a
+ * number once handed out is never given again, so a create that fails leaves a gap in the numbers.
+ */
+async function snapshotWithoutCounters() {
+  return (await tableSnapshot()).filter((item) => !item.includes('"entity":"number-counter"'));
+}
+
 describe('DynamoDB faults', () => {
   it('answers 503 with Retry-After when a list is throttled', async () => {
     removers.push(
@@ -74,13 +82,13 @@ describe('DynamoDB faults', () => {
         awsError('ProvisionedThroughputExceededException', { throttling: true }),
       ),
     );
-    const before = await tableSnapshot();
+    const before = await snapshotWithoutCounters();
     const res = await call('POST', '/routers', {
       token: data.operator.token,
       body: { hostname: 'throttled.example.net', platform: 'bird2', asn: 64500, router_id: '192.0.2.5' },
     });
     expectCleanRefusal(res, 503, true);
-    expect(await tableSnapshot()).toEqual(before);
+    expect(await snapshotWithoutCounters()).toEqual(before);
   });
 
   it('answers 503 and leaves no session, log line or audit entry when the create transaction is throttled', async () => {
@@ -89,13 +97,13 @@ describe('DynamoDB faults', () => {
         awsError('TransactionCanceledException', { reasons: ['None', 'None', 'ThrottlingError', 'None'] }),
       ),
     );
-    const before = await tableSnapshot();
+    const before = await snapshotWithoutCounters();
     const res = await call('POST', '/sessions', {
       token: data.operator.token,
       body: { resource_id: data.routers[1]!, peer_ipaddr: '206.126.236.70' },
     });
     expectCleanRefusal(res, 503, true);
-    expect(await tableSnapshot()).toEqual(before);
+    expect(await snapshotWithoutCounters()).toEqual(before);
   });
 
   it('answers 409 when a transaction is cancelled by a condition nobody expected', async () => {
@@ -104,25 +112,25 @@ describe('DynamoDB faults', () => {
         awsError('TransactionCanceledException', { reasons: ['ConditionalCheckFailed', 'None'] }),
       ),
     );
-    const before = await tableSnapshot();
+    const before = await snapshotWithoutCounters();
     const res = await call('POST', '/sessions', {
       token: data.operator.token,
       body: { resource_id: data.routers[1]!, peer_ipaddr: '206.126.236.70' },
     });
     expect([409, 422]).toContain(res.status);
     expectCleanRefusal(res, res.status, false);
-    expect(await tableSnapshot()).toEqual(before);
+    expect(await snapshotWithoutCounters()).toEqual(before);
   });
 
   it('answers 503 after the SDK gave up on a write that never got an answer, and changes nothing', async () => {
     removers.push(hangCalls(ddb(), tableCall(/Put|Update|TransactWrite/, /SETTINGS/), silent.port));
-    const before = await tableSnapshot();
+    const before = await snapshotWithoutCounters();
     const res = await call('PATCH', '/settings', {
       token: data.admin.token,
       body: { company_name: 'Hung Networks' },
     });
     expectCleanRefusal(res, 503, true);
-    expect(await tableSnapshot()).toEqual(before);
+    expect(await snapshotWithoutCounters()).toEqual(before);
   }, 60_000);
 });
 
