@@ -15,6 +15,7 @@ import { seedDataSet } from '../support/adversarial-data';
 import { arbAnyRequest, type Caller, type FuzzPools, type FuzzRequest } from '../support/fuzz-requests';
 import { badTokens } from '../support/tokens';
 import { V1_ACTIONS } from '../../shared/v1/routes';
+import { issueTokenFor } from '../../shared/users';
 
 /**
  * The standing fuzzer: requests generated from the OpenAPI document (every operation, every role
@@ -54,6 +55,23 @@ let doc: Record<string, unknown>;
 let pools: FuzzPools;
 const tokens: Record<Exclude<Caller, 'none' | 'forged'>, string> = { viewer: '', operator: '', admin: '' };
 let forged: string[] = [];
+const emails: Record<keyof typeof tokens, string> = { viewer: '', operator: '', admin: '' };
+
+/**
+ * The fuzzer logs its users out, changes their passwords and roles: each of those ends their tokens.
+ * A role whose token no longer works gets a fresh one, so that later requests still reach past the
+ * authorizer (a user disabled or deleted by then stays without one).
+ */
+async function keepTokensAlive() {
+  for (const role of ['viewer', 'operator', 'admin'] as const) {
+    if ((await call('GET', '/users/me', { token: tokens[role] })).status !== 401) continue;
+    try {
+      tokens[role] = (await issueTokenFor(emails[role])).token;
+    } catch {
+      // Disabled or deleted by an earlier request: this role's requests are refused from now on.
+    }
+  }
+}
 
 async function seed() {
   const data = await seedDataSet({ sender: SENDER });
@@ -61,6 +79,9 @@ async function seed() {
   tokens.viewer = data.viewer.token;
   tokens.operator = data.operator.token;
   tokens.admin = admin.token;
+  emails.viewer = data.viewer.email;
+  emails.operator = data.operator.email;
+  emails.admin = admin.email;
   forged = Object.values(
     (await badTokens({ userId: admin.user.id, role: 'admin' }, { userId: data.disabled.id, role: 'admin' }))
       .headers,
@@ -219,6 +240,7 @@ describe('the adversarial fuzzer', () => {
     let checkedRefused = 0;
     let before = await tableSnapshot();
     for (let batch = 0; sent < REQUESTS && Date.now() - started < BUDGET_MS; batch++) {
+      await keepTokensAlive();
       const requests = fc.sample(arb, { seed: SEED + batch, numRuns: Math.min(BATCH, REQUESTS - sent) });
       const answers = await Promise.all(requests.map(send));
       sent += answers.length;
