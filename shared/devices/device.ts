@@ -1,0 +1,115 @@
+import type { Platform } from '../config-render';
+
+/**
+ * The device side of delivery: how peerflow reaches a router's management plane and what it asks
+ * the daemon there. The deployment workflow (shared/deployments) drives these steps in order and
+ * records each one; nothing here knows about the API, the table or the sessions area.
+ */
+
+/** What a command run on a device gave back. `output` is stdout and stderr as the device wrote them. */
+export interface ExecResult {
+  readonly command: string;
+  readonly exitCode: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** One open management connection to a device (SSH today; gRPC for GoBGP later). */
+export interface DeviceTransport {
+  /** Runs one shell command; `input` goes to its standard input. Never throws on a non-zero exit. */
+  exec(command: string, options?: { input?: string; timeoutMs?: number }): Promise<ExecResult>;
+  close(): Promise<void>;
+}
+
+/** What differs per host, from the connection's `options`. Paths are on the device. */
+export interface DeviceOptions {
+  /** The peerflow-managed file that the daemon's main config includes (or, for a daemon without includes, the file peerflow owns). */
+  readonly managedPath: string;
+  /** The daemon's main config file (the one that includes `managedPath`). */
+  readonly mainConfigPath: string;
+  /** The daemon's control socket, when not its default. */
+  readonly controlSocket: string | null;
+  /** Prefix every command with `sudo -n`. */
+  readonly sudo: boolean;
+}
+
+/** The identity a daemon reports of itself, checked against the router record before any write. */
+export interface DeviceIdentity {
+  readonly routerId: string;
+  readonly asn: number;
+  /** The daemon's name and version as it reports them. */
+  readonly version: string;
+}
+
+/** The states of RFC 4271's finite state machine, plus an administrative shutdown. */
+export const NEIGHBOR_STATES = [
+  'idle',
+  'connect',
+  'active',
+  'opensent',
+  'openconfirm',
+  'established',
+  'admin_down',
+] as const;
+export type NeighborStateName = (typeof NEIGHBOR_STATES)[number];
+
+/** A BGP neighbor as the daemon reports it. */
+export interface NeighborState {
+  /** Canonical text form (`canonicalIp` of shared/kernel). */
+  readonly peerIp: string;
+  readonly peerAsn: number | null;
+  readonly state: NeighborStateName;
+  /** Routes received from the neighbor (before import filters), when the daemon says. */
+  readonly prefixesReceived: number | null;
+  /** Routes accepted by the import filters, when the daemon says. */
+  readonly prefixesAccepted: number | null;
+}
+
+/** A step's record: what ran on the device and what it answered (secrets masked by the caller). */
+export type DeviceStep = ExecResult;
+
+/**
+ * One daemon's way of taking a config safely. Every method records the commands it ran in `steps`
+ * (in order), and throws `DeviceError` (with the steps so far) when the device refuses or answers
+ * what the driver cannot read.
+ */
+export interface DeviceDriver {
+  readonly platform: Platform;
+  /** Router id and AS as the running daemon reports them. */
+  identity(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<DeviceIdentity>;
+  /** The managed file as it is on the device now; null when it does not exist. */
+  readManaged(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<string | null>;
+  /**
+   * Uploads `candidate` to a staging file and checks the whole configuration, as it would be with
+   * the candidate in place, with the daemon's own parser. Nothing the daemon runs changes.
+   */
+  validate(
+    t: DeviceTransport,
+    o: DeviceOptions,
+    candidate: string,
+    steps: DeviceStep[],
+  ): Promise<{ ok: true } | { ok: false; reason: string }>;
+  /**
+   * Puts the validated candidate in place and makes the daemon run it, keeping what is needed to
+   * go back: a rollback timer of `confirmSeconds` where the daemon has one (BIRD), a saved copy of
+   * the previous file otherwise.
+   */
+  apply(t: DeviceTransport, o: DeviceOptions, confirmSeconds: number, steps: DeviceStep[]): Promise<void>;
+  /** Keeps what `apply` put in place (stops the timer, promotes the file, drops the saved copy). */
+  confirm(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<void>;
+  /** Goes back to the configuration from before `apply`, and makes the daemon run it. */
+  rollback(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<void>;
+  /** Every BGP neighbor the daemon has, with its state. */
+  neighbors(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<NeighborState[]>;
+}
+
+/** The device refused a step or answered something the driver cannot read. */
+export class DeviceError extends Error {
+  constructor(
+    message: string,
+    readonly steps: readonly DeviceStep[] = [],
+  ) {
+    super(message);
+    this.name = 'DeviceError';
+  }
+}
