@@ -428,17 +428,31 @@ export const actions: Record<(typeof V1_ACTIONS)[number], Action> = {
   async configureSession(p, ctx) {
     const id = await sessionUuid(p, 'session_id');
     const config = text(p, 'config');
-    const out = await v2<{ session: V2Session; config: string; delivery: string }>(
-      configureSession,
-      { params: { id }, ...(config !== undefined ? { body: { config } } : {}) },
-      ctx,
-    );
+    const out = await v2<{
+      session: V2Session;
+      config: string;
+      delivery: string;
+      delivered: boolean;
+      deployment: { id: string; status: string; reason: string | null } | null;
+    }>(configureSession, { params: { id }, ...(config !== undefined ? { body: { config } } : {}) }, ctx);
     const [row] = await v1Sessions([out.session], ctx);
+    const d = out.deployment;
+    // The seed's message when a router took the config; otherwise what happened instead.
+    const message = out.delivered
+      ? `Session configured: ${v1SessionLabel(out.session)}`
+      : d === null
+        ? `Session config rendered, not delivered (the router has no management connection): ${v1SessionLabel(out.session)}`
+        : `Session not configured, deployment ${d.status}${d.reason ? `: ${d.reason}` : ''}: ${v1SessionLabel(out.session)}`;
     return {
       status: 200,
-      success: 1,
-      message: `Session configured: ${v1SessionLabel(out.session)}`,
-      data: { ...row, config: out.config, delivery: out.delivery },
+      success: d === null || out.delivered ? 1 : 0,
+      message,
+      data: {
+        ...row,
+        config: out.config,
+        delivery: out.delivery,
+        ...(d ? { deployment_id: d.id, deployment_status: d.status } : {}),
+      },
     };
   },
 

@@ -9,6 +9,7 @@ import { syncRoutes } from '../peeringdb';
 import { systemRoutes } from '../system';
 import { usersRoutes } from '../users';
 import { v1Routes } from '../v1';
+import { deliveryRoutes } from '../deployments';
 
 /**
  * THE route table: every route of the API, one row each. The CDK stack, the local server, the
@@ -27,5 +28,6 @@ export const routes: readonly RouteContract[] = [
   ...syncRoutes,
   ...routersRoutes,
   ...sessionsRoutes,
+  ...deliveryRoutes,
   ...v1Routes,
 ];

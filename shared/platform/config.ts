@@ -25,6 +25,8 @@ const ConfigSchema = z.object({
   DATA_DIR: z._default(z.string().check(z.minLength(1)), '.data'),
   /** AWS: the PeeringDB sync function that `POST /sync/peeringdb` starts asynchronously. */
   SYNC_FUNCTION_NAME: z.optional(z.string()),
+  /** AWS: the state machine that runs deployments to routers; unset when delivery is off. */
+  DEPLOYMENT_STATE_MACHINE_ARN: z.optional(z.string()),
   PEERINGDB_URL: z._default(z.url(), 'https://www.peeringdb.com/api'),
   /** AWS: the secret holding the PeeringDB API key (optional); locally the key itself. */
   PEERINGDB_API_KEY_SECRET_ARN: z.optional(z.string()),

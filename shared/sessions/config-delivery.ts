@@ -14,7 +14,7 @@ export interface ConfigDelivery {
     config: string;
     /** The config with the real passwords, rendered only when called. */
     withSecrets: () => Promise<string>;
-  }): Promise<{ delivered: boolean }>;
+  }): Promise<{ delivered: boolean; note?: string }>;
 }
 
 export const storeAndReturn: ConfigDelivery = {

@@ -10,3 +10,5 @@ export * from './session-delete';
 export * from './migrations';
 export * from './config-diff';
 export * from './config-revisions';
+export * from './session-delivery';
+export * from './config-delivery';

@@ -136,7 +136,7 @@ export const SessionRemovalSchema = z
   })
   .check(z.meta({ id: 'SessionRemoval' }));
 
-const RevisionSummary = z.object({
+export const RevisionSummary = z.object({
   id: z.string(),
   session_id: z.string(),
   router_id: z.string(),
@@ -216,22 +216,6 @@ export const updateSessionRoute = route({
   errors: [404, 409],
 });
 
-export const deleteSessionRoute = route({
-  operationId: 'deleteSession',
-  method: 'DELETE',
-  path: '/sessions/{id}',
-  role: 'operator',
-  tag: 'sessions',
-  summary: 'Delete one session; the answer gives what removes it from its router',
-  params: SessionIdParam,
-  response: z
-    .object({ session: SessionSchema, removal: z.nullable(SessionRemovalSchema) })
-    .check(z.meta({ id: 'DeletedSession' })),
-  handler: 'functions/http/sessions/delete-session.ts',
-  access: { table: 'read-write' },
-  errors: [404, 409],
-});
-
 export const deleteSessionsRoute = route({
   operationId: 'deleteSessions',
   method: 'DELETE',
@@ -270,37 +254,6 @@ export const renderSessionConfigRoute = route({
   handler: 'functions/http/sessions/render-session-config.ts',
   access: { table: 'read', secrets: true },
   errors: [404],
-});
-
-export const configureSessionRoute = route({
-  operationId: 'configureSession',
-  method: 'POST',
-  path: '/sessions/{id}/configure',
-  role: 'operator',
-  tag: 'sessions',
-  summary:
-    "Render the config for the session's router (or take the one-time `config` an operator wrote), deliver it, keep the revision; state -> configured",
-  params: SessionIdParam,
-  body: z.optional(
-    z.strictObject({
-      config: z
-        .optional(
-          // A router config holds lines, nothing else.
-          multiLine(65_536).check(z.minLength(1)),
-        )
-        .check(
-          z.meta({
-            description: 'a one-time custom configuration, delivered as written instead of the rendered one',
-          }),
-        ),
-    }),
-  ),
-  response: z
-    .object({ session: SessionSchema, revision: RevisionSummary, delivery: z.string(), config: z.string() })
-    .check(z.meta({ id: 'ConfiguredSession' })),
-  handler: 'functions/http/sessions/configure-session.ts',
-  access: { table: 'read-write', secrets: true },
-  errors: [404, 409],
 });
 
 export const listConfigRevisionsRoute = route({
@@ -366,10 +319,8 @@ export const sessionsRoutes = [
   addSessionRoute,
   getSessionRoute,
   updateSessionRoute,
-  deleteSessionRoute,
   deleteSessionsRoute,
   renderSessionConfigRoute,
-  configureSessionRoute,
   listConfigRevisionsRoute,
   diffConfigRevisionsRoute,
   revealSessionPasswordRoute,

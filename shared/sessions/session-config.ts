@@ -157,6 +157,18 @@ async function sessionsToRender(platform: Platform, session: StoredSession): Pro
   return sessionsRepository.listAll({ resource_id: session.resource_id });
 }
 
+/**
+ * A router's whole config for its device: `shown` with placeholders, `withSecrets` with the real
+ * passwords, decrypted only when the device is about to receive them.
+ */
+export async function renderForDelivery(router: StoredRouter, sessions: StoredSession[]) {
+  const shown = await renderSessions(router.platform, router, sessions, 'placeholder');
+  return {
+    shown,
+    withSecrets: () => renderSessions(router.platform, router, sessions, 'clear'),
+  };
+}
+
 export async function renderSessionConfig(id: string, platform: Platform | undefined) {
   const session = await getStoredSession(id);
   const router = await routerOf(session);
@@ -174,8 +186,10 @@ export async function renderRouterConfig(routerId: string, platform: Platform | 
 }
 
 /**
- * configureSession: render for the session's router, hand the config to the delivery port, keep
- * the revision, move the session to `configured` and log it on the peer, all in one transaction.
+ * configureSession without a router connection: render for the session's router, hand the config
+ * to the delivery port, keep the revision and log it on the peer, in one transaction. The session
+ * becomes `configured` only when the port says a router took the config; rendering alone never
+ * makes it so (the store-and-return port answers "not delivered").
  */
 export async function configureSession(
   id: string,
@@ -187,6 +201,7 @@ export async function configureSession(
   session: PublicSession;
   revision: Omit<ConfigRevision, 'text'>;
   delivery: string;
+  delivered: boolean;
   config: string;
 }> {
   const current = await getStoredSession(id);
@@ -194,7 +209,7 @@ export async function configureSession(
   const customText = custom?.replace(/\r\n?/g, '\n');
   const scope = customText === undefined ? await sessionsToRender(router.platform, current) : [current];
   const config = customText ?? (await renderSessions(router.platform, router, scope, 'placeholder'));
-  await delivery.deliver({
+  const { delivered, note } = await delivery.deliver({
     router,
     platform: router.platform,
     config,
@@ -212,16 +227,13 @@ export async function configureSession(
     created: now,
     created_by: actor.email,
   };
-  const next: StoredSession = {
-    ...current,
-    state: 'configured',
-    version: current.version + 1,
-    modified: now,
-  };
+  const next: StoredSession = delivered
+    ? { ...current, state: 'configured', version: current.version + 1, modified: now }
+    : current;
   try {
     await sessionsRepository.configure(current, next, [
       configRevisionItem(revision),
-      ...sessionLog(next, 'configured', actor),
+      ...sessionLog(next, delivered ? 'configured' : (note ?? 'config rendered, not delivered'), actor),
     ]);
   } catch (err) {
     if (err instanceof StaleSessionError) {
@@ -230,5 +242,11 @@ export async function configureSession(
     throw err;
   }
   const { text: _text, ...summary } = revision;
-  return { session: toPublicSession(next), revision: summary, delivery: delivery.method, config };
+  return {
+    session: toPublicSession(next),
+    revision: summary,
+    delivery: delivered || note !== undefined ? delivery.method : 'not delivered',
+    delivered,
+    config,
+  };
 }

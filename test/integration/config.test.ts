@@ -8,12 +8,12 @@ import { getPeerRoute } from '../../shared/peers/routes';
 import { createRouterRoute, renderRouterConfigRoute, updateRouterRoute } from '../../shared/routers/routes';
 import {
   addSessionRoute,
-  configureSessionRoute,
   listConfigRevisionsRoute,
   renderSessionConfigRoute,
   SessionSchema,
   updateSessionRoute,
 } from '../../shared/sessions/routes';
+import { configureSessionRoute } from '../../shared/deployments/routes';
 import type * as z from '../../shared/platform/zod';
 import {
   DAEMON_PLATFORMS,
@@ -210,13 +210,16 @@ describe('GET /sessions/{id}/config', () => {
 });
 
 describe('POST /sessions/{id}/configure', () => {
-  it('stores a revision, moves the session to configured, logs it, and returns the config', async () => {
+  it('without a router connection: stores a revision, logs it, returns the config, and leaves the session not configured', async () => {
     const { router, sessions } = await routerWithSessions('openbgpd');
     const id = sessions[0].id;
     const res = await callRoute(configureSessionRoute, { token: operator.token, params: { id } });
     expect(res.status).toBe(200);
-    expect(res.json.session).toMatchObject({ id, state: 'configured', version: 2 });
-    expect(res.json.delivery).toBe('store-and-return');
+    // Rendering alone puts nothing on a router: the session is not configured, and says why.
+    expect(res.json.session).toMatchObject({ id, state: 'not configured', version: 1 });
+    expect(res.json.delivery).toBe('not delivered');
+    expect(res.json.delivered).toBe(false);
+    expect(res.json.deployment).toBeNull();
     expect(res.json.revision).toMatchObject({
       session_id: id,
       router_id: router.id,
@@ -232,16 +235,16 @@ describe('POST /sessions/{id}/configure', () => {
 
     expect(await listSessionStatesAtExchange(1)).toContainEqual({
       peer_participant_id: 2,
-      state: 'configured',
+      state: 'not configured',
     });
     const peer = await callRoute(getPeerRoute, {
       token: viewer.token,
       params: { public_id: 1, participant_id: 2 },
     });
     expect(peer.status).toBe(200);
-    expect(peer.json.is_peer).toBe(true);
+    expect(peer.json.is_peer).toBe(false);
     expect(peer.json.log_data?.map((e: { message: string }) => e.message)).toContainEqual(
-      expect.stringMatching(/^Session configured: /),
+      expect.stringMatching(/^Session config rendered, not delivered: /),
     );
   });
 

@@ -6,7 +6,8 @@ import {
   putPresenceRoute,
 } from '../../shared/exchanges/exchanges-routes';
 import { createRouterRoute } from '../../shared/routers/routes';
-import { addSessionRoute, deleteSessionRoute } from '../../shared/sessions/routes';
+import { addSessionRoute } from '../../shared/sessions/routes';
+import { deleteSessionRoute } from '../../shared/deployments/routes';
 import { putSettingsRoute } from '../../shared/settings/routes';
 import {
   call,

@@ -7,13 +7,12 @@ import { callRoute, type RouteBody, userWithRole } from '../support/api';
 import { createRouterRoute } from '../../shared/routers/routes';
 import {
   addSessionRoute,
-  configureSessionRoute,
-  deleteSessionRoute,
   deleteSessionsRoute,
   diffConfigRevisionsRoute,
   listConfigRevisionsRoute,
   updateSessionRoute,
 } from '../../shared/sessions/routes';
+import { configureSessionRoute, deleteSessionRoute } from '../../shared/deployments/routes';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 
 let operator: { token: string };

@@ -20,8 +20,6 @@ import {
 } from '../../shared/routers/routes';
 import {
   addSessionRoute,
-  configureSessionRoute,
-  deleteSessionRoute,
   deleteSessionsRoute,
   getSessionRoute,
   listConfigRevisionsRoute,
@@ -30,6 +28,7 @@ import {
   revealSessionPasswordRoute,
   updateSessionRoute,
 } from '../../shared/sessions/routes';
+import { configureSessionRoute, deleteSessionRoute } from '../../shared/deployments/routes';
 import { putSettingsRoute } from '../../shared/settings/routes';
 import { auditRoute } from '../../shared/system/routes';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';

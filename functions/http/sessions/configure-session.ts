@@ -1,7 +1,14 @@
-import { configureSessionRoute, configureSession } from '../../../shared/sessions';
+import { configureSessionOnRouter, configureSessionRoute } from '../../../shared/deployments';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
 export const handler = defineAction(configureSessionRoute, async ({ params, body, caller, audit }) => {
-  audit(`sessions/${params.id}`, body?.config === undefined ? 'configured' : 'configured (custom)');
-  return configureSession(params.id, caller, undefined, body?.config);
+  const result = await configureSessionOnRouter(params.id, caller, body?.config);
+  const how = result.deployment
+    ? `deployment ${result.deployment.id}: ${result.deployment.status}`
+    : 'not delivered';
+  audit(
+    `sessions/${params.id}`,
+    `${body?.config === undefined ? 'configure' : 'configure (custom)'}: ${how}`,
+  );
+  return result;
 });

@@ -26,6 +26,8 @@ export interface RouteAccess {
   cursorKey?: boolean;
   /** Starts the PeeringDB sync function asynchronously. */
   startSync?: boolean;
+  /** Starts a deployment's workflow (the state machine) to deliver a router's config. */
+  startDeployment?: boolean;
   /** Encrypts or decrypts BGP session passwords. */
   secrets?: boolean;
 }

@@ -38,11 +38,19 @@ function loadLocalKey(): Buffer {
   return key;
 }
 
-const localCipher: SessionPasswordCipher = {
+/**
+ * What a ciphertext is bound to: the KMS encryption context's key, and locally the associated data
+ * (a session password's is the bare session id, as it always was; any other kind names itself).
+ */
+type Binding = { contextKey: string; aad: (id: string) => string };
+const SESSION_BINDING: Binding = { contextKey: 'session_id', aad: (id) => id };
+const ROUTER_BINDING: Binding = { contextKey: 'router_connection', aad: (id) => `router_connection:${id}` };
+
+const localCipher = (binding: Binding): SessionPasswordCipher => ({
   async encrypt(plain, sessionId) {
     const iv = randomBytes(12);
     const cipher = createCipheriv('aes-256-gcm', loadLocalKey(), iv);
-    cipher.setAAD(Buffer.from(sessionId, 'utf8'));
+    cipher.setAAD(Buffer.from(binding.aad(sessionId), 'utf8'));
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return LOCAL_PREFIX + Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64');
   },
@@ -50,15 +58,15 @@ const localCipher: SessionPasswordCipher = {
     if (!envelope.startsWith(LOCAL_PREFIX)) throw new Error('not a locally encrypted password');
     const raw = Buffer.from(envelope.slice(LOCAL_PREFIX.length), 'base64');
     const decipher = createDecipheriv('aes-256-gcm', loadLocalKey(), raw.subarray(0, 12));
-    decipher.setAAD(Buffer.from(sessionId, 'utf8'));
+    decipher.setAAD(Buffer.from(binding.aad(sessionId), 'utf8'));
     decipher.setAuthTag(raw.subarray(12, 28));
     return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
   },
-};
+});
 
 let kms: KMSClient | undefined;
 
-function kmsCipher(keyId: string): SessionPasswordCipher {
+function kmsCipher(keyId: string, binding: Binding): SessionPasswordCipher {
   kms ??= new KMSClient({ region: config().AWS_REGION });
   const client = kms;
   return {
@@ -67,7 +75,7 @@ function kmsCipher(keyId: string): SessionPasswordCipher {
         new EncryptCommand({
           KeyId: keyId,
           Plaintext: Buffer.from(plain, 'utf8'),
-          EncryptionContext: { session_id: sessionId },
+          EncryptionContext: { [binding.contextKey]: sessionId },
         }),
       );
       if (!out.CiphertextBlob) throw new Error('KMS returned no ciphertext');
@@ -79,7 +87,7 @@ function kmsCipher(keyId: string): SessionPasswordCipher {
         new DecryptCommand({
           KeyId: keyId,
           CiphertextBlob: Buffer.from(envelope.slice(KMS_PREFIX.length), 'base64'),
-          EncryptionContext: { session_id: sessionId },
+          EncryptionContext: { [binding.contextKey]: sessionId },
         }),
       );
       if (!out.Plaintext) throw new Error('KMS returned no plaintext');
@@ -91,5 +99,14 @@ function kmsCipher(keyId: string): SessionPasswordCipher {
 /** The cipher for this deployment: KMS when a key is configured, the local key file otherwise. */
 export function sessionPasswords(): SessionPasswordCipher {
   const keyId = config().SESSION_PASSWORD_KEY_ID;
-  return keyId ? kmsCipher(keyId) : localCipher;
+  return keyId ? kmsCipher(keyId, SESSION_BINDING) : localCipher(SESSION_BINDING);
+}
+
+/**
+ * The secrets of routers' management connections (an SSH password or private key), with the same
+ * key, each bound to its router: a session's ciphertext never decrypts as a router's, nor back.
+ */
+export function routerConnectionSecrets(): SessionPasswordCipher {
+  const keyId = config().SESSION_PASSWORD_KEY_ID;
+  return keyId ? kmsCipher(keyId, ROUTER_BINDING) : localCipher(ROUTER_BINDING);
 }

@@ -239,6 +239,16 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
   get('revoked-token', 'revokedToken', ['the authorizer']),
   get('router', 'router', ['GET /routers/{id}', ...SESSION_WRITES, 'PUT /exchanges/{public_id}/presence']),
   query('routers', ['router'], 'gsi1', all, ['GET /routers']),
+  get('router-connection', 'routerConnection', [
+    'GET /routers/{id}/connection',
+    'PUT /routers/{id}/connection',
+    'DELETE /routers/{id}/connection',
+    'POST /routers/{id}/deployments',
+    'the deployment workflow',
+  ]),
+  get('deployment', 'deployment', ['GET /deployments/{id}', 'the deployment workflow']),
+  query('deployments-by-router', ['deployment'], 'gsi1', all, ['GET /routers/{id}/deployments']),
+  get('deployment-lease', 'deploymentLease', ['POST /routers/{id}/deployments', 'the deployment workflow']),
   get('number-counter', 'numberCounter', [
     'POST /sessions',
     'POST /routers',

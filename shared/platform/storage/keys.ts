@@ -383,6 +383,19 @@ export const KEYS = {
     table: { pk: key`ROUTER#${id('router')}`, sk: constant('ROUTER') },
     gsi1: { pk: constant('ROUTERS'), sk: key`${lower('hostname')}#${id('router')}` },
   }),
+  /** How peerflow reaches a router's management plane; its secret is encrypted. */
+  routerConnection: entity('router-connection', {
+    table: { pk: key`ROUTERCONN#${id('router')}`, sk: constant('ROUTERCONN') },
+  }),
+  /** One delivery of a router's config, with its steps; listed per router, newest first. */
+  deployment: entity('deployment', {
+    table: { pk: key`DEPLOYMENT#${id('deployment')}`, sk: constant('DEPLOYMENT') },
+    gsi1: { pk: key`DEPLOYROUTER#${id('router')}`, sk: key`${time('created')}#${id('deployment')}` },
+  }),
+  /** The deployment that holds a router: at most one runs per router. */
+  deploymentLease: entity('deployment-lease', {
+    table: { pk: key`DEPLOYLEASE#${id('router')}`, sk: constant('LEASE') },
+  }),
   /** Claims a host name for one router. */
   routerHostname: entity('router-hostname', {
     table: { pk: key`ROUTERHOST#${lower('hostname')}`, sk: constant('ROUTERHOST') },

@@ -1,0 +1,217 @@
+import { DeleteCommand, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from '../platform/zod';
+import { ddb, tableName } from '../platform/storage/client';
+import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import { KEYS } from '../platform/storage/keys';
+import { routerConnectionSecrets } from '../platform/secrets/session-passwords';
+import { NotFoundError } from '../platform/errors';
+import { getRouter, routerKey } from '../routers';
+import { canonicalIp } from '../kernel';
+
+/**
+ * A router's management connection: how peerflow reaches the host its daemon runs on. The secret
+ * (an SSH password or private key) is encrypted with the session-password key, bound to the router,
+ * written and never shown again; everything else reads back.
+ */
+
+/** A path on the device: absolute, and only characters no shell or config reads as syntax. */
+const DevicePath = z.string().check(
+  z.maxLength(255),
+  z.regex(/^\/[A-Za-z0-9._\-/]*$/, 'must be an absolute path of letters, digits, ".", "_", "-" and "/"'),
+  z.refine((p) => !p.split('/').includes('..'), 'must not climb with ".."'),
+);
+
+/** `SHA256:<43 base64 characters>` as `ssh-keygen -lf` prints it, or the same digest as 64 hex digits. */
+export function normalizeHostKeyFingerprint(value: string): string | null {
+  const text = value.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(text)) {
+    return `SHA256:${Buffer.from(text, 'hex').toString('base64').replace(/=+$/, '')}`;
+  }
+  const m = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(text);
+  return m ? `SHA256:${m[1]}` : null;
+}
+
+const HostName = z.string().check(
+  z.maxLength(253),
+  z.refine(
+    (h) =>
+      canonicalIp(h) !== undefined ||
+      /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+        h,
+      ),
+    'must be an IP address or a DNS host name',
+  ),
+);
+
+export const ConnectionOptionsSchema = z.strictObject({
+  managed_path: DevicePath.check(
+    z.meta({ description: "the peerflow-managed file that the daemon's main config includes" }),
+  ),
+  main_config_path: DevicePath.check(z.meta({ description: "the daemon's main config file" })),
+  control_socket: z._default(z.nullable(DevicePath), null),
+  sudo: z._default(z.boolean(), false),
+});
+
+export const ConnectionInputSchema = z
+  .strictObject({
+    transport: z
+      .enum(['ssh'])
+      .check(z.meta({ description: 'ssh for every daemon host (bird2, frr, openbgpd, gobgp)' })),
+    host: HostName,
+    port: z._default(z.int().check(z.gte(1), z.lte(65_535)), 22),
+    username: z.string().check(z.regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/, 'must be a login name')),
+    password: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
+    private_key: z.optional(
+      z
+        .string()
+        .check(
+          z.maxLength(16_384),
+          z.regex(
+            /^-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----\s*$/,
+            'must be a PEM or OpenSSH private key',
+          ),
+        ),
+    ),
+    host_key_sha256: z.string().check(
+      z.refine(
+        (v) => normalizeHostKeyFingerprint(v) !== null,
+        'must be SHA256:<base64> (ssh-keygen -lf) or 64 hex digits',
+      ),
+      z.meta({ description: "the SHA-256 fingerprint of the host's SSH key; any other key is refused" }),
+    ),
+    options: ConnectionOptionsSchema,
+  })
+  .check(
+    z.refine((c) => (c.password === undefined) !== (c.private_key === undefined), {
+      message: 'give exactly one of password and private_key',
+      path: ['password'],
+    }),
+  );
+export type ConnectionInput = z.infer<typeof ConnectionInputSchema>;
+
+export const StoredConnectionSchema = z.object({
+  router_id: z.string(),
+  transport: z.enum(['ssh']),
+  host: z.string(),
+  port: z.int(),
+  username: z.string(),
+  secret_kind: z.enum(['password', 'private_key']),
+  secret_ciphertext: z.string(),
+  host_key_sha256: z.string(),
+  options: z.object({
+    managed_path: z.string(),
+    main_config_path: z.string(),
+    control_socket: z.nullable(z.string()),
+    sudo: z.boolean(),
+  }),
+  created: z.string(),
+  modified: z.string(),
+  modified_by: z.string(),
+});
+export type StoredConnection = z.infer<typeof StoredConnectionSchema>;
+export type PublicConnection = Omit<StoredConnection, 'secret_ciphertext'>;
+
+export const toPublicConnection = ({
+  secret_ciphertext: _secret,
+  ...rest
+}: StoredConnection): PublicConnection => rest;
+
+const connectionKey = (routerId: string) => KEYS.routerConnection.key({ router: routerId });
+
+export const connectionsRepository = {
+  async get(routerId: string): Promise<StoredConnection | undefined> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: connectionKey(routerId), ConsistentRead: true }),
+    );
+    return out.Item
+      ? parseItem(StoredConnectionSchema, 'router connection', withoutKeys(out.Item))
+      : undefined;
+  },
+
+  /** Writes the connection on the condition that its router exists. False when it does not. */
+  async put(connection: StoredConnection): Promise<boolean> {
+    try {
+      await ddb().send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              ConditionCheck: {
+                TableName: tableName(),
+                Key: routerKey(connection.router_id),
+                ConditionExpression: 'attribute_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: tableName(),
+                Item: {
+                  ...connectionKey(connection.router_id),
+                  entity: KEYS.routerConnection.entity,
+                  ...connection,
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  },
+
+  async remove(routerId: string): Promise<boolean> {
+    const out = await ddb().send(
+      new DeleteCommand({ TableName: tableName(), Key: connectionKey(routerId), ReturnValues: 'ALL_OLD' }),
+    );
+    return out.Attributes !== undefined;
+  },
+};
+
+export async function putConnection(
+  routerId: string,
+  input: ConnectionInput,
+  actor: { email: string },
+): Promise<PublicConnection> {
+  await getRouter(routerId);
+  const previous = await connectionsRepository.get(routerId);
+  const now = new Date().toISOString();
+  const secret = (input.password ?? input.private_key) as string;
+  const connection: StoredConnection = {
+    router_id: routerId,
+    transport: input.transport,
+    host: input.host,
+    port: input.port,
+    username: input.username,
+    secret_kind: input.password !== undefined ? 'password' : 'private_key',
+    secret_ciphertext: await routerConnectionSecrets().encrypt(secret, routerId),
+    host_key_sha256: normalizeHostKeyFingerprint(input.host_key_sha256) as string,
+    options: input.options,
+    created: previous?.created ?? now,
+    modified: now,
+    modified_by: actor.email,
+  };
+  if (!(await connectionsRepository.put(connection))) throw new NotFoundError(`No router ${routerId}`);
+  return toPublicConnection(connection);
+}
+
+export async function getConnection(routerId: string): Promise<PublicConnection> {
+  const connection = await connectionsRepository.get(routerId);
+  if (!connection) throw new NotFoundError(`Router ${routerId} has no management connection`);
+  return toPublicConnection(connection);
+}
+
+export async function deleteConnection(routerId: string): Promise<void> {
+  if (!(await connectionsRepository.remove(routerId))) {
+    throw new NotFoundError(`Router ${routerId} has no management connection`);
+  }
+}
+
+/** The connection with its secret in clear, for the transport alone. */
+export async function connectionWithSecret(routerId: string) {
+  const connection = await connectionsRepository.get(routerId);
+  if (!connection) return undefined;
+  const secret = await routerConnectionSecrets().decrypt(connection.secret_ciphertext, routerId);
+  return { connection, secret };
+}

@@ -1,0 +1,66 @@
+import { ConflictError } from '../platform/errors';
+import {
+  type Actor,
+  type ConfigDelivery,
+  configureSession,
+  getStoredSession,
+  toPublicSession,
+} from '../sessions';
+import { connectionsRepository } from './connections';
+import { awaitDeployment, DEPLOYMENT_DEFAULTS, type PublicDeployment, startDeployment } from './deployments';
+
+/** How long a session's configure or delete waits for its deployment before answering it running. */
+export const SESSION_WAIT_SECONDS = 25;
+
+/** The revision is kept and logged; the state is the deployment's to set once a router took it. */
+const handedToDeployment: ConfigDelivery = {
+  method: 'deployment',
+  async deliver() {
+    return { delivered: false, note: 'config sent to its router through a deployment' };
+  },
+};
+
+/**
+ * configureSession: with a management connection, a deployment of the session's router (the
+ * session is `configured` once it succeeded, `established` when the verification saw it up); without
+ * one, the config is rendered and kept, "not delivered", and the session stays as it was.
+ */
+export async function configureSessionOnRouter(id: string, actor: Actor, custom?: string) {
+  const session = await getStoredSession(id);
+  if (!(await connectionsRepository.get(session.resource_id))) {
+    return { ...(await configureSession(id, actor, undefined, custom)), deployment: null };
+  }
+  const started = await startDeployment(session.resource_id, DEPLOYMENT_DEFAULTS, actor, {
+    trigger: `configure session ${session.number ?? session.id}`,
+    session_ids: [id],
+    custom_config: custom?.replace(/\r\n?/g, '\n') ?? null,
+  });
+  const kept = await configureSession(id, actor, handedToDeployment, custom);
+  const deployment = await awaitDeployment(started.id, SESSION_WAIT_SECONDS);
+  return {
+    ...kept,
+    session: toPublicSession(await getStoredSession(id)),
+    delivery: 'deployment',
+    delivered: deployment.status === 'succeeded',
+    deployment,
+  };
+}
+
+/**
+ * DELETE /sessions/{id}?deploy=true: a deployment takes the session off its router, and the session
+ * is deleted once it succeeded; when it does not, the session stays, with the reason in its log.
+ */
+export async function deleteSessionFromRouter(id: string, actor: Actor): Promise<PublicDeployment> {
+  const session = await getStoredSession(id);
+  if (!(await connectionsRepository.get(session.resource_id))) {
+    throw new ConflictError(
+      `The session's router has no management connection: delete without deploy=true, and remove it by hand`,
+    );
+  }
+  const started = await startDeployment(session.resource_id, DEPLOYMENT_DEFAULTS, actor, {
+    trigger: `delete session ${session.number ?? session.id}`,
+    session_ids: [id],
+    remove_session_ids: [id],
+  });
+  return awaitDeployment(started.id, SESSION_WAIT_SECONDS);
+}

@@ -1,0 +1,526 @@
+import { createHash } from 'node:crypto';
+import {
+  DeviceError,
+  type DeviceDriver,
+  type DeviceOptions,
+  type DeviceStep,
+  type DeviceTransport,
+  type NeighborState,
+} from '../devices';
+import type { Platform } from '../config-render';
+import { NotFoundError, ValidationError } from '../platform/errors';
+import { canonicalIp } from '../kernel';
+import {
+  deleteSession,
+  type DeliveredSession,
+  PASSWORD_PLACEHOLDER,
+  recordDeploymentOutcome,
+  routerDelivery,
+  unifiedDiff,
+} from '../sessions';
+import { connectionWithSecret, type StoredConnection } from './connections';
+import {
+  deploymentsRepository,
+  FINAL_STATUSES,
+  type SessionRecord,
+  StaleDeploymentError,
+  type StepRecord,
+  type StoredDeployment,
+} from './deployments-store';
+
+/**
+ * The deployment workflow: one router's peerflow-managed config delivered safely. It advances in
+ * steps, each of which reads the deployment, does one phase on the device and saves the result
+ * before the next; between steps it only waits. In AWS a Step Functions state machine calls
+ * `advanceDeployment` and does the waiting (a Lambda never sleeps through a verification); locally
+ * the same function runs in a loop in-process.
+ *
+ * Phases: `pending` -> check the device's identity, render, read the running file, store the diff
+ * (a dry run ends here), validate on the device, take the state of every neighbor, apply with a
+ * rollback timer or a saved copy -> `verifying` -> poll the neighbors until every session the change
+ * touches is up and stays up for a few seconds, or until `verify_seconds` -> confirm (`succeeded`)
+ * or roll back (`rolled_back`). Anything the device refuses or an error ends it `failed` with the
+ * reason; after `apply` a failure rolls back first.
+ */
+
+/** How the workflow reaches devices: the drivers and the transport (SSH), wired by the app layer. */
+export interface DeliveryPorts {
+  driver(platform: Platform): DeviceDriver | null;
+  open(connection: StoredConnection, secret: string): Promise<DeviceTransport>;
+}
+
+let ports: DeliveryPorts | undefined;
+
+export function provideDeliveryPorts(p: DeliveryPorts): void {
+  ports = p;
+}
+
+function deliveryPorts(): DeliveryPorts {
+  if (!ports) throw new Error('no device drivers are wired into this process');
+  return ports;
+}
+
+/** Seconds between two polls of the neighbors while verifying. */
+const POLL_SECONDS = 2;
+/** How long every touched session must stay up before the change is confirmed early. */
+const SETTLE_SECONDS = 6;
+/** Output kept per command in the record. */
+const OUTPUT_LIMIT = 4000;
+
+export interface Advance {
+  done: boolean;
+  /** Seconds to wait before the next step. */
+  wait_seconds: number;
+  status: StoredDeployment['status'];
+}
+
+/** Does the next phase of a deployment; safe to call again (a stale writer loses and stops). */
+export async function advanceDeployment(id: string): Promise<Advance> {
+  const d = await deploymentsRepository.get(id);
+  if (!d) return { done: true, wait_seconds: 0, status: 'failed' };
+  if (FINAL_STATUSES.includes(d.status)) return { done: true, wait_seconds: 0, status: d.status };
+  const run = new Run(d);
+  try {
+    if (d.status === 'pending') await run.start();
+    else if (d.status === 'verifying') await run.verify();
+    else await run.interrupted();
+  } catch (err) {
+    if (err instanceof StaleDeploymentError) {
+      return { done: true, wait_seconds: 0, status: d.status };
+    }
+    await run.fail(err);
+  } finally {
+    await run.close();
+  }
+  const now = run.d;
+  const done = FINAL_STATUSES.includes(now.status);
+  if (done) await finish(now);
+  return { done, wait_seconds: done ? 0 : POLL_SECONDS, status: now.status };
+}
+
+/** Runs a deployment to its end in this process (the local runtime and tests). */
+export async function runDeploymentHere(id: string): Promise<StoredDeployment['status']> {
+  for (;;) {
+    const step = await advanceDeployment(id);
+    if (step.done) return step.status;
+    await new Promise((resolve) => setTimeout(resolve, step.wait_seconds * 1000));
+  }
+}
+
+class Run {
+  private transport: DeviceTransport | undefined;
+  private driver: DeviceDriver | undefined;
+  private options: DeviceOptions | undefined;
+  private secrets: string[] = [];
+  private applied = false;
+
+  constructor(public d: StoredDeployment) {}
+
+  private async save(changes: Partial<StoredDeployment>): Promise<void> {
+    const next: StoredDeployment = {
+      ...this.d,
+      ...changes,
+      version: this.d.version + 1,
+      modified: new Date().toISOString(),
+    };
+    await deploymentsRepository.save(next, this.d.version);
+    this.d = next;
+  }
+
+  /** Opens the transport, after reading the connection: its secret is never kept beyond this run. */
+  private async connect(): Promise<{ t: DeviceTransport; driver: DeviceDriver; o: DeviceOptions }> {
+    if (this.transport && this.driver && this.options) {
+      return { t: this.transport, driver: this.driver, o: this.options };
+    }
+    const found = await connectionWithSecret(this.d.router_id);
+    if (!found) throw new WorkflowStop(`router ${this.d.hostname} has no management connection`);
+    const delivery = await routerDelivery(this.d.router_id, this.d.remove_session_ids);
+    const driver = deliveryPorts().driver(delivery.router.platform);
+    if (!driver) {
+      throw new WorkflowStop(`peerflow cannot deliver to ${delivery.router.platform} routers yet`);
+    }
+    this.secrets = [found.secret, ...(await delivery.passwords())].filter((s) => s.length > 0);
+    const { connection } = found;
+    this.options = {
+      managedPath: connection.options.managed_path,
+      mainConfigPath: connection.options.main_config_path,
+      controlSocket: connection.options.control_socket,
+      sudo: connection.options.sudo,
+    };
+    this.driver = driver;
+    const steps: DeviceStep[] = [];
+    this.transport = await this.step('connect', steps, () => deliveryPorts().open(connection, found.secret));
+    return { t: this.transport, driver, o: this.options };
+  }
+
+  async close(): Promise<void> {
+    await this.transport?.close().catch(() => undefined);
+  }
+
+  private mask(text: string): string {
+    let out = text;
+    for (const s of this.secrets) out = out.split(s).join(PASSWORD_PLACEHOLDER);
+    return out;
+  }
+
+  /** Runs one phase and records it with the commands it ran; a failure is recorded, then thrown. */
+  private async step<T>(
+    name: string,
+    commands: DeviceStep[],
+    work: () => Promise<T>,
+    detail?: (result: T) => string | null,
+  ): Promise<T> {
+    const started = new Date().toISOString();
+    const record = (status: StepRecord['status'], text: string | null): StepRecord => ({
+      name,
+      status,
+      started,
+      finished: new Date().toISOString(),
+      detail: text === null ? null : this.mask(text),
+      commands: commands.map((c) => ({
+        command: this.mask(c.command),
+        exit_code: c.exitCode,
+        output: cut(this.mask([c.stdout, c.stderr].filter((x) => x.length > 0).join('\n'))),
+      })),
+    });
+    try {
+      const result = await work();
+      await this.save({ steps: [...this.d.steps, record('ok', detail ? detail(result) : null)] });
+      return result;
+    } catch (err) {
+      const steps =
+        err instanceof DeviceError
+          ? [...commands, ...err.steps.filter((s) => !commands.includes(s))]
+          : commands;
+      commands.splice(0, commands.length, ...steps);
+      await this.save({ steps: [...this.d.steps, record('failed', reasonOf(err))] });
+      throw err;
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.save({ status: 'validating' });
+    const { t, driver, o } = await this.connect();
+    const delivery = await routerDelivery(this.d.router_id, this.d.remove_session_ids);
+    const router = delivery.router;
+
+    const identitySteps: DeviceStep[] = [];
+    const identity = await this.step(
+      'identity',
+      identitySteps,
+      () => driver.identity(t, o, identitySteps),
+      (id) => `router id ${id.routerId}, AS${id.asn}, ${id.version}`,
+    );
+    await this.save({
+      identity: { router_id: identity.routerId, asn: identity.asn, version: identity.version },
+    });
+    if (identity.routerId !== router.router_id || identity.asn !== router.asn) {
+      throw new WorkflowStop(
+        `the device is not ${router.hostname}: it reports router id ${identity.routerId} and AS${identity.asn}, the router record says ${router.router_id} and AS${router.asn}; nothing was written`,
+      );
+    }
+
+    const shown = this.d.custom_config ?? delivery.shown;
+    const candidate = this.d.custom_config ?? (await delivery.withSecrets());
+    const readSteps: DeviceStep[] = [];
+    const running = await this.step('read', readSteps, () => driver.readManaged(t, o, readSteps));
+    const runningShown = this.mask(running ?? '');
+    const diff = unifiedDiff(runningShown, shown, {
+      from: `${router.hostname} (running)`,
+      to: `${router.hostname} (peerflow)`,
+    });
+    const sessions = await this.plan(delivery.sessions);
+    await this.save({
+      diff,
+      config_sha256: createHash('sha256').update(shown, 'utf8').digest('hex'),
+      sessions,
+    });
+    if (this.d.dry_run) {
+      await this.save({
+        status: 'succeeded',
+        reason: 'dry run: the diff is what a deployment would change; nothing was written',
+      });
+      return;
+    }
+
+    const validateSteps: DeviceStep[] = [];
+    const verdict = await this.step(
+      'validate',
+      validateSteps,
+      () => driver.validate(t, o, candidate, validateSteps),
+      (v) => (v.ok ? 'the daemon accepts the candidate' : v.reason),
+    );
+    if (!verdict.ok) {
+      throw new WorkflowStop(
+        `the device refused the config: ${verdict.reason}; the running config is unchanged`,
+      );
+    }
+
+    const beforeSteps: DeviceStep[] = [];
+    const before = await this.step(
+      'state before',
+      beforeSteps,
+      () => driver.neighbors(t, o, beforeSteps),
+      summary,
+    );
+    const states = byIp(before);
+    const withBefore = this.d.sessions.map((s) => ({
+      ...s,
+      state_before: states.get(s.peer_ipaddr)?.state ?? null,
+    }));
+    await this.save({ sessions: withBefore, status: 'applying' });
+
+    if (running !== null && running === candidate) {
+      await this.save({ status: 'verifying', verify_until: new Date().toISOString() });
+      return this.verify();
+    }
+    const applySteps: DeviceStep[] = [];
+    this.applied = true;
+    await this.step('apply', applySteps, () => driver.apply(t, o, this.d.confirm_seconds, applySteps));
+    const until = new Date(Date.now() + this.d.verify_seconds * 1000).toISOString();
+    await this.save({ status: 'verifying', verify_until: until });
+  }
+
+  /** What the change does to each session, from the last deployment that succeeded on this router. */
+  private async plan(current: DeliveredSession[]): Promise<SessionRecord[]> {
+    const last = await lastDeployed(this.d.router_id, this.d.id);
+    const known = new Map(
+      (last?.sessions ?? []).filter((s) => s.change !== 'removed').map((s) => [s.session_id, s]),
+    );
+    const triggered = new Set(this.d.session_ids);
+    const out: SessionRecord[] = current.map((s) => {
+      const prev = known.get(s.id);
+      const change: SessionRecord['change'] =
+        this.d.custom_config !== null
+          ? triggered.has(s.id)
+            ? 'changed'
+            : 'unchanged'
+          : prev === undefined
+            ? 'added'
+            : prev.fingerprint !== s.fingerprint
+              ? 'changed'
+              : 'unchanged';
+      return {
+        session_id: s.id,
+        number: s.number,
+        peer_ipaddr: canonicalIp(s.peer_ipaddr) ?? s.peer_ipaddr,
+        change,
+        fingerprint: s.fingerprint,
+        state_before: null,
+        state_after: null,
+        outcome: null,
+      };
+    });
+    const staying = new Set(current.map((s) => s.id));
+    for (const prev of last?.sessions ?? []) {
+      if (prev.change === 'removed' || prev.session_id === null || staying.has(prev.session_id)) continue;
+      out.push({ ...prev, change: 'removed', state_before: null, state_after: null, outcome: null });
+    }
+    return out;
+  }
+
+  async verify(): Promise<void> {
+    const { t, driver, o } = await this.connect();
+    this.applied = true;
+    const pollSteps: DeviceStep[] = [];
+    let now: NeighborState[];
+    try {
+      now = await driver.neighbors(t, o, pollSteps);
+    } catch (err) {
+      await this.step('verify', pollSteps, async () => {
+        throw err;
+      });
+      throw err;
+    }
+    const states = byIp(now);
+    const sessions = this.d.sessions.map((s) => ({
+      ...s,
+      state_after: states.get(s.peer_ipaddr)?.state ?? null,
+    }));
+    const verdict = judge(sessions);
+    const deadline = Date.parse(this.d.verify_until ?? this.d.modified);
+    const settledSince = verdict.settled ? (this.d.settled_since ?? new Date().toISOString()) : null;
+    const settledFor = settledSince ? (Date.now() - Date.parse(settledSince)) / 1000 : 0;
+    const waitMore =
+      Date.now() < deadline &&
+      !(verdict.settled && settledFor >= Math.min(SETTLE_SECONDS, this.d.verify_seconds));
+    if (waitMore) {
+      await this.save({ sessions, settled_since: settledSince });
+      return;
+    }
+    const failure =
+      verdict.regressions.length > 0
+        ? `${verdict.regressions.join(', ')} ${verdict.regressions.length === 1 ? 'was' : 'were'} established before the change and ${verdict.regressions.length === 1 ? 'is' : 'are'} not now`
+        : verdict.lingering.length > 0
+          ? `${verdict.lingering.join(', ')} should be gone from the router and ${verdict.lingering.length === 1 ? 'is' : 'are'} still there`
+          : this.d.require_established && verdict.down.length > 0
+            ? `${verdict.down.join(', ')} did not reach Established within ${this.d.verify_seconds} s`
+            : null;
+    const outcomes = sessions.map((s) => ({ ...s, outcome: outcomeOf(s) }));
+    await this.step(
+      'verify',
+      pollSteps,
+      async () => undefined,
+      () => failure ?? summary(now),
+    );
+    if (failure === null) {
+      const confirmSteps: DeviceStep[] = [];
+      await this.step('confirm', confirmSteps, () => driver.confirm(t, o, confirmSteps));
+      await this.save({ sessions: outcomes, status: 'succeeded', reason: null });
+      return;
+    }
+    await this.rollBack(failure, outcomes);
+  }
+
+  private async rollBack(reason: string, sessions = this.d.sessions): Promise<void> {
+    const { t, driver, o } = await this.connect();
+    const steps: DeviceStep[] = [];
+    await this.step('rollback', steps, () => driver.rollback(t, o, steps));
+    await this.save({ sessions, status: 'rolled_back', reason: `rolled back: ${reason}` });
+  }
+
+  /** A step found the deployment mid-phase: its runner died. Put back what may have been applied. */
+  async interrupted(): Promise<void> {
+    const phase = this.d.status;
+    if (phase === 'applying') {
+      await this.rollBack(`the deployment was interrupted while applying`);
+      return;
+    }
+    await this.save({
+      status: 'failed',
+      reason: `the deployment was interrupted while ${phase}; nothing was applied`,
+    });
+  }
+
+  async fail(err: unknown): Promise<void> {
+    const reason = reasonOf(err);
+    try {
+      this.d = (await deploymentsRepository.get(this.d.id)) ?? this.d;
+      if (FINAL_STATUSES.includes(this.d.status)) return;
+      if (this.applied) {
+        await this.rollBack(reason);
+        return;
+      }
+      await this.save({ status: 'failed', reason, finished: new Date().toISOString() });
+    } catch (inner) {
+      if (inner instanceof StaleDeploymentError) return;
+      const d = (await deploymentsRepository.get(this.d.id)) ?? this.d;
+      if (FINAL_STATUSES.includes(d.status)) return;
+      this.d = d;
+      await this.save({ status: 'failed', reason: `${reason}; rolling back failed too: ${reasonOf(inner)}` });
+    }
+  }
+}
+
+/** A reason to stop that is the device's or the record's, not a fault of peerflow. */
+class WorkflowStop extends Error {}
+
+function reasonOf(err: unknown): string {
+  if (err instanceof WorkflowStop || err instanceof DeviceError) return err.message;
+  if (err instanceof ValidationError || err instanceof NotFoundError) return err.message;
+  return 'an internal error stopped the deployment';
+}
+
+const cut = (text: string) =>
+  text.length <= OUTPUT_LIMIT
+    ? text
+    : `${text.slice(0, OUTPUT_LIMIT)}\n[${text.length - OUTPUT_LIMIT} more characters not kept]`;
+
+function byIp(neighbors: NeighborState[]): Map<string, NeighborState> {
+  return new Map(neighbors.map((n) => [canonicalIp(n.peerIp) ?? n.peerIp, n]));
+}
+
+function summary(neighbors: NeighborState[]): string {
+  const up = neighbors.filter((n) => n.state === 'established').length;
+  return `${neighbors.length} neighbors, ${up} established`;
+}
+
+function judge(sessions: SessionRecord[]) {
+  const regressions: string[] = [];
+  const lingering: string[] = [];
+  const down: string[] = [];
+  for (const s of sessions) {
+    const up = s.state_after === 'established';
+    if (s.change === 'removed') {
+      if (s.state_after !== null) lingering.push(s.peer_ipaddr);
+    } else if (s.state_before === 'established' && !up) regressions.push(s.peer_ipaddr);
+    else if (s.change !== 'unchanged' && !up) down.push(s.peer_ipaddr);
+  }
+  return { regressions, lingering, down, settled: regressions.length + lingering.length + down.length === 0 };
+}
+
+function outcomeOf(s: SessionRecord): SessionRecord['outcome'] {
+  if (s.change === 'removed') return 'removed';
+  if (s.change === 'unchanged') return 'unchanged';
+  return s.state_after === 'established' ? 'established' : 'not_established';
+}
+
+/** The newest deployment before `except` that put a config on the router. */
+async function lastDeployed(routerId: string, except: string): Promise<StoredDeployment | undefined> {
+  let cursor: string | undefined;
+  for (let pages = 0; pages < 5; pages += 1) {
+    const page = await deploymentsRepository.listByRouter(routerId, 25, cursor);
+    const hit = page.data.find((d) => d.id !== except && d.status === 'succeeded' && !d.dry_run);
+    if (hit) return hit;
+    if (!page.next_cursor) return undefined;
+    cursor = page.next_cursor;
+  }
+  return undefined;
+}
+
+/** After the end: the sessions' states and peer logs, removed sessions deleted, the lease freed. */
+async function finish(d: StoredDeployment): Promise<void> {
+  const actor = { email: d.requested_by };
+  const label = `Deployment ${d.id.slice(0, 8)} to ${d.hostname}`;
+  if (d.status === 'succeeded' && !d.dry_run) {
+    for (const s of d.sessions) {
+      if (s.session_id === null) continue;
+      if (s.change === 'removed') {
+        if (d.remove_session_ids.includes(s.session_id)) {
+          await deleteSession(s.session_id, actor).catch(() => undefined);
+        }
+        continue;
+      }
+      const state = s.state_after === 'established' ? 'established' : 'configured';
+      const said =
+        s.change === 'unchanged'
+          ? null
+          : `${label} ${s.change === 'added' ? 'added' : 'changed'} the session: ${s.outcome === 'established' ? 'established' : 'configured, not established yet'}`;
+      if (said === null && s.state_before === null && state === 'configured') continue;
+      await recordDeploymentOutcome(
+        s.session_id,
+        s.fingerprint ?? '',
+        state,
+        said ?? `${label}: session ${state}`,
+        actor,
+      );
+    }
+  } else if (d.status !== 'succeeded') {
+    const touched = new Set([
+      ...d.session_ids,
+      ...d.sessions.filter((s) => s.change !== 'unchanged').map((s) => s.session_id),
+    ]);
+    for (const id of touched) {
+      if (id === null) continue;
+      await recordDeploymentOutcome(
+        id,
+        '',
+        null,
+        `${label} ${d.status === 'rolled_back' ? 'was rolled back' : 'failed'}: ${d.reason ?? 'no reason given'}`,
+        actor,
+      );
+    }
+  }
+  if (d.finished === null) {
+    try {
+      const latest = (await deploymentsRepository.get(d.id)) ?? d;
+      await deploymentsRepository.save(
+        { ...latest, finished: new Date().toISOString(), version: latest.version + 1 },
+        latest.version,
+      );
+    } catch (err) {
+      if (!(err instanceof StaleDeploymentError)) throw err;
+    }
+  }
+  await deploymentsRepository.release(d.router_id, d.id);
+}
