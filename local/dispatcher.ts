@@ -12,6 +12,7 @@ import type { RouteContract } from '../shared/platform/http/contract';
 import { buildOpenApi } from '../shared/platform/http/openapi';
 import { provideSyncLauncher } from '../shared/peeringdb';
 import { runInBackground } from '../shared/app/peeringdb-sync';
+import { runDeploymentsHere } from '../shared/app/delivery';
 import { MAX_BODY_BYTES } from '../shared/platform/http/middlewares';
 
 /**
@@ -97,6 +98,8 @@ export function createDispatcher(
   provideOpenApiDocument(() => buildOpenApi(routes));
   // With no sync function to invoke, a run started through the API goes on in this process.
   provideSyncLauncher(runInBackground);
+  // With no state machine, a deployment runs its workflow in this process too.
+  runDeploymentsHere();
   const modules = new Map<string, Promise<Handler>>();
 
   const load = (file: string): Promise<Handler> => {

@@ -48,6 +48,12 @@ export const ConnectionOptionsSchema = z.strictObject({
     z.meta({ description: "the peerflow-managed file that the daemon's main config includes" }),
   ),
   main_config_path: DevicePath.check(z.meta({ description: "the daemon's main config file" })),
+  base_path: z._default(z.nullable(DevicePath), null).check(
+    z.meta({
+      description:
+        "FRR and GoBGP, whose configs include nothing: the operator's part of the config, which peerflow puts before its own in main_config_path",
+    }),
+  ),
   control_socket: z._default(z.nullable(DevicePath), null),
   sudo: z._default(z.boolean(), false),
 });
@@ -101,6 +107,7 @@ export const StoredConnectionSchema = z.object({
   options: z.object({
     managed_path: z.string(),
     main_config_path: z.string(),
+    base_path: z._default(z.nullable(z.string()), null),
     control_socket: z.nullable(z.string()),
     sudo: z.boolean(),
   }),

@@ -70,7 +70,7 @@ export const StoredDeploymentSchema = z.object({
   created: z.string(),
   modified: z.string(),
   finished: z.nullable(z.string()),
-  identity: z.nullable(z.object({ router_id: z.string(), asn: z.int(), version: z.string() })),
+  identity: z.nullable(z.object({ router_id: z.string(), asn: z.nullable(z.int()), version: z.string() })),
   config_sha256: z.nullable(z.string()),
   diff: z.nullable(z.string()),
   sessions: z.array(SessionRecord),

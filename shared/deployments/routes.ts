@@ -74,7 +74,7 @@ export const DeploymentSchema = z
     created: Timestamp,
     modified: Timestamp,
     finished: z.nullable(Timestamp),
-    identity: z.nullable(z.object({ router_id: z.string(), asn: z.int(), version: z.string() })),
+    identity: z.nullable(z.object({ router_id: z.string(), asn: z.nullable(z.int()), version: z.string() })),
     config_sha256: z.nullable(z.string()),
     diff: z.nullable(z.string()),
     sessions: z.array(

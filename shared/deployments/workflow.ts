@@ -144,6 +144,7 @@ class Run {
     this.options = {
       managedPath: connection.options.managed_path,
       mainConfigPath: connection.options.main_config_path,
+      basePath: connection.options.base_path,
       controlSocket: connection.options.control_socket,
       sudo: connection.options.sudo,
     };
@@ -214,9 +215,10 @@ class Run {
     await this.save({
       identity: { router_id: identity.routerId, asn: identity.asn, version: identity.version },
     });
-    if (identity.routerId !== router.router_id || identity.asn !== router.asn) {
+    // BIRD has no router-wide AS: there the router id alone tells the device.
+    if (identity.routerId !== router.router_id || (identity.asn !== null && identity.asn !== router.asn)) {
       throw new WorkflowStop(
-        `the device is not ${router.hostname}: it reports router id ${identity.routerId} and AS${identity.asn}, the router record says ${router.router_id} and AS${router.asn}; nothing was written`,
+        `the device is not ${router.hostname}: it reports router id ${identity.routerId}${identity.asn !== null ? ` and AS${identity.asn}` : ''}, the router record says ${router.router_id} and AS${router.asn}; nothing was written`,
       );
     }
 
@@ -241,6 +243,19 @@ class Run {
         reason: 'dry run: the diff is what a deployment would change; nothing was written',
       });
       return;
+    }
+
+    if (running !== null && running === candidate) {
+      const states = byIp(await this.step('state before', [], () => driver.neighbors(t, o, [])));
+      await this.save({
+        sessions: this.d.sessions.map((s) => ({
+          ...s,
+          state_before: states.get(s.peer_ipaddr)?.state ?? null,
+        })),
+        status: 'verifying',
+        verify_until: new Date().toISOString(),
+      });
+      return this.verify();
     }
 
     const validateSteps: DeviceStep[] = [];
@@ -270,10 +285,6 @@ class Run {
     }));
     await this.save({ sessions: withBefore, status: 'applying' });
 
-    if (running !== null && running === candidate) {
-      await this.save({ status: 'verifying', verify_until: new Date().toISOString() });
-      return this.verify();
-    }
     const applySteps: DeviceStep[] = [];
     this.applied = true;
     await this.step('apply', applySteps, () => driver.apply(t, o, this.d.confirm_seconds, applySteps));
