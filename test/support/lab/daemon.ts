@@ -101,6 +101,7 @@ export function daemonHandle(
     deviceOptions: {
       managedPath: fields.managedPath,
       mainConfigPath: fields.mainConfigPath,
+      basePath: fields.basePath,
       controlSocket: fields.controlSocket,
       sudo: false,
     },
