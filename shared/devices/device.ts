@@ -21,13 +21,26 @@ export interface DeviceTransport {
   close(): Promise<void>;
 }
 
-/** What differs per host, from the connection's `options`. Paths are on the device. */
+/** What differs per host, from the connection's `options`. Paths are on the device, absolute. */
 export interface DeviceOptions {
-  /** The peerflow-managed file that the daemon's main config includes (or, for a daemon without includes, the file peerflow owns). */
+  /** The peerflow-managed file: what peerflow rendered for the router, as delivered. */
   readonly managedPath: string;
-  /** The daemon's main config file (the one that includes `managedPath`). */
+  /**
+   * The config file the daemon reads. BIRD, OpenBGPD: it includes `managedPath`. FRR, GoBGP (no
+   * include): peerflow writes it as `basePath` followed by `managedPath`.
+   */
   readonly mainConfigPath: string;
-  /** The daemon's control socket, when not its default. */
+  /**
+   * FRR, GoBGP: the operator's part of the config (everything but peerflow's), which peerflow puts
+   * before the managed part in `mainConfigPath`. Null for a daemon whose main config includes the
+   * managed file.
+   */
+  readonly basePath: string | null;
+  /**
+   * Where the daemon's control interface is, when not its default: BIRD, OpenBGPD: the control
+   * socket; FRR: the folder of the vty sockets (`--vty_socket`); GoBGP: the gRPC target (`host:port`
+   * or `unix:///path`).
+   */
   readonly controlSocket: string | null;
   /** Prefix every command with `sudo -n`. */
   readonly sudo: boolean;
@@ -36,7 +49,11 @@ export interface DeviceOptions {
 /** The identity a daemon reports of itself, checked against the router record before any write. */
 export interface DeviceIdentity {
   readonly routerId: string;
-  readonly asn: number;
+  /**
+   * The daemon's own AS. Null only where the daemon has no router-wide AS and no BGP session to
+   * tell it from (BIRD sets the AS per session).
+   */
+  readonly asn: number | null;
   /** The daemon's name and version as it reports them. */
   readonly version: string;
 }
@@ -90,14 +107,18 @@ export interface DeviceDriver {
     steps: DeviceStep[],
   ): Promise<{ ok: true } | { ok: false; reason: string }>;
   /**
-   * Puts the validated candidate in place and makes the daemon run it, keeping what is needed to
-   * go back: a rollback timer of `confirmSeconds` where the daemon has one (BIRD), a saved copy of
-   * the previous file otherwise.
+   * Puts the candidate staged by the last `validate` in place and makes the daemon run it, keeping
+   * what is needed to go back: a rollback timer of `confirmSeconds` where the daemon has one (BIRD),
+   * a saved copy of the previous files otherwise. When it throws, the device may be half-way: call
+   * `rollback`. Call it once per `validate`, and follow it with `confirm` or `rollback`.
    */
   apply(t: DeviceTransport, o: DeviceOptions, confirmSeconds: number, steps: DeviceStep[]): Promise<void>;
   /** Keeps what `apply` put in place (stops the timer, promotes the file, drops the saved copy). */
   confirm(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<void>;
-  /** Goes back to the configuration from before `apply`, and makes the daemon run it. */
+  /**
+   * Goes back to the configuration from before `apply`, and makes the daemon run it; also drops a
+   * staged candidate. Safe to call after a failed `apply`, or when nothing was applied.
+   */
   rollback(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<void>;
   /** Every BGP neighbor the daemon has, with its state. */
   neighbors(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<NeighborState[]>;

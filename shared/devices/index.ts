@@ -1,1 +1,3 @@
 export * from './device';
+export * from './drivers';
+export { shellLine, shellQuote } from './shell';

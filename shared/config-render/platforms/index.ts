@@ -8,6 +8,9 @@ import { gobgp } from './gobgp';
 import { junos } from './junos';
 import { openbgpd } from './openbgpd';
 
+/** Each platform's descriptor, for code that must single one out (e.g. a daemon's driver): `bird2.id`. */
+export { aristaEos, bird2, ciscoIos, ciscoIosxr, frr, gobgp, junos, openbgpd };
+
 /** Every platform peerflow renders for, one row each, in the order the API lists them. */
 export const PLATFORM_REGISTRY = [
   ciscoIos,

@@ -1,0 +1,147 @@
+import { bird2 } from '../../config-render';
+import type { DeviceDriver, DeviceOptions } from '../device';
+import {
+  birdLocalAs,
+  birdNeighbors,
+  birdReplyLines,
+  parseBirdProtocols,
+  parseBirdStatus,
+} from './bird-protocols';
+import { retargetInclude } from './config-files';
+import { outputOf, Remote, stagingPaths } from './remote';
+
+/**
+ * BIRD 2, through `birdc` (`-s controlSocket` when set).
+ *
+ * Layout: the operator's `mainConfigPath` (e.g. /etc/bird/bird.conf) holds everything but the
+ * BGP sessions, and the filters peerflow's config names, and includes peerflow's file by its
+ * absolute path: `include "/etc/bird/peerflow.conf";` (`managedPath`). The managed file carries
+ * `router id` and the BGP templates and protocols.
+ *
+ * - validate: the candidate goes to `<managed>.candidate`, and a copy of the main config whose
+ *   include points at it to `<main>.candidate`; `birdc configure check "<main>.candidate"` parses
+ *   the whole config with the running BIRD, which changes nothing.
+ * - apply: `birdc configure "<main>.candidate" timeout <confirmSeconds>`: BIRD runs the candidate
+ *   and goes back by itself when the timer runs out. The files BIRD reads at start are untouched.
+ * - confirm: `birdc configure confirm`, then the candidate is promoted: `<managed>.candidate`
+ *   renamed to the managed file, `<main>.candidate` removed. When the timer had run out BIRD says
+ *   "Nothing to do": confirm fails and nothing is promoted.
+ * - rollback: when apply started (it leaves `<managed>.applied`), `birdc configure undo` (BIRD's
+ *   previous config, kept in memory); when BIRD has nothing to undo (the timer ran out),
+ *   `birdc configure "<main>"` reloads the files, which still hold the previous config. Without
+ *   the marker nothing is undone (BIRD would undo even a confirmed config). Staged files removed.
+ * - identity: `show status` (version, router id); the AS from `show protocols all`: BIRD has none
+ *   router-wide, it is the `Local AS` most BGP protocols use.
+ * - neighbors: `show protocols all`; accepted routes are those imported, received ones only where a
+ *   protocol keeps filtered routes.
+ */
+export const bird2Driver: DeviceDriver = {
+  platform: bird2.id,
+
+  async identity(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const status = await birdc(r, ['show', 'status'], 'show status');
+    const parsed = parseBirdStatus(status);
+    if (!parsed) throw r.error(`birdc show status: no version and router id in ${JSON.stringify(status)}`);
+    const protocols = parseBirdProtocols(await birdc(r, ['show', 'protocols', 'all'], 'show protocols all'));
+    return { routerId: parsed.routerId, asn: birdLocalAs(protocols), version: parsed.version };
+  },
+
+  async readManaged(t, o, steps) {
+    return new Remote(t, o, steps).readFile(o.managedPath);
+  },
+
+  async validate(t, o, candidate, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    const main = await r.readFile(o.mainConfigPath);
+    if (main === null) return { ok: false, reason: `The main config ${o.mainConfigPath} does not exist` };
+    const staged = retargetInclude(main, o.managedPath, paths.candidate);
+    if (staged === null) {
+      return { ok: false, reason: `${o.mainConfigPath} does not include "${o.managedPath}"` };
+    }
+    await r.writeFile(paths.candidate, candidate, [o.managedPath, o.mainConfigPath]);
+    await r.writeFile(paths.mainCandidate, staged, [o.mainConfigPath]);
+    const check = await r.run(birdcArgv(o, ['configure', 'check', birdString(paths.mainCandidate)]));
+    const reply = birdReplyLines(`${check.stdout}${check.stderr}`);
+    if (check.exitCode === 0 && reply.includes('Configuration OK')) return { ok: true };
+    return { ok: false, reason: reply.join('\n') || outputOf(check) };
+  },
+
+  async apply(t, o, confirmSeconds, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    if (!Number.isInteger(confirmSeconds) || confirmSeconds < 1)
+      throw r.error(`Bad confirm time ${confirmSeconds}`);
+    if (!(await r.allExist([paths.candidate, paths.mainCandidate]))) {
+      throw r.error('No staged candidate: validate first');
+    }
+    // Written first: from here on, rollback must undo, even if the command's answer is lost.
+    await r.writeFile(paths.applied, `${new Date().toISOString()}\n`, []);
+    const argv = ['configure', birdString(paths.mainCandidate), 'timeout', String(confirmSeconds)];
+    const result = await r.run(birdcArgv(o, argv));
+    const reply = birdReplyLines(`${result.stdout}${result.stderr}`);
+    const scheduled = reply.some((l) => /^Undo scheduled in \d+ s$/.test(l));
+    const done = reply.some((l) => /^Reconfigur(ed|ation in progress)/.test(l));
+    if (result.exitCode !== 0 || !scheduled || !done) {
+      throw r.error(`birdc configure with a timeout: ${reply.join(' / ') || outputOf(result)}`);
+    }
+  },
+
+  async confirm(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    const reply = birdReplyLines(await birdc(r, ['configure', 'confirm'], 'configure confirm'));
+    if (!reply.includes('Reconfiguration confirmed')) {
+      throw r.error(`BIRD did not confirm (${reply.join(' / ')}): its timer ran out and it went back`);
+    }
+    await r.move([[paths.candidate, o.managedPath]]);
+    await r.remove([paths.mainCandidate, paths.applied]);
+  },
+
+  async rollback(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    // BIRD undoes the last `configure` even once confirmed: undo only what apply started.
+    if (!(await r.allExist([paths.applied]))) {
+      await r.remove([paths.candidate, paths.mainCandidate]);
+      return;
+    }
+    const undo = birdReplyLines(await birdc(r, ['configure', 'undo'], 'configure undo'));
+    if (!undo.some((l) => /^Reconfigur(ed|ation in progress)/.test(l))) {
+      // Nothing to undo: the timer already put the previous config back, or nothing was applied.
+      // The files hold the previous config either way: load them.
+      const reload = birdReplyLines(
+        await birdc(r, ['configure', birdString(o.mainConfigPath)], 'configure from the main config'),
+      );
+      if (!reload.some((l) => /^Reconfigur(ed|ation in progress)/.test(l))) {
+        throw r.error(`BIRD did not reload ${o.mainConfigPath}: ${reload.join(' / ')}`);
+      }
+    }
+    await r.remove([paths.candidate, paths.mainCandidate, paths.applied]);
+  },
+
+  async neighbors(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const neighbors = birdNeighbors(
+      parseBirdProtocols(await birdc(r, ['show', 'protocols', 'all'], 'show protocols')),
+    );
+    if (typeof neighbors === 'string') throw r.error(`birdc show protocols all: ${neighbors}`);
+    return neighbors;
+  },
+};
+
+function birdcArgv(o: DeviceOptions, command: readonly string[]): string[] {
+  return ['birdc', ...(o.controlSocket === null ? [] : ['-s', o.controlSocket]), ...command];
+}
+
+/** A path as a BIRD string (the path is checked to hold no quote). */
+function birdString(path: string): string {
+  return `"${path}"`;
+}
+
+/** Runs a birdc command; its output, or a DeviceError when birdc fails. */
+async function birdc(r: Remote, command: readonly string[], what: string): Promise<string> {
+  const result = await r.ok(birdcArgv(r.o, command), `birdc ${what}`);
+  return result.stdout;
+}

@@ -1,0 +1,152 @@
+import { posix } from 'node:path';
+import { frr } from '../../config-render';
+import type { DeviceDriver, DeviceOptions } from '../device';
+import { joinBaseAndManaged, meaningfulLines } from './config-files';
+import {
+  frrReloadFailure,
+  frrRunningConfigAsFile,
+  parseFrrAs,
+  parseFrrNeighbors,
+  parseFrrRouterId,
+  parseFrrVersion,
+} from './frr-state';
+import { outputOf, Remote, stagingPaths } from './remote';
+
+const FRR_RELOAD = '/usr/lib/frr/frr-reload.py';
+
+/**
+ * FRR 8 (integrated config), through `vtysh` (`--vty_socket controlSocket` when set) and
+ * frr-reload.py (Debian: frr-pythontools).
+ *
+ * Layout: FRR has no include. The operator keeps everything but peerflow's part in `basePath`
+ * (e.g. /etc/frr/frr-base.conf: interfaces, route-maps and prefix-lists peerflow's config names,
+ * other daemons); peerflow's part, its `router bgp` block, is `managedPath` (e.g.
+ * /etc/frr/peerflow.conf). FRR reads `mainConfigPath` (/etc/frr/frr.conf), which peerflow writes
+ * as the base followed by the managed part; operators edit the base, never frr.conf. The folder of
+ * frr.conf is frr-reload.py's `--confdir` (its vtysh.conf) and `--rundir` (its scratch files).
+ *
+ * - validate: the candidate goes to `<managed>.candidate` and base + candidate to
+ *   `<main>.candidate`; `vtysh -C -f <main>.candidate` parses the whole config (non-zero exit on
+ *   an error), then `frr-reload.py --test` shows what the reload would change, against what runs.
+ * - apply: bgpd has no confirm timer. The running config is saved (`show running-config`, header
+ *   removed, to `<main>.running`), the main and managed files are saved as `.previous`, the
+ *   candidates are renamed into place and `frr-reload.py --reload <main>` applies the difference;
+ *   a non-zero exit or an ERROR in its log fails the apply.
+ * - confirm: the saved copies are removed.
+ * - rollback: the `.previous` files are renamed back and `frr-reload.py --reload <main>.running`
+ *   puts back the configuration that ran before apply (without a snapshot, the restored main file).
+ * - identity: `show bgp vrfs json` (router id of the default VRF), `show running-config` (the
+ *   `router bgp <as>` line), `show version`.
+ * - neighbors: `show bgp neighbors json`: accepted prefixes per neighbor; FRR does not keep the
+ *   received count without soft-reconfiguration.
+ */
+export const frrDriver: DeviceDriver = {
+  platform: frr.id,
+
+  async identity(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const routerId = parseFrrRouterId(await vtysh(r, 'show bgp vrfs json'));
+    const asn = parseFrrAs(await vtysh(r, 'show running-config'));
+    const version = parseFrrVersion(await vtysh(r, 'show version'));
+    if (!routerId || asn === null || !version) {
+      throw r.error(`FRR did not report ${!version ? 'its version' : 'a default BGP instance (router bgp)'}`);
+    }
+    return { routerId, asn, version };
+  },
+
+  async readManaged(t, o, steps) {
+    return new Remote(t, o, steps).readFile(o.managedPath);
+  },
+
+  async validate(t, o, candidate, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    const base = await r.readFile(basePathOf(r));
+    if (base === null) return { ok: false, reason: `The base config ${basePathOf(r)} does not exist` };
+    await r.writeFile(paths.candidate, candidate, [o.managedPath, o.mainConfigPath]);
+    await r.writeFile(paths.mainCandidate, joinBaseAndManaged(base, candidate), [o.mainConfigPath]);
+    const check = await r.run(['vtysh', '-C', '-f', paths.mainCandidate]);
+    if (check.exitCode !== 0) {
+      return { ok: false, reason: meaningfulLines(outputOf(check)).join('\n') };
+    }
+    const test = await r.run(frrReloadArgv(o, '--test', paths.mainCandidate), { timeoutMs: 120_000 });
+    const failure = frrReloadFailure(test.exitCode, `${test.stdout}${test.stderr}`);
+    if (failure !== null) return { ok: false, reason: `frr-reload.py --test: ${failure}` };
+    return { ok: true };
+  },
+
+  async apply(t, o, _confirmSeconds, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    if (!(await r.allExist([paths.candidate, paths.mainCandidate])))
+      throw r.error('No staged candidate: validate first');
+    const running = await vtysh(r, 'show running-config');
+    await r.writeFile(runningPath(o), frrRunningConfigAsFile(running), [o.mainConfigPath]);
+    await r.saveCopy(o.managedPath, paths.previous);
+    await r.saveCopy(o.mainConfigPath, paths.mainPrevious);
+    await r.move([
+      [paths.candidate, o.managedPath],
+      [paths.mainCandidate, o.mainConfigPath],
+    ]);
+    await reload(r, o.mainConfigPath);
+  },
+
+  async confirm(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    await r.remove([paths.previous, paths.mainPrevious, runningPath(o)]);
+  },
+
+  async rollback(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    await r.remove([paths.candidate, paths.mainCandidate]);
+    const applied = await r.allExist([paths.previous, paths.mainPrevious]);
+    if (applied) {
+      await r.move([
+        [paths.previous, o.managedPath],
+        [paths.mainPrevious, o.mainConfigPath],
+      ]);
+    }
+    const snapshot = (await r.allExist([runningPath(o)])) ? runningPath(o) : null;
+    if (!applied && snapshot === null) return;
+    await reload(r, snapshot ?? o.mainConfigPath);
+    if (snapshot !== null) await r.remove([snapshot]);
+  },
+
+  async neighbors(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const neighbors = parseFrrNeighbors(await vtysh(r, 'show bgp neighbors json'));
+    if (typeof neighbors === 'string') throw r.error(`vtysh show bgp neighbors json: ${neighbors}`);
+    return neighbors;
+  },
+};
+
+function basePathOf(r: Remote): string {
+  if (r.o.basePath === null)
+    throw r.error('FRR needs basePath: the operator config peerflow puts before its part');
+  return r.o.basePath;
+}
+
+/** The running config as it was before apply. */
+const runningPath = (o: DeviceOptions) => `${o.mainConfigPath}.running`;
+
+function socketArgs(o: DeviceOptions): string[] {
+  return o.controlSocket === null ? [] : ['--vty_socket', o.controlSocket];
+}
+
+async function vtysh(r: Remote, command: string): Promise<string> {
+  const result = await r.ok(['vtysh', ...socketArgs(r.o), '-c', command], `vtysh -c '${command}'`);
+  return result.stdout;
+}
+
+function frrReloadArgv(o: DeviceOptions, mode: '--test' | '--reload', file: string): string[] {
+  const confdir = posix.dirname(o.mainConfigPath);
+  return [FRR_RELOAD, mode, '--stdout', '--confdir', confdir, '--rundir', confdir, ...socketArgs(o), file];
+}
+
+async function reload(r: Remote, file: string): Promise<void> {
+  const result = await r.run(frrReloadArgv(r.o, '--reload', file), { timeoutMs: 120_000 });
+  const failure = frrReloadFailure(result.exitCode, `${result.stdout}${result.stderr}`);
+  if (failure !== null) throw r.error(`frr-reload.py --reload ${file}: ${failure}`);
+}

@@ -1,0 +1,107 @@
+import { openbgpd } from '../../config-render';
+import type { DeviceDriver, DeviceOptions } from '../device';
+import { meaningfulLines, retargetInclude } from './config-files';
+import {
+  bgpctlReloadFailure,
+  parseBgpctlNeighbors,
+  parseBgpdGlobals,
+  parseBgpdVersion,
+} from './openbgpd-state';
+import { outputOf, Remote, stagingPaths } from './remote';
+
+/**
+ * OpenBGPD 7, through `bgpctl` (`-s controlSocket` when set) and `bgpd -n`.
+ *
+ * Layout: the operator's `mainConfigPath` (/etc/bgpd.conf) holds the macros, sets and the filter
+ * rules for the groups peerflow's config names, and includes peerflow's file by its absolute path
+ * (`include "/etc/bgpd/peerflow.conf"`, `managedPath`), which carries `AS`, `router-id` and the
+ * groups and neighbors. bgpd has no confirm timer.
+ *
+ * - validate: the candidate goes to `<managed>.candidate`, a copy of the main config whose include
+ *   points at it to `<main>.candidate`; `bgpd -n -f <main>.candidate` parses the whole config
+ *   (exit 0 and "configuration OK").
+ * - apply: the managed file is saved as `<managed>.previous` (an empty file when there was none),
+ *   the candidate renamed into place, then `bgpctl reload <main>`. bgpctl exits 0 even when bgpd
+ *   refuses the file: its answer must say "request processed", never "reload failed".
+ * - confirm: the saved copy is removed.
+ * - rollback: `<managed>.previous` renamed back, and `bgpctl reload <main>` (answer checked).
+ * - identity: bgpctl reports neither the AS nor the router id: `bgpd -n -v -f <main>` prints them
+ *   as bgpd reads the installed config, after `bgpctl show` has shown bgpd answers; version from
+ *   `bgpd -V`.
+ * - neighbors: `bgpctl -j show neighbor`: received prefixes (OpenBGPD reports no accepted count).
+ */
+export const openbgpdDriver: DeviceDriver = {
+  platform: openbgpd.id,
+
+  async identity(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    await r.ok(bgpctlArgv(o, ['show']), 'bgpctl show');
+    const parsed = await r.ok(['bgpd', '-n', '-v', '-f', o.mainConfigPath], 'bgpd -n -v');
+    const globals = parseBgpdGlobals(`${parsed.stdout}\n${parsed.stderr}`);
+    const versionOutput = await r.ok(['bgpd', '-V'], 'bgpd -V');
+    const version = parseBgpdVersion(`${versionOutput.stdout}${versionOutput.stderr}`);
+    if (!globals || !version) throw r.error('bgpd did not print its AS, router-id and version');
+    return { ...globals, version };
+  },
+
+  async readManaged(t, o, steps) {
+    return new Remote(t, o, steps).readFile(o.managedPath);
+  },
+
+  async validate(t, o, candidate, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    const main = await r.readFile(o.mainConfigPath);
+    if (main === null) return { ok: false, reason: `The main config ${o.mainConfigPath} does not exist` };
+    const staged = retargetInclude(main, o.managedPath, paths.candidate);
+    if (staged === null)
+      return { ok: false, reason: `${o.mainConfigPath} does not include "${o.managedPath}"` };
+    await r.writeFile(paths.candidate, candidate, [o.managedPath, o.mainConfigPath]);
+    await r.writeFile(paths.mainCandidate, staged, [o.mainConfigPath]);
+    const check = await r.run(['bgpd', '-n', '-f', paths.mainCandidate]);
+    const output = outputOf(check);
+    if (check.exitCode === 0 && /configuration OK/.test(output)) return { ok: true };
+    return { ok: false, reason: meaningfulLines(output).join('\n') };
+  },
+
+  async apply(t, o, _confirmSeconds, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    if (!(await r.allExist([paths.candidate]))) throw r.error('No staged candidate: validate first');
+    await r.saveCopy(o.managedPath, paths.previous);
+    await r.move([[paths.candidate, o.managedPath]]);
+    await r.remove([paths.mainCandidate]);
+    await reload(r);
+  },
+
+  async confirm(t, o, steps) {
+    await new Remote(t, o, steps).remove([stagingPaths(o).previous]);
+  },
+
+  async rollback(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const paths = stagingPaths(o);
+    await r.remove([paths.candidate, paths.mainCandidate]);
+    if (!(await r.allExist([paths.previous]))) return;
+    await r.move([[paths.previous, o.managedPath]]);
+    await reload(r);
+  },
+
+  async neighbors(t, o, steps) {
+    const r = new Remote(t, o, steps);
+    const result = await r.ok(bgpctlArgv(o, ['-j', 'show', 'neighbor']), 'bgpctl -j show neighbor');
+    const neighbors = parseBgpctlNeighbors(result.stdout);
+    if (typeof neighbors === 'string') throw r.error(`bgpctl -j show neighbor: ${neighbors}`);
+    return neighbors;
+  },
+};
+
+function bgpctlArgv(o: DeviceOptions, command: readonly string[]): string[] {
+  return ['bgpctl', ...(o.controlSocket === null ? [] : ['-s', o.controlSocket]), ...command];
+}
+
+async function reload(r: Remote): Promise<void> {
+  const result = await r.run(bgpctlArgv(r.o, ['reload', r.o.mainConfigPath]));
+  const failure = bgpctlReloadFailure(result.exitCode, `${result.stdout}${result.stderr}`);
+  if (failure !== null) throw r.error(`bgpctl reload: ${failure}`);
+}

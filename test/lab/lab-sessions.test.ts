@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLab, type Lab, LAB_DAEMONS, type LabDaemonName, labAvailable } from '../support/lab';
+
+/**
+ * Each daemon as the router, configured by hand in the managed file the way peerflow will
+ * configure it, reaches Established with the lab's peer (TCP-MD5 on both sides) and receives every
+ * prefix the peer announces, as the router daemon's own CLI reports it.
+ */
+function managedConfig(platform: LabDaemonName, lab: Lab): string {
+  const { router, peer } = lab;
+  const pw = peer.password;
+  switch (platform) {
+    case 'bird2':
+      return [
+        `router id ${router.routerId};`,
+        ...(['v4', 'v6'] as const).flatMap((f) => [
+          `template bgp peers_${f} {`,
+          `  local as ${router.asn};`,
+          `  ip${f} {`,
+          `    import filter peers_${f}_in;`,
+          `    export filter peers_${f}_out;`,
+          '  };',
+          '}',
+          `protocol bgp lab_peer_${f} from peers_${f} {`,
+          `  neighbor ${f === 'v4' ? peer.lan.ipv4 : peer.lan.ipv6} as ${peer.asn};`,
+          `  password "${pw}";`,
+          '}',
+        ]),
+        '',
+      ].join('\n');
+    case 'frr':
+      return [
+        `router bgp ${router.asn}`,
+        ` bgp router-id ${router.routerId}`,
+        ' no bgp default ipv4-unicast',
+        ...[peer.lan.ipv4, peer.lan.ipv6].flatMap((ip) => [
+          ` neighbor ${ip} remote-as ${peer.asn}`,
+          ` neighbor ${ip} password ${pw}`,
+        ]),
+        ...(['v4', 'v6'] as const).flatMap((f) => {
+          const ip = f === 'v4' ? peer.lan.ipv4 : peer.lan.ipv6;
+          return [
+            ` address-family ip${f} unicast`,
+            `  neighbor ${ip} activate`,
+            `  neighbor ${ip} route-map peers_${f}_in in`,
+            `  neighbor ${ip} route-map peers_${f}_out out`,
+            ' exit-address-family',
+          ];
+        }),
+        'exit',
+        '',
+      ].join('\n');
+    case 'openbgpd':
+      return [
+        `AS ${router.asn}`,
+        `router-id ${router.routerId}`,
+        ...(['v4', 'v6'] as const).flatMap((f) => [
+          `group "peers_${f}" {`,
+          `\tneighbor ${f === 'v4' ? peer.lan.ipv4 : peer.lan.ipv6} {`,
+          `\t\tremote-as ${peer.asn}`,
+          `\t\ttcp md5sig password "${pw}"`,
+          '\t}',
+          '}',
+        ]),
+        '',
+      ].join('\n');
+    case 'gobgp':
+      return [
+        '[global.config]',
+        `  as = ${router.asn}`,
+        `  router-id = "${router.routerId}"`,
+        '[global.apply-policy.config]',
+        '  import-policy-list = ["peers_v4_in", "peers_v6_in"]',
+        '  default-import-policy = "reject-route"',
+        '  export-policy-list = ["peers_v4_out", "peers_v6_out"]',
+        '  default-export-policy = "reject-route"',
+        '',
+        ...(['v4', 'v6'] as const).flatMap((f) => [
+          '[[neighbors]]',
+          '  [neighbors.config]',
+          `    neighbor-address = "${f === 'v4' ? peer.lan.ipv4 : peer.lan.ipv6}"`,
+          `    peer-as = ${peer.asn}`,
+          `    auth-password = "${pw}"`,
+          '  [[neighbors.afi-safis]]',
+          '    [neighbors.afi-safis.config]',
+          `      afi-safi-name = "ip${f}-unicast"`,
+          '',
+        ]),
+      ].join('\n');
+  }
+}
+
+describe.skipIf(!labAvailable())('each daemon as the router of a lab', () => {
+  const labs = new Map<LabDaemonName, Lab>();
+
+  beforeAll(async () => {
+    // Started together: most of a lab's start is waiting for its daemons.
+    const created = await Promise.allSettled(
+      LAB_DAEMONS.map(async (d) => labs.set(d, await createLab({ router: d }))),
+    );
+    const failed = created.find((r) => r.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.allSettled([...labs.values()].map((l) => l.destroy()));
+  });
+
+  it.concurrent.each(LAB_DAEMONS)(
+    '%s reaches Established with MD5 and receives the peer routes after a reload of its managed file',
+    async (platform) => {
+      const lab = labs.get(platform)!;
+      const { daemon } = lab.router;
+      expect(lab.peer.daemon.platform).not.toBe(platform);
+      // Before: the router's managed part names no neighbor.
+      expect(await daemon.session(lab.peer.lan.ipv4)).toBeNull();
+
+      daemon.writeManaged(managedConfig(platform, lab));
+      const reload = await daemon.reload();
+      expect(reload.exitCode, `${reload.stdout}${reload.stderr}`).toBe(0);
+
+      const sessions = await lab.waitForPeerRoutes(45_000);
+      expect(sessions.ipv4).toMatchObject({ established: true, received: lab.peer.prefixes.ipv4.length });
+      expect(sessions.ipv6).toMatchObject({ established: true, received: lab.peer.prefixes.ipv6.length });
+    },
+    60_000,
+  );
+});
