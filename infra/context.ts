@@ -37,6 +37,12 @@ export interface DeploymentContext {
    * undefined when `-c loginThrottle=false`. HTTP APIs take no WAF web ACL: see the README.
    */
   loginThrottle?: { rateLimit: number; burstLimit: number };
+  /**
+   * Where the deployment function reaches routers' management addresses: private subnets of a VPC
+   * with a route to them, and the security groups it runs in. Without them delivery is off (the
+   * deployment routes answer 503 and say so).
+   */
+  delivery?: { subnetIds: string[]; securityGroupIds: string[] };
 }
 
 export class ContextError extends Error {
@@ -142,6 +148,22 @@ export function readDeploymentContext(node: Node): DeploymentContext {
     throw new ContextError(`context "logLevel" must be one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  const list = (key: string, pattern: RegExp, example: string) => {
+    const values = (text(node, key) ?? '')
+      .split(',')
+      .map((v) => v.trim())
+      .filter((v) => v.length > 0);
+    for (const v of values) {
+      if (!pattern.test(v)) throw new ContextError(`context "${key}" takes ids like ${example}, got "${v}"`);
+    }
+    return values;
+  };
+  const subnetIds = list('deliverySubnetIds', /^subnet-[0-9a-f]{8,17}$/, 'subnet-0123456789abcdef0');
+  const securityGroupIds = list('deliverySecurityGroupIds', /^sg-[0-9a-f]{8,17}$/, 'sg-0123456789abcdef0');
+  if ((subnetIds.length === 0) !== (securityGroupIds.length === 0)) {
+    throw new ContextError('contexts "deliverySubnetIds" and "deliverySecurityGroupIds" go together');
+  }
+
   return {
     customer,
     domain,
@@ -165,5 +187,6 @@ export function readDeploymentContext(node: Node): DeploymentContext {
           },
         }
       : {}),
+    ...(subnetIds.length > 0 ? { delivery: { subnetIds, securityGroupIds } } : {}),
   };
 }

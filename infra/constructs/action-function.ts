@@ -148,6 +148,12 @@ export class ActionFunction extends Construct {
     this.allow(['lambda:InvokeFunction'], [target.functionArn]);
   }
 
+  /** Starts executions of one state machine. */
+  bindStart(variable: string, stateMachineArn: string): void {
+    this.function.addEnvironment(variable, stateMachineArn);
+    this.allow(['states:StartExecution'], [stateMachineArn]);
+  }
+
   bindKey(variable: string, key: IKey): void {
     this.function.addEnvironment(variable, key.keyArn);
     this.allow(['kms:Encrypt', 'kms:Decrypt'], [key.keyArn]);

@@ -15,6 +15,7 @@ import { SPLIT_ENTRIES } from '../constructs/bundling';
 import { BootstrapAdmin } from '../constructs/bootstrap-admin';
 import { CursorKey } from '../constructs/cursor-key';
 import { DataMigrations } from '../constructs/data-migrations';
+import { Delivery } from '../constructs/delivery';
 import { PeerflowApi } from '../constructs/http-api';
 import { Mailer } from '../constructs/mailer';
 import { SigningKey } from '../constructs/signing-key';
@@ -70,7 +71,15 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
   for (const { access: a } of contracts) {
     if (a.table === 'read-write' || (a.table === 'read' && access.table === undefined))
       access.table = a.table;
-    for (const key of ['email', 'signingKey', 'jwks', 'cursorKey', 'startSync', 'secrets'] as const) {
+    for (const key of [
+      'email',
+      'signingKey',
+      'jwks',
+      'cursorKey',
+      'startSync',
+      'startDeployment',
+      'secrets',
+    ] as const) {
       if (a[key]) access[key] = true;
     }
   }
@@ -97,6 +106,8 @@ export class PeerflowStack extends Stack {
   readonly http: PeerflowApi;
   readonly admin?: BootstrapAdmin;
   readonly migrations: DataMigrations;
+  /** Delivery to routers; absent without the delivery VPC's subnets (`-c deliverySubnetIds`). */
+  readonly delivery?: Delivery;
   /** Keyed by handler entry file. */
   readonly actions = new Map<string, ActionFunction>();
   /** The nested stack of each area of the API, keyed by the contracts' tag. */
@@ -150,6 +161,16 @@ export class PeerflowStack extends Stack {
       description: 'Encrypts the MD5 passwords of BGP sessions',
       enableKeyRotation: true,
     });
+
+    if (d.delivery) {
+      this.delivery = new Delivery(this, 'Delivery', {
+        table: this.table,
+        sessionPasswordKey: this.sessionPasswordKey,
+        logRetention,
+        environment,
+        ...d.delivery,
+      });
+    }
 
     this.http = new PeerflowApi(this, 'Http', {
       logRetention,
@@ -239,6 +260,10 @@ export class PeerflowStack extends Stack {
     if (access.email) action.bindEmail(this.mailer);
     if (access.startSync) action.bindInvoke('SYNC_FUNCTION_NAME', this.syncJob.job.function);
     if (access.secrets) action.bindKey('SESSION_PASSWORD_KEY_ID', this.sessionPasswordKey);
+    // Without the delivery VPC there is no state machine: the route answers that delivery is off.
+    if (access.startDeployment && this.delivery) {
+      action.bindStart('DEPLOYMENT_STATE_MACHINE_ARN', this.delivery.stateMachine.stateMachineArn);
+    }
   }
 
   private hostedZone(d: DeploymentContext): IHostedZone | undefined {

@@ -208,6 +208,8 @@ beforeAll(() => {
     loginThrottleBurst: '4',
     alarmEmail: 'noc@example.net',
     adminEmail: 'admin@example.net',
+    deliverySubnetIds: 'subnet-0123456789abcdef0,subnet-0fedcba9876543210',
+    deliverySecurityGroupIds: 'sg-0123456789abcdef0',
   });
 }, 240_000);
 
@@ -845,6 +847,67 @@ describe('the stack', () => {
       rmSync(SYNTHETIC_HANDLERS, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('delivery to routers', () => {
+  it('is off without the delivery subnets: no state machine, and no route may start one', () => {
+    expect(plain.stack.delivery).toBeUndefined();
+    for (const [entry, contracts] of handlers) {
+      if (!contracts.some((c) => c.access.startDeployment)) continue;
+      const grants = grantsOf(plain, plain.stack.actions.get(entry)!.role);
+      expect(grants.has('states:StartExecution'), entry).toBe(false);
+    }
+  });
+
+  it('runs each step in the VPC, from a state machine that waits between steps, logged and traced', () => {
+    const delivery = full.stack.delivery!;
+    const { Resources: resources } = templateOf(full, delivery.job.function);
+    const fn = resources[logicalId(delivery.job.function)]!;
+    expect(fn.Properties.VpcConfig).toEqual({
+      SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+      SecurityGroupIds: ['sg-0123456789abcdef0'],
+    });
+    const machine = resources[logicalId(delivery.stateMachine)]!;
+    expect(machine.Type).toBe('AWS::StepFunctions::StateMachine');
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    expect((machine.Properties.LoggingConfiguration as { Level: string }).Level).toBe('ALL');
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
+    expect(definition).toContain('SecondsPath');
+    const grants = grantsOf(full, delivery.job.role);
+    expect(grants.has('dynamodb:PutItem')).toBe(true);
+    expect(grants.has('kms:Decrypt')).toBe(true);
+    expect(grants.has('states:StartExecution')).toBe(false);
+    expect(grants.has('secretsmanager:GetSecretValue')).toBe(false);
+  });
+
+  it('lets exactly the routes that start deployments start this state machine', () => {
+    const machineArn = { Ref: logicalId(full.stack.delivery!.stateMachine) };
+    for (const [entry, contracts] of handlers) {
+      const grants = grantsOf(full, full.stack.actions.get(entry)!.role);
+      const starts = contracts.some((c) => c.access.startDeployment);
+      expect(grants.has('states:StartExecution'), entry).toBe(starts);
+      if (starts) expect(JSON.stringify(grants.get('states:StartExecution'))).toContain(machineArn.Ref);
+    }
+  });
+
+  it('refuses subnets without security groups, and ids that are not ids', () => {
+    expect(() =>
+      buildPeerflow(
+        new App({ context: { customer: 'acme', deliverySubnetIds: 'subnet-0123456789abcdef0' } }),
+      ),
+    ).toThrow(/go together/);
+    expect(() =>
+      buildPeerflow(
+        new App({
+          context: {
+            customer: 'acme',
+            deliverySubnetIds: 'subnet-x',
+            deliverySecurityGroupIds: 'sg-0123456789abcdef0',
+          },
+        }),
+      ),
+    ).toThrow(/deliverySubnetIds/);
+  });
 });
 
 describe('the AWS Solutions checks', () => {
