@@ -1,1 +1,3 @@
 export * from './device';
+export * from './host-key';
+export * from './ssh-transport';
