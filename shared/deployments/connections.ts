@@ -7,6 +7,7 @@ import { routerConnectionSecrets } from '../platform/secrets/session-passwords';
 import { NotFoundError } from '../platform/errors';
 import { getRouter, routerKey } from '../routers';
 import { canonicalIp } from '../kernel';
+import { normalizeHostKeyFingerprint } from '../devices';
 
 /**
  * A router's management connection: how peerflow reaches the host its daemon runs on. The secret
@@ -20,16 +21,6 @@ const DevicePath = z.string().check(
   z.regex(/^\/[A-Za-z0-9._\-/]*$/, 'must be an absolute path of letters, digits, ".", "_", "-" and "/"'),
   z.refine((p) => !p.split('/').includes('..'), 'must not climb with ".."'),
 );
-
-/** `SHA256:<43 base64 characters>` as `ssh-keygen -lf` prints it, or the same digest as 64 hex digits. */
-export function normalizeHostKeyFingerprint(value: string): string | null {
-  const text = value.trim();
-  if (/^[0-9a-fA-F]{64}$/.test(text)) {
-    return `SHA256:${Buffer.from(text, 'hex').toString('base64').replace(/=+$/, '')}`;
-  }
-  const m = /^SHA256:([A-Za-z0-9+/]{43})=?$/.exec(text);
-  return m ? `SHA256:${m[1]}` : null;
-}
 
 const HostName = z.string().check(
   z.maxLength(253),

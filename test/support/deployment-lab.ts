@@ -12,6 +12,7 @@ import {
 } from '../../shared/deployments/routes';
 import { deploymentsSettled } from '../../shared/app/delivery';
 import { callRoute, userWithRole } from './api';
+import { patchSettingsRoute } from '../../shared/settings/routes';
 import { syncObjects } from './peeringdb';
 import { createLab, type Lab, labAvailable, type LabDaemonName } from './lab';
 
@@ -99,6 +100,12 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
         ].map((port) => ({ ...port, ix_id: 90, ixlan_id: 90 })),
       });
       [admin, operator] = await Promise.all([userWithRole('admin'), userWithRole('operator')]);
+      // We are the lab's operator network: the router's LAN addresses are ours.
+      const ours = await callRoute(patchSettingsRoute, {
+        token: admin.token,
+        body: { source_asn: lab.router.asn, source_participant_id: 500 },
+      });
+      expect(ours.status, JSON.stringify(ours.json)).toBe(200);
       const router = await callRoute(createRouterRoute, {
         token: admin.token,
         body: {
