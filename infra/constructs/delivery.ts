@@ -65,8 +65,8 @@ export class Delivery extends Construct {
       ],
       ['*'],
     );
-    Validations.of(this.job).acknowledge({
-      id: 'AwsSolutions-IAM5',
+    Validations.of(this.job.role).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
       reason:
         'Lambda needs the EC2 network-interface actions on every resource to run a function in a VPC; they take no narrower resource.',
     });

@@ -45,7 +45,26 @@ export const ConnectionOptionsSchema = z.strictObject({
         "FRR and GoBGP, whose configs include nothing: the operator's part of the config, which peerflow puts before its own in main_config_path",
     }),
   ),
-  control_socket: z._default(z.nullable(DevicePath), null),
+  control_socket: z
+    ._default(
+      z.nullable(
+        z.string().check(
+          z.maxLength(255),
+          z.regex(
+            /^(\/[A-Za-z0-9._\-/]*|unix:\/\/\/[A-Za-z0-9._\-/]+|[A-Za-z0-9.-]+:\d{1,5}|\[[0-9A-Fa-f:.]+\]:\d{1,5})$/,
+            'must be an absolute path, unix:///path, or host:port (GoBGP)',
+          ),
+          z.refine((p) => !p.split('/').includes('..'), 'must not climb with ".."'),
+        ),
+      ),
+      null,
+    )
+    .check(
+      z.meta({
+        description:
+          "the daemon's control interface when not its default: birdc's or bgpctl's socket, FRR's vty folder, GoBGP's gRPC host:port",
+      }),
+    ),
   sudo: z._default(z.boolean(), false),
 });
 
