@@ -4,10 +4,16 @@ import { LAB_DAEMONS, type LabDaemonName } from './daemon';
 
 /** What each daemon of the lab needs on the machine: executables and system users. */
 const NEEDS: Record<LabDaemonName | 'lab', { bins: string[]; users: string[] }> = {
-  lab: { bins: ['ip', 'ssh-keygen', '/usr/sbin/sshd', 'sh', 'cat'], users: [] },
+  lab: { bins: ['ip', 'ssh-keygen', '/usr/sbin/sshd', 'sh', 'cat', 'mount'], users: [] },
   bird2: { bins: ['bird', 'birdc'], users: [] },
   frr: {
-    bins: ['vtysh', '/usr/lib/frr/zebra', '/usr/lib/frr/bgpd', '/usr/lib/frr/frr-reload.py', 'python3'],
+    bins: [
+      'vtysh',
+      '/usr/lib/frr/zebra',
+      '/usr/lib/frr/bgpd',
+      '/usr/lib/frr/frr-reload.py',
+      '/usr/bin/python3',
+    ],
     users: ['frr'],
   },
   openbgpd: { bins: ['bgpd', 'bgpctl'], users: ['_openbgpd'] },

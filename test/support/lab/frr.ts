@@ -76,7 +76,6 @@ export async function startFrrRouter(setup: RouterSetup): Promise<LabDaemon> {
   }
   const cliCommand = ['vtysh', '--vty_socket', setup.dir];
   const reload = [
-    'python3',
     FRR_RELOAD,
     '--reload',
     '--stdout',

@@ -15,6 +15,8 @@ export interface LabSsh {
   readonly publicKey: string;
   /** The host key's fingerprint as `ssh-keygen -l` prints it: `SHA256:<base64, no padding>`. */
   readonly hostKeySha256: string;
+  /** The host's public key file (`ssh-keygen -lf` reads it). */
+  readonly hostPublicKeyPath: string;
   /** sshd's own log (`LogLevel VERBOSE`): the logins it saw. */
   readonly logFile: string;
 }
@@ -85,8 +87,17 @@ export async function startSshd(
     ].join('\n'),
   );
   const logFile = join(dir, 'sshd.log');
-  // -D: stays in the foreground, so its pid is the one started here; -e: logs to the log file.
-  const child = startInNamespace(ns, ['/usr/sbin/sshd', '-D', '-e', '-f', config], logFile);
+  // The router host has a home of its own for root: this machine's dotfiles (which a login shell
+  // reads) stay out of the lab. The bind mount lives in the mount namespace `ip netns exec` gives
+  // sshd alone (its mounts do not propagate back).
+  const home = join(dir, 'root-home');
+  mkdirSync(home, { mode: 0o700 });
+  // -D: stays in the foreground (exec keeps the pid the one started here); -e: logs to the log file.
+  const child = startInNamespace(
+    ns,
+    ['sh', '-c', 'mount --bind "$0" /root && exec /usr/sbin/sshd -D -e -f "$1"', home, config],
+    logFile,
+  );
   if (child.pid === undefined) throw new Error('sshd did not start');
   await waitFor(`sshd on ${address}:${port}`, () => portOpen(address, port), 10_000, 100);
   const hostKeySha256 = fingerprintOfPublicKeyLine(readFileSync(`${hostKey}.pub`, 'utf8'));
@@ -98,6 +109,7 @@ export async function startSshd(
       privateKey: readFileSync(clientKey, 'utf8'),
       publicKey,
       hostKeySha256,
+      hostPublicKeyPath: `${hostKey}.pub`,
       logFile,
     },
     pid: child.pid,

@@ -102,13 +102,28 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * The pids whose network namespace is `ns`, read from /proc in this process (as `ip netns pids`
+ * does, without a command that could fail under load and leave the namespace looking empty).
+ */
 export async function namespacePids(ns: string): Promise<number[]> {
-  const r = await run(['ip', 'netns', 'pids', ns], { timeoutMs: 10_000 });
-  if (r.exitCode !== 0) return [];
-  return r.stdout
-    .split(/\s+/)
-    .filter((s) => /^\d+$/.test(s))
-    .map(Number);
+  let target: { dev: number; ino: number };
+  try {
+    target = statSync(`/run/netns/${ns}`);
+  } catch {
+    return [];
+  }
+  const pids: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const net = statSync(`/proc/${entry}/ns/net`);
+      if (net.ino === target.ino && net.dev === target.dev) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
 }
 
 export async function listNamespaces(): Promise<string[]> {
@@ -135,15 +150,15 @@ export async function removeNamespace(ns: string, extra: readonly number[] = [])
     signalAll(left, 'SIGKILL');
     await sleep(100);
   }
-  await run(['ip', 'netns', 'del', ns], { timeoutMs: 10_000 });
+  const del = await run(['ip', 'netns', 'del', ns], { timeoutMs: 10_000 });
+  if (del.exitCode !== 0 && (await listNamespaces()).includes(ns)) {
+    throw new Error(`ip netns del ${ns} exited ${del.exitCode}: ${del.stderr.trim()}`);
+  }
 }
 
 /** Removes everything `record` names, in the order that leaves nothing running. Safe to repeat. */
 export async function teardown(record: LabRecord, pids: readonly number[] = []): Promise<void> {
-  const present = new Set(await listNamespaces());
-  for (const ns of record.namespaces) {
-    if (present.has(ns)) await removeNamespace(ns, pids);
-  }
+  for (const ns of record.namespaces) await removeNamespace(ns, pids);
   // Deleting the router namespace deletes the pair; this covers a lab killed between the two steps.
   await run(['ip', 'link', 'del', record.rootLink], { timeoutMs: 10_000 });
   rmSync(record.scratch, { recursive: true, force: true });
