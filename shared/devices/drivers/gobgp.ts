@@ -18,7 +18,7 @@ const RELOAD_CHECKS = 20;
 const RELOAD_CHECK_INTERVAL_MS = 500;
 
 /**
- * GoBGP 3, through the `gobgp` CLI (`--target controlSocket` when set: `host:port` or
+ * GoBGP 3, through its CLI, gobgp (`--target controlSocket` when set: `host:port` or
  * `unix:///path`) and gobgpd.
  *
  * Layout: gobgpd reads one TOML file and has no include. peerflow renders the router's whole BGP
