@@ -13,6 +13,9 @@ import {
 } from './gobgp-state';
 import { outputOf, pause, Remote, stagingPaths } from './remote';
 
+/** GoBGP's CLI, which the platform is named after (the registry keeps the name as its id). */
+const GOBGP_CLI = gobgp.id;
+
 /** How long apply and rollback wait for gobgpd to show the neighbors of the file it was told to read. */
 const RELOAD_CHECKS = 20;
 const RELOAD_CHECK_INTERVAL_MS = 500;
@@ -137,7 +140,7 @@ function basePathOf(r: Remote): string {
 }
 
 function gobgpArgv(o: DeviceOptions, command: readonly string[]): string[] {
-  return ['gobgp', ...(o.controlSocket === null ? [] : ['--target', o.controlSocket]), ...command];
+  return [GOBGP_CLI, ...(o.controlSocket === null ? [] : ['--target', o.controlSocket]), ...command];
 }
 
 async function readNeighbors(r: Remote): Promise<NeighborState[]> {
