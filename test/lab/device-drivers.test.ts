@@ -233,5 +233,38 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
       },
       TEST_TIMEOUT_MS,
     );
+
+    // Daemon-specific behaviour: registered for that daemon only.
+    if (name === 'bird2')
+      it(
+        'BIRD goes back by itself when its timer runs out: confirm then fails, rollback leaves the files as they were',
+        async () => {
+          const current = await driver.readManaged(b.transport, b.options, []);
+          expect(await driver.validate(b.transport, b.options, emptyConfig(platform, b.lab), [])).toEqual({
+            ok: true,
+          });
+          await driver.apply(b.transport, b.options, 5, []);
+          await peerSessionsDown(b);
+          // Nobody confirms: BIRD undoes the reconfiguration and the sessions come back.
+          await peerRoutesUp(b);
+          await expect(driver.confirm(b.transport, b.options, [])).rejects.toThrow(/timer ran out/);
+          await driver.rollback(b.transport, b.options, []);
+          expect(await driver.readManaged(b.transport, b.options, [])).toBe(current);
+          await peerRoutesUp(b);
+        },
+        TEST_TIMEOUT_MS,
+      );
+
+    if (name === 'gobgp')
+      it('GoBGP refuses a candidate with another router id: gobgpd reads [global] only when it starts', async () => {
+        const other = candidateFor(platform, b.lab).replace(
+          `router-id = "${b.lab.router.routerId}"`,
+          'router-id = "192.0.2.99"',
+        );
+        const result = await driver.validate(b.transport, b.options, other, []);
+        expect(result).toMatchObject({ ok: false });
+        expect(result.ok ? '' : result.reason).toMatch(/only when it starts/);
+        await driver.rollback(b.transport, b.options, []);
+      });
   });
 });
