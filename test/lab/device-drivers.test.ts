@@ -255,6 +255,30 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
         TEST_TIMEOUT_MS,
       );
 
+    if (name === 'bird2')
+      it('BIRD: an apply that BIRD refuses leaves the confirmed config running, and rollback undoes nothing', async () => {
+        const current = await driver.readManaged(b.transport, b.options, []);
+        await peerRoutesUp(b);
+        expect(await driver.validate(b.transport, b.options, emptyConfig(platform, b.lab), [])).toEqual({
+          ok: true,
+        });
+        // The staged candidate is spoiled between validate and apply.
+        const staged = `${b.options.managedPath}.candidate`;
+        await b.lab.run(b.lab.router.namespace, ['sh', '-c', `cat > '${staged}'`], {
+          input: 'protocol bgp {{{\n',
+        });
+        await expect(driver.apply(b.transport, b.options, 60, [])).rejects.toThrow(/refused/);
+        await driver.rollback(b.transport, b.options, []);
+        expect(await driver.readManaged(b.transport, b.options, [])).toBe(current);
+        const now = await neighborsNow(b);
+        expect(
+          now
+            .filter((n) => n.state === 'established')
+            .map((n) => n.peerIp)
+            .sort(),
+        ).toEqual([b.lab.peer.lan.ipv4, b.lab.peer.lan.ipv6].sort());
+      });
+
     if (name === 'gobgp')
       it('GoBGP refuses a candidate with another router id: gobgpd reads [global] only when it starts', async () => {
         const other = candidateFor(platform, b.lab).replace(
