@@ -122,6 +122,23 @@ describe.skipIf(!labAvailable())('each daemon as the router of a lab', () => {
       const sessions = await lab.waitForPeerRoutes(45_000);
       expect(sessions.ipv4).toMatchObject({ established: true, received: lab.peer.prefixes.ipv4.length });
       expect(sessions.ipv6).toMatchObject({ established: true, received: lab.peer.prefixes.ipv6.length });
+
+      // The kernel signs both BGP connections on both hosts: each carries a TCP-MD5 key for the other end.
+      for (const [ns, other] of [
+        [lab.router.namespace, lab.peer.lan],
+        [lab.peer.namespace, lab.router.lan],
+      ] as const) {
+        const ss = await lab.run(ns, [
+          'ss',
+          '-tni',
+          'state',
+          'established',
+          '( sport = :179 or dport = :179 )',
+        ]);
+        for (const ip of [other.ipv4, other.ipv6]) {
+          expect(ss.stdout).toMatch(new RegExp(`md5keys:\\[?${ip.replace(/\./g, '\\.')}\\]?/(32|128)=`));
+        }
+      }
     },
     60_000,
   );
