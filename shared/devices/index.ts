@@ -1,5 +1,5 @@
 export * from './device';
 export * from './drivers';
-export { shellLine, shellQuote } from './shell';
 export * from './host-key';
+export { shellLine, shellQuote } from './shell';
 export * from './ssh-transport';

@@ -110,11 +110,15 @@ export async function openSshTransport(target: SshTarget): Promise<DeviceTranspo
         reject(new DeviceError(connectionFailure(target, err, connectTimeoutMs)));
       }
     };
+    // A host that drops the connection before authentication ends without an error event.
+    const dropped = () => fail(Object.assign(new Error('closed by the host'), { level: 'client-socket' }));
     client.once('ready', () => {
       client.off('error', fail);
+      client.off('close', dropped);
       resolve();
     });
     client.on('error', fail);
+    client.once('close', dropped);
     const config: ConnectConfig = {
       host: target.host,
       port: target.port,

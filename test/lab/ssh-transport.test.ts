@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { utils } from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -139,6 +140,33 @@ describe.skipIf(!labAvailable(['bird2', 'gobgp']))('the SSH transport', () => {
     const host = lab.router.mgmt.unused;
     const err = await failure(connect({ host, connectTimeoutMs: 1500 }));
     expect(err.message).toMatch(new RegExp(`^SSH (connection to|host) ${host.replace(/\./g, '\\.')}:22 `));
+  });
+
+  it('fails when the host closes the connection before it is ready', async () => {
+    // A listener at the root end of the lab's management link that hangs up on every connection.
+    const server = createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => server.listen(0, lab.router.mgmt.gateway, resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const err = await failure(connect({ host: lab.router.mgmt.gateway, port, connectTimeoutMs: 5000 }));
+      expect(err.message).toMatch(
+        new RegExp(
+          `^SSH connection to ${lab.router.mgmt.gateway.replace(/\./g, '\\.')}:${port} failed: .*(lost|closed)`,
+          'i',
+        ),
+      );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('fails the running command, then every later one, when the connection is lost', async () => {
+    const t = await connect();
+    // The shell's parent is sshd's process for this connection (root sessions have no monitor).
+    const err = await failure(t.exec('kill -9 $PPID; sleep 10'));
+    expect(err.message).toBe(`the SSH connection to ${ssh.host}:${ssh.port} closed`);
+    expect((await failure(t.exec('true'))).message).toMatch(/is closed$/);
+    await t.close();
   });
 
   it('gives up on a command that outlives its timeout, closes its channel and stays usable', async () => {

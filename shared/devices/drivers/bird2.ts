@@ -83,9 +83,12 @@ export const bird2Driver: DeviceDriver = {
     const reply = birdReplyLines(`${result.stdout}${result.stderr}`);
     const scheduled = reply.some((l) => /^Undo scheduled in \d+ s$/.test(l));
     const done = reply.some((l) => /^Reconfigur(ed|ation in progress)/.test(l));
-    if (result.exitCode !== 0 || !scheduled || !done) {
-      throw r.error(`birdc configure with a timeout: ${reply.join(' / ') || outputOf(result)}`);
+    if (result.exitCode !== 0 || !done) {
+      // BIRD kept its config: an undo now would revert an earlier, confirmed one.
+      await r.remove([paths.applied]);
+      throw r.error(`BIRD refused the candidate: ${reply.join(' / ') || outputOf(result)}`);
     }
+    if (!scheduled) throw r.error(`BIRD took the candidate without its undo timer: ${reply.join(' / ')}`);
   },
 
   async confirm(t, o, steps) {

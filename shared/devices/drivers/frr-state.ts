@@ -94,11 +94,19 @@ export function frrRunningConfigAsFile(text: string): string {
  * the file. It exits non-zero when vtysh refuses the file, and logs ERROR when a command fails.
  */
 export function frrReloadFailure(exitCode: number, output: string): string | null {
-  const errors = output
+  const lines = output
     .split('\n')
-    .filter((l) => /\bERROR\b|Failed to execute/i.test(l))
     // eslint-disable-next-line no-control-regex
     .map((l) => l.replace(/\u001b\[[0-9;]*m/g, '').trim());
+  const stamped = /^\d{4}-\d{2}-\d{2} [\d:,.]+\s+/;
+  const errors: string[] = [];
+  lines.forEach((line, i) => {
+    if (!/\bERROR\b|Failed to execute/i.test(line)) return;
+    errors.push(line.replace(stamped, ''));
+    // The reason vtysh gave follows on the next line, unstamped.
+    const next = lines[i + 1];
+    if (next && !stamped.test(next)) errors.push(next);
+  });
   if (exitCode === 0 && errors.length === 0) return null;
   return errors.length > 0 ? errors.join('\n') : `frr-reload.py exited with ${exitCode}`;
 }

@@ -148,3 +148,53 @@ export function summarizeGobgpConfig(toml: string): GobgpConfigSummary {
   }
   return { asn, routerId, neighbors };
 }
+
+interface TomlSegment {
+  /** The neighbor's address when the segment is a `[[neighbors]]` entry. */
+  readonly neighbor: string | null;
+  readonly lines: string[];
+}
+
+/** The file cut at each top-level table header: a `[[neighbors]]` entry runs to the next non-neighbor header. */
+function segments(toml: string): TomlSegment[] {
+  const out: { neighbor: string | null; lines: string[] }[] = [{ neighbor: null, lines: [] }];
+  for (const line of toml.split('\n')) {
+    const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*$/.exec(line)?.[1];
+    const current = out.at(-1)!;
+    const inNeighbor = current.lines.length > 0 && /^\s*\[\[neighbors\]\]\s*$/.test(current.lines[0]!);
+    if (header === 'neighbors' && /^\s*\[\[/.test(line)) out.push({ neighbor: null, lines: [line] });
+    else if (header !== undefined && !(inNeighbor && header.startsWith('neighbors.'))) {
+      out.push({ neighbor: null, lines: [line] });
+    } else {
+      current.lines.push(line);
+      const address = /^\s*neighbor-address\s*=\s*"([^"]*)"/.exec(line)?.[1];
+      if (inNeighbor && address !== undefined) current.neighbor = address;
+    }
+  }
+  return out;
+}
+
+/** What gobgpd compares of a neighbor entry: its lines without comments and blank lines. */
+const meaning = (lines: readonly string[]) =>
+  lines
+    .map((l) => l.replace(/#.*$/, '').trim())
+    .filter((l) => l !== '')
+    .join('\n');
+
+/** The neighbors declared in both files whose `[[neighbors]]` entry differs. */
+export function changedGobgpNeighbors(before: string, after: string): string[] {
+  const old = new Map(
+    segments(before).flatMap((s) => (s.neighbor === null ? [] : [[s.neighbor, meaning(s.lines)]])),
+  );
+  return segments(after)
+    .filter((s) => s.neighbor !== null && old.has(s.neighbor) && old.get(s.neighbor) !== meaning(s.lines))
+    .map((s) => s.neighbor!);
+}
+
+/** `toml` without the `[[neighbors]]` entries of `addresses`. */
+export function withoutGobgpNeighbors(toml: string, addresses: readonly string[]): string {
+  return segments(toml)
+    .filter((s) => s.neighbor === null || !addresses.includes(s.neighbor))
+    .flatMap((s) => s.lines)
+    .join('\n');
+}

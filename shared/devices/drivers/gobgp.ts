@@ -3,20 +3,25 @@ import { canonicalIp } from '../../kernel';
 import type { DeviceDriver, DeviceOptions, NeighborState } from '../device';
 import { joinBaseAndManaged, meaningfulLines } from './config-files';
 import {
+  changedGobgpNeighbors,
   gobgpdPidsFor,
   parseGobgpdVersion,
   parseGobgpGlobal,
   parseGobgpNeighbors,
   summarizeGobgpConfig,
+  withoutGobgpNeighbors,
 } from './gobgp-state';
 import { outputOf, pause, Remote, stagingPaths } from './remote';
+
+/** GoBGP's CLI, which the platform is named after (the registry keeps the name as its id). */
+const GOBGP_CLI = gobgp.id;
 
 /** How long apply and rollback wait for gobgpd to show the neighbors of the file it was told to read. */
 const RELOAD_CHECKS = 20;
 const RELOAD_CHECK_INTERVAL_MS = 500;
 
 /**
- * GoBGP 3, through the `gobgp` CLI (`--target controlSocket` when set: `host:port` or
+ * GoBGP 3, through its CLI, gobgp (`--target controlSocket` when set: `host:port` or
  * `unix:///path`) and gobgpd.
  *
  * Layout: gobgpd reads one TOML file and has no include. peerflow renders the router's whole BGP
@@ -33,12 +38,16 @@ const RELOAD_CHECK_INTERVAL_MS = 500;
  *   `<main>.candidate`, and `gobgpd -d -f <main>.candidate -t toml` parses it. gobgpd takes
  *   `[global.config]` only when it starts: a candidate with another AS or router id than
  *   `gobgp global -j` reports is refused.
- * - apply: main and managed files saved as `.previous`, candidates renamed into place, then
- *   SIGHUP to the gobgpd started with `-f <main>` (found with `pgrep -a -x gobgpd`). A signal has no
- *   answer, and gobgpd keeps its old config when it cannot read the new one: apply reads
- *   `gobgp neighbor -j` until it lists exactly the neighbors of the new file, else it fails.
+ * - apply: main and managed files saved as `.previous`, the managed candidate renamed into place,
+ *   the main candidate written over the main file, then SIGHUP to the gobgpd started with
+ *   `-f <main>` (found with `pgrep -a -x gobgpd`). gobgpd 3.10's reload misses changed neighbors
+ *   after the first one: a neighbor whose `[[neighbors]]` entry changed is first removed (the file
+ *   without it, SIGHUP), then added back by the whole file (SIGHUP); gobgpd itself updates a
+ *   neighbor by deleting and adding it. A signal has no answer, and gobgpd keeps its old config
+ *   when it cannot read the new one: after each SIGHUP, `gobgp neighbor -j` is read until it lists
+ *   exactly the neighbors of the file, else apply fails.
  * - confirm: the saved copies are removed.
- * - rollback: the `.previous` files renamed back, SIGHUP, and the same wait for their neighbors.
+ * - rollback: the same switch back to the `.previous` files.
  * - identity: `gobgp global -j` (asn, router_id), `gobgpd --version`.
  * - neighbors: `gobgp neighbor -j` (enums as numbers, zero fields left out): received and accepted.
  */
@@ -88,16 +97,16 @@ export const gobgpDriver: DeviceDriver = {
   async apply(t, o, _confirmSeconds, steps) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
-    if (!(await r.allExist([paths.candidate, paths.mainCandidate])))
+    const next = await r.readFile(paths.mainCandidate);
+    if (next === null || !(await r.allExist([paths.candidate])))
       throw r.error('No staged candidate: validate first');
     const pid = await gobgpdPid(r);
+    const current = (await r.readFile(o.mainConfigPath)) ?? '';
     await r.saveCopy(o.managedPath, paths.previous);
     await r.saveCopy(o.mainConfigPath, paths.mainPrevious);
-    await r.move([
-      [paths.candidate, o.managedPath],
-      [paths.mainCandidate, o.mainConfigPath],
-    ]);
-    await reload(r, pid);
+    await r.move([[paths.candidate, o.managedPath]]);
+    await switchConfig(r, pid, current, next);
+    await r.remove([paths.mainCandidate]);
   },
 
   async confirm(t, o, steps) {
@@ -109,13 +118,13 @@ export const gobgpDriver: DeviceDriver = {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
     await r.remove([paths.candidate, paths.mainCandidate]);
-    if (!(await r.allExist([paths.previous, paths.mainPrevious]))) return;
+    const previous = await r.readFile(paths.mainPrevious);
+    if (previous === null || !(await r.allExist([paths.previous]))) return;
     const pid = await gobgpdPid(r);
-    await r.move([
-      [paths.previous, o.managedPath],
-      [paths.mainPrevious, o.mainConfigPath],
-    ]);
-    await reload(r, pid);
+    const current = (await r.readFile(o.mainConfigPath)) ?? '';
+    await r.move([[paths.previous, o.managedPath]]);
+    await switchConfig(r, pid, current, previous);
+    await r.remove([paths.mainPrevious]);
   },
 
   async neighbors(t, o, steps) {
@@ -131,7 +140,7 @@ function basePathOf(r: Remote): string {
 }
 
 function gobgpArgv(o: DeviceOptions, command: readonly string[]): string[] {
-  return ['gobgp', ...(o.controlSocket === null ? [] : ['--target', o.controlSocket]), ...command];
+  return [GOBGP_CLI, ...(o.controlSocket === null ? [] : ['--target', o.controlSocket]), ...command];
 }
 
 async function readNeighbors(r: Remote): Promise<NeighborState[]> {
@@ -151,10 +160,21 @@ async function gobgpdPid(r: Remote): Promise<number> {
   return pids[0]!;
 }
 
-/** SIGHUP, then waits until gobgpd lists exactly the neighbors the main file declares. */
-async function reload(r: Remote, pid: number): Promise<void> {
-  const main = await r.readFile(r.o.mainConfigPath);
-  if (main === null) throw r.error(`${r.o.mainConfigPath} is gone`);
+/**
+ * Makes gobgpd go from `current` to `next` (both whole main files). gobgpd's own reload misses
+ * some changed neighbors (3.10 updated the first changed neighbor of a reload only), and updates
+ * a neighbor by deleting and adding it anyway: changed neighbors are taken out by a first reload
+ * of `next` without them, then `next` itself adds them back.
+ */
+async function switchConfig(r: Remote, pid: number, current: string, next: string): Promise<void> {
+  const changed = changedGobgpNeighbors(current, next);
+  if (changed.length > 0) await reload(r, pid, withoutGobgpNeighbors(next, changed));
+  await reload(r, pid, next);
+}
+
+/** Writes `main` to the main config file, SIGHUP, then waits until gobgpd lists exactly its neighbors. */
+async function reload(r: Remote, pid: number, main: string): Promise<void> {
+  await r.writeFile(r.o.mainConfigPath, main, [r.o.mainConfigPath]);
   const wanted = summarizeGobgpConfig(main)
     .neighbors.map((a) => canonicalIp(a) ?? a)
     .sort();

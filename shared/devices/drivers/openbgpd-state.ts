@@ -22,7 +22,8 @@ interface BgpctlNeighbor {
 }
 
 /**
- * `bgpctl -j show neighbor`. `remote_as` is a string; a neighbor configured `down` is
+ * `bgpctl -j show neighbor`. With no neighbor bgpctl says "no such neighbor" (that is an empty
+ * list). `remote_as` is a string; a neighbor configured `down` is
  * admin_down. Received: the prefixes the neighbor sent and bgpd holds (before its filters);
  * OpenBGPD reports no accepted count. Templates (neighbor ranges) are left out. A string says what
  * could not be read.
@@ -34,7 +35,11 @@ export function parseBgpctlNeighbors(json: string): NeighborState[] | string {
   } catch {
     return 'not JSON';
   }
-  if (!Array.isArray(parsed.neighbors)) return 'no "neighbors" list';
+  if (!Array.isArray(parsed.neighbors)) {
+    // With no neighbor at all, bgpctl answers an error instead of an empty list.
+    if (/no such neighbor/i.test(json)) return [];
+    return `no "neighbors" list in ${json.trim().slice(0, 200)}`;
+  }
   const neighbors: NeighborState[] = [];
   for (const n of parsed.neighbors as BgpctlNeighbor[]) {
     if (n.config?.template === true) continue;
@@ -84,4 +89,36 @@ export function parseBgpdGlobals(text: string): { asn: number; routerId: string 
 export function parseBgpdVersion(text: string): string | null {
   const m = /^(OpenBGPD \S+)/m.exec(text.trim());
   return m ? m[1]! : null;
+}
+
+/**
+ * The TCP-MD5 setting (`tcp md5sig ...` line) of each neighbor block of an OpenBGPD config, by the
+ * neighbor's address as written; '' for a neighbor without one.
+ */
+export function openbgpdMd5Settings(config: string): Map<string, string> {
+  const settings = new Map<string, string>();
+  const open: (string | null)[] = [];
+  for (const raw of config.split('\n')) {
+    const line = raw.replace(/#.*$/, '').trim();
+    const neighbor = /^neighbor\s+(\S+)\s*\{$/.exec(line);
+    if (neighbor) {
+      open.push(neighbor[1]!);
+      settings.set(neighbor[1]!, '');
+    } else if (line.endsWith('{')) open.push(null);
+    else if (line === '}') open.pop();
+    else if (/^tcp\s+md5sig\b/.test(line)) {
+      const current = open.filter((n) => n !== null).at(-1);
+      if (current) settings.set(current, line);
+    }
+  }
+  return settings;
+}
+
+/**
+ * The neighbors in both configs whose TCP-MD5 setting differs. bgpd (portable, on Linux) gives an
+ * established session's socket no new key on reload: such a session must be reset to use it.
+ */
+export function md5ChangedNeighbors(before: string, after: string): string[] {
+  const old = openbgpdMd5Settings(before);
+  return [...openbgpdMd5Settings(after)].filter(([n, s]) => old.has(n) && old.get(n) !== s).map(([n]) => n);
 }

@@ -3,6 +3,7 @@ import type { DeviceDriver, DeviceOptions } from '../device';
 import { meaningfulLines, retargetInclude } from './config-files';
 import {
   bgpctlReloadFailure,
+  md5ChangedNeighbors,
   parseBgpctlNeighbors,
   parseBgpdGlobals,
   parseBgpdVersion,
@@ -22,9 +23,12 @@ import { outputOf, Remote, stagingPaths } from './remote';
  *   (exit 0 and "configuration OK").
  * - apply: the managed file is saved as `<managed>.previous` (an empty file when there was none),
  *   the candidate renamed into place, then `bgpctl reload <main>`. bgpctl exits 0 even when bgpd
- *   refuses the file: its answer must say "request processed", never "reload failed".
+ *   refuses the file: its answer must say "request processed", never "reload failed". bgpd on
+ *   Linux keeps an established session on its old TCP-MD5 key after a reload: each neighbor whose
+ *   `tcp md5sig` line changed is reset with `bgpctl neighbor <ip> clear`, so the new key is used.
  * - confirm: the saved copy is removed.
- * - rollback: `<managed>.previous` renamed back, and `bgpctl reload <main>` (answer checked).
+ * - rollback: `<managed>.previous` renamed back, `bgpctl reload <main>` (answer checked), and the
+ *   same reset of neighbors whose key differs between the two files.
  * - identity: bgpctl reports neither the AS nor the router id: `bgpd -n -v -f <main>` prints them
  *   as bgpd reads the installed config, after `bgpctl show` has shown bgpd answers; version from
  *   `bgpd -V`.
@@ -67,11 +71,13 @@ export const openbgpdDriver: DeviceDriver = {
   async apply(t, o, _confirmSeconds, steps) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
-    if (!(await r.allExist([paths.candidate]))) throw r.error('No staged candidate: validate first');
+    const candidate = await r.readFile(paths.candidate);
+    if (candidate === null) throw r.error('No staged candidate: validate first');
+    const before = (await r.readFile(o.managedPath)) ?? '';
     await r.saveCopy(o.managedPath, paths.previous);
     await r.move([[paths.candidate, o.managedPath]]);
     await r.remove([paths.mainCandidate]);
-    await reload(r);
+    await reload(r, md5ChangedNeighbors(before, candidate));
   },
 
   async confirm(t, o, steps) {
@@ -82,14 +88,17 @@ export const openbgpdDriver: DeviceDriver = {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
     await r.remove([paths.candidate, paths.mainCandidate]);
-    if (!(await r.allExist([paths.previous]))) return;
+    const previous = await r.readFile(paths.previous);
+    if (previous === null) return;
+    const applied = (await r.readFile(o.managedPath)) ?? '';
     await r.move([[paths.previous, o.managedPath]]);
-    await reload(r);
+    await reload(r, md5ChangedNeighbors(applied, previous));
   },
 
   async neighbors(t, o, steps) {
     const r = new Remote(t, o, steps);
-    const result = await r.ok(bgpctlArgv(o, ['-j', 'show', 'neighbor']), 'bgpctl -j show neighbor');
+    // bgpctl exits non-zero when there is no neighbor at all: the parser reads that answer too.
+    const result = await r.run(bgpctlArgv(o, ['-j', 'show', 'neighbor']));
     const neighbors = parseBgpctlNeighbors(result.stdout);
     if (typeof neighbors === 'string') throw r.error(`bgpctl -j show neighbor: ${neighbors}`);
     return neighbors;
@@ -100,8 +109,16 @@ function bgpctlArgv(o: DeviceOptions, command: readonly string[]): string[] {
   return ['bgpctl', ...(o.controlSocket === null ? [] : ['-s', o.controlSocket]), ...command];
 }
 
-async function reload(r: Remote): Promise<void> {
+/** Reloads the main config, then resets the sessions of `rekeyed` neighbors (see `md5ChangedNeighbors`). */
+async function reload(r: Remote, rekeyed: readonly string[]): Promise<void> {
   const result = await r.run(bgpctlArgv(r.o, ['reload', r.o.mainConfigPath]));
   const failure = bgpctlReloadFailure(result.exitCode, `${result.stdout}${result.stderr}`);
   if (failure !== null) throw r.error(`bgpctl reload: ${failure}`);
+  for (const neighbor of rekeyed) {
+    const clear = await r.run(bgpctlArgv(r.o, ['neighbor', neighbor, 'clear']));
+    const answer = `${clear.stdout}${clear.stderr}`;
+    if (clear.exitCode !== 0 || !/request processed/.test(answer)) {
+      throw r.error(`bgpctl neighbor ${neighbor} clear: ${answer.trim() || `exit ${clear.exitCode}`}`);
+    }
+  }
 }

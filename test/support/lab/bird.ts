@@ -7,8 +7,9 @@ import {
   type PeerSetup,
   type RouterSetup,
   shellLine,
+  waitForDaemon,
 } from './daemon';
-import { startInNamespace, waitFor } from './system';
+import { startInNamespace } from './system';
 
 /**
  * BIRD 2. Router: `bird.conf` (the lab's) defines the device protocol and the group filters, then
@@ -53,10 +54,10 @@ async function startBird(
     session: (ip) => birdSession(daemon, ip),
     pids: [child.pid],
   });
-  await waitFor(
+  await waitForDaemon(
     `bird in ${setup.ns}`,
     async () => (await daemon.cli(['show', 'status'])).stdout.includes('Daemon is up'),
-    15_000,
+    files.log,
   );
   return daemon;
 }

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import type { DeviceOptions } from '../../../shared/devices';
-import { type CommandResult, inNamespace, run, runOk } from './system';
+import { type CommandResult, inNamespace, run, runOk, waitFor } from './system';
 
 /** The BGP daemons the lab runs, by their peerflow platform id. */
 export const LAB_DAEMONS = ['bird2', 'frr', 'openbgpd', 'gobgp'] as const;
@@ -119,5 +119,24 @@ export function nsOk(ns: string, argv: readonly string[]): Promise<CommandResult
 
 /** The policy names of `groups`: `<group>_v4_in`, `<group>_v4_out`, `<group>_v6_in`, `<group>_v6_out`. */
 export function policyNamesOf(groups: readonly string[]): string[] {
-  return groups.flatMap((g) => ['v4', 'v6'].flatMap((f) => [`${g}_${f}_in`, `${g}_${f}_out`]));
+  return [...new Set(groups)].flatMap((g) => ['v4', 'v6'].flatMap((f) => [`${g}_${f}_in`, `${g}_${f}_out`]));
+}
+
+/** Waits for a daemon to answer; when it does not, the error carries the end of its log. */
+export async function waitForDaemon(
+  what: string,
+  probe: () => Promise<boolean>,
+  logFile: string,
+): Promise<void> {
+  try {
+    await waitFor(what, probe, 15_000);
+  } catch (e) {
+    let tail = '';
+    try {
+      tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-5).join(' | ');
+    } catch {
+      // No log yet.
+    }
+    throw new Error(`${(e as Error).message}; its log: ${tail || '(empty)'}`, { cause: e });
+  }
 }

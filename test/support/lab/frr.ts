@@ -7,8 +7,9 @@ import {
   nsOk,
   type RouterSetup,
   shellLine,
+  waitForDaemon,
 } from './daemon';
-import { run, runOk, startInNamespace, waitFor } from './system';
+import { run, runOk, startInNamespace } from './system';
 
 /**
  * FRR (zebra and bgpd, no watchfrr), every path in the daemon's folder: the vty sockets
@@ -105,13 +106,13 @@ export async function startFrrRouter(setup: RouterSetup): Promise<LabDaemon> {
     pids,
   });
   // vtysh talks to every daemon it knows of: wait until zebra and bgpd both answer.
-  await waitFor(
+  await waitForDaemon(
     `zebra and bgpd in ${setup.ns}`,
     async () => {
       const r = await daemon.cli(['-c', 'show daemons']);
       return r.exitCode === 0 && /zebra/.test(r.stdout) && /bgpd/.test(r.stdout);
     },
-    15_000,
+    join(setup.dir, 'bgpd.log'),
   );
   const load = await run([...['ip', 'netns', 'exec', setup.ns], ...cliCommand, '-f', files.main]);
   if (load.exitCode !== 0) throw new Error(`vtysh -f ${files.main}: ${load.stdout}${load.stderr}`);

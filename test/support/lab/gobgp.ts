@@ -8,8 +8,9 @@ import {
   type PeerSetup,
   type RouterSetup,
   shellLine,
+  waitForDaemon,
 } from './daemon';
-import { startInNamespace, waitFor } from './system';
+import { startInNamespace } from './system';
 
 /**
  * GoBGP has no include, and gobgpd refuses a policy assignment naming a policy its file does not
@@ -76,10 +77,10 @@ async function startGobgpd(
     session: (ip) => gobgpSession(daemon, ip),
     pids: [child.pid],
   });
-  await waitFor(
+  await waitForDaemon(
     `gobgpd in ${setup.ns}`,
     async () => (await daemon.cli(['global'])).stdout.includes('AS:'),
-    15_000,
+    files.log,
   );
   return daemon;
 }

@@ -1,7 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { daemonHandle, type LabDaemon, type LabSessionState, type RouterSetup, shellLine } from './daemon';
-import { startInNamespace, waitFor } from './system';
+import {
+  daemonHandle,
+  type LabDaemon,
+  type LabSessionState,
+  type RouterSetup,
+  shellLine,
+  waitForDaemon,
+} from './daemon';
+import { startInNamespace } from './system';
 
 /**
  * OpenBGPD. Router: `bgpd.conf` (the lab's) names its own control sockets, `include`s
@@ -58,10 +65,10 @@ export async function startOpenbgpdRouter(setup: RouterSetup): Promise<LabDaemon
     session: (ip) => openbgpdSession(daemon, ip),
     pids: [child.pid],
   });
-  await waitFor(
+  await waitForDaemon(
     `bgpd in ${setup.ns}`,
     async () => (await daemon.cli(['show', 'summary'])).exitCode === 0,
-    15_000,
+    logFile,
   );
   return daemon;
 }
