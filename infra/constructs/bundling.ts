@@ -4,6 +4,17 @@ import type { Plugin } from 'esbuild';
 /**
  * How every Lambda entry is bundled, shared by the CDK functions and the bundle benchmark so that
  * what is measured is what is deployed. The AWS SDK is bundled (pinned versions, not the runtime's).
+ *
+ * A bundle is what its entry file reaches, and the goal is under 400 KB each (`bench/bundles.ts`):
+ * what only some routes need (an SDK client, a heavy library) lives in a module that only their
+ * entry files import and hand in, as the Idempotency-Key runner and the cursor sealer are.
+ *
+ * The SSH transport of `shared/devices` (ssh2) is the case to watch. ssh2 is CommonJS, so nothing of
+ * it is shaken off (about 330 KB with its crypto), and it requires native addons (`*.node`,
+ * `cpu-features`) built for the machine that installed them, not for Lambda's arm64, which esbuild
+ * refuses to bundle. Only the functions that reach routers may import it; they mark those addons
+ * external (ssh2 falls back to JavaScript without them), and such a function does not fit the goal
+ * whole: it loads the transport lazily, split like the v1 gateway (`SPLIT_ENTRIES`).
  */
 export const LAMBDA_TARGET = 'node24';
 
@@ -16,11 +27,15 @@ const JMESPATH_PLAIN_FIELD = fileURLToPath(
 
 /**
  * Bundle-time replacements (esbuild `alias`): the SDK's credential chain becomes the environment
- * alone, and JMESPath (read by Powertools idempotency) a reader of plain fields.
+ * alone, its event-stream support (which no peerflow call uses) a refusal, and JMESPath (read by
+ * Powertools idempotency) a reader of plain fields.
  */
 export const LAMBDA_ALIASES: Record<string, string> = {
   '@aws-sdk/credential-provider-node': fileURLToPath(
     new URL('../lambda-shims/credential-provider-env-only.ts', import.meta.url),
+  ),
+  '@smithy/core/event-streams': fileURLToPath(
+    new URL('../lambda-shims/event-streams-none.ts', import.meta.url),
   ),
   '@aws-lambda-powertools/jmespath/functions': JMESPATH_PLAIN_FIELD,
   '@aws-lambda-powertools/jmespath': JMESPATH_PLAIN_FIELD,

@@ -1,36 +1,8 @@
 import * as z from '../platform/zod';
-import { isValidHostname, MAX_ASN } from '../config-render';
-import { canonicalIp, ipVersion } from '../kernel';
 import { PlatformSchema, StoredRouterSchema } from './routers-store';
+import { Asn, Hostname, IpAddress, Ipv4Address, RenderedConfigSchema } from './schemas';
 import { route } from '../platform/http/contract';
 import { ItemNumber, ListQuery, pageOf, Timestamp } from '../platform/http/schemas';
-
-/** Shapes shared by the routers and sessions contracts. */
-export const Asn = z
-  .number()
-  .check(z.integer(), z.gte(1, 'AS numbers start at 1'), z.lte(MAX_ASN, `AS numbers end at ${MAX_ASN}`));
-
-export const IpAddress = z
-  .pipe(
-    z.string().check(
-      z.maxLength(64),
-      z.refine((v) => ipVersion(v) !== undefined, { message: 'must be an IPv4 or IPv6 address' }),
-    ),
-    z.transform((v) => canonicalIp(v) as string),
-  )
-  .check(z.meta({ description: 'IPv4 or IPv6 address; stored in canonical form' }));
-
-export const Ipv4Address = z.string().check(
-  z.maxLength(15),
-  z.refine((v) => ipVersion(v) === 'ipv4', { message: 'must be an IPv4 address' }),
-);
-
-export const Hostname = z
-  .string()
-  .check(
-    z.maxLength(253),
-    z.refine(isValidHostname, { message: 'must be a DNS host name (letters, digits, hyphens, dots)' }),
-  );
 
 export const RouterIdParam = z.object({ id: z.uuid() });
 
@@ -53,22 +25,6 @@ export const RouterSchema = z
   .check(z.meta({ id: 'Router' }));
 
 const MgmtAddress = z.nullable(z.union([IpAddress, Hostname]));
-
-export const RenderedConfigSchema = z
-  .object({
-    router_id: z.string(),
-    hostname: z.string(),
-    platform: PlatformSchema,
-    session_ids: z.array(z.string()),
-    config: z.string(),
-    sha256: z.string(),
-  })
-  .check(
-    z.meta({
-      id: 'RenderedConfig',
-      description: 'BGP neighbor configuration; passwords appear as a placeholder, never in clear',
-    }),
-  );
 
 export const listRoutersRoute = route({
   operationId: 'listRouters',

@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../shared/app/route-table';
 import { ValidationError } from '../../shared/platform/errors';
 import { resetConfig } from '../../shared/platform/config';
+import { cursorSealer } from '../../shared/platform/http/cursor-sealer';
+import { defineAction } from '../../shared/platform/http/define-action';
 import { takesCursor } from '../../shared/platform/http/list-cursors';
+import { getRouterRoute, listRoutersRoute } from '../../shared/routers';
 import { loadCursorKey, resetCursorKey } from '../../shared/platform/secrets/cursor-key';
 import {
   CURSOR_LIFETIME_SECONDS,
@@ -129,6 +132,18 @@ describe('the list routes', () => {
     const lists = routes.filter(takesCursor);
     expect(lists.length).toBeGreaterThan(5);
     for (const route of lists) expect(route.access.cursorKey, route.operationId).toBe(true);
+  });
+
+  it('each get the cursor sealer from their entry file, and no other route does', () => {
+    const page = async () => ({ data: [], next_cursor: null });
+    expect(() => defineAction(listRoutersRoute, page)).toThrow(/given cursorSealer, and only it/);
+    expect(defineAction(listRoutersRoute, page, { cursors: cursorSealer }).contract).toBe(listRoutersRoute);
+    const one = async () => {
+      throw new Error('not called');
+    };
+    expect(() => defineAction(getRouterRoute, one, { cursors: cursorSealer })).toThrow(
+      /given cursorSealer, and only it/,
+    );
   });
 });
 

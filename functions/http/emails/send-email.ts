@@ -12,5 +12,5 @@ export const handler = defineAction(
     audit(`networks/${out.peer_participant_id}/emails`, `${out.ses_message_id}${outside}`);
     return out;
   },
-  runOnce,
+  { runOnce },
 );

@@ -9,5 +9,5 @@ export const handler = defineAction(
     audit(`requests/${out.id}`, out.status);
     return out;
   },
-  runOnce,
+  { runOnce },
 );

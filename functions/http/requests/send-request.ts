@@ -17,5 +17,5 @@ export const handler = defineAction(
     audit(`requests/${out.id}`, `${out.status}${outside}`);
     return out;
   },
-  runOnce,
+  { runOnce },
 );

@@ -11,5 +11,5 @@ export const handler = defineAction(
     audit(`routers/${router.id}`);
     return reply(201, router, { etag: etagOf(router.version), location: `/routers/${router.id}` });
   },
-  runOnce,
+  { runOnce },
 );

@@ -11,5 +11,5 @@ export const handler = defineAction(
     audit(`sessions/${session.id}`);
     return reply(201, session, { etag: etagOf(session.version), location: `/sessions/${session.id}` });
   },
-  runOnce,
+  { runOnce },
 );

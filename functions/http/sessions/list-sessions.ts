@@ -1,8 +1,13 @@
 import { listSessionsRoute, toPublicSession, sessionsRepository } from '../../../shared/sessions';
+import { cursorSealer } from '../../../shared/platform/http/cursor-sealer';
 import { defineAction } from '../../../shared/platform/http/define-action';
 
-export const handler = defineAction(listSessionsRoute, async ({ query }) => {
-  const { limit, cursor, ...filter } = query;
-  const page = await sessionsRepository.list(filter, limit, cursor);
-  return { data: page.data.map(toPublicSession), next_cursor: page.next_cursor };
-});
+export const handler = defineAction(
+  listSessionsRoute,
+  async ({ query }) => {
+    const { limit, cursor, ...filter } = query;
+    const page = await sessionsRepository.list(filter, limit, cursor);
+    return { data: page.data.map(toPublicSession), next_cursor: page.next_cursor };
+  },
+  { cursors: cursorSealer },
+);

@@ -9,5 +9,5 @@ export const handler = defineAction(
     audit(`users/${user.id}`);
     return user;
   },
-  runOnce,
+  { runOnce },
 );

@@ -19,7 +19,7 @@ import {
 } from './middlewares';
 import { isReply, type Reply } from './reply';
 import { idempotentRun, type RunOnce } from './idempotency';
-import { cursorBinding, openedQuery, sealedAnswer, takesCursor } from './list-cursors';
+import { cursorBinding, type CursorSealer, takesCursor } from './list-cursors';
 
 /** What an audit entry may say beyond its target and result. */
 export interface AuditDetails {
@@ -67,6 +67,17 @@ export type ActionHandler = (
 export type RouteHandler = ActionHandler & { readonly contract: RouteContract };
 
 /**
+ * The machinery some routes need and the others must not carry, handed in by the route's entry file
+ * so that it is only in the functions of those routes.
+ */
+export interface ActionMachinery {
+  /** For a route marked `idempotent`, and only it: `runOnce` of `idempotency-runner.ts`. */
+  runOnce?: RunOnce;
+  /** For a list (a route whose query takes `cursor`), and only it: `cursorSealer` of `cursor-sealer.ts`. */
+  cursors?: CursorSealer;
+}
+
+/**
  * Builds a route's Lambda handler: the one middy stack every action shares, around the action's own
  * function. The action sees parsed, typed input and throws typed errors; the error handler is the
  * outermost layer, so it sees every failure, including the other middlewares'.
@@ -80,25 +91,28 @@ export function defineAction<
 >(
   contract: C & RouteContract<P, Q, B, R>,
   impl: ActionImpl<C>,
-  /** For a route marked `idempotent`: `runOnce` of `idempotency-runner.ts`. */
-  idempotency?: RunOnce,
+  machinery: ActionMachinery = {},
 ): RouteHandler {
-  if (Boolean(contract.idempotent) !== (idempotency !== undefined)) {
+  const { runOnce, cursors: sealer } = machinery;
+  if (Boolean(contract.idempotent) !== (runOnce !== undefined)) {
     throw new Error(`${contract.operationId}: an idempotent route's handler is given runOnce, and only it`);
   }
   const list = takesCursor(contract);
   if (list && !contract.access.cursorKey) {
     throw new Error(`${contract.operationId} takes a cursor: its access must declare cursorKey`);
   }
+  if (list !== (sealer !== undefined)) {
+    throw new Error(`${contract.operationId}: a list route's handler is given cursorSealer, and only it`);
+  }
   const run = async (
     event: APIGatewayProxyEventV2,
     context: Context,
   ): Promise<APIGatewayProxyStructuredResultV2> => {
     const s = stateOf(event);
-    const cursors = list ? cursorBinding(contract, s) : undefined;
+    const cursors = sealer ? { sealer, binding: cursorBinding(contract, s) } : undefined;
     const input = {
       params: s.params,
-      query: cursors ? await openedQuery(s.query, cursors) : s.query,
+      query: cursors ? await cursors.sealer.opened(s.query, cursors.binding) : s.query,
       body: s.body,
       caller: s.caller,
       event,
@@ -115,7 +129,7 @@ export function defineAction<
     const out = await (impl as (i: typeof input) => Promise<unknown>)(input);
     const status = isReply(out) ? out.status : (contract.successStatus ?? 200);
     const answer = isReply(out) ? out.body : out;
-    const body = cursors && status < 300 ? await sealedAnswer(answer, cursors) : answer;
+    const body = cursors && status < 300 ? await cursors.sealer.sealed(answer, cursors.binding) : answer;
     const headers = isReply(out) ? out.headers : {};
     if (contract.contentType) {
       return {
@@ -145,7 +159,7 @@ export function defineAction<
     .use(jsonBodyParser(contract.body !== undefined))
     .use(callerAndRole(contract))
     .use(validation(contract))
-    .handler(idempotency ? idempotentRun(contract, run, idempotency) : run) as unknown as ActionHandler;
+    .handler(runOnce ? idempotentRun(contract, run, runOnce) : run) as unknown as ActionHandler;
   // Each request logs in a scope of its own: its lines carry its keys, and no line of other work
   // (another request, a background run) does. The audit is settled after the whole stack, error
   // handler included, when the status the client gets is known.
