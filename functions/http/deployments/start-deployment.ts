@@ -10,5 +10,5 @@ export const handler = defineAction(
     audit(`routers/${params.id}/deployments/${d.id}`, request.dry_run ? 'dry run' : undefined);
     return d;
   },
-  runOnce,
+  { runOnce },
 );
