@@ -8,7 +8,7 @@ import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lam
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { ESM_REQUIRE_BANNER, esbuildOptions, LAMBDA_ALIASES, LAMBDA_TARGET } from './bundling';
+import { ESM_REQUIRE_BANNER, esbuildOptions, LAMBDA_ALIASES, LAMBDA_TARGET, NATIVE_ADDONS } from './bundling';
 import type { Mailer } from './mailer';
 import type { PeerflowTable } from './table';
 
@@ -93,6 +93,7 @@ export class ActionFunction extends Construct {
         mainFields: esbuildOptions.mainFields,
         banner: ESM_REQUIRE_BANNER,
         bundleAwsSDK: true,
+        externalModules: NATIVE_ADDONS,
         esbuildArgs: {
           '--legal-comments': esbuildOptions.legalComments,
           ...Object.fromEntries(Object.entries(LAMBDA_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),

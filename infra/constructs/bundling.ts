@@ -41,6 +41,12 @@ export const LAMBDA_ALIASES: Record<string, string> = {
   '@aws-lambda-powertools/jmespath': JMESPATH_PLAIN_FIELD,
 };
 
+/**
+ * Native addons ssh2 tries to load (each in a try/catch, with a JavaScript fallback): built for the
+ * machine that installed them, never for Lambda, so left out of every bundle.
+ */
+export const NATIVE_ADDONS = ['cpu-features', '*.node'];
+
 export const esbuildOptions = {
   bundle: true,
   platform: 'node' as const,
@@ -52,6 +58,7 @@ export const esbuildOptions = {
   banner: { js: ESM_REQUIRE_BANNER },
   legalComments: 'none' as const,
   alias: LAMBDA_ALIASES,
+  external: NATIVE_ADDONS,
 };
 
 /**

@@ -833,6 +833,8 @@ describe('the stack', () => {
           peeringdbApiKey: 'true',
           alarmEmail: 'noc@example.net',
           adminEmail: 'admin@example.net',
+          deliverySubnetIds: 'subnet-0123456789abcdef0',
+          deliverySecurityGroupIds: 'sg-0123456789abcdef0',
         },
         [...routes, ...extra],
       );
