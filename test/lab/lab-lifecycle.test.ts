@@ -13,6 +13,15 @@ function processGone(pid: number): boolean {
   return !existsSync(`/proc/${pid}`);
 }
 
+/** The pids still present after a few seconds (a killed process leaves /proc once it is reaped). */
+async function survivors(pids: readonly number[]): Promise<number[]> {
+  const deadline = Date.now() + 5000;
+  while (pids.some((pid) => !processGone(pid)) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return pids.filter((pid) => !processGone(pid));
+}
+
 async function linkExists(name: string): Promise<boolean> {
   return (await run(['ip', 'link', 'show', 'dev', name])).exitCode === 0;
 }
@@ -44,8 +53,7 @@ describe.skipIf(!labAvailable(['frr', 'bird2']))('the lab lifecycle', () => {
     }
   }, 60_000);
 
-  it("sweeps a lab whose creating process died, at the next lab's creation", async () => {
-    // A lab created by a child process that exits without destroying it, as a killed run would.
+  it('removes the labs a process leaves when it exits without destroying them', async () => {
     const script = [
       `import { createLab } from ${JSON.stringify(join(process.cwd(), 'test/support/lab/index.ts'))};`,
       "const lab = await createLab({ router: 'bird2', ssh: false });",
@@ -54,6 +62,28 @@ describe.skipIf(!labAvailable(['frr', 'bird2']))('the lab lifecycle', () => {
     ].join('\n');
     const child = await run(['npx', 'tsx', '--input-type=module', '-e', script], { timeoutMs: 60_000 });
     expect(child.exitCode, child.stderr).toBe(0);
+    const left = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
+      namespaces: string[];
+      pids: number[];
+      scratch: string;
+    };
+    expect(left.pids.length).toBeGreaterThan(0);
+    const now = await listNamespaces();
+    for (const ns of left.namespaces) expect(now).not.toContain(ns);
+    expect(await survivors(left.pids)).toEqual([]);
+    expect(existsSync(left.scratch)).toBe(false);
+  }, 60_000);
+
+  it("sweeps a lab whose creating process died, at the next lab's creation", async () => {
+    // A lab created by a child process that is killed before it can destroy it.
+    const script = [
+      `import { createLab } from ${JSON.stringify(join(process.cwd(), 'test/support/lab/index.ts'))};`,
+      "const lab = await createLab({ router: 'bird2', ssh: false });",
+      'console.log(JSON.stringify({ namespaces: lab.namespaces, pids: await lab.pids(), scratch: lab.scratch }));',
+      "process.kill(process.pid, 'SIGKILL');",
+    ].join('\n');
+    const child = await run(['npx', 'tsx', '--input-type=module', '-e', script], { timeoutMs: 60_000 });
+    expect(child.stdout, child.stderr).toContain('namespaces');
     const orphan = JSON.parse(child.stdout.trim().split('\n').pop()!) as {
       namespaces: string[];
       pids: number[];
@@ -65,7 +95,7 @@ describe.skipIf(!labAvailable(['frr', 'bird2']))('the lab lifecycle', () => {
     try {
       const left = await listNamespaces();
       for (const ns of orphan.namespaces) expect(left).not.toContain(ns);
-      expect(orphan.pids.filter((pid) => !processGone(pid))).toEqual([]);
+      expect(await survivors(orphan.pids)).toEqual([]);
       expect(existsSync(orphan.scratch)).toBe(false);
       // The live lab was left alone.
       expect(left).toEqual(expect.arrayContaining([...lab.namespaces]));

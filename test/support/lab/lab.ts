@@ -26,6 +26,7 @@ import {
   ROOT_LINK_PREFIX,
   sweepStaleLabs,
   teardown,
+  teardownNow,
   writeRecord,
 } from './state';
 import { type CommandResult, inNamespace, run, runOk, waitFor } from './system';
@@ -197,6 +198,14 @@ async function buildNetwork(record: LabRecord, routerNs: string, peerNs: string,
   await runOk(['ip', '-n', routerNs, 'link', 'set', 'mgmt0', 'up']);
 }
 
+/** Labs of this process not destroyed yet: removed at its exit if a test forgot to. */
+const liveLabs = new Set<LabRecord>();
+
+function destroyLeftLabs(): void {
+  for (const record of liveLabs) teardownNow(record);
+  liveLabs.clear();
+}
+
 /**
  * Creates a lab: two namespaces (`pflab-<id>-router`, `pflab-<id>-peer`) on an exchange LAN, the
  * router's management link to this process's namespace, sshd on the router, the router's daemon
@@ -222,7 +231,13 @@ export async function createLab(options: LabOptions): Promise<Lab> {
   writeRecord(record);
   const started: number[] = [];
   let destroying: Promise<void> | null = null;
-  const destroy = () => (destroying ??= teardown(record, started));
+  liveLabs.add(record);
+  process.once('exit', destroyLeftLabs);
+  const destroy = () =>
+    (destroying ??= teardown(record, started).finally(() => {
+      liveLabs.delete(record);
+      process.off('exit', destroyLeftLabs);
+    }));
 
   try {
     const mgmt = mgmtOf(slot, record.rootLink);

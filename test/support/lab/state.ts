@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +108,10 @@ function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
  * does, without a command that could fail under load and leave the namespace looking empty).
  */
 export async function namespacePids(ns: string): Promise<number[]> {
+  return namespacePidsNow(ns);
+}
+
+function namespacePidsNow(ns: string): number[] {
   let target: { dev: number; ino: number };
   try {
     target = statSync(`/run/netns/${ns}`);
@@ -137,12 +142,15 @@ export async function listNamespaces(): Promise<string[]> {
  * `extra` pids the lab started, then deletes the namespace.
  */
 export async function removeNamespace(ns: string, extra: readonly number[] = []): Promise<void> {
-  const first = [...new Set([...(await namespacePids(ns)), ...extra])];
+  // `extra`: a process the lab started that may not have entered the namespace yet.
+  const first = [
+    ...new Set([...namespacePidsNow(ns), ...extra.filter((pid) => processStartTime(pid) !== null)]),
+  ];
   signalAll(first, 'SIGTERM');
   const deadline = Date.now() + 3000;
   let left = first;
   while (Date.now() < deadline) {
-    left = [...(await namespacePids(ns)), ...extra.filter((pid) => processStartTime(pid) !== null)];
+    left = namespacePidsNow(ns);
     if (left.length === 0) break;
     await sleep(100);
   }
@@ -218,4 +226,19 @@ export async function sweepStaleLabs(): Promise<string[]> {
     swept.push(`slot ${slot}`);
   }
   return swept;
+}
+
+/**
+ * The last resort when this process exits with labs still up (a test without `destroy`): kills
+ * their processes at once and removes what they made, synchronously, as an exit handler must.
+ */
+export function teardownNow(record: LabRecord): void {
+  for (const ns of record.namespaces) {
+    signalAll(namespacePidsNow(ns), 'SIGKILL');
+    spawnSync('ip', ['netns', 'del', ns], { stdio: 'ignore', timeout: 10_000 });
+  }
+  spawnSync('ip', ['link', 'del', record.rootLink], { stdio: 'ignore', timeout: 10_000 });
+  rmSync(record.scratch, { recursive: true, force: true });
+  if (record.slot !== null) freeSlot(record.slot, record.name);
+  rmSync(join(LABS_DIR, `${record.name}.json`), { force: true });
 }
