@@ -158,10 +158,15 @@ class Run {
     await this.transport?.close().catch(() => undefined);
   }
 
+  /**
+   * Hides every secret peerflow knows (the sessions' passwords, the connection's), and whatever a
+   * daemon prints in a password's place: a password set on the router by an earlier config, or by
+   * hand, is no less secret.
+   */
   private mask(text: string): string {
     let out = text;
     for (const s of this.secrets) out = out.split(s).join(PASSWORD_PLACEHOLDER);
-    return out;
+    return maskPasswordSyntax(out);
   }
 
   /** Runs one phase and records it with the commands it ran; a failure is recorded, then thrown. */
@@ -421,6 +426,25 @@ class Run {
       await this.save({ status: 'failed', reason: `${reason}; rolling back failed too: ${reasonOf(inner)}` });
     }
   }
+}
+
+/**
+ * Where each daemon's configs and answers hold a password: the text before it (kept), then the
+ * password (replaced). BIRD `password "x"`, FRR `neighbor a password x`, OpenBGPD
+ * `tcp md5sig password x`, GoBGP `auth-password = "x"` and its JSON `"auth_password":"x"`.
+ */
+const PASSWORD_SYNTAXES: [RegExp, string][] = [
+  [/(auth[-_]password"?\s*[:=]\s*")[^"\n]*(?=")/g, '$1'],
+  [/(\bpassword\s+")[^"\n]*(?=")/g, '$1'],
+  [/(\bpassword\s+)(?![":=])[^\s"]+/g, '$1'],
+];
+
+/** `text` with every password written in a daemon's syntax replaced by the placeholder. */
+export function maskPasswordSyntax(text: string): string {
+  let out = text;
+  for (const [pattern, keep] of PASSWORD_SYNTAXES)
+    out = out.replace(pattern, `${keep}${PASSWORD_PLACEHOLDER}`);
+  return out;
 }
 
 /** A reason to stop that is the device's or the record's, not a fault of peerflow. */
