@@ -1,7 +1,14 @@
 import * as z from '../platform/zod';
 import { route } from '../platform/http/contract';
 import { ListQuery, multiLine, pageOf, queryBoolean, Timestamp, UuidParam } from '../platform/http/schemas';
-import { RevisionSummary, SessionIdParam, SessionRemovalSchema, SessionSchema } from '../sessions';
+import {
+  filters,
+  RevisionSummary,
+  SessionFilterKeys,
+  SessionIdParam,
+  SessionRemovalSchema,
+  SessionSchema,
+} from '../sessions';
 import { RouterIdParam } from '../routers';
 import { ConnectionInputSchema, StoredConnectionSchema } from './connections';
 import { DEPLOYMENT_STATUSES, SESSION_CHANGES, SESSION_OUTCOMES } from './deployments-store';
@@ -279,5 +286,49 @@ export const deleteSessionRoute = route({
   errors: [404, 409, 503],
 });
 
+export const deleteSessionsRoute = route({
+  operationId: 'deleteSessions',
+  method: 'DELETE',
+  path: '/sessions',
+  role: 'operator',
+  tag: 'sessions',
+  summary:
+    'Delete every session matching the filters (at least one); dry_run lists them instead; deploy=true takes them off their routers first, one deployment per router',
+  query: z
+    .object({
+      ...filters,
+      dry_run: z.optional(queryBoolean),
+      deploy: z.optional(queryBoolean).check(
+        z.meta({
+          description:
+            "one deployment per router takes its matching sessions off it; a router's sessions are deleted once its deployment succeeded",
+        }),
+      ),
+    })
+    .check(
+      z.refine((q) => SessionFilterKeys.some((k) => q[k] !== undefined), {
+        message:
+          'give at least one filter; to delete every session, filter by each router (resource_id) in turn',
+      }),
+    ),
+  response: z
+    .object({
+      deleted: z.int(),
+      dry_run: z.boolean(),
+      data: z.array(SessionSchema),
+      removals: z.array(SessionRemovalSchema).check(z.meta({ description: 'One per router' })),
+      deployments: z.array(DeploymentSchema),
+    })
+    .check(z.meta({ id: 'DeletedSessions' })),
+  handler: 'functions/http/sessions/delete-sessions.ts',
+  access: { table: 'read-write', secrets: true, startDeployment: true },
+  errors: [409, 503],
+});
+
 /** Every route served from this area. */
-export const deliveryRoutes = [...deploymentsRoutes, configureSessionRoute, deleteSessionRoute];
+export const deliveryRoutes = [
+  ...deploymentsRoutes,
+  configureSessionRoute,
+  deleteSessionRoute,
+  deleteSessionsRoute,
+];

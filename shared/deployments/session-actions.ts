@@ -4,6 +4,9 @@ import {
   type ConfigDelivery,
   configureSession,
   getStoredSession,
+  type SessionFilter,
+  sessionsRepository,
+  type StoredSession,
   toPublicSession,
 } from '../sessions';
 import { connectionsRepository } from './connections';
@@ -63,4 +66,43 @@ export async function deleteSessionFromRouter(id: string, actor: Actor): Promise
     remove_session_ids: [id],
   });
   return awaitDeployment(started.id, SESSION_WAIT_SECONDS);
+}
+
+/**
+ * DELETE /sessions?...&deploy=true: one deployment per router takes its matching sessions off it;
+ * each router's sessions are deleted once its deployment succeeded. Every router must have a
+ * connection, or nothing starts.
+ */
+export async function deleteSessionsFromRouters(filter: SessionFilter, actor: Actor) {
+  const matches = await sessionsRepository.listAll(filter);
+  const byRouter = new Map<string, StoredSession[]>();
+  for (const s of matches) byRouter.set(s.resource_id, [...(byRouter.get(s.resource_id) ?? []), s]);
+  for (const routerId of byRouter.keys()) {
+    if (!(await connectionsRepository.get(routerId))) {
+      throw new ConflictError(
+        `Router ${routerId} has no management connection: delete without deploy=true, and remove its sessions by hand`,
+      );
+    }
+  }
+  const started: PublicDeployment[] = [];
+  for (const [routerId, sessions] of byRouter) {
+    const ids = sessions.map((s) => s.id);
+    started.push(
+      await startDeployment(routerId, DEPLOYMENT_DEFAULTS, actor, {
+        trigger: `delete ${ids.length} session(s)`,
+        session_ids: ids,
+        remove_session_ids: ids,
+      }),
+    );
+  }
+  const deployments = await Promise.all(started.map((d) => awaitDeployment(d.id, SESSION_WAIT_SECONDS)));
+  const done = new Set(deployments.filter((d) => d.status === 'succeeded').map((d) => d.router_id));
+  const gone = matches.filter((s) => done.has(s.resource_id));
+  return {
+    deleted: gone.length,
+    dry_run: false,
+    data: gone.map(toPublicSession),
+    removals: [],
+    deployments,
+  };
 }

@@ -163,6 +163,8 @@ export const routersRepository = {
               },
             },
             { Delete: { TableName: tableName(), Key: hostnameKey(router.hostname) } },
+            // Its management connection (and the secret in it) goes with it.
+            { Delete: { TableName: tableName(), Key: KEYS.routerConnection.key({ router: router.id }) } },
             ...(router.number !== null ? [releaseNumber('router', router.number)] : []),
           ],
         }),

@@ -82,7 +82,7 @@ const TimestampPrefix = z.string().check(
 );
 
 /** The seed's filters, shared by getSessions and deleteSession. */
-const filters = {
+export const filters = {
   id: z.optional(z.uuid()),
   public_id: z.optional(idParam),
   source_asn: z.optional(z.pipe(z.coerce.number(), Asn)),
@@ -216,31 +216,6 @@ export const updateSessionRoute = route({
   errors: [404, 409],
 });
 
-export const deleteSessionsRoute = route({
-  operationId: 'deleteSessions',
-  method: 'DELETE',
-  path: '/sessions',
-  role: 'operator',
-  tag: 'sessions',
-  summary: 'Delete every session matching the filters (at least one); dry_run lists them instead',
-  query: z.object({ ...filters, dry_run: z.optional(queryBoolean) }).check(
-    z.refine((q) => SessionFilterKeys.some((k) => q[k] !== undefined), {
-      message:
-        'give at least one filter; to delete every session, filter by each router (resource_id) in turn',
-    }),
-  ),
-  response: z
-    .object({
-      deleted: z.int(),
-      dry_run: z.boolean(),
-      data: z.array(SessionSchema),
-      removals: z.array(SessionRemovalSchema).check(z.meta({ description: 'One per router' })),
-    })
-    .check(z.meta({ id: 'DeletedSessions' })),
-  handler: 'functions/http/sessions/delete-sessions.ts',
-  access: { table: 'read-write' },
-});
-
 export const renderSessionConfigRoute = route({
   operationId: 'renderSessionConfig',
   method: 'GET',
@@ -319,7 +294,6 @@ export const sessionsRoutes = [
   addSessionRoute,
   getSessionRoute,
   updateSessionRoute,
-  deleteSessionsRoute,
   renderSessionConfigRoute,
   listConfigRevisionsRoute,
   diffConfigRevisionsRoute,

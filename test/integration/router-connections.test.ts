@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRouterRoute } from '../../shared/routers/routes';
+import { createRouterRoute, deleteRouterRoute } from '../../shared/routers/routes';
 import {
   deleteConnectionRoute,
   getConnectionRoute,
@@ -146,6 +146,14 @@ describe('a router management connection', () => {
     expect(
       (await callRoute(deleteConnectionRoute, { token: admin.token, params: { id: router.id } })).status,
     ).toBe(404);
+  });
+
+  it('goes with its router: a deleted router leaves no connection or secret behind', async () => {
+    const router = await newRouter();
+    await callRoute(putConnectionRoute, { token: admin.token, params: { id: router.id }, body: valid() });
+    const del = await callRoute(deleteRouterRoute, { token: admin.token, params: { id: router.id } });
+    expect(del.status).toBe(204);
+    expect(await connectionsRepository.get(router.id)).toBeUndefined();
   });
 
   it('is needed before a deployment: without one, 409 and no deployment', async () => {

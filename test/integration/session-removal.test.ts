@@ -7,12 +7,15 @@ import { callRoute, type RouteBody, userWithRole } from '../support/api';
 import { createRouterRoute } from '../../shared/routers/routes';
 import {
   addSessionRoute,
-  deleteSessionsRoute,
   diffConfigRevisionsRoute,
   listConfigRevisionsRoute,
   updateSessionRoute,
 } from '../../shared/sessions/routes';
-import { configureSessionRoute, deleteSessionRoute } from '../../shared/deployments/routes';
+import {
+  configureSessionRoute,
+  deleteSessionRoute,
+  deleteSessionsRoute,
+} from '../../shared/deployments/routes';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 
 let operator: { token: string };

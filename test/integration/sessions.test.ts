@@ -20,7 +20,6 @@ import {
 } from '../../shared/routers/routes';
 import {
   addSessionRoute,
-  deleteSessionsRoute,
   getSessionRoute,
   listConfigRevisionsRoute,
   listSessionsRoute,
@@ -28,7 +27,11 @@ import {
   revealSessionPasswordRoute,
   updateSessionRoute,
 } from '../../shared/sessions/routes';
-import { configureSessionRoute, deleteSessionRoute } from '../../shared/deployments/routes';
+import {
+  configureSessionRoute,
+  deleteSessionRoute,
+  deleteSessionsRoute,
+} from '../../shared/deployments/routes';
 import { putSettingsRoute } from '../../shared/settings/routes';
 import { auditRoute } from '../../shared/system/routes';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
