@@ -181,10 +181,16 @@ export const peerRowsRepository = {
         new UpdateCommand({
           TableName: tableName(),
           Key: buildKey(ix),
-          UpdateExpression: 'SET #rules = :rules, built = :t',
-          ConditionExpression: 'gen = :gen',
+          UpdateExpression: 'SET #rules = :rules, built = :t, entity = :e',
+          // A record never raised has no counter yet: it reads as 0.
+          ConditionExpression: gen === 0 ? 'attribute_not_exists(gen) OR gen = :gen' : 'gen = :gen',
           ExpressionAttributeNames: { '#rules': 'rules' },
-          ExpressionAttributeValues: { ':rules': rules, ':gen': gen, ':t': new Date().toISOString() },
+          ExpressionAttributeValues: {
+            ':rules': rules,
+            ':gen': gen,
+            ':t': new Date().toISOString(),
+            ':e': KEYS.peerRowsBuild.entity,
+          },
         }),
       );
       return true;
