@@ -142,6 +142,9 @@ export async function peersAtBiggestExchange(): Promise<BenchRow[]> {
     process.env.LOG_LEVEL = 'SILENT';
     process.env.VALIDATE_RESPONSES = 'false';
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+    // As `npm start` gives the local engine: on a busy machine one request of the full-scale sync can
+    // take longer than the 1.5 s a Lambda gives DynamoDB, which would end the run.
+    process.env.AWS_REQUEST_TIMEOUT_MS ??= '15000';
     resetConfig();
     resetDdb();
     await ensureTable(engine.endpoint, 'peerflow-bench-peers');
