@@ -129,17 +129,37 @@ function viewContext(
 }
 
 /**
- * The filters the peer rows are indexed by, the one to read first: the request status is the
- * rarest value, then `is_peer`, then the verdict.
+ * The filters the peer rows are indexed by, the one to read first: the values that usually hold
+ * fewest peers first (a request status other than none, `is_peer=true`), so that the others, which
+ * narrow the page on the server, drop as few rows as they can.
  */
 function indexedFilters(filters: PeerFilters): PeerRowFilter[] {
-  const out: PeerRowFilter[] = [];
-  if (filters.request_status !== undefined)
-    out.push({ index: 'gsi2', field: 'request_status', value: filters.request_status });
-  if (filters.is_peer !== undefined) out.push({ index: 'gsi3', field: 'is_peer', value: filters.is_peer });
+  const out: [rank: number, PeerRowFilter][] = [];
+  const status = filters.request_status;
+  if (status !== undefined)
+    out.push([status === 'none' ? 3 : 0, { index: 'gsi2', field: 'request_status', value: status }]);
+  if (filters.is_peer !== undefined)
+    out.push([filters.is_peer ? 1 : 4, { index: 'gsi3', field: 'is_peer', value: filters.is_peer }]);
   if (filters.qualified !== undefined)
-    out.push({ index: 'gsi1', field: 'qualified', value: filters.qualified });
-  return out;
+    out.push([2, { index: 'gsi1', field: 'qualified', value: filters.qualified }]);
+  return out.sort((a, b) => a[0] - b[0]).map(([, f]) => f);
+}
+
+/**
+ * An exchange's route-server ASNs, kept a few seconds by a warm container like the settings: they
+ * change only with a PeeringDB sync, and a filtered page then reads nothing but its rows and the
+ * exchange's build record.
+ */
+const RS_CACHE_MS = 5_000;
+const routeServerCache = new Map<number, { asns: Promise<number[]>; at: number }>();
+function routeServerAsnsOf(publicId: number): Promise<number[]> {
+  const hit = routeServerCache.get(publicId);
+  if (hit && Date.now() - hit.at < RS_CACHE_MS) return hit.asns;
+  const asns = peeringDb.getRouteServerAsns(publicId);
+  if (routeServerCache.size > 1000) routeServerCache.clear();
+  routeServerCache.set(publicId, { asns, at: Date.now() });
+  asns.catch(() => routeServerCache.delete(publicId));
+  return asns;
 }
 
 /**
@@ -160,7 +180,7 @@ async function pageFromRows(
   const now = new Date();
   const [settings, routeServerAsns, build, rows] = await Promise.all([
     getSettings(),
-    peeringDb.getRouteServerAsns(publicId),
+    routeServerAsnsOf(publicId),
     peerRowsRepository.build(publicId),
     peerRowsRepository.page(publicId, first, more, {
       after: page.cursor && orderKey(page.cursor.after),
