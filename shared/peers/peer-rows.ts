@@ -135,13 +135,26 @@ async function refreshOne(publicId: number, participantId: number): Promise<void
 
 /**
  * After a change to these peers (our state of them, a request's status, a session with them):
- * their rows are rewritten. Called once the change is stored.
+ * their rows are rewritten. Called once the change is stored, so it never fails the change: a
+ * rewrite that could not be made marks the exchange not built instead (its lists read the members
+ * until the next build), and if even that fails, the next build of the exchange makes it good.
  */
 export async function refreshPeerRows(
   peers: readonly { publicId: number; participantId: number }[],
 ): Promise<void> {
   const unique = [...new Map(peers.map((p) => [`${p.publicId}:${p.participantId}`, p])).values()];
-  await forEachConcurrently(unique, BUILD_CONCURRENCY, (p) => refreshOne(p.publicId, p.participantId));
+  await forEachConcurrently(unique, BUILD_CONCURRENCY, async ({ publicId, participantId }) => {
+    try {
+      await refreshOne(publicId, participantId);
+    } catch (err) {
+      logger.warn('peer row not rewritten: its exchange is read from its members until rebuilt', {
+        publicId,
+        participantId,
+        error: (err as Error).message,
+      });
+      await peerRowsRepository.raise(publicId, true).catch(() => undefined);
+    }
+  });
 }
 
 /** After sessions were added, changed, configured or deleted: the rows of their peers. */
