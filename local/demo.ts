@@ -2,7 +2,7 @@ import { generate } from '../scripts/lib/generate';
 import { putSettings, settingsRepository } from '../shared/settings';
 import { logger } from '../shared/platform/logger';
 import { generatedSetIdentity, memorySource, syncRunsRepository } from '../shared/peeringdb';
-import { syncPeeringDb } from '../shared/app/peeringdb-sync';
+import { buildPeerRowsAfter, syncPeeringDb } from '../shared/app/peeringdb-sync';
 
 const DEMO_SEED = 1;
 
@@ -37,6 +37,9 @@ export async function seedDemoData(): Promise<{ message: string; done: Promise<u
     source: memorySource(records, 'generated demo set', generatedSetIdentity('small', DEMO_SEED)),
     mode: 'full',
     trigger: 'demo',
+  }).then(async (report) => {
+    await buildPeerRowsAfter(report);
+    return report;
   });
   const done = run.then(
     (report) => console.log(`demo data: sync run ${report.id} ${report.status} in ${report.duration_ms} ms`),

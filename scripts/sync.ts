@@ -31,7 +31,7 @@ const table = await openLocalTable();
 let exitCode: number;
 try {
   // Imported only now: these modules read the configuration set above.
-  const { syncPeeringDb } = await import('../shared/app/peeringdb-sync');
+  const { buildPeerRowsAfter, syncPeeringDb } = await import('../shared/app/peeringdb-sync');
   const { folderSource, httpSource } = await import('../shared/peeringdb');
   const isUrl = /^https?:\/\//.test(from);
   if (!isUrl && !existsSync(from)) throw new Error(`${from} is neither a URL nor a folder`);
@@ -60,6 +60,10 @@ try {
   if (tty && current && !report.types[current]?.complete && !report.types[current]?.error)
     process.stdout.write('\n');
   console.log(JSON.stringify(report, null, 2));
+  const built = await buildPeerRowsAfter(report);
+  console.log(
+    `peer rows: ${built.built} of ${built.exchanges} exchanges built, ${built.written} rows written, ${built.deleted} deleted`,
+  );
   const { ourNetworkWarning } = await import('../shared/settings');
   const warning = await ourNetworkWarning();
   if (warning) console.warn(warning);

@@ -1,7 +1,8 @@
+import type { Context } from 'aws-lambda';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { config } from '../../shared/platform/config';
 import { configuredSource, type SyncJobEvent, SyncBusyError } from '../../shared/peeringdb';
-import { syncPeeringDb } from '../../shared/app/peeringdb-sync';
+import { buildPeerRowsAfter, syncPeeringDb } from '../../shared/app/peeringdb-sync';
 import { logger } from '../../shared/platform/logger';
 
 let apiKey: Promise<string | undefined> | undefined;
@@ -24,7 +25,14 @@ function peeringDbApiKey(): Promise<string | undefined> {
  * A failed run throws after its report is stored, so the function's error alarm and its
  * dead-letter queue see it; a run refused because another holds the lease is not a failure.
  */
-export async function handler(event: SyncJobEvent = {}) {
+export async function handler(event: SyncJobEvent = {}, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
+  // The build of the peer rows stops a minute before the function would be stopped; the next run
+  // (at most an hour later) builds what it left.
+  const deadline = context ? Date.now() + context.getRemainingTimeInMillis() - 60_000 : undefined;
+  if (event.task === 'peer-rows') {
+    const built = await buildPeerRowsAfter(undefined, deadline);
+    return { id: null, status: 'peer-rows', built };
+  }
   const source = configuredSource(await peeringDbApiKey());
   try {
     const report = await syncPeeringDb({
@@ -40,6 +48,7 @@ export async function handler(event: SyncJobEvent = {}) {
       writes: report.writes,
       duration_ms: report.duration_ms,
     });
+    await buildPeerRowsAfter(report, deadline);
     if (report.status === 'failed') throw new Error(`PeeringDB sync ${report.id} failed: ${report.error}`);
     return { id: report.id, status: report.status };
   } catch (err) {

@@ -9,6 +9,7 @@ import {
 } from '../devices';
 import type { Platform } from '../config-render';
 import { NotFoundError, ValidationError } from '../platform/errors';
+import { refreshPeersOfSessions } from '../peers';
 import { canonicalIp } from '../kernel';
 import {
   deleteSession,
@@ -16,6 +17,8 @@ import {
   PASSWORD_PLACEHOLDER,
   recordDeploymentOutcome,
   routerDelivery,
+  sessionsRepository,
+  type StoredSession,
   unifiedDiff,
 } from '../sessions';
 import { connectionWithSecret, type StoredConnection } from './connections';
@@ -506,6 +509,12 @@ async function lastDeployed(routerId: string, except: string): Promise<StoredDep
 /** After the end: the sessions' states and peer logs, removed sessions deleted, the lease freed. */
 async function finish(d: StoredDeployment): Promise<void> {
   const actor = { email: d.requested_by };
+  // Read before anything is deleted: the peers of every session the deployment named.
+  const touched: StoredSession[] = [];
+  for (const id of new Set(d.sessions.map((s) => s.session_id))) {
+    const stored = id === null ? undefined : await sessionsRepository.get(id);
+    if (stored) touched.push(stored);
+  }
   const label = `Deployment ${d.id.slice(0, 8)} to ${d.hostname}`;
   if (d.status === 'succeeded' && !d.dry_run) {
     for (const s of d.sessions) {
@@ -546,6 +555,8 @@ async function finish(d: StoredDeployment): Promise<void> {
       );
     }
   }
+  // The peers whose sessions changed state or went: their stored rows (is_peer) follow.
+  if (touched.length > 0) await refreshPeersOfSessions(touched);
   if (d.finished === null) {
     try {
       const latest = (await deploymentsRepository.get(d.id)) ?? d;

@@ -7,6 +7,8 @@ import { syncRunsRepository } from './sync-runs-store';
 
 /** What the sync function receives, from its schedules and from `POST /sync/peeringdb`. */
 export interface SyncJobEvent {
+  /** `peer-rows`: only the build of the peer rows that are not built under the current rules. */
+  task?: 'sync' | 'peer-rows';
   mode?: SyncMode;
   runId?: string;
   trigger?: string;
@@ -40,6 +42,19 @@ const invokeSyncFunction =
       }),
     );
   };
+
+/**
+ * Starts the build of the peer rows somewhere else and returns at once (after a change of the
+ * rules, which reaches every exchange). Without a sync function or a provided launcher nothing
+ * starts, and the build after the next scheduled sync does the work.
+ */
+export async function startPeerRowsBuild(trigger: string): Promise<boolean> {
+  const { SYNC_FUNCTION_NAME } = config();
+  const launch = SYNC_FUNCTION_NAME ? invokeSyncFunction(SYNC_FUNCTION_NAME) : provided;
+  if (!launch) return false;
+  await launch({ task: 'peer-rows', runId: randomUUID(), trigger });
+  return true;
+}
 
 /** Starts a run now, unless one holds the lease (409). */
 export async function startSync(mode: SyncMode, user: { email: string }): Promise<{ id: string }> {

@@ -60,6 +60,8 @@ export interface SyncHooks {
   beforeRun(): Promise<void>;
   /** A network's member item moved (PeeringDB renamed it); called once the members are written. */
   memberMoved(member: MemberRef): Promise<void>;
+  /** The members of these exchanges changed (added, removed, rewritten); called once they are written. */
+  membersChanged(publicIds: number[]): Promise<void>;
 }
 
 /** Longer than the sync function's 15-minute timeout, so a killed run's lease lapses by itself. */
@@ -455,6 +457,7 @@ async function rebuildMembers(
   const queue = [...sources.affected];
   // Networks renamed at an exchange: their member item moved, so our state of them moves too.
   const renamed: MemberRef[] = [];
+  const changedExchanges = new Set<number>();
   const build = async (netId: number, partition: Awaited<ReturnType<typeof readNetworkPartition>>) => {
     const existing = sources.newNets.has(netId) ? [] : await currentMembers(netId);
     const wanted = new Map<string, Record<string, unknown>>();
@@ -483,6 +486,7 @@ async function rebuildMembers(
       if (!next) {
         await writer.delete(old);
         counts.deleted += 1;
+        changedExchanges.add(old.ixId);
         if (partition.network && wantedPartitions.has(old.pk)) {
           renamed.push({ publicId: old.ixId, participantId: netId, name: partition.network.name });
         }
@@ -494,6 +498,7 @@ async function rebuildMembers(
     for (const item of wanted.values()) {
       await writer.put(item);
       counts.written += 1;
+      changedExchanges.add(item.ix_id as number);
     }
   };
   await forEachConcurrently(chunked(queue, 100), REBUILD_CONCURRENCY, async (chunk) => {
@@ -516,6 +521,7 @@ async function rebuildMembers(
   for (let i = 0; i < renamed.length; i += REBUILD_CONCURRENCY) {
     await Promise.all(renamed.slice(i, i + REBUILD_CONCURRENCY).map((member) => hooks.memberMoved(member)));
   }
+  if (changedExchanges.size > 0) await hooks.membersChanged([...changedExchanges]);
   return { counts, writes: writer.writes };
 }
 

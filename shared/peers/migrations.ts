@@ -1,6 +1,7 @@
 import { getNetworks, peeringDb, loadStoredIndex } from '../peeringdb';
 import type { Migration } from '../platform/storage/migrations';
 import { peerStateRepository } from './peer-state-store';
+import { buildPeerRows } from './peer-rows';
 
 /** The migrations of our state of the peers, oldest first. */
 export const PEER_MIGRATIONS: Migration[] = [
@@ -23,6 +24,16 @@ export const PEER_MIGRATIONS: Migration[] = [
         }
       }
       return changed;
+    },
+  },
+  {
+    // The peer rows a filtered list reads (`peer-rows.ts`), built for every exchange stored before
+    // them. An exchange left unbuilt (a deploy that ran out of time) is listed from its members
+    // until the build after the next sync.
+    name: 'peer-rows',
+    async run() {
+      const built = await buildPeerRows();
+      return built.written;
     },
   },
 ];

@@ -116,8 +116,12 @@ export const peerStateRepository = {
    * Everything we keep about the peers of one exchange, in one paginated Query of its partition
    * (states only, or states and logs together): the cost does not grow with the page of peers shown.
    */
-  async readExchange(publicId: number, options: { withLogs: boolean }): Promise<ExchangePeerState> {
+  async readExchange(
+    publicId: number,
+    options: { withLogs: boolean; consistent?: boolean },
+  ): Promise<ExchangePeerState> {
     const items = await queryAll({
+      ...(options.consistent ? { ConsistentRead: true } : {}),
       KeyConditionExpression: options.withLogs ? 'pk = :pk' : 'pk = :pk AND begins_with(sk, :net)',
       ExpressionAttributeValues: {
         ':pk': peerStatePartition(publicId),
@@ -174,6 +178,20 @@ export const peerStateRepository = {
       states.set(state.participant_id, state);
     }
     return { states, coveredTo: out.LastEvaluatedKey ? last : null };
+  },
+
+  /** One peer's state alone, read consistently (what its peer row is made of). */
+  async readState(publicId: number, participantId: number): Promise<PeerState> {
+    const out = await ddb().send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: { pk: peerStatePartition(publicId), sk: peerStateSortKey(participantId) },
+        ConsistentRead: true,
+      }),
+    );
+    return out.Item
+      ? parseItem(PeerStateSchema, 'peer state', withoutKeys(out.Item))
+      : emptyPeerState(publicId, participantId);
   },
 
   /** One peer's state and log, in one Query of the partition's range for that participant. */

@@ -50,6 +50,17 @@ export function compareOrder(a: MemberPosition, b: MemberPosition): number {
   return ka === kb ? 0 : ka < kb ? -1 : 1;
 }
 
+/** Our own network is never a peer of ours. */
+export function isOwnNetwork(
+  member: ExchangeMember,
+  own: { source_participant_id: number | null; source_asn: number | null },
+): boolean {
+  return (
+    member.network.id === own.source_participant_id ||
+    (own.source_asn !== null && member.network.asn === own.source_asn)
+  );
+}
+
 export function isHidden(state: PeerState, now: Date): boolean {
   return state.hidden_until !== null && Date.parse(state.hidden_until) > now.getTime();
 }

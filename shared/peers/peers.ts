@@ -1,7 +1,10 @@
 import * as z from '../platform/zod';
-import type { OnePeerQueryInput, Peer, PeerListQueryInput, UpdatePeerInput } from './routes';
+import type { OnePeerQueryInput, Peer, PeerFilters, PeerListQueryInput, UpdatePeerInput } from './routes';
+import { type PeerRowFilter, peerRowsRepository } from './peer-rows-store';
+import { refreshPeerRows, rulesDigest } from './peer-rows';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import { type Page, readCursor, writeCursor } from '../platform/storage/pagination';
+import { memberPosition } from '../platform/storage/keys';
 import {
   emptyPeerState,
   type ExchangePeerState,
@@ -19,6 +22,7 @@ import {
   type Embeds,
   hasFilters,
   isHidden,
+  isOwnNetwork,
   matchesFilters,
   memberOrder,
   orderKey,
@@ -59,13 +63,6 @@ async function exchangeContext(publicId: number): Promise<ExchangeContext> {
   const [exchange, settings] = await Promise.all([peeringDb.getExchange(publicId), getSettings()]);
   if (!exchange) throw new NotFoundError(`Exchange ${publicId} not found`);
   return { exchange, settings };
-}
-
-function isOwnNetwork(member: ExchangeMember, settings: Settings): boolean {
-  return (
-    member.network.id === settings.source_participant_id ||
-    (settings.source_asn !== null && member.network.asn === settings.source_asn)
-  );
 }
 
 /** Session states per participant at one exchange, for `is_peer`. */
@@ -131,6 +128,83 @@ function viewContext(
   };
 }
 
+/**
+ * The filters the peer rows are indexed by, the one to read first: the values that usually hold
+ * fewest peers first (a request status other than none, `is_peer=true`), so that the others, which
+ * narrow the page on the server, drop as few rows as they can.
+ */
+function indexedFilters(filters: PeerFilters): PeerRowFilter[] {
+  const out: [rank: number, PeerRowFilter][] = [];
+  const status = filters.request_status;
+  if (status !== undefined)
+    out.push([status === 'none' ? 3 : 0, { index: 'gsi2', field: 'request_status', value: status }]);
+  if (filters.is_peer !== undefined)
+    out.push([filters.is_peer ? 1 : 4, { index: 'gsi3', field: 'is_peer', value: filters.is_peer }]);
+  if (filters.qualified !== undefined)
+    out.push([2, { index: 'gsi1', field: 'qualified', value: filters.qualified }]);
+  return out.sort((a, b) => a[0] - b[0]).map(([, f]) => f);
+}
+
+/**
+ * An exchange's route-server ASNs, kept a few seconds by a warm container like the settings: they
+ * change only with a PeeringDB sync, and a filtered page then reads nothing but its rows and the
+ * exchange's build record.
+ */
+const RS_CACHE_MS = 5_000;
+const routeServerCache = new Map<number, { asns: Promise<number[]>; at: number }>();
+function routeServerAsnsOf(publicId: number): Promise<number[]> {
+  const hit = routeServerCache.get(publicId);
+  if (hit && Date.now() - hit.at < RS_CACHE_MS) return hit.asns;
+  const asns = peeringDb.getRouteServerAsns(publicId);
+  if (routeServerCache.size > 1000) routeServerCache.clear();
+  routeServerCache.set(publicId, { asns, at: Date.now() });
+  asns.catch(() => routeServerCache.delete(publicId));
+  return asns;
+}
+
+/**
+ * A page filtered on the verdict, the request status or `is_peer`, read from the peer rows: one
+ * Query of the filter's partition from where the last page ended, beside the exchange's build
+ * record and route-server ASNs. Undefined when the rows are not built under the rules this call
+ * reads (PeeringDB changed the members, or the rules changed, and the rebuild has not finished):
+ * the caller reads the members instead. Each peer is checked again against every filter as it is
+ * shown, so a row written under other inputs can only leave a page, never show wrongly.
+ */
+async function pageFromRows(
+  publicId: number,
+  indexed: readonly PeerRowFilter[],
+  filters: PeerFilters,
+  page: { cursor: Cursor | undefined; limit: number; includeHidden: boolean; embeds: Embeds },
+): Promise<Page<Peer> | undefined> {
+  const [first, ...more] = indexed as [PeerRowFilter, ...PeerRowFilter[]];
+  const now = new Date();
+  const [settings, routeServerAsns, build, rows] = await Promise.all([
+    getSettings(),
+    routeServerAsnsOf(publicId),
+    peerRowsRepository.build(publicId),
+    peerRowsRepository.page(publicId, first, more, {
+      after: page.cursor && orderKey(page.cursor.after),
+      // One more than the page: when it comes, the page is full and the next one starts after it.
+      limit: page.limit + 1,
+      visibleAt: page.includeHidden ? undefined : now.toISOString(),
+    }),
+  ]);
+  if (build.rules === undefined || build.rules !== rulesDigest(settings, routeServerAsns)) return undefined;
+  const ctx = viewContext(publicId, settings, routeServerAsns, page.embeds);
+  const full = rows.rows.length > page.limit;
+  const shown = full ? rows.rows.slice(0, page.limit) : rows.rows;
+  const data: Peer[] = [];
+  for (const row of shown) {
+    const member = { network: row.network, presences: row.presences, contacts: row.contacts };
+    if (isOwnNetwork(member, settings)) continue;
+    const peer = buildPeer({ member, state: row.state, isPeer: row.is_peer, log: [] }, ctx);
+    if (matchesFilters(peer, filters)) data.push(peer);
+  }
+  const lastShown = shown.at(-1);
+  const after = full && lastShown ? memberPosition(lastShown.network.name, lastShown.net_id) : rows.last;
+  return { data, next_cursor: after ? writeListCursor({ after }) : null };
+}
+
 export async function listPeers(publicId: number, query: PeerListQueryInput): Promise<Page<Peer>> {
   const {
     limit,
@@ -147,6 +221,16 @@ export async function listPeers(publicId: number, query: PeerListQueryInput): Pr
     contacts: include_contacts ?? false,
     log: include_log_data ?? false,
   };
+  const indexed = indexedFilters(filters);
+  if (indexed.length > 0 && !embeds.log) {
+    const fromRows = await pageFromRows(publicId, indexed, filters, {
+      cursor,
+      limit,
+      includeHidden: include_hidden === true,
+      embeds,
+    });
+    if (fromRows) return fromRows;
+  }
   const filtered = hasFilters(filters);
   const straight = !filtered && (cursor === undefined || cursor.page !== undefined);
   // Straight through pages without the log, the state is read page by page in member order.
@@ -345,12 +429,14 @@ export async function updatePeer(
     log,
     time,
   );
+  await refreshPeerRows([{ publicId, participantId }]);
   return getPeer(publicId, participantId);
 }
 
 export async function resetPeerStatus(publicId: number, participantId: number, user: string): Promise<Peer> {
   const peer = await loadPeer(publicId, participantId);
   await peerStateRepository.reset({ publicId, participantId, name: peer.member.network.name }, user);
+  await refreshPeerRows([{ publicId, participantId }]);
   return getPeer(publicId, participantId);
 }
 

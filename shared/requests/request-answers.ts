@@ -1,6 +1,6 @@
 import type { Caller } from '../platform/auth/caller';
 import { ConflictError, NotFoundError } from '../platform/errors';
-import { requestStatusItem } from '../peers';
+import { refreshPeerRows, requestStatusItem } from '../peers';
 import { peerLogItem } from '../peer-log';
 import {
   RequestChangedError,
@@ -10,7 +10,7 @@ import {
 } from './requests-store';
 import { checkNotPending, claimPeer, deliver, takeSendToken } from './delivery';
 import type { RequestDeps } from './dependencies';
-import { guardAfter, outcomeItems, outgoingOf } from './send-request';
+import { guardAfter, outcomeItems, outgoingOf, peersOf } from './send-request';
 import { canMove, isRepeat, REQUEST_TRANSITIONS, type RequestState } from './status-machine';
 
 export async function getRequest(id: string): Promise<StoredRequest> {
@@ -81,6 +81,7 @@ export async function answerRequest(
       throw new ConflictError('The request changed meanwhile; read it again');
     throw err;
   }
+  await refreshPeerRows(peersOf(next));
   return next;
 }
 
@@ -120,5 +121,6 @@ export async function retryRequest(id: string, caller: Caller, deps: RequestDeps
       throw new ConflictError('The request changed meanwhile; read it again');
     throw err;
   }
+  await refreshPeerRows(peersOf(next));
   return next;
 }

@@ -2,7 +2,7 @@ import type { Caller } from '../platform/auth/caller';
 import type { OutgoingEmail } from '../platform/email/email-port';
 import { DEFAULT_REQUEST_TEMPLATE } from './peering-templates';
 import { NotFoundError, ValidationError } from '../platform/errors';
-import { requestStatusItem } from '../peers';
+import { refreshPeerRows, requestStatusItem } from '../peers';
 import { peerLogItem } from '../peer-log';
 import type { TransactItem } from '../platform/storage/items';
 import { type RequestGuard, requestsRepository, type StoredRequest } from './requests-store';
@@ -69,6 +69,11 @@ export function outcomeItems(request: StoredRequest, message: string, time: stri
       time,
     ),
   ]);
+}
+
+/** The peer at each exchange of a request: whose rows its status shows in. */
+export function peersOf(request: StoredRequest): { publicId: number; participantId: number }[] {
+  return request.public_ids.map((publicId) => ({ publicId, participantId: request.peer_participant_id }));
 }
 
 /** The guard after a send: a sent request becomes the pending one; a failed send leaves it as it was. */
@@ -223,5 +228,6 @@ export async function sendRequest(
     guardAfter(claimed, request, now, settings.resend_window_days),
     outcomeItems(request, message, done),
   );
+  await refreshPeerRows(peersOf(request));
   return { ...request, ...verdict };
 }

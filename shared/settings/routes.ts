@@ -75,7 +75,8 @@ export const putSettingsRoute = route({
   body: SettingsBodySchema,
   response: SettingsViewSchema,
   handler: 'functions/http/settings/put-settings.ts',
-  access: { table: 'read-write' },
+  // A change of the rules starts the rebuild of the peer rows in the sync function.
+  access: { table: 'read-write', startSync: true },
 });
 
 export const patchSettingsRoute = route({
@@ -89,7 +90,7 @@ export const patchSettingsRoute = route({
   body: SettingsChangeSchema,
   response: SettingsViewSchema,
   handler: 'functions/http/settings/patch-settings.ts',
-  access: { table: 'read-write' },
+  access: { table: 'read-write', startSync: true },
   errors: [409],
 });
 

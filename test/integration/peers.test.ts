@@ -9,6 +9,7 @@ import {
   updatePeerRoute,
 } from '../../shared/peers/routes';
 import { listPeers } from '../../shared/peers/peers';
+import { refreshPeerRows, refreshPeersOfSessions } from '../../shared/peers/peer-rows';
 import { ddb } from '../../shared/platform/storage/client';
 import { requestStatusItem } from '../../shared/peers/peer-state-store';
 import { peerLogItem } from '../../shared/peer-log';
@@ -536,6 +537,8 @@ describe('POST /exchanges/{public_id}/peers/{participant_id}/reset', () => {
         ],
       }),
     );
+    // As the request's own writer does once the status is stored.
+    await refreshPeerRows([{ publicId: 1, participantId: 2 }]);
     expect(names(await peers({ request_status: 'sent' }))).toEqual(['beta Content']);
     const sentAt = (await peers({ request_status: 'sent' })).json.data[0]!.request_status_time!;
     expect(Date.parse(sentAt)).not.toBeNaN();
@@ -647,12 +650,15 @@ describe('is_peer', () => {
       created: now,
       modified: now,
     };
+    // Each followed by what the sessions' routes do once a session is stored.
     await sessionsRepository.create(session, []);
+    await refreshPeersOfSessions([session]);
     expect(names(await peers({ is_peer: 'true' }))).toEqual([]);
     await sessionsRepository.create(
       { ...session, id: crypto.randomUUID(), peer_ipaddr: '192.0.2.66', state: 'configured' },
       [],
     );
+    await refreshPeersOfSessions([session]);
     expect(names(await peers({ is_peer: 'true' }))).toEqual(['Zeta Two Ports']);
     const other = await callRoute(listPeersRoute, { token: viewer, params: { public_id: 2 } });
     expect(other.json.data.every((p: { is_peer: boolean }) => !p.is_peer)).toBe(true);

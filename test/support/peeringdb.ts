@@ -5,7 +5,7 @@ import { folderSource } from '../../shared/peeringdb/sources/folder-source';
 import { memorySource } from '../../shared/peeringdb/sources/memory-source';
 import type { ObjectType } from '../../shared/peeringdb/records';
 import type { SyncReport } from '../../shared/peeringdb/sync';
-import { syncPeeringDb } from '../../shared/app/peeringdb-sync';
+import { buildPeerRowsAfter, syncPeeringDb } from '../../shared/app/peeringdb-sync';
 
 /** The real PeeringDB responses beside the checkout (never copied into it). */
 export const fixturesRoot = path.resolve(
@@ -119,13 +119,16 @@ const DEFAULTS: Record<ObjectType, (id: number) => Record<string, unknown>> = {
  */
 export async function syncObjects(
   objects: Partial<Record<ObjectType, object[]>>,
-  options: { mode?: 'full' | 'incremental' } = {},
+  options: { mode?: 'full' | 'incremental'; peerRows?: boolean } = {},
 ): Promise<SyncReport> {
-  return syncPeeringDb({
+  const report = await syncPeeringDb({
     source: memorySource(withDefaults(objects)),
     mode: options.mode ?? 'full',
     trigger: 'test',
   });
+  // As every run of the product is followed: the peer rows of the exchanges it changed.
+  if (options.peerRows !== false) await buildPeerRowsAfter(report);
+  return report;
 }
 
 /** The records as PeeringDB's API gives them: the fields given over defaults for the rest. */

@@ -1,3 +1,4 @@
+import { refreshPeersOfSessions } from '../../../shared/peers';
 import { addSessionRoute, addSession } from '../../../shared/sessions';
 import { etagOf } from '../../../shared/platform/http/versioning';
 import { defineAction } from '../../../shared/platform/http/define-action';
@@ -8,6 +9,7 @@ export const handler = defineAction(
   addSessionRoute,
   async ({ body, caller, audit }) => {
     const session = await addSession(body, caller);
+    await refreshPeersOfSessions([session]);
     audit(`sessions/${session.id}`);
     return reply(201, session, { etag: etagOf(session.version), location: `/sessions/${session.id}` });
   },

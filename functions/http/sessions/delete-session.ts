@@ -1,3 +1,4 @@
+import { refreshPeersOfSessions } from '../../../shared/peers';
 import { deleteSession, getStoredSession, toPublicSession } from '../../../shared/sessions';
 import { deleteSessionFromRouter, deleteSessionRoute } from '../../../shared/deployments';
 import { defineAction } from '../../../shared/platform/http/define-action';
@@ -16,5 +17,7 @@ export const handler = defineAction(deleteSessionRoute, async ({ params, query, 
     };
   }
   audit(`sessions/${params.id}`);
-  return { ...(await deleteSession(params.id, caller)), deployment: null, deleted: true };
+  const result = await deleteSession(params.id, caller);
+  await refreshPeersOfSessions([result.session]);
+  return { ...result, deployment: null, deleted: true };
 });

@@ -1,3 +1,4 @@
+import { refreshPeersOfSessions } from '../../../shared/peers';
 import { deleteSessions } from '../../../shared/sessions';
 import { deleteSessionsFromRouters, deleteSessionsRoute } from '../../../shared/deployments';
 import { defineAction } from '../../../shared/platform/http/define-action';
@@ -12,6 +13,7 @@ export const handler = defineAction(deleteSessionsRoute, async ({ query, caller,
     return result;
   }
   const result = await deleteSessions(filter, dry_run ?? false, caller);
+  if (!dry_run) await refreshPeersOfSessions(result.data);
   if (dry_run) audit('sessions', `dry run: ${result.data.length} would go`);
   else audit('sessions', `${result.deleted} deleted`, { ids: result.data.map((s) => s.id) });
   return { ...result, deployments: [] };

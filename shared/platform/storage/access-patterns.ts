@@ -60,6 +60,20 @@ const query = (
 const PEER_ROUTES = ['GET /exchanges/{public_id}/peers', 'GET /exchanges/{public_id}/peers/{participant_id}'];
 const SESSION_WRITES = ['POST /sessions', 'PATCH /sessions/{id}'];
 const REQUEST_WRITES = ['POST /requests', 'POST /emails'];
+/** What rewrites peer rows: every change to a peer's state, a request's status or a session. */
+const PEER_ROW_CHANGES = [
+  'PATCH /exchanges/{public_id}/peers/{participant_id}',
+  'POST /exchanges/{public_id}/peers/{participant_id}/reset',
+  'POST /requests',
+  'PATCH /requests/{id}',
+  'POST /requests/{id}/retry',
+  ...SESSION_WRITES,
+  'DELETE /sessions/{id}',
+  'DELETE /sessions',
+  'POST /sessions/{id}/configure',
+  'PeeringDB sync',
+  'the build of the peer rows',
+];
 /** The routes that take an Idempotency-Key (`idempotent: true` on their contract). */
 const IDEMPOTENT_ROUTES = [
   'POST /requests',
@@ -183,6 +197,21 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     'GET /exchanges/{public_id}/peers/{participant_id}',
   ]),
   query('unordered-peer-states', ['peerState'], 'table', beginsWith('NET#'), ['data migration']),
+  query('peer-rows-by-verdict', ['peerRow'], 'gsi1', after(NETWORK_ORDER.shape), [
+    'GET /exchanges/{public_id}/peers?qualified=',
+  ]),
+  query('peer-rows-by-request-status', ['peerRow'], 'gsi2', after(NETWORK_ORDER.shape), [
+    'GET /exchanges/{public_id}/peers?request_status=',
+  ]),
+  query('peer-rows-by-is-peer', ['peerRow'], 'gsi3', after(NETWORK_ORDER.shape), [
+    'GET /exchanges/{public_id}/peers?is_peer=',
+  ]),
+  query('exchange-peer-rows', ['peerRow'], 'table', all, ['the build of the peer rows']),
+  get('peer-rows-build', 'peerRowsBuild', [
+    'GET /exchanges/{public_id}/peers?qualified=|request_status=|is_peer=',
+    ...PEER_ROW_CHANGES,
+  ]),
+  query('peer-rows-builds', ['peerRowsBuild'], 'table', all, ['the build of the peer rows']),
   // Requests
   get('request', 'request', [
     'GET /requests/{id}',

@@ -307,6 +307,24 @@ export const KEYS = {
     /** Listed in member order, so a page of peers reads the state of that page only. */
     gsi3: { pk: key`IXSTATE#${int('ix')}`, sk: NETWORK_ORDER },
   }),
+  /**
+   * Each member of an exchange as a filtered list shows it (the member, our state, the verdict,
+   * `is_peer`), rebuilt when any of those change; listed per filter value in member order, so a
+   * filtered page is one Query. Our own network has none.
+   */
+  peerRow: entity('peer-row', {
+    table: { pk: key`IXPEERS#${int('ix')}`, sk: key`NET#${padded('net')}` },
+    gsi1: { pk: key`PEERQ#${int('ix')}#${text('qualified')}`, sk: NETWORK_ORDER },
+    gsi2: { pk: key`PEERRS#${int('ix')}#${text('status')}`, sk: NETWORK_ORDER },
+    gsi3: { pk: key`PEERISPEER#${int('ix')}#${text('isPeer')}`, sk: NETWORK_ORDER },
+  }),
+  /**
+   * Per exchange: a counter raised by every change that reaches its peer rows, and the rules the rows
+   * were last wholly built under (absent while they are not). One partition, so a job lists them all.
+   */
+  peerRowsBuild: entity('peer-rows-build', {
+    table: { pk: constant('PEERROWS'), sk: key`IX#${padded('ix')}` },
+  }),
   peerLog: entity('peer-log', {
     table: { pk: key`IXSTATE#${int('ix')}`, sk: key`LOG#${padded('net')}#${time('time')}#${id('entry')}` },
   }),
