@@ -74,7 +74,12 @@ export const listNetworksRoute = route({
   query: z.strictObject(
     z.extend(ListQuery, {
       asn: z.optional(z.coerce.number().check(z.integer(), z.gte(1), z.lte(4_294_967_295))),
-      name: z.optional(singleLine(200).check(z.minLength(1))),
+      name: z.optional(
+        singleLine(200).check(
+          z.minLength(1),
+          z.refine((v) => v.trim().length > 0, { message: 'must hold more than blanks' }),
+        ),
+      ),
     }).shape,
   ),
   response: pageOf(NetworkSummarySchema),

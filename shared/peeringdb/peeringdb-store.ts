@@ -423,9 +423,11 @@ export const peeringDb: PeeringDbRepository = {
     }
     const values: Record<string, string> = { ':pk': NETWORK_NAMES };
     let condition = 'gsi3pk = :pk';
-    if (search.name) {
+    // A name of blanks only names nothing: every network matches (DynamoDB refuses an empty prefix).
+    const name = search.name ? nameKey(search.name) : '';
+    if (name) {
       condition += ' AND begins_with(gsi3sk, :name)';
-      values[':name'] = NETWORK_ORDER.prefix({ name: nameKey(search.name) }, 'name');
+      values[':name'] = NETWORK_ORDER.prefix({ name }, 'name');
     }
     return filledPage(
       { IndexName: 'gsi3', KeyConditionExpression: condition, ExpressionAttributeValues: values },

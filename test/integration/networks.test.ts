@@ -71,6 +71,10 @@ describe('GET /networks', () => {
 
   it('refuses a bad ASN with 422 and anonymous callers with 401', async () => {
     expect((await callRoute(listNetworksRoute, { token: viewer, query: { asn: -1 } })).status).toBe(422);
+    // A name of blanks is no name: refused, not a failed query.
+    const blank = await call('GET', '/networks?name=%20%20', { token: viewer });
+    expect(blank.status).toBe(422);
+    expect(JSON.stringify(blank.json)).toContain('must hold more than blanks');
     expect((await call('GET', '/networks?asn=abc', { token: viewer })).status).toBe(422);
     expect((await callRoute(listNetworksRoute)).status).toBe(401);
   });
