@@ -8,6 +8,9 @@ export const handler = defineAction(configureSessionRoute, async ({ params, body
   const how = result.deployment
     ? `deployment ${result.deployment.id}: ${result.deployment.status}`
     : 'not delivered';
-  audit(`sessions/${params.id}`, `${body?.config === undefined ? 'configure' : 'configure (custom)'}: ${how}`);
+  audit(
+    `sessions/${params.id}`,
+    `${body?.config === undefined ? 'configure' : 'configure (custom)'}: ${how}`,
+  );
   return result;
 });
