@@ -263,6 +263,15 @@ export async function deploymentToBird(): Promise<BenchRow[]> {
           const last = d.steps[d.steps.length - 1]!;
           const closing = wallEnd - at(last.finished);
           part('device steps (ssh connects + commands)', device);
+          part(
+            'device commands',
+            d.steps.reduce((sum, s) => sum + s.commands.length, 0),
+          );
+          part('ssh connects', d.steps.filter((s) => s.name === 'connect').length);
+          for (const [i, s] of d.steps.entries()) {
+            const name = s.name === 'connect' && i > 0 ? 'reconnect' : s.name;
+            part(`  ${name}`, at(s.finished) - at(s.started));
+          }
           part('from apply to the verify step reconnecting (the poll wait)', waited);
           part('after the last step (peer logs, finished, lease)', closing);
           part('the rest (API call, record reads and saves between steps)', ms - device - waited - closing);
