@@ -1,5 +1,6 @@
 import { authorizerThroughput } from './authorizer';
 import { bundles } from './bundles';
+import { deploymentToBird } from './deployments';
 import { type Benchmark, type BenchRow, formatNumber } from './harness';
 import { peersAtBiggestExchange } from './peers';
 import { syncAtFullScale } from './sync';
@@ -14,7 +15,13 @@ import { syncAtFullScale } from './sync';
  * BENCHMARKS below (its import and one entry). `BENCH_ONLY=<name>` runs only the benchmarks whose function name
  * contains it; `BENCH_ROUNDS=<n>` changes the number of rounds.
  */
-const BENCHMARKS: Benchmark[] = [bundles, authorizerThroughput, peersAtBiggestExchange, syncAtFullScale];
+const BENCHMARKS: Benchmark[] = [
+  bundles,
+  authorizerThroughput,
+  peersAtBiggestExchange,
+  syncAtFullScale,
+  deploymentToBird,
+];
 
 function printTable(all: BenchRow[]): void {
   // Rows without a baseline are findings rather than comparisons; they go under the table.
