@@ -78,6 +78,8 @@ export const StoredDeploymentSchema = z.object({
   /** Why it ended as it did, in one sentence, when not `succeeded`. */
   reason: z.nullable(z.string()),
   verify_until: z.nullable(z.string()),
+  /** How it ends, once decided: the final status is written after the sessions are settled. */
+  ending: z._default(z.nullable(z.enum(['succeeded', 'rolled_back', 'failed'])), null),
   /** Since when every session the change touches has been as it must be (verification ends early). */
   settled_since: z._default(z.nullable(z.string()), null),
   version: z.int(),

@@ -21,13 +21,14 @@ export const DEPLOYMENT_DEFAULTS: DeploymentRequest = {
 /** Seconds a lease outlives the deployment's own timers: what the steps around them may take. */
 const LEASE_MARGIN_SECONDS = 300;
 
-export type PublicDeployment = Omit<StoredDeployment, 'custom_config' | 'settled_since'> & {
+export type PublicDeployment = Omit<StoredDeployment, 'custom_config' | 'settled_since' | 'ending'> & {
   custom: boolean;
 };
 
 export const toPublicDeployment = ({
   custom_config,
   settled_since: _settled,
+  ending: _ending,
   ...rest
 }: StoredDeployment): PublicDeployment => ({ ...rest, custom: custom_config !== null });
 
@@ -83,6 +84,7 @@ export async function startDeployment(
     reason: null,
     verify_until: null,
     settled_since: null,
+    ending: null,
     version: 1,
   };
   try {

@@ -77,11 +77,17 @@ export interface Advance {
   status: StoredDeployment['status'];
 }
 
-/** Does the next phase of a deployment; safe to call again (a stale writer loses and stops). */
+/**
+ * Does the next phase of a deployment; safe to call again (a stale writer loses and stops). A
+ * phase that ends the deployment records how (`ending`); the sessions, the peer rows and the lease
+ * are settled before the final status is written, so whoever reads a final status reads sessions
+ * that already say what it did.
+ */
 export async function advanceDeployment(id: string): Promise<Advance> {
   const d = await deploymentsRepository.get(id);
   if (!d) return { done: true, wait_seconds: 0, status: 'failed' };
   if (FINAL_STATUSES.includes(d.status)) return { done: true, wait_seconds: 0, status: d.status };
+  if (d.ending !== null) return finished(await finish(d));
   const run = new Run(d);
   try {
     if (d.status === 'pending') await run.start();
@@ -96,10 +102,11 @@ export async function advanceDeployment(id: string): Promise<Advance> {
     await run.close();
   }
   const now = run.d;
-  const done = FINAL_STATUSES.includes(now.status);
-  if (done) await finish(now);
-  return { done, wait_seconds: done ? 0 : POLL_SECONDS, status: now.status };
+  if (now.ending !== null) return finished(await finish(now));
+  return { done: false, wait_seconds: POLL_SECONDS, status: now.status };
 }
+
+const finished = (status: StoredDeployment['status']): Advance => ({ done: true, wait_seconds: 0, status });
 
 /** Runs a deployment to its end in this process (the local runtime and tests). */
 export async function runDeploymentHere(id: string): Promise<StoredDeployment['status']> {
@@ -247,7 +254,7 @@ class Run {
     });
     if (this.d.dry_run) {
       await this.save({
-        status: 'succeeded',
+        ending: 'succeeded',
         reason: 'dry run: the diff is what a deployment would change; nothing was written',
       });
       return;
@@ -298,6 +305,8 @@ class Run {
     await this.step('apply', applySteps, () => driver.apply(t, o, this.d.confirm_seconds, applySteps));
     const until = new Date(Date.now() + this.d.verify_seconds * 1000).toISOString();
     await this.save({ status: 'verifying', verify_until: until });
+    // The first look at the neighbors, on the same connection; with no time to verify, the only one.
+    await this.verify();
   }
 
   /** What the change does to each session, from the last deployment that succeeded on this router. */
@@ -385,7 +394,7 @@ class Run {
     if (failure === null) {
       const confirmSteps: DeviceStep[] = [];
       await this.step('confirm', confirmSteps, () => driver.confirm(t, o, confirmSteps));
-      await this.save({ sessions: outcomes, status: 'succeeded', reason: null });
+      await this.save({ sessions: outcomes, ending: 'succeeded', reason: null });
       return;
     }
     await this.rollBack(failure, outcomes);
@@ -395,7 +404,7 @@ class Run {
     const { t, driver, o } = await this.connect();
     const steps: DeviceStep[] = [];
     await this.step('rollback', steps, () => driver.rollback(t, o, steps));
-    await this.save({ sessions, status: 'rolled_back', reason: `rolled back: ${reason}` });
+    await this.save({ sessions, ending: 'rolled_back', reason: `rolled back: ${reason}` });
   }
 
   /** A step found the deployment mid-phase: its runner died. Put back what may have been applied. */
@@ -406,7 +415,7 @@ class Run {
       return;
     }
     await this.save({
-      status: 'failed',
+      ending: 'failed',
       reason: `the deployment was interrupted while ${phase}; nothing was applied`,
     });
   }
@@ -415,18 +424,18 @@ class Run {
     const reason = reasonOf(err);
     try {
       this.d = (await deploymentsRepository.get(this.d.id)) ?? this.d;
-      if (FINAL_STATUSES.includes(this.d.status)) return;
+      if (FINAL_STATUSES.includes(this.d.status) || this.d.ending !== null) return;
       if (this.applied) {
         await this.rollBack(reason);
         return;
       }
-      await this.save({ status: 'failed', reason, finished: new Date().toISOString() });
+      await this.save({ ending: 'failed', reason });
     } catch (inner) {
       if (inner instanceof StaleDeploymentError) return;
       const d = (await deploymentsRepository.get(this.d.id)) ?? this.d;
-      if (FINAL_STATUSES.includes(d.status)) return;
+      if (FINAL_STATUSES.includes(d.status) || d.ending !== null) return;
       this.d = d;
-      await this.save({ status: 'failed', reason: `${reason}; rolling back failed too: ${reasonOf(inner)}` });
+      await this.save({ ending: 'failed', reason: `${reason}; rolling back failed too: ${reasonOf(inner)}` });
     }
   }
 }
@@ -507,7 +516,8 @@ async function lastDeployed(routerId: string, except: string): Promise<StoredDep
 }
 
 /** After the end: the sessions' states and peer logs, removed sessions deleted, the lease freed. */
-async function finish(d: StoredDeployment): Promise<void> {
+async function finish(d: StoredDeployment): Promise<StoredDeployment['status']> {
+  const ending = d.ending ?? d.status;
   const actor = { email: d.requested_by };
   // Read before anything is deleted: the peers of every session the deployment named.
   const touched: StoredSession[] = [];
@@ -516,7 +526,7 @@ async function finish(d: StoredDeployment): Promise<void> {
     if (stored) touched.push(stored);
   }
   const label = `Deployment ${d.id.slice(0, 8)} to ${d.hostname}`;
-  if (d.status === 'succeeded' && !d.dry_run) {
+  if (ending === 'succeeded' && !d.dry_run) {
     for (const s of d.sessions) {
       if (s.session_id === null) continue;
       if (s.change === 'removed') {
@@ -539,7 +549,7 @@ async function finish(d: StoredDeployment): Promise<void> {
         actor,
       );
     }
-  } else if (d.status !== 'succeeded') {
+  } else if (ending !== 'succeeded') {
     const touched = new Set([
       ...d.session_ids,
       ...d.sessions.filter((s) => s.change !== 'unchanged').map((s) => s.session_id),
@@ -550,23 +560,29 @@ async function finish(d: StoredDeployment): Promise<void> {
         id,
         '',
         null,
-        `${label} ${d.status === 'rolled_back' ? 'was rolled back' : 'failed'}: ${d.reason ?? 'no reason given'}`,
+        `${label} ${ending === 'rolled_back' ? 'was rolled back' : 'failed'}: ${d.reason ?? 'no reason given'}`,
         actor,
       );
     }
   }
   // The peers whose sessions changed state or went: their stored rows (is_peer) follow.
   if (touched.length > 0) await refreshPeersOfSessions(touched);
-  if (d.finished === null) {
-    try {
-      const latest = (await deploymentsRepository.get(d.id)) ?? d;
-      await deploymentsRepository.save(
-        { ...latest, finished: new Date().toISOString(), version: latest.version + 1 },
-        latest.version,
-      );
-    } catch (err) {
-      if (!(err instanceof StaleDeploymentError)) throw err;
-    }
-  }
   await deploymentsRepository.release(d.router_id, d.id);
+  // Last: the final status, once everything it stands for is written.
+  try {
+    const latest = (await deploymentsRepository.get(d.id)) ?? d;
+    if (FINAL_STATUSES.includes(latest.status)) return latest.status;
+    await deploymentsRepository.save(
+      {
+        ...latest,
+        status: ending,
+        finished: latest.finished ?? new Date().toISOString(),
+        version: latest.version + 1,
+      },
+      latest.version,
+    );
+  } catch (err) {
+    if (!(err instanceof StaleDeploymentError)) throw err;
+  }
+  return ending;
 }

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { deploymentsRepository, type StoredDeployment } from '../../shared/deployments/deployments-store';
 import { routes } from '../../shared/app/route-table';
 import type { RouteContract } from '../../shared/platform/http/contract';
 import type * as z from '../../shared/platform/zod';
@@ -20,15 +21,18 @@ import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 const LISTS = routes.filter((r) => r.query !== undefined && 'cursor' in r.query.shape);
 
 /** The path parameters the lists are read with here, and the other values that make another list. */
-const PARAMS: Record<string, number> = { public_id: 1 };
-const OTHER_PARAMS: Record<string, number> = { public_id: 2 };
+const PARAMS: Record<string, number | string> = { public_id: 1 };
+const OTHER_PARAMS: Record<string, number | string> = { public_id: 2 };
 
 const PAGING = new Set(['cursor', 'limit']);
 const CANDIDATES = ['true', '1', 'a', '2020-01-01T00:00:00Z', '2020-01', crypto.randomUUID()];
 
 let admin = '';
 
-function paramsOf(route: RouteContract, values: Record<string, number>): Record<string, number> {
+function paramsOf(
+  route: RouteContract,
+  values: Record<string, number | string>,
+): Record<string, number | string> {
   const names = Object.keys(route.params?.shape ?? {});
   const missing = names.filter((n) => values[n] === undefined);
   if (missing.length > 0) throw new Error(`${route.operationId}: give a value for ${missing.join(', ')}`);
@@ -38,7 +42,7 @@ function paramsOf(route: RouteContract, values: Record<string, number>): Record<
 function list(
   route: RouteContract,
   query: Record<string, string | number>,
-  values: Record<string, number> = PARAMS,
+  values: Record<string, number | string> = PARAMS,
 ): Promise<ApiResponse> {
   return call('GET', routeUrl(route, paramsOf(route, values), query), { token: admin });
 }
@@ -195,6 +199,14 @@ beforeAll(async () => {
     expect(router.status).toBe(201);
     routerIds.push(router.json.id);
   }
+  // Each router's deployment list has two pages of one (records as the workflow leaves them).
+  for (const routerId of routerIds) {
+    for (const minute of [1, 2]) {
+      await deploymentsRepository.create(endedDeployment(routerId, `2026-12-01T00:0${minute}:00.000Z`));
+    }
+  }
+  PARAMS.id = routerIds[0]!;
+  OTHER_PARAMS.id = routerIds[1]!;
   for (const ip of ['206.126.236.102', '206.126.236.68', '206.126.236.70']) {
     const added = await callRoute(addSessionRoute, {
       token: operator.token,
@@ -203,6 +215,37 @@ beforeAll(async () => {
     expect(added.status).toBe(201);
   }
 });
+
+function endedDeployment(routerId: string, created: string): StoredDeployment {
+  return {
+    id: crypto.randomUUID(),
+    router_id: routerId,
+    hostname: 'r.example.net',
+    status: 'failed',
+    dry_run: true,
+    confirm_seconds: 120,
+    verify_seconds: 60,
+    require_established: false,
+    trigger: 'api',
+    session_ids: [],
+    remove_session_ids: [],
+    custom_config: null,
+    requested_by: 'setup@example.net',
+    created,
+    modified: created,
+    finished: created,
+    identity: null,
+    config_sha256: null,
+    diff: null,
+    sessions: [],
+    steps: [],
+    reason: 'router r.example.net has no management connection',
+    verify_until: null,
+    settled_since: null,
+    ending: null,
+    version: 1,
+  };
+}
 
 describe('list cursors', () => {
   it('finds the lists of the route table', () => {
