@@ -519,18 +519,19 @@ async function lastDeployed(routerId: string, except: string): Promise<StoredDep
 async function finish(d: StoredDeployment): Promise<StoredDeployment['status']> {
   const ending = d.ending ?? d.status;
   const actor = { email: d.requested_by };
-  // Read before anything is deleted: the peers of every session the deployment named.
+  // Read before anything is deleted, in one Query: the router's sessions as stored now.
+  const stored = new Map(
+    (await sessionsRepository.listAll({ resource_id: d.router_id })).map((s) => [s.id, s] as const),
+  );
   const touched: StoredSession[] = [];
-  for (const id of new Set(d.sessions.map((s) => s.session_id))) {
-    const stored = id === null ? undefined : await sessionsRepository.get(id);
-    if (stored) touched.push(stored);
-  }
   const label = `Deployment ${d.id.slice(0, 8)} to ${d.hostname}`;
   if (ending === 'succeeded' && !d.dry_run) {
     for (const s of d.sessions) {
       if (s.session_id === null) continue;
       if (s.change === 'removed') {
-        if (d.remove_session_ids.includes(s.session_id)) {
+        const now = stored.get(s.session_id);
+        if (now && d.remove_session_ids.includes(s.session_id)) {
+          touched.push(now);
           await deleteSession(s.session_id, actor).catch(() => undefined);
         }
         continue;
@@ -540,7 +541,10 @@ async function finish(d: StoredDeployment): Promise<StoredDeployment['status']> 
         s.change === 'unchanged'
           ? null
           : `${label} ${s.change === 'added' ? 'added' : 'changed'} the session: ${s.outcome === 'established' ? 'established' : 'configured, not established yet'}`;
-      if (said === null && s.state_before === null && state === 'configured') continue;
+      const now = stored.get(s.session_id);
+      // A session the change left alone, in the state it has, has nothing to record.
+      if (said === null && (now === undefined || now.state === state)) continue;
+      if (now) touched.push(now);
       await recordDeploymentOutcome(
         s.session_id,
         s.fingerprint ?? '',
