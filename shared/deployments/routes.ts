@@ -11,7 +11,7 @@ import {
 } from '../sessions';
 import { RouterIdParam } from '../routers';
 import { ConnectionInputSchema, StoredConnectionSchema } from './connections';
-import { DEPLOYMENT_STATUSES, SESSION_CHANGES, SESSION_OUTCOMES } from './deployments-store';
+import { StoredDeploymentSchema } from './deployments-store';
 import { DEPLOYMENT_DEFAULTS } from './deployments';
 
 /**
@@ -61,55 +61,18 @@ export const DeploymentInputSchema = z
     }),
   );
 
-const CommandSchema = z.object({ command: z.string(), exit_code: z.int(), output: z.string() });
-
+/** A deployment as answered: the stored record without what only the workflow reads. */
 export const DeploymentSchema = z
-  .object({
-    id: z.string(),
-    router_id: z.string(),
-    hostname: z.string(),
-    status: z.enum(DEPLOYMENT_STATUSES),
-    dry_run: z.boolean(),
-    confirm_seconds: z.int(),
-    verify_seconds: z.int(),
-    require_established: z.boolean(),
-    trigger: z.string(),
-    session_ids: z.array(z.string()),
-    remove_session_ids: z.array(z.string()),
-    custom: z.boolean(),
-    requested_by: z.string(),
-    created: Timestamp,
-    modified: Timestamp,
-    finished: z.nullable(Timestamp),
-    identity: z.nullable(z.object({ router_id: z.string(), asn: z.nullable(z.int()), version: z.string() })),
-    config_sha256: z.nullable(z.string()),
-    diff: z.nullable(z.string()),
-    sessions: z.array(
-      z.object({
-        session_id: z.nullable(z.string()),
-        number: z.nullable(z.int()),
-        peer_ipaddr: z.string(),
-        change: z.enum(SESSION_CHANGES),
-        fingerprint: z.nullable(z.string()),
-        state_before: z.nullable(z.string()),
-        state_after: z.nullable(z.string()),
-        outcome: z.nullable(z.enum(SESSION_OUTCOMES)),
-      }),
-    ),
-    steps: z.array(
-      z.object({
-        name: z.string(),
-        status: z.enum(['ok', 'failed']),
-        started: Timestamp,
-        finished: Timestamp,
-        detail: z.nullable(z.string()),
-        commands: z.array(CommandSchema),
-      }),
-    ),
-    reason: z.nullable(z.string()),
-    verify_until: z.nullable(Timestamp),
-    version: z.int(),
-  })
+  .extend(
+    z.omit(StoredDeploymentSchema, {
+      custom_config: true,
+      settled_since: true,
+      ending: true,
+    }),
+    {
+      custom: z.boolean().check(z.meta({ description: 'a one-time config an operator wrote was delivered' })),
+    },
+  )
   .check(z.meta({ id: 'Deployment' }));
 
 export const putConnectionRoute = route({

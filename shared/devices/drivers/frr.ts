@@ -1,3 +1,4 @@
+import { canonicalIp } from '../../kernel';
 import { posix } from 'node:path';
 import { frr } from '../../config-render';
 import type { DeviceDriver, DeviceOptions } from '../device';
@@ -82,6 +83,8 @@ export const frrDriver: DeviceDriver = {
       throw r.error('No staged candidate: validate first');
     const running = await vtysh(r, 'show running-config');
     await r.writeFile(runningPath(o), frrRunningConfigAsFile(running), [o.mainConfigPath]);
+    const before = (await r.readFile(o.managedPath)) ?? '';
+    const after = (await r.readFile(paths.candidate)) ?? '';
     await r.saveCopy(o.managedPath, paths.previous);
     await r.saveCopy(o.mainConfigPath, paths.mainPrevious);
     await r.move([
@@ -89,6 +92,10 @@ export const frrDriver: DeviceDriver = {
       [paths.mainCandidate, o.mainConfigPath],
     ]);
     await reload(r, o.mainConfigPath);
+    // frr-reload.py applies a new neighbor line by line: its session may open before its address
+    // family is activated, and then carries no routes of that family. A new neighbor has nothing
+    // to lose: it starts over with its whole config.
+    for (const ip of newNeighbors(before, after)) await vtysh(r, `clear bgp ${ip}`);
   },
 
   async confirm(t, o, steps) {
@@ -133,6 +140,14 @@ const runningPath = (o: DeviceOptions) => `${o.mainConfigPath}.running`;
 
 function socketArgs(o: DeviceOptions): string[] {
   return o.controlSocket === null ? [] : ['--vty_socket', o.controlSocket];
+}
+
+/** The neighbors `after` declares that `before` does not (`neighbor <ip> remote-as ...` lines). */
+export function newNeighbors(before: string, after: string): string[] {
+  const declared = (text: string) =>
+    new Set([...text.matchAll(/^\s*neighbor (\S+) remote-as /gm)].map((m) => m[1] as string));
+  const old = declared(before);
+  return [...declared(after)].filter((ip) => !old.has(ip) && canonicalIp(ip) !== undefined);
 }
 
 async function vtysh(r: Remote, command: string): Promise<string> {
