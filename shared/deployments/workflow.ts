@@ -122,6 +122,8 @@ class Run {
   private driver: DeviceDriver | undefined;
   private options: DeviceOptions | undefined;
   private secrets: string[] = [];
+  /** The router's sessions and config, read once per step by `connect`. */
+  private delivery: Awaited<ReturnType<typeof routerDelivery>> | undefined;
   private applied = false;
 
   constructor(public d: StoredDeployment) {}
@@ -145,6 +147,7 @@ class Run {
     const found = await connectionWithSecret(this.d.router_id);
     if (!found) throw new WorkflowStop(`router ${this.d.hostname} has no management connection`);
     const delivery = await routerDelivery(this.d.router_id, this.d.remove_session_ids);
+    this.delivery = delivery;
     const driver = deliveryPorts().driver(delivery.router.platform);
     if (!driver) {
       throw new WorkflowStop(`peerflow cannot deliver to ${delivery.router.platform} routers yet`);
@@ -217,7 +220,7 @@ class Run {
   async start(): Promise<void> {
     await this.save({ status: 'validating' });
     const { t, driver, o } = await this.connect();
-    const delivery = await routerDelivery(this.d.router_id, this.d.remove_session_ids);
+    const delivery = this.delivery as NonNullable<Run['delivery']>;
     const router = delivery.router;
 
     const identitySteps: DeviceStep[] = [];
