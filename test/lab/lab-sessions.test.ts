@@ -162,6 +162,14 @@ describe.skipIf(!labAvailable())('each daemon as the router of a lab', () => {
       daemon.writeManaged(managedConfig(platform, lab));
       const reload = await daemon.reload();
       expect(reload.exitCode, `${reload.stdout}${reload.stderr}`).toBe(0);
+      if (platform === 'frr') {
+        // As peerflow's FRR driver does for neighbors a change adds: start them over once their
+        // whole config is in, so each session negotiates its family.
+        for (const ip of [lab.peer.lan.ipv4, lab.peer.lan.ipv6]) {
+          const cleared = await daemon.cli(['-c', `clear bgp ${ip}`]);
+          expect(cleared.exitCode, `${cleared.stdout}${cleared.stderr}`).toBe(0);
+        }
+      }
 
       const sessions = await lab.waitForPeerRoutes(45_000);
       expect(sessions.ipv4).toMatchObject({ established: true, received: lab.peer.prefixes.ipv4.length });
