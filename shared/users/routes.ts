@@ -81,7 +81,7 @@ export const updateMeRoute = route({
   response: UserSchema,
   handler: 'functions/http/users/update-me.ts',
   access: { table: 'read-write' },
-  errors: [403, 409],
+  errors: [403, 409, 429],
 });
 
 export const logoutRoute = route({

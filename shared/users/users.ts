@@ -189,15 +189,23 @@ function userWriteError(err: unknown): unknown {
 /**
  * Any user's change of their own name and password. A new password needs the current one (403
  * when it is wrong, with nothing changed), and ends the user's earlier tokens, this one included.
+ * The current password is a login guess like any other: it spends the same budgets, so a stolen
+ * token cannot be used to try passwords faster than the login route allows.
  */
 export async function updateOwnAccount(
   userId: string,
   changes: { name?: string; password?: string; current_password?: string },
+  options: { sourceIp?: string; now?: Date } = {},
 ): Promise<{ user: PublicUser; changed: string }> {
   const before = await getUser(userId);
   if (changes.password !== undefined) {
+    const guess = await reserveGuess(before.email, before.id, options.sourceIp, options.now ?? new Date());
     const ok = await verifyPassword(changes.current_password ?? '', before.password_hash);
-    if (!ok) throw new ForbiddenError('The current password is not right');
+    if (!ok) {
+      await guess.failed();
+      throw new ForbiddenError('The current password is not right');
+    }
+    await guess.succeeded(before.id);
   }
   const own: UserChanges = {
     ...(changes.name !== undefined ? { name: changes.name } : {}),

@@ -178,6 +178,40 @@ describe('strangers cannot lock the owner out', () => {
   );
 });
 
+describe('the current password of PATCH /users/me', () => {
+  /** A change of the own password with `current` as the current one, from `sourceIp`. */
+  const change = (token: string, current: string, sourceIp: string) =>
+    dispatch({
+      method: 'PATCH',
+      url: '/users/me',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: Buffer.from(JSON.stringify({ password: 'a new password 12345', current_password: current })),
+      sourceIp,
+    });
+
+  it(
+    'spends the login budget: a stolen token cannot try passwords beyond it, and nothing changes',
+    async () => {
+      const { email, password, token } = await userWithRole('viewer');
+      const statuses: number[] = [];
+      for (let i = 0; i < 12; i++) statuses.push((await change(token, `wrong ${i}`, freshIp())).status);
+      expect(statuses.filter((s) => s === 403).length).toBe(10);
+      expect(statuses.slice(10)).toEqual([429, 429]);
+      // The right current password is refused too while the budget is spent, and login with it as well.
+      const right = await change(token, password, freshIp());
+      expect(right.status).toBe(429);
+      expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+      expect((await attempt(email, password, freshIp())).status).toBe(429);
+      // Once the window is over, the old password still works: none of the refused changes took.
+      const later = new Date(Date.now() + (WINDOW + 60) * 1000);
+      await expect(login(email, password, { sourceIp: freshIp(), now: later })).resolves.toMatchObject({
+        token_type: 'Bearer',
+      });
+    },
+    SLOW,
+  );
+});
+
 describe('one address across accounts', () => {
   it(
     'has fifty guesses per window whatever emails it tries, and known addresses keep theirs',
