@@ -114,52 +114,23 @@ export const frrDriver: DeviceDriver = {
   async apply(t, o, _confirmSeconds, steps) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
-    const [staged, shown, managed, candidate] = await r.batch([
-      { line: r.allExistLine([paths.candidate, paths.mainCandidate]), requireOk: true },
-      { line: r.line(vtyshArgv(o, 'show running-config')), requireOk: true },
-      { line: r.readFileLine(o.managedPath) },
-      { line: r.readFileLine(paths.candidate) },
-    ]);
-    if (staged?.exitCode !== 0) throw r.error('No staged candidate: validate first');
-    const running = r.checked(shown, "vtysh -c 'show running-config'").stdout;
-    const before = r.fileOf(managed, o.managedPath) ?? '';
-    const after = r.fileOf(candidate, paths.candidate) ?? '';
-    const saves: [string, string, string][] = [
-      [runningPath(o), r.writeFileLine(runningPath(o), [o.mainConfigPath]), `Writing ${runningPath(o)}`],
-      [paths.previous, r.saveCopyLine(o.managedPath, paths.previous), `Saving ${o.managedPath}`],
-      [
-        paths.mainPrevious,
-        r.saveCopyLine(o.mainConfigPath, paths.mainPrevious),
-        `Saving ${o.mainConfigPath}`,
-      ],
-    ];
-    const moves: [string, string][] = [
+    if (!(await r.allExist([paths.candidate, paths.mainCandidate])))
+      throw r.error('No staged candidate: validate first');
+    const running = await vtysh(r, 'show running-config');
+    await r.writeFile(runningPath(o), frrRunningConfigAsFile(running), [o.mainConfigPath]);
+    const before = (await r.readFile(o.managedPath)) ?? '';
+    const after = (await r.readFile(paths.candidate)) ?? '';
+    await r.saveCopy(o.managedPath, paths.previous);
+    await r.saveCopy(o.mainConfigPath, paths.mainPrevious);
+    await r.move([
       [paths.candidate, o.managedPath],
       [paths.mainCandidate, o.mainConfigPath],
-    ];
-    const results = await r.batch(
-      [
-        { line: saves[0]![1], input: frrRunningConfigAsFile(running), requireOk: true },
-        { line: saves[1]![1], requireOk: true },
-        { line: saves[2]![1], requireOk: true },
-        { line: r.moveLine(moves), requireOk: true },
-        { line: r.line(frrReloadArgv(o, '--reload', o.mainConfigPath)) },
-      ],
-      { timeoutMs: 120_000 },
-    );
-    saves.forEach(([, , what], i) => r.checked(results[i], what));
-    r.checked(results[3], `Moving the candidates into place`);
-    reloaded(r, results[4] as ExecResult, o.mainConfigPath);
+    ]);
+    await reload(r, o.mainConfigPath);
     // frr-reload.py applies a new neighbor line by line: its session may open before its address
     // family is activated, and then carries no routes of that family. A new neighbor has nothing
     // to lose: it starts over with its whole config.
-    const fresh = newNeighbors(before, after);
-    if (fresh.length > 0) {
-      const cleared = await r.batch(
-        fresh.map((ip) => ({ line: r.line(vtyshArgv(o, `clear bgp ${ip}`)), requireOk: true })),
-      );
-      fresh.forEach((ip, i) => r.checked(cleared[i], `vtysh -c 'clear bgp ${ip}'`));
-    }
+    for (const ip of newNeighbors(before, after)) await vtysh(r, `clear bgp ${ip}`);
   },
 
   async confirm(t, o, steps) {
