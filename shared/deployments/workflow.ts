@@ -4,13 +4,16 @@ import {
   type DeviceDriver,
   type DeviceOptions,
   type DeviceStep,
+  type DeviceSurvey,
   type DeviceTransport,
   type NeighborState,
+  surveyDevice,
 } from '../devices';
 import type { Platform } from '../config-render';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import { refreshPeersOfSessions } from '../peers';
 import { canonicalIp } from '../kernel';
+import { getRouter } from '../routers';
 import {
   deleteSession,
   type DeliveredSession,
@@ -34,13 +37,15 @@ import {
 /**
  * The deployment workflow: one router's peerflow-managed config delivered safely. It advances in
  * steps, each of which reads the deployment, does one phase on the device and saves the result
- * before the next; between steps it only waits. In AWS a Step Functions state machine calls
+ * before the next; between steps it only waits. Within a phase the step records are kept and saved
+ * together when the phase ends (or fails), and always before the device is changed: the record
+ * says `applying` before the apply starts. In AWS a Step Functions state machine calls
  * `advanceDeployment` and does the waiting (a Lambda never sleeps through a verification); locally
  * the same function runs in a loop in-process.
  *
- * Phases: `pending` -> check the device's identity, render, read the running file, store the diff
- * (a dry run ends here), validate on the device, take the state of every neighbor, apply with a
- * rollback timer or a saved copy -> `verifying` -> poll the neighbors until every session the change
+ * Phases: `pending` -> one look at the device (its identity, the running file, the state of every
+ * neighbor), check the identity, render, store the diff (a dry run ends here), validate on the
+ * device, apply with a rollback timer or a saved copy -> `verifying` -> poll the neighbors until every session the change
  * touches is up and stays up for a few seconds, or until `verify_seconds` -> confirm (`succeeded`)
  * or roll back (`rolled_back`). Anything the device refuses or an error ends it `failed` with the
  * reason; after `apply` a failure rolls back first.
@@ -103,7 +108,31 @@ export async function advanceDeployment(id: string): Promise<Advance> {
   }
   const now = run.d;
   if (now.ending !== null) return finished(await finish(now));
-  return { done: false, wait_seconds: POLL_SECONDS, status: now.status };
+  return { done: false, wait_seconds: nextPollSeconds(now), status: now.status };
+}
+
+/**
+ * Seconds to the next poll: the poll interval, or less when the verification can end sooner (the
+ * settled sessions' window or the deadline runs out first). Whole seconds, as the state machine
+ * waits them.
+ */
+function nextPollSeconds(d: StoredDeployment): number {
+  const now = Date.now();
+  let seconds = POLL_SECONDS;
+  if (d.verify_until !== null) seconds = Math.min(seconds, (Date.parse(d.verify_until) - now) / 1000);
+  if (d.settled_since !== null) {
+    const window = Math.min(SETTLE_SECONDS, d.verify_seconds);
+    seconds = Math.min(seconds, window - (now - Date.parse(d.settled_since)) / 1000);
+  }
+  return Math.max(1, Math.ceil(seconds));
+}
+
+/** Both results; when either fails, the first one's failure in argument order (after both ended). */
+async function together<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'rejected') throw x.reason;
+  if (y.status === 'rejected') throw y.reason;
+  return [x.value, y.value];
 }
 
 const finished = (status: StoredDeployment['status']): Advance => ({ done: true, wait_seconds: 0, status });
@@ -125,18 +154,32 @@ class Run {
   /** The router's sessions and config, read once per step by `connect`. */
   private delivery: Awaited<ReturnType<typeof routerDelivery>> | undefined;
   private applied = false;
+  /** The saves in flight, one after the other: each writes the version the previous one left. */
+  private saving: Promise<unknown> = Promise.resolve();
 
+  /** `d.version` is always the stored version; `d` may hold more, noted and not saved yet. */
   constructor(public d: StoredDeployment) {}
 
-  private async save(changes: Partial<StoredDeployment>): Promise<void> {
-    const next: StoredDeployment = {
-      ...this.d,
-      ...changes,
-      version: this.d.version + 1,
-      modified: new Date().toISOString(),
-    };
-    await deploymentsRepository.save(next, this.d.version);
-    this.d = next;
+  /** Keeps `changes` to be saved with the next save (the records of a phase's steps). */
+  private note(changes: Partial<StoredDeployment>): void {
+    this.d = { ...this.d, ...changes };
+  }
+
+  /** Saves `changes` and everything noted so far, after the saves already in flight. */
+  private save(changes: Partial<StoredDeployment> = {}): Promise<void> {
+    this.note(changes);
+    const write = this.saving.then(async () => {
+      const next: StoredDeployment = {
+        ...this.d,
+        version: this.d.version + 1,
+        modified: new Date().toISOString(),
+      };
+      await deploymentsRepository.save(next, this.d.version);
+      // What was noted while the write ran stays in memory for the next save.
+      this.d = { ...this.d, version: next.version, modified: next.modified };
+    });
+    this.saving = write.catch(() => undefined);
+    return write;
   }
 
   /** Opens the transport, after reading the connection: its secret is never kept beyond this run. */
@@ -144,16 +187,29 @@ class Run {
     if (this.transport && this.driver && this.options) {
       return { t: this.transport, driver: this.driver, o: this.options };
     }
-    const found = await connectionWithSecret(this.d.router_id);
+    const [found, { platform }] = await together(
+      connectionWithSecret(this.d.router_id),
+      getRouter(this.d.router_id),
+    );
     if (!found) throw new WorkflowStop(`router ${this.d.hostname} has no management connection`);
-    const delivery = await routerDelivery(this.d.router_id, this.d.remove_session_ids);
-    this.delivery = delivery;
-    const driver = deliveryPorts().driver(delivery.router.platform);
-    if (!driver) {
-      throw new WorkflowStop(`peerflow cannot deliver to ${delivery.router.platform} routers yet`);
-    }
-    this.secrets = [found.secret, ...(await delivery.passwords())].filter((s) => s.length > 0);
     const { connection } = found;
+    const driver = deliveryPorts().driver(platform);
+    if (!driver) throw new WorkflowStop(`peerflow cannot deliver to ${platform} routers yet`);
+    this.secrets = [found.secret].filter((s) => s.length > 0);
+    // The router's sessions and their passwords are read while the SSH handshake runs; no device
+    // output is recorded before both are known (the passwords mask it).
+    const reading = (async () => {
+      const delivery = await routerDelivery(this.d.router_id, this.d.remove_session_ids);
+      return { delivery, passwords: await delivery.passwords() };
+    })();
+    const steps: DeviceStep[] = [];
+    const opening = this.step('connect', steps, () => deliveryPorts().open(connection, found.secret));
+    const [read, transport] = await together(reading, opening).catch(async (err: unknown) => {
+      await opening.then((t) => t.close()).catch(() => undefined);
+      throw err;
+    });
+    this.delivery = read.delivery;
+    this.secrets.push(...read.passwords.filter((s) => s.length > 0));
     this.options = {
       managedPath: connection.options.managed_path,
       mainConfigPath: connection.options.main_config_path,
@@ -162,8 +218,7 @@ class Run {
       sudo: connection.options.sudo,
     };
     this.driver = driver;
-    const steps: DeviceStep[] = [];
-    this.transport = await this.step('connect', steps, () => deliveryPorts().open(connection, found.secret));
+    this.transport = transport;
     return { t: this.transport, driver, o: this.options };
   }
 
@@ -204,7 +259,7 @@ class Run {
     });
     try {
       const result = await work();
-      await this.save({ steps: [...this.d.steps, record('ok', detail ? detail(result) : null)] });
+      this.note({ steps: [...this.d.steps, record('ok', detail ? detail(result) : null)] });
       return result;
     } catch (err) {
       const steps =
@@ -218,21 +273,26 @@ class Run {
   }
 
   async start(): Promise<void> {
-    await this.save({ status: 'validating' });
-    const { t, driver, o } = await this.connect();
+    // The claim and the last deployment's sessions are read and written while the device is reached.
+    const claimed = this.save({ status: 'validating' });
+    const last = lastDeployed(this.d.router_id, this.d.id);
+    last.catch(() => undefined);
+    const [, { t, driver, o }] = await together(claimed, this.connect());
     const delivery = this.delivery as NonNullable<Run['delivery']>;
     const router = delivery.router;
 
-    const identitySteps: DeviceStep[] = [];
-    const identity = await this.step(
+    // One look: identity, the running file and every neighbor's state (the state before).
+    const surveySteps: DeviceStep[] = [];
+    const survey: DeviceSurvey = await this.step(
       'identity',
-      identitySteps,
-      () => driver.identity(t, o, identitySteps),
-      (id) => `router id ${id.routerId}, AS${id.asn}, ${id.version}`,
+      surveySteps,
+      () => surveyDevice(driver, t, o, surveySteps),
+      (v) =>
+        `router id ${v.identity.routerId}, AS${v.identity.asn}, ${v.identity.version}; ` +
+        `${v.managed === null ? 'no managed file' : `managed file ${v.managed.length} characters`}; ${summary([...v.neighbors])}`,
     );
-    await this.save({
-      identity: { router_id: identity.routerId, asn: identity.asn, version: identity.version },
-    });
+    const { identity } = survey;
+    this.note({ identity: { router_id: identity.routerId, asn: identity.asn, version: identity.version } });
     // BIRD has no router-wide AS: there the router id alone tells the device.
     if (identity.routerId !== router.router_id || (identity.asn !== null && identity.asn !== router.asn)) {
       throw new WorkflowStop(
@@ -242,15 +302,18 @@ class Run {
 
     const shown = this.d.custom_config ?? delivery.shown;
     const candidate = this.d.custom_config ?? (await delivery.withSecrets());
-    const readSteps: DeviceStep[] = [];
-    const running = await this.step('read', readSteps, () => driver.readManaged(t, o, readSteps));
+    const running = survey.managed;
     const runningShown = this.mask(running ?? '');
     const diff = unifiedDiff(runningShown, shown, {
       from: `${router.hostname} (running)`,
       to: `${router.hostname} (peerflow)`,
     });
-    const sessions = await this.plan(delivery.sessions);
-    await this.save({
+    const states = byIp([...survey.neighbors]);
+    const sessions = (await this.plan(delivery.sessions, await last)).map((s) => ({
+      ...s,
+      state_before: states.get(s.peer_ipaddr)?.state ?? null,
+    }));
+    this.note({
       diff,
       config_sha256: createHash('sha256').update(shown, 'utf8').digest('hex'),
       sessions,
@@ -264,15 +327,7 @@ class Run {
     }
 
     if (running !== null && running === candidate) {
-      const states = byIp(await this.step('state before', [], () => driver.neighbors(t, o, [])));
-      await this.save({
-        sessions: this.d.sessions.map((s) => ({
-          ...s,
-          state_before: states.get(s.peer_ipaddr)?.state ?? null,
-        })),
-        status: 'verifying',
-        verify_until: new Date().toISOString(),
-      });
+      await this.save({ status: 'verifying', verify_until: new Date().toISOString() });
       return this.verify();
     }
 
@@ -280,7 +335,7 @@ class Run {
     const verdict = await this.step(
       'validate',
       validateSteps,
-      () => driver.validate(t, o, candidate, validateSteps),
+      () => driver.validate(t, o, candidate, validateSteps, survey),
       (v) => (v.ok ? 'the daemon accepts the candidate' : v.reason),
     );
     if (!verdict.ok) {
@@ -289,32 +344,24 @@ class Run {
       );
     }
 
-    const beforeSteps: DeviceStep[] = [];
-    const before = await this.step(
-      'state before',
-      beforeSteps,
-      () => driver.neighbors(t, o, beforeSteps),
-      summary,
-    );
-    const states = byIp(before);
-    const withBefore = this.d.sessions.map((s) => ({
-      ...s,
-      state_before: states.get(s.peer_ipaddr)?.state ?? null,
-    }));
-    await this.save({ sessions: withBefore, status: 'applying' });
-
+    // Everything so far is stored before the device changes.
+    await this.save({ status: 'applying' });
     const applySteps: DeviceStep[] = [];
     this.applied = true;
     await this.step('apply', applySteps, () => driver.apply(t, o, this.d.confirm_seconds, applySteps));
     const until = new Date(Date.now() + this.d.verify_seconds * 1000).toISOString();
-    await this.save({ status: 'verifying', verify_until: until });
-    // The first look at the neighbors, on the same connection; with no time to verify, the only one.
-    await this.verify();
+    // The first look at the neighbors, on the same connection, while `verifying` is saved; with no
+    // time to verify, the only one. Nothing is confirmed before that save is done.
+    const verifying = this.save({ status: 'verifying', verify_until: until });
+    verifying.catch(() => undefined);
+    await this.verify(verifying);
   }
 
   /** What the change does to each session, from the last deployment that succeeded on this router. */
-  private async plan(current: DeliveredSession[]): Promise<SessionRecord[]> {
-    const last = await lastDeployed(this.d.router_id, this.d.id);
+  private async plan(
+    current: DeliveredSession[],
+    last: StoredDeployment | undefined,
+  ): Promise<SessionRecord[]> {
     const known = new Map(
       (last?.sessions ?? []).filter((s) => s.change !== 'removed').map((s) => [s.session_id, s]),
     );
@@ -350,7 +397,8 @@ class Run {
     return out;
   }
 
-  async verify(): Promise<void> {
+  /** One poll of the neighbors; `saving`, a save still in flight, is done before anything is decided. */
+  async verify(saving?: Promise<void>): Promise<void> {
     const { t, driver, o } = await this.connect();
     this.applied = true;
     const pollSteps: DeviceStep[] = [];
@@ -363,6 +411,7 @@ class Run {
       });
       throw err;
     }
+    await saving;
     const states = byIp(now);
     const sessions = this.d.sessions.map((s) => ({
       ...s,
@@ -426,7 +475,10 @@ class Run {
   async fail(err: unknown): Promise<void> {
     const reason = reasonOf(err);
     try {
-      this.d = (await deploymentsRepository.get(this.d.id)) ?? this.d;
+      await this.saving;
+      // The stored record, unless it is still the one this run holds (with its steps not saved yet).
+      const stored = await deploymentsRepository.get(this.d.id);
+      if (stored && stored.version !== this.d.version) this.d = stored;
       if (FINAL_STATUSES.includes(this.d.status) || this.d.ending !== null) return;
       if (this.applied) {
         await this.rollBack(reason);
@@ -508,8 +560,9 @@ function outcomeOf(s: SessionRecord): SessionRecord['outcome'] {
 /** The newest deployment before `except` that put a config on the router. */
 async function lastDeployed(routerId: string, except: string): Promise<StoredDeployment | undefined> {
   let cursor: string | undefined;
-  for (let pages = 0; pages < 5; pages += 1) {
-    const page = await deploymentsRepository.listByRouter(routerId, 25, cursor);
+  for (let pages = 0; pages < 6; pages += 1) {
+    // The newest first, in a small page: the last deployment is usually the one before this one.
+    const page = await deploymentsRepository.listByRouter(routerId, pages === 0 ? 3 : 25, cursor);
     const hit = page.data.find((d) => d.id !== except && d.status === 'succeeded' && !d.dry_run);
     if (hit) return hit;
     if (!page.next_cursor) return undefined;

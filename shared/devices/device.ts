@@ -86,6 +86,22 @@ export interface NeighborState {
 export type DeviceStep = ExecResult;
 
 /**
+ * What one look at a device finds before anything is written: who it is, peerflow's file as it is,
+ * every neighbor's state, and the files beside it that staging a candidate needs.
+ */
+export interface DeviceSurvey {
+  readonly identity: DeviceIdentity;
+  /** The managed file as it is now; null when it does not exist. */
+  readonly managed: string | null;
+  readonly neighbors: readonly NeighborState[];
+  /**
+   * Other files read in the same look, by path, null when absent: the main config (BIRD, OpenBGPD)
+   * or the base (FRR, GoBGP) that `validate` stages the candidate against.
+   */
+  readonly files: Readonly<Record<string, string | null>>;
+}
+
+/**
  * One daemon's way of taking a config safely. Every method records the commands it ran in `steps`
  * (in order), and throws `DeviceError` (with the steps so far) when the device refuses or answers
  * what the driver cannot read.
@@ -97,14 +113,22 @@ export interface DeviceDriver {
   /** The managed file as it is on the device now; null when it does not exist. */
   readManaged(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<string | null>;
   /**
+   * `identity`, `readManaged` and `neighbors` together, and the files `validate` needs, in as few
+   * round trips as the daemon allows (one, for the four open-source daemons). Writes nothing.
+   * Optional: `surveyDevice` asks the three methods one by one of a driver without it.
+   */
+  survey?(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<DeviceSurvey>;
+  /**
    * Uploads `candidate` to a staging file and checks the whole configuration, as it would be with
-   * the candidate in place, with the daemon's own parser. Nothing the daemon runs changes.
+   * the candidate in place, with the daemon's own parser. Nothing the daemon runs changes. With a
+   * `survey` of this deployment, the files it read are not read again.
    */
   validate(
     t: DeviceTransport,
     o: DeviceOptions,
     candidate: string,
     steps: DeviceStep[],
+    survey?: DeviceSurvey,
   ): Promise<{ ok: true } | { ok: false; reason: string }>;
   /**
    * Puts the candidate staged by the last `validate` in place and makes the daemon run it, keeping
@@ -122,6 +146,20 @@ export interface DeviceDriver {
   rollback(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<void>;
   /** Every BGP neighbor the daemon has, with its state. */
   neighbors(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<NeighborState[]>;
+}
+
+/** One look at the device through `driver.survey`, or its three reads one after the other. */
+export async function surveyDevice(
+  driver: DeviceDriver,
+  t: DeviceTransport,
+  o: DeviceOptions,
+  steps: DeviceStep[],
+): Promise<DeviceSurvey> {
+  if (driver.survey) return driver.survey(t, o, steps);
+  const identity = await driver.identity(t, o, steps);
+  const managed = await driver.readManaged(t, o, steps);
+  const neighbors = await driver.neighbors(t, o, steps);
+  return { identity, managed, neighbors, files: {} };
 }
 
 /** The device refused a step or answered something the driver cannot read. */

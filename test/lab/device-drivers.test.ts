@@ -8,6 +8,7 @@ import {
   type DeviceTransport,
   deviceDriver,
   type NeighborState,
+  surveyDevice,
 } from '../../shared/devices';
 import { createLab, type Lab, LAB_DAEMONS, type LabDaemonName, labAvailable } from '../support/lab';
 import { routerTransport } from '../support/lab-transport';
@@ -147,6 +148,27 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
       expect(steps.every((s) => s.exitCode === 0)).toBe(true);
     });
 
+    it('surveys in one round trip what identity, readManaged and neighbors report one by one', async () => {
+      const execs: string[] = [];
+      const counted: DeviceTransport = {
+        exec: (command, options) => {
+          execs.push(command);
+          return b.transport.exec(command, options);
+        },
+        close: () => b.transport.close(),
+      };
+      const steps: DeviceStep[] = [];
+      const survey = await surveyDevice(driver, counted, b.options, steps);
+      expect(execs).toHaveLength(1);
+      // Each command of the round trip is recorded as if run alone, with its own answer.
+      expect(steps.length).toBeGreaterThan(2);
+      expect(steps.every((s) => s.command !== 'sh -s')).toBe(true);
+      expect(survey.identity).toEqual(await driver.identity(b.transport, b.options, []));
+      expect(survey.managed).toBe(await driver.readManaged(b.transport, b.options, []));
+      expect(survey.managed).toBe(emptyConfig(platform, b.lab));
+      expect(survey.neighbors).toEqual(await neighborsNow(b));
+    });
+
     it('reads the managed file as the lab wrote it', async () => {
       expect(await driver.readManaged(b.transport, b.options, [])).toBe(emptyConfig(platform, b.lab));
     });
@@ -156,8 +178,24 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
       const good = await driver.validate(b.transport, b.options, candidateFor(platform, b.lab), []);
       expect(good).toEqual({ ok: true });
 
+      // With a survey, the files it read are not read again: the same verdicts.
+      const survey = await surveyDevice(driver, b.transport, b.options, []);
       const steps: DeviceStep[] = [];
-      const broken = await driver.validate(b.transport, b.options, brokenCandidate(platform, b.lab), steps);
+      const surveyed = await driver.validate(
+        b.transport,
+        b.options,
+        candidateFor(platform, b.lab),
+        [],
+        survey,
+      );
+      expect(surveyed).toEqual({ ok: true });
+      const broken = await driver.validate(
+        b.transport,
+        b.options,
+        brokenCandidate(platform, b.lab),
+        steps,
+        survey,
+      );
       expect(broken.ok).toBe(false);
       expect(broken.ok ? '' : broken.reason).not.toBe('');
 

@@ -1,5 +1,5 @@
 import { bird2 } from '../../config-render';
-import type { DeviceDriver, DeviceOptions } from '../device';
+import type { DeviceDriver, DeviceIdentity, DeviceOptions, DeviceSurvey, ExecResult } from '../device';
 import {
   birdLocalAs,
   birdNeighbors,
@@ -8,7 +8,7 @@ import {
   parseBirdStatus,
 } from './bird-protocols';
 import { retargetInclude } from './config-files';
-import { outputOf, Remote, stagingPaths } from './remote';
+import { outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
 
 /**
  * BIRD 2, through `birdc` (`-s controlSocket` when set).
@@ -18,14 +18,17 @@ import { outputOf, Remote, stagingPaths } from './remote';
  * absolute path: `include "/etc/bird/peerflow.conf";` (`managedPath`). The managed file carries
  * `router id` and the BGP templates and protocols.
  *
- * - validate: the candidate goes to `<managed>.candidate`, and a copy of the main config whose
- *   include points at it to `<main>.candidate`; `birdc configure check "<main>.candidate"` parses
- *   the whole config with the running BIRD, which changes nothing.
- * - apply: `birdc configure "<main>.candidate" timeout <confirmSeconds>`: BIRD runs the candidate
- *   and goes back by itself when the timer runs out. The files BIRD reads at start are untouched.
- * - confirm: `birdc configure confirm`, then the candidate is promoted: `<managed>.candidate`
- *   renamed to the managed file, `<main>.candidate` removed. When the timer had run out BIRD says
- *   "Nothing to do": confirm fails and nothing is promoted.
+ * - survey (one round trip): `show status`, `show protocols all`, the managed and the main file.
+ * - validate (one round trip): the candidate goes to `<managed>.candidate`, and a copy of the main
+ *   config whose include points at it to `<main>.candidate`; `birdc configure check
+ *   "<main>.candidate"` parses the whole config with the running BIRD, which changes nothing.
+ * - apply (one round trip): the marker `<managed>.applied` is written, then `birdc configure
+ *   "<main>.candidate" timeout <confirmSeconds>`: BIRD runs the candidate and goes back by itself
+ *   when the timer runs out. The files BIRD reads at start are untouched.
+ * - confirm (one round trip): `birdc configure confirm`, and only once BIRD answers "Reconfiguration
+ *   confirmed" the candidate is promoted: `<managed>.candidate` renamed to the managed file,
+ *   `<main>.candidate` and the marker removed. When the timer had run out BIRD says "Nothing to
+ *   do": confirm fails and nothing is promoted.
  * - rollback: when apply started (it leaves `<managed>.applied`), `birdc configure undo` (BIRD's
  *   previous config, kept in memory); when BIRD has nothing to undo (the timer ran out),
  *   `birdc configure "<main>"` reloads the files, which still hold the previous config. Without
@@ -41,28 +44,53 @@ export const bird2Driver: DeviceDriver = {
   async identity(t, o, steps) {
     const r = new Remote(t, o, steps);
     const status = await birdc(r, ['show', 'status'], 'show status');
-    const parsed = parseBirdStatus(status);
-    if (!parsed) throw r.error(`birdc show status: no version and router id in ${JSON.stringify(status)}`);
-    const protocols = parseBirdProtocols(await birdc(r, ['show', 'protocols', 'all'], 'show protocols all'));
-    return { routerId: parsed.routerId, asn: birdLocalAs(protocols), version: parsed.version };
+    const protocols = await birdc(r, ['show', 'protocols', 'all'], 'show protocols all');
+    return birdIdentity(r, status, protocols);
+  },
+
+  async survey(t, o, steps): Promise<DeviceSurvey> {
+    const r = new Remote(t, o, steps);
+    const [status, protocols, managed, main] = await r.batch([
+      { line: r.line(birdcArgv(o, ['show', 'status'])), requireOk: true },
+      { line: r.line(birdcArgv(o, ['show', 'protocols', 'all'])), requireOk: true },
+      { line: r.readFileLine(o.managedPath) },
+      { line: r.readFileLine(o.mainConfigPath) },
+    ]);
+    const statusText = r.checked(status, 'birdc show status').stdout;
+    const protocolsText = r.checked(protocols, 'birdc show protocols all').stdout;
+    return {
+      identity: birdIdentity(r, statusText, protocolsText),
+      managed: r.fileOf(managed, o.managedPath),
+      neighbors: birdNeighborsOf(r, protocolsText),
+      files: { [o.mainConfigPath]: r.fileOf(main, o.mainConfigPath) },
+    };
   },
 
   async readManaged(t, o, steps) {
     return new Remote(t, o, steps).readFile(o.managedPath);
   },
 
-  async validate(t, o, candidate, steps) {
+  async validate(t, o, candidate, steps, survey) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
-    const main = await r.readFile(o.mainConfigPath);
+    const main = await surveyedOrRead(r, survey, o.mainConfigPath);
     if (main === null) return { ok: false, reason: `The main config ${o.mainConfigPath} does not exist` };
     const staged = retargetInclude(main, o.managedPath, paths.candidate);
     if (staged === null) {
       return { ok: false, reason: `${o.mainConfigPath} does not include "${o.managedPath}"` };
     }
-    await r.writeFile(paths.candidate, candidate, [o.managedPath, o.mainConfigPath]);
-    await r.writeFile(paths.mainCandidate, staged, [o.mainConfigPath]);
-    const check = await r.run(birdcArgv(o, ['configure', 'check', birdString(paths.mainCandidate)]));
+    const [written, mainWritten, checked] = await r.batch([
+      {
+        line: r.writeFileLine(paths.candidate, [o.managedPath, o.mainConfigPath]),
+        input: candidate,
+        requireOk: true,
+      },
+      { line: r.writeFileLine(paths.mainCandidate, [o.mainConfigPath]), input: staged, requireOk: true },
+      { line: r.line(birdcArgv(o, ['configure', 'check', birdString(paths.mainCandidate)])) },
+    ]);
+    r.checked(written, `Writing ${paths.candidate}`);
+    r.checked(mainWritten, `Writing ${paths.mainCandidate}`);
+    const check = checked as ExecResult;
     const reply = birdReplyLines(`${check.stdout}${check.stderr}`);
     if (check.exitCode === 0 && reply.includes('Configuration OK')) return { ok: true };
     return { ok: false, reason: reply.join('\n') || outputOf(check) };
@@ -73,13 +101,16 @@ export const bird2Driver: DeviceDriver = {
     const paths = stagingPaths(o);
     if (!Number.isInteger(confirmSeconds) || confirmSeconds < 1)
       throw r.error(`Bad confirm time ${confirmSeconds}`);
-    if (!(await r.allExist([paths.candidate, paths.mainCandidate]))) {
-      throw r.error('No staged candidate: validate first');
-    }
-    // Written first: from here on, rollback must undo, even if the command's answer is lost.
-    await r.writeFile(paths.applied, `${new Date().toISOString()}\n`, []);
     const argv = ['configure', birdString(paths.mainCandidate), 'timeout', String(confirmSeconds)];
-    const result = await r.run(birdcArgv(o, argv));
+    const [staged, marked, configured] = await r.batch([
+      { line: r.allExistLine([paths.candidate, paths.mainCandidate]), requireOk: true },
+      // Written first: from here on, rollback must undo, even if the command's answer is lost.
+      { line: r.writeFileLine(paths.applied, []), input: `${new Date().toISOString()}\n`, requireOk: true },
+      { line: r.line(birdcArgv(o, argv)) },
+    ]);
+    if (staged?.exitCode !== 0) throw r.error('No staged candidate: validate first');
+    r.checked(marked, `Writing ${paths.applied}`);
+    const result = configured as ExecResult;
     const reply = birdReplyLines(`${result.stdout}${result.stderr}`);
     const scheduled = reply.some((l) => /^Undo scheduled in \d+ s$/.test(l));
     const done = reply.some((l) => /^Reconfigur(ed|ation in progress)/.test(l));
@@ -94,12 +125,18 @@ export const bird2Driver: DeviceDriver = {
   async confirm(t, o, steps) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
-    const reply = birdReplyLines(await birdc(r, ['configure', 'confirm'], 'configure confirm'));
-    if (!reply.includes('Reconfiguration confirmed')) {
+    // The promotion runs only once BIRD said it confirmed.
+    const [confirmed, moved, removed] = await r.batch([
+      { line: r.line(birdcArgv(o, ['configure', 'confirm'])), requireLine: CONFIRMED },
+      { line: r.moveLine([[paths.candidate, o.managedPath]]), requireOk: true },
+      { line: r.removeLine([paths.mainCandidate, paths.applied]) },
+    ]);
+    const reply = birdReplyLines(r.checked(confirmed, 'birdc configure confirm').stdout);
+    if (!reply.includes(CONFIRMED)) {
       throw r.error(`BIRD did not confirm (${reply.join(' / ')}): its timer ran out and it went back`);
     }
-    await r.move([[paths.candidate, o.managedPath]]);
-    await r.remove([paths.mainCandidate, paths.applied]);
+    r.checked(moved, `Moving ${paths.candidate} to ${o.managedPath}`);
+    r.checked(removed, `Removing ${paths.mainCandidate}, ${paths.applied}`);
   },
 
   async rollback(t, o, steps) {
@@ -126,13 +163,27 @@ export const bird2Driver: DeviceDriver = {
 
   async neighbors(t, o, steps) {
     const r = new Remote(t, o, steps);
-    const neighbors = birdNeighbors(
-      parseBirdProtocols(await birdc(r, ['show', 'protocols', 'all'], 'show protocols')),
-    );
-    if (typeof neighbors === 'string') throw r.error(`birdc show protocols all: ${neighbors}`);
-    return neighbors;
+    return birdNeighborsOf(r, await birdc(r, ['show', 'protocols', 'all'], 'show protocols'));
   },
 };
+
+const CONFIRMED = 'Reconfiguration confirmed';
+
+function birdIdentity(r: Remote, status: string, protocols: string): DeviceIdentity {
+  const parsed = parseBirdStatus(status);
+  if (!parsed) throw r.error(`birdc show status: no version and router id in ${JSON.stringify(status)}`);
+  return {
+    routerId: parsed.routerId,
+    asn: birdLocalAs(parseBirdProtocols(protocols)),
+    version: parsed.version,
+  };
+}
+
+function birdNeighborsOf(r: Remote, protocols: string) {
+  const neighbors = birdNeighbors(parseBirdProtocols(protocols));
+  if (typeof neighbors === 'string') throw r.error(`birdc show protocols all: ${neighbors}`);
+  return neighbors;
+}
 
 function birdcArgv(o: DeviceOptions, command: readonly string[]): string[] {
   return ['birdc', ...(o.controlSocket === null ? [] : ['-s', o.controlSocket]), ...command];

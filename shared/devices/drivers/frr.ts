@@ -1,7 +1,7 @@
 import { canonicalIp } from '../../kernel';
 import { posix } from 'node:path';
 import { frr } from '../../config-render';
-import type { DeviceDriver, DeviceOptions } from '../device';
+import type { DeviceDriver, DeviceIdentity, DeviceOptions, DeviceSurvey, ExecResult } from '../device';
 import { joinBaseAndManaged, meaningfulLines } from './config-files';
 import {
   frrReloadFailure,
@@ -11,7 +11,7 @@ import {
   parseFrrRouterId,
   parseFrrVersion,
 } from './frr-state';
-import { outputOf, Remote, stagingPaths } from './remote';
+import { outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
 
 const FRR_RELOAD = '/usr/lib/frr/frr-reload.py';
 
@@ -26,7 +26,8 @@ const FRR_RELOAD = '/usr/lib/frr/frr-reload.py';
  * as the base followed by the managed part; operators edit the base, never frr.conf. The folder of
  * frr.conf is frr-reload.py's `--confdir` (its vtysh.conf) and `--rundir` (its scratch files).
  *
- * - validate: the candidate goes to `<managed>.candidate` and base + candidate to
+ * - survey (one round trip): what identity and neighbors read, the managed file and the base.
+ * - validate (one round trip): the candidate goes to `<managed>.candidate` and base + candidate to
  *   `<main>.candidate`; `vtysh -C -f <main>.candidate` parses the whole config (non-zero exit on
  *   an error), then `frr-reload.py --test` shows what the reload would change, against what runs.
  * - apply: bgpd has no confirm timer. The running config is saved (`show running-config`, header
@@ -46,31 +47,65 @@ export const frrDriver: DeviceDriver = {
 
   async identity(t, o, steps) {
     const r = new Remote(t, o, steps);
-    const routerId = parseFrrRouterId(await vtysh(r, 'show bgp vrfs json'));
-    const asn = parseFrrAs(await vtysh(r, 'show running-config'));
-    const version = parseFrrVersion(await vtysh(r, 'show version'));
-    if (!routerId || asn === null || !version) {
-      throw r.error(`FRR did not report ${!version ? 'its version' : 'a default BGP instance (router bgp)'}`);
-    }
-    return { routerId, asn, version };
+    const vrfs = await vtysh(r, 'show bgp vrfs json');
+    const running = await vtysh(r, 'show running-config');
+    const version = await vtysh(r, 'show version');
+    return frrIdentity(r, vrfs, running, version);
+  },
+
+  async survey(t, o, steps): Promise<DeviceSurvey> {
+    const r = new Remote(t, o, steps);
+    const base = basePathOf(r);
+    const shows = ['show bgp vrfs json', 'show running-config', 'show version', 'show bgp neighbors json'];
+    const results = await r.batch([
+      ...shows.map((command) => ({ line: r.line(vtyshArgv(o, command)), requireOk: true })),
+      { line: r.readFileLine(o.managedPath) },
+      { line: r.readFileLine(base) },
+    ]);
+    const [vrfs, running, version, neighbors] = shows.map(
+      (command, i) => r.checked(results[i], `vtysh -c '${command}'`).stdout,
+    ) as [string, string, string, string];
+    return {
+      identity: frrIdentity(r, vrfs, running, version),
+      managed: r.fileOf(results[4], o.managedPath),
+      neighbors: frrNeighborsOf(r, neighbors),
+      files: { [base]: r.fileOf(results[5], base) },
+    };
   },
 
   async readManaged(t, o, steps) {
     return new Remote(t, o, steps).readFile(o.managedPath);
   },
 
-  async validate(t, o, candidate, steps) {
+  async validate(t, o, candidate, steps, survey) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
-    const base = await r.readFile(basePathOf(r));
+    const base = await surveyedOrRead(r, survey, basePathOf(r));
     if (base === null) return { ok: false, reason: `The base config ${basePathOf(r)} does not exist` };
-    await r.writeFile(paths.candidate, candidate, [o.managedPath, o.mainConfigPath]);
-    await r.writeFile(paths.mainCandidate, joinBaseAndManaged(base, candidate), [o.mainConfigPath]);
-    const check = await r.run(['vtysh', '-C', '-f', paths.mainCandidate]);
+    const [written, mainWritten, checked, tested] = await r.batch(
+      [
+        {
+          line: r.writeFileLine(paths.candidate, [o.managedPath, o.mainConfigPath]),
+          input: candidate,
+          requireOk: true,
+        },
+        {
+          line: r.writeFileLine(paths.mainCandidate, [o.mainConfigPath]),
+          input: joinBaseAndManaged(base, candidate),
+          requireOk: true,
+        },
+        { line: r.line(['vtysh', '-C', '-f', paths.mainCandidate]), requireOk: true },
+        { line: r.line(frrReloadArgv(o, '--test', paths.mainCandidate)) },
+      ],
+      { timeoutMs: 120_000 },
+    );
+    r.checked(written, `Writing ${paths.candidate}`);
+    r.checked(mainWritten, `Writing ${paths.mainCandidate}`);
+    const check = checked as ExecResult;
     if (check.exitCode !== 0) {
       return { ok: false, reason: meaningfulLines(outputOf(check)).join('\n') };
     }
-    const test = await r.run(frrReloadArgv(o, '--test', paths.mainCandidate), { timeoutMs: 120_000 });
+    const test = tested as ExecResult;
     const failure = frrReloadFailure(test.exitCode, `${test.stdout}${test.stderr}`);
     if (failure !== null) return { ok: false, reason: `frr-reload.py --test: ${failure}` };
     return { ok: true };
@@ -123,11 +158,25 @@ export const frrDriver: DeviceDriver = {
 
   async neighbors(t, o, steps) {
     const r = new Remote(t, o, steps);
-    const neighbors = parseFrrNeighbors(await vtysh(r, 'show bgp neighbors json'));
-    if (typeof neighbors === 'string') throw r.error(`vtysh show bgp neighbors json: ${neighbors}`);
-    return neighbors;
+    return frrNeighborsOf(r, await vtysh(r, 'show bgp neighbors json'));
   },
 };
+
+function frrIdentity(r: Remote, vrfs: string, running: string, versionText: string): DeviceIdentity {
+  const routerId = parseFrrRouterId(vrfs);
+  const asn = parseFrrAs(running);
+  const version = parseFrrVersion(versionText);
+  if (!routerId || asn === null || !version) {
+    throw r.error(`FRR did not report ${!version ? 'its version' : 'a default BGP instance (router bgp)'}`);
+  }
+  return { routerId, asn, version };
+}
+
+function frrNeighborsOf(r: Remote, text: string) {
+  const neighbors = parseFrrNeighbors(text);
+  if (typeof neighbors === 'string') throw r.error(`vtysh show bgp neighbors json: ${neighbors}`);
+  return neighbors;
+}
 
 function basePathOf(r: Remote): string {
   if (r.o.basePath === null)
@@ -150,8 +199,12 @@ export function newNeighbors(before: string, after: string): string[] {
   return [...declared(after)].filter((ip) => !old.has(ip) && canonicalIp(ip) !== undefined);
 }
 
+function vtyshArgv(o: DeviceOptions, command: string): string[] {
+  return ['vtysh', ...socketArgs(o), '-c', command];
+}
+
 async function vtysh(r: Remote, command: string): Promise<string> {
-  const result = await r.ok(['vtysh', ...socketArgs(r.o), '-c', command], `vtysh -c '${command}'`);
+  const result = await r.ok(vtyshArgv(r.o, command), `vtysh -c '${command}'`);
   return result.stdout;
 }
 
@@ -161,7 +214,11 @@ function frrReloadArgv(o: DeviceOptions, mode: '--test' | '--reload', file: stri
 }
 
 async function reload(r: Remote, file: string): Promise<void> {
-  const result = await r.run(frrReloadArgv(r.o, '--reload', file), { timeoutMs: 120_000 });
+  reloaded(r, await r.run(frrReloadArgv(r.o, '--reload', file), { timeoutMs: 120_000 }), file);
+}
+
+/** Throws unless frr-reload.py's answer says it reloaded `file`. */
+function reloaded(r: Remote, result: ExecResult, file: string): void {
   const failure = frrReloadFailure(result.exitCode, `${result.stdout}${result.stderr}`);
   if (failure !== null) throw r.error(`frr-reload.py --reload ${file}: ${failure}`);
 }

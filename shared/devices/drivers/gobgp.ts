@@ -1,6 +1,13 @@
 import { gobgp } from '../../config-render';
 import { canonicalIp } from '../../kernel';
-import type { DeviceDriver, DeviceOptions, NeighborState } from '../device';
+import type {
+  DeviceDriver,
+  DeviceIdentity,
+  DeviceOptions,
+  DeviceSurvey,
+  ExecResult,
+  NeighborState,
+} from '../device';
 import { joinBaseAndManaged, meaningfulLines } from './config-files';
 import {
   changedGobgpNeighbors,
@@ -11,7 +18,7 @@ import {
   summarizeGobgpConfig,
   withoutGobgpNeighbors,
 } from './gobgp-state';
-import { outputOf, pause, Remote, stagingPaths } from './remote';
+import { outputOf, pause, Remote, stagingPaths, surveyedOrRead } from './remote';
 
 /** GoBGP's CLI, which the platform is named after (the registry keeps the name as its id). */
 const GOBGP_CLI = gobgp.id;
@@ -33,7 +40,8 @@ const RELOAD_CHECK_INTERVAL_MS = 500;
  * `-f <mainConfigPath>` (e.g. /etc/gobgp/gobgpd.toml), which peerflow writes as base followed by
  * managed part.
  *
- * - validate: every neighbor address of the candidate must be an IP address (gobgpd would resolve
+ * - survey (one round trip): what identity and neighbors read, the managed file and the base.
+ * - validate (one round trip on the device): every neighbor address of the candidate must be an IP address (gobgpd would resolve
  *   any other word by DNS); the candidate goes to `<managed>.candidate`, base + candidate to
  *   `<main>.candidate`, and `gobgpd -d -f <main>.candidate -t toml` parses it. gobgpd takes
  *   `[global.config]` only when it starts: a candidate with another AS or router id than
@@ -56,18 +64,39 @@ export const gobgpDriver: DeviceDriver = {
 
   async identity(t, o, steps) {
     const r = new Remote(t, o, steps);
-    const global = parseGobgpGlobal((await r.ok(gobgpArgv(o, ['global', '-j']), 'gobgp global -j')).stdout);
+    const global = await r.ok(gobgpArgv(o, ['global', '-j']), 'gobgp global -j');
     const versionOutput = await r.ok(['gobgpd', '--version'], 'gobgpd --version');
-    const version = parseGobgpdVersion(`${versionOutput.stdout}${versionOutput.stderr}`);
-    if (!global || !version) throw r.error('gobgp did not report its AS, router id and version');
-    return { ...global, version };
+    return gobgpIdentity(r, global, versionOutput);
+  },
+
+  async survey(t, o, steps): Promise<DeviceSurvey> {
+    const r = new Remote(t, o, steps);
+    const base = basePathOf(r);
+    const [global, version, neighbors, managed, baseFile] = await r.batch([
+      { line: r.line(gobgpArgv(o, ['global', '-j'])), requireOk: true },
+      { line: r.line(['gobgpd', '--version']), requireOk: true },
+      { line: r.line(gobgpArgv(o, ['neighbor', '-j'])), requireOk: true },
+      { line: r.readFileLine(o.managedPath) },
+      { line: r.readFileLine(base) },
+    ]);
+    const identity = gobgpIdentity(
+      r,
+      r.checked(global, 'gobgp global -j'),
+      r.checked(version, 'gobgpd --version'),
+    );
+    return {
+      identity,
+      managed: r.fileOf(managed, o.managedPath),
+      neighbors: gobgpNeighborsOf(r, r.checked(neighbors, 'gobgp neighbor -j')),
+      files: { [base]: r.fileOf(baseFile, base) },
+    };
   },
 
   async readManaged(t, o, steps) {
     return new Remote(t, o, steps).readFile(o.managedPath);
   },
 
-  async validate(t, o, candidate, steps) {
+  async validate(t, o, candidate, steps, survey) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
     const summary = summarizeGobgpConfig(candidate);
@@ -76,13 +105,27 @@ export const gobgpDriver: DeviceDriver = {
       return { ok: false, reason: `Neighbor addresses that are not IP addresses: ${notIp.join(', ')}` };
     }
     const basePath = basePathOf(r);
-    const base = await r.readFile(basePath);
+    const base = await surveyedOrRead(r, survey, basePath);
     if (base === null) return { ok: false, reason: `The base config ${basePath} does not exist` };
-    await r.writeFile(paths.candidate, candidate, [o.managedPath, o.mainConfigPath]);
-    await r.writeFile(paths.mainCandidate, joinBaseAndManaged(base, candidate), [o.mainConfigPath]);
-    const check = await r.run(['gobgpd', '-d', '-f', paths.mainCandidate, '-t', 'toml']);
+    const [written, mainWritten, checked, global] = await r.batch([
+      {
+        line: r.writeFileLine(paths.candidate, [o.managedPath, o.mainConfigPath]),
+        input: candidate,
+        requireOk: true,
+      },
+      {
+        line: r.writeFileLine(paths.mainCandidate, [o.mainConfigPath]),
+        input: joinBaseAndManaged(base, candidate),
+        requireOk: true,
+      },
+      { line: r.line(['gobgpd', '-d', '-f', paths.mainCandidate, '-t', 'toml']), requireOk: true },
+      { line: r.line(gobgpArgv(o, ['global', '-j'])) },
+    ]);
+    r.checked(written, `Writing ${paths.candidate}`);
+    r.checked(mainWritten, `Writing ${paths.mainCandidate}`);
+    const check = checked as ExecResult;
     if (check.exitCode !== 0) return { ok: false, reason: meaningfulLines(outputOf(check)).join('\n') };
-    const running = parseGobgpGlobal((await r.ok(gobgpArgv(o, ['global', '-j']), 'gobgp global -j')).stdout);
+    const running = parseGobgpGlobal(r.checked(global, 'gobgp global -j').stdout);
     if (running && (summary.asn !== running.asn || summary.routerId !== running.routerId)) {
       return {
         ok: false,
@@ -144,10 +187,20 @@ function gobgpArgv(o: DeviceOptions, command: readonly string[]): string[] {
 }
 
 async function readNeighbors(r: Remote): Promise<NeighborState[]> {
-  const result = await r.ok(gobgpArgv(r.o, ['neighbor', '-j']), 'gobgp neighbor -j');
+  return gobgpNeighborsOf(r, await r.ok(gobgpArgv(r.o, ['neighbor', '-j']), 'gobgp neighbor -j'));
+}
+
+function gobgpNeighborsOf(r: Remote, result: ExecResult): NeighborState[] {
   const neighbors = parseGobgpNeighbors(result.stdout);
   if (typeof neighbors === 'string') throw r.error(`gobgp neighbor -j: ${neighbors}`);
   return neighbors;
+}
+
+function gobgpIdentity(r: Remote, global: ExecResult, versionOutput: ExecResult): DeviceIdentity {
+  const parsed = parseGobgpGlobal(global.stdout);
+  const version = parseGobgpdVersion(`${versionOutput.stdout}${versionOutput.stderr}`);
+  if (!parsed || !version) throw r.error('gobgp did not report its AS, router id and version');
+  return { ...parsed, version };
 }
 
 /** The one gobgpd that reads the main config file. */

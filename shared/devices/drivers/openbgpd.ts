@@ -1,5 +1,5 @@
 import { openbgpd } from '../../config-render';
-import type { DeviceDriver, DeviceOptions } from '../device';
+import type { DeviceDriver, DeviceIdentity, DeviceOptions, DeviceSurvey, ExecResult } from '../device';
 import { meaningfulLines, retargetInclude } from './config-files';
 import {
   bgpctlReloadFailure,
@@ -8,7 +8,7 @@ import {
   parseBgpdGlobals,
   parseBgpdVersion,
 } from './openbgpd-state';
-import { outputOf, Remote, stagingPaths } from './remote';
+import { outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
 
 /**
  * OpenBGPD 7, through `bgpctl` (`-s controlSocket` when set) and `bgpd -n`.
@@ -18,7 +18,8 @@ import { outputOf, Remote, stagingPaths } from './remote';
  * (`include "/etc/bgpd/peerflow.conf"`, `managedPath`), which carries `AS`, `router-id` and the
  * groups and neighbors. bgpd has no confirm timer.
  *
- * - validate: the candidate goes to `<managed>.candidate`, a copy of the main config whose include
+ * - survey (one round trip): what identity and neighbors read, the managed and the main file.
+ * - validate (one round trip): the candidate goes to `<managed>.candidate`, a copy of the main config whose include
  *   points at it to `<main>.candidate`; `bgpd -n -f <main>.candidate` parses the whole config
  *   (exit 0 and "configuration OK").
  * - apply: the managed file is saved as `<managed>.previous` (an empty file when there was none),
@@ -41,42 +42,76 @@ export const openbgpdDriver: DeviceDriver = {
     const r = new Remote(t, o, steps);
     await r.ok(bgpctlArgv(o, ['show']), 'bgpctl show');
     const parsed = await r.ok(['bgpd', '-n', '-v', '-f', o.mainConfigPath], 'bgpd -n -v');
-    const globals = parseBgpdGlobals(`${parsed.stdout}\n${parsed.stderr}`);
     const versionOutput = await r.ok(['bgpd', '-V'], 'bgpd -V');
-    const version = parseBgpdVersion(`${versionOutput.stdout}${versionOutput.stderr}`);
-    if (!globals || !version) throw r.error('bgpd did not print its AS, router-id and version');
-    return { ...globals, version };
+    return bgpdIdentity(r, parsed, versionOutput);
+  },
+
+  async survey(t, o, steps): Promise<DeviceSurvey> {
+    const r = new Remote(t, o, steps);
+    const [shown, parsed, version, neighbors, managed, main] = await r.batch([
+      { line: r.line(bgpctlArgv(o, ['show'])), requireOk: true },
+      { line: r.line(['bgpd', '-n', '-v', '-f', o.mainConfigPath]), requireOk: true },
+      { line: r.line(['bgpd', '-V']), requireOk: true },
+      { line: r.line(bgpctlArgv(o, ['-j', 'show', 'neighbor'])) },
+      { line: r.readFileLine(o.managedPath) },
+      { line: r.readFileLine(o.mainConfigPath) },
+    ]);
+    r.checked(shown, 'bgpctl show');
+    const identity = bgpdIdentity(r, r.checked(parsed, 'bgpd -n -v'), r.checked(version, 'bgpd -V'));
+    return {
+      identity,
+      managed: r.fileOf(managed, o.managedPath),
+      neighbors: bgpctlNeighborsOf(r, neighbors as ExecResult),
+      files: { [o.mainConfigPath]: r.fileOf(main, o.mainConfigPath) },
+    };
   },
 
   async readManaged(t, o, steps) {
     return new Remote(t, o, steps).readFile(o.managedPath);
   },
 
-  async validate(t, o, candidate, steps) {
+  async validate(t, o, candidate, steps, survey) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
-    const main = await r.readFile(o.mainConfigPath);
+    const main = await surveyedOrRead(r, survey, o.mainConfigPath);
     if (main === null) return { ok: false, reason: `The main config ${o.mainConfigPath} does not exist` };
     const staged = retargetInclude(main, o.managedPath, paths.candidate);
     if (staged === null)
       return { ok: false, reason: `${o.mainConfigPath} does not include "${o.managedPath}"` };
-    await r.writeFile(paths.candidate, candidate, [o.managedPath, o.mainConfigPath]);
-    await r.writeFile(paths.mainCandidate, staged, [o.mainConfigPath]);
-    const check = await r.run(['bgpd', '-n', '-f', paths.mainCandidate]);
-    const output = outputOf(check);
-    if (check.exitCode === 0 && /configuration OK/.test(output)) return { ok: true };
+    const [written, mainWritten, checked] = await r.batch([
+      {
+        line: r.writeFileLine(paths.candidate, [o.managedPath, o.mainConfigPath]),
+        input: candidate,
+        requireOk: true,
+      },
+      { line: r.writeFileLine(paths.mainCandidate, [o.mainConfigPath]), input: staged, requireOk: true },
+      { line: r.line(['bgpd', '-n', '-f', paths.mainCandidate]) },
+    ]);
+    r.checked(written, `Writing ${paths.candidate}`);
+    r.checked(mainWritten, `Writing ${paths.mainCandidate}`);
+    const output = outputOf(checked as ExecResult);
+    if (checked?.exitCode === 0 && /configuration OK/.test(output)) return { ok: true };
     return { ok: false, reason: meaningfulLines(output).join('\n') };
   },
 
   async apply(t, o, _confirmSeconds, steps) {
     const r = new Remote(t, o, steps);
     const paths = stagingPaths(o);
-    const candidate = await r.readFile(paths.candidate);
+    const [staged, managed] = await r.batch([
+      { line: r.readFileLine(paths.candidate) },
+      { line: r.readFileLine(o.managedPath) },
+    ]);
+    const candidate = r.fileOf(staged, paths.candidate);
     if (candidate === null) throw r.error('No staged candidate: validate first');
-    const before = (await r.readFile(o.managedPath)) ?? '';
-    await r.saveCopy(o.managedPath, paths.previous);
-    await r.move([[paths.candidate, o.managedPath]]);
-    await r.remove([paths.mainCandidate]);
+    const before = r.fileOf(managed, o.managedPath) ?? '';
+    const [saved, moved, removed] = await r.batch([
+      { line: r.saveCopyLine(o.managedPath, paths.previous), requireOk: true },
+      { line: r.moveLine([[paths.candidate, o.managedPath]]), requireOk: true },
+      { line: r.removeLine([paths.mainCandidate]) },
+    ]);
+    r.checked(saved, `Saving ${o.managedPath} as ${paths.previous}`);
+    r.checked(moved, `Moving ${paths.candidate} to ${o.managedPath}`);
+    r.checked(removed, `Removing ${paths.mainCandidate}`);
     await reload(r, md5ChangedNeighbors(before, candidate));
   },
 
@@ -97,13 +132,23 @@ export const openbgpdDriver: DeviceDriver = {
 
   async neighbors(t, o, steps) {
     const r = new Remote(t, o, steps);
-    // bgpctl exits non-zero when there is no neighbor at all: the parser reads that answer too.
-    const result = await r.run(bgpctlArgv(o, ['-j', 'show', 'neighbor']));
-    const neighbors = parseBgpctlNeighbors(result.stdout);
-    if (typeof neighbors === 'string') throw r.error(`bgpctl -j show neighbor: ${neighbors}`);
-    return neighbors;
+    return bgpctlNeighborsOf(r, await r.run(bgpctlArgv(o, ['-j', 'show', 'neighbor'])));
   },
 };
+
+function bgpdIdentity(r: Remote, parsed: ExecResult, versionOutput: ExecResult): DeviceIdentity {
+  const globals = parseBgpdGlobals(`${parsed.stdout}\n${parsed.stderr}`);
+  const version = parseBgpdVersion(`${versionOutput.stdout}${versionOutput.stderr}`);
+  if (!globals || !version) throw r.error('bgpd did not print its AS, router-id and version');
+  return { ...globals, version };
+}
+
+/** bgpctl exits non-zero when there is no neighbor at all: the parser reads that answer too. */
+function bgpctlNeighborsOf(r: Remote, result: ExecResult) {
+  const neighbors = parseBgpctlNeighbors(result.stdout);
+  if (typeof neighbors === 'string') throw r.error(`bgpctl -j show neighbor: ${neighbors}`);
+  return neighbors;
+}
 
 function bgpctlArgv(o: DeviceOptions, command: readonly string[]): string[] {
   return ['bgpctl', ...(o.controlSocket === null ? [] : ['-s', o.controlSocket]), ...command];
