@@ -1,25 +1,73 @@
-import { deviceDriver, openSshTransport } from '../devices';
+import {
+  type DeviceDriver,
+  deviceDriver,
+  type DeviceTransport,
+  gobgpGrpcDriver,
+  isGobgpGrpcTransport,
+  openGobgpGrpcTransport,
+  openSshTransport,
+} from '../devices';
 import {
   type DeliveryPorts,
   provideDeliveryPorts,
   provideDeploymentLauncher,
   runDeploymentHere,
+  type StoredConnection,
 } from '../deployments';
+import type { Platform } from '../config-render';
 import { inLogScope, logger } from '../platform/logger';
 
-/** The device drivers and the SSH transport: what a deployment reaches routers with. */
-export const DELIVERY_PORTS: DeliveryPorts = {
-  driver: deviceDriver,
-  open: (connection, secret) =>
-    openSshTransport({
+/**
+ * A GoBGP router is reached over SSH (its TOML file and SIGHUP) or over its gRPC API: the driver
+ * follows the connection the deployment opened.
+ */
+function byTransport(ssh: DeviceDriver, grpc: DeviceDriver): DeviceDriver {
+  const pick = (t: DeviceTransport) => (isGobgpGrpcTransport(t) ? grpc : ssh);
+  return {
+    platform: ssh.platform,
+    identity: (t, o, steps) => pick(t).identity(t, o, steps),
+    readManaged: (t, o, steps) => pick(t).readManaged(t, o, steps),
+    validate: (t, o, candidate, steps) => pick(t).validate(t, o, candidate, steps),
+    apply: (t, o, confirmSeconds, steps) => pick(t).apply(t, o, confirmSeconds, steps),
+    confirm: (t, o, steps) => pick(t).confirm(t, o, steps),
+    rollback: (t, o, steps) => pick(t).rollback(t, o, steps),
+    neighbors: (t, o, steps) => pick(t).neighbors(t, o, steps),
+  };
+}
+
+function driverFor(platform: Platform): DeviceDriver | null {
+  const driver = deviceDriver(platform);
+  if (driver && platform === gobgpGrpcDriver.platform) return byTransport(driver, gobgpGrpcDriver);
+  return driver;
+}
+
+/** Opens the connection's transport: SSH, or GoBGP's gRPC API over TLS. */
+function openTransport(connection: StoredConnection, secret: string): Promise<DeviceTransport> {
+  if (connection.transport === 'grpc') {
+    return openGobgpGrpcTransport({
       host: connection.host,
       port: connection.port,
-      username: connection.username,
-      ...(connection.secret_kind === 'password' ? { password: secret } : { privateKey: secret }),
-      hostKeySha256: connection.host_key_sha256,
-    }),
-};
+      certificateSha256: connection.host_key_sha256,
+      apiVersion: connection.options.api_version ?? 'v3',
+      ...(connection.secret_kind === 'client_key' && connection.client_certificate !== undefined
+        ? { clientCertificate: connection.client_certificate, clientKey: secret }
+        : {}),
+    });
+  }
+  return openSshTransport({
+    host: connection.host,
+    port: connection.port,
+    username: connection.username ?? '',
+    ...(connection.secret_kind === 'password' ? { password: secret } : { privateKey: secret }),
+    hostKeySha256: connection.host_key_sha256,
+  });
+}
 
+/** The device drivers and the transports (SSH, gRPC for GoBGP): what a deployment reaches routers with. */
+export const DELIVERY_PORTS: DeliveryPorts = {
+  driver: driverFor,
+  open: openTransport,
+};
 /** Deployments started in this process that have not ended. */
 const running = new Set<Promise<unknown>>();
 

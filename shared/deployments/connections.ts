@@ -4,10 +4,10 @@ import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import { KEYS } from '../platform/storage/keys';
 import { routerConnectionSecrets } from '../platform/secrets/session-passwords';
-import { NotFoundError } from '../platform/errors';
+import { NotFoundError, ValidationError } from '../platform/errors';
 import { getRouter, routerKey } from '../routers';
 import { canonicalIp } from '../kernel';
-import { normalizeHostKeyFingerprint } from '../devices';
+import { GOBGP_API_VERSIONS, normalizeHostKeyFingerprint } from '../devices';
 
 /**
  * A router's management connection: how peerflow reaches the host its daemon runs on. The secret
@@ -68,33 +68,36 @@ export const ConnectionOptionsSchema = z.strictObject({
   sudo: z._default(z.boolean(), false),
 });
 
-export const ConnectionInputSchema = z
+const Fingerprint = (description: string) =>
+  z.string().check(
+    z.refine(
+      (v) => normalizeHostKeyFingerprint(v) !== null,
+      'must be SHA256:<base64>, 64 hex digits, or 32 colon-separated hex pairs',
+    ),
+    z.meta({ description }),
+  );
+
+const PemPrivateKey = z
+  .string()
+  .check(
+    z.maxLength(16_384),
+    z.regex(
+      /^-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----\s*$/,
+      'must be a PEM or OpenSSH private key',
+    ),
+  );
+
+export const SshConnectionInputSchema = z
   .strictObject({
     transport: z
-      .enum(['ssh'])
+      .literal('ssh')
       .check(z.meta({ description: 'ssh for every daemon host (bird2, frr, openbgpd, gobgp)' })),
     host: HostName,
     port: z._default(z.int().check(z.gte(1), z.lte(65_535)), 22),
     username: z.string().check(z.regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/, 'must be a login name')),
     password: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
-    private_key: z.optional(
-      z
-        .string()
-        .check(
-          z.maxLength(16_384),
-          z.regex(
-            /^-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]+-----END [A-Z ]*PRIVATE KEY-----\s*$/,
-            'must be a PEM or OpenSSH private key',
-          ),
-        ),
-    ),
-    host_key_sha256: z.string().check(
-      z.refine(
-        (v) => normalizeHostKeyFingerprint(v) !== null,
-        'must be SHA256:<base64> (ssh-keygen -lf) or 64 hex digits',
-      ),
-      z.meta({ description: "the SHA-256 fingerprint of the host's SSH key; any other key is refused" }),
-    ),
+    private_key: z.optional(PemPrivateKey),
+    host_key_sha256: Fingerprint("the SHA-256 fingerprint of the host's SSH key; any other key is refused"),
     options: ConnectionOptionsSchema,
   })
   .check(
@@ -103,23 +106,95 @@ export const ConnectionInputSchema = z
       path: ['password'],
     }),
   );
+
+export const GrpcConnectionOptionsSchema = z.strictObject({
+  api_version: z.enum(GOBGP_API_VERSIONS).check(
+    z.meta({
+      description:
+        "the GoBGP major whose API gobgpd serves: v3 (apipb.GobgpApi, GoBGP 3.x) or v4 (api.GoBgpService); checked at each deployment's identity step",
+    }),
+  ),
+});
+
+export const GrpcConnectionInputSchema = z
+  .strictObject({
+    transport: z
+      .literal('grpc')
+      .check(z.meta({ description: "grpc: GoBGP's gRPC API over TLS (gobgp routers only)" })),
+    host: HostName,
+    port: z._default(z.int().check(z.gte(1), z.lte(65_535)), 50051),
+    host_key_sha256: z
+      .string({
+        error: (issue) =>
+          issue.input === undefined
+            ? "gRPC needs TLS: host_key_sha256 (the SHA-256 fingerprint of gobgpd's TLS certificate) is required; a plaintext API is refused"
+            : undefined,
+      })
+      .check(
+        z.refine(
+          (v) => normalizeHostKeyFingerprint(v) !== null,
+          'must be SHA256:<base64>, 64 hex digits, or 32 colon-separated hex pairs',
+        ),
+        z.meta({
+          description:
+            "the SHA-256 fingerprint of gobgpd's TLS certificate (openssl x509 -noout -fingerprint -sha256); any other certificate is refused before a call is made",
+        }),
+      ),
+    client_certificate: z.optional(
+      z.string().check(
+        z.maxLength(16_384),
+        z.regex(
+          /^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/,
+          'must be a PEM certificate',
+        ),
+        z.meta({
+          description: 'mutual TLS: the certificate peerflow presents (kept in clear, it is public)',
+        }),
+      ),
+    ),
+    client_key: z.optional(
+      PemPrivateKey.check(
+        z.meta({ description: "mutual TLS: the client certificate's private key (encrypted, never shown)" }),
+      ),
+    ),
+    options: GrpcConnectionOptionsSchema,
+  })
+  .check(
+    z.refine((c) => (c.client_certificate === undefined) === (c.client_key === undefined), {
+      message: 'give both client_certificate and client_key, or neither',
+      path: ['client_key'],
+    }),
+  );
+
+export const ConnectionInputSchema = z.discriminatedUnion('transport', [
+  SshConnectionInputSchema,
+  GrpcConnectionInputSchema,
+]);
 export type ConnectionInput = z.infer<typeof ConnectionInputSchema>;
 
 export const StoredConnectionSchema = z.object({
   router_id: z.string(),
-  transport: z.enum(['ssh']),
+  transport: z.enum(['ssh', 'grpc']),
   host: z.string(),
   port: z.int(),
-  username: z.string(),
-  secret_kind: z.enum(['password', 'private_key']),
+  /** SSH only. */
+  username: z.optional(z.string()),
+  /** `none`: a gRPC connection without a client certificate. */
+  secret_kind: z.enum(['password', 'private_key', 'client_key', 'none']),
   secret_ciphertext: z.string(),
+  /** SSH: the host key's fingerprint; gRPC: the TLS certificate's. */
   host_key_sha256: z.string(),
+  /** gRPC with mutual TLS: the client certificate (public). */
+  client_certificate: z.optional(z.string()),
   options: z.object({
-    managed_path: z.string(),
-    main_config_path: z.string(),
+    // SSH only: a gRPC connection stores none of these and reads them as their defaults.
+    managed_path: z._default(z.string(), ''),
+    main_config_path: z._default(z.string(), ''),
     base_path: z._default(z.nullable(z.string()), null),
-    control_socket: z.nullable(z.string()),
-    sudo: z.boolean(),
+    control_socket: z._default(z.nullable(z.string()), null),
+    sudo: z._default(z.boolean(), false),
+    /** gRPC only. */
+    api_version: z.optional(z.enum(GOBGP_API_VERSIONS)),
   }),
   created: z.string(),
   modified: z.string(),
@@ -128,10 +203,15 @@ export const StoredConnectionSchema = z.object({
 export type StoredConnection = z.infer<typeof StoredConnectionSchema>;
 export type PublicConnection = Omit<StoredConnection, 'secret_ciphertext'>;
 
-export const toPublicConnection = ({
+/** Everything but the secret; a gRPC connection without the SSH-only fields. */
+export function toPublicConnection({
   secret_ciphertext: _secret,
   ...rest
-}: StoredConnection): PublicConnection => rest;
+}: StoredConnection): PublicConnection {
+  if (rest.transport === 'ssh') return rest;
+  const { username: _user, options, ...grpc } = rest;
+  return { ...grpc, options: { api_version: options.api_version } } as PublicConnection;
+}
 
 const connectionKey = (routerId: string) => KEYS.routerConnection.key({ router: routerId });
 
@@ -191,26 +271,57 @@ export async function putConnection(
   input: ConnectionInput,
   actor: { email: string },
 ): Promise<PublicConnection> {
-  await getRouter(routerId);
+  const router = await getRouter(routerId);
+  if (input.transport === 'grpc' && router.platform !== 'gobgp') {
+    throw new ValidationError(
+      `transport grpc is GoBGP's API: router ${router.hostname} runs ${router.platform}, reached over ssh`,
+      [{ path: 'transport', message: 'grpc is for gobgp routers only' }],
+    );
+  }
   const previous = await connectionsRepository.get(routerId);
   const now = new Date().toISOString();
-  const secret = (input.password ?? input.private_key) as string;
-  const connection: StoredConnection = {
+  const cipher = routerConnectionSecrets();
+  const common = {
     router_id: routerId,
-    transport: input.transport,
     host: input.host,
     port: input.port,
-    username: input.username,
-    secret_kind: input.password !== undefined ? 'password' : 'private_key',
-    secret_ciphertext: await routerConnectionSecrets().encrypt(secret, routerId),
     host_key_sha256: normalizeHostKeyFingerprint(input.host_key_sha256) as string,
-    options: input.options,
     created: previous?.created ?? now,
     modified: now,
     modified_by: actor.email,
   };
-  if (!(await connectionsRepository.put(connection))) throw new NotFoundError(`No router ${routerId}`);
+  let connection: StoredConnection;
+  if (input.transport === 'ssh') {
+    const secret = (input.password ?? input.private_key) as string;
+    connection = {
+      ...common,
+      transport: 'ssh',
+      username: input.username,
+      secret_kind: input.password !== undefined ? 'password' : 'private_key',
+      secret_ciphertext: await cipher.encrypt(secret, routerId),
+      options: input.options,
+    };
+  } else {
+    connection = StoredConnectionSchema.parse({
+      ...common,
+      transport: 'grpc',
+      secret_kind: input.client_key !== undefined ? 'client_key' : 'none',
+      secret_ciphertext:
+        input.client_key !== undefined ? await cipher.encrypt(input.client_key, routerId) : '',
+      ...(input.client_certificate !== undefined ? { client_certificate: input.client_certificate } : {}),
+      options: { api_version: input.options.api_version },
+    });
+  }
+  if (!(await connectionsRepository.put(storedForm(connection))))
+    throw new NotFoundError(`No router ${routerId}`);
   return toPublicConnection(connection);
+}
+
+/** What is written: a gRPC connection without the SSH-only fields its parsed form defaults. */
+function storedForm(connection: StoredConnection): StoredConnection {
+  if (connection.transport === 'ssh') return connection;
+  const { username: _user, options, ...rest } = connection;
+  return { ...rest, options: { api_version: options.api_version } } as StoredConnection;
 }
 
 export async function getConnection(routerId: string): Promise<PublicConnection> {
@@ -225,10 +336,13 @@ export async function deleteConnection(routerId: string): Promise<void> {
   }
 }
 
-/** The connection with its secret in clear, for the transport alone. */
+/** The connection with its secret in clear (empty when it has none), for the transport alone. */
 export async function connectionWithSecret(routerId: string) {
   const connection = await connectionsRepository.get(routerId);
   if (!connection) return undefined;
-  const secret = await routerConnectionSecrets().decrypt(connection.secret_ciphertext, routerId);
+  const secret =
+    connection.secret_kind === 'none'
+      ? ''
+      : await routerConnectionSecrets().decrypt(connection.secret_ciphertext, routerId);
   return { connection, secret };
 }

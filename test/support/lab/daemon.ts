@@ -50,6 +50,19 @@ export interface LabDaemon {
   session(peerIp: string): Promise<LabSessionState | null>;
   /** The pids the lab started for this daemon (the namespace may hold more: their children). */
   readonly pids: readonly number[];
+  /** gobgp router started with `grpcApi`: its API over TLS on the management address. */
+  readonly grpcApi?: LabGrpcApi;
+}
+
+/** gobgpd's gRPC API as a peerflow `grpc` connection reaches it. */
+export interface LabGrpcApi {
+  readonly host: string;
+  readonly port: number;
+  /** The server certificate's SHA-256 fingerprint, as `openssl x509 -fingerprint -sha256` prints it. */
+  readonly certificateSha256: string;
+  /** A client certificate and key made for the lab (gobgpd 3.10 does not ask for one). */
+  readonly clientCertificate: string;
+  readonly clientKey: string;
 }
 
 /** The prefixes a peer announces, and the session it runs with the router. */
@@ -77,6 +90,8 @@ export interface RouterSetup extends DaemonSetup {
   readonly policies: readonly string[];
   /** The managed file's first content. */
   readonly managed: string;
+  /** gobgp: also serve the gRPC API with TLS on this (management) address. */
+  readonly grpcApiAddress?: string;
 }
 
 export interface PeerSetup extends DaemonSetup {

@@ -1,8 +1,10 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   daemonHandle,
   type LabDaemon,
+  type LabGrpcApi,
   type LabSessionState,
   nsOk,
   type PeerSetup,
@@ -10,7 +12,7 @@ import {
   shellLine,
   waitForDaemon,
 } from './daemon';
-import { startInNamespace } from './system';
+import { runOk, startInNamespace } from './system';
 
 /**
  * GoBGP has no include, and gobgpd refuses a policy assignment naming a policy its file does not
@@ -21,6 +23,11 @@ import { startInNamespace } from './system';
  * `cat`, then SIGHUP gobgpd (its pid is in `gobgpd.pid`, written by the lab).
  * The gRPC API listens on 127.0.0.1:50051 inside the namespace (each namespace has its own
  * loopback), `controlSocket` is that `host:port`; the CLI is `gobgp -u 127.0.0.1 -p 50051`.
+ *
+ * A router started with `grpcApiAddress` serves the API with TLS (`--tls`, a self-signed
+ * certificate made per lab for 127.0.0.1 and that address) on both addresses, as a router whose
+ * API peerflow reaches over its management network; the CLI then speaks TLS too
+ * (`--tls --tls-ca-file <cert>`). `daemon.grpcApi` says how a `grpc` connection reaches it.
  */
 const API_HOST = '127.0.0.1';
 const API_PORT = 50051;
@@ -32,6 +39,45 @@ function gobgpFiles(dir: string) {
     managed: join(dir, 'managed.toml'),
     pid: join(dir, 'gobgpd.pid'),
     log: join(dir, 'gobgpd.log'),
+    cert: join(dir, 'api-cert.pem'),
+    key: join(dir, 'api-key.pem'),
+    clientCert: join(dir, 'client-cert.pem'),
+    clientKey: join(dir, 'client-key.pem'),
+  };
+}
+
+/** A self-signed P-256 certificate for `ips`, and its key, written to `certFile` and `keyFile`. */
+async function selfSigned(certFile: string, keyFile: string, name: string, ips: readonly string[]) {
+  await runOk([
+    'openssl',
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    ...(ips.length > 0 ? ['-addext', `subjectAltName=${ips.map((ip) => `IP:${ip}`).join(',')}`] : []),
+  ]);
+}
+
+async function makeGrpcApi(files: ReturnType<typeof gobgpFiles>, address: string): Promise<LabGrpcApi> {
+  await selfSigned(files.cert, files.key, 'lab-gobgpd', [API_HOST, address]);
+  await selfSigned(files.clientCert, files.clientKey, 'lab-peerflow', []);
+  return {
+    host: address,
+    port: API_PORT,
+    certificateSha256: new X509Certificate(readFileSync(files.cert)).fingerprint256,
+    clientCertificate: readFileSync(files.clientCert, 'utf8'),
+    clientKey: readFileSync(files.clientKey, 'utf8'),
   };
 }
 
@@ -39,8 +85,11 @@ async function startGobgpd(
   setup: RouterSetup | PeerSetup,
   files: ReturnType<typeof gobgpFiles>,
   layout: { managedPath: string; basePath: string | null; reloadCommand: string },
+  grpcApiAddress?: string,
 ): Promise<LabDaemon> {
-  const cliCommand = ['gobgp', '-u', API_HOST, '-p', String(API_PORT)];
+  const grpcApi = grpcApiAddress === undefined ? undefined : await makeGrpcApi(files, grpcApiAddress);
+  const tls = grpcApi ? ['--tls', '--tls-ca-file', files.cert] : [];
+  const cliCommand = ['gobgp', '-u', API_HOST, '-p', String(API_PORT), ...tls];
   const child = startInNamespace(
     setup.ns,
     [
@@ -50,7 +99,8 @@ async function startGobgpd(
       '-t',
       'toml',
       '--api-hosts',
-      `${API_HOST}:${API_PORT}`,
+      grpcApi ? `${API_HOST}:${API_PORT},${grpcApi.host}:${API_PORT}` : `${API_HOST}:${API_PORT}`,
+      ...(grpcApi ? ['--tls', '--tls-cert-file', files.cert, '--tls-key-file', files.key] : []),
       '--pprof-disable',
       '--log-plain',
       '-l',
@@ -76,6 +126,7 @@ async function startGobgpd(
     reloadCommand: layout.reloadCommand,
     session: (ip) => gobgpSession(daemon, ip),
     pids: [child.pid],
+    ...(grpcApi ? { grpcApi } : {}),
   });
   await waitForDaemon(
     `gobgpd in ${setup.ns}`,
@@ -111,11 +162,16 @@ export async function startGobgpRouter(setup: RouterSetup): Promise<LabDaemon> {
   writeFileSync(files.managed, setup.managed);
   const assemble = `cat ${files.base} ${files.managed} > ${files.main}`;
   await nsOk(setup.ns, ['sh', '-c', assemble]);
-  return startGobgpd(setup, files, {
-    managedPath: files.managed,
-    basePath: files.base,
-    reloadCommand: `${assemble} && kill -HUP "$(cat ${files.pid})"`,
-  });
+  return startGobgpd(
+    setup,
+    files,
+    {
+      managedPath: files.managed,
+      basePath: files.base,
+      reloadCommand: `${assemble} && kill -HUP "$(cat ${files.pid})"`,
+    },
+    setup.grpcApiAddress,
+  );
 }
 
 export async function startGobgpPeer(setup: PeerSetup): Promise<LabDaemon> {

@@ -41,6 +41,7 @@ export {
   LAB_DAEMONS,
   type LabDaemon,
   type LabDaemonName,
+  type LabGrpcApi,
   type LabSessionState,
   shellLine,
   shellQuote,

@@ -52,6 +52,8 @@ export interface LabOptions {
   readonly password?: string;
   /** Start sshd on the router host (default true). */
   readonly ssh?: boolean;
+  /** gobgp router: serve its gRPC API with TLS on the management address too (`router.daemon.grpcApi`). */
+  readonly grpcApi?: boolean;
 }
 
 /** The router host: the daemon peerflow configures, reached over SSH on its management address. */
@@ -273,6 +275,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
         started: onStart,
         policies: policyNamesOf(options.groups ?? ['peers']),
         managed,
+        ...(options.grpcApi ? { grpcApiAddress: mgmt.address } : {}),
       }),
       PEER_STARTERS[peerDaemon]({
         ns: peerNs,
