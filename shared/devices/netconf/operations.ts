@@ -1,4 +1,4 @@
-import { escapeXml } from './xml';
+import { escapeXml } from './xml-tree';
 
 /**
  * The bodies of the NETCONF operations peerflow sends (RFC 6241 section 7 and 8.3-8.4), as text to

@@ -305,6 +305,18 @@ export class NetconfSession {
     });
   }
 
+  /** The `<rpc-reply>` element of a reply's text (what a transport's `exec` gives as stdout). */
+  parseReply(xml: string): XmlNode {
+    let root: XmlNode | undefined;
+    try {
+      root = parseXml(xml)['rpc-reply']?.[0];
+    } catch (err) {
+      throw new DeviceError(`a reply from ${this.options.where} is not XML: ${(err as Error).message}`);
+    }
+    if (root === undefined) throw new DeviceError(`a reply from ${this.options.where} is not an rpc-reply`);
+    return root;
+  }
+
   /** Ends the session with `<close-session>` (the server releases its locks), then the stream. */
   close(): Promise<void> {
     this.closing ??= (async () => {
