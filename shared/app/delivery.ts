@@ -1,4 +1,4 @@
-import { deviceDriver, openSshTransport } from '../devices';
+import { deviceDriver, openEapiTransport, openNetconfTransport, openSshTransport } from '../devices';
 import {
   type DeliveryPorts,
   provideDeliveryPorts,
@@ -7,17 +7,36 @@ import {
 } from '../deployments';
 import { inLogScope, logger } from '../platform/logger';
 
-/** The device drivers and the SSH transport: what a deployment reaches routers with. */
+/**
+ * The device drivers and the transports: what a deployment reaches routers with. The connection's
+ * transport picks one: SSH commands (the daemons, IOS), NETCONF over SSH (Junos, IOS XR), eAPI over
+ * HTTPS with the certificate pinned (EOS; `host_key_sha256` holds the certificate's fingerprint).
+ */
 export const DELIVERY_PORTS: DeliveryPorts = {
   driver: deviceDriver,
-  open: (connection, secret) =>
-    openSshTransport({
+  open: async (connection, secret) => {
+    const ssh = {
       host: connection.host,
       port: connection.port,
       username: connection.username,
       ...(connection.secret_kind === 'password' ? { password: secret } : { privateKey: secret }),
       hostKeySha256: connection.host_key_sha256,
-    }),
+    };
+    switch (connection.transport) {
+      case 'netconf':
+        return openNetconfTransport(ssh);
+      case 'eapi':
+        return openEapiTransport({
+          host: connection.host,
+          port: connection.port,
+          username: connection.username,
+          password: secret,
+          certificateSha256: connection.host_key_sha256,
+        });
+      default:
+        return openSshTransport(ssh);
+    }
+  },
 };
 
 /** Deployments started in this process that have not ended. */

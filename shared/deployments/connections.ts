@@ -4,7 +4,7 @@ import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import { KEYS } from '../platform/storage/keys';
 import { routerConnectionSecrets } from '../platform/secrets/session-passwords';
-import { NotFoundError } from '../platform/errors';
+import { NotFoundError, ValidationError } from '../platform/errors';
 import { getRouter, routerKey } from '../routers';
 import { canonicalIp } from '../kernel';
 import { normalizeHostKeyFingerprint } from '../devices';
@@ -33,6 +33,39 @@ const HostName = z.string().check(
     'must be an IP address or a DNS host name',
   ),
 );
+
+/** How peerflow reaches a router's management plane. */
+export const CONNECTION_TRANSPORTS = ['ssh', 'netconf', 'eapi'] as const;
+export type ConnectionTransport = (typeof CONNECTION_TRANSPORTS)[number];
+
+/** The transports each platform is delivered over (a platform missing here has none). */
+export const PLATFORM_TRANSPORTS: Readonly<Record<string, readonly ConnectionTransport[]>> = {
+  bird2: ['ssh'],
+  frr: ['ssh'],
+  openbgpd: ['ssh'],
+  gobgp: ['ssh'],
+  junos: ['netconf'],
+  'cisco-iosxr': ['netconf'],
+  'arista-eos': ['eapi'],
+  'cisco-ios': ['ssh'],
+};
+
+const DEFAULT_PORTS: Record<ConnectionTransport, number> = { ssh: 22, netconf: 830, eapi: 443 };
+
+/** What a vendor platform's connection stores for the daemon options it has no use for. */
+const VENDOR_OPTIONS = {
+  managed_path: '/peerflow',
+  main_config_path: '/peerflow',
+  base_path: null,
+  control_socket: null,
+  sudo: false,
+};
+
+/** `AB:CD:...` (openssl's certificate fingerprint) as plain hex; anything else as it is. */
+const withoutHexColons = (v: string) =>
+  /^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){31}$/.test(v) ? v.replace(/:/g, '') : v;
+
+const VENDOR_PLATFORMS = new Set(['junos', 'cisco-iosxr', 'arista-eos', 'cisco-ios']);
 
 export const ConnectionOptionsSchema = z.strictObject({
   managed_path: DevicePath.check(
@@ -70,11 +103,16 @@ export const ConnectionOptionsSchema = z.strictObject({
 
 export const ConnectionInputSchema = z
   .strictObject({
-    transport: z
-      .enum(['ssh'])
-      .check(z.meta({ description: 'ssh for every daemon host (bird2, frr, openbgpd, gobgp)' })),
+    transport: z.enum(CONNECTION_TRANSPORTS).check(
+      z.meta({
+        description:
+          'ssh for every daemon host (bird2, frr, openbgpd, gobgp) and Cisco IOS; netconf for Junos and IOS XR; eapi (HTTPS) for Arista EOS',
+      }),
+    ),
     host: HostName,
-    port: z._default(z.int().check(z.gte(1), z.lte(65_535)), 22),
+    port: z
+      .optional(z.int().check(z.gte(1), z.lte(65_535)))
+      .check(z.meta({ description: 'default: 22 for ssh, 830 for netconf, 443 for eapi' })),
     username: z.string().check(z.regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/, 'must be a login name')),
     password: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
     private_key: z.optional(
@@ -90,12 +128,17 @@ export const ConnectionInputSchema = z
     ),
     host_key_sha256: z.string().check(
       z.refine(
-        (v) => normalizeHostKeyFingerprint(v) !== null,
+        (v) => normalizeHostKeyFingerprint(withoutHexColons(v)) !== null,
         'must be SHA256:<base64> (ssh-keygen -lf) or 64 hex digits',
       ),
-      z.meta({ description: "the SHA-256 fingerprint of the host's SSH key; any other key is refused" }),
+      z.meta({
+        description:
+          "the SHA-256 fingerprint of the host's SSH key (ssh, netconf), or of the switch's HTTPS certificate (eapi: 64 hex digits, colons allowed); any other key is refused",
+      }),
     ),
-    options: ConnectionOptionsSchema,
+    options: z
+      .optional(ConnectionOptionsSchema)
+      .check(z.meta({ description: 'required for the daemon platforms; the vendor platforms use none' })),
   })
   .check(
     z.refine((c) => (c.password === undefined) !== (c.private_key === undefined), {
@@ -107,7 +150,7 @@ export type ConnectionInput = z.infer<typeof ConnectionInputSchema>;
 
 export const StoredConnectionSchema = z.object({
   router_id: z.string(),
-  transport: z.enum(['ssh']),
+  transport: z.enum(CONNECTION_TRANSPORTS),
   host: z.string(),
   port: z.int(),
   username: z.string(),
@@ -191,7 +234,30 @@ export async function putConnection(
   input: ConnectionInput,
   actor: { email: string },
 ): Promise<PublicConnection> {
-  await getRouter(routerId);
+  const router = await getRouter(routerId);
+  const allowed = PLATFORM_TRANSPORTS[router.platform] ?? [];
+  if (!allowed.includes(input.transport)) {
+    throw new ValidationError(
+      `a ${router.platform} router is reached over ${allowed.length > 0 ? allowed.join(' or ') : 'no transport peerflow has'}, not ${input.transport}`,
+      [
+        {
+          path: 'body.transport',
+          message: `must be ${allowed.join(' or ') || 'absent'} for ${router.platform}`,
+        },
+      ],
+    );
+  }
+  if (input.transport === 'eapi' && input.password === undefined) {
+    throw new ValidationError('eAPI logs in with a password', [
+      { path: 'body.password', message: 'required for eapi' },
+    ]);
+  }
+  const vendor = VENDOR_PLATFORMS.has(router.platform);
+  if (!vendor && input.options === undefined) {
+    throw new ValidationError(`a ${router.platform} connection needs its options`, [
+      { path: 'body.options', message: 'required' },
+    ]);
+  }
   const previous = await connectionsRepository.get(routerId);
   const now = new Date().toISOString();
   const secret = (input.password ?? input.private_key) as string;
@@ -199,12 +265,12 @@ export async function putConnection(
     router_id: routerId,
     transport: input.transport,
     host: input.host,
-    port: input.port,
+    port: input.port ?? DEFAULT_PORTS[input.transport],
     username: input.username,
     secret_kind: input.password !== undefined ? 'password' : 'private_key',
     secret_ciphertext: await routerConnectionSecrets().encrypt(secret, routerId),
-    host_key_sha256: normalizeHostKeyFingerprint(input.host_key_sha256) as string,
-    options: input.options,
+    host_key_sha256: normalizeHostKeyFingerprint(withoutHexColons(input.host_key_sha256)) as string,
+    options: input.options ?? VENDOR_OPTIONS,
     created: previous?.created ?? now,
     modified: now,
     modified_by: actor.email,
