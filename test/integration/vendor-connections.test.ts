@@ -13,7 +13,7 @@ const FINGERPRINT = 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s';
 const HEX = Buffer.from(FINGERPRINT.slice(7), 'base64').toString('hex');
 const OPENSSL = HEX.toUpperCase().match(/../g)!.join(':');
 
-async function newRouter(platform: string) {
+async function newRouter(platform: 'junos' | 'cisco-iosxr' | 'arista-eos' | 'cisco-ios' | 'bird2') {
   const res = await callRoute(createRouterRoute, {
     token: admin.token,
     body: {
@@ -39,7 +39,7 @@ const base = {
 
 describe('connections of the vendor platforms', () => {
   it('takes NETCONF for Junos and IOS XR with no daemon options, on port 830 by default', async () => {
-    for (const platform of ['junos', 'cisco-iosxr']) {
+    for (const platform of ['junos', 'cisco-iosxr'] as const) {
       const router = await newRouter(platform);
       const res = await put(router.id, { ...base, transport: 'netconf' });
       expect(res.status).toBe(200);
@@ -78,16 +78,19 @@ describe('connections of the vendor platforms', () => {
     ['arista-eos', 'netconf'],
     ['cisco-ios', 'netconf'],
     ['bird2', 'netconf'],
-  ])('refuses a %s router over %s with 422 naming the transport it takes', async (platform, transport) => {
-    const router = await newRouter(platform);
-    const res = await put(router.id, {
-      ...base,
-      transport,
-      options: { managed_path: '/etc/x.conf', main_config_path: '/etc/y.conf' },
-    });
-    expect(res.status).toBe(422);
-    expect(JSON.stringify(res.json)).toContain('body.transport');
-  });
+  ] as const)(
+    'refuses a %s router over %s with 422 naming the transport it takes',
+    async (platform, transport) => {
+      const router = await newRouter(platform);
+      const res = await put(router.id, {
+        ...base,
+        transport,
+        options: { managed_path: '/etc/x.conf', main_config_path: '/etc/y.conf' },
+      });
+      expect(res.status).toBe(422);
+      expect(JSON.stringify(res.json)).toContain('body.transport');
+    },
+  );
 
   it('still wants the options of a daemon host', async () => {
     const router = await newRouter('bird2');

@@ -247,9 +247,10 @@ export class NetconfSession {
         this.settle(onlyId as string, only as Pending, message, root);
         return;
       }
-      this.failAll(
+      this.lost(
         `${this.options.where} sent a reply with message-id ${id ?? '(none)'} that matches no request`,
       );
+      this.stream.destroy();
       return;
     }
     this.settle(id, waiting, message, root);
