@@ -142,7 +142,8 @@ export async function startNetconfServer(
         '--log-level=info',
         ...modules.map((m) => `--module=${m}`),
       ],
-      { env: { ...process.env, HOME: home }, stdio: 'ignore' },
+      // netconfd writes its confirmed-commit backup (backup-cfg.xml) in its working folder.
+      { cwd: dir, env: { ...process.env, HOME: home }, stdio: 'ignore' },
     );
     children.push(netconfd);
     await waitUntil('netconfd', () => existsSync(socket));
