@@ -3,8 +3,11 @@ import {
   deviceDriver,
   type DeviceTransport,
   gobgpGrpcDriver,
+  surveyDevice,
   isGobgpGrpcTransport,
+  openEapiTransport,
   openGobgpGrpcTransport,
+  openNetconfTransport,
   openSshTransport,
 } from '../devices';
 import {
@@ -27,7 +30,11 @@ function byTransport(ssh: DeviceDriver, grpc: DeviceDriver): DeviceDriver {
     platform: ssh.platform,
     identity: (t, o, steps) => pick(t).identity(t, o, steps),
     readManaged: (t, o, steps) => pick(t).readManaged(t, o, steps),
-    validate: (t, o, candidate, steps) => pick(t).validate(t, o, candidate, steps),
+    survey: async (t, o, steps) => {
+      const driver = pick(t);
+      return driver.survey ? driver.survey(t, o, steps) : surveyDevice(driver, t, o, steps);
+    },
+    validate: (t, o, candidate, steps, survey) => pick(t).validate(t, o, candidate, steps, survey),
     apply: (t, o, confirmSeconds, steps) => pick(t).apply(t, o, confirmSeconds, steps),
     confirm: (t, o, steps) => pick(t).confirm(t, o, steps),
     rollback: (t, o, steps) => pick(t).rollback(t, o, steps),
@@ -41,8 +48,12 @@ function driverFor(platform: Platform): DeviceDriver | null {
   return driver;
 }
 
-/** Opens the connection's transport: SSH, or GoBGP's gRPC API over TLS. */
-function openTransport(connection: StoredConnection, secret: string): Promise<DeviceTransport> {
+/**
+ * Opens the connection's transport: SSH commands (the daemons, IOS), NETCONF over SSH (Junos, IOS
+ * XR), eAPI over HTTPS with the certificate pinned (EOS; `host_key_sha256` holds the certificate's
+ * fingerprint), or GoBGP's gRPC API over TLS.
+ */
+async function openTransport(connection: StoredConnection, secret: string): Promise<DeviceTransport> {
   if (connection.transport === 'grpc') {
     return openGobgpGrpcTransport({
       host: connection.host,
@@ -54,13 +65,27 @@ function openTransport(connection: StoredConnection, secret: string): Promise<De
         : {}),
     });
   }
-  return openSshTransport({
+  const ssh = {
     host: connection.host,
     port: connection.port,
     username: connection.username ?? '',
     ...(connection.secret_kind === 'password' ? { password: secret } : { privateKey: secret }),
     hostKeySha256: connection.host_key_sha256,
-  });
+  };
+  switch (connection.transport) {
+    case 'netconf':
+      return openNetconfTransport(ssh);
+    case 'eapi':
+      return openEapiTransport({
+        host: connection.host,
+        port: connection.port,
+        username: connection.username ?? '',
+        password: secret,
+        certificateSha256: connection.host_key_sha256,
+      });
+    default:
+      return openSshTransport(ssh);
+  }
 }
 
 /** The device drivers and the transports (SSH, gRPC for GoBGP): what a deployment reaches routers with. */

@@ -68,6 +68,39 @@ export const ConnectionOptionsSchema = z.strictObject({
   sudo: z._default(z.boolean(), false),
 });
 
+/** How peerflow reaches a router's management plane. */
+export const CONNECTION_TRANSPORTS = ['ssh', 'netconf', 'eapi', 'grpc'] as const;
+export type ConnectionTransport = (typeof CONNECTION_TRANSPORTS)[number];
+
+/** The transports each platform is delivered over (a platform missing here has none). */
+export const PLATFORM_TRANSPORTS: Readonly<Record<string, readonly ConnectionTransport[]>> = {
+  bird2: ['ssh'],
+  frr: ['ssh'],
+  openbgpd: ['ssh'],
+  gobgp: ['ssh', 'grpc'],
+  junos: ['netconf'],
+  'cisco-iosxr': ['netconf'],
+  'arista-eos': ['eapi'],
+  'cisco-ios': ['ssh'],
+};
+
+const DEFAULT_PORTS: Record<Exclude<ConnectionTransport, 'grpc'>, number> = {
+  ssh: 22,
+  netconf: 830,
+  eapi: 443,
+};
+
+/** What a vendor platform's connection stores for the daemon options it has no use for. */
+const VENDOR_OPTIONS = {
+  managed_path: '/peerflow',
+  main_config_path: '/peerflow',
+  base_path: null,
+  control_socket: null,
+  sudo: false,
+};
+
+const VENDOR_PLATFORMS = new Set(['junos', 'cisco-iosxr', 'arista-eos', 'cisco-ios']);
+
 const Fingerprint = (description: string) =>
   z.string().check(
     z.refine(
@@ -89,16 +122,25 @@ const PemPrivateKey = z
 
 export const SshConnectionInputSchema = z
   .strictObject({
-    transport: z
-      .literal('ssh')
-      .check(z.meta({ description: 'ssh for every daemon host (bird2, frr, openbgpd, gobgp)' })),
+    transport: z.enum(['ssh', 'netconf', 'eapi']).check(
+      z.meta({
+        description:
+          'ssh for every daemon host (bird2, frr, openbgpd, gobgp) and Cisco IOS; netconf for Junos and IOS XR; eapi (HTTPS) for Arista EOS; grpc (below) for GoBGP',
+      }),
+    ),
     host: HostName,
-    port: z._default(z.int().check(z.gte(1), z.lte(65_535)), 22),
+    port: z
+      .optional(z.int().check(z.gte(1), z.lte(65_535)))
+      .check(z.meta({ description: 'default: 22 for ssh, 830 for netconf, 443 for eapi' })),
     username: z.string().check(z.regex(/^[A-Za-z0-9._][A-Za-z0-9._-]{0,63}$/, 'must be a login name')),
     password: z.optional(z.string().check(z.minLength(1), z.maxLength(256))),
     private_key: z.optional(PemPrivateKey),
-    host_key_sha256: Fingerprint("the SHA-256 fingerprint of the host's SSH key; any other key is refused"),
-    options: ConnectionOptionsSchema,
+    host_key_sha256: Fingerprint(
+      "the SHA-256 fingerprint of the host's SSH key (ssh, netconf), or of the switch's HTTPS certificate (eapi); any other key is refused",
+    ),
+    options: z
+      .optional(ConnectionOptionsSchema)
+      .check(z.meta({ description: 'required for the daemon platforms; the vendor platforms use none' })),
   })
   .check(
     z.refine((c) => (c.password === undefined) !== (c.private_key === undefined), {
@@ -174,7 +216,7 @@ export type ConnectionInput = z.infer<typeof ConnectionInputSchema>;
 
 export const StoredConnectionSchema = z.object({
   router_id: z.string(),
-  transport: z.enum(['ssh', 'grpc']),
+  transport: z.enum(CONNECTION_TRANSPORTS),
   host: z.string(),
   port: z.int(),
   /** SSH only. */
@@ -208,7 +250,7 @@ export function toPublicConnection({
   secret_ciphertext: _secret,
   ...rest
 }: StoredConnection): PublicConnection {
-  if (rest.transport === 'ssh') return rest;
+  if (rest.transport !== 'grpc') return rest;
   const { username: _user, options, ...grpc } = rest;
   return { ...grpc, options: { api_version: options.api_version } } as PublicConnection;
 }
@@ -272,11 +314,27 @@ export async function putConnection(
   actor: { email: string },
 ): Promise<PublicConnection> {
   const router = await getRouter(routerId);
-  if (input.transport === 'grpc' && router.platform !== 'gobgp') {
+  const allowed = PLATFORM_TRANSPORTS[router.platform] ?? [];
+  if (!allowed.includes(input.transport)) {
     throw new ValidationError(
-      `transport grpc is GoBGP's API: router ${router.hostname} runs ${router.platform}, reached over ssh`,
-      [{ path: 'transport', message: 'grpc is for gobgp routers only' }],
+      `a ${router.platform} router (${router.hostname}) is reached over ${allowed.length > 0 ? allowed.join(' or ') : 'no transport peerflow has'}, not ${input.transport}`,
+      [
+        {
+          path: 'body.transport',
+          message: `must be ${allowed.join(' or ') || 'absent'} for ${router.platform}`,
+        },
+      ],
     );
+  }
+  if (input.transport === 'eapi' && input.password === undefined) {
+    throw new ValidationError('eAPI logs in with a password', [
+      { path: 'body.password', message: 'required for eapi' },
+    ]);
+  }
+  if (input.transport !== 'grpc' && !VENDOR_PLATFORMS.has(router.platform) && input.options === undefined) {
+    throw new ValidationError(`a ${router.platform} connection needs its options`, [
+      { path: 'body.options', message: 'required' },
+    ]);
   }
   const previous = await connectionsRepository.get(routerId);
   const now = new Date().toISOString();
@@ -284,22 +342,22 @@ export async function putConnection(
   const common = {
     router_id: routerId,
     host: input.host,
-    port: input.port,
+    port: input.port ?? (input.transport === 'grpc' ? 50051 : DEFAULT_PORTS[input.transport]),
     host_key_sha256: normalizeHostKeyFingerprint(input.host_key_sha256) as string,
     created: previous?.created ?? now,
     modified: now,
     modified_by: actor.email,
   };
   let connection: StoredConnection;
-  if (input.transport === 'ssh') {
+  if (input.transport !== 'grpc') {
     const secret = (input.password ?? input.private_key) as string;
     connection = {
       ...common,
-      transport: 'ssh',
+      transport: input.transport,
       username: input.username,
       secret_kind: input.password !== undefined ? 'password' : 'private_key',
       secret_ciphertext: await cipher.encrypt(secret, routerId),
-      options: input.options,
+      options: input.options ?? VENDOR_OPTIONS,
     };
   } else {
     connection = StoredConnectionSchema.parse({
@@ -319,7 +377,7 @@ export async function putConnection(
 
 /** What is written: a gRPC connection without the SSH-only fields its parsed form defaults. */
 function storedForm(connection: StoredConnection): StoredConnection {
-  if (connection.transport === 'ssh') return connection;
+  if (connection.transport !== 'grpc') return connection;
   const { username: _user, options, ...rest } = connection;
   return { ...rest, options: { api_version: options.api_version } } as StoredConnection;
 }

@@ -6,3 +6,5 @@ export * from './grpc-transport';
 export * from './host-key';
 export { shellLine, shellQuote } from './shell';
 export * from './ssh-transport';
+export { type EapiTarget, openEapiTransport } from './eapi';
+export { openNetconfTransport } from './netconf/transport';

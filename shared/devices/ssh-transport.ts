@@ -77,13 +77,11 @@ function killRemote(stream: ClientChannel): void {
 }
 
 /**
- * Opens an SSH connection to a router's management address and authenticates. The host key is
- * checked during the key exchange, before any credential is sent: a key whose SHA-256 fingerprint
- * differs from `hostKeySha256` ends the connection with a DeviceError naming both fingerprints.
- * Every failure to connect (refused, unreachable, timeout, authentication) is a DeviceError with one
- * line of reason.
+ * Connects and authenticates an SSH client with the host key pinned: the key is checked during the
+ * key exchange, before any credential is sent. Every failure is a DeviceError with one line of
+ * reason. The SSH command transport and the NETCONF client both start here.
  */
-export async function openSshTransport(target: SshTarget): Promise<DeviceTransport> {
+export async function connectPinnedSsh(target: SshTarget): Promise<Client> {
   const where = `${target.host}:${target.port}`;
   const pinned = normalizeHostKeyFingerprint(target.hostKeySha256);
   if (pinned === null) {
@@ -92,13 +90,8 @@ export async function openSshTransport(target: SshTarget): Promise<DeviceTranspo
   const connectTimeoutMs = target.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
   const client = new Client();
   let presented: string | null = null;
-  let closed = false;
-  /** Channels in use, so that a lost connection ends their commands with an error. */
-  const open = new Set<(reason: string) => void>();
-
   await new Promise<void>((resolve, reject) => {
     const fail = (err: Error & { level?: string; code?: string }) => {
-      closed = true;
       client.end();
       if (presented !== null && presented !== pinned) {
         reject(
@@ -134,6 +127,22 @@ export async function openSshTransport(target: SshTarget): Promise<DeviceTranspo
     if (target.privateKey !== undefined) config.privateKey = target.privateKey;
     client.connect(config);
   });
+  return client;
+}
+
+/**
+ * Opens an SSH connection to a router's management address and authenticates. The host key is
+ * checked during the key exchange, before any credential is sent: a key whose SHA-256 fingerprint
+ * differs from `hostKeySha256` ends the connection with a DeviceError naming both fingerprints.
+ * Every failure to connect (refused, unreachable, timeout, authentication) is a DeviceError with one
+ * line of reason.
+ */
+export async function openSshTransport(target: SshTarget): Promise<DeviceTransport> {
+  const where = `${target.host}:${target.port}`;
+  const client = await connectPinnedSsh(target);
+  let closed = false;
+  /** Channels in use, so that a lost connection ends their commands with an error. */
+  const open = new Set<(reason: string) => void>();
 
   // After `ready`, a lost connection fails the commands still running.
   client.on('error', () => undefined);

@@ -404,11 +404,7 @@ describe('config files', () => {
 });
 
 describe('driver registry', () => {
-  it('has a driver for each platform whose daemon runs here, and none for a vendor platform', () => {
-    for (const d of PLATFORM_REGISTRY) {
-      const driver = deviceDriver(d.id);
-      if (d.check === null) expect(driver).toBeNull();
-      else expect(driver?.platform).toBe(d.id);
-    }
+  it('has a driver for each platform, the vendor platforms included', () => {
+    for (const d of PLATFORM_REGISTRY) expect(deviceDriver(d.id)?.platform).toBe(d.id);
   });
 });

@@ -1,0 +1,142 @@
+import { DeviceError, type DeviceDriver } from '../device';
+import { netconfOf } from '../netconf/of';
+import { escapeXml } from '../netconf/xml-tree';
+import { call, minutesOf, refusal, tryCall } from './vendor-calls';
+import {
+  parseJunosConfigurationText,
+  parseJunosLastCommit,
+  parseJunosLoadErrors,
+  parseJunosNeighbors,
+  parseJunosRoutingOptions,
+  parseJunosVersion,
+} from './junos-state';
+
+/**
+ * Junos over NETCONF. peerflow's config lives in a configuration group of its own, `peerflow`,
+ * applied at the top (`apply-groups peerflow`): each deployment replaces the whole group
+ * (`replace: peerflow`), so a neighbor left out of the candidate is gone, and nothing of the
+ * operator's own configuration is touched. The candidate is the shared one, locked from validate to
+ * apply; apply is `commit confirmed` (Junos counts the window in minutes, rounded up), confirm a
+ * plain commit, rollback `rollback 1` and commit when the newest commit is peerflow's unconfirmed one.
+ */
+
+export const JUNOS_GROUP = 'peerflow';
+/** The commit logs that mark peerflow's commits in the commit history. */
+const APPLY_LOG = 'peerflow: confirmed commit';
+const CONFIRM_LOG = 'peerflow: confirm';
+const ROLLBACK_LOG = 'peerflow: rollback';
+
+/** The rendered config as the `peerflow` group, replaced as a whole, and applied. */
+export function junosGroupText(rendered: string): string {
+  const body = rendered
+    .replace(/\r\n?/g, '\n')
+    .trimEnd()
+    .split('\n')
+    .map((l) => (l === '' ? '' : `        ${l}`))
+    .join('\n');
+  return `groups {\n    replace: ${JUNOS_GROUP} {\n${body}\n    }\n}\napply-groups ${JUNOS_GROUP};\n`;
+}
+
+const committedConfig = (inner: string, extra = '') =>
+  `<get-configuration database="committed"${extra}><configuration>${inner}</configuration></get-configuration>`;
+
+export const junosDriver: DeviceDriver = {
+  platform: 'junos',
+
+  async identity(t, _o, steps) {
+    const version = await call(t, steps, '<get-software-information/>', 'Reading the Junos version');
+    const ro = await call(
+      t,
+      steps,
+      committedConfig('<routing-options/>', ' inherit="inherit"'),
+      'Reading routing-options',
+    );
+    const { routerId, asn } = parseJunosRoutingOptions(netconfOf(t).parseReply(ro.stdout));
+    if (routerId === null) throw new DeviceError('the device has no routing-options router-id', [...steps]);
+    return { routerId, asn, version: parseJunosVersion(netconfOf(t).parseReply(version.stdout)) ?? 'Junos' };
+  },
+
+  async readManaged(t, _o, steps) {
+    const r = await call(
+      t,
+      steps,
+      committedConfig(`<groups><name>${JUNOS_GROUP}</name></groups>`, ' format="text"'),
+      'Reading the peerflow group',
+    );
+    const text = parseJunosConfigurationText(netconfOf(t).parseReply(r.stdout));
+    return text.trim() === '' ? null : text;
+  },
+
+  async validate(t, _o, candidate, steps) {
+    await call(t, steps, '<lock><target><candidate/></target></lock>', 'Locking the candidate');
+    await call(t, steps, '<discard-changes/>', 'Clearing the candidate');
+    const load = await tryCall(
+      t,
+      steps,
+      `<load-configuration action="replace" format="text"><configuration-text>${escapeXml(junosGroupText(candidate))}</configuration-text></load-configuration>`,
+    );
+    const loadErrors =
+      load.exitCode === 0 ? parseJunosLoadErrors(netconfOf(t).parseReply(load.stdout)) : [refusal(load)];
+    const check =
+      loadErrors.length === 0
+        ? await tryCall(t, steps, '<commit-configuration><check/></commit-configuration>')
+        : null;
+    if (loadErrors.length > 0 || (check !== null && check.exitCode !== 0)) {
+      await tryCall(t, steps, '<discard-changes/>');
+      await tryCall(t, steps, '<unlock><target><candidate/></target></unlock>');
+      return { ok: false, reason: loadErrors.length > 0 ? loadErrors.join('; ') : refusal(check!) };
+    }
+    return { ok: true };
+  },
+
+  async apply(t, _o, confirmSeconds, steps) {
+    await call(
+      t,
+      steps,
+      `<commit-configuration><confirmed/><confirm-timeout>${minutesOf(confirmSeconds)}</confirm-timeout><log>${escapeXml(APPLY_LOG)}</log></commit-configuration>`,
+      'commit confirmed',
+    );
+    await tryCall(t, steps, '<unlock><target><candidate/></target></unlock>');
+  },
+
+  async confirm(t, _o, steps) {
+    await call(t, steps, '<lock><target><candidate/></target></lock>', 'Locking the candidate');
+    try {
+      await call(
+        t,
+        steps,
+        `<commit-configuration><log>${escapeXml(CONFIRM_LOG)}</log></commit-configuration>`,
+        'Confirming the commit',
+      );
+    } finally {
+      await tryCall(t, steps, '<unlock><target><candidate/></target></unlock>');
+    }
+  },
+
+  async rollback(t, _o, steps) {
+    // Whatever this session staged goes first (a failed validate or apply leaves it there).
+    await tryCall(t, steps, '<discard-changes/>');
+    const history = await call(t, steps, '<get-commit-information/>', 'Reading the commit history');
+    if (parseJunosLastCommit(netconfOf(t).parseReply(history.stdout)).log !== APPLY_LOG) {
+      await tryCall(t, steps, '<unlock><target><candidate/></target></unlock>');
+      return;
+    }
+    await tryCall(t, steps, '<lock><target><candidate/></target></lock>');
+    try {
+      await call(t, steps, '<load-configuration rollback="1"/>', 'Loading rollback 1');
+      await call(
+        t,
+        steps,
+        `<commit-configuration><log>${escapeXml(ROLLBACK_LOG)}</log></commit-configuration>`,
+        'Committing the rollback',
+      );
+    } finally {
+      await tryCall(t, steps, '<unlock><target><candidate/></target></unlock>');
+    }
+  },
+
+  async neighbors(t, _o, steps) {
+    const r = await call(t, steps, '<get-bgp-neighbor-information/>', 'Reading the BGP neighbors');
+    return parseJunosNeighbors(netconfOf(t).parseReply(r.stdout));
+  },
+};
