@@ -16,6 +16,9 @@ process.env.VALIDATE_RESPONSES = 'true';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 // The local engines share a busy machine; a test that is about timeouts shortens this itself.
 process.env.AWS_REQUEST_TIMEOUT_MS ??= '15000';
+// Webhook receivers in tests are node:http servers on loopback, and retries need not wait long.
+process.env.WEBHOOK_ALLOW_LOOPBACK ??= 'true';
+process.env.WEBHOOK_RETRY_BASE_SECONDS ??= '0.02';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 
