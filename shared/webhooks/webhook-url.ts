@@ -44,13 +44,15 @@ const REFUSED_V6: [string, number][] = [
   ['ff00::', 8], // multicast
 ];
 
-const refused = new BlockList();
-for (const [net, bits] of REFUSED_V4) refused.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of REFUSED_V6) refused.addSubnet(net, bits, 'ipv6');
+// One list per family: a BlockList matches an IPv4 address against IPv6 rules through its mapped
+// form (::ffff:a.b.c.d), so one shared list would refuse every IPv4 address by the mapped range.
+const refusedV4 = new BlockList();
+for (const [net, bits] of REFUSED_V4) refusedV4.addSubnet(net, bits, 'ipv4');
+const refusedV6 = new BlockList();
+for (const [net, bits] of REFUSED_V6) refusedV6.addSubnet(net, bits, 'ipv6');
 
-const loopback = new BlockList();
-loopback.addSubnet('127.0.0.0', 8, 'ipv4');
-loopback.addAddress('::1', 'ipv6');
+const loopbackV4 = new BlockList();
+loopbackV4.addSubnet('127.0.0.0', 8, 'ipv4');
 
 /** Host names that only mean something inside a network: never sent to DNS. */
 const INTERNAL_NAMES = /(^|\.)(localhost|local|internal|localdomain|home\.arpa|intranet|lan|corp)\.?$/i;
@@ -71,17 +73,20 @@ export interface CheckedUrl {
   literal: boolean;
 }
 
-const versionOf = (ip: string) => (isIP(ip) === 6 ? 'ipv6' : 'ipv4');
-
 function isLoopbackAddress(ip: string): boolean {
-  return loopback.check(ip, versionOf(ip));
+  if (isIP(ip) === 4) return loopbackV4.check(ip, 'ipv4');
+  return ip === '::1' || /^::ffff:(7f[0-9a-f]{2}:[0-9a-f]{1,4}|127\.[0-9.]+)$/i.test(ip);
+}
+
+function isRefused(ip: string): boolean {
+  return isIP(ip) === 4 ? refusedV4.check(ip, 'ipv4') : refusedV6.check(ip, 'ipv6');
 }
 
 /** Why peerflow refuses to connect to this address, or null when it may. */
 export function refusedAddress(ip: string, allowLoopback = config().WEBHOOK_ALLOW_LOOPBACK): string | null {
   if (isIP(ip) === 0) return `${ip} is not an IP address`;
   if (allowLoopback && isLoopbackAddress(ip)) return null;
-  if (refused.check(ip, versionOf(ip))) {
+  if (isRefused(ip)) {
     return `${ip} is a private, loopback, link-local or reserved address`;
   }
   return null;
