@@ -15,6 +15,8 @@ import {
 import { MAX_ATTEMPTS } from '../../shared/webhooks/delivery';
 import { verifySignature } from '../../shared/webhooks/signature';
 import { webhooksRepository } from '../../shared/webhooks/webhooks-store';
+import { provideResolver } from '../../shared/webhooks/webhook-url';
+import { webhookSecrets } from '../../shared/platform/secrets/session-passwords';
 import { createRouterRoute } from '../../shared/routers/routes';
 import { advanceDeployment } from '../../shared/deployments/workflow';
 import { deploymentsRepository, type StoredDeployment } from '../../shared/deployments/deployments-store';
@@ -245,6 +247,39 @@ describe('a webhook', () => {
     const [got] = receiver.at(hook.path);
     expect(verifySignature(secret, String(got!.headers['peerflow-signature']), got!.body)).toBe(true);
     expect(verifySignature(hook.secret, String(got!.headers['peerflow-signature']), got!.body)).toBe(false);
+  });
+});
+
+describe('a webhook whose name now resolves inside', () => {
+  afterAll(() => provideResolver(async () => []));
+
+  it('is refused at the attempt, once, and the delivery ends there', async () => {
+    // Stored while its name pointed outside; since then the name answers a private address.
+    const id = crypto.randomUUID();
+    const now = new Date().toISOString();
+    await webhooksRepository.create({
+      id,
+      url: 'https://rebound.example.com/hook',
+      events: ['router.poll_failed'],
+      description: null,
+      enabled: true,
+      secret_ciphertext: await webhookSecrets().encrypt('whsec_rebound-secret', id),
+      created: now,
+      modified: now,
+      created_by: admin.email,
+      version: 1,
+    });
+    const asked: string[] = [];
+    provideResolver(async (host) => {
+      asked.push(host);
+      return ['10.0.0.7'];
+    });
+    await publishEvents([event('router.poll_failed')]);
+    await webhookDeliveriesSettled();
+    expect(asked).toEqual(['rebound.example.com']);
+    const [d] = await deliveriesOf(id);
+    expect(d).toMatchObject({ status: 'failed', attempts: 1, http_status: null, next_retry: null });
+    expect(d.error).toMatch(/refused: .*10\.0\.0\.7/);
   });
 });
 
