@@ -79,6 +79,14 @@ export class Events extends Construct {
       payloadResponseOnly: true,
       retryOnServiceExceptions: true,
     });
+    // A failed call (the table throttled, say) is made again; if the failed one had posted before
+    // it failed, the receiver sees that attempt twice, with the same event id.
+    attempt.addRetry({
+      errors: ['States.TaskFailed'],
+      interval: Duration.seconds(10),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
     const wait = new Wait(this, 'Backoff', { time: WaitTime.secondsPath('$.wait_seconds') });
     const ended = new Choice(this, 'Delivered')
       .when(Condition.booleanEquals('$.done', true), new Succeed(this, 'Done'))
