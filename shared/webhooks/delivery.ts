@@ -215,7 +215,7 @@ async function store(
 type SendResult = PostResult | { kind: 'failed'; error: string; refused: true };
 
 /** One signed POST of `event` to the webhook, its address checked again first. */
-export async function post(webhook: StoredWebhook, event: PostedEvent, attemptNumber: number) {
+async function post(webhook: StoredWebhook, event: PostedEvent, attemptNumber: number) {
   let address: string;
   const checked = (() => {
     try {
