@@ -31,6 +31,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'WARN';
 // DynamoDB Local on disk can be silent for seconds while it writes; AWS answers in milliseconds.
 process.env.AWS_REQUEST_TIMEOUT_MS ??= '15000';
+// A receiver on this machine is what a developer tries webhooks with; AWS never allows it.
+process.env.WEBHOOK_ALLOW_LOOPBACK ??= 'true';
 
 const engines: RunningEngine[] = [];
 let stopping = false;

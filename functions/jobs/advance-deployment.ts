@@ -1,8 +1,11 @@
 import { advanceDeployment, provideDeliveryPorts } from '../../shared/deployments';
 import { DELIVERY_PORTS } from '../../shared/app/delivery';
+import { publishToEventBridge } from '../../shared/app/eventbridge-publisher';
 import { inLogScope } from '../../shared/platform/logger';
 
 provideDeliveryPorts(DELIVERY_PORTS);
+// A deployment's end is an event (deployment.finished).
+publishToEventBridge();
 
 /**
  * One step of a deployment, called by its state machine: the machine waits `wait_seconds` between

@@ -155,6 +155,18 @@ export class ActionFunction extends Construct {
     this.allow(['states:StartExecution'], [stateMachineArn]);
   }
 
+  /** Puts events on one EventBridge bus. */
+  bindEvents(variable: string, busName: string, busArn: string): void {
+    this.function.addEnvironment(variable, busName);
+    this.allow(['events:PutEvents'], [busArn]);
+  }
+
+  /** Decrypts with the key, and nothing more (what reads a secret but never stores one). */
+  bindDecryptKey(variable: string, key: IKey): void {
+    this.function.addEnvironment(variable, key.keyArn);
+    this.allow(['kms:Decrypt'], [key.keyArn]);
+  }
+
   bindKey(variable: string, key: IKey): void {
     this.function.addEnvironment(variable, key.keyArn);
     this.allow(['kms:Encrypt', 'kms:Decrypt'], [key.keyArn]);

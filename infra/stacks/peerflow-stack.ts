@@ -16,6 +16,7 @@ import { BootstrapAdmin } from '../constructs/bootstrap-admin';
 import { CursorKey } from '../constructs/cursor-key';
 import { DataMigrations } from '../constructs/data-migrations';
 import { Delivery } from '../constructs/delivery';
+import { Events } from '../constructs/events';
 import { PeerflowApi } from '../constructs/http-api';
 import { Mailer } from '../constructs/mailer';
 import { SigningKey } from '../constructs/signing-key';
@@ -79,6 +80,7 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
       'startSync',
       'startDeployment',
       'secrets',
+      'publishEvents',
     ] as const) {
       if (a[key]) access[key] = true;
     }
@@ -108,6 +110,8 @@ export class PeerflowStack extends Stack {
   readonly migrations: DataMigrations;
   /** Delivery to routers; absent without the delivery VPC's subnets (`-c deliverySubnetIds`). */
   readonly delivery?: Delivery;
+  /** The event bus, and the webhook deliveries of its events. */
+  readonly events: Events;
   /** Keyed by handler entry file. */
   readonly actions = new Map<string, ActionFunction>();
   /** The nested stack of each area of the API, keyed by the contracts' tag. */
@@ -146,10 +150,8 @@ export class PeerflowStack extends Stack {
       environment,
       withApiKeySecret: d.peeringdbApiKey,
     });
-    if (d.alarmEmail) {
-      const alarms = new AlarmTopic(this, 'Alarms', { email: d.alarmEmail });
-      alarms.notify(this.syncJob.errorsAlarm, this.syncJob.deadLetterAlarm);
-    }
+    const alarms = d.alarmEmail ? new AlarmTopic(this, 'Alarms', { email: d.alarmEmail }) : undefined;
+    alarms?.notify(this.syncJob.errorsAlarm, this.syncJob.deadLetterAlarm);
     this.mailer = new Mailer(this, 'Mail', {
       emailDomain: d.emailDomain,
       emailFrom: d.emailFrom,
@@ -162,6 +164,14 @@ export class PeerflowStack extends Stack {
       enableKeyRotation: true,
     });
 
+    this.events = new Events(this, 'Events', {
+      table: this.table,
+      secretKey: this.sessionPasswordKey,
+      logRetention,
+      environment,
+    });
+    alarms?.notify(this.events.deadLetterAlarm);
+
     if (d.delivery) {
       this.delivery = new Delivery(this, 'Delivery', {
         table: this.table,
@@ -170,6 +180,12 @@ export class PeerflowStack extends Stack {
         environment,
         ...d.delivery,
       });
+      // A deployment's end is an event.
+      this.delivery.job.bindEvents(
+        'EVENT_BUS_NAME',
+        this.events.bus.eventBusName,
+        this.events.bus.eventBusArn,
+      );
     }
 
     this.http = new PeerflowApi(this, 'Http', {
@@ -260,6 +276,9 @@ export class PeerflowStack extends Stack {
     if (access.email) action.bindEmail(this.mailer);
     if (access.startSync) action.bindInvoke('SYNC_FUNCTION_NAME', this.syncJob.job.function);
     if (access.secrets) action.bindKey('SESSION_PASSWORD_KEY_ID', this.sessionPasswordKey);
+    if (access.publishEvents) {
+      action.bindEvents('EVENT_BUS_NAME', this.events.bus.eventBusName, this.events.bus.eventBusArn);
+    }
     // Without the delivery VPC there is no state machine: the route answers that delivery is off.
     if (access.startDeployment && this.delivery) {
       action.bindStart('DEPLOYMENT_STATE_MACHINE_ARN', this.delivery.stateMachine.stateMachineArn);

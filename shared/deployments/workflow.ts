@@ -25,6 +25,7 @@ import {
   unifiedDiff,
 } from '../sessions';
 import { connectionWithSecret, type StoredConnection } from './connections';
+import { announceDeploymentEnd } from './deployment-events';
 import {
   deploymentsRepository,
   FINAL_STATUSES,
@@ -632,15 +633,14 @@ async function finish(d: StoredDeployment): Promise<StoredDeployment['status']> 
   try {
     const latest = (await deploymentsRepository.get(d.id)) ?? d;
     if (FINAL_STATUSES.includes(latest.status)) return latest.status;
-    await deploymentsRepository.save(
-      {
-        ...latest,
-        status: ending,
-        finished: latest.finished ?? new Date().toISOString(),
-        version: latest.version + 1,
-      },
-      latest.version,
-    );
+    const final: StoredDeployment = {
+      ...latest,
+      status: ending,
+      finished: latest.finished ?? new Date().toISOString(),
+      version: latest.version + 1,
+    };
+    await deploymentsRepository.save(final, latest.version);
+    await announceDeploymentEnd(final);
   } catch (err) {
     if (!(err instanceof StaleDeploymentError)) throw err;
   }

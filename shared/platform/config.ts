@@ -37,6 +37,16 @@ const ConfigSchema = z.object({
   SES_CONFIGURATION_SET: z.optional(z.string()),
   /** AWS: the KMS key that encrypts BGP session passwords; locally a key file in DATA_DIR is used. */
   SESSION_PASSWORD_KEY_ID: z.optional(z.string()),
+  /** AWS: the EventBridge bus peerflow's events are published on; unset locally (delivered in-process). */
+  EVENT_BUS_NAME: z.optional(z.string()),
+  /** AWS: the state machine that waits between the attempts of a webhook delivery. */
+  WEBHOOK_RETRY_STATE_MACHINE_ARN: z.optional(z.string()),
+  /** Local and tests only: webhooks may call loopback addresses (and over plain http). Off in AWS. */
+  WEBHOOK_ALLOW_LOOPBACK: z._default(z.stringbool(), false),
+  /** The first wait before a webhook delivery is tried again; each later wait doubles it. */
+  WEBHOOK_RETRY_BASE_SECONDS: z._default(z.coerce.number().check(z.gte(0.001), z.lte(3600)), 30),
+  /** How long one webhook call may take, connection to answer, before it counts as failed. */
+  WEBHOOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.integer(), z.gte(100), z.lte(30_000)), 5000),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
   /** Tests turn this on so every response is checked against its route's response schema. */
   VALIDATE_RESPONSES: z._default(z.stringbool(), false),

@@ -168,6 +168,7 @@ function expectedActions(access: RouteAccess): string[] {
   if (access.email) actions.push('ses:SendEmail', 'ses:SendRawEmail');
   if (access.startSync) actions.push('lambda:InvokeFunction');
   if (access.secrets) actions.push('kms:Encrypt', 'kms:Decrypt');
+  if (access.publishEvents) actions.push('events:PutEvents');
   return actions.sort();
 }
 
@@ -184,6 +185,7 @@ function accessOf(contracts: RouteContract[]): RouteAccess {
     email: contracts.some((c) => c.access.email),
     startSync: contracts.some((c) => c.access.startSync),
     secrets: contracts.some((c) => c.access.secrets),
+    publishEvents: contracts.some((c) => c.access.publishEvents),
   };
 }
 
@@ -498,6 +500,9 @@ describe('the functions', () => {
       expect(present('SES_CONFIGURATION_SET'), entry).toBe(Boolean(access.email));
       expect(present('SYNC_FUNCTION_NAME'), entry).toBe(Boolean(access.startSync));
       expect(present('SESSION_PASSWORD_KEY_ID'), entry).toBe(Boolean(access.secrets));
+      expect(present('EVENT_BUS_NAME'), entry).toBe(Boolean(access.publishEvents));
+      // Loopback webhooks are for the local runtime and tests only.
+      expect(present('WEBHOOK_ALLOW_LOOPBACK'), entry).toBe(false);
     }
   });
 
@@ -613,7 +618,9 @@ describe('the data and keys', () => {
 describe('the PeeringDB sync job', () => {
   it('runs hourly incremental and daily full', () => {
     const fnId = logicalId(plain.stack.syncJob.job.function);
-    const rules = Object.values(plain.template.findResources('AWS::Events::Rule')).map((r) => r.Properties);
+    const rules = Object.values(plain.template.findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((r) => r.ScheduleExpression !== undefined);
     expect(rules.map((r) => [r.ScheduleExpression, JSON.parse(r.Targets[0].Input)]).sort()).toEqual([
       ['cron(30 3 * * ? *)', { mode: 'full' }],
       ['rate(1 hour)', { mode: 'incremental' }],
@@ -673,7 +680,8 @@ describe('the PeeringDB sync job', () => {
       TopicArn: { Ref: topicId },
     });
     const alarms = Object.values(full.template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms).toHaveLength(2);
+    // The sync's two, and the events' dead-letter queue.
+    expect(alarms).toHaveLength(3);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     full.template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -805,9 +813,10 @@ describe('the stack', () => {
         expect(Stack.of(part), entry).toBe(area);
       }
     }
-    // The shared functions stay with what they serve: the authorizer, the sync job, the custom resources.
+    // The shared functions stay with what they serve: the authorizer, the sync job, the custom
+    // resources, the webhook delivery and retry functions.
     const rootFunctions = Object.values(plain.resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(rootFunctions).toHaveLength(6);
+    expect(rootFunctions).toHaveLength(8);
   });
 
   it(`keeps every template below ${RESOURCE_LIMIT} resources, and the largest below 300`, () => {
@@ -909,6 +918,95 @@ describe('delivery to routers', () => {
         }),
       ),
     ).toThrow(/deliverySubnetIds/);
+  });
+});
+
+describe('events and webhooks', () => {
+  it('have a bus of their own, whose rule hands every peerflow event to the delivery function', () => {
+    const { events } = plain.stack;
+    const { Resources: resources } = templateOf(plain, events.bus);
+    expect(resources[logicalId(events.bus)]!.Type).toBe('AWS::Events::EventBus');
+    expect(resources[logicalId(events.bus)]!.Properties.Name).toBeDefined();
+    const rule = resources[logicalId(events.rule)]!;
+    expect(rule.Properties.EventBusName).toEqual({ Ref: logicalId(events.bus) });
+    expect(rule.Properties.EventPattern).toEqual({ source: ['peerflow'] });
+    const [target] = rule.Properties.Targets as Json[];
+    expect(target!.Arn).toEqual({ 'Fn::GetAtt': [logicalId(events.deliveryJob.function), 'Arn'] });
+    expect(target!.DeadLetterConfig).toEqual({
+      Arn: { 'Fn::GetAtt': [logicalId(events.deadLetterQueue), 'Arn'] },
+    });
+    expect((target!.RetryPolicy as Json).MaximumRetryAttempts).toBe(3);
+    // Only this rule may invoke the delivery function.
+    const permissions = Object.values(resources).filter(
+      (r) =>
+        r.Type === 'AWS::Lambda::Permission' &&
+        JSON.stringify(r.Properties.FunctionName).includes(logicalId(events.deliveryJob.function)),
+    );
+    expect(permissions.map((p) => p.Properties.SourceArn)).toEqual([
+      { 'Fn::GetAtt': [logicalId(events.rule), 'Arn'] },
+    ]);
+  });
+
+  it('let the delivery function read the table and webhooks, decrypt secrets and start retries, nothing more', () => {
+    const { events } = plain.stack;
+    const grants = grantsOf(plain, events.deliveryJob.role);
+    expect([...grants.keys()].sort()).toEqual(
+      [
+        ...expectedActions({ table: 'read-write' }),
+        'kms:Decrypt',
+        'states:StartExecution',
+        'sqs:SendMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+      ].sort(),
+    );
+    const keyArn = { 'Fn::GetAtt': [logicalId(plain.stack.sessionPasswordKey), 'Arn'] };
+    expect(grants.get('kms:Decrypt')).toEqual([keyArn]);
+    expect(grants.get('states:StartExecution')).toEqual([{ Ref: logicalId(events.retries) }]);
+    expect(grants.get('sqs:SendMessage')).toEqual([
+      { 'Fn::GetAtt': [logicalId(events.deadLetterQueue), 'Arn'] },
+    ]);
+    const fn = resourceOf(plain, events.deliveryJob.function);
+    expect(fn.Properties.VpcConfig).toBeUndefined();
+    const env = (fn.Properties.Environment as { Variables: Json }).Variables;
+    expect(env.WEBHOOK_RETRY_STATE_MACHINE_ARN).toEqual({ Ref: logicalId(events.retries) });
+    expect(env.WEBHOOK_ALLOW_LOOPBACK).toBeUndefined();
+    expect(env.EVENT_BUS_NAME).toBeUndefined();
+  });
+
+  it('wait between retries in a state machine that calls only the retry function, which may only decrypt', () => {
+    const { events } = plain.stack;
+    const machine = resourceOf(plain, events.retries);
+    const definition = JSON.stringify(machine.Properties.DefinitionString);
+    expect(definition).toContain('SecondsPath');
+    expect(definition).toContain(logicalId(events.retryJob.function));
+    expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    const grants = grantsOf(plain, events.retryJob.role);
+    expect([...grants.keys()].sort()).toEqual(
+      [...expectedActions({ table: 'read-write' }), 'kms:Decrypt'].sort(),
+    );
+    expect(grants.has('kms:Encrypt')).toBe(false);
+  });
+
+  it('are raised by the deployment function, the one function that may put events on the bus', () => {
+    const busArn = { 'Fn::GetAtt': [logicalId(full.stack.events.bus), 'Arn'] };
+    const job = full.stack.delivery!.job;
+    expect(grantsOf(full, job.role).get('events:PutEvents')).toEqual([busArn]);
+    const env = (resourceOf(full, job.function).Properties.Environment as { Variables: Json }).Variables;
+    expect(env.EVENT_BUS_NAME).toEqual({ Ref: logicalId(full.stack.events.bus) });
+    for (const [entry, contracts] of handlers) {
+      const grants = grantsOf(full, full.stack.actions.get(entry)!.role);
+      expect(grants.has('events:PutEvents'), entry).toBe(contracts.some((c) => c.access.publishEvents));
+    }
+    for (const fn of [full.stack.events.deliveryJob, full.stack.events.retryJob, full.stack.syncJob.job]) {
+      expect(grantsOf(full, fn.role).has('events:PutEvents')).toBe(false);
+    }
+  });
+
+  it('alarm when events wait in the dead-letter queue, mailed with the others when an address is given', () => {
+    const alarm = resourceOf(full, full.stack.events.deadLetterAlarm);
+    expect(alarm.Type).toBe('AWS::CloudWatch::Alarm');
+    expect((alarm.Properties.AlarmActions as unknown[]).length).toBe(1);
   });
 });
 

@@ -11,6 +11,8 @@ import { listExchangesRoute } from '../../shared/exchanges/exchanges-routes';
 import { sendRequestRoute } from '../../shared/requests/routes';
 import { call, callRoute, routeUrl, tableSnapshot, userWithRole, type ApiResponse } from '../support/api';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
+import { createWebhookRoute } from '../../shared/webhooks/routes';
+import { deliveriesRepository, type StoredDelivery } from '../../shared/webhooks/webhooks-store';
 
 /**
  * Every list of the route table (every route whose query takes `cursor`) refuses a cursor it did
@@ -23,6 +25,9 @@ const LISTS = routes.filter((r) => r.query !== undefined && 'cursor' in r.query.
 /** The path parameters the lists are read with here, and the other values that make another list. */
 const PARAMS: Record<string, number | string> = { public_id: 1 };
 const OTHER_PARAMS: Record<string, number | string> = { public_id: 2 };
+/** Lists whose `id` names something else than a router: their own values, by operation. */
+const PARAMS_OF: Record<string, Record<string, string>> = {};
+const OTHER_PARAMS_OF: Record<string, Record<string, string>> = {};
 
 const PAGING = new Set(['cursor', 'limit']);
 const CANDIDATES = ['true', '1', 'a', '2020-01-01T00:00:00Z', '2020-01', crypto.randomUUID()];
@@ -33,6 +38,7 @@ function paramsOf(
   route: RouteContract,
   values: Record<string, number | string>,
 ): Record<string, number | string> {
+  values = { ...values, ...(values === OTHER_PARAMS ? OTHER_PARAMS_OF : PARAMS_OF)[route.operationId] };
   const names = Object.keys(route.params?.shape ?? {});
   const missing = names.filter((n) => values[n] === undefined);
   if (missing.length > 0) throw new Error(`${route.operationId}: give a value for ${missing.join(', ')}`);
@@ -207,6 +213,21 @@ beforeAll(async () => {
   }
   PARAMS.id = routerIds[0]!;
   OTHER_PARAMS.id = routerIds[1]!;
+  // Two webhooks (two pages of one), each with two deliveries (likewise).
+  const hookIds: string[] = [];
+  for (const n of [1, 2]) {
+    const hook = await callRoute(createWebhookRoute, {
+      token: admin,
+      body: { url: `http://127.0.0.1:9/hook-${n}`, events: ['deployment.finished'] },
+    });
+    expect(hook.status).toBe(201);
+    hookIds.push(hook.json.id);
+    for (const minute of [1, 2]) {
+      await deliveriesRepository.create(pastDelivery(hook.json.id, `2026-12-01T00:0${minute}:00.000Z`));
+    }
+  }
+  PARAMS_OF.listWebhookDeliveries = { id: hookIds[0]! };
+  OTHER_PARAMS_OF.listWebhookDeliveries = { id: hookIds[1]! };
   for (const ip of ['206.126.236.102', '206.126.236.68', '206.126.236.70']) {
     const added = await callRoute(addSessionRoute, {
       token: operator.token,
@@ -215,6 +236,25 @@ beforeAll(async () => {
     expect(added.status).toBe(201);
   }
 });
+
+function pastDelivery(webhookId: string, time: string): StoredDelivery {
+  const id = crypto.randomUUID();
+  return {
+    webhook_id: webhookId,
+    event_id: id,
+    event_type: 'deployment.finished',
+    event_time: time,
+    event: { id, type: 'deployment.finished', time, router_id: 1, session_id: null, detail: {} },
+    status: 'delivered',
+    attempts: 1,
+    attempt_log: [{ attempt: 1, time, http_status: 204, error: null }],
+    http_status: 204,
+    error: null,
+    next_retry: null,
+    created: time,
+    modified: time,
+  };
+}
 
 function endedDeployment(routerId: string, created: string): StoredDeployment {
   return {

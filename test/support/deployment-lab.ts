@@ -15,6 +15,9 @@ import { callRoute, userWithRole } from './api';
 import { patchSettingsRoute } from '../../shared/settings/routes';
 import { syncObjects } from './peeringdb';
 import { createLab, type Lab, labAvailable, type LabDaemonName } from './lab';
+import { createWebhookRoute } from '../../shared/webhooks/routes';
+import { webhookDeliveriesSettled } from '../../shared/app/events-local';
+import { type Receiver, startReceiver } from './webhook-receiver';
 
 /**
  * The deployment workflow against a real daemon: a lab router reached over SSH, a peer that peers
@@ -27,6 +30,7 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
     let admin: { token: string; email: string };
     let operator: { token: string; email: string };
     let routerId: string;
+    let receiver: Receiver;
     const sessions: { ipv4: string; ipv6: string } = { ipv4: '', ipv6: '' };
 
     const deploy = async (body: Record<string, unknown> = {}) => {
@@ -100,6 +104,13 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
         ].map((port) => ({ ...port, ix_id: 90, ixlan_id: 90 })),
       });
       [admin, operator] = await Promise.all([userWithRole('admin'), userWithRole('operator')]);
+      // A receiver of deployment.finished, as an operator's automation would register it.
+      receiver = await startReceiver();
+      const hook = await callRoute(createWebhookRoute, {
+        token: admin.token,
+        body: { url: receiver.url('/deployments'), events: ['deployment.finished'] },
+      });
+      expect(hook.status, JSON.stringify(hook.json)).toBe(201);
       // We are the lab's operator network: the router's LAN addresses are ours.
       const ours = await callRoute(patchSettingsRoute, {
         token: admin.token,
@@ -135,6 +146,8 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
 
     afterAll(async () => {
       await deploymentsSettled();
+      await webhookDeliveriesSettled();
+      await receiver?.close();
       await lab?.destroy();
     }, 60_000);
 
@@ -159,6 +172,13 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
       expect(d.diff).not.toContain(lab.peer.password);
       expect(d.steps.map((s: { name: string }) => s.name)).not.toContain('apply');
       expect(managedFile()).toBe(before);
+      // Its end was an event, delivered to the webhook.
+      await webhookDeliveriesSettled();
+      const ends = receiver.at('/deployments').map((r) => JSON.parse(r.body));
+      expect(ends.find((e) => e.detail.deployment_id === d.id)).toMatchObject({
+        type: 'deployment.finished',
+        detail: { status: 'succeeded', dry_run: true, router_uuid: routerId },
+      });
     }, 60_000);
 
     it('puts the sessions on the router, sees them established there, and says so', async () => {

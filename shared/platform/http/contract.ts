@@ -30,6 +30,8 @@ export interface RouteAccess {
   startDeployment?: boolean;
   /** Encrypts or decrypts BGP session passwords. */
   secrets?: boolean;
+  /** Raises events: puts them on the deployment's event bus (events:PutEvents on that bus only). */
+  publishEvents?: boolean;
 }
 
 export type AnyObjectSchema = z.ZodMiniObject<z.core.$ZodShape>;

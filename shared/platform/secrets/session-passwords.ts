@@ -45,6 +45,7 @@ function loadLocalKey(): Buffer {
 type Binding = { contextKey: string; aad: (id: string) => string };
 const SESSION_BINDING: Binding = { contextKey: 'session_id', aad: (id) => id };
 const ROUTER_BINDING: Binding = { contextKey: 'router_connection', aad: (id) => `router_connection:${id}` };
+const WEBHOOK_BINDING: Binding = { contextKey: 'webhook', aad: (id) => `webhook:${id}` };
 
 const localCipher = (binding: Binding): SessionPasswordCipher => ({
   async encrypt(plain, sessionId) {
@@ -109,4 +110,10 @@ export function sessionPasswords(): SessionPasswordCipher {
 export function routerConnectionSecrets(): SessionPasswordCipher {
   const keyId = config().SESSION_PASSWORD_KEY_ID;
   return keyId ? kmsCipher(keyId, ROUTER_BINDING) : localCipher(ROUTER_BINDING);
+}
+
+/** The signing secrets of webhooks, with the same key, each bound to its webhook. */
+export function webhookSecrets(): SessionPasswordCipher {
+  const keyId = config().SESSION_PASSWORD_KEY_ID;
+  return keyId ? kmsCipher(keyId, WEBHOOK_BINDING) : localCipher(WEBHOOK_BINDING);
 }

@@ -293,6 +293,16 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
   ]),
   query('presence-overrides', ['presenceOverride'], 'table', all, ['GET /exchanges', ...REQUEST_WRITES]),
   get('idempotency-record', 'idempotencyRecord', IDEMPOTENT_ROUTES),
+  get('webhook', 'webhook', [
+    'GET /webhooks/{id}',
+    'PATCH /webhooks/{id}',
+    'DELETE /webhooks/{id}',
+    'POST /webhooks/{id}/test',
+    'webhook delivery',
+  ]),
+  query('webhooks', ['webhook'], 'gsi1', all, ['GET /webhooks', 'webhook delivery']),
+  query('webhook-deliveries', ['webhookDelivery'], 'table', all, ['GET /webhooks/{id}/deliveries']),
+  get('webhook-delivery', 'webhookDelivery', ['webhook delivery']),
   query('audit', ['audit'], 'gsi1', between('time'), ['GET /audit']),
   query('audit-by-user', ['audit'], 'gsi2', between('time'), ['GET /audit?user_id=']),
 ];

@@ -441,6 +441,15 @@ export const KEYS = {
   idempotencyRecord: entity('idempotency', {
     table: { pk: key`IDEMPOTENCY#${text('route')}`, sk: key`KEY#${text('hash')}` },
   }),
+  /** A webhook an admin registered: where peerflow's events are posted; listed in creation order. */
+  webhook: entity('webhook', {
+    table: { pk: key`WEBHOOK#${id('webhook')}`, sk: constant('WEBHOOK') },
+    gsi1: { pk: constant('WEBHOOKS'), sk: key`${time('created')}#${id('webhook')}` },
+  }),
+  /** One event's delivery to one webhook, with its attempts; gone 30 days after the event. */
+  webhookDelivery: entity('webhook-delivery', {
+    table: { pk: key`WEBHOOKDELIVERY#${id('webhook')}`, sk: key`${time('time')}#${id('event')}` },
+  }),
   audit: entity('audit', {
     table: { pk: key`AUDIT#${id('entry')}`, sk: constant('AUDIT') },
     gsi1: { pk: constant('AUDIT'), sk: key`${time('time')}#${id('entry')}` },
