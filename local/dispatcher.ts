@@ -13,6 +13,7 @@ import { buildOpenApi } from '../shared/platform/http/openapi';
 import { provideSyncLauncher } from '../shared/peeringdb';
 import { runInBackground } from '../shared/app/peeringdb-sync';
 import { runDeploymentsHere } from '../shared/app/delivery';
+import { pollHere } from '../shared/app/polling';
 import { MAX_BODY_BYTES } from '../shared/platform/http/middlewares';
 
 /**
@@ -100,6 +101,8 @@ export function createDispatcher(
   provideSyncLauncher(runInBackground);
   // With no state machine, a deployment runs its workflow in this process too.
   runDeploymentsHere();
+  // An on-demand poll, likewise.
+  pollHere();
   const modules = new Map<string, Promise<Handler>>();
 
   const load = (file: string): Promise<Handler> => {

@@ -10,6 +10,7 @@ import { systemRoutes } from '../system';
 import { usersRoutes } from '../users';
 import { v1Routes } from '../v1';
 import { deliveryRoutes } from '../deployments';
+import { pollingRoutes } from '../polling';
 
 /**
  * THE route table: every route of the API, one row each. The CDK stack, the local server, the
@@ -29,5 +30,6 @@ export const routes: readonly RouteContract[] = [
   ...routersRoutes,
   ...sessionsRoutes,
   ...deliveryRoutes,
+  ...pollingRoutes,
   ...v1Routes,
 ];
