@@ -285,10 +285,7 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     'POST /routers/{id}/import',
     'the polling job',
   ]),
-  query('session-history', ['sessionHistory'], 'table', all, [
-    'GET /sessions/{id}/history',
-    'the polling job (flap count)',
-  ]),
+  query('session-history', ['sessionHistory'], 'table', all, ['GET /sessions/{id}/history']),
   get('number-counter', 'numberCounter', [
     'POST /sessions',
     'POST /routers',
