@@ -177,8 +177,9 @@ export async function pollingBird(): Promise<BenchRow[]> {
       return ms;
     };
     let round = 0;
+    // The bare side writes the same items whatever the state: it need not flip (and must not, or the
+    // next poll would find the state it last stored).
     const bare = async () => {
-      await flip();
       round += 1;
       const started = performance.now();
       const t = await openSshTransport({
@@ -200,8 +201,10 @@ export async function pollingBird(): Promise<BenchRow[]> {
       const items: Record<string, unknown>[] = [];
       for (const s of stored) {
         const n = byIp.get(s.peer_ipaddr);
+        // Items of the same size as the sessions, beside them: overwriting the sessions themselves
+        // would drop them from their indexes.
         items.push({
-          pk: `SESSION#${s.id}`,
+          pk: `BENCHSESSION#${s.id}`,
           sk: 'SESSION',
           ...s,
           bgp_state: n?.state ?? null,
