@@ -25,8 +25,9 @@ export function providePollPorts(p: DeliveryPorts | undefined): void {
 /** A poll gives up on the device after this long; the lease outlives it. */
 const DEVICE_TIMEOUT_MS = 60_000;
 const LEASE_SECONDS = 180;
-/** Session writes in flight at once. */
-const WRITE_CONCURRENCY = 32;
+/** Session writes per transaction (DynamoDB's limit), and transactions in flight at once. */
+const TRANSACTION_SIZE = 100;
+const WRITE_CONCURRENCY = 4;
 
 export const POLL_OUTCOMES = ['ok', 'failed', 'skipped'] as const;
 
@@ -104,8 +105,8 @@ export async function pollRouter(routerId: string, options: PollOptions): Promis
       : new Set<string>();
     const at = new Date();
     const plan = planPoll(router, sessions, observation, at, gone);
-    const written = await writeAll(plan.writes);
-    writes += plan.writes.length;
+    const { written, requests } = await writeAll(plan.writes);
+    writes += requests;
     await pollRepository.appendHistory(plan.history.filter((h) => written.has(h.session_id)));
     writes += Math.ceil(plan.history.length / 25);
     const previous = await pollRepository.get(router.id);
@@ -205,18 +206,41 @@ async function observe(
   }
 }
 
-/** Writes each session's polled fields; the ids of those written (a session that moved on is not). */
-async function writeAll(writes: readonly SessionWrite[]): Promise<Set<string>> {
+/**
+ * Writes each session's polled fields, 100 to a transaction (a few at once); a transaction refused
+ * because one session moved on is written again one session at a time. The ids of those written
+ * (a session that moved on is not). Returns the requests made too.
+ */
+async function writeAll(
+  writes: readonly SessionWrite[],
+): Promise<{ written: Set<string>; requests: number }> {
   const written = new Set<string>();
+  let requests = 0;
+  const chunks: SessionWrite[][] = [];
+  for (let i = 0; i < writes.length; i += TRANSACTION_SIZE)
+    chunks.push(writes.slice(i, i + TRANSACTION_SIZE));
   let next = 0;
   const worker = async () => {
-    while (next < writes.length) {
-      const w = writes[next++]!;
-      if (await sessionsRepository.savePolled(w.session, w.polled)) written.add(w.session.id);
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      requests += 1;
+      if (
+        chunk.length > 1 &&
+        (await sessionsRepository.savePolledTogether(
+          chunk.map((w) => ({ read: w.session, polled: w.polled })),
+        ))
+      ) {
+        for (const w of chunk) written.add(w.session.id);
+        continue;
+      }
+      for (const w of chunk) {
+        requests += chunk.length > 1 ? 1 : 0;
+        if (await sessionsRepository.savePolled(w.session, w.polled)) written.add(w.session.id);
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, writes.length) }, worker));
-  return written;
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));
+  return { written, requests };
 }
 
 /**

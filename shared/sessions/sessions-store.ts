@@ -1,5 +1,5 @@
 import { StorageError } from '../platform/storage/errors';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
@@ -314,6 +314,38 @@ function queryFor(filter: SessionFilter): {
   };
 }
 
+type PolledRead = Pick<StoredSession, 'id' | 'resource_id' | 'peer_ipaddr' | 'state' | 'bgp_state'>;
+
+/** The conditional update of a session's polled fields (see `savePolled`). */
+function polledUpdate(read: PolledRead, polled: PolledSessionFields) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ':router': read.resource_id,
+    ':ip': read.peer_ipaddr,
+    ':state': read.state,
+  };
+  const sets: string[] = [];
+  for (const [i, [field, value]] of Object.entries(polled).entries()) {
+    names[`#p${i}`] = field;
+    values[`:p${i}`] = value;
+    sets.push(`#p${i} = :p${i}`);
+  }
+  names['#state'] = 'state';
+  names['#bgp'] = 'bgp_state';
+  const sameBgp =
+    (read.bgp_state ?? null) === null ? '(attribute_not_exists(#bgp) OR #bgp = :nothing)' : '#bgp = :bgp';
+  if ((read.bgp_state ?? null) === null) values[':nothing'] = null;
+  else values[':bgp'] = read.bgp_state;
+  return {
+    TableName: tableName(),
+    Key: sessionKey(read.id),
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: `resource_id = :router AND peer_ipaddr = :ip AND #state = :state AND ${sameBgp}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
 const parseSession = (item: Record<string, unknown>) =>
   parseItem(StoredSessionSchema, 'session', withoutKeys(item));
 
@@ -445,42 +477,33 @@ export const sessionsRepository = {
    * a change of the session's own fields, so its version stays (an operator's edit in flight is not
    * made stale by a poll). False when the session moved on meanwhile: the next poll sees it again.
    */
-  async savePolled(
-    read: Pick<StoredSession, 'id' | 'resource_id' | 'peer_ipaddr' | 'state' | 'bgp_state'>,
-    polled: PolledSessionFields,
-  ): Promise<boolean> {
-    const names: Record<string, string> = {};
-    const values: Record<string, unknown> = {
-      ':router': read.resource_id,
-      ':ip': read.peer_ipaddr,
-      ':state': read.state,
-    };
-    const sets: string[] = [];
-    for (const [i, [field, value]] of Object.entries(polled).entries()) {
-      names[`#p${i}`] = field;
-      values[`:p${i}`] = value;
-      sets.push(`#p${i} = :p${i}`);
+  async savePolled(read: PolledRead, polled: PolledSessionFields): Promise<boolean> {
+    try {
+      await ddb().send(new UpdateCommand(polledUpdate(read, polled)));
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
     }
-    names['#state'] = 'state';
-    names['#bgp'] = 'bgp_state';
-    const sameBgp =
-      (read.bgp_state ?? null) === null ? '(attribute_not_exists(#bgp) OR #bgp = :nothing)' : '#bgp = :bgp';
-    if ((read.bgp_state ?? null) === null) values[':nothing'] = null;
-    else values[':bgp'] = read.bgp_state;
+  },
+
+  /**
+   * `savePolled` of up to 100 sessions in one transaction: one request instead of one each. False
+   * when it was refused (a session moved on, a write raced it): nothing was written, and the caller
+   * writes those sessions one by one.
+   */
+  async savePolledTogether(
+    writes: readonly { read: PolledRead; polled: PolledSessionFields }[],
+  ): Promise<boolean> {
     try {
       await ddb().send(
-        new UpdateCommand({
-          TableName: tableName(),
-          Key: sessionKey(read.id),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: `resource_id = :router AND peer_ipaddr = :ip AND #state = :state AND ${sameBgp}`,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+        new TransactWriteCommand({
+          TransactItems: writes.map((w) => ({ Update: polledUpdate(w.read, w.polled) })),
         }),
       );
       return true;
     } catch (err) {
-      if (isConditionFailure(err)) return false;
+      if (isConditionFailure(err) || isTransactionConflict(err)) return false;
       throw err;
     }
   },
