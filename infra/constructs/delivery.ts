@@ -58,7 +58,8 @@ export class Delivery extends Construct {
 
     this.poller = new ActionFunction(this, 'Poll', {
       entry: 'functions/jobs/poll-routers.ts',
-      description: "Polls routers' BGP session states: every router on the schedule, one for POST /routers/{id}/poll",
+      description:
+        "Polls routers' BGP session states: every router on the schedule, one for POST /routers/{id}/poll",
       logRetention: props.logRetention,
       environment: props.environment,
       memorySize: 512,

@@ -78,6 +78,7 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
       'cursorKey',
       'startSync',
       'startDeployment',
+      'poll',
       'secrets',
     ] as const) {
       if (a[key]) access[key] = true;
