@@ -3,6 +3,7 @@ import { bundles } from './bundles';
 import { deploymentToBird } from './deployments';
 import { type Benchmark, type BenchRow, formatNumber } from './harness';
 import { peersAtBiggestExchange } from './peers';
+import { pollingBird } from './polling';
 import { syncAtFullScale } from './sync';
 
 /**
@@ -21,6 +22,7 @@ const BENCHMARKS: Benchmark[] = [
   peersAtBiggestExchange,
   syncAtFullScale,
   deploymentToBird,
+  pollingBird,
 ];
 
 function printTable(all: BenchRow[]): void {

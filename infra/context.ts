@@ -42,7 +42,7 @@ export interface DeploymentContext {
    * with a route to them, and the security groups it runs in. Without them delivery is off (the
    * deployment routes answer 503 and say so).
    */
-  delivery?: { subnetIds: string[]; securityGroupIds: string[] };
+  delivery?: { subnetIds: string[]; securityGroupIds: string[]; pollMinutes: number };
 }
 
 export class ContextError extends Error {
@@ -187,6 +187,15 @@ export function readDeploymentContext(node: Node): DeploymentContext {
           },
         }
       : {}),
-    ...(subnetIds.length > 0 ? { delivery: { subnetIds, securityGroupIds } } : {}),
+    ...(subnetIds.length > 0
+      ? {
+          delivery: {
+            subnetIds,
+            securityGroupIds,
+            // Minutes between two scheduled polls of the routers' session states.
+            pollMinutes: integer(node, 'pollMinutes', 5, 1, 1440),
+          },
+        }
+      : {}),
   };
 }

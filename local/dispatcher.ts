@@ -14,6 +14,7 @@ import { provideSyncLauncher } from '../shared/peeringdb';
 import { runInBackground } from '../shared/app/peeringdb-sync';
 import { runDeploymentsHere } from '../shared/app/delivery';
 import { deliverEventsHere } from '../shared/app/events-local';
+import { pollHere } from '../shared/app/polling';
 import { MAX_BODY_BYTES } from '../shared/platform/http/middlewares';
 
 /**
@@ -103,6 +104,8 @@ export function createDispatcher(
   runDeploymentsHere();
   // With no event bus, events go to the webhooks in this process, retries on timers.
   deliverEventsHere();
+  // An on-demand poll, likewise.
+  pollHere();
   const modules = new Map<string, Promise<Handler>>();
 
   const load = (file: string): Promise<Handler> => {

@@ -118,6 +118,14 @@ try {
     '  stop with Ctrl-C; start clean with npm start -- --reset',
   ];
   console.log(lines.join('\n'));
+  // Routers with a connection are polled on a timer, as the schedule does in AWS: POLLING=off stops it.
+  if (process.env.POLLING !== 'off') {
+    const { startPollSchedule } = await import('../shared/app/polling');
+    const seconds = Number(process.env.POLL_SECONDS ?? 300);
+    if (!Number.isInteger(seconds) || seconds < 10)
+      throw new Error('POLL_SECONDS must be a whole number, 10 or more');
+    startPollSchedule(seconds);
+  }
   // Said once the data is in: settings still naming the demo's network after a move to real
   // PeeringDB data would otherwise go unnoticed until a request goes out wrong.
   const { ourNetworkWarning } = await import('../shared/settings');

@@ -232,6 +232,7 @@ function sessionFilters(p: V1Params) {
     password_set: password === undefined ? undefined : password !== '0',
     type: text(p, 'type'),
     state: text(p, 'state'),
+    bgp_state: text(p, 'bgp_state'),
     prfx_max: integer(p, 'prfx_max'),
     prfx_received: integer(p, 'prfx_received'),
     ip_type: text(p, 'ip_type'),

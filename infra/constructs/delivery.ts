@@ -13,6 +13,8 @@ import {
   WaitTime,
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
 import { ActionFunction } from './action-function';
 import type { PeerflowTable } from './table';
@@ -24,6 +26,8 @@ export interface DeliveryProps {
   environment: Record<string, string>;
   subnetIds: string[];
   securityGroupIds: string[];
+  /** Minutes between two scheduled polls of every router with a connection. */
+  pollMinutes: number;
 }
 
 /**
@@ -35,6 +39,8 @@ export interface DeliveryProps {
 export class Delivery extends Construct {
   readonly job: ActionFunction;
   readonly stateMachine: StateMachine;
+  /** Polls routers' session states: on the schedule, and for `POST /routers/{id}/poll`. */
+  readonly poller: ActionFunction;
 
   constructor(scope: Construct, id: string, props: DeliveryProps) {
     super(scope, id);
@@ -48,27 +54,23 @@ export class Delivery extends Construct {
       // A step is one phase on the device: a reload and a few reads.
       timeout: Duration.minutes(3),
     });
-    this.job.bindTable(props.table, 'read-write');
-    this.job.bindKey('SESSION_PASSWORD_KEY_ID', props.sessionPasswordKey);
-    // In the VPC: its network interfaces are Lambda's to make, in those subnets only.
-    (this.job.function.node.defaultChild as CfnFunction).vpcConfig = {
-      subnetIds: props.subnetIds,
-      securityGroupIds: props.securityGroupIds,
-    };
-    this.job.allow(
-      [
-        'ec2:CreateNetworkInterface',
-        'ec2:DescribeNetworkInterfaces',
-        'ec2:DeleteNetworkInterface',
-        'ec2:AssignPrivateIpAddresses',
-        'ec2:UnassignPrivateIpAddresses',
-      ],
-      ['*'],
-    );
-    Validations.of(this.job.role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'Lambda needs the EC2 network-interface actions on every resource to run a function in a VPC; they take no narrower resource.',
+    inDeliveryVpc(this.job, props);
+
+    this.poller = new ActionFunction(this, 'Poll', {
+      entry: 'functions/jobs/poll-routers.ts',
+      description:
+        "Polls routers' BGP session states: every router on the schedule, one for POST /routers/{id}/poll",
+      logRetention: props.logRetention,
+      environment: props.environment,
+      memorySize: 512,
+      // A scheduled run polls every router, a few at a time; one router gives up after a minute.
+      timeout: Duration.minutes(5),
+    });
+    inDeliveryVpc(this.poller, props);
+    new Rule(this, 'PollSchedule', {
+      description: 'Polls the BGP session states of every router with a management connection',
+      schedule: Schedule.rate(Duration.minutes(props.pollMinutes)),
+      targets: [new LambdaFunction(this.poller.function, { retryAttempts: 0 })],
     });
 
     const step = new LambdaInvoke(this, 'Advance', {
@@ -100,4 +102,30 @@ export class Delivery extends Construct {
       },
     );
   }
+}
+
+/** A delivery function: the table and the secrets' key, in the VPC that reaches the routers. */
+function inDeliveryVpc(fn: ActionFunction, props: DeliveryProps): void {
+  fn.bindTable(props.table, 'read-write');
+  fn.bindKey('SESSION_PASSWORD_KEY_ID', props.sessionPasswordKey);
+  // In the VPC: its network interfaces are Lambda's to make, in those subnets only.
+  (fn.function.node.defaultChild as CfnFunction).vpcConfig = {
+    subnetIds: props.subnetIds,
+    securityGroupIds: props.securityGroupIds,
+  };
+  fn.allow(
+    [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    ['*'],
+  );
+  Validations.of(fn.role).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Lambda needs the EC2 network-interface actions on every resource to run a function in a VPC; they take no narrower resource.',
+  });
 }

@@ -79,6 +79,7 @@ export function combinedAccess(contracts: readonly RouteContract[]): RouteAccess
       'cursorKey',
       'startSync',
       'startDeployment',
+      'poll',
       'secrets',
       'publishEvents',
     ] as const) {
@@ -283,6 +284,8 @@ export class PeerflowStack extends Stack {
     if (access.startDeployment && this.delivery) {
       action.bindStart('DEPLOYMENT_STATE_MACHINE_ARN', this.delivery.stateMachine.stateMachineArn);
     }
+    // An on-demand poll runs in the delivery VPC: the route invokes the polling function and waits.
+    if (access.poll && this.delivery) action.bindInvoke('POLL_FUNCTION_NAME', this.delivery.poller.function);
   }
 
   private hostedZone(d: DeploymentContext): IHostedZone | undefined {

@@ -11,6 +11,7 @@ import { usersRoutes } from '../users';
 import { v1Routes } from '../v1';
 import { deliveryRoutes } from '../deployments';
 import { webhooksRoutes } from '../webhooks';
+import { pollingRoutes } from '../polling';
 
 /**
  * THE route table: every route of the API, one row each. The CDK stack, the local server, the
@@ -31,5 +32,6 @@ export const routes: readonly RouteContract[] = [
   ...sessionsRoutes,
   ...deliveryRoutes,
   ...webhooksRoutes,
+  ...pollingRoutes,
   ...v1Routes,
 ];

@@ -186,6 +186,17 @@ export const deploymentsRepository = {
     }
   },
 
+  /** The deployment holding the router's lease now; null when none holds one that has not expired. */
+  async holder(routerId: string): Promise<string | null> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: leaseKey(routerId), ConsistentRead: true }),
+    );
+    const item = out.Item;
+    if (!item || typeof item.expires !== 'number' || item.expires < Math.floor(Date.now() / 1000))
+      return null;
+    return typeof item.deployment_id === 'string' ? item.deployment_id : 'another deployment';
+  },
+
   async release(routerId: string, deploymentId: string): Promise<void> {
     try {
       await ddb().send(

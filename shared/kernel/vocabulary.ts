@@ -31,3 +31,21 @@ export const PEERING_SESSION_STATES = [
 export const IP_TYPES = ['ipv4', 'ipv6'] as const;
 export const IpTypeSchema = z.enum(IP_TYPES);
 export type IpType = z.infer<typeof IpTypeSchema>;
+
+/**
+ * A session's BGP state as its router last reported it (RFC 4271's states and an administrative
+ * shutdown), or `unknown` when the last poll could not read it (the router unreachable, its answer
+ * unreadable).
+ */
+export const POLLED_STATES = [
+  'idle',
+  'connect',
+  'active',
+  'opensent',
+  'openconfirm',
+  'established',
+  'admin_down',
+  'unknown',
+] as const;
+export const PolledStateSchema = z.enum(POLLED_STATES);
+export type PolledState = z.infer<typeof PolledStateSchema>;

@@ -27,6 +27,8 @@ const ConfigSchema = z.object({
   SYNC_FUNCTION_NAME: z.optional(z.string()),
   /** AWS: the state machine that runs deployments to routers; unset when delivery is off. */
   DEPLOYMENT_STATE_MACHINE_ARN: z.optional(z.string()),
+  /** AWS: the polling function (in the delivery VPC) that `POST /routers/{id}/poll` invokes. */
+  POLL_FUNCTION_NAME: z.optional(z.string()),
   PEERINGDB_URL: z._default(z.url(), 'https://www.peeringdb.com/api'),
   /** AWS: the secret holding the PeeringDB API key (optional); locally the key itself. */
   PEERINGDB_API_KEY_SECRET_ARN: z.optional(z.string()),

@@ -2,7 +2,7 @@ import * as z from '../platform/zod';
 import { MAX_PREFIX_LIMIT, PASSWORD_PATTERN } from '../config-render';
 import { PlatformSchema, Asn, Hostname, IpAddress, RenderedConfigSchema } from '../routers';
 import { StoredSessionSchema } from './sessions-store';
-import { IpTypeSchema, SessionStateSchema } from '../kernel';
+import { IpTypeSchema, PolledStateSchema, SessionStateSchema } from '../kernel';
 import { route } from '../platform/http/contract';
 import {
   cursorQuery,
@@ -22,11 +22,31 @@ import {
  * the password itself is write-only, readable once by an admin through the reveal route.
  */
 export const SessionSchema = z
-  .extend(z.omit(StoredSessionSchema, { password_ciphertext: true }), {
+  .extend(z.omit(StoredSessionSchema, { password_ciphertext: true, drops: true, prefix_limit_near: true }), {
     number: ItemNumber,
     version: z.int().check(z.meta({ description: 'Bumped by every change; send it back to update' })),
     resource_id: z.string().check(z.meta({ description: 'The router' })),
     password_set: z.boolean(),
+    bgp_state: z.nullable(PolledStateSchema).check(
+      z.meta({
+        description:
+          "The BGP state the router reported at the last poll (`unknown`: the poll failed, see `poll_reason`); null before the first poll or when the router has no such neighbor. `state` stays peerflow's lifecycle of the session",
+      }),
+    ),
+    prfx_accepted: z.nullable(z.int()),
+    state_since: z.nullable(Timestamp),
+    poll_reason: z.nullable(z.string()),
+    last_polled: z
+      .nullable(Timestamp)
+      .check(z.meta({ description: "The router's last poll that read this session's state" })),
+    flaps_24h: z
+      .int()
+      .check(z.meta({ description: 'Times the session left established in the last 24 hours' })),
+    abandoned: z.boolean().check(
+      z.meta({
+        description: 'Not established, and its peer IP is no longer at its exchange in PeeringDB',
+      }),
+    ),
     created: Timestamp,
     modified: Timestamp,
   })
@@ -101,6 +121,10 @@ export const filters = {
   password_set: z.optional(queryBoolean),
   type: z.optional(z.string().check(z.minLength(1), z.maxLength(32))),
   state: z.optional(SessionStateSchema),
+  bgp_state: z
+    .optional(PolledStateSchema)
+    .check(z.meta({ description: 'The BGP state the router reported at the last poll' })),
+  abandoned: z.optional(queryBoolean),
   prfx_max: z.optional(z.coerce.number().check(z.integer(), z.gte(0))),
   prfx_received: z.optional(z.coerce.number().check(z.integer(), z.gte(0))),
   ip_type: z.optional(IpTypeSchema),

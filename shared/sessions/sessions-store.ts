@@ -1,5 +1,5 @@
 import { StorageError } from '../platform/storage/errors';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
@@ -13,7 +13,7 @@ import {
   transactRetryingConflicts,
 } from '../platform/storage/transact';
 import { allocateNumber, claimNumber, numberStoredItem, releaseNumber } from '../platform/storage/numbers';
-import { IpTypeSchema, SessionStateSchema } from '../kernel';
+import { IpTypeSchema, PolledStateSchema, SessionStateSchema } from '../kernel';
 
 /** A BGP session as stored: the seed's fields, the router as `resource_id`, the password encrypted. */
 export const StoredSessionSchema = z.object({
@@ -45,8 +45,60 @@ export const StoredSessionSchema = z.object({
   note: z.nullable(z.string()),
   created: z.string(),
   modified: z.string(),
+  ...polledFields(),
 });
 export type StoredSession = z.infer<typeof StoredSessionSchema>;
+
+/**
+ * What the router last reported of the session (written by polling, never by an operator; absent
+ * until the first poll). `state` above stays peerflow's lifecycle of the session; a poll moves it
+ * only between `configured` and `established`.
+ */
+function polledFields() {
+  return {
+    bgp_state: z.optional(z.nullable(PolledStateSchema)),
+    prfx_accepted: z.optional(z.nullable(z.int())),
+    /** When the router was first seen in `bgp_state` (the poll that saw the change). */
+    state_since: z.optional(z.nullable(z.string())),
+    /** The poll that last wrote these fields; the router's own poll time says how fresh they are. */
+    last_polled: z.optional(z.nullable(z.string())),
+    /** Why `bgp_state` is `unknown`, or why the router does not list the neighbor. */
+    poll_reason: z.optional(z.nullable(z.string())),
+    /** When the session left `established`, over the last 24 hours (its flaps). */
+    drops: z.optional(z.array(z.string())),
+    /** The received prefixes were at 90 % of `prfx_max` or more at the last poll. */
+    prefix_limit_near: z.optional(z.boolean()),
+    /** Not established, and its peer IP no longer at its exchange in PeeringDB. */
+    abandoned: z.optional(z.boolean()),
+  };
+}
+
+/** A session no poll has seen yet. */
+export const NOT_POLLED = {
+  bgp_state: null,
+  prfx_accepted: null,
+  state_since: null,
+  last_polled: null,
+  poll_reason: null,
+  drops: [],
+  prefix_limit_near: false,
+  abandoned: false,
+} as const satisfies Partial<StoredSession>;
+
+/** The fields a poll writes, as it writes them. */
+export type PolledSessionFields = Pick<
+  Required<StoredSession>,
+  | 'bgp_state'
+  | 'prfx_received'
+  | 'prfx_accepted'
+  | 'state_since'
+  | 'last_polled'
+  | 'poll_reason'
+  | 'drops'
+  | 'prefix_limit_near'
+  | 'abandoned'
+  | 'state'
+>;
 
 /** Another session on the same router already has this peer IP. */
 export class DuplicateSessionError extends StorageError {
@@ -151,6 +203,8 @@ export interface SessionFilter {
   peer_group?: string;
   type?: string;
   state?: string;
+  bgp_state?: string;
+  abandoned?: boolean;
   prfx_max?: number;
   prfx_received?: number;
   ip_type?: string;
@@ -176,6 +230,8 @@ const EQUAL_FIELDS = [
   'peer_group',
   'type',
   'state',
+  'bgp_state',
+  'abandoned',
   'prfx_max',
   'prfx_received',
   'ip_type',
@@ -255,6 +311,38 @@ function queryFor(filter: SessionFilter): {
       ExpressionAttributeValues: values,
     },
     partition: { attribute: `${index}pk`, value: values[':pk'] as string },
+  };
+}
+
+type PolledRead = Pick<StoredSession, 'id' | 'resource_id' | 'peer_ipaddr' | 'state' | 'bgp_state'>;
+
+/** The conditional update of a session's polled fields (see `savePolled`). */
+function polledUpdate(read: PolledRead, polled: PolledSessionFields) {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {
+    ':router': read.resource_id,
+    ':ip': read.peer_ipaddr,
+    ':state': read.state,
+  };
+  const sets: string[] = [];
+  for (const [i, [field, value]] of Object.entries(polled).entries()) {
+    names[`#p${i}`] = field;
+    values[`:p${i}`] = value;
+    sets.push(`#p${i} = :p${i}`);
+  }
+  names['#state'] = 'state';
+  names['#bgp'] = 'bgp_state';
+  const sameBgp =
+    (read.bgp_state ?? null) === null ? '(attribute_not_exists(#bgp) OR #bgp = :nothing)' : '#bgp = :bgp';
+  if ((read.bgp_state ?? null) === null) values[':nothing'] = null;
+  else values[':bgp'] = read.bgp_state;
+  return {
+    TableName: tableName(),
+    Key: sessionKey(read.id),
+    UpdateExpression: `SET ${sets.join(', ')}`,
+    ConditionExpression: `resource_id = :router AND peer_ipaddr = :ip AND #state = :state AND ${sameBgp}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
   };
 }
 
@@ -380,6 +468,43 @@ export const sessionsRepository = {
         // The session moved to another router or went away meanwhile: its name is not ours to set.
         if (!isConditionFailure(err)) throw err;
       }
+    }
+  },
+
+  /**
+   * Writes what a poll saw of a session, if the session is still the one the poll matched: on the
+   * same router, with the same peer IP, in the lifecycle state and polled state the poll read. Not
+   * a change of the session's own fields, so its version stays (an operator's edit in flight is not
+   * made stale by a poll). False when the session moved on meanwhile: the next poll sees it again.
+   */
+  async savePolled(read: PolledRead, polled: PolledSessionFields): Promise<boolean> {
+    try {
+      await ddb().send(new UpdateCommand(polledUpdate(read, polled)));
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err)) return false;
+      throw err;
+    }
+  },
+
+  /**
+   * `savePolled` of up to 100 sessions in one transaction: one request instead of one each. False
+   * when it was refused (a session moved on, a write raced it): nothing was written, and the caller
+   * writes those sessions one by one.
+   */
+  async savePolledTogether(
+    writes: readonly { read: PolledRead; polled: PolledSessionFields }[],
+  ): Promise<boolean> {
+    try {
+      await ddb().send(
+        new TransactWriteCommand({
+          TransactItems: writes.map((w) => ({ Update: polledUpdate(w.read, w.polled) })),
+        }),
+      );
+      return true;
+    } catch (err) {
+      if (isConditionFailure(err) || isTransactionConflict(err)) return false;
+      throw err;
     }
   },
 

@@ -8,6 +8,7 @@ import { presenceOverridesRepository, someoneElsesAddress } from '../exchanges';
 import { routersRepository, type StoredRouter } from '../routers';
 import {
   DuplicateSessionError,
+  NOT_POLLED,
   RouterGoneError,
   StaleSessionError,
   type StoredSession,
@@ -18,11 +19,37 @@ import { getSettings } from '../settings';
 import { canonicalIp, type IpType, ipVersion, outsidePrefixes, type SessionState } from '../kernel';
 import { passwordsRefusedBy } from './password-limits';
 
-/** The session as the API shows it: the password only as a flag. */
-export type PublicSession = Omit<StoredSession, 'password_ciphertext'> & { password_set: boolean };
+/** The session as the API shows it: the password only as a flag, its drops as a count. */
+export type PublicSession = Omit<
+  Required<StoredSession>,
+  'password_ciphertext' | 'drops' | 'prefix_limit_near' | 'multihop'
+> & {
+  multihop: number | null;
+  password_set: boolean;
+  flaps_24h: number;
+};
 
-export function toPublicSession({ password_ciphertext, ...rest }: StoredSession): PublicSession {
-  return { ...rest, multihop: rest.multihop ?? null, password_set: password_ciphertext !== null };
+const DAY_MS = 86_400_000;
+
+export function toPublicSession({
+  password_ciphertext,
+  drops,
+  prefix_limit_near: _near,
+  ...rest
+}: StoredSession): PublicSession {
+  const now = Date.now();
+  return {
+    ...rest,
+    multihop: rest.multihop ?? null,
+    password_set: password_ciphertext !== null,
+    bgp_state: rest.bgp_state ?? null,
+    prfx_accepted: rest.prfx_accepted ?? null,
+    state_since: rest.state_since ?? null,
+    last_polled: rest.last_polled ?? null,
+    poll_reason: rest.poll_reason ?? null,
+    abandoned: rest.abandoned ?? false,
+    flaps_24h: (drops ?? []).filter((t) => now - Date.parse(t) < DAY_MS).length,
+  };
 }
 
 /** The seed's addSession fields; IPs already canonical, numbers already checked by the route schema. */
@@ -348,6 +375,7 @@ export async function addSession(
     note: fields.note ?? null,
     created: now,
     modified: now,
+    ...NOT_POLLED,
   };
   refuseUnreachable(session, fields.multihop === undefined ? 'body.multihop' : 'body.source_ipaddr');
   try {

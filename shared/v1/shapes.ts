@@ -213,6 +213,12 @@ interface V2Session {
   note: string | null;
   created: string;
   modified: string;
+  bgp_state?: string | null;
+  prfx_accepted?: number | null;
+  state_since?: string | null;
+  last_polled?: string | null;
+  flaps_24h?: number;
+  abandoned?: boolean;
 }
 
 /**
@@ -243,6 +249,13 @@ export function v1Session(s: V2Session, resourceId: string = s.resource_id) {
     note: s.note,
     created: v1Time(s.created),
     modified: v1Time(s.modified),
+    // After the seed's fields: what the last poll of the router saw.
+    bgp_state: s.bgp_state ?? null,
+    prfx_accepted: v1String(s.prfx_accepted ?? null),
+    state_since: s.state_since ? v1Time(s.state_since) : null,
+    last_polled: s.last_polled ? v1Time(s.last_polled) : null,
+    flaps_24h: v1String(s.flaps_24h ?? 0),
+    abandoned: s.abandoned ? '1' : '0',
   };
 }
 

@@ -901,6 +901,30 @@ describe('delivery to routers', () => {
     }
   });
 
+  it('polls routers from the VPC every 5 minutes, and lets only the poll route invoke the poller', () => {
+    const delivery = full.stack.delivery!;
+    const { Resources: resources } = templateOf(full, delivery.poller.function);
+    const fn = resources[logicalId(delivery.poller.function)]!;
+    expect(fn.Properties.VpcConfig).toEqual({
+      SubnetIds: ['subnet-0123456789abcdef0', 'subnet-0fedcba9876543210'],
+      SecurityGroupIds: ['sg-0123456789abcdef0'],
+    });
+    const rules = Object.values(resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    const schedule = rules.find((r) =>
+      JSON.stringify(r.Properties.Targets).includes(logicalId(delivery.poller.function)),
+    );
+    expect(schedule?.Properties.ScheduleExpression).toBe('rate(5 minutes)');
+    for (const [entry, contracts] of handlers) {
+      const action = full.stack.actions.get(entry)!;
+      const polls = contracts.some((c) => c.access.poll);
+      const own = templateOf(full, action.function).Resources[logicalId(action.function)]!;
+      const env =
+        (own.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
+      expect('POLL_FUNCTION_NAME' in env, entry).toBe(polls);
+      if (polls) expect(grantsOf(full, action.role).has('lambda:InvokeFunction'), entry).toBe(true);
+    }
+  });
+
   it('refuses subnets without security groups, and ids that are not ids', () => {
     expect(() =>
       buildPeerflow(

@@ -28,6 +28,8 @@ export interface RouteAccess {
   startSync?: boolean;
   /** Starts a deployment's workflow (the state machine) to deliver a router's config. */
   startDeployment?: boolean;
+  /** Invokes the polling function (in the delivery VPC) and waits for its answer. */
+  poll?: boolean;
   /** Encrypts or decrypts BGP session passwords. */
   secrets?: boolean;
   /** Raises events: puts them on the deployment's event bus (events:PutEvents on that bus only). */

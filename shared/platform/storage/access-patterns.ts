@@ -278,6 +278,14 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
   get('deployment', 'deployment', ['GET /deployments/{id}', 'the deployment workflow']),
   query('deployments-by-router', ['deployment'], 'gsi1', all, ['GET /routers/{id}/deployments']),
   get('deployment-lease', 'deploymentLease', ['POST /routers/{id}/deployments', 'the deployment workflow']),
+  get('router-poll', 'routerPoll', [
+    'POST /routers/{id}/poll',
+    'GET /routers/{id}/poll',
+    'GET /routers/{id}/unmanaged',
+    'POST /routers/{id}/import',
+    'the polling job',
+  ]),
+  query('session-history', ['sessionHistory'], 'table', all, ['GET /sessions/{id}/history']),
   get('number-counter', 'numberCounter', [
     'POST /sessions',
     'POST /routers',

@@ -414,6 +414,17 @@ export const KEYS = {
   deploymentLease: entity('deployment-lease', {
     table: { pk: key`DEPLOYLEASE#${id('router')}`, sk: constant('LEASE') },
   }),
+  /**
+   * A router's polling: the last poll's time and outcome, its error count, the neighbors it found
+   * that peerflow does not know, and the lease that keeps two polls of the router apart.
+   */
+  routerPoll: entity('router-poll', {
+    table: { pk: key`ROUTERPOLL#${id('router')}`, sk: constant('ROUTERPOLL') },
+  }),
+  /** One change of a session's polled BGP state, oldest first in its session's partition. */
+  sessionHistory: entity('session-history', {
+    table: { pk: key`SESSIONHIST#${id('session')}`, sk: key`${time('at')}#${id('change')}` },
+  }),
   /** Claims a host name for one router. */
   routerHostname: entity('router-hostname', {
     table: { pk: key`ROUTERHOST#${lower('hostname')}`, sk: constant('ROUTERHOST') },

@@ -1,0 +1,203 @@
+import { BatchWriteCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from '../platform/zod';
+import { ddb, tableName } from '../platform/storage/client';
+import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
+import { KEYS } from '../platform/storage/keys';
+import { queryPage } from '../platform/storage/query';
+import type { Page } from '../platform/storage/pagination';
+import { TTL_ATTRIBUTE } from '../platform/storage/table';
+import { PolledStateSchema } from '../kernel';
+
+/**
+ * Polling's own items: one per router (its last poll, its error count, the neighbors it found that
+ * peerflow does not know, the lease that keeps two polls apart) and one per change of a session's
+ * polled state (its history).
+ */
+
+export const UnmanagedNeighborSchema = z.object({
+  peer_ipaddr: z.string(),
+  peer_asn: z.nullable(z.int()),
+  bgp_state: PolledStateSchema,
+  prfx_received: z.nullable(z.int()),
+  prfx_accepted: z.nullable(z.int()),
+});
+export type UnmanagedNeighbor = z.infer<typeof UnmanagedNeighborSchema>;
+
+export const RouterPollSchema = z.object({
+  router_id: z.string(),
+  /** When the last poll ended, whatever its outcome. */
+  last_polled: z._default(z.nullable(z.string()), null),
+  /** When the last poll that read the router ended. */
+  last_success: z._default(z.nullable(z.string()), null),
+  /** Polls that failed in a row (0 once one reads the router again). */
+  error_count: z._default(z.int(), 0),
+  /** Every poll that failed, since the router was first polled. */
+  errors_total: z._default(z.int(), 0),
+  last_error: z._default(z.nullable(z.string()), null),
+  /** The neighbors the last poll that read the router found and no session of the router names. */
+  unmanaged: z._default(z.array(UnmanagedNeighborSchema), []),
+  lease_holder: z._default(z.nullable(z.string()), null),
+  /** Epoch seconds. */
+  lease_until: z._default(z.int(), 0),
+});
+export type RouterPoll = z.infer<typeof RouterPollSchema>;
+
+export const HistoryEntrySchema = z.object({
+  session_id: z.string(),
+  router_id: z.string(),
+  at: z.string(),
+  from: z.nullable(PolledStateSchema),
+  to: PolledStateSchema,
+  prfx_received: z.nullable(z.int()),
+  prfx_accepted: z.nullable(z.int()),
+  reason: z.nullable(z.string()),
+});
+export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
+
+const pollKey = (routerId: string) => KEYS.routerPoll.key({ router: routerId });
+
+/** History is kept 90 days (DynamoDB TTL), enough for any flap count and a quarter's review. */
+const HISTORY_DAYS = 90;
+
+export const pollRepository = {
+  async get(routerId: string): Promise<RouterPoll | undefined> {
+    const out = await ddb().send(
+      new GetCommand({ TableName: tableName(), Key: pollKey(routerId), ConsistentRead: true }),
+    );
+    return out.Item ? parseItem(RouterPollSchema, 'router poll', withoutKeys(out.Item)) : undefined;
+  },
+
+  /**
+   * Takes the router's poll lease for `holder` until `until` (epoch seconds). Returns the holder
+   * of a lease that has not expired when another poll has it.
+   */
+  async lease(routerId: string, holder: string, until: number): Promise<string | null> {
+    try {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: pollKey(routerId),
+          UpdateExpression: 'SET entity = :e, router_id = :r, lease_holder = :h, lease_until = :u',
+          ConditionExpression: 'attribute_not_exists(lease_until) OR lease_until < :now OR lease_holder = :h',
+          ExpressionAttributeValues: {
+            ':e': KEYS.routerPoll.entity,
+            ':r': routerId,
+            ':h': holder,
+            ':u': until,
+            ':now': Math.floor(Date.now() / 1000),
+          },
+        }),
+      );
+      return null;
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+      return (await this.get(routerId))?.lease_holder ?? 'another poll';
+    }
+  },
+
+  /** Gives the lease back without recording a poll (a poll that did not run). */
+  async release(routerId: string, holder: string): Promise<void> {
+    try {
+      await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: pollKey(routerId),
+          UpdateExpression: 'SET lease_until = :zero REMOVE lease_holder',
+          ConditionExpression: 'lease_holder = :h',
+          ExpressionAttributeValues: { ':h': holder, ':zero': 0 },
+        }),
+      );
+    } catch (err) {
+      if (!isConditionFailure(err)) throw err;
+    }
+  },
+
+  /**
+   * Records a poll's end and gives the lease back, in one write. A success stores the unmanaged
+   * neighbors only when they differ from the stored ones (`unmanaged` undefined keeps them).
+   */
+  async finish(
+    routerId: string,
+    holder: string,
+    outcome:
+      { ok: true; at: string; unmanaged?: UnmanagedNeighbor[] } | { ok: false; at: string; reason: string },
+  ): Promise<RouterPoll | undefined> {
+    const values: Record<string, unknown> = { ':h': holder, ':at': outcome.at, ':zero': 0 };
+    let set: string;
+    if (outcome.ok) {
+      set = 'last_polled = :at, last_success = :at, error_count = :zero, last_error = :none';
+      values[':none'] = null;
+      if (outcome.unmanaged !== undefined) {
+        set += ', unmanaged = :u';
+        values[':u'] = outcome.unmanaged;
+      }
+    } else {
+      set =
+        'last_polled = :at, last_error = :reason, error_count = if_not_exists(error_count, :zero) + :one, errors_total = if_not_exists(errors_total, :zero) + :one';
+      values[':reason'] = outcome.reason;
+      values[':one'] = 1;
+    }
+    try {
+      const out = await ddb().send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: pollKey(routerId),
+          UpdateExpression: `SET ${set}, lease_until = :zero REMOVE lease_holder`,
+          ConditionExpression: 'lease_holder = :h',
+          ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes
+        ? parseItem(RouterPollSchema, 'router poll', withoutKeys(out.Attributes))
+        : undefined;
+    } catch (err) {
+      // The lease ran out and another poll took it: that poll's record is the newer one.
+      if (isConditionFailure(err)) return undefined;
+      throw err;
+    }
+  },
+
+  /** Appends history entries, 25 to a request. */
+  async appendHistory(entries: readonly HistoryEntry[]): Promise<void> {
+    const expires = Math.floor(Date.now() / 1000) + HISTORY_DAYS * 86_400;
+    for (let i = 0; i < entries.length; i += 25) {
+      let requests: Record<string, unknown>[] = entries.slice(i, i + 25).map((e) => ({
+        PutRequest: {
+          Item: {
+            ...KEYS.sessionHistory.key({ session: e.session_id, at: e.at, change: crypto.randomUUID() }),
+            entity: KEYS.sessionHistory.entity,
+            ...e,
+            [TTL_ATTRIBUTE]: expires,
+          },
+        },
+      }));
+      for (let attempt = 0; requests.length > 0; attempt += 1) {
+        const out = await ddb().send(
+          new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }),
+        );
+        requests = (out.UnprocessedItems?.[tableName()] ?? []) as Record<string, unknown>[];
+        if (requests.length > 0 && attempt < 8) {
+          await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+        } else if (requests.length > 0) {
+          throw new Error('DynamoDB left history entries unwritten');
+        }
+      }
+    }
+  },
+
+  /** A session's history, newest first. */
+  history(sessionId: string, limit: number, cursor?: string): Promise<Page<HistoryEntry>> {
+    const partition = KEYS.sessionHistory.keys.table.pk.build({ session: sessionId });
+    return queryPage(
+      {
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+      },
+      { limit, cursor },
+      { attribute: 'pk', value: partition },
+      (item) => parseItem(HistoryEntrySchema, 'session history', withoutKeys(item)),
+    );
+  },
+};

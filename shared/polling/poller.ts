@@ -1,0 +1,263 @@
+import type { DeviceOptions, NeighborState } from '../devices';
+import { publishEvents } from '../events';
+import { connectionWithSecret, deploymentsRepository, type DeliveryPorts } from '../deployments';
+import { ConflictError } from '../platform/errors';
+import { logger } from '../platform/logger';
+import { peeringDb, type PeeringDbReader } from '../peeringdb';
+import { getRouter } from '../routers';
+import { sessionsRepository, type StoredSession } from '../sessions';
+import { type Observation, planPoll, sameUnmanaged, type SessionWrite } from './poll-plan';
+import { pollRepository } from './poll-store';
+
+/**
+ * One poll of one router: read every BGP neighbor on the device, match them with the router's
+ * sessions, write what changed, and tell the world. It holds the router's poll lease while it runs
+ * (two polls of a router never interleave) and does not run while a deployment holds the router.
+ */
+
+let ports: DeliveryPorts | undefined;
+
+/** How polls reach devices (the same drivers and transport as deployments), wired by the app layer. */
+export function providePollPorts(p: DeliveryPorts | undefined): void {
+  ports = p;
+}
+
+/** A poll gives up on the device after this long; the lease outlives it. */
+const DEVICE_TIMEOUT_MS = 60_000;
+const LEASE_SECONDS = 180;
+/** Session writes per transaction (DynamoDB's limit), and transactions in flight at once. */
+const TRANSACTION_SIZE = 100;
+const WRITE_CONCURRENCY = 4;
+
+export const POLL_OUTCOMES = ['ok', 'failed', 'skipped'] as const;
+
+export interface PollResult {
+  router_id: string;
+  hostname: string;
+  outcome: (typeof POLL_OUTCOMES)[number];
+  /** Why it failed or was skipped; null when it read the router. */
+  reason: string | null;
+  polled_at: string;
+  sessions: number;
+  /** Sessions whose polled state, counts or lifecycle changed (and were written). */
+  changed: number;
+  established: number;
+  unmanaged: number;
+  /** Failed polls in a row, this one included. */
+  error_count: number;
+  /** DynamoDB write requests this poll made (the lease and the poll's record included). */
+  writes: number;
+}
+
+export interface PollOptions {
+  /** `api`: a poll an operator asked for; a busy router is a 409. `schedule`: a busy router is skipped. */
+  trigger: 'api' | 'schedule';
+  reader?: PeeringDbReader;
+}
+
+export async function pollRouter(routerId: string, options: PollOptions): Promise<PollResult> {
+  const router = await getRouter(routerId);
+  const startedAt = new Date();
+  const base = {
+    router_id: router.id,
+    hostname: router.hostname,
+    polled_at: startedAt.toISOString(),
+    sessions: 0,
+    changed: 0,
+    established: 0,
+    unmanaged: 0,
+    error_count: 0,
+    writes: 0,
+  };
+  const busy = (reason: string): PollResult => {
+    if (options.trigger === 'api') throw new ConflictError(reason);
+    return { ...base, outcome: 'skipped', reason };
+  };
+  const found = await connectionWithSecret(router.id);
+  if (!found) {
+    if (options.trigger === 'api') {
+      throw new ConflictError(
+        `Router ${router.hostname} has no management connection: PUT /routers/${router.id}/connection first`,
+      );
+    }
+    return { ...base, outcome: 'skipped', reason: 'no management connection' };
+  }
+  const deployment = await deploymentsRepository.holder(router.id);
+  if (deployment !== null) {
+    return busy(`Deployment ${deployment} is running on ${router.hostname}; it is polled after it`);
+  }
+  const holder = crypto.randomUUID();
+  const other = await pollRepository.lease(router.id, holder, Math.floor(Date.now() / 1000) + LEASE_SECONDS);
+  if (other !== null) return busy(`Router ${router.hostname} is being polled already`);
+  let writes = 1;
+  try {
+    const sessions = await sessionsRepository.listAll({ resource_id: router.id });
+    const observation = await observe(router.platform, found, router.hostname);
+    // A deployment that started meanwhile may have changed the router under the poll: its own
+    // verification records the states, this poll records nothing of them.
+    const during = await deploymentsRepository.holder(router.id);
+    if (during !== null) {
+      await pollRepository.release(router.id, holder);
+      return busy(`Deployment ${during} started on ${router.hostname} during the poll; nothing was recorded`);
+    }
+    const gone = observation.ok
+      ? await goneFromExchanges(sessions, observation.neighbors, options.reader ?? peeringDb)
+      : new Set<string>();
+    const at = new Date();
+    const plan = planPoll(router, sessions, observation, at, gone);
+    const { written, requests } = await writeAll(plan.writes);
+    writes += requests;
+    await pollRepository.appendHistory(plan.history.filter((h) => written.has(h.session_id)));
+    writes += Math.ceil(plan.history.length / 25);
+    const previous = await pollRepository.get(router.id);
+    const record = await pollRepository.finish(
+      router.id,
+      holder,
+      observation.ok
+        ? {
+            ok: true,
+            at: at.toISOString(),
+            ...(previous && sameUnmanaged(previous.unmanaged, plan.unmanaged)
+              ? {}
+              : { unmanaged: plan.unmanaged }),
+          }
+        : { ok: false, at: at.toISOString(), reason: observation.reason },
+    );
+    writes += 1;
+    const errorCount = record?.error_count ?? 0;
+    const events = plan.events.filter((e) => written.has(String(e.detail.session)));
+    if (!observation.ok) {
+      events.push({
+        type: 'router.poll_failed',
+        time: at.toISOString(),
+        router_id: router.number,
+        session_id: null,
+        detail: {
+          router: router.id,
+          hostname: router.hostname,
+          reason: observation.reason,
+          error_count: errorCount,
+        },
+      });
+    }
+    await publishEvents(events);
+    const after = new Map(plan.writes.map((w) => [w.session.id, w.polled.bgp_state]));
+    return {
+      ...base,
+      polled_at: at.toISOString(),
+      outcome: observation.ok ? 'ok' : 'failed',
+      reason: observation.ok ? null : observation.reason,
+      sessions: sessions.length,
+      changed: written.size,
+      established: sessions.filter((s) => (after.has(s.id) ? after.get(s.id) : s.bgp_state) === 'established')
+        .length,
+      unmanaged: plan.unmanaged.length,
+      error_count: errorCount,
+      writes,
+    };
+  } catch (err) {
+    await pollRepository.release(router.id, holder).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** The router's neighbors, or why they could not be read; the connection's secret never in a reason. */
+async function observe(
+  platform: Parameters<DeliveryPorts['driver']>[0],
+  found: NonNullable<Awaited<ReturnType<typeof connectionWithSecret>>>,
+  hostname: string,
+): Promise<Observation> {
+  if (!ports) throw new Error('no device drivers are wired into this process');
+  const driver = ports.driver(platform);
+  if (!driver) return { ok: false, reason: `peerflow cannot poll ${platform} routers yet` };
+  const { connection, secret } = found;
+  const options: DeviceOptions = {
+    managedPath: connection.options.managed_path,
+    mainConfigPath: connection.options.main_config_path,
+    basePath: connection.options.base_path,
+    controlSocket: connection.options.control_socket,
+    sudo: connection.options.sudo,
+  };
+  const hide = (text: string) => (secret.length > 0 ? text.split(secret).join('********') : text);
+  let transport: Awaited<ReturnType<DeliveryPorts['open']>> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const read = (async () => {
+      transport = await ports!.open(connection, secret);
+      return driver.neighbors(transport, options, []);
+    })();
+    const neighbors = await Promise.race([
+      read,
+      new Promise<never>((_, fail) => {
+        timer = setTimeout(
+          () => fail(new Error(`no answer within ${DEVICE_TIMEOUT_MS / 1000} s`)),
+          DEVICE_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    return { ok: true, neighbors };
+  } catch (err) {
+    const reason = hide((err as Error).message || 'the router could not be read');
+    logger.warn('router poll failed', { router: hostname, reason });
+    return { ok: false, reason };
+  } finally {
+    clearTimeout(timer);
+    await (transport as { close(): Promise<void> } | undefined)?.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Writes each session's polled fields, 100 to a transaction (a few at once); a transaction refused
+ * because one session moved on is written again one session at a time. The ids of those written
+ * (a session that moved on is not). Returns the requests made too.
+ */
+async function writeAll(
+  writes: readonly SessionWrite[],
+): Promise<{ written: Set<string>; requests: number }> {
+  const written = new Set<string>();
+  let requests = 0;
+  const chunks: SessionWrite[][] = [];
+  for (let i = 0; i < writes.length; i += TRANSACTION_SIZE)
+    chunks.push(writes.slice(i, i + TRANSACTION_SIZE));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++]!;
+      requests += 1;
+      if (
+        chunk.length > 1 &&
+        (await sessionsRepository.savePolledTogether(
+          chunk.map((w) => ({ read: w.session, polled: w.polled })),
+        ))
+      ) {
+        for (const w of chunk) written.add(w.session.id);
+        continue;
+      }
+      for (const w of chunk) {
+        requests += chunk.length > 1 ? 1 : 0;
+        if (await sessionsRepository.savePolled(w.session, w.polled)) written.add(w.session.id);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));
+  return { written, requests };
+}
+
+/**
+ * Of the sessions that are not established, those whose peer IP PeeringDB no longer lists at the
+ * session's exchange (one lookup per such session; an established one is never abandoned).
+ */
+async function goneFromExchanges(
+  sessions: readonly StoredSession[],
+  neighbors: readonly NeighborState[],
+  reader: PeeringDbReader,
+): Promise<Set<string>> {
+  const up = new Set(neighbors.filter((n) => n.state === 'established').map((n) => n.peerIp));
+  const gone = new Set<string>();
+  for (const s of sessions) {
+    if (s.public_id === null || up.has(s.peer_ipaddr)) continue;
+    const presences = await reader.findPresencesByIp(s.peer_ipaddr);
+    if (!presences.some((p) => p.ix_id === s.public_id)) gone.add(s.id);
+  }
+  return gone;
+}
