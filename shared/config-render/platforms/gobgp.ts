@@ -199,11 +199,13 @@ interface Statement {
   rpkiInvalid?: boolean;
   disposition: 'accept-route' | 'reject-route' | null;
   largeCommunities?: readonly string[];
+  note?: string;
 }
 
 function statement(st: Statement): string[] {
   const base = '    [policy-definitions.statements';
   const out = ['  [[policy-definitions.statements]]', `    name = "${st.name}"`];
+  if (st.note) out.push(`    # ${st.note}`);
   out.push(`${base}.conditions.match-neighbor-set]`, `      neighbor-set = "${st.neighbors}"`);
   if (st.prefixSet) {
     out.push(`${base}.conditions.match-prefix-set]`, `      prefix-set = "${st.prefixSet.name}"`);
@@ -282,7 +284,12 @@ function policies(c: PreparedConfig, g: PreparedGroup): string[] {
       });
     }
     if (p.irr?.kind === 'deny')
-      all.push({ name: `${p.importPolicy}_irr_deny`, neighbors: s.symbol, disposition: reject });
+      all.push({
+        name: `${p.importPolicy}_irr_deny`,
+        neighbors: s.symbol,
+        disposition: reject,
+        note: p.irr.note,
+      });
     all.push({
       name: `${p.importPolicy}_tags`,
       neighbors: s.symbol,
