@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalIp, type IpVersion, ipVersion } from '../kernel';
+import { canonicalIp, type IpVersion, ipVersion, parsePrefix } from '../kernel';
 import type { Platform } from './platforms';
 import {
   COMMUNITY_KIND,
@@ -8,7 +8,6 @@ import {
   PEER_TYPE_VALUE,
   PEER_TYPES,
   type PeerType,
-  parsePrefix,
 } from './policy';
 
 /**
@@ -54,7 +53,7 @@ export interface RenderGroupPolicy {
 export interface RenderPolicy {
   /** Our own prefixes: the only routes exported, and refused when a neighbor announces them. */
   own_prefixes: readonly string[];
-  /** Per peer group as sessions name it (`peer_group`; '' for sessions without one). */
+  /** Per peer group as sessions name it (`peer_group`; `peers` for sessions without one, as rendered). */
   groups?: Readonly<Record<string, RenderGroupPolicy>>;
 }
 
@@ -293,7 +292,7 @@ function checkExchangeId(value: number | null | undefined): number | null {
 }
 
 function groupPolicyOf(policy: RenderPolicy, peerGroup: string | null): RenderGroupPolicy {
-  return policy.groups?.[peerGroup ?? ''] ?? {};
+  return policy.groups?.[peerGroup || 'peers'] ?? {};
 }
 
 function prepareIrr(list: IrrPrefixList | null | undefined, version: IpVersion, name: string): PreparedIrr {

@@ -21,7 +21,7 @@ const external = groups.filter((g) => !g.managed);
 const allExternal = {
   own_prefixes: [],
   groups: Object.fromEntries(
-    [...new Set(goldenSessions.map((s) => s.peer_group ?? ''))].map((g) => [
+    [...new Set(goldenSessions.map((s) => s.peer_group ?? 'peers'))].map((g) => [
       g,
       { policy: 'external' as const },
     ]),

@@ -232,7 +232,7 @@ describe('golden configs', () => {
   const allExternal = {
     own_prefixes: [],
     groups: Object.fromEntries(
-      [...new Set(goldenSessions.map((s) => s.peer_group ?? ''))].map((g) => [
+      [...new Set(goldenSessions.map((s) => s.peer_group ?? 'peers'))].map((g) => [
         g,
         { policy: 'external' as const },
       ]),

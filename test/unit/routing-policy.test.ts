@@ -17,7 +17,7 @@ const session = (over: Partial<RenderSession> = {}): RenderSession => ({
   source_asn: 64500,
   ...over,
 });
-const irrOf = (s: RenderSession, policy = { own_prefixes: [], groups: { '': { irr_filter: true } } }) =>
+const irrOf = (s: RenderSession, policy = { own_prefixes: [], groups: { peers: { irr_filter: true } } }) =>
   prepare(router, [s], policy).groups[0]!.sessions[0]!.policy!.irr;
 
 describe('routing policy facts', () => {
@@ -146,7 +146,7 @@ describe('IRR lists of a session whose group asks for them', () => {
     ] as const) {
       const text = render(platform, router, [session({ irr: list('empty', []) })], {
         own_prefixes: [],
-        groups: { '': { irr_filter: true } },
+        groups: { peers: { irr_filter: true } },
       });
       expect(text, platform).toContain('IRR list of AS-PEER has no IPv4 prefix: deny all');
     }
