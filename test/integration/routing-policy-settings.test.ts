@@ -1,12 +1,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRouterRoute, getRouterRoute, updateRouterRoute } from '../../shared/routers/routes';
 import { getSettingsRoute, patchSettingsRoute } from '../../shared/settings/routes';
+import { addSessionRoute, renderSessionConfigRoute } from '../../shared/sessions/routes';
 import { callRoute, userWithRole } from '../support/api';
+import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 
 let op: { token: string };
 let admin: { token: string };
 
 beforeAll(async () => {
+  await syncObjects({
+    ...ASHBURN,
+    net: [{ id: 1418, asn: 16509, name: 'Amazon.com', info_prefixes4: 200 }],
+    netixlan: [ashburnPort(11, 1418, 16509, '206.126.236.68')],
+  });
   [op, admin] = await Promise.all([userWithRole('operator'), userWithRole('admin')]);
 });
 
@@ -103,5 +110,48 @@ describe('the routing policy settings', () => {
       });
       expect(answer.status, JSON.stringify(routing_policy)).toBe(422);
     }
+  });
+});
+
+describe('a rendered session config', () => {
+  it("writes the settings' policies and the router's RTR servers", async () => {
+    const router = await callRoute(createRouterRoute, {
+      token: op.token,
+      body: {
+        hostname: 'policy-render.example.net',
+        platform: 'bird2',
+        asn: 64500,
+        router_id: '192.0.2.1',
+        rtr_servers: [{ host: '192.0.2.53', port: 3323 }],
+      },
+    });
+    const session = await callRoute(addSessionRoute, {
+      token: op.token,
+      body: { resource_id: router.json.id, peer_ipaddr: '206.126.236.68', peer_group: 'transit' },
+    });
+    expect(session.status).toBe(201);
+    await callRoute(patchSettingsRoute, {
+      token: admin.token,
+      body: { routing_policy: { own_prefixes: ['203.0.113.0/24'], groups: {} } },
+    });
+    const config = await callRoute(renderSessionConfigRoute, {
+      token: op.token,
+      params: { id: session.json.id },
+    });
+    expect(config.status).toBe(200);
+    expect(config.json.config).toContain('define pf_own_v4 = [ 203.0.113.0/24 ];');
+    expect(config.json.config).toContain('remote "192.0.2.53" port 3323;');
+    expect(config.json.config).toContain('filter transit_v4_in {');
+
+    await callRoute(patchSettingsRoute, {
+      token: admin.token,
+      body: { routing_policy: { own_prefixes: [], groups: { transit: { policy: 'external' } } } },
+    });
+    const external = await callRoute(renderSessionConfigRoute, {
+      token: op.token,
+      params: { id: session.json.id },
+    });
+    expect(external.json.config).toContain('import filter transit_v4_in;');
+    expect(external.json.config).not.toContain('filter transit_v4_in {');
   });
 });
