@@ -169,3 +169,23 @@ export function ciscoPrefixList(
   const kind = version === 'ipv4' ? 'ip' : 'ipv6';
   return entries.map((e, i) => `${kind} prefix-list ${name} seq ${(i + 1) * 5} ${e.action} ${e.prefix}`);
 }
+
+/**
+ * The lines that remove what a session's own policy defined (its route-map, IRR list and first-AS
+ * list), in the route-map dialect's `no` form; run after its neighbor is gone. The group's lists stay:
+ * other sessions, or a later one, use them.
+ */
+export function sessionPolicyRemoval(c: PreparedConfig, asPathList: (name: string) => string): string[] {
+  const out: string[] = [];
+  for (const g of c.groups) {
+    for (const s of g.sessions) {
+      const p = s.policy;
+      if (!p) continue;
+      out.push(`no route-map ${p.importPolicy}`);
+      if (p.irr?.kind === 'list')
+        out.push(`no ${g.version === 'ipv4' ? 'ip' : 'ipv6'} prefix-list ${p.irr.name}_not`);
+      if (p.firstAs) out.push(asPathList(`${s.symbol}_not_first`));
+    }
+  }
+  return out;
+}

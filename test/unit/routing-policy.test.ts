@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BOGON_ASNS, numberRangeRegex, parsePrefix } from '../../shared/config-render/policy';
 import { checkRtrServer, prepare, RenderError, type RenderSession } from '../../shared/config-render/prepare';
-import { render } from '../../shared/config-render/render';
+import { render, renderRemoval } from '../../shared/config-render/render';
 import { bogonAsPathRegex } from '../../shared/config-render/route-maps';
 
 const router = { hostname: 'r1.example.net', asn: 64500, router_id: '192.0.2.1' };
@@ -190,5 +190,32 @@ describe('group settings', () => {
     for (const platform of ['bird2', 'frr', 'gobgp', 'cisco-iosxr', 'arista-eos'] as const) {
       expect(render(platform, named, [session()])).toContain('rtr.example.net');
     }
+  });
+});
+
+describe('removing a session', () => {
+  it("takes its own policy away with it on the command platforms, and leaves its group's", () => {
+    const gone = session({
+      irr_filter: true,
+      irr: { as_set: 'AS-X', ipv4: ['11.0.0.0/24'], ipv6: [], status: 'ok' },
+    });
+    const stays = session({ peer_ipaddr: '192.0.2.3' });
+    const frr = renderRemoval('frr', router, [gone], [stays]).text;
+    expect(frr).toContain('no route-map as3320_192_0_2_2_in\n');
+    expect(frr).toContain('no ip prefix-list as3320_192_0_2_2_irr_not\n');
+    expect(frr).toContain('no bgp as-path access-list as3320_192_0_2_2_not_first\n');
+    expect(frr).not.toContain('peers_v4_in');
+    const junos = renderRemoval('junos', router, [gone], [stays]).text;
+    expect(junos).toContain('delete policy-options policy-statement as3320_192_0_2_2_in\n');
+    expect(junos).toContain('delete policy-options prefix-list as3320_192_0_2_2_irr\n');
+    expect(renderRemoval('cisco-iosxr', router, [gone], [stays]).text).toContain(
+      'no route-policy as3320_192_0_2_2_in\n',
+    );
+    expect(renderRemoval('arista-eos', router, [gone], [stays]).text).toContain(
+      'no route-map as3320_192_0_2_2_in\n',
+    );
+    expect(renderRemoval('cisco-ios', router, [gone], [stays]).text).toContain(
+      'no route-map as3320_192_0_2_2_in\n',
+    );
   });
 });

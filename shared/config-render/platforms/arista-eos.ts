@@ -1,6 +1,6 @@
 import { definePlatform } from '../platform';
 import { emptiedGroups, headline, type PreparedConfig, removalHeadline } from '../prepare';
-import { type RouteMapDialect, routeMapPolicies } from '../route-maps';
+import { type RouteMapDialect, routeMapPolicies, sessionPolicyRemoval } from '../route-maps';
 
 /** EOS's route-map dialect: `sub-route-map` calls the group's map; IPv6 prefix lists are blocks. */
 const EOS_ROUTE_MAPS: RouteMapDialect = {
@@ -74,7 +74,7 @@ export function removeAristaEos(removed: PreparedConfig, remaining: PreparedConf
   const out = [`! ${removalHeadline(removed, 'arista-eos')}`, `router bgp ${removed.asn}`];
   for (const g of removed.groups) for (const s of g.sessions) out.push(`   no neighbor ${s.ip}`);
   for (const g of emptiedGroups(removed, remaining)) out.push(`   no neighbor ${g.name} peer group`);
-  out.push('!');
+  out.push('!', ...sessionPolicyRemoval(removed, (name) => `no ip as-path access-list ${name}`));
   return `${out.join('\n')}\n`;
 }
 

@@ -1,7 +1,7 @@
 import { routeMapFamilies } from '../address-families';
 import { definePlatform } from '../platform';
 import { emptiedGroups, headline, type PreparedConfig, removalHeadline, RenderError } from '../prepare';
-import { ciscoPrefixList, type RouteMapDialect, routeMapPolicies } from '../route-maps';
+import { ciscoPrefixList, type RouteMapDialect, routeMapPolicies, sessionPolicyRemoval } from '../route-maps';
 
 /**
  * IOS's route-map dialect: no subroutine call (a session's map repeats its group's checks) and no
@@ -65,7 +65,7 @@ export function removeCiscoIos(removed: PreparedConfig, remaining: PreparedConfi
   const out = [`! ${removalHeadline(removed, 'cisco-ios')}`, `router bgp ${removed.asn}`];
   for (const g of removed.groups) for (const s of g.sessions) out.push(` no neighbor ${s.ip}`);
   for (const g of emptiedGroups(removed, remaining)) out.push(` no neighbor ${g.name} peer-group`);
-  out.push('!');
+  out.push('!', ...sessionPolicyRemoval(removed, (name) => `no ip as-path access-list ${name}`));
   return `${out.join('\n')}\n`;
 }
 

@@ -136,6 +136,14 @@ export function removeCiscoIosxr(removed: PreparedConfig, remaining: PreparedCon
   for (const g of removed.groups) for (const s of g.sessions) out.push(` no neighbor ${s.ip}`);
   for (const g of emptiedGroups(removed, remaining)) out.push(` no neighbor-group ${g.name}`);
   out.push('!');
+  // The sessions' own route policies and IRR sets, once no neighbor uses them.
+  for (const g of removed.groups) {
+    for (const s of g.sessions) {
+      if (!s.policy) continue;
+      out.push(`no route-policy ${s.policy.importPolicy}`);
+      if (s.policy.irr?.kind === 'list') out.push(`no prefix-set ${s.policy.irr.name}`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }
 

@@ -1,7 +1,7 @@
 import { routeMapFamilies } from '../address-families';
 import { definePlatform } from '../platform';
 import { emptiedGroups, headline, type PreparedConfig, removalHeadline } from '../prepare';
-import { ciscoPrefixList, type RouteMapDialect, routeMapPolicies } from '../route-maps';
+import { ciscoPrefixList, type RouteMapDialect, routeMapPolicies, sessionPolicyRemoval } from '../route-maps';
 
 /** FRR's route-map dialect: RPKI needs bgpd started with its rpki module (`-M rpki`). */
 export const FRR_ROUTE_MAPS: RouteMapDialect = {
@@ -52,12 +52,14 @@ export function renderFrr(c: PreparedConfig): string {
   return `${out.join('\n')}\n`;
 }
 
-/** vtysh lines: `no neighbor` per session, then the peer-groups left without a neighbor. */
+/** vtysh lines: `no neighbor` per session, then the peer-groups left without a neighbor, then the
+ * sessions' own route-maps and lists. */
 export function removeFrr(removed: PreparedConfig, remaining: PreparedConfig): string {
   const out = [`! ${removalHeadline(removed, 'frr')}`, `router bgp ${removed.asn}`];
   for (const g of removed.groups) for (const s of g.sessions) out.push(` no neighbor ${s.ip}`);
   for (const g of emptiedGroups(removed, remaining)) out.push(` no neighbor ${g.name} peer-group`);
   out.push('exit');
+  out.push(...sessionPolicyRemoval(removed, (name) => `no bgp as-path access-list ${name}`));
   return `${out.join('\n')}\n`;
 }
 

@@ -195,6 +195,21 @@ export function removeJunos(removed: PreparedConfig, remaining: PreparedConfig):
     if (emptied.has(g.name)) out.push(`delete protocols bgp group ${g.name}`);
     else for (const s of g.sessions) out.push(`delete protocols bgp group ${g.name} neighbor ${s.ip}`);
   }
+  // The sessions' own policy statements and lists, once no neighbor uses them.
+  for (const g of removed.groups) {
+    for (const s of g.sessions) {
+      const p = s.policy;
+      if (!p) continue;
+      const names = [
+        `policy-statement ${p.importPolicy}`,
+        `community ${s.symbol}_tags`,
+        ...(p.firstAs ? [`policy-statement ${s.symbol}_first_as`, `as-path ${s.symbol}_first`] : []),
+        ...(p.irr ? [`policy-statement ${s.symbol}_irr`] : []),
+        ...(p.irr?.kind === 'list' ? [`prefix-list ${p.irr.name}`] : []),
+      ];
+      for (const n of names) out.push(`delete policy-options ${n}`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }
 
