@@ -76,7 +76,7 @@ export async function deploymentToBird(): Promise<BenchRow[]> {
       { step: 'initialize', name: 'bench-count-requests' },
     );
 
-    lab = await createLab({ router: 'bird2', groups: ['peers'] });
+    lab = await createLab({ router: 'bird2' });
     const ssh = lab.router.ssh!;
     const daemon = lab.router.daemon;
     await syncObjects({

@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import { canonicalIp, type IpVersion, ipVersion } from '../kernel';
+import { canonicalIp, type IpVersion, ipVersion, parsePrefix } from '../kernel';
 import type { Platform } from './platforms';
+import {
+  COMMUNITY_KIND,
+  LOCAL_ROLE,
+  MAX_IRR_PREFIXES,
+  PEER_TYPE_VALUE,
+  PEER_TYPES,
+  type PeerType,
+} from './policy';
 
 /**
  * Everything a renderer prints passes through here first: addresses, numbers and identifiers are
@@ -13,7 +21,44 @@ export interface RenderRouter {
   asn: number;
   /** The BGP router id: a dotted quad. */
   router_id: string;
+  /** The router's RPKI validators (RTR); none: routes are not checked against RPKI. */
+  rtr_servers?: readonly RtrServer[] | null;
 }
+
+/** An RPKI-to-router (RTR, RFC 8210) server: an IP address or a DNS host name, and a TCP port. */
+export interface RtrServer {
+  host: string;
+  port: number;
+}
+
+/** A peer's IRR prefix list, as built from its AS-SET; see `PreparedIrr` for what each status renders. */
+export interface IrrPrefixList {
+  as_set: string;
+  ipv4: readonly string[];
+  ipv6: readonly string[];
+  status: 'ok' | 'empty' | 'too_large' | 'failed';
+}
+
+/** How a group's routes are filtered, from the settings; a session may override `irr_filter` and `peer_type`. */
+export interface RenderGroupPolicy {
+  /** 'peerflow' (default): peerflow writes the group's policies. 'external': the operator's, named only. */
+  policy?: 'peerflow' | 'external';
+  /** Accept only the prefixes of the peer's IRR prefix list (default false). */
+  irr_filter?: boolean;
+  /** What the neighbors of the group are (default 'peer'). */
+  peer_type?: PeerType;
+}
+
+/** The settings the policies are written from. */
+export interface RenderPolicy {
+  /** Our own prefixes: the only routes exported, and refused when a neighbor announces them. */
+  own_prefixes: readonly string[];
+  /** Per peer group as sessions name it (`peer_group`; `peers` for sessions without one, as rendered). */
+  groups?: Readonly<Record<string, RenderGroupPolicy>>;
+}
+
+/** No settings: peerflow's policies everywhere, nothing of our own to announce. */
+export const DEFAULT_POLICY: RenderPolicy = { own_prefixes: [] };
 
 export interface RenderSession {
   peer_ipaddr: string;
@@ -28,6 +73,14 @@ export interface RenderSession {
   source_asn: number;
   /** The TTL of a multihop eBGP session; null or absent: one hop. */
   multihop?: number | null;
+  /** The PeeringDB id of the exchange the session is at (tagged in a community); null: none. */
+  exchange_id?: number | null;
+  /** Overrides the group's peer type for this session. */
+  peer_type?: PeerType | null;
+  /** Overrides the group's IRR filtering for this session. */
+  irr_filter?: boolean | null;
+  /** The peer's IRR prefix list; null or absent: no list is known. */
+  irr?: IrrPrefixList | null;
 }
 
 /** A value that cannot be rendered safely; the API answers it with 422. */
@@ -130,7 +183,31 @@ export interface PreparedSession {
   multihop: number | null;
   /** A symbol naming the session where a platform needs one (BIRD protocol names). */
   symbol: string;
+  /** Null when the group's policies are the operator's; else what peerflow checks for this session. */
+  policy: PreparedSessionPolicy | null;
 }
+
+export interface PreparedSessionPolicy {
+  /** The session's own import policy (`<symbol>_in`): its checks and tags, then the group's. */
+  importPolicy: string;
+  peerType: PeerType;
+  /** Our RFC 9234 role towards the neighbor. */
+  role: 'peer' | 'rs-client';
+  /** Whether the first AS of each path must be the neighbor's (not for route servers). */
+  firstAs: boolean;
+  /** The large communities added to every route accepted, `<our AS>:<kind>:<value>`. */
+  communities: string[];
+  irr: PreparedIrr | null;
+}
+
+/**
+ * The IRR check of a session whose group asks for it: accept only `prefixes` (each exactly), or deny
+ * everything, with the reason in `note`. No list known, an empty AS-SET, a refused (too large) one or
+ * a failed build with nothing kept: deny. A failed refresh that kept the last good list: that list.
+ */
+export type PreparedIrr =
+  | { kind: 'list'; name: string; asSet: string; prefixes: string[]; note: string }
+  | { kind: 'deny'; asSet: string | null; note: string };
 
 export interface PreparedGroup {
   /** The identifier with the address family appended: `peers_v4`. */
@@ -140,13 +217,15 @@ export interface PreparedGroup {
   importPolicy: string;
   /** The operator's export policy for the group (`peers_v4_out`); peerflow only references it. */
   exportPolicy: string;
+  /** True when peerflow writes the group's policies; false for `policy: external`. */
+  managed: boolean;
   sessions: PreparedSession[];
 }
 
 /**
  * The names of the routing policies a group is attached to, the same on every platform that names
- * policies: letters, digits and underscores, so they are also BIRD filter symbols. peerflow never
- * writes their contents; the operator defines them on the router.
+ * policies: letters, digits and underscores, so they are also BIRD filter symbols. peerflow writes
+ * them, unless the group's policy is `external`: then the operator defines them on the router.
  */
 export function policyNames(group: string): { importPolicy: string; exportPolicy: string } {
   return { importPolicy: `${group}_in`, exportPolicy: `${group}_out` };
@@ -157,12 +236,119 @@ export interface PreparedConfig {
   asn: number;
   routerId: string;
   groups: PreparedGroup[];
+  /** Our own prefixes per family, canonical and sorted. */
+  ownPrefixes: Record<IpVersion, string[]>;
+  /** The RTR servers, validated; `address` tells an IP address from a host name. */
+  rtr: { host: string; port: number; address: boolean; name: string }[];
 }
 
-export function prepare(router: RenderRouter, sessions: readonly RenderSession[]): PreparedConfig {
+/** At most this many RTR servers per router, and own prefixes in the settings. */
+export const MAX_RTR_SERVERS = 8;
+export const MAX_OWN_PREFIXES = 10_000;
+
+/** A prefix in canonical form, or a RenderError naming `what`. */
+export function checkPrefix(value: string, what: string): { prefix: string; version: IpVersion } {
+  const parsed = parsePrefix(value);
+  if (!parsed) throw new RenderError(`${what} ${String(value).slice(0, 60)} is not a canonical prefix`);
+  return parsed;
+}
+
+function prefixLists(values: readonly string[], what: string): Record<IpVersion, string[]> {
+  const out: Record<IpVersion, string[]> = { ipv4: [], ipv6: [] };
+  for (const v of values) {
+    const { prefix, version } = checkPrefix(v, what);
+    if (!out[version].includes(prefix)) out[version].push(prefix);
+  }
+  out.ipv4.sort(comparePrefixes);
+  out.ipv6.sort(comparePrefixes);
+  return out;
+}
+
+function comparePrefixes(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/** An RTR server checked: a port 1..65535 and a canonical IP address or a DNS host name. */
+export function checkRtrServer(server: RtrServer): { host: string; port: number; address: boolean } {
+  const { host, port } = server;
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new RenderError(`RTR port ${port} is out of range (1..65535)`);
+  }
+  if (typeof host === 'string' && ipVersion(host) !== undefined) {
+    return { host: checkIp(host, 'RTR server').ip, port, address: true };
+  }
+  if (typeof host !== 'string' || !isValidHostname(host)) {
+    throw new RenderError(`RTR server ${String(host).slice(0, 60)} is neither an IP address nor a host name`);
+  }
+  return { host: host.toLowerCase(), port, address: false };
+}
+
+function checkExchangeId(value: number | null | undefined): number | null {
+  if (value === null || value === undefined) return null;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_ASN) {
+    throw new RenderError(`exchange id ${value} is out of range (1..${MAX_ASN})`);
+  }
+  return value;
+}
+
+function groupPolicyOf(policy: RenderPolicy, peerGroup: string | null): RenderGroupPolicy {
+  return policy.groups?.[peerGroup || 'peers'] ?? {};
+}
+
+function prepareIrr(list: IrrPrefixList | null | undefined, version: IpVersion, name: string): PreparedIrr {
+  if (!list) {
+    return { kind: 'deny', asSet: null, note: 'IRR filtering on and no IRR prefix list known: deny all' };
+  }
+  const asSet = safeText(list.as_set, 80) || null;
+  const source = asSet ?? 'the AS-SET';
+  const given = version === 'ipv4' ? list.ipv4 : list.ipv6;
+  if (given.length > MAX_IRR_PREFIXES) {
+    throw new RenderError(`IRR list of ${source} holds more than ${MAX_IRR_PREFIXES} prefixes`);
+  }
+  const prefixes: string[] = [];
+  const seen = new Set<string>();
+  for (const p of given) {
+    const checked = checkPrefix(p, `IRR prefix of ${source}`);
+    if (checked.version !== version) {
+      throw new RenderError(`IRR prefix ${checked.prefix} of ${source} is not ${version}`);
+    }
+    if (!seen.has(checked.prefix)) prefixes.push(checked.prefix);
+    seen.add(checked.prefix);
+  }
+  prefixes.sort(comparePrefixes);
+  const family = version === 'ipv4' ? 'IPv4' : 'IPv6';
+  if (list.status === 'too_large') {
+    return { kind: 'deny', asSet, note: `IRR list of ${source} refused as too large: deny all` };
+  }
+  if (prefixes.length === 0) {
+    const why =
+      list.status === 'failed'
+        ? `IRR list of ${source} failed to build and none was kept`
+        : `IRR list of ${source} has no ${family} prefix`;
+    return { kind: 'deny', asSet, note: `${why}: deny all` };
+  }
+  const note =
+    list.status === 'failed'
+      ? `IRR list of ${source} (${family}), the last good one: the latest refresh failed`
+      : `IRR list of ${source} (${family})`;
+  return { kind: 'list', name, asSet: asSet ?? '', prefixes, note };
+}
+
+export function prepare(
+  router: RenderRouter,
+  sessions: readonly RenderSession[],
+  policy: RenderPolicy = DEFAULT_POLICY,
+): PreparedConfig {
   const hostname = safeText(router.hostname, 253);
   const asn = checkAsn(router.asn, 'router AS');
   const routerId = checkIp(router.router_id, 'router id', 'ipv4').ip;
+  if ((policy.own_prefixes?.length ?? 0) > MAX_OWN_PREFIXES) {
+    throw new RenderError(`more than ${MAX_OWN_PREFIXES} own prefixes`);
+  }
+  const ownPrefixes = prefixLists(policy.own_prefixes ?? [], 'own prefix');
+  const servers = router.rtr_servers ?? [];
+  if (servers.length > MAX_RTR_SERVERS) throw new RenderError(`more than ${MAX_RTR_SERVERS} RTR servers`);
+  const rtr = servers.map((server, i) => ({ ...checkRtrServer(server), name: `pf_rtr_${i + 1}` }));
   const seen = new Set<string>();
   const groups = new Map<string, PreparedGroup>();
   for (const s of sessions) {
@@ -187,6 +373,28 @@ export function prepare(router: RenderRouter, sessions: readonly RenderSession[]
     const name = safeText(s.peer_name, 60);
     const note = s.note === null ? '' : safeText(s.note, 120);
     const group = `${groupIdentifier(s.peer_group)}_${version === 'ipv4' ? 'v4' : 'v6'}`;
+    const groupPolicy = groupPolicyOf(policy, s.peer_group);
+    const managed = (groupPolicy.policy ?? 'peerflow') === 'peerflow';
+    const symbol = `as${peerAsn}_${ip.replace(/[.:]/g, '_')}`;
+    const exchangeId = checkExchangeId(s.exchange_id);
+    const peerType = s.peer_type ?? groupPolicy.peer_type ?? 'peer';
+    if (!PEER_TYPES.includes(peerType)) throw new RenderError(`peer type ${String(peerType)} is unknown`);
+    const irrFilter = s.irr_filter ?? groupPolicy.irr_filter ?? false;
+    const communities = [
+      ...(exchangeId !== null ? [`${asn}:${COMMUNITY_KIND.exchange}:${exchangeId}`] : []),
+      `${asn}:${COMMUNITY_KIND.peerType}:${PEER_TYPE_VALUE[peerType]}`,
+      `${asn}:${COMMUNITY_KIND.peerAs}:${peerAsn}`,
+    ];
+    const sessionPolicy: PreparedSessionPolicy | null = managed
+      ? {
+          importPolicy: `${symbol}_in`,
+          peerType,
+          role: LOCAL_ROLE[peerType],
+          firstAs: peerType !== 'route-server',
+          communities,
+          irr: irrFilter ? prepareIrr(s.irr, version, `${symbol}_irr`) : null,
+        }
+      : null;
     const prepared: PreparedSession = {
       ip,
       version,
@@ -199,9 +407,16 @@ export function prepare(router: RenderRouter, sessions: readonly RenderSession[]
       password: s.password,
       sourceIp: s.source_ipaddr === null ? null : checkIp(s.source_ipaddr, 'source address', version).ip,
       multihop,
-      symbol: `as${peerAsn}_${ip.replace(/[.:]/g, '_')}`,
+      symbol,
+      policy: sessionPolicy,
     };
-    const bucket = groups.get(group) ?? { name: group, version, ...policyNames(group), sessions: [] };
+    const bucket = groups.get(group) ?? {
+      name: group,
+      version,
+      ...policyNames(group),
+      managed,
+      sessions: [],
+    };
     bucket.sessions.push(prepared);
     groups.set(group, bucket);
   }
@@ -209,7 +424,7 @@ export function prepare(router: RenderRouter, sessions: readonly RenderSession[]
     a.version === b.version ? a.name.localeCompare(b.name) : a.version === 'ipv4' ? -1 : 1,
   );
   for (const g of ordered) g.sessions.sort((a, b) => compareIps(a.ip, b.ip));
-  return { hostname, asn, routerId, groups: ordered };
+  return { hostname, asn, routerId, groups: ordered, ownPrefixes, rtr };
 }
 
 function compareIps(a: string, b: string): number {

@@ -1,2 +1,3 @@
 export * from './ip-address';
+export * from './ip-prefix';
 export * from './vocabulary';

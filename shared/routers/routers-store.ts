@@ -21,6 +21,8 @@ export const StoredRouterSchema = z.object({
   asn: z.int(),
   router_id: z.string(),
   mgmt_address: z.nullable(z.string()),
+  /** The router's RPKI validators (RTR): routes are checked against RPKI when there is one. Absent: none. */
+  rtr_servers: z.optional(z.array(z.object({ host: z.string(), port: z.int() }))),
   created: z.string(),
   modified: z.string(),
   version: z.int(),

@@ -14,6 +14,7 @@ export type RouterInput = {
   asn: number;
   router_id: string;
   mgmt_address?: string | null | undefined;
+  rtr_servers?: { host: string; port: number }[] | undefined;
 };
 
 /** The seed's "resources": routers that carry BGP sessions. Host names are unique, case-insensitively. */
@@ -27,6 +28,7 @@ export async function createRouter(input: RouterInput): Promise<StoredRouter> {
     asn: input.asn,
     router_id: input.router_id,
     mgmt_address: input.mgmt_address ?? null,
+    rtr_servers: input.rtr_servers ?? [],
     created: now,
     modified: now,
     version: 1,
@@ -101,6 +103,7 @@ async function changeRouter(
     ...(changes.asn !== undefined ? { asn: changes.asn } : {}),
     ...(changes.router_id !== undefined ? { router_id: changes.router_id } : {}),
     ...(changes.mgmt_address !== undefined ? { mgmt_address: changes.mgmt_address } : {}),
+    ...(changes.rtr_servers !== undefined ? { rtr_servers: changes.rtr_servers } : {}),
     version: current.version + 1,
     modified: new Date().toISOString(),
   };

@@ -1,6 +1,6 @@
 import * as z from '../platform/zod';
 import { PlatformSchema, StoredRouterSchema } from './routers-store';
-import { Asn, Hostname, IpAddress, Ipv4Address, RenderedConfigSchema } from './schemas';
+import { Asn, Hostname, IpAddress, Ipv4Address, RenderedConfigSchema, RtrServers } from './schemas';
 import { route } from '../platform/http/contract';
 import { ItemNumber, ListQuery, pageOf, Timestamp } from '../platform/http/schemas';
 
@@ -16,6 +16,7 @@ export const RouterSchema = z
       router_id: true,
       mgmt_address: true,
     }).shape,
+    rtr_servers: z.optional(RtrServers),
     number: ItemNumber,
     session_count: z.int(),
     version: z.int(),
@@ -52,6 +53,7 @@ export const createRouterRoute = route({
     asn: Asn,
     router_id: Ipv4Address,
     mgmt_address: z.optional(MgmtAddress),
+    rtr_servers: z.optional(RtrServers),
   }),
   response: RouterSchema,
   successStatus: 201,
@@ -90,6 +92,7 @@ export const updateRouterRoute = route({
       asn: z.optional(Asn),
       router_id: z.optional(Ipv4Address),
       mgmt_address: z.optional(MgmtAddress),
+      rtr_servers: z.optional(RtrServers),
       version: z.optional(z.int().check(z.gte(1))),
     })
     .check(

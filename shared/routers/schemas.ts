@@ -49,3 +49,14 @@ export const RenderedConfigSchema = z
       description: 'BGP neighbor configuration; passwords appear as a placeholder, never in clear',
     }),
   );
+
+/** An RPKI-to-router (RTR) server: an IP address or a DNS host name, and its TCP port. */
+export const RtrServerSchema = z
+  .strictObject({
+    host: z.union([IpAddress, Hostname]),
+    port: z.int().check(z.gte(1), z.lte(65_535)),
+  })
+  .check(z.meta({ id: 'RtrServer' }));
+
+/** A router's RTR servers, in order of preference. */
+export const RtrServers = z.array(RtrServerSchema).check(z.maxLength(8));

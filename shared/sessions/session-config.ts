@@ -3,6 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../platform/error
 import { sessionPasswords } from '../platform/secrets/session-passwords';
 import { type ConfigRevision, configRevisionItem } from './config-revisions-store';
 import { routersRepository, type StoredRouter } from '../routers';
+import { getSettings } from '../settings';
 import { StaleSessionError, type StoredSession, sessionsRepository } from './sessions-store';
 import {
   type Platform,
@@ -40,8 +41,10 @@ async function renderSessions(
     );
   }
   const inputs = await renderInputs(sessions, secrets);
+  // The routing policies come from the settings: our prefixes, and each group's policy.
+  const policy = (await getSettings()).routing_policy;
   try {
-    return render(platform, router, inputs);
+    return render(platform, router, inputs, policy);
   } catch (err) {
     if (err instanceof RenderError) {
       throw new ValidationError(`Cannot render for ${platform}: ${err.message}`, [
@@ -105,6 +108,7 @@ export async function sessionRemoval(
       router,
       await renderInputs(removed, 'placeholder'),
       await renderInputs(remaining, 'placeholder'),
+      (await getSettings()).routing_policy,
     );
     return {
       ...base,

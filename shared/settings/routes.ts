@@ -1,5 +1,10 @@
 import * as z from '../platform/zod';
-import { QualificationRulesSchema, qualificationRuleFields, SettingsSchema } from './settings-schema';
+import {
+  QualificationRulesSchema,
+  qualificationRuleFields,
+  RoutingPolicySchema,
+  SettingsSchema,
+} from './settings-schema';
 import { route } from '../platform/http/contract';
 import { EmailAddress, singleLine } from '../platform/http/schemas';
 import { OurNetworkSchema } from './our-network';
@@ -18,6 +23,8 @@ const writableFields = {
   email_bcc: z.optional(z.array(EmailAddress).check(z.maxLength(20))),
   resend_window_days: z.optional(z.int().check(z.gte(0), z.lte(365))),
   send_rate_per_second: z.optional(z.number().check(z.gte(0.01), z.lte(100))),
+  /** Replaced as a whole, by PUT and PATCH alike. */
+  routing_policy: z.optional(RoutingPolicySchema),
 };
 
 /** The whole settings document (PUT): what is left out takes its default, the rules' fields too. */

@@ -1,4 +1,35 @@
 import * as z from '../platform/zod';
+import { parsePrefix } from '../kernel';
+
+/** A prefix in canonical form (`203.0.113.0/24`, `2001:db8::/32`), no host bits. */
+const Prefix = z.string().check(
+  z.maxLength(50),
+  z.refine((v) => parsePrefix(v)?.prefix === v, {
+    message: 'must be a canonical IPv4 or IPv6 prefix with no host bits (203.0.113.0/24, 2001:db8::/32)',
+  }),
+);
+
+/** How the sessions of one peer group are filtered; a session may override `irr_filter` and `peer_type`. */
+export const GroupPolicySchema = z
+  .strictObject({
+    /** 'peerflow': peerflow writes the group's policies; 'external': the operator's, only named. */
+    policy: z.optional(z.enum(['peerflow', 'external'])),
+    /** Accept only what the peer's IRR prefix list holds. */
+    irr_filter: z.optional(z.boolean()),
+    /** What the group's neighbors are: bilateral peers or an exchange's route servers. */
+    peer_type: z.optional(z.enum(['peer', 'route-server'])),
+  })
+  .check(z.meta({ id: 'GroupPolicy' }));
+
+/** The routing policies peerflow writes into every rendered config. */
+export const RoutingPolicySchema = z
+  .strictObject({
+    /** Our own prefixes: the only routes announced, and refused when a neighbor announces them. */
+    own_prefixes: z._default(z.array(Prefix).check(z.maxLength(10_000)), []),
+    /** Per peer group, as sessions name it (`peer_group`; `peers` for sessions without one). */
+    groups: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(64)), GroupPolicySchema), {}),
+  })
+  .check(z.meta({ id: 'RoutingPolicy' }));
 
 /**
  * The qualification rules as an admin writes them, without defaults: a change (PATCH) names only
@@ -55,9 +86,11 @@ export const SettingsSchema = z
     /** Peering emails per second for the whole deployment (SES quota). */
     send_rate_per_second: z._default(z.number().check(z.gte(0.01), z.lte(100)), 1),
     qualification: z._default(QualificationRulesSchema, QualificationRulesSchema.parse({})),
+    routing_policy: z._default(RoutingPolicySchema, RoutingPolicySchema.parse({})),
     modified: z.optional(z.string()),
   })
   .check(z.meta({ id: 'Settings' }));
 
 export type Settings = z.infer<typeof SettingsSchema>;
 export type QualificationRules = z.infer<typeof QualificationRulesSchema>;
+export type RoutingPolicy = z.infer<typeof RoutingPolicySchema>;

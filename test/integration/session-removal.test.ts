@@ -168,7 +168,7 @@ describe('config revisions outlive their session', () => {
     expect(lines[0]).toMatch(new RegExp(`^--- ${first} \\(rendered, frr, `));
     expect(lines[1]).toMatch(new RegExp(`^\\+\\+\\+ ${second} \\(rendered, frr, `));
     expect(lines.filter((l) => /^[-+@]/.test(l)).slice(2)).toEqual([
-      expect.stringMatching(/^@@ -(\d+),6 \+\1,6 @@$/),
+      expect.stringMatching(/^@@ -(\d+),(\d+) \+\1,\2 @@$/),
       '-  neighbor 206.126.236.68 maximum-prefix 200',
       '+  neighbor 206.126.236.68 maximum-prefix 300',
     ]);

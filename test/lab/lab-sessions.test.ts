@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { groupIdentifier, render, type RenderSession } from '../../shared/config-render';
+import { render, type RenderSession } from '../../shared/config-render';
 import { goldenSessions } from '../golden/fixture';
 import { createLab, type Lab, LAB_DAEMONS, type LabDaemonName, labAvailable } from '../support/lab';
 
@@ -67,6 +67,11 @@ function managedConfig(platform: LabDaemonName, lab: Lab, options: { shutdown?: 
           '\t}',
           '}',
         ]),
+        // OpenBGPD has no policy names: the operator's rules of the `external` group go with it.
+        ...(['v4', 'v6'] as const).flatMap((f) => [
+          `allow from group "peers_${f}"`,
+          `allow to group "peers_${f}"`,
+        ]),
         '',
       ].join('\n');
     case 'gobgp':
@@ -94,9 +99,6 @@ function managedConfig(platform: LabDaemonName, lab: Lab, options: { shutdown?: 
       ].join('\n');
   }
 }
-
-/** The groups of the golden sessions, whose policies the labs below define besides `peers`. */
-const GOLDEN_GROUPS = [...new Set(goldenSessions.map((x) => groupIdentifier(x.peer_group)))];
 
 /**
  * Checks the lab router's whole configuration as it would be with `managed` as peerflow's part,
@@ -131,7 +133,9 @@ describe.skipIf(!labAvailable())('each daemon as the router of a lab', () => {
     // Started together: most of a lab's start is waiting for its daemons.
     const created = await Promise.allSettled(
       LAB_DAEMONS.map(async (d) =>
-        labs.set(d, await createLab({ router: d, groups: ['peers', ...GOLDEN_GROUPS] })),
+        // The hand-written configs below name `peers` policies they do not define: the group's policy
+        // is `external`, and the lab defines it as an operator would.
+        labs.set(d, await createLab({ router: d, externalGroups: ['peers'] })),
       ),
     );
     const failed = created.find((r) => r.status === 'rejected');
@@ -196,18 +200,21 @@ describe.skipIf(!labAvailable())('each daemon as the router of a lab', () => {
   );
 
   it.concurrent.each(LAB_DAEMONS)(
-    "%s takes peerflow's rendered config as its managed part: the lab defines every policy it names",
+    "%s takes peerflow's rendered config as its managed part: peerflow's policies and the lab's external one",
     async (platform) => {
       const lab = labs.get(platform)!;
       const router = { hostname: lab.router.hostname, asn: lab.router.asn, router_id: lab.router.routerId };
-      const rendered = render(platform, router, goldenSessions);
+      const policy = { own_prefixes: ['203.0.113.0/24'], groups: { peers: { policy: 'external' as const } } };
+      const rendered = render(platform, router, goldenSessions, policy);
       const checked = await checkWithManaged(lab, rendered);
       expect(checked.ok, checked.output).toBe(true);
       if (platform === 'bird2') {
-        // BIRD refuses a filter nobody defined: a group the lab was not told of fails. (gobgpd's check
-        // passes such a config and drops its policy assignment; FRR and OpenBGPD deny at run time.)
+        // BIRD refuses a filter nobody defined: an external group the lab was not told of fails.
+        // (gobgpd's check passes such a config and drops its policy assignment; FRR and OpenBGPD
+        // deny at run time.)
         const stranger: RenderSession = { ...goldenSessions[0]!, peer_group: 'not_in_the_lab' };
-        const refused = await checkWithManaged(lab, render(platform, router, [stranger]));
+        const external = { own_prefixes: [], groups: { not_in_the_lab: { policy: 'external' as const } } };
+        const refused = await checkWithManaged(lab, render(platform, router, [stranger], external));
         expect(refused.ok).toBe(false);
       }
     },

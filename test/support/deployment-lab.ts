@@ -79,7 +79,7 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
       (await callRoute(getSessionRoute, { token: operator.token, params: { id } })).json.state;
 
     beforeAll(async () => {
-      lab = await createLab({ router: daemon, groups: ['peers'] });
+      lab = await createLab({ router: daemon });
       // The lab's exchange, as the test's own PeeringDB data: our router and the peer on its LAN.
       await syncObjects({
         ix: [{ id: 90, name: 'Lab Exchange' }],

@@ -10,21 +10,33 @@ import {
   referencedPolicies,
   STATEMENTS_PER_NEIGHBOR,
 } from '../golden/daemon-check';
-import { goldenRouter, goldenSessions } from '../golden/fixture';
+import { goldenPolicy, goldenRouter, goldenSessions } from '../golden/fixture';
 
 const available = daemonsAvailable();
 const intended = goldenSessions.map((s) => s.peer_ipaddr).sort();
-/** The policies the golden config references, defined by the operator's part of the harness. */
-const policies = prepare(goldenRouter, goldenSessions).groups;
+const groups = prepare(goldenRouter, goldenSessions, goldenPolicy).groups;
+/** The policies of the group whose policy is `external`: the operator's part of the harness defines them. */
+const external = groups.filter((g) => !g.managed);
+/** Every group as the operator's: names only, as before peerflow wrote policies. */
+const allExternal = {
+  own_prefixes: [],
+  groups: Object.fromEntries(
+    [...new Set(goldenSessions.map((s) => s.peer_group ?? 'peers'))].map((g) => [
+      g,
+      { policy: 'external' as const },
+    ]),
+  ),
+};
 
 describe.skipIf(!available)('rendered configs parsed by the real daemons', () => {
   for (const platform of DAEMON_PLATFORMS) {
     it(`${platform}: the daemon accepts the config and it declares exactly the sessions`, async () => {
-      const text = render(platform, goldenRouter, goldenSessions);
+      const text = render(platform, goldenRouter, goldenSessions, goldenPolicy);
+      expect(external.map((g) => g.name)).toEqual(['operator_v4']);
       expect(referencedPolicies(platform, text)).toEqual(
-        policies.map(({ importPolicy, exportPolicy }) => ({ importPolicy, exportPolicy })),
+        groups.map(({ importPolicy, exportPolicy }) => ({ importPolicy, exportPolicy })),
       );
-      const parsed = await parseWithDaemon(platform, text, policies);
+      const parsed = await parseWithDaemon(platform, text, external);
       expect(parsed.output, parsed.output).not.toMatch(/error/i);
       expect(parsed.ok).toBe(true);
       expect(declaredNeighbors(platform, text)).toEqual(intended);
@@ -33,15 +45,23 @@ describe.skipIf(!available)('rendered configs parsed by the real daemons', () =>
       );
     });
 
-    it(`${platform}: the same check refuses a config with a stray quote`, async () => {
+    it(`${platform}: loads peerflow's policies alone, with nothing supplied by the operator`, async () => {
       const text = render(platform, goldenRouter, goldenSessions);
+      const parsed = await parseWithDaemon(platform, text);
+      expect(parsed.ok, parsed.output).toBe(true);
+      expect(declaredNeighbors(platform, text)).toEqual(intended);
+    });
+
+    it(`${platform}: the same check refuses a config with a stray quote`, async () => {
+      const text = render(platform, goldenRouter, goldenSessions, goldenPolicy);
       const broken = text.replace('AS16509 Amazon.com', 'AS16509 "Amazon.com" ; }\n junk {');
-      expect((await parseWithDaemon(platform, broken, policies)).ok).toBe(false);
+      expect((await parseWithDaemon(platform, broken, external)).ok).toBe(false);
     });
   }
 
-  it('bird2: refuses the config while the operator has not defined its filters', async () => {
-    const text = render('bird2', goldenRouter, goldenSessions);
+  it('bird2: refuses the config while the operator has not defined the filters of `external` groups', async () => {
+    const text = render('bird2', goldenRouter, goldenSessions, allExternal);
+    expect(text).not.toMatch(/^filter /m);
     const parsed = await parseWithDaemon('bird2', text);
     expect(parsed.ok).toBe(false);
     // BIRD stops at the first reference to an unknown symbol: the first template's import filter.

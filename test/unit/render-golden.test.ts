@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform } from '../../shared/config-render/platforms';
 import { prepare } from '../../shared/config-render/prepare';
 import { render } from '../../shared/config-render/render';
-import { goldenRouter, goldenSessions } from '../golden/fixture';
+import { goldenPolicy, goldenRouter, goldenSessions } from '../golden/fixture';
 
 /**
  * The rendered config of the golden fixture, for every platform, is the reviewed file in
@@ -19,6 +19,17 @@ const TEXT = '[A-Za-z0-9 .,_:()&@+/-]+';
 const GROUP = '[A-Za-z][A-Za-z0-9_]*';
 const NUM = String.raw`\d+`;
 const PW = '[A-Za-z0-9][A-Za-z0-9._~+=@:,/-]*';
+const PFX = `${IP}/${NUM}`;
+/** An AS-path regular expression as peerflow writes them (digits, classes, anchors, alternation). */
+const ASRE = String.raw`[-_()|\[\]{},0-9^.*]+`;
+const COMM = String.raw`\d+:\d+:\d+`;
+
+/** The statement forms of the route-map dialect (IOS, EOS) that peerflow's policies use. */
+const routeMapForms = (indent: string) => [
+  `route-map ${GROUP} (permit|deny) ${NUM}`,
+  `${indent}match ipv(4|6)? ?address prefix-list ${GROUP}`.replace('ipv(4|6)? ?', 'ipv?6? '),
+  `${indent}match as-path ${GROUP}`,
+];
 
 /** Statement forms from each vendor's BGP configuration guide; every rendered line must be one of them. */
 const GRAMMAR: Partial<Record<Platform, string[]>> = {
@@ -44,6 +55,12 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     `  neighbor ${GROUP} route-map ${GROUP}_out out`,
     ' exit-address-family',
     '!',
+    `ipv?6? prefix-list ${GROUP} seq ${NUM} (permit|deny) ${PFX}( (ge|le) ${NUM})?`,
+    `ip as-path access-list ${GROUP} (permit|deny) ${ASRE}`,
+    ...routeMapForms(' '),
+    ' match rpki invalid',
+    ` bgp rpki server tcp ${IP} port ${NUM} refresh ${NUM}`,
+    `  neighbor ${IP} route-map ${GROUP}_in in`,
   ],
   'cisco-iosxr': [
     `! ${TEXT}`,
@@ -64,6 +81,26 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     `  password clear ${PW}`,
     `   maximum-prefix ${NUM} 90`,
     ' {0,2}!',
+    `prefix-set ${GROUP}`,
+    `  ${PFX}( le ${NUM})?,?`,
+    'end-set',
+    `as-path-set ${GROUP}`,
+    `  ios-regex '${ASRE}'`,
+    `route-policy ${GROUP}`,
+    `  if (not )?destination in ${GROUP} then`,
+    String.raw`  if destination in \(${PFX} ge ${NUM}, ${PFX} le ${NUM}\) then`,
+    ' {2,4}(drop|pass)',
+    '  endif',
+    `  if as-path in ${GROUP} then`,
+    '  if validation-state is invalid then',
+    'end-policy',
+    `  # ${TEXT}`,
+    `  if not as-path neighbor-is '${NUM}' then`,
+    String.raw`  set large-community \(${COMM}(, ${COMM})*\) additive`,
+    `  apply ${GROUP}`,
+    ` rpki server ${IP}`,
+    `  transport tcp port ${NUM}`,
+    `   route-policy ${GROUP}_in in`,
   ],
   junos: [
     String.raw`/\* ${TEXT} \*/`,
@@ -92,6 +129,28 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     ' {28}teardown;',
     ` {16}local-as ${NUM};`,
     ` {16}peer-as ${NUM};`,
+    'policy-options \\{',
+    ` {4}route-filter-list ${GROUP} \\{`,
+    ` {8}${PFX} orlonger;`,
+    ` {4}prefix-list ${GROUP} \\{`,
+    ` {8}${PFX};`,
+    String.raw` {4}as-path ${GROUP} "(\.\* \([0-9|-]+\) \.\*|\^${NUM} \.\*)";`,
+    ` {4}policy-statement ${GROUP} \\{`,
+    ` {8}term ${GROUP} \\{`,
+    ' {12}from \\{',
+    ` {16}route-filter-list ${GROUP};`,
+    ` {16}route-filter ${PFX} (prefix-length-range /${NUM}-/${NUM}|upto /${NUM});`,
+    ` {16}prefix-list-filter ${GROUP} (orlonger|exact);`,
+    ` {16}as-path ${GROUP};`,
+    ' {16}validation-database invalid;',
+    ` {12}then (accept|reject|next policy|community add ${GROUP});`,
+    String.raw` {4,8}/\* ${TEXT} \*/`,
+    String.raw` {4}community ${GROUP} members \[ (large:${COMM} )+\];`,
+    ' {4}validation \\{',
+    ' {8}group peerflow \\{',
+    ` {12}session ${IP} \\{`,
+    ` {16}port ${NUM};`,
+    String.raw` {16}import \[ (${GROUP} )+\];`,
   ],
   'arista-eos': [
     `! ${TEXT}`,
@@ -114,13 +173,26 @@ const GRAMMAR: Partial<Record<Platform, string[]>> = {
     `      neighbor ${GROUP} route-map ${GROUP}_in in`,
     `      neighbor ${GROUP} route-map ${GROUP}_out out`,
     '!',
+    `ip prefix-list ${GROUP} seq ${NUM} (permit|deny) ${PFX}( (ge|le) ${NUM})?`,
+    `ipv6 prefix-list ${GROUP}`,
+    `   seq ${NUM} (permit|deny) ${PFX}( (ge|le) ${NUM})?`,
+    `ip as-path access-list ${GROUP} (permit|deny) ${ASRE} any`,
+    ...routeMapForms('   '),
+    '   match origin-as validity invalid',
+    `   sub-route-map ${GROUP}`,
+    `   set large-community (${COMM} )+additive`,
+    `   rpki cache ${GROUP}`,
+    `      host ${IP} port ${NUM}`,
+    '   rpki origin-validation',
+    '      ebgp local',
+    `   neighbor ${IP} route-map ${GROUP}_in in`,
   ],
 };
 
 describe('golden configs', () => {
   for (const platform of PLATFORMS) {
     it(`renders the fixture for ${platform} exactly as reviewed`, () => {
-      const text = render(platform, goldenRouter, goldenSessions);
+      const text = render(platform, goldenRouter, goldenSessions, goldenPolicy);
       if (process.env.UPDATE_GOLDEN === 'true') writeFileSync(goldenFile(platform), text);
       expect(text).toBe(readFileSync(goldenFile(platform), 'utf8'));
     });
@@ -150,12 +222,47 @@ describe('golden configs', () => {
     const groups = prepare(goldenRouter, goldenSessions).groups;
     expect(groups.map((g) => [g.name, g.importPolicy, g.exportPolicy])).toEqual([
       ['group_b_0c20ad_v4', 'group_b_0c20ad_v4_in', 'group_b_0c20ad_v4_out'],
+      ['operator_v4', 'operator_v4_in', 'operator_v4_out'],
       ['peers_v4', 'peers_v4_in', 'peers_v4_out'],
       ['LAME_PEERS_9001d1_v6', 'LAME_PEERS_9001d1_v6_in', 'LAME_PEERS_9001d1_v6_out'],
     ]);
   });
 
-  /** How each platform attaches a group's policies; peerflow writes no policy of its own. */
+  /** Every group's policy is the operator's (`policy: external`): names only. */
+  const allExternal = {
+    own_prefixes: [],
+    groups: Object.fromEntries(
+      [...new Set(goldenSessions.map((s) => s.peer_group ?? 'peers'))].map((g) => [
+        g,
+        { policy: 'external' as const },
+      ]),
+    ),
+  };
+
+  /** How each platform starts the definition of a policy peerflow writes. */
+  const DEFINITION: Record<Platform, (group: string, policy: string) => RegExp> = {
+    'cisco-ios': (_g, p) => new RegExp(`^route-map ${p} (permit|deny) \\d+$`, 'm'),
+    'cisco-iosxr': (_g, p) => new RegExp(`^route-policy ${p}$`, 'm'),
+    junos: (_g, p) => new RegExp(`^ {4}policy-statement ${p} \\{$`, 'm'),
+    'arista-eos': (_g, p) => new RegExp(`^route-map ${p} (permit|deny) \\d+$`, 'm'),
+    bird2: (_g, p) => new RegExp(`^filter ${p} \\{$`, 'm'),
+    frr: (_g, p) => new RegExp(`^route-map ${p} (permit|deny) \\d+$`, 'm'),
+    openbgpd: (g) => new RegExp(`^# ${g}: import ${g}_in, export ${g}_out, written by peerflow$`, 'm'),
+    gobgp: (_g, p) => new RegExp(`^ {2}name = "${p}"$`, 'm'),
+  };
+
+  for (const platform of PLATFORMS) {
+    it(`${platform}: defines the policies of each managed group and of none whose policy is external`, () => {
+      const text = render(platform, goldenRouter, goldenSessions, goldenPolicy);
+      for (const g of prepare(goldenRouter, goldenSessions, goldenPolicy).groups) {
+        for (const policy of [g.importPolicy, g.exportPolicy]) {
+          expect(DEFINITION[platform](g.name, policy).test(text), `${g.name}: ${policy}`).toBe(g.managed);
+        }
+      }
+    });
+  }
+
+  /** How each platform attaches a group's policies; with `policy: external` it writes none. */
   const ATTACHMENT: Record<Platform, (group: string, inPolicy: string, outPolicy: string) => string[]> = {
     'cisco-ios': (g, i, o) => [`  neighbor ${g} route-map ${i} in`, `  neighbor ${g} route-map ${o} out`],
     'cisco-iosxr': (_g, i, o) => [`   route-policy ${i} in`, `   route-policy ${o} out`],
@@ -176,10 +283,10 @@ describe('golden configs', () => {
   };
 
   for (const platform of PLATFORMS) {
-    it(`${platform}: attaches every group to its import and export policy and defines none`, () => {
-      const text = render(platform, goldenRouter, goldenSessions);
+    it(`${platform}: attaches every group to its import and export policy, defining none when all are external`, () => {
+      const text = render(platform, goldenRouter, goldenSessions, allExternal);
       const lines = text.split('\n');
-      for (const g of prepare(goldenRouter, goldenSessions).groups) {
+      for (const g of prepare(goldenRouter, goldenSessions, allExternal).groups) {
         for (const line of ATTACHMENT[platform](g.name, g.importPolicy, g.exportPolicy)) {
           expect(
             lines.filter((l) => l === line),
@@ -196,22 +303,22 @@ describe('golden configs', () => {
   }
 
   it('fails closed where the platform needs to be told', () => {
-    const eos = render('arista-eos', goldenRouter, goldenSessions);
+    const eos = render('arista-eos', goldenRouter, goldenSessions, allExternal);
     // Per group: the router-wide `bgp missing-policy` would reach the operator's other sessions.
     expect(eos).not.toMatch(/^\s*bgp missing-policy/m);
-    for (const group of ['group_b_0c20ad_v4', 'peers_v4', 'LAME_PEERS_9001d1_v6']) {
+    for (const group of ['group_b_0c20ad_v4', 'operator_v4', 'peers_v4', 'LAME_PEERS_9001d1_v6']) {
       for (const direction of ['in', 'out']) {
         expect(eos).toContain(
           `\n   neighbor ${group} missing-policy address-family all direction ${direction} action deny\n`,
         );
       }
     }
-    const gobgp = render('gobgp', goldenRouter, goldenSessions);
+    const gobgp = render('gobgp', goldenRouter, goldenSessions, allExternal);
     expect(gobgp).toContain(
-      '  import-policy-list = ["group_b_0c20ad_v4_in", "peers_v4_in", "LAME_PEERS_9001d1_v6_in"]\n',
+      '  import-policy-list = ["group_b_0c20ad_v4_in", "operator_v4_in", "peers_v4_in", "LAME_PEERS_9001d1_v6_in"]\n',
     );
     expect(gobgp).toContain(
-      '  export-policy-list = ["group_b_0c20ad_v4_out", "peers_v4_out", "LAME_PEERS_9001d1_v6_out"]\n',
+      '  export-policy-list = ["group_b_0c20ad_v4_out", "operator_v4_out", "peers_v4_out", "LAME_PEERS_9001d1_v6_out"]\n',
     );
     expect(gobgp.match(/^ {2}default-(import|export)-policy = "reject-route"$/gm)).toHaveLength(2);
     expect(render('frr', goldenRouter, goldenSessions)).not.toContain('ebgp-requires-policy');

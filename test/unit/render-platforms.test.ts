@@ -26,7 +26,14 @@ describe('platform registry', () => {
       expect(d).not.toHaveProperty('delivery');
       expect(d).not.toHaveProperty('state');
 
-      const empty = d.render({ hostname: 'r1', asn: 64500, routerId: '192.0.2.1', groups: [] });
+      const empty = d.render({
+        hostname: 'r1',
+        asn: 64500,
+        routerId: '192.0.2.1',
+        groups: [],
+        ownPrefixes: { ipv4: [], ipv6: [] },
+        rtr: [],
+      });
       expect(empty).toContain('peerflow BGP neighbors for r1 (' + d.id + '), AS64500');
       expect(empty.endsWith('\n')).toBe(true);
       expect(render(d.id, goldenRouter, goldenSessions)).toContain(goldenSessions[0]!.peer_ipaddr);

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addSessionRoute } from '../../shared/sessions/routes';
-import { prepare, type RenderSession } from '../../shared/config-render/prepare';
+import {
+  type IrrPrefixList,
+  RenderError,
+  type RenderPolicy,
+  type RenderSession,
+  type RtrServer,
+} from '../../shared/config-render/prepare';
+import { RtrServerSchema } from '../../shared/routers/schemas';
+import { RoutingPolicySchema } from '../../shared/settings/settings-schema';
 import { render } from '../../shared/config-render/render';
 import {
   DAEMON_PLATFORMS,
@@ -115,9 +123,8 @@ describe.skipIf(!daemonsAvailable())('hostile free text', () => {
         }
         if (sessions.length === 0) return;
         const intended = sessions.map((s) => s.peer_ipaddr).sort();
-        const policies = prepare(router, sessions).groups;
         for (const platform of DAEMON_PLATFORMS) {
-          rendered.push({ platform, text: render(platform, router, sessions), intended, policies });
+          rendered.push({ platform, text: render(platform, router, sessions), intended, policies: [] });
         }
       }),
       { numRuns: RUNS },
@@ -130,6 +137,7 @@ describe.skipIf(!daemonsAvailable())('hostile free text', () => {
     await Promise.all(
       Array.from({ length: 4 }, async () => {
         for (let r = queue.shift(); r; r = queue.shift()) {
+          // peerflow writes every group's policies: nothing from the operator around the config.
           const parsed = await parseWithDaemon(r.platform, r.text, r.policies);
           const neighbors = declaredNeighbors(r.platform, r.text);
           const statements = neighborStatementCount(r.platform, r.text);
@@ -143,5 +151,112 @@ describe.skipIf(!daemonsAvailable())('hostile free text', () => {
     expect(failures).toEqual([]);
     // Both branches were exercised: some input was refused, and configs were parsed.
     expect(refused).toBeGreaterThan(0);
+  });
+});
+
+/** A prefix-like string: sometimes a real prefix, often not quite one, sometimes hostile text. */
+const prefixish = fc.oneof(
+  fc.constantFrom('11.0.1.0/24', '11.0.2.0/23', '4000:1::/48', '2001:db8:100::/40', '203.0.113.0/24'),
+  fc.tuple(fc.ipV4(), fc.integer({ min: -1, max: 40 })).map(([ip, len]) => `${ip}/${len}`),
+  fc.tuple(fc.ipV6(), fc.integer({ min: 0, max: 130 })).map(([ip, len]) => `${ip}/${len}`),
+  fc.constantFrom('10.0.0.0/8 le 32', '11.0.0.0/8+', '0.0.0.0/0', '::/0', '11.0.1.0/24;', '11.0.1.0/24 }'),
+  nasty,
+);
+
+const goodPrefix = fc.constantFrom('11.0.1.0/24', '11.0.2.0/23', '4000:1::/48', '2001:db8:100::/40');
+const policyCase = fc.record({
+  own: fc.oneof(fc.array(goodPrefix, { maxLength: 3 }), fc.array(prefixish, { maxLength: 3 })),
+  rtr: fc.array(
+    fc.record({
+      host: fc.oneof(fc.ipV4(), fc.ipV6(), fc.domain(), fc.domain(), nasty),
+      port: fc.oneof(fc.integer({ min: 1, max: 65_535 }), fc.integer({ min: -5, max: 100_000 })),
+    }),
+    { maxLength: 2 },
+  ),
+  irr: fc.option(
+    fc.record({
+      as_set: nasty,
+      ipv4: fc.oneof(fc.array(goodPrefix, { maxLength: 3 }), fc.array(prefixish, { maxLength: 3 })),
+      ipv6: fc.oneof(fc.constant([]), fc.array(prefixish, { maxLength: 3 })),
+      status: fc.constantFrom('ok', 'empty', 'too_large', 'failed'),
+    }),
+    { nil: null },
+  ),
+  exchange: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.integer(), fc.constant(null)),
+  peerType: fc.constantFrom('peer', 'route-server'),
+});
+
+describe.skipIf(!daemonsAvailable())('hostile policy inputs', () => {
+  it('are refused (422 or a render error) or rendered into configs the daemons parse, with exactly the intended neighbors', async () => {
+    const rendered: Rendered[] = [];
+    let refused = 0;
+    fc.assert(
+      fc.property(policyCase, (c) => {
+        // Our prefixes and RTR servers go through the API's schemas, as an admin or operator sets them.
+        const policy = RoutingPolicySchema.safeParse({
+          own_prefixes: c.own,
+          groups: { peers: { irr_filter: true } },
+        });
+        const servers = c.rtr.map((r) => RtrServerSchema.safeParse(r));
+        if (!policy.success || servers.some((r) => !r.success)) {
+          refused += 1;
+          return;
+        }
+        const rtr_servers: RtrServer[] = servers.map((r) => r.data as RtrServer);
+        const sessions: RenderSession[] = PEERS.map((ip, i) => ({
+          peer_ipaddr: ip,
+          peer_asn: 64512 + i,
+          peer_name: 'Peer',
+          peer_group: null,
+          prfx_max: null,
+          password: null,
+          note: null,
+          source_ipaddr: null,
+          source_asn: 64500,
+          exchange_id: c.exchange,
+          peer_type: c.peerType,
+          // The IRR lists come from the IRR refresh, unchecked until prepare.
+          irr: c.irr as IrrPrefixList | null,
+        }));
+        const withRtr = { ...router, rtr_servers };
+        const renderPolicy: RenderPolicy = policy.data;
+        const intended = sessions.map((s) => s.peer_ipaddr).sort();
+        for (const platform of DAEMON_PLATFORMS) {
+          try {
+            rendered.push({
+              platform,
+              text: render(platform, withRtr, sessions, renderPolicy),
+              intended,
+              policies: [],
+            });
+          } catch (err) {
+            // A render refuses what no router could take (and the API answers 422): never a crash.
+            expect(err).toBeInstanceOf(RenderError);
+            refused += 1;
+          }
+        }
+      }),
+      { numRuns: RUNS },
+    );
+    expect(rendered.length).toBeGreaterThan(0);
+    const failures: string[] = [];
+    const queue = [...rendered];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let r = queue.shift(); r; r = queue.shift()) {
+          const parsed = await parseWithDaemon(r.platform, r.text);
+          const exact =
+            JSON.stringify(declaredNeighbors(r.platform, r.text)) === JSON.stringify(r.intended) &&
+            neighborStatementCount(r.platform, r.text) ===
+              r.intended.length * STATEMENTS_PER_NEIGHBOR[r.platform];
+          if (!parsed.ok || !exact) failures.push(`${r.platform}: ${parsed.output}\n${r.text}`);
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+    expect(refused).toBeGreaterThan(0);
+    // The runs reached the new inputs: IRR lists and RTR servers were rendered and parsed.
+    expect(rendered.some((r) => /_irr\b/.test(r.text))).toBe(true);
+    expect(rendered.some((r) => /pf_rtr_1|rpki cache|\[\[rpki-servers\]\]|^rtr /m.test(r.text))).toBe(true);
   });
 });

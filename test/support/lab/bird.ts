@@ -12,7 +12,8 @@ import {
 import { startInNamespace } from './system';
 
 /**
- * BIRD 2. Router: `bird.conf` (the lab's) defines the device protocol and the group filters, then
+ * BIRD 2. Router: `bird.conf` (the lab's) defines the device protocol and the filters of `external`
+ * groups, if any, then
  * `include`s `managed.conf` (peerflow's part; it carries `router id` and the BGP protocols).
  * Reload: `birdc -s <socket> configure`.
  */
@@ -73,7 +74,7 @@ export async function startBirdRouter(setup: RouterSetup): Promise<LabDaemon> {
       'protocol device {',
       '}',
       '',
-      '# The operator policies peerflow references: accept everything in the lab.',
+      '# The operator filters of the groups whose policy is external, if any: accept everything.',
       ...setup.policies.map((p) => `filter ${p} { accept; }`),
       '',
       `include "${files.managed}";`,

@@ -86,7 +86,10 @@ export interface DaemonSetup {
 }
 
 export interface RouterSetup extends DaemonSetup {
-  /** Policy names the managed config may reference: `<group>_in` and `<group>_out` per group. */
+  /**
+   * The operator's policies the managed config references: `<group>_in` and `<group>_out` of each
+   * group whose policy is `external`. peerflow writes the others itself.
+   */
   readonly policies: readonly string[];
   /** The managed file's first content. */
   readonly managed: string;

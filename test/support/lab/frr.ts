@@ -14,7 +14,7 @@ import { run, runOk, startInNamespace } from './system';
 /**
  * FRR (zebra and bgpd, no watchfrr), every path in the daemon's folder: the vty sockets
  * (`--vty_socket`, which is `controlSocket`), zserv.api, pid files. FRR has no include. Router
- * layout: `base.conf` (the operator's part: hostname, the route-maps peerflow references) and
+ * layout: `base.conf` (the operator's part: hostname, the route-maps of `external` groups) and
  * `managed.conf` (peerflow's part: the `router bgp` block). The config FRR runs, `frr.conf`, is base
  * then managed, byte for byte; it is loaded at start with `vtysh -f`, and `reloadCommand` rebuilds
  * it with `cat` and applies the difference with `frr-reload.py --reload` (the folder also holds the
@@ -54,7 +54,7 @@ export async function startFrrRouter(setup: RouterSetup): Promise<LabDaemon> {
       'frr defaults traditional',
       `hostname ${setup.hostname}`,
       'service integrated-vtysh-config',
-      '! The operator policies peerflow references: accept everything in the lab.',
+      '! The operator route-maps of the groups whose policy is external, if any: accept everything.',
       ...setup.policies.flatMap((p) => [`route-map ${p} permit 10`, 'exit']),
       '',
     ].join('\n'),

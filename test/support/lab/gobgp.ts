@@ -16,8 +16,8 @@ import { runOk, startInNamespace } from './system';
 
 /**
  * GoBGP has no include, and gobgpd refuses a policy assignment naming a policy its file does not
- * define. Router layout: `base.toml` (the operator's part: the policy definitions peerflow
- * references) and `managed.toml` (peerflow's part: `[global.config]`, groups, neighbor sets,
+ * define. Router layout: `base.toml` (the operator's part: the policy definitions of the groups
+ * whose policy is `external`, if any) and `managed.toml` (peerflow's part: `[global.config]`, groups, neighbor sets,
  * neighbors; peerflow renders the router's whole BGP config for GoBGP). The file gobgpd reads,
  * `gobgpd.toml`, is base then managed, byte for byte. Reload (`reloadCommand`): rebuild it with
  * `cat`, then SIGHUP gobgpd (its pid is in `gobgpd.pid`, written by the lab).
@@ -155,7 +155,7 @@ export async function startGobgpRouter(setup: RouterSetup): Promise<LabDaemon> {
     files.base,
     [
       `# The lab's router ${setup.hostname}: the operator's part, read before peerflow's managed part.`,
-      '# The operator policies peerflow references: accept everything in the lab.',
+      '# The operator policies of the groups whose policy is external, if any: accept everything.',
       ...setup.policies.map(policyDefinition),
     ].join('\n'),
   );

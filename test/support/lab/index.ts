@@ -18,18 +18,20 @@
  *   `peer.prefixes`; it retries every two seconds, so a router that learns of it comes up quickly.
  *
  * Config layout per router daemon (`router.daemon`: paths, `cliCommand`, `reloadCommand`):
- * - bird2:    bird.conf (lab: device protocol, filters `<group>_v4_in`...) includes managed.conf.
+ * - bird2:    bird.conf (lab: device protocol, filters of external groups) includes managed.conf.
  *             Reload `birdc -s <dir>/bird.ctl configure`.
- * - openbgpd: bgpd.conf (lab: sockets, `allow from any`, `allow to any`) includes managed.conf.
+ * - openbgpd: bgpd.conf (lab: sockets, the rules of external groups) includes managed.conf.
  *             Reload `bgpctl -s <dir>/bgpd.sock reload`.
- * - frr:      frr.conf = base.conf (lab: route-maps `<group>_v4_in`... permit) + managed.conf
+ * - frr:      frr.conf = base.conf (lab: route-maps of external groups) + managed.conf
  *             (the `router bgp` block), joined with `cat`; reload rebuilds it and runs frr-reload.py.
  *             CLI `vtysh --vty_socket <dir>`.
- * - gobgp:    gobgpd.toml = base.toml (lab: policy definitions `<group>_v4_in`... accepting all) +
+ * - gobgp:    gobgpd.toml = base.toml (lab: policy definitions of external groups) +
  *             managed.toml (peerflow's whole GoBGP config), joined with `cat`; reload rebuilds it and
  *             sends SIGHUP (pid in gobgpd.pid). CLI `gobgp -u 127.0.0.1 -p 50051`.
- * Groups default to `peers`: policies `peers_v4_in`, `peers_v4_out`, `peers_v6_in`, `peers_v6_out`
- * (pass `groups` for others). Router AS 64500, router id 192.0.2.1; peer AS 64501.
+ * peerflow writes every group's policies: the lab supplies none, except for the groups named in
+ * `externalGroups` (policy `external`), whose policies it defines accepting everything. Router AS
+ * 64500, router id 192.0.2.1; peer AS `LAB_PEER_ASN`, announcing `LAB_PEER_PREFIXES` (both pass
+ * peerflow's import policy; documentation numbers and prefixes would not).
  *
  * Cleanup: `lab.destroy()` (idempotent) stops every process in the namespaces, deletes them, the
  * link, the slot and the scratch folder. Each lab is recorded (creating pid and start time) under
@@ -54,6 +56,8 @@ export {
   type LabPeer,
   type LabPeerDaemonName,
   type LabRouter,
+  LAB_PEER_ASN,
+  LAB_PEER_PREFIXES,
 } from './lab';
 export { fingerprintOfPublicKeyLine, type LabSsh } from './sshd';
 export { LAB_PREFIX, listNamespaces, namespacePids, sweepStaleLabs } from './state';

@@ -44,10 +44,14 @@ export interface LabOptions {
   /** The router's BGP router id (a dotted quad; not necessarily one of its addresses). */
   readonly routerId?: string;
   /**
-   * Peer group identifiers (as `groupIdentifier` of config-render makes them) whose policies the
-   * router defines: `<group>_v4_in`, `<group>_v4_out`, `<group>_v6_in`, `<group>_v6_out`.
+   * Peer group identifiers (as `groupIdentifier` of config-render makes them) of groups whose policy
+   * is `external`: the router defines their policies as the operator would (accepting everything),
+   * `<group>_v4_in`, `<group>_v4_out`, `<group>_v6_in`, `<group>_v6_out`. None by default: peerflow
+   * writes every group's policies itself.
    */
-  readonly groups?: readonly string[];
+  readonly externalGroups?: readonly string[];
+  /** What the peer announces, instead of `LAB_PEER_PREFIXES`. */
+  readonly peerPrefixes?: { readonly ipv4: readonly string[]; readonly ipv6: readonly string[] };
   /** The TCP-MD5 password of the peer's sessions. */
   readonly password?: string;
   /** Start sshd on the router host (default true). */
@@ -121,10 +125,20 @@ const LAN = {
   router: { ipv4: '192.0.2.1', ipv6: '2001:db8::1' },
   peer: { ipv4: '192.0.2.2', ipv6: '2001:db8::2' },
 };
-const PEER_PREFIXES = {
-  ipv4: ['203.0.113.0/26', '203.0.113.64/26', '203.0.113.128/26'],
-  ipv6: ['2001:db8:ffff:1::/64', '2001:db8:ffff:2::/64'],
+/**
+ * What the peer announces by default: prefixes peerflow's import policy accepts (no bogon, /24 and
+ * /48), so they are outside the documentation ranges. They exist only inside the lab's namespaces:
+ * no traffic is ever sent to them.
+ */
+export const LAB_PEER_PREFIXES = {
+  ipv4: ['11.0.1.0/24', '11.0.2.0/24', '11.0.3.0/24'],
+  ipv6: ['4000:1::/48', '4000:2::/48'],
 };
+/**
+ * The peer's AS by default: not a bogon AS (documentation and private numbers are refused by
+ * peerflow's import policy), and one IANA has not allocated, so it names no real network.
+ */
+export const LAB_PEER_ASN = 4_000_000_001;
 const MGMT_PREFIX_LENGTH = 29;
 
 function mgmtOf(slot: number, link: string): LabRouter['mgmt'] {
@@ -245,7 +259,8 @@ export async function createLab(options: LabOptions): Promise<Lab> {
     const mgmt = mgmtOf(slot, record.rootLink);
     await buildNetwork(record, routerNs, peerNs, mgmt);
     const routerAsn = options.routerAsn ?? 64500;
-    const peerAsn = options.peerAsn ?? 64501;
+    const peerAsn = options.peerAsn ?? LAB_PEER_ASN;
+    const prefixes = options.peerPrefixes ?? LAB_PEER_PREFIXES;
     const routerId = options.routerId ?? LAN.router.ipv4;
     const hostname = `lab-router-${id}`;
     const password = options.password ?? 'lab-md5-Secret1';
@@ -256,7 +271,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       ownIps: LAN.peer,
       routerAsn,
       password,
-      prefixes: PEER_PREFIXES,
+      prefixes,
     };
     const onStart = (pid: number) => started.push(pid);
     const [ssh, routerDaemon, peer] = await Promise.all([
@@ -273,7 +288,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
         routerId,
         hostname,
         started: onStart,
-        policies: policyNamesOf(options.groups ?? ['peers']),
+        policies: policyNamesOf(options.externalGroups ?? []),
         managed,
         ...(options.grpcApi ? { grpcApiAddress: mgmt.address } : {}),
       }),
@@ -303,7 +318,7 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       routerId: LAN.peer.ipv4,
       lan: LAN.peer,
       password,
-      prefixes: PEER_PREFIXES,
+      prefixes,
       daemon: peer,
     };
     return {

@@ -12,9 +12,8 @@ import { startInNamespace } from './system';
 
 /**
  * OpenBGPD. Router: `bgpd.conf` (the lab's) names its own control sockets, `include`s
- * `managed.conf` (peerflow's part: `AS`, `router-id`, the groups), then the filter rules: bgpd names
- * no policies, a group's policy is its `from group`/`to group` rules; the lab allows everything from
- * and to any neighbor. Reload: `bgpctl -s <socket> reload` (it exits 0 even when the new config is
+ * `managed.conf` (peerflow's part: `AS`, `router-id`, the groups and their filter rules). The rules of
+ * a group whose policy is `external` go with the managed file that declares it. Reload: `bgpctl -s <socket> reload` (it exits 0 even when the new config is
  * refused: its output says "reload failed"). bgpd drops privileges to `_openbgpd` and chroots to its
  * home folder, /run/openbgpd, which the lab creates when missing.
  */
@@ -37,9 +36,9 @@ export async function startOpenbgpdRouter(setup: RouterSetup): Promise<LabDaemon
       '',
       `include "${managed}"`,
       '',
-      '# The operator policies of every group: accept everything in the lab.',
-      'allow from any',
-      'allow to any',
+      // No filter rules: peerflow writes each managed group's. bgpd names no policies, so the rules of
+      // an `external` group go with the managed file that declares the group (bgpd refuses a rule
+      // naming a group it does not know yet).
       '',
     ].join('\n'),
   );
