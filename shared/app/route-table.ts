@@ -10,6 +10,7 @@ import { systemRoutes } from '../system';
 import { usersRoutes } from '../users';
 import { v1Routes } from '../v1';
 import { deliveryRoutes } from '../deployments';
+import { irrRoutes } from '../irr';
 
 /**
  * THE route table: every route of the API, one row each. The CDK stack, the local server, the
@@ -24,6 +25,7 @@ export const routes: readonly RouteContract[] = [
   ...emailsRoutes,
   ...exchangesRoutes,
   ...networksRoutes,
+  ...irrRoutes,
   ...settingsRoutes,
   ...syncRoutes,
   ...routersRoutes,

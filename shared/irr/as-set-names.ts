@@ -87,13 +87,17 @@ export type ParsedAsSets = { ok: true; refs: AsSetRef[] } | { ok: false; problem
 /**
  * The sets of a free-text field such as PeeringDB's `irr_as_set`: names separated by spaces, commas
  * or semicolons (`AS-FOO AS-BAR`, `RIPE::AS-FOO, RADB::AS-BAR`); `AS-FOO@RIPE` is read as
- * `RIPE::AS-FOO`; repeats are dropped. Placeholders ("none", "-") mean no set. One bad name makes the
+ * `RIPE::AS-FOO`; newlines, tabs and other control characters are refused; repeats are dropped. Placeholders ("none", "-") mean no set. One bad name makes the
  * whole field unusable: a partial list would filter a peer's routes by half its sets.
  */
 export function parseAsSetList(text: string): ParsedAsSets {
+  // Only spaces, commas and semicolons separate names: a newline, a tab or any other control
+  // character makes the field unusable, whatever surrounds it.
+  if (/[^\x20-\x7e]/.test(text))
+    return { ok: false, problem: 'holds a character that is not printable ASCII' };
   const tokens = text
     .trim()
-    .split(/[\s,;]+/)
+    .split(/[ ,;]+/)
     .filter((t) => t.length > 0);
   if (tokens.length === 0 || (tokens.length === 1 && NONE.has(tokens[0]!.toUpperCase()))) {
     return { ok: true, refs: [] };
