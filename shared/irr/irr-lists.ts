@@ -308,3 +308,62 @@ export async function refreshIrr(net: number, options: RefreshOptions = {}): Pro
 
 /** Every peer with stored lists. */
 export const irrTrackedNetworks = () => irrRepository.listNets();
+
+export interface IrrRefreshReport {
+  networks: number;
+  refreshed: number;
+  by_status: Record<IrrStatus, number>;
+  /** Networks left for the next run because the deadline came first. */
+  left: number;
+  errors: { participant_id: number; error: string }[];
+  duration_ms: number;
+}
+
+/**
+ * Refreshes the lists of many networks, a few at once, each worker over one kept connection (a new
+ * one after a failure). Stops starting refreshes at the deadline; what is left waits for the next
+ * run. A network whose refresh throws (gone from PeeringDB, the table busy) is reported, not fatal.
+ */
+export async function refreshManyIrr(
+  nets: readonly number[],
+  options: { concurrency?: number; deadline?: number } = {},
+): Promise<IrrRefreshReport> {
+  const started = Date.now();
+  const queue = [...new Set(nets)].sort((a, b) => a - b);
+  const report: IrrRefreshReport = {
+    networks: queue.length,
+    refreshed: 0,
+    by_status: { ok: 0, empty: 0, too_large: 0, failed: 0 },
+    left: 0,
+    errors: [],
+    duration_ms: 0,
+  };
+  let next = 0;
+  const worker = async () => {
+    let connection: IrrConnection | undefined;
+    try {
+      while (next < queue.length) {
+        if (options.deadline !== undefined && Date.now() >= options.deadline) break;
+        const net = queue[next++]!;
+        try {
+          connection ??= await openIrrConnection().catch(() => undefined);
+          const result = await refreshIrr(net, connection ? { connection } : {});
+          report.refreshed++;
+          if (result.status !== 'not_refreshed') report.by_status[result.status]++;
+          if (result.status === 'failed') {
+            connection?.close();
+            connection = undefined;
+          }
+        } catch (err) {
+          report.errors.push({ participant_id: net, error: (err as Error).message });
+        }
+      }
+    } finally {
+      connection?.close();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, queue.length) }, worker));
+  report.left = queue.length - next;
+  report.duration_ms = Date.now() - started;
+  return report;
+}
