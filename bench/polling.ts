@@ -64,7 +64,7 @@ export async function pollingBird(): Promise<BenchRow[]> {
       { step: 'initialize', name: 'bench-count-writes' },
     );
 
-    lab = await createLab({ router: 'bird2', groups: ['peers'] });
+    lab = await createLab({ router: 'bird2' });
     const ssh = lab.router.ssh!;
     const daemon = lab.router.daemon;
     const options: DeviceOptions = { ...daemon.deviceOptions, sudo: false };

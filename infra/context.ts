@@ -43,6 +43,8 @@ export interface DeploymentContext {
    * deployment routes answer 503 and say so).
    */
   delivery?: { subnetIds: string[]; securityGroupIds: string[]; pollMinutes: number };
+  /** The IRR server prefix lists are fetched from (whois.radb.net:43 by default) and its sources. */
+  irr: { host: string; port: number; sources: string };
 }
 
 export class ContextError extends Error {
@@ -164,6 +166,14 @@ export function readDeploymentContext(node: Node): DeploymentContext {
     throw new ContextError('contexts "deliverySubnetIds" and "deliverySecurityGroupIds" go together');
   }
 
+  const irrHost = text(node, 'irrHost') ?? 'whois.radb.net';
+  if (!/^[A-Za-z0-9.:-]{1,253}$/.test(irrHost))
+    throw new ContextError('context "irrHost" must be a host name or address');
+  const irrSources = (text(node, 'irrSources') ?? 'RADB,RIPE,ARIN,APNIC,AFRINIC,LACNIC').toUpperCase();
+  if (!/^[A-Z][A-Z0-9-]{0,31}(,[A-Z][A-Z0-9-]{0,31}){0,29}$/.test(irrSources)) {
+    throw new ContextError('context "irrSources" takes registry names joined by commas, like RADB,RIPE');
+  }
+
   return {
     customer,
     domain,
@@ -197,5 +207,6 @@ export function readDeploymentContext(node: Node): DeploymentContext {
           },
         }
       : {}),
+    irr: { host: irrHost, port: integer(node, 'irrPort', 43, 1, 65_535), sources: irrSources },
   };
 }

@@ -21,6 +21,7 @@ import { PeerflowApi } from '../constructs/http-api';
 import { Mailer } from '../constructs/mailer';
 import { SigningKey } from '../constructs/signing-key';
 import { SyncJob } from '../constructs/sync-job';
+import { IrrRefreshJob } from '../constructs/irr-refresh-job';
 import { PeerflowTable } from '../constructs/table';
 import { ContextError, type DeploymentContext } from '../context';
 import { pascalCase, RouteAreaStack } from './route-area-stack';
@@ -103,6 +104,7 @@ export class PeerflowStack extends Stack {
   readonly signingKey: SigningKey;
   readonly cursorKey: CursorKey;
   readonly syncJob: SyncJob;
+  readonly irrJob: IrrRefreshJob;
   readonly mailer: Mailer;
   readonly sessionPasswordKey: Key;
   readonly authorizer: ActionFunction;
@@ -125,6 +127,9 @@ export class PeerflowStack extends Stack {
       JWT_ISSUER: `peerflow-${d.customer}`,
       JWT_AUDIENCE: 'peerflow-api',
       LOG_LEVEL: d.logLevel,
+      IRR_HOST: d.irr.host,
+      IRR_PORT: String(d.irr.port),
+      IRR_SOURCES: d.irr.sources,
     };
     const logRetention = d.logRetentionDays;
 
@@ -151,8 +156,9 @@ export class PeerflowStack extends Stack {
       environment,
       withApiKeySecret: d.peeringdbApiKey,
     });
+    this.irrJob = new IrrRefreshJob(this, 'IrrRefresh', { table: this.table, logRetention, environment });
     const alarms = d.alarmEmail ? new AlarmTopic(this, 'Alarms', { email: d.alarmEmail }) : undefined;
-    alarms?.notify(this.syncJob.errorsAlarm, this.syncJob.deadLetterAlarm);
+    alarms?.notify(this.syncJob.errorsAlarm, this.syncJob.deadLetterAlarm, this.irrJob.errorsAlarm);
     this.mailer = new Mailer(this, 'Mail', {
       emailDomain: d.emailDomain,
       emailFrom: d.emailFrom,

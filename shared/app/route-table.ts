@@ -12,6 +12,7 @@ import { v1Routes } from '../v1';
 import { deliveryRoutes } from '../deployments';
 import { webhooksRoutes } from '../webhooks';
 import { pollingRoutes } from '../polling';
+import { irrRoutes } from '../irr';
 
 /**
  * THE route table: every route of the API, one row each. The CDK stack, the local server, the
@@ -26,6 +27,7 @@ export const routes: readonly RouteContract[] = [
   ...emailsRoutes,
   ...exchangesRoutes,
   ...networksRoutes,
+  ...irrRoutes,
   ...settingsRoutes,
   ...syncRoutes,
   ...routersRoutes,

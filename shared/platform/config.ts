@@ -49,6 +49,27 @@ const ConfigSchema = z.object({
   WEBHOOK_RETRY_BASE_SECONDS: z._default(z.coerce.number().check(z.gte(0.001), z.lte(3600)), 30),
   /** How long one webhook call may take, connection to answer, before it counts as failed. */
   WEBHOOK_TIMEOUT_MS: z._default(z.coerce.number().check(z.integer(), z.gte(100), z.lte(30_000)), 5000),
+  /** The IRR server prefix lists are built from (IRRd query protocol, as bgpq4 speaks it). */
+  IRR_HOST: z._default(
+    z.string().check(z.minLength(1), z.maxLength(253), z.regex(/^[A-Za-z0-9.:-]+$/)),
+    'whois.radb.net',
+  ),
+  IRR_PORT: z._default(z.coerce.number().check(z.integer(), z.gte(1), z.lte(65_535)), 43),
+  /** The registries searched, in order (`!s`): names joined by commas. */
+  IRR_SOURCES: z._default(
+    z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9-]{0,31}(,[A-Za-z][A-Za-z0-9-]{0,31}){0,29}$/)),
+    'RADB,RIPE,ARIN,APNIC,AFRINIC,LACNIC',
+  ),
+  /** How long the IRR server may stay silent while an answer is awaited. */
+  IRR_TIMEOUT_MS: z._default(z.coerce.number().check(z.integer(), z.gte(100), z.lte(600_000)), 8000),
+  /** A peer whose sets hold more prefixes (IPv4 and IPv6 together) is refused: status too_large. */
+  IRR_MAX_PREFIXES: z._default(z.coerce.number().check(z.integer(), z.gte(1), z.lte(2_000_000)), 100_000),
+  /** A peer whose sets hold more member ASNs is refused the same way. */
+  IRR_MAX_ASNS: z._default(z.coerce.number().check(z.integer(), z.gte(1), z.lte(500_000)), 20_000),
+  /** Merge neighbouring prefixes into ranges, as bgpq4 -A. */
+  IRR_AGGREGATE: z._default(z.stringbool(), false),
+  /** How many refreshes each peer's history keeps. */
+  IRR_HISTORY_VERSIONS: z._default(z.coerce.number().check(z.integer(), z.gte(1), z.lte(100)), 10),
   LOG_LEVEL: z._default(z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'CRITICAL']), 'INFO'),
   /** Tests turn this on so every response is checked against its route's response schema. */
   VALIDATE_RESPONSES: z._default(z.stringbool(), false),

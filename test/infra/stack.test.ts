@@ -615,12 +615,34 @@ describe('the data and keys', () => {
   }, 120_000);
 });
 
+describe('the IRR refresh job', () => {
+  it('runs daily with the table read-write, the IRR server in its environment, and an alarm', () => {
+    const job = plain.stack.irrJob;
+    const fnId = logicalId(job.job.function);
+    const rules = Object.values(plain.template.findResources('AWS::Events::Rule'))
+      .map((r) => r.Properties)
+      .filter((r) => JSON.stringify(r.Targets[0].Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }));
+    expect(rules.map((r) => r.ScheduleExpression)).toEqual(['cron(15 5 * * ? *)']);
+    expect(plain.resources[fnId]!.Properties).toMatchObject({
+      Timeout: 900,
+      Environment: { Variables: { IRR_HOST: 'whois.radb.net', IRR_PORT: '43' } },
+    });
+    expect([...grantsOf(plain, job.job.role).keys()].sort()).toEqual(
+      expectedActions({ table: 'read-write' }).sort(),
+    );
+    plain.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId } }],
+    });
+  });
+});
+
 describe('the PeeringDB sync job', () => {
   it('runs hourly incremental and daily full', () => {
     const fnId = logicalId(plain.stack.syncJob.job.function);
     const rules = Object.values(plain.template.findResources('AWS::Events::Rule'))
       .map((r) => r.Properties)
-      .filter((r) => r.ScheduleExpression !== undefined);
+      .filter((r) => JSON.stringify(r.Targets[0].Arn) === JSON.stringify({ 'Fn::GetAtt': [fnId, 'Arn'] }));
     expect(rules.map((r) => [r.ScheduleExpression, JSON.parse(r.Targets[0].Input)]).sort()).toEqual([
       ['cron(30 3 * * ? *)', { mode: 'full' }],
       ['rate(1 hour)', { mode: 'incremental' }],
@@ -680,8 +702,8 @@ describe('the PeeringDB sync job', () => {
       TopicArn: { Ref: topicId },
     });
     const alarms = Object.values(full.template.findResources('AWS::CloudWatch::Alarm'));
-    // The sync's two, and the events' dead-letter queue.
-    expect(alarms).toHaveLength(3);
+    // The sync's two, the events' dead-letter queue and the IRR refresh's errors.
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
     full.template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
@@ -813,10 +835,10 @@ describe('the stack', () => {
         expect(Stack.of(part), entry).toBe(area);
       }
     }
-    // The shared functions stay with what they serve: the authorizer, the sync job, the custom
+    // The shared functions stay with what they serve: the authorizer, the sync and IRR jobs, the custom
     // resources, the webhook delivery and retry functions.
     const rootFunctions = Object.values(plain.resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    expect(rootFunctions).toHaveLength(8);
+    expect(rootFunctions).toHaveLength(9);
   });
 
   it(`keeps every template below ${RESOURCE_LIMIT} resources, and the largest below 300`, () => {

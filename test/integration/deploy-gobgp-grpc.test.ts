@@ -79,7 +79,7 @@ describe.skipIf(!labAvailable(['gobgp']))('deployments to a gobgp router over gR
   };
 
   beforeAll(async () => {
-    lab = await createLab({ router: 'gobgp', groups: ['peers'], ssh: false, grpcApi: true });
+    lab = await createLab({ router: 'gobgp', ssh: false, grpcApi: true });
     await syncObjects({
       ix: [{ id: 90, name: 'Lab Exchange' }],
       ixlan: [{ id: 90, ix_id: 90 }],

@@ -79,7 +79,7 @@ describe.skipIf(!labAvailable(['bird2']))('polling a bird2 router', () => {
     provideEventPublisher(async (batch) => {
       events.push(...batch);
     });
-    lab = await createLab({ router: 'bird2', groups: ['peers'] });
+    lab = await createLab({ router: 'bird2' });
     await syncObjects({
       ix: [{ id: 95, name: 'Poll Lab Exchange' }],
       ixlan: [{ id: 95, ix_id: 95 }],

@@ -111,6 +111,18 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     'PUT /networks/{participant_id}/contacts',
     ...REQUEST_WRITES,
   ]),
+  get('irr-prefix-lists', 'irrPrefixLists', [
+    'GET /networks/{participant_id}/irr',
+    'PUT /networks/{participant_id}/irr',
+    'POST /networks/{participant_id}/irr/refresh',
+    'IRR refresh job',
+    'readPrefixLists (config rendering)',
+  ]),
+  query('irr-prefix-lists-all', ['irrPrefixLists'], 'gsi1', all, ['IRR refresh job']),
+  get('irr-list-chunks', 'irrListChunk', [
+    'GET /networks/{participant_id}/irr',
+    'readPrefixLists (config rendering)',
+  ]),
   query('network-presences', ['netixlan'], 'table', beginsWith('NETIXLAN#'), [
     'GET /networks/{participant_id}',
     'GET /exchanges',

@@ -442,6 +442,15 @@ export const KEYS = {
   networkContacts: entity('network-contacts', {
     table: { pk: key`NETCONTACTS#${int('net')}`, sk: constant('NETCONTACTS') },
   }),
+  /** A peer's IRR prefix lists: the AS-SET used, the override, the last refresh and its history. */
+  irrPrefixLists: entity('irr-prefix-lists', {
+    table: { pk: key`IRR#${int('net')}`, sk: constant('IRR') },
+    gsi1: { pk: constant('IRRLISTS'), sk: key`${padded('net')}` },
+  }),
+  /** One part of a peer's current lists (compressed), so that a list of any size fits in items. */
+  irrListChunk: entity('irr-list-chunk', {
+    table: { pk: key`IRR#${int('net')}`, sk: key`LIST#${text('digest')}#${int('chunk')}` },
+  }),
   presenceOverride: entity('presence-override', {
     table: { pk: constant('PRESENCE'), sk: key`IX#${padded('ix')}` },
   }),

@@ -1,0 +1,5 @@
+export * from './as-set-names';
+export * from './irr-lists';
+export { IRR_STATUSES, type IrrStatus } from './irr-store';
+export { parsePrefixEntry, type PrefixEntry } from './prefixes';
+export * from './routes';
