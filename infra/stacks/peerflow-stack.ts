@@ -187,12 +187,10 @@ export class PeerflowStack extends Stack {
         environment,
         ...d.delivery,
       });
-      // A deployment's end is an event.
-      this.delivery.job.bindEvents(
-        'EVENT_BUS_NAME',
-        this.events.bus.eventBusName,
-        this.events.bus.eventBusArn,
-      );
+      // A deployment's end is an event; so are the polls' state changes and failures.
+      for (const fn of [this.delivery.job, this.delivery.poller]) {
+        fn.bindEvents('EVENT_BUS_NAME', this.events.bus.eventBusName, this.events.bus.eventBusArn);
+      }
     }
 
     this.http = new PeerflowApi(this, 'Http', {

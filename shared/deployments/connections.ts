@@ -7,6 +7,7 @@ import { routerConnectionSecrets } from '../platform/secrets/session-passwords';
 import { NotFoundError, ValidationError } from '../platform/errors';
 import { getRouter, routerKey } from '../routers';
 import { canonicalIp } from '../kernel';
+import { aristaEos, bird2, ciscoIos, ciscoIosxr, frr, gobgp, junos, openbgpd } from '../config-render';
 import { GOBGP_API_VERSIONS, normalizeHostKeyFingerprint } from '../devices';
 
 /**
@@ -74,14 +75,14 @@ export type ConnectionTransport = (typeof CONNECTION_TRANSPORTS)[number];
 
 /** The transports each platform is delivered over (a platform missing here has none). */
 export const PLATFORM_TRANSPORTS: Readonly<Record<string, readonly ConnectionTransport[]>> = {
-  bird2: ['ssh'],
-  frr: ['ssh'],
-  openbgpd: ['ssh'],
-  gobgp: ['ssh', 'grpc'],
-  junos: ['netconf'],
-  'cisco-iosxr': ['netconf'],
-  'arista-eos': ['eapi'],
-  'cisco-ios': ['ssh'],
+  [bird2.id]: ['ssh'],
+  [frr.id]: ['ssh'],
+  [openbgpd.id]: ['ssh'],
+  [gobgp.id]: ['ssh', 'grpc'],
+  [junos.id]: ['netconf'],
+  [ciscoIosxr.id]: ['netconf'],
+  [aristaEos.id]: ['eapi'],
+  [ciscoIos.id]: ['ssh'],
 };
 
 const DEFAULT_PORTS: Record<Exclude<ConnectionTransport, 'grpc'>, number> = {
@@ -99,7 +100,7 @@ const VENDOR_OPTIONS = {
   sudo: false,
 };
 
-const VENDOR_PLATFORMS = new Set(['junos', 'cisco-iosxr', 'arista-eos', 'cisco-ios']);
+const VENDOR_PLATFORMS = new Set<string>([junos.id, ciscoIosxr.id, aristaEos.id, ciscoIos.id]);
 
 const Fingerprint = (description: string) =>
   z.string().check(

@@ -4,6 +4,7 @@ import { sessionPasswords } from '../platform/secrets/session-passwords';
 import { type ConfigRevision, configRevisionItem } from './config-revisions-store';
 import { routersRepository, type StoredRouter } from '../routers';
 import { getSettings } from '../settings';
+import { readPrefixLists } from '../irr';
 import { StaleSessionError, type StoredSession, sessionsRepository } from './sessions-store';
 import {
   type Platform,
@@ -60,7 +61,14 @@ async function renderInputs(
   secrets: 'placeholder' | 'clear',
 ): Promise<RenderSession[]> {
   const inputs: RenderSession[] = [];
+  // Each peer's IRR prefix lists as last refreshed (a peer never refreshed has none: its group's
+  // IRR filter, when on, then renders an explicit deny).
+  const participants = [
+    ...new Set(sessions.map((s) => s.peer_participant_id).filter((id): id is number => id !== null)),
+  ];
+  const lists = participants.length > 0 ? await readPrefixLists(participants) : new Map();
   for (const s of sessions) {
+    const list = s.peer_participant_id === null ? undefined : lists.get(s.peer_participant_id);
     let password: string | null = null;
     if (s.password_ciphertext !== null) {
       password =
@@ -79,6 +87,8 @@ async function renderInputs(
       source_ipaddr: s.source_ipaddr,
       source_asn: s.source_asn,
       multihop: s.multihop ?? null,
+      exchange_id: s.public_id,
+      irr: list ? { as_set: list.as_set, ipv4: list.ipv4, ipv6: list.ipv6, status: list.status } : null,
     });
   }
   return inputs;

@@ -79,7 +79,9 @@ describe.skipIf(!labAvailable(['gobgp']))('deployments to a gobgp router over gR
   };
 
   beforeAll(async () => {
-    lab = await createLab({ router: 'gobgp', ssh: false, grpcApi: true });
+    // peerflow's own routing policies reach GoBGP over SSH only (see the README): over gRPC the
+    // group keeps the operator's policies, which the lab defines.
+    lab = await createLab({ router: 'gobgp', ssh: false, grpcApi: true, externalGroups: ['peers'] });
     await syncObjects({
       ix: [{ id: 90, name: 'Lab Exchange' }],
       ixlan: [{ id: 90, ix_id: 90 }],
@@ -105,7 +107,11 @@ describe.skipIf(!labAvailable(['gobgp']))('deployments to a gobgp router over gR
     [admin, operator] = await Promise.all([userWithRole('admin'), userWithRole('operator')]);
     const ours = await callRoute(patchSettingsRoute, {
       token: admin.token,
-      body: { source_asn: lab.router.asn, source_participant_id: 500 },
+      body: {
+        source_asn: lab.router.asn,
+        source_participant_id: 500,
+        routing_policy: { own_prefixes: [], groups: { peers: { policy: 'external' } } },
+      },
     });
     expect(ours.status, JSON.stringify(ours.json)).toBe(200);
     const router = await callRoute(createRouterRoute, {

@@ -9,14 +9,30 @@ const stripComments = (toml: string) =>
     .filter((l) => !l.trim().startsWith('#'))
     .join('\n');
 
+/** Every group of the golden sessions keeps the operator's policies: names only. */
+const externalPolicies = {
+  own_prefixes: [],
+  groups: Object.fromEntries(
+    [...new Set(goldenSessions.map((s) => s.peer_group ?? 'peers'))].map((g) => [
+      g,
+      { policy: 'external' as const },
+    ]),
+  ),
+};
+
 describe("peerflow's GoBGP config as API objects", () => {
   it('reads every session of the golden render and writes the same TOML back, comments aside', () => {
-    const toml = render('gobgp', goldenRouter, goldenSessions);
+    const toml = render('gobgp', { ...goldenRouter, rtr_servers: [] }, goldenSessions, externalPolicies);
     const plan = parseGobgpPlan(toml);
     if (typeof plan === 'string') throw new Error(plan);
     expect(plan.neighbors.length).toBe(goldenSessions.length);
     expect(plan.asn).toBe(goldenRouter.asn);
     expect(renderGobgpPlan(plan)).toBe(stripComments(toml));
+  });
+
+  it("refuses peerflow's own routing policies and RPKI servers, saying they go over ssh", () => {
+    const plan = parseGobgpPlan(render('gobgp', goldenRouter, goldenSessions));
+    expect(plan).toMatch(/not part of what peerflow sends .*over ssh only/);
   });
 
   it('reads a router with no session', () => {

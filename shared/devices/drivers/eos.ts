@@ -1,3 +1,4 @@
+import { aristaEos } from '../../config-render';
 import { DeviceError, type DeviceDriver, type DeviceStep, type DeviceTransport } from '../device';
 import type { EapiTransport } from '../eapi';
 import { bgpStanza } from './iosxr-state';
@@ -65,7 +66,7 @@ async function attempt(
 }
 
 export const eosDriver: DeviceDriver = {
-  platform: 'arista-eos',
+  platform: aristaEos.id,
 
   async identity(t, _o, steps) {
     const [version, summary] = await run(

@@ -118,7 +118,7 @@ export function parseGobgpPlan(toml: string): GobgpPlan | string {
     if (header) {
       const [, open, name, close] = header as unknown as [string, string, string, string];
       if (!(name in TABLES) || (open === '[[') !== ARRAYS.has(name) || open.length !== close.length) {
-        return `${at}: table ${line} is not part of what peerflow sends over GoBGP's API`;
+        return `${at}: table ${line} is not part of what peerflow sends over GoBGP's API (peerflow's routing policies and RPKI servers reach GoBGP over ssh only: use an ssh connection, or the policy external for the group)`;
       }
       current = { table: name, values: new Map() };
       entries.push(current);

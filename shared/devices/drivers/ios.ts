@@ -1,3 +1,4 @@
+import { ciscoIos } from '../../config-render';
 import { DeviceError, type DeviceDriver, type DeviceStep, type DeviceTransport } from '../device';
 import { bgpStanza } from './iosxr-state';
 import { parseIosIdentity, parseIosSummary, parseIosVersion } from './ios-state';
@@ -52,7 +53,7 @@ export function scpPayload(name: string, content: string): string {
 }
 
 export const iosDriver: DeviceDriver = {
-  platform: 'cisco-ios',
+  platform: ciscoIos.id,
 
   async identity(t, _o, steps) {
     const version = await cli(t, steps, 'show version', 'Reading the version');

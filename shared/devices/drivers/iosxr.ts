@@ -1,3 +1,4 @@
+import { ciscoIosxr } from '../../config-render';
 import { DeviceError, type DeviceDriver } from '../device';
 import * as ops from '../netconf/operations';
 import { netconfOf } from '../netconf/of';
@@ -42,7 +43,7 @@ async function runningCli(
 }
 
 export const iosxrDriver: DeviceDriver = {
-  platform: 'cisco-iosxr',
+  platform: ciscoIosxr.id,
 
   async identity(t, _o, steps) {
     const session = netconfOf(t);

@@ -1,3 +1,4 @@
+import { junos } from '../../config-render';
 import { DeviceError, type DeviceDriver } from '../device';
 import { netconfOf } from '../netconf/of';
 import { escapeXml } from '../netconf/xml-tree';
@@ -41,7 +42,7 @@ const committedConfig = (inner: string, extra = '') =>
   `<get-configuration database="committed"${extra}><configuration>${inner}</configuration></get-configuration>`;
 
 export const junosDriver: DeviceDriver = {
-  platform: 'junos',
+  platform: junos.id,
 
   async identity(t, _o, steps) {
     const version = await call(t, steps, '<get-software-information/>', 'Reading the Junos version');
