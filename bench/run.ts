@@ -2,6 +2,7 @@ import { authorizerThroughput } from './authorizer';
 import { bundles } from './bundles';
 import { deploymentToBird } from './deployments';
 import { type Benchmark, type BenchRow, formatNumber } from './harness';
+import { irrPrefixLists } from './irr';
 import { peersAtBiggestExchange } from './peers';
 import { pollingBird } from './polling';
 import { syncAtFullScale } from './sync';
@@ -23,6 +24,7 @@ const BENCHMARKS: Benchmark[] = [
   syncAtFullScale,
   deploymentToBird,
   pollingBird,
+  irrPrefixLists,
 ];
 
 function printTable(all: BenchRow[]): void {
