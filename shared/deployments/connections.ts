@@ -317,8 +317,11 @@ export async function putConnection(
   const router = await getRouter(routerId);
   const allowed = PLATFORM_TRANSPORTS[router.platform] ?? [];
   if (!allowed.includes(input.transport)) {
+    const takers = Object.keys(PLATFORM_TRANSPORTS).filter((p) =>
+      PLATFORM_TRANSPORTS[p]!.includes(input.transport),
+    );
     throw new ValidationError(
-      `a ${router.platform} router (${router.hostname}) is reached over ${allowed.length > 0 ? allowed.join(' or ') : 'no transport peerflow has'}, not ${input.transport}`,
+      `a ${router.platform} router (${router.hostname}) is reached over ${allowed.length > 0 ? allowed.join(' or ') : 'no transport peerflow has'}, not ${input.transport}, which is for ${takers.join(', ')} routers only`,
       [
         {
           path: 'body.transport',

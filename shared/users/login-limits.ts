@@ -80,7 +80,11 @@ async function sourceTag(ip: string | undefined): Promise<string | undefined> {
 /** A reserved guess: tell it how the password check went. */
 export interface Guess {
   failed(): Promise<void>;
-  succeeded(userId: string): Promise<void>;
+  /**
+   * The password was right. `remember: false` (a password check outside login) leaves the address
+   * unknown to the account if it was: only a login makes an address one the account logs in from.
+   */
+  succeeded(userId: string, options?: { remember?: boolean }): Promise<void>;
 }
 
 const tooMany = (retryAfterSeconds: number) =>
@@ -107,8 +111,8 @@ export async function reserveGuess(
     source !== undefined &&
     known.sources.some((s) => s.source === source && s.at > nowSeconds - KNOWN_SOURCE_SECONDS);
 
-  const remember = async (id: string) => {
-    if (source !== undefined) await rememberSource(id, source, nowSeconds);
+  const remember = async (id: string, options: { remember?: boolean } = {}) => {
+    if (source !== undefined && options.remember !== false) await rememberSource(id, source, nowSeconds);
   };
 
   if (isKnown) {
@@ -122,10 +126,10 @@ export async function reserveGuess(
           delayAfter,
           reservation.windowStart + LOGIN_WINDOW_SECONDS,
         ),
-      succeeded: async (id) => {
+      succeeded: async (id, options) => {
         await loginBudgets.release(budget, reservation);
         await loginBudgets.clearFailures(budget);
-        await remember(id);
+        await remember(id, options);
       },
     };
   }
@@ -145,13 +149,13 @@ export async function reserveGuess(
   }
   return {
     failed: async () => {},
-    succeeded: async (id) => {
+    succeeded: async (id, options) => {
       // From an address the account did not know, the right password is one of the account's
       // guesses too, so that at most ten reach the password check in a window, whatever runs beside
       // it; the address is known from now on and has a budget of its own. A caller without an
       // address (a script in this process) gets its guess back.
       await releaseAll(source === undefined ? reserved : reserved.filter(([b]) => b !== accountGuess));
-      await remember(id);
+      await remember(id, options);
     },
   };
 }

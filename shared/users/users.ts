@@ -205,7 +205,7 @@ export async function updateOwnAccount(
       await guess.failed();
       throw new ForbiddenError('The current password is not right');
     }
-    await guess.succeeded(before.id);
+    await guess.succeeded(before.id, { remember: false });
   }
   const own: UserChanges = {
     ...(changes.name !== undefined ? { name: changes.name } : {}),

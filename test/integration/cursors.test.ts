@@ -12,6 +12,7 @@ import { sendRequestRoute } from '../../shared/requests/routes';
 import { call, callRoute, routeUrl, tableSnapshot, userWithRole, type ApiResponse } from '../support/api';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 import { createWebhookRoute } from '../../shared/webhooks/routes';
+import { pollRepository } from '../../shared/polling';
 import { deliveriesRepository, type StoredDelivery } from '../../shared/webhooks/webhooks-store';
 
 /**
@@ -228,13 +229,32 @@ beforeAll(async () => {
   }
   PARAMS_OF.listWebhookDeliveries = { id: hookIds[0]! };
   OTHER_PARAMS_OF.listWebhookDeliveries = { id: hookIds[1]! };
+  const sessionIds: string[] = [];
   for (const ip of ['206.126.236.102', '206.126.236.68', '206.126.236.70']) {
     const added = await callRoute(addSessionRoute, {
       token: operator.token,
       body: { resource_id: routerIds[0]!, peer_ipaddr: ip },
     });
     expect(added.status).toBe(201);
+    sessionIds.push(added.json.id);
   }
+  // Two sessions' histories, each of two pages of one (entries as polls write them).
+  for (const sessionId of sessionIds.slice(0, 2)) {
+    await pollRepository.appendHistory(
+      (['active', 'established'] as const).map((to, i) => ({
+        session_id: sessionId,
+        router_id: routerIds[0]!,
+        at: `2026-12-01T00:0${i + 1}:00.000Z`,
+        from: i === 0 ? null : 'active',
+        to,
+        prfx_received: i,
+        prfx_accepted: i,
+        reason: null,
+      })),
+    );
+  }
+  PARAMS_OF.getSessionHistory = { id: sessionIds[0]! };
+  OTHER_PARAMS_OF.getSessionHistory = { id: sessionIds[1]! };
 });
 
 function pastDelivery(webhookId: string, time: string): StoredDelivery {

@@ -85,13 +85,16 @@ describe('deleting a session tells how to remove it from its router', () => {
       kind: 'commands',
       session_ids: [s.id],
     });
-    // The group still has a neighbor: it stays.
+    // The group still has a neighbor: it stays. The session's own policy (its exchange's tags, its
+    // first AS) goes with it.
     expect(res.json.removal?.config).toBe(
       [
         `! peerflow: remove BGP neighbor 206.126.236.68 from ${router.hostname} (frr), AS64500`,
         'router bgp 64500',
         ' no neighbor 206.126.236.68',
         'exit',
+        'no route-map as16509_206_126_236_68_in',
+        'no bgp as-path access-list as16509_206_126_236_68_not_first',
         '',
       ].join('\n'),
     );
@@ -127,7 +130,16 @@ describe('deleting a session tells how to remove it from its router', () => {
     expect(dry.json.removals.map((r) => r.config)).toEqual(res.json.removals.map((r) => r.config));
     const byRouter = new Map(res.json.removals.map((r) => [r.router_id, r.config]));
     // Junos: the group left empty goes as a whole; EOS: the neighbor goes, its group keeps .70.
-    expect(byRouter.get(a.id)).toBe('delete protocols bgp group peers_v4\n');
+    expect(byRouter.get(a.id)).toBe(
+      [
+        'delete protocols bgp group peers_v4',
+        'delete policy-options policy-statement as20940_206_126_236_102_in',
+        'delete policy-options community as20940_206_126_236_102_tags',
+        'delete policy-options policy-statement as20940_206_126_236_102_first_as',
+        'delete policy-options as-path as20940_206_126_236_102_first',
+        '',
+      ].join('\n'),
+    );
     expect(byRouter.get(b.id)).toContain('   no neighbor 206.126.236.102\n!');
   });
 });

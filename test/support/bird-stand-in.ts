@@ -93,6 +93,8 @@ export function birdStandIn(): BirdStandIn {
         child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
         child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         child.on('error', fail);
+        // A command that does not read its input may end before it is written, as over SSH.
+        child.stdin.on('error', () => undefined);
         child.on('close', (code) => done({ command, exitCode: code ?? 1, stdout, stderr }));
         child.stdin.end(options.input ?? '');
       });
