@@ -175,7 +175,18 @@ describe.skipIf(!labAvailable())('each daemon as the router of a lab', () => {
         }
       }
 
-      const sessions = await lab.waitForPeerRoutes(45_000);
+      let sessions: Awaited<ReturnType<typeof lab.waitForPeerRoutes>> | undefined;
+      for (let attempt = 1; !sessions; attempt++) {
+        try {
+          sessions = await lab.waitForPeerRoutes(40_000);
+        } catch (err) {
+          // Seen on a loaded two-core machine with frr only: a session up with no route for a
+          // whole wait. Its sessions are started over (as the driver does) twice at most.
+          if (platform !== 'frr' || attempt === 3) throw err;
+          for (const ip of [lab.peer.lan.ipv4, lab.peer.lan.ipv6])
+            await daemon.cli(['-c', `clear bgp ${ip}`]);
+        }
+      }
       expect(sessions.ipv4).toMatchObject({ established: true, received: lab.peer.prefixes.ipv4.length });
       expect(sessions.ipv6).toMatchObject({ established: true, received: lab.peer.prefixes.ipv6.length });
 
@@ -196,7 +207,7 @@ describe.skipIf(!labAvailable())('each daemon as the router of a lab', () => {
         }
       }
     },
-    60_000,
+    180_000,
   );
 
   it.concurrent.each(LAB_DAEMONS)(
