@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
-import { resetConfig } from '../shared/platform/config';
-import { logger } from '../shared/platform/logger';
-import { ddb, resetDdb } from '../shared/platform/storage/client';
+import { ddb } from '../shared/platform/storage/client';
 import { bird2Driver, type DeviceOptions, openSshTransport } from '../shared/devices';
 import { createLab, type Lab, labSkipReason } from '../test/support/lab';
+import { benchTable } from './local-table';
 import { type BenchRow, formatNumber, median, paired, rounds } from './harness';
 
 /**
@@ -27,24 +22,9 @@ export async function pollingBird(): Promise<BenchRow[]> {
   if (skip !== null) {
     return [{ benchmark: 'poll', subject: 'skipped', figure: `${skip}; run the bench as root` }];
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'peerflow-bench-poll-'));
-  const engine = await startDynamoLocal({ port: await freePort() });
-  const level = logger.getLevelName();
-  logger.setLogLevel('SILENT');
+  const table = await benchTable(TABLE, 'poll');
   let lab: Lab | undefined;
   try {
-    process.env.TABLE_NAME = TABLE;
-    process.env.DDB_ENDPOINT = engine.endpoint;
-    process.env.AWS_REGION = 'us-east-1';
-    process.env.DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'SILENT';
-    process.env.VALIDATE_RESPONSES = 'false';
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    process.env.AWS_ACCESS_KEY_ID ??= 'local';
-    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
-    resetConfig();
-    resetDdb();
-    await ensureTable(engine.endpoint, TABLE);
     const { callRoute, userWithRole } = await import('../test/support/api');
     const { createRouterRoute } = await import('../shared/routers');
     const { NOT_POLLED, sessionsRepository } = await import('../shared/sessions');
@@ -272,9 +252,7 @@ export async function pollingBird(): Promise<BenchRow[]> {
       },
     ];
   } finally {
-    logger.setLogLevel(level);
     await lab?.destroy();
-    await engine.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await table.stop();
   }
 }
