@@ -172,7 +172,9 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
       expect(d.diff).not.toContain(lab.peer.password);
       expect(d.steps.map((s: { name: string }) => s.name)).not.toContain('apply');
       expect(managedFile()).toBe(before);
-      // Its end was an event, delivered to the webhook.
+      // Its end was an event, delivered to the webhook (raised once the final status is written:
+      // the run is awaited, then its deliveries).
+      await deploymentsSettled();
       await webhookDeliveriesSettled();
       const ends = receiver.at('/deployments').map((r) => JSON.parse(r.body));
       expect(ends.find((e) => e.detail.deployment_id === d.id)).toMatchObject({
