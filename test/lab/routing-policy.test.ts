@@ -189,7 +189,10 @@ for (const { daemon, rtr } of ROUTERS) {
           500,
         );
       } catch (e) {
-        throw new Error(`${(e as Error).message}; last seen ${JSON.stringify(seen)}`, { cause: e });
+        throw new Error(
+          `${(e as Error).message}; last seen ${JSON.stringify(seen)}\n${await lab.describeSessions()}`,
+          { cause: e },
+        );
       }
       // Both sessions are up, and the router held on: a second look shows the same.
       for (const family of ['ipv4', 'ipv6'] as const) {

@@ -117,6 +117,8 @@ export interface Lab {
    * announced prefix received; throws with the last states seen after `timeoutMs`.
    */
   waitForPeerRoutes(timeoutMs?: number): Promise<{ ipv4: LabSessionState; ipv6: LabSessionState }>;
+  /** Both daemons' own detailed view of their sessions, for a failed test's message. */
+  describeSessions(): Promise<string>;
   /** Stops every process, removes namespaces, links, slot and scratch. Safe to call twice. */
   destroy(): Promise<void>;
 }
@@ -330,12 +332,26 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       run: (ns, argv, o) => run(inNamespace(ns, argv), o),
       pids: async () => (await Promise.all(record.namespaces.map(namespacePids))).flat(),
       waitForPeerRoutes: (timeoutMs = 30_000) => waitForPeerRoutes(router, peerHost, timeoutMs),
+      describeSessions: async () =>
+        `router: ${await describeSessions(router.daemon)}\npeer: ${await describeSessions(peer)}`,
       destroy,
     };
   } catch (e) {
     await destroy();
     throw e;
   }
+}
+
+/** The daemon's own detailed view of its BGP sessions, as its CLI prints it. */
+async function describeSessions(daemon: LabDaemon): Promise<string> {
+  const args: Record<LabDaemonName, string[]> = {
+    bird2: ['show', 'protocols', 'all'],
+    frr: ['-c', 'show bgp neighbors'],
+    openbgpd: ['show', 'neighbor'],
+    gobgp: ['neighbor'],
+  };
+  const r = await daemon.cli(args[daemon.platform]);
+  return `${r.stdout}${r.stderr}`;
 }
 
 async function waitForPeerRoutes(router: LabRouter, peer: LabPeer, timeoutMs: number) {
