@@ -215,6 +215,11 @@ function frrReloadArgv(o: DeviceOptions, mode: '--test' | '--reload', file: stri
 
 async function reload(r: Remote, file: string): Promise<void> {
   reloaded(r, await r.run(frrReloadArgv(r.o, '--reload', file), { timeoutMs: 120_000 }), file);
+  // bgpd's RTR manager starts when its config is read at start or when a vty leaves the `rpki`
+  // node; frr-reload.py's way of applying the caches does neither, so caches added to a running
+  // bgpd would never be connected. `rpki start` starts the manager, and does nothing if it runs.
+  const config = (await r.readFile(file)) ?? '';
+  if (/^[ \t]*rpki cache \S/m.test(config)) await vtysh(r, 'rpki start');
 }
 
 /** Throws unless frr-reload.py's answer says it reloaded `file`. */

@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   daemonHandle,
@@ -23,6 +23,16 @@ import { run, runOk, startInNamespace } from './system';
  */
 const FRR_RELOAD = '/usr/lib/frr/frr-reload.py';
 
+/** bgpd's RPKI module (Debian's frr-rpki-rtrlib), wherever the machine's architecture puts it. */
+export function frrRpkiModule(): string | null {
+  const lib = '/usr/lib';
+  for (const dir of readdirSync(lib)) {
+    const path = join(lib, dir, 'frr', 'modules', 'bgpd_rpki.so');
+    if (existsSync(path)) return path;
+  }
+  return null;
+}
+
 function frrFiles(dir: string) {
   return {
     main: join(dir, 'frr.conf'),
@@ -31,6 +41,7 @@ function frrFiles(dir: string) {
     vtyshConf: join(dir, 'vtysh.conf'),
     zserv: join(dir, 'zserv.api'),
     log: join(dir, 'frr.log'),
+    debugLog: join(dir, 'frr-debug.log'),
   };
 }
 
@@ -54,6 +65,10 @@ export async function startFrrRouter(setup: RouterSetup): Promise<LabDaemon> {
       'frr defaults traditional',
       `hostname ${setup.hostname}`,
       'service integrated-vtysh-config',
+      '! What bgpd did with each update it received, for a failed test to show.',
+      `log file ${files.debugLog} debugging`,
+      'debug bgp updates in',
+      'debug bgp neighbor-events',
       '! The operator route-maps of the groups whose policy is external, if any: accept everything.',
       ...setup.policies.flatMap((p) => [`route-map ${p} permit 10`, 'exit']),
       '',
@@ -65,10 +80,12 @@ export async function startFrrRouter(setup: RouterSetup): Promise<LabDaemon> {
 
   const common = ['--vty_socket', setup.dir, '-z', files.zserv, '-f', '/dev/null'];
   const pids: number[] = [];
+  // bgpd loads its RPKI module when the machine has it, so that peerflow's RTR config can be tried.
+  const modules: Record<string, string[]> = { zebra: [], bgpd: frrRpkiModule() ? ['-M', 'rpki'] : [] };
   for (const name of ['zebra', 'bgpd']) {
     const child = startInNamespace(
       setup.ns,
-      [`/usr/lib/frr/${name}`, ...common, '-i', join(setup.dir, `${name}.pid`)],
+      [`/usr/lib/frr/${name}`, ...common, ...modules[name]!, '-i', join(setup.dir, `${name}.pid`)],
       join(setup.dir, `${name}.log`),
     );
     if (child.pid === undefined) throw new Error(`${name} did not start`);

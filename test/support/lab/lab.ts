@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { render } from '../../../shared/config-render';
@@ -351,7 +351,22 @@ async function describeSessions(daemon: LabDaemon): Promise<string> {
     gobgp: ['neighbor'],
   };
   const r = await daemon.cli(args[daemon.platform]);
-  return `${r.stdout}${r.stderr}`;
+  let text = `${r.stdout}${r.stderr}`;
+  if (daemon.platform === 'frr') {
+    // The policy bgpd holds, and the updates it refused (its debug log, see the FRR starter).
+    const running = await daemon.cli(['-c', 'show running-config']);
+    text += `\n${running.stdout}`;
+    try {
+      const log = readFileSync(join(daemon.dir, 'frr-debug.log'), 'utf8').split('\n');
+      text += `\n${log
+        .filter((l) => /DENIED|rcvd UPDATE|Established|went from/i.test(l))
+        .slice(-60)
+        .join('\n')}`;
+    } catch {
+      // No debug log.
+    }
+  }
+  return text;
 }
 
 async function waitForPeerRoutes(router: LabRouter, peer: LabPeer, timeoutMs: number) {
