@@ -42,13 +42,17 @@ const options: DeviceOptions = {
   sudo: false,
 };
 
-/** Contents a shell could misread: quotes, expansions, a would-be end of here-document, no final newline. */
+/**
+ * Contents a shell could misread: quotes, expansions, a would-be end of here-document, no final
+ * newline, and one larger than a pipe's buffer.
+ */
 const TRICKY = [
   "it's $(touch pwned) `id` ${HOME}\n",
   'EOF\nx\n\n\n',
   'no final newline',
   '',
   '\\ back\\slash \t tab\r\n',
+  `${'protocol bgp p { neighbor 192.0.2.1 as 64496; password "$x"; }\n'.repeat(3000)}`,
 ];
 
 describe('Remote.batch', () => {
@@ -112,6 +116,19 @@ describe('Remote.batch', () => {
       { line: r.writeFileLine(marker, []), input: 'x' },
     ]);
     expect(confirmed).toHaveLength(2);
+    expect(readFileSync(marker, 'utf8')).toBe('x');
+
+    // The line looked for in what a command printed from its own input.
+    const echoed = await r.batch([
+      {
+        line: r.line(['cat']),
+        input: 'Reconfiguration confirmed\n',
+        requireLine: 'Reconfiguration confirmed',
+      },
+      { line: r.line(['cat']), input: 'Nothing to do', requireLine: 'Reconfiguration confirmed' },
+      { line: r.writeFileLine(marker, []), input: 'y' },
+    ]);
+    expect(echoed.map((e) => e.stdout)).toEqual(['Reconfiguration confirmed\n', 'Nothing to do']);
     expect(readFileSync(marker, 'utf8')).toBe('x');
   });
 

@@ -216,29 +216,38 @@ export class Remote {
 }
 
 /**
- * The script of a batch. Each command's standard output is taken whole (a final `x` keeps its
- * trailing newlines from the shell's command substitution), printed back followed by a line
- * `<marker> <index> <exit status>`; its standard error goes straight through, followed by a line
- * `<marker> <index>`. The marker is random per batch: no output can end a command's part early.
+ * The script of a batch. Each command runs in a subshell with its standard input redirected (its
+ * content as a quoted here-document, else /dev/null), so it never reads the rest of the script; its
+ * standard output goes straight out, followed by a line `<marker> <index> <exit status>` after a
+ * newline of its own; its standard error likewise, followed by a line `<marker> <index>`. The marker
+ * is random per batch: no output can end a command's part early, no content can end its
+ * here-document early. Nothing is captured in a shell variable (each capture costs processes on the
+ * device, and trimming a large one is slow in dash) except the output of a command whose
+ * `requireLine` must be checked, and an input without a final newline, which a here-document
+ * cannot carry as it is.
  */
 function batchScript(commands: readonly BatchCommand[], marker: string): string {
   const out: string[] = [];
   commands.forEach((c, i) => {
-    let feed = '';
-    let stdin = ' </dev/null';
-    if (c.input !== undefined) {
-      const end = `${marker}_${i}`;
+    const end = `${marker}_${i}`;
+    const capture = c.requireLine !== undefined;
+    let run: string;
+    if (c.input === undefined || c.input === '') run = `( ${c.line} ) </dev/null`;
+    else if (c.input.endsWith('\n') && !capture) run = `( ${c.line} ) <<'${end}'\n${c.input}${end}`;
+    else {
       out.push(`in=$(cat <<'${end}'\n${c.input}x\n${end}\n)`, 'in=${in%x}');
-      feed = `printf '%s' "$in" | `;
-      stdin = '';
+      run = `printf '%s' "$in" | ( ${c.line} )`;
     }
-    out.push(`out=$(${feed}${c.line}${stdin}; c=$?; echo x; exit "$c")`);
-    out.push('c=$?', 'out=${out%x}');
-    out.push(`printf '%s\n%s %s %s\n' "$out" ${marker} ${i} "$c"`);
+    if (capture) {
+      out.push(`out=$( ${run}; c=$?; echo x; exit "$c")`, 'c=$?', 'out=${out%x}');
+      out.push(`printf '%s\n%s %s %s\n' "$out" ${marker} ${i} "$c"`);
+    } else {
+      out.push(run, 'c=$?', `printf '\n%s %s %s\n' ${marker} ${i} "$c"`);
+    }
     out.push(`printf '\n%s %s\n' ${marker} ${i} >&2`);
-    if (c.requireOk || c.requireLine !== undefined) out.push('[ "$c" -eq 0 ] || exit 0');
-    if (c.requireLine !== undefined) {
-      const pattern = `^[[:space:]]*${c.requireLine.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[[:space:]]*$`;
+    if (c.requireOk || capture) out.push('[ "$c" -eq 0 ] || exit 0');
+    if (capture) {
+      const pattern = `^[[:space:]]*${c.requireLine!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[[:space:]]*$`;
       out.push(`printf '%s\n' "$out" | grep -Eq ${shellQuote(pattern)} || exit 0`);
     }
   });
