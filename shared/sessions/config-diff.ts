@@ -1,7 +1,9 @@
 /**
  * A unified diff of two texts, line by line, from their longest common subsequence: `---`/`+++`
  * headers, `@@ -a,n +b,m @@` hunks with `context` unchanged lines around each change. Empty when
- * the texts are equal. Configs are small (a router's neighbors), so the quadratic table is fine.
+ * the texts are equal. The lines both texts start and end with are matched first: a deployment
+ * changes a few lines of a config of thousands, and the quadratic table is built only for the
+ * lines between.
  */
 export function unifiedDiff(
   before: string,
@@ -57,6 +59,30 @@ function splitLines(text: string): string[] {
 
 /** The edit script: common lines kept, the rest removed from `a` before added from `b`. */
 function lineOps(a: string[], b: string[]): Op[] {
+  // A line both start with is in a longest common subsequence, and so is one both end with.
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head += 1;
+  let tail = 0;
+  while (
+    tail < a.length - head &&
+    tail < b.length - head &&
+    a[a.length - 1 - tail] === b[b.length - 1 - tail]
+  ) {
+    tail += 1;
+  }
+  const ops: Op[] = [];
+  for (let k = 0; k < head; k += 1) ops.push({ kind: ' ', line: a[k]!, a: k, b: k });
+  const midA = a.slice(head, a.length - tail);
+  const midB = b.slice(head, b.length - tail);
+  for (const op of middleOps(midA, midB)) ops.push({ ...op, a: op.a + head, b: op.b + head });
+  for (let k = tail; k > 0; k -= 1) {
+    ops.push({ kind: ' ', line: a[a.length - k]!, a: a.length - k, b: b.length - k });
+  }
+  return ops;
+}
+
+/** The edit script of two texts from the table of their longest common subsequences. */
+function middleOps(a: string[], b: string[]): Op[] {
   // lcs[i][j]: the length of the longest common subsequence of a[i..] and b[j..].
   const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
   for (let i = a.length - 1; i >= 0; i -= 1) {
