@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
+  applyAndRead,
   DeviceError,
   type DeviceDriver,
   type DeviceOptions,
   type DeviceStep,
   type DeviceSurvey,
   type DeviceTransport,
+  type FirstRead,
   type NeighborState,
   surveyDevice,
 } from '../devices';
@@ -348,14 +350,18 @@ class Run {
     // Everything so far is stored before the device changes.
     await this.save({ status: 'applying' });
     const applySteps: DeviceStep[] = [];
+    const readSteps: DeviceStep[] = [];
     this.applied = true;
-    await this.step('apply', applySteps, () => driver.apply(t, o, this.d.confirm_seconds, applySteps));
+    // The verification's first look at the neighbors follows the apply in the same round trip
+    // where the daemon allows it; with no time to verify, the only one. `verifying` is saved
+    // before anything is decided: nothing is confirmed before that save is done.
+    const first = await this.step('apply', applySteps, () =>
+      applyAndRead(driver, t, o, this.d.confirm_seconds, applySteps, readSteps),
+    );
     const until = new Date(Date.now() + this.d.verify_seconds * 1000).toISOString();
-    // The first look at the neighbors, on the same connection, while `verifying` is saved; with no
-    // time to verify, the only one. Nothing is confirmed before that save is done.
     const verifying = this.save({ status: 'verifying', verify_until: until });
     verifying.catch(() => undefined);
-    await this.verify(verifying);
+    await this.verify(verifying, { first, steps: readSteps });
   }
 
   /** What the change does to each session, from the last deployment that succeeded on this router. */
@@ -398,14 +404,19 @@ class Run {
     return out;
   }
 
-  /** One poll of the neighbors; `saving`, a save still in flight, is done before anything is decided. */
-  async verify(saving?: Promise<void>): Promise<void> {
+  /**
+   * One poll of the neighbors, or the `first` read that followed the apply; `saving`, a save still
+   * in flight, is done before anything is decided.
+   */
+  async verify(saving?: Promise<void>, first?: { first: FirstRead; steps: DeviceStep[] }): Promise<void> {
     const { t, driver, o } = await this.connect();
     this.applied = true;
-    const pollSteps: DeviceStep[] = [];
+    const pollSteps: DeviceStep[] = first?.steps ?? [];
     let now: NeighborState[];
     try {
-      now = await driver.neighbors(t, o, pollSteps);
+      if (first === undefined) now = await driver.neighbors(t, o, pollSteps);
+      else if (first.first.ok) now = first.first.neighbors;
+      else throw first.first.error;
     } catch (err) {
       await this.step('verify', pollSteps, async () => {
         throw err;

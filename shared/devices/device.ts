@@ -137,6 +137,19 @@ export interface DeviceDriver {
    * `rollback`. Call it once per `validate`, and follow it with `confirm` or `rollback`.
    */
   apply(t: DeviceTransport, o: DeviceOptions, confirmSeconds: number, steps: DeviceStep[]): Promise<void>;
+  /**
+   * `apply`, then the first read of `neighbors`, in one round trip where the daemon allows it (BIRD).
+   * The apply's commands go to `applySteps`, the read's to `readSteps`. It throws as `apply` does
+   * when the apply fails (then nothing is read); a read that fails is answered as `read: error`.
+   * Optional: `applyAndRead` calls the two one after the other for a driver without it.
+   */
+  applyAndRead?(
+    t: DeviceTransport,
+    o: DeviceOptions,
+    confirmSeconds: number,
+    applySteps: DeviceStep[],
+    readSteps: DeviceStep[],
+  ): Promise<FirstRead>;
   /** Keeps what `apply` put in place (stops the timer, promotes the file, drops the saved copy). */
   confirm(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<void>;
   /**
@@ -160,6 +173,27 @@ export async function surveyDevice(
   const managed = await driver.readManaged(t, o, steps);
   const neighbors = await driver.neighbors(t, o, steps);
   return { identity, managed, neighbors, files: {} };
+}
+
+/** The neighbors read right after an apply, or why they could not be read. */
+export type FirstRead = { ok: true; neighbors: NeighborState[] } | { ok: false; error: unknown };
+
+/** `driver.applyAndRead`, or its apply then its read of the neighbors, one after the other. */
+export async function applyAndRead(
+  driver: DeviceDriver,
+  t: DeviceTransport,
+  o: DeviceOptions,
+  confirmSeconds: number,
+  applySteps: DeviceStep[],
+  readSteps: DeviceStep[],
+): Promise<FirstRead> {
+  if (driver.applyAndRead) return driver.applyAndRead(t, o, confirmSeconds, applySteps, readSteps);
+  await driver.apply(t, o, confirmSeconds, applySteps);
+  try {
+    return { ok: true, neighbors: await driver.neighbors(t, o, readSteps) };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 /** The device refused a step or answered something the driver cannot read. */

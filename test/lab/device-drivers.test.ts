@@ -8,6 +8,7 @@ import {
   type DeviceTransport,
   deviceDriver,
   type NeighborState,
+  applyAndRead,
   surveyDevice,
 } from '../../shared/devices';
 import { createLab, type Lab, LAB_DAEMONS, type LabDaemonName, labAvailable } from '../support/lab';
@@ -272,6 +273,39 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
       TEST_TIMEOUT_MS,
     );
 
+    it(
+      'reads the neighbors right after an apply, in the same round trip where the daemon allows it',
+      async () => {
+        const execs: string[] = [];
+        const counted: DeviceTransport = {
+          exec: (command, options) => {
+            execs.push(command);
+            return b.transport.exec(command, options);
+          },
+          close: () => b.transport.close(),
+        };
+        const wrong = candidateFor(platform, b.lab, 'not-the-Password9');
+        expect(await driver.validate(b.transport, b.options, wrong, [])).toEqual({ ok: true });
+        const applySteps: DeviceStep[] = [];
+        const readSteps: DeviceStep[] = [];
+        const first = await applyAndRead(driver, counted, b.options, 120, applySteps, readSteps);
+        if (name === 'bird2') expect(execs).toHaveLength(1);
+        expect(first.ok).toBe(true);
+        // The neighbors of the applied config, each session with the peer configured.
+        expect(first.ok ? first.neighbors.map((n) => n.peerIp) : []).toEqual(
+          expect.arrayContaining([b.lab.peer.lan.ipv4, b.lab.peer.lan.ipv6]),
+        );
+        expect(readSteps.length).toBeGreaterThan(0);
+        const reads = readSteps.map((s) => s.command).join('\n');
+        expect(applySteps.some((s) => reads.includes(s.command))).toBe(false);
+
+        await driver.rollback(b.transport, b.options, []);
+        expect(await driver.readManaged(b.transport, b.options, [])).toBe(candidateFor(platform, b.lab));
+        await peerRoutesUp(b);
+      },
+      TEST_TIMEOUT_MS,
+    );
+
     // Daemon-specific behaviour: registered for that daemon only.
     if (name === 'bird2')
       it(
@@ -306,6 +340,12 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
           input: 'protocol bgp {{{\n',
         });
         await expect(driver.apply(b.transport, b.options, 60, [])).rejects.toThrow(/refused/);
+        // Refused with the first read asked for: nothing is read.
+        const readSteps: DeviceStep[] = [];
+        await expect(applyAndRead(driver, b.transport, b.options, 60, [], readSteps)).rejects.toThrow(
+          /refused|No staged candidate/,
+        );
+        expect(readSteps).toEqual([]);
         await driver.rollback(b.transport, b.options, []);
         expect(await driver.readManaged(b.transport, b.options, [])).toBe(current);
         const now = await neighborsNow(b);

@@ -24,7 +24,8 @@ import { outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
  *   "<main>.candidate"` parses the whole config with the running BIRD, which changes nothing.
  * - apply (one round trip): the marker `<managed>.applied` is written, then `birdc configure
  *   "<main>.candidate" timeout <confirmSeconds>`: BIRD runs the candidate and goes back by itself
- *   when the timer runs out. The files BIRD reads at start are untouched.
+ *   when the timer runs out. The files BIRD reads at start are untouched. `applyAndRead` adds the
+ *   verification's first `show protocols all` to the same round trip, once BIRD took the candidate.
  * - confirm (one round trip): `birdc configure confirm`, and only once BIRD answers "Reconfiguration
  *   confirmed" the candidate is promoted: `<managed>.candidate` renamed to the managed file,
  *   `<main>.candidate` and the marker removed. When the timer had run out BIRD says "Nothing to
@@ -97,29 +98,23 @@ export const bird2Driver: DeviceDriver = {
   },
 
   async apply(t, o, confirmSeconds, steps) {
-    const r = new Remote(t, o, steps);
-    const paths = stagingPaths(o);
-    if (!Number.isInteger(confirmSeconds) || confirmSeconds < 1)
-      throw r.error(`Bad confirm time ${confirmSeconds}`);
-    const argv = ['configure', birdString(paths.mainCandidate), 'timeout', String(confirmSeconds)];
-    const [staged, marked, configured] = await r.batch([
-      { line: r.allExistLine([paths.candidate, paths.mainCandidate]), requireOk: true },
-      // Written first: from here on, rollback must undo, even if the command's answer is lost.
-      { line: r.writeFileLine(paths.applied, []), input: `${new Date().toISOString()}\n`, requireOk: true },
-      { line: r.line(birdcArgv(o, argv)) },
-    ]);
-    if (staged?.exitCode !== 0) throw r.error('No staged candidate: validate first');
-    r.checked(marked, `Writing ${paths.applied}`);
-    const result = configured as ExecResult;
-    const reply = birdReplyLines(`${result.stdout}${result.stderr}`);
-    const scheduled = reply.some((l) => /^Undo scheduled in \d+ s$/.test(l));
-    const done = reply.some((l) => /^Reconfigur(ed|ation in progress)/.test(l));
-    if (result.exitCode !== 0 || !done) {
-      // BIRD kept its config: an undo now would revert an earlier, confirmed one.
-      await r.remove([paths.applied]);
-      throw r.error(`BIRD refused the candidate: ${reply.join(' / ') || outputOf(result)}`);
+    await applyCandidate(new Remote(t, o, steps), confirmSeconds, false);
+  },
+
+  async applyAndRead(t, o, confirmSeconds, applySteps, readSteps) {
+    const read = await applyCandidate(new Remote(t, o, applySteps), confirmSeconds, true);
+    // The apply held: the read is the first look of the verification, recorded as such.
+    if (read !== undefined) applySteps.splice(applySteps.indexOf(read), 1);
+    const r = new Remote(t, o, readSteps);
+    if (read === undefined) {
+      return { ok: false, error: r.error('birdc show protocols all did not run after the apply') };
     }
-    if (!scheduled) throw r.error(`BIRD took the candidate without its undo timer: ${reply.join(' / ')}`);
+    readSteps.push(read);
+    try {
+      return { ok: true, neighbors: birdNeighborsOf(r, r.checked(read, 'birdc show protocols all').stdout) };
+    } catch (error) {
+      return { ok: false, error };
+    }
   },
 
   async confirm(t, o, steps) {
@@ -168,6 +163,43 @@ export const bird2Driver: DeviceDriver = {
 };
 
 const CONFIRMED = 'Reconfiguration confirmed';
+
+/**
+ * The apply: the marker, then `birdc configure "<main>.candidate" timeout N`; with `read`, then
+ * `show protocols all` in the same round trip, once BIRD took the candidate. Returns the read's
+ * result (left in the apply's steps: the caller moves it once the apply held).
+ */
+async function applyCandidate(
+  r: Remote,
+  confirmSeconds: number,
+  read: boolean,
+): Promise<ExecResult | undefined> {
+  const o = r.o;
+  const paths = stagingPaths(o);
+  if (!Number.isInteger(confirmSeconds) || confirmSeconds < 1)
+    throw r.error(`Bad confirm time ${confirmSeconds}`);
+  const argv = ['configure', birdString(paths.mainCandidate), 'timeout', String(confirmSeconds)];
+  const [staged, marked, configured, protocols] = await r.batch([
+    { line: r.allExistLine([paths.candidate, paths.mainCandidate]), requireOk: true },
+    // Written first: from here on, rollback must undo, even if the command's answer is lost.
+    { line: r.writeFileLine(paths.applied, []), input: `${new Date().toISOString()}\n`, requireOk: true },
+    { line: r.line(birdcArgv(o, argv)), requireOk: read },
+    ...(read ? [{ line: r.line(birdcArgv(o, ['show', 'protocols', 'all'])) }] : []),
+  ]);
+  if (staged?.exitCode !== 0) throw r.error('No staged candidate: validate first');
+  r.checked(marked, `Writing ${paths.applied}`);
+  const result = configured as ExecResult;
+  const reply = birdReplyLines(`${result.stdout}${result.stderr}`);
+  const scheduled = reply.some((l) => /^Undo scheduled in \d+ s$/.test(l));
+  const done = reply.some((l) => /^Reconfigur(ed|ation in progress)/.test(l));
+  if (result.exitCode !== 0 || !done) {
+    // BIRD kept its config: an undo now would revert an earlier, confirmed one.
+    await r.remove([paths.applied]);
+    throw r.error(`BIRD refused the candidate: ${reply.join(' / ') || outputOf(result)}`);
+  }
+  if (!scheduled) throw r.error(`BIRD took the candidate without its undo timer: ${reply.join(' / ')}`);
+  return protocols;
+}
 
 function birdIdentity(r: Remote, status: string, protocols: string): DeviceIdentity {
   const parsed = parseBirdStatus(status);
