@@ -296,8 +296,11 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
           expect.arrayContaining([b.lab.peer.lan.ipv4, b.lab.peer.lan.ipv6]),
         );
         expect(readSteps.length).toBeGreaterThan(0);
-        const reads = readSteps.map((s) => s.command).join('\n');
-        expect(applySteps.some((s) => reads.includes(s.command))).toBe(false);
+        // BIRD: the read is recorded as the read, not as part of the apply.
+        if (name === 'bird2') {
+          expect(applySteps.some((s) => s.command.includes('show protocols'))).toBe(false);
+          expect(readSteps.map((s) => s.command)).toEqual([expect.stringContaining('show protocols all')]);
+        }
 
         await driver.rollback(b.transport, b.options, []);
         expect(await driver.readManaged(b.transport, b.options, [])).toBe(candidateFor(platform, b.lab));

@@ -30,6 +30,9 @@ export interface BatchCommand {
  * `sudo -n` when the host asks for it, and is recorded in `steps` in the order it ran.
  */
 export class Remote {
+  /** The scripts of the `sh -c` lines made here, by line: what a batch runs in their place. */
+  private readonly scripts = new Map<string, string>();
+
   constructor(
     private readonly t: DeviceTransport,
     readonly o: DeviceOptions,
@@ -61,9 +64,14 @@ export class Remote {
     return shellLine(this.o.sudo ? ['sudo', '-n', ...argv] : argv);
   }
 
-  /** The command line `sh` sends for a script. */
+  /**
+   * The command line `sh` sends for a script. Without `sudo`, a batch runs the script itself in
+   * its command's subshell: the same commands, without starting another shell on the device.
+   */
   shLine(script: string): string {
-    return this.line(['sh', '-c', script]);
+    const line = this.line(['sh', '-c', script]);
+    if (!this.o.sudo) this.scripts.set(line, script);
+    return line;
   }
 
   /** The command line of `readFile`: exits ABSENT when the file does not exist. */
@@ -82,7 +90,8 @@ export class Remote {
   /**
    * Runs `commands` in order through one exec on the device: a POSIX sh script read from standard
    * input, so one round trip instead of one per command. Each command runs as its `line` would
-   * alone (its own `sudo -n`, its own input, standard input closed otherwise) and is recorded in
+   * alone (its own `sudo -n`, its own input, standard input closed otherwise; a `sh -c` line of
+   * `shLine` as its script in the command's own subshell) and is recorded in
    * `steps` as if it had been run alone, with its own exit status and output. File contents go into
    * the script as quoted here-documents: never on a command line. The batch stops after a command
    * whose `requireOk` or `requireLine` does not hold: the results are those of the commands that
@@ -93,7 +102,10 @@ export class Remote {
     options: { timeoutMs?: number } = {},
   ): Promise<ExecResult[]> {
     const marker = `PEERFLOW_${randomBytes(12).toString('hex')}`;
-    const script = batchScript(commands, marker);
+    const script = batchScript(
+      commands.map((c) => ({ ...c, line: this.scripts.get(c.line) ?? c.line })),
+      marker,
+    );
     let raw: ExecResult;
     try {
       raw = await this.t.exec('sh -s', { input: script, ...options });
@@ -223,8 +235,8 @@ export class Remote {
  * is random per batch: no output can end a command's part early, no content can end its
  * here-document early. Nothing is captured in a shell variable (each capture costs processes on the
  * device, and trimming a large one is slow in dash) except the output of a command whose
- * `requireLine` must be checked, and an input without a final newline, which a here-document
- * cannot carry as it is.
+ * `requireLine` must be checked (line by line with builtins), and an input without a final
+ * newline, which a here-document cannot carry as it is.
  */
 function batchScript(commands: readonly BatchCommand[], marker: string): string {
   const out: string[] = [];
@@ -247,8 +259,15 @@ function batchScript(commands: readonly BatchCommand[], marker: string): string 
     out.push(`printf '\n%s %s\n' ${marker} ${i} >&2`);
     if (c.requireOk || capture) out.push('[ "$c" -eq 0 ] || exit 0');
     if (capture) {
-      const pattern = `^[[:space:]]*${c.requireLine!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[[:space:]]*$`;
-      out.push(`printf '%s\n' "$out" | grep -Eq ${shellQuote(pattern)} || exit 0`);
+      // Line by line with the shell's own `read`, blanks trimmed by pattern: builtins only.
+      const blank = ' \t\r\v\f';
+      out.push(
+        'ok=1',
+        `while IFS= read -r l; do l=\${l%"\${l##*[!${blank}]}"}; l=\${l#"\${l%%[!${blank}]*}"}; [ "$l" = ${shellQuote(c.requireLine!)} ] && ok=0; done <<${end}_out`,
+        '$out',
+        `${end}_out`,
+        '[ "$ok" -eq 0 ] || exit 0',
+      );
     }
   });
   return `${out.join('\n')}\n`;
