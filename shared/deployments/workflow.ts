@@ -637,20 +637,31 @@ async function finish(d: StoredDeployment): Promise<StoredDeployment['status']> 
       );
     }
   }
-  // The peers whose sessions changed state or went: their stored rows (is_peer) follow.
-  if (touched.length > 0) await refreshPeersOfSessions(touched);
-  await deploymentsRepository.release(d.router_id, d.id);
-  // Last: the final status, once everything it stands for is written.
+  // The peers whose sessions changed state or went: their stored rows (is_peer) follow; the lease
+  // is freed meanwhile.
+  await together(
+    touched.length > 0 ? refreshPeersOfSessions(touched) : Promise.resolve(),
+    deploymentsRepository.release(d.router_id, d.id),
+  );
+  // Last: the final status, once everything it stands for is written. The record in hand is the
+  // stored one when this run wrote it last; else the write loses and the stored one is read.
+  const finalOf = (latest: StoredDeployment): StoredDeployment => ({
+    ...latest,
+    status: ending,
+    finished: latest.finished ?? new Date().toISOString(),
+    version: latest.version + 1,
+  });
+  let final = finalOf(d);
   try {
-    const latest = (await deploymentsRepository.get(d.id)) ?? d;
-    if (FINAL_STATUSES.includes(latest.status)) return latest.status;
-    const final: StoredDeployment = {
-      ...latest,
-      status: ending,
-      finished: latest.finished ?? new Date().toISOString(),
-      version: latest.version + 1,
-    };
-    await deploymentsRepository.save(final, latest.version);
+    try {
+      await deploymentsRepository.save(final, d.version);
+    } catch (err) {
+      if (!(err instanceof StaleDeploymentError)) throw err;
+      const latest = (await deploymentsRepository.get(d.id)) ?? d;
+      if (FINAL_STATUSES.includes(latest.status)) return latest.status;
+      final = finalOf(latest);
+      await deploymentsRepository.save(final, latest.version);
+    }
     await announceDeploymentEnd(final);
   } catch (err) {
     if (!(err instanceof StaleDeploymentError)) throw err;
