@@ -335,29 +335,58 @@ class Run {
     }
 
     const validateSteps: DeviceStep[] = [];
-    const verdict = await this.step(
-      'validate',
-      validateSteps,
-      () => driver.validate(t, o, candidate, validateSteps, survey),
-      (v) => (v.ok ? 'the daemon accepts the candidate' : v.reason),
-    );
-    if (!verdict.ok) {
-      throw new WorkflowStop(
-        `the device refused the config: ${verdict.reason}; the running config is unchanged`,
-      );
-    }
-
-    // Everything so far is stored before the device changes.
-    await this.save({ status: 'applying' });
     const applySteps: DeviceStep[] = [];
     const readSteps: DeviceStep[] = [];
-    this.applied = true;
-    // The verification's first look at the neighbors follows the apply in the same round trip
-    // where the daemon allows it; with no time to verify, the only one. `verifying` is saved
-    // before anything is decided: nothing is confirmed before that save is done.
-    const first = await this.step('apply', applySteps, () =>
-      applyAndRead(driver, t, o, this.d.confirm_seconds, applySteps, readSteps),
-    );
+    const refused = (reason: string) =>
+      new WorkflowStop(`the device refused the config: ${reason}; the running config is unchanged`);
+    let first: FirstRead;
+    if (driver.validateAndApply) {
+      // One round trip validates, applies once the device itself saw the check pass, and reads the
+      // neighbors: `applying` and everything so far are stored before it starts.
+      await this.save({ status: 'applying' });
+      this.applied = true;
+      const both = await this.step(
+        'validate',
+        validateSteps,
+        () =>
+          driver.validateAndApply!(
+            t,
+            o,
+            candidate,
+            this.d.confirm_seconds,
+            { validate: validateSteps, apply: applySteps, read: readSteps },
+            survey,
+          ),
+        (v) => (v.verdict.ok ? 'the daemon accepts the candidate' : v.verdict.reason),
+      );
+      const { verdict, applied } = both;
+      if (!verdict.ok || applied === null) {
+        // The device stopped before the apply: nothing to roll back.
+        this.applied = false;
+        throw refused(verdict.ok ? 'no verdict' : verdict.reason);
+      }
+      first = await this.step('apply', applySteps, async () => {
+        if (!applied.ok) throw applied.error;
+        return applied.first;
+      });
+    } else {
+      const verdict = await this.step(
+        'validate',
+        validateSteps,
+        () => driver.validate(t, o, candidate, validateSteps, survey),
+        (v) => (v.ok ? 'the daemon accepts the candidate' : v.reason),
+      );
+      if (!verdict.ok) throw refused(verdict.reason);
+      // Everything so far is stored before the device changes.
+      await this.save({ status: 'applying' });
+      this.applied = true;
+      // The verification's first look at the neighbors follows the apply in the same round trip
+      // where the daemon allows it; with no time to verify, the only one.
+      first = await this.step('apply', applySteps, () =>
+        applyAndRead(driver, t, o, this.d.confirm_seconds, applySteps, readSteps),
+      );
+    }
+    // `verifying` is saved before anything is decided: nothing is confirmed before that save is done.
     const until = new Date(Date.now() + this.d.verify_seconds * 1000).toISOString();
     const verifying = this.save({ status: 'verifying', verify_until: until });
     verifying.catch(() => undefined);

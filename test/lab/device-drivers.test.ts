@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, render, type RenderSession } from '../../shared/config-render';
 import {
@@ -323,6 +324,60 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
           // Nobody confirms: BIRD undoes the reconfiguration and the sessions come back.
           await peerRoutesUp(b);
           await expect(driver.confirm(b.transport, b.options, [])).rejects.toThrow(/timer ran out/);
+          await driver.rollback(b.transport, b.options, []);
+          expect(await driver.readManaged(b.transport, b.options, [])).toBe(current);
+          await peerRoutesUp(b);
+        },
+        TEST_TIMEOUT_MS,
+      );
+
+    if (name === 'bird2')
+      it(
+        'BIRD validates, applies and reads in one round trip, and stops before the apply when the check fails',
+        async () => {
+          const execs: string[] = [];
+          const counted: DeviceTransport = {
+            exec: (command, options) => {
+              execs.push(command);
+              return b.transport.exec(command, options);
+            },
+            close: () => b.transport.close(),
+          };
+          const current = await driver.readManaged(b.transport, b.options, []);
+          const refusedSteps = {
+            validate: [] as DeviceStep[],
+            apply: [] as DeviceStep[],
+            read: [] as DeviceStep[],
+          };
+          const refused = await driver.validateAndApply!(
+            counted,
+            b.options,
+            brokenCandidate(platform, b.lab),
+            60,
+            refusedSteps,
+          );
+          expect(refused.verdict.ok).toBe(false);
+          expect(refused.applied).toBeNull();
+          expect(refusedSteps.apply).toEqual([]);
+          expect(refusedSteps.read).toEqual([]);
+          // Nothing was applied: no marker for a rollback to act on, the sessions as they were.
+          expect(existsSync(`${b.options.managedPath}.applied`)).toBe(false);
+          await peerRoutesUp(b);
+
+          const steps = { validate: [] as DeviceStep[], apply: [] as DeviceStep[], read: [] as DeviceStep[] };
+          // With the look of a survey, the main config is not read again: one round trip.
+          const survey = await surveyDevice(driver, b.transport, b.options, []);
+          execs.length = 0;
+          const wrong = candidateFor(platform, b.lab, 'not-the-Password9');
+          const both = await driver.validateAndApply!(counted, b.options, wrong, 60, steps, survey);
+          expect(execs).toHaveLength(1);
+          expect(both.verdict).toEqual({ ok: true });
+          expect(both.applied).toMatchObject({ ok: true, first: { ok: true } });
+          expect(steps.validate.map((s) => s.command).join('\n')).toMatch(/configure check/);
+          expect(steps.apply.map((s) => s.command).join('\n')).toMatch(/timeout 60/);
+          expect(steps.read.map((s) => s.command)).toEqual([expect.stringContaining('show protocols all')]);
+          await peerSessionsDown(b);
+
           await driver.rollback(b.transport, b.options, []);
           expect(await driver.readManaged(b.transport, b.options, [])).toBe(current);
           await peerRoutesUp(b);

@@ -1,5 +1,14 @@
 import { bird2 } from '../../config-render';
-import type { DeviceDriver, DeviceIdentity, DeviceOptions, DeviceSurvey, ExecResult } from '../device';
+import type {
+  DeviceDriver,
+  DeviceIdentity,
+  DeviceOptions,
+  DeviceStep,
+  DeviceSurvey,
+  ExecResult,
+  FirstRead,
+  Verdict,
+} from '../device';
 import {
   birdLocalAs,
   birdNeighbors,
@@ -8,7 +17,7 @@ import {
   parseBirdStatus,
 } from './bird-protocols';
 import { retargetInclude } from './config-files';
-import { outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
+import { type BatchCommand, outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
 
 /**
  * BIRD 2, through `birdc` (`-s controlSocket` when set).
@@ -73,28 +82,30 @@ export const bird2Driver: DeviceDriver = {
 
   async validate(t, o, candidate, steps, survey) {
     const r = new Remote(t, o, steps);
-    const paths = stagingPaths(o);
-    const main = await surveyedOrRead(r, survey, o.mainConfigPath);
-    if (main === null) return { ok: false, reason: `The main config ${o.mainConfigPath} does not exist` };
-    const staged = retargetInclude(main, o.managedPath, paths.candidate);
-    if (staged === null) {
-      return { ok: false, reason: `${o.mainConfigPath} does not include "${o.managedPath}"` };
+    const staging = await stagingCommands(r, candidate, survey);
+    if ('ok' in staging) return staging;
+    return stagingVerdict(r, await r.batch(staging));
+  },
+
+  async validateAndApply(t, o, candidate, confirmSeconds, steps, survey) {
+    const r = new Remote(t, o, steps.validate);
+    const staging = await stagingCommands(r, candidate, survey);
+    if ('ok' in staging) return { verdict: staging, applied: null };
+    const applying = applyCommands(r, confirmSeconds, true);
+    const results = await r.batch([...staging, ...applying]);
+    // Each part's commands to its own step; the apply's are run only once the check passed.
+    const ran = results.slice(staging.length);
+    steps.validate.splice(steps.validate.length - ran.length, ran.length);
+    const verdict = stagingVerdict(r, results.slice(0, staging.length));
+    if (!verdict.ok) return { verdict, applied: null };
+    const a = new Remote(t, o, steps.apply);
+    steps.apply.push(...ran);
+    try {
+      const read = await applyVerdict(a, ran.slice(0, 2), ran[2]);
+      return { verdict, applied: { ok: true, first: firstRead(a, steps, read) } };
+    } catch (error) {
+      return { verdict, applied: { ok: false, error } };
     }
-    const [written, mainWritten, checked] = await r.batch([
-      {
-        line: r.writeFileLine(paths.candidate, [o.managedPath, o.mainConfigPath]),
-        input: candidate,
-        requireOk: true,
-      },
-      { line: r.writeFileLine(paths.mainCandidate, [o.mainConfigPath]), input: staged, requireOk: true },
-      { line: r.line(birdcArgv(o, ['configure', 'check', birdString(paths.mainCandidate)])) },
-    ]);
-    r.checked(written, `Writing ${paths.candidate}`);
-    r.checked(mainWritten, `Writing ${paths.mainCandidate}`);
-    const check = checked as ExecResult;
-    const reply = birdReplyLines(`${check.stdout}${check.stderr}`);
-    if (check.exitCode === 0 && reply.includes('Configuration OK')) return { ok: true };
-    return { ok: false, reason: reply.join('\n') || outputOf(check) };
   },
 
   async apply(t, o, confirmSeconds, steps) {
@@ -102,19 +113,9 @@ export const bird2Driver: DeviceDriver = {
   },
 
   async applyAndRead(t, o, confirmSeconds, applySteps, readSteps) {
-    const read = await applyCandidate(new Remote(t, o, applySteps), confirmSeconds, true);
-    // The apply held: the read is the first look of the verification, recorded as such.
-    if (read !== undefined) applySteps.splice(applySteps.indexOf(read), 1);
-    const r = new Remote(t, o, readSteps);
-    if (read === undefined) {
-      return { ok: false, error: r.error('birdc show protocols all did not run after the apply') };
-    }
-    readSteps.push(read);
-    try {
-      return { ok: true, neighbors: birdNeighborsOf(r, r.checked(read, 'birdc show protocols all').stdout) };
-    } catch (error) {
-      return { ok: false, error };
-    }
+    const r = new Remote(t, o, applySteps);
+    const read = await applyCandidate(r, confirmSeconds, true);
+    return firstRead(r, { apply: applySteps, read: readSteps }, read);
   },
 
   async confirm(t, o, steps) {
@@ -163,30 +164,94 @@ export const bird2Driver: DeviceDriver = {
 };
 
 const CONFIRMED = 'Reconfiguration confirmed';
+const CHECKED = 'Configuration OK';
 
 /**
- * The apply: the marker, then `birdc configure "<main>.candidate" timeout N`; with `read`, then
- * `show protocols all` in the same round trip, once BIRD took the candidate. Returns the read's
- * result (left in the apply's steps: the caller moves it once the apply held).
+ * The commands that stage `candidate` and check it, or why it cannot be staged: the candidate goes
+ * to `<managed>.candidate`, a copy of the main config whose include points at it to
+ * `<main>.candidate`, then `configure check` of the latter (which must say "Configuration OK").
  */
+async function stagingCommands(
+  r: Remote,
+  candidate: string,
+  survey: DeviceSurvey | undefined,
+): Promise<BatchCommand[] | { ok: false; reason: string }> {
+  const o = r.o;
+  const paths = stagingPaths(o);
+  const main = await surveyedOrRead(r, survey, o.mainConfigPath);
+  if (main === null) return { ok: false, reason: `The main config ${o.mainConfigPath} does not exist` };
+  const staged = retargetInclude(main, o.managedPath, paths.candidate);
+  if (staged === null) {
+    return { ok: false, reason: `${o.mainConfigPath} does not include "${o.managedPath}"` };
+  }
+  return [
+    {
+      line: r.writeFileLine(paths.candidate, [o.managedPath, o.mainConfigPath]),
+      input: candidate,
+      requireOk: true,
+    },
+    { line: r.writeFileLine(paths.mainCandidate, [o.mainConfigPath]), input: staged, requireOk: true },
+    {
+      line: r.line(birdcArgv(o, ['configure', 'check', birdString(paths.mainCandidate)])),
+      requireLine: CHECKED,
+    },
+  ];
+}
+
+/** BIRD's verdict on the staged candidate, from what the staging commands gave back. */
+function stagingVerdict(r: Remote, [written, mainWritten, checked]: ExecResult[]): Verdict {
+  const paths = stagingPaths(r.o);
+  r.checked(written, `Writing ${paths.candidate}`);
+  r.checked(mainWritten, `Writing ${paths.mainCandidate}`);
+  const check = checked as ExecResult;
+  const reply = birdReplyLines(`${check.stdout}${check.stderr}`);
+  if (check.exitCode === 0 && reply.includes(CHECKED)) return { ok: true };
+  return { ok: false, reason: reply.join('\n') || outputOf(check) };
+}
+
+/**
+ * The apply's commands: the marker, then `birdc configure "<main>.candidate" timeout N`; with
+ * `read`, then `show protocols all`, once BIRD took the candidate.
+ */
+function applyCommands(r: Remote, confirmSeconds: number, read: boolean): BatchCommand[] {
+  const paths = stagingPaths(r.o);
+  if (!Number.isInteger(confirmSeconds) || confirmSeconds < 1)
+    throw r.error(`Bad confirm time ${confirmSeconds}`);
+  const argv = ['configure', birdString(paths.mainCandidate), 'timeout', String(confirmSeconds)];
+  return [
+    // Written first: from here on, rollback must undo, even if the command's answer is lost.
+    { line: r.writeFileLine(paths.applied, []), input: `${new Date().toISOString()}\n`, requireOk: true },
+    { line: r.line(birdcArgv(r.o, argv)), requireOk: read },
+    ...(read ? [{ line: r.line(birdcArgv(r.o, ['show', 'protocols', 'all'])) }] : []),
+  ];
+}
+
+/** The apply of the candidate `validate` staged; with `read`, the result of the read after it. */
 async function applyCandidate(
   r: Remote,
   confirmSeconds: number,
   read: boolean,
 ): Promise<ExecResult | undefined> {
-  const o = r.o;
-  const paths = stagingPaths(o);
-  if (!Number.isInteger(confirmSeconds) || confirmSeconds < 1)
-    throw r.error(`Bad confirm time ${confirmSeconds}`);
-  const argv = ['configure', birdString(paths.mainCandidate), 'timeout', String(confirmSeconds)];
-  const [staged, marked, configured, protocols] = await r.batch([
+  const paths = stagingPaths(r.o);
+  const commands = applyCommands(r, confirmSeconds, read);
+  const [staged, ...ran] = await r.batch([
     { line: r.allExistLine([paths.candidate, paths.mainCandidate]), requireOk: true },
-    // Written first: from here on, rollback must undo, even if the command's answer is lost.
-    { line: r.writeFileLine(paths.applied, []), input: `${new Date().toISOString()}\n`, requireOk: true },
-    { line: r.line(birdcArgv(o, argv)), requireOk: read },
-    ...(read ? [{ line: r.line(birdcArgv(o, ['show', 'protocols', 'all'])) }] : []),
+    ...commands,
   ]);
   if (staged?.exitCode !== 0) throw r.error('No staged candidate: validate first');
+  return applyVerdict(r, ran.slice(0, 2), ran[2]);
+}
+
+/**
+ * Throws unless BIRD took the candidate with its undo timer (removing the marker when it kept its
+ * config); returns the read that followed, if any.
+ */
+async function applyVerdict(
+  r: Remote,
+  [marked, configured]: (ExecResult | undefined)[],
+  read: ExecResult | undefined,
+): Promise<ExecResult | undefined> {
+  const paths = stagingPaths(r.o);
   r.checked(marked, `Writing ${paths.applied}`);
   const result = configured as ExecResult;
   const reply = birdReplyLines(`${result.stdout}${result.stderr}`);
@@ -198,7 +263,32 @@ async function applyCandidate(
     throw r.error(`BIRD refused the candidate: ${reply.join(' / ') || outputOf(result)}`);
   }
   if (!scheduled) throw r.error(`BIRD took the candidate without its undo timer: ${reply.join(' / ')}`);
-  return protocols;
+  return read;
+}
+
+/**
+ * The read that followed an apply that held, moved from the apply's steps to the read's: the first
+ * look of the verification, recorded as such.
+ */
+function firstRead(
+  r: Remote,
+  steps: { apply: DeviceStep[]; read: DeviceStep[] },
+  read: ExecResult | undefined,
+): FirstRead {
+  const reader = new Remote(r.t, r.o, steps.read);
+  if (read === undefined) {
+    return { ok: false, error: reader.error('birdc show protocols all did not run after the apply') };
+  }
+  steps.apply.splice(steps.apply.indexOf(read), 1);
+  steps.read.push(read);
+  try {
+    return {
+      ok: true,
+      neighbors: birdNeighborsOf(reader, reader.checked(read, 'birdc show protocols all').stdout),
+    };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 function birdIdentity(r: Remote, status: string, protocols: string): DeviceIdentity {

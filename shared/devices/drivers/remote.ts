@@ -34,7 +34,7 @@ export class Remote {
   private readonly scripts = new Map<string, string>();
 
   constructor(
-    private readonly t: DeviceTransport,
+    readonly t: DeviceTransport,
     readonly o: DeviceOptions,
     readonly steps: DeviceStep[],
   ) {
