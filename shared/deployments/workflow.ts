@@ -110,7 +110,7 @@ export async function advanceDeployment(id: string): Promise<Advance> {
     await run.close();
   }
   const now = run.d;
-  if (now.ending !== null) return finished(await finish(now));
+  if (now.ending !== null) return finished(await finish(now, run.sessionsAtEnd));
   return { done: false, wait_seconds: nextPollSeconds(now), status: now.status };
 }
 
@@ -159,6 +159,17 @@ class Run {
   private applied = false;
   /** The saves in flight, one after the other: each writes the version the previous one left. */
   private saving: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The router's sessions as stored once the device work is done, read while the ending is saved:
+   * what the end (`finish`) compares the outcomes with.
+   */
+  sessionsAtEnd: Promise<StoredSession[]> | undefined;
+
+  private readSessionsForEnd(): void {
+    this.sessionsAtEnd = sessionsRepository.listAll({ resource_id: this.d.router_id });
+    this.sessionsAtEnd.catch(() => undefined);
+  }
 
   /** `d.version` is always the stored version; `d` may hold more, noted and not saved yet. */
   constructor(public d: StoredDeployment) {}
@@ -487,6 +498,7 @@ class Run {
     if (failure === null) {
       const confirmSteps: DeviceStep[] = [];
       await this.step('confirm', confirmSteps, () => driver.confirm(t, o, confirmSteps));
+      this.readSessionsForEnd();
       await this.save({ sessions: outcomes, ending: 'succeeded', reason: null });
       return;
     }
@@ -497,6 +509,7 @@ class Run {
     const { t, driver, o } = await this.connect();
     const steps: DeviceStep[] = [];
     await this.step('rollback', steps, () => driver.rollback(t, o, steps));
+    this.readSessionsForEnd();
     await this.save({ sessions, ending: 'rolled_back', reason: `rolled back: ${reason}` });
   }
 
@@ -613,12 +626,18 @@ async function lastDeployed(routerId: string, except: string): Promise<StoredDep
 }
 
 /** After the end: the sessions' states and peer logs, removed sessions deleted, the lease freed. */
-async function finish(d: StoredDeployment): Promise<StoredDeployment['status']> {
+async function finish(
+  d: StoredDeployment,
+  sessionsAtEnd?: Promise<StoredSession[]>,
+): Promise<StoredDeployment['status']> {
   const ending = d.ending ?? d.status;
   const actor = { email: d.requested_by };
-  // Read before anything is deleted, in one Query: the router's sessions as stored now.
+  // Read before anything is deleted, in one Query: the router's sessions as stored once the device
+  // work was done (read by the run while it saved the ending), or as stored now.
   const stored = new Map(
-    (await sessionsRepository.listAll({ resource_id: d.router_id })).map((s) => [s.id, s] as const),
+    (await (sessionsAtEnd ?? sessionsRepository.listAll({ resource_id: d.router_id }))).map(
+      (s) => [s.id, s] as const,
+    ),
   );
   const touched: StoredSession[] = [];
   const label = `Deployment ${d.id.slice(0, 8)} to ${d.hostname}`;
