@@ -1,4 +1,5 @@
 import {
+  applyAndRead,
   type DeviceDriver,
   deviceDriver,
   type DeviceTransport,
@@ -36,6 +37,8 @@ function byTransport(ssh: DeviceDriver, grpc: DeviceDriver): DeviceDriver {
     },
     validate: (t, o, candidate, steps, survey) => pick(t).validate(t, o, candidate, steps, survey),
     apply: (t, o, confirmSeconds, steps) => pick(t).apply(t, o, confirmSeconds, steps),
+    applyAndRead: (t, o, confirmSeconds, applySteps, readSteps) =>
+      applyAndRead(pick(t), t, o, confirmSeconds, applySteps, readSteps),
     confirm: (t, o, steps) => pick(t).confirm(t, o, steps),
     rollback: (t, o, steps) => pick(t).rollback(t, o, steps),
     neighbors: (t, o, steps) => pick(t).neighbors(t, o, steps),

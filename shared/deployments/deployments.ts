@@ -47,8 +47,8 @@ export async function startDeployment(
     custom_config?: string | null;
   } = { trigger: 'api' },
 ): Promise<PublicDeployment> {
-  const router = await getRouter(routerId);
-  if (!(await connectionsRepository.get(routerId))) {
+  const [router, connection] = await Promise.all([getRouter(routerId), connectionsRepository.get(routerId)]);
+  if (!connection) {
     throw new ConflictError(
       `Router ${router.hostname} has no management connection: PUT /routers/${routerId}/connection first`,
     );

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import {
+  applyAndRead,
   DeviceError,
   type DeviceDriver,
   type DeviceOptions,
   type DeviceStep,
   type DeviceSurvey,
   type DeviceTransport,
+  type FirstRead,
   type NeighborState,
   surveyDevice,
 } from '../devices';
@@ -108,7 +110,7 @@ export async function advanceDeployment(id: string): Promise<Advance> {
     await run.close();
   }
   const now = run.d;
-  if (now.ending !== null) return finished(await finish(now));
+  if (now.ending !== null) return finished(await finish(now, run.sessionsAtEnd));
   return { done: false, wait_seconds: nextPollSeconds(now), status: now.status };
 }
 
@@ -157,6 +159,17 @@ class Run {
   private applied = false;
   /** The saves in flight, one after the other: each writes the version the previous one left. */
   private saving: Promise<unknown> = Promise.resolve();
+
+  /**
+   * The router's sessions as stored once the device work is done, read while the ending is saved:
+   * what the end (`finish`) compares the outcomes with.
+   */
+  sessionsAtEnd: Promise<StoredSession[]> | undefined;
+
+  private readSessionsForEnd(): void {
+    this.sessionsAtEnd = sessionsRepository.listAll({ resource_id: this.d.router_id });
+    this.sessionsAtEnd.catch(() => undefined);
+  }
 
   /** `d.version` is always the stored version; `d` may hold more, noted and not saved yet. */
   constructor(public d: StoredDeployment) {}
@@ -333,29 +346,62 @@ class Run {
     }
 
     const validateSteps: DeviceStep[] = [];
-    const verdict = await this.step(
-      'validate',
-      validateSteps,
-      () => driver.validate(t, o, candidate, validateSteps, survey),
-      (v) => (v.ok ? 'the daemon accepts the candidate' : v.reason),
-    );
-    if (!verdict.ok) {
-      throw new WorkflowStop(
-        `the device refused the config: ${verdict.reason}; the running config is unchanged`,
+    const applySteps: DeviceStep[] = [];
+    const readSteps: DeviceStep[] = [];
+    const refused = (reason: string) =>
+      new WorkflowStop(`the device refused the config: ${reason}; the running config is unchanged`);
+    let first: FirstRead;
+    if (driver.validateAndApply) {
+      // One round trip validates, applies once the device itself saw the check pass, and reads the
+      // neighbors: `applying` and everything so far are stored before it starts.
+      await this.save({ status: 'applying' });
+      this.applied = true;
+      const both = await this.step(
+        'validate',
+        validateSteps,
+        () =>
+          driver.validateAndApply!(
+            t,
+            o,
+            candidate,
+            this.d.confirm_seconds,
+            { validate: validateSteps, apply: applySteps, read: readSteps },
+            survey,
+          ),
+        (v) => (v.verdict.ok ? 'the daemon accepts the candidate' : v.verdict.reason),
+      );
+      const { verdict, applied } = both;
+      if (!verdict.ok || applied === null) {
+        // The device stopped before the apply: nothing to roll back.
+        this.applied = false;
+        throw refused(verdict.ok ? 'no verdict' : verdict.reason);
+      }
+      first = await this.step('apply', applySteps, async () => {
+        if (!applied.ok) throw applied.error;
+        return applied.first;
+      });
+    } else {
+      const verdict = await this.step(
+        'validate',
+        validateSteps,
+        () => driver.validate(t, o, candidate, validateSteps, survey),
+        (v) => (v.ok ? 'the daemon accepts the candidate' : v.reason),
+      );
+      if (!verdict.ok) throw refused(verdict.reason);
+      // Everything so far is stored before the device changes.
+      await this.save({ status: 'applying' });
+      this.applied = true;
+      // The verification's first look at the neighbors follows the apply in the same round trip
+      // where the daemon allows it; with no time to verify, the only one.
+      first = await this.step('apply', applySteps, () =>
+        applyAndRead(driver, t, o, this.d.confirm_seconds, applySteps, readSteps),
       );
     }
-
-    // Everything so far is stored before the device changes.
-    await this.save({ status: 'applying' });
-    const applySteps: DeviceStep[] = [];
-    this.applied = true;
-    await this.step('apply', applySteps, () => driver.apply(t, o, this.d.confirm_seconds, applySteps));
+    // `verifying` is saved before anything is decided: nothing is confirmed before that save is done.
     const until = new Date(Date.now() + this.d.verify_seconds * 1000).toISOString();
-    // The first look at the neighbors, on the same connection, while `verifying` is saved; with no
-    // time to verify, the only one. Nothing is confirmed before that save is done.
     const verifying = this.save({ status: 'verifying', verify_until: until });
     verifying.catch(() => undefined);
-    await this.verify(verifying);
+    await this.verify(verifying, { first, steps: readSteps });
   }
 
   /** What the change does to each session, from the last deployment that succeeded on this router. */
@@ -398,14 +444,19 @@ class Run {
     return out;
   }
 
-  /** One poll of the neighbors; `saving`, a save still in flight, is done before anything is decided. */
-  async verify(saving?: Promise<void>): Promise<void> {
+  /**
+   * One poll of the neighbors, or the `first` read that followed the apply; `saving`, a save still
+   * in flight, is done before anything is decided.
+   */
+  async verify(saving?: Promise<void>, first?: { first: FirstRead; steps: DeviceStep[] }): Promise<void> {
     const { t, driver, o } = await this.connect();
     this.applied = true;
-    const pollSteps: DeviceStep[] = [];
+    const pollSteps: DeviceStep[] = first?.steps ?? [];
     let now: NeighborState[];
     try {
-      now = await driver.neighbors(t, o, pollSteps);
+      if (first === undefined) now = await driver.neighbors(t, o, pollSteps);
+      else if (first.first.ok) now = first.first.neighbors;
+      else throw first.first.error;
     } catch (err) {
       await this.step('verify', pollSteps, async () => {
         throw err;
@@ -447,6 +498,7 @@ class Run {
     if (failure === null) {
       const confirmSteps: DeviceStep[] = [];
       await this.step('confirm', confirmSteps, () => driver.confirm(t, o, confirmSteps));
+      this.readSessionsForEnd();
       await this.save({ sessions: outcomes, ending: 'succeeded', reason: null });
       return;
     }
@@ -457,6 +509,7 @@ class Run {
     const { t, driver, o } = await this.connect();
     const steps: DeviceStep[] = [];
     await this.step('rollback', steps, () => driver.rollback(t, o, steps));
+    this.readSessionsForEnd();
     await this.save({ sessions, ending: 'rolled_back', reason: `rolled back: ${reason}` });
   }
 
@@ -573,12 +626,18 @@ async function lastDeployed(routerId: string, except: string): Promise<StoredDep
 }
 
 /** After the end: the sessions' states and peer logs, removed sessions deleted, the lease freed. */
-async function finish(d: StoredDeployment): Promise<StoredDeployment['status']> {
+async function finish(
+  d: StoredDeployment,
+  sessionsAtEnd?: Promise<StoredSession[]>,
+): Promise<StoredDeployment['status']> {
   const ending = d.ending ?? d.status;
   const actor = { email: d.requested_by };
-  // Read before anything is deleted, in one Query: the router's sessions as stored now.
+  // Read before anything is deleted, in one Query: the router's sessions as stored once the device
+  // work was done (read by the run while it saved the ending), or as stored now.
   const stored = new Map(
-    (await sessionsRepository.listAll({ resource_id: d.router_id })).map((s) => [s.id, s] as const),
+    (await (sessionsAtEnd ?? sessionsRepository.listAll({ resource_id: d.router_id }))).map(
+      (s) => [s.id, s] as const,
+    ),
   );
   const touched: StoredSession[] = [];
   const label = `Deployment ${d.id.slice(0, 8)} to ${d.hostname}`;
@@ -626,20 +685,31 @@ async function finish(d: StoredDeployment): Promise<StoredDeployment['status']> 
       );
     }
   }
-  // The peers whose sessions changed state or went: their stored rows (is_peer) follow.
-  if (touched.length > 0) await refreshPeersOfSessions(touched);
-  await deploymentsRepository.release(d.router_id, d.id);
-  // Last: the final status, once everything it stands for is written.
+  // The peers whose sessions changed state or went: their stored rows (is_peer) follow; the lease
+  // is freed meanwhile.
+  await together(
+    touched.length > 0 ? refreshPeersOfSessions(touched) : Promise.resolve(),
+    deploymentsRepository.release(d.router_id, d.id),
+  );
+  // Last: the final status, once everything it stands for is written. The record in hand is the
+  // stored one when this run wrote it last; else the write loses and the stored one is read.
+  const finalOf = (latest: StoredDeployment): StoredDeployment => ({
+    ...latest,
+    status: ending,
+    finished: latest.finished ?? new Date().toISOString(),
+    version: latest.version + 1,
+  });
+  let final = finalOf(d);
   try {
-    const latest = (await deploymentsRepository.get(d.id)) ?? d;
-    if (FINAL_STATUSES.includes(latest.status)) return latest.status;
-    const final: StoredDeployment = {
-      ...latest,
-      status: ending,
-      finished: latest.finished ?? new Date().toISOString(),
-      version: latest.version + 1,
-    };
-    await deploymentsRepository.save(final, latest.version);
+    try {
+      await deploymentsRepository.save(final, d.version);
+    } catch (err) {
+      if (!(err instanceof StaleDeploymentError)) throw err;
+      const latest = (await deploymentsRepository.get(d.id)) ?? d;
+      if (FINAL_STATUSES.includes(latest.status)) return latest.status;
+      final = finalOf(latest);
+      await deploymentsRepository.save(final, latest.version);
+    }
     await announceDeploymentEnd(final);
   } catch (err) {
     if (!(err instanceof StaleDeploymentError)) throw err;

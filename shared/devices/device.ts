@@ -129,7 +129,7 @@ export interface DeviceDriver {
     candidate: string,
     steps: DeviceStep[],
     survey?: DeviceSurvey,
-  ): Promise<{ ok: true } | { ok: false; reason: string }>;
+  ): Promise<Verdict>;
   /**
    * Puts the candidate staged by the last `validate` in place and makes the daemon run it, keeping
    * what is needed to go back: a rollback timer of `confirmSeconds` where the daemon has one (BIRD),
@@ -137,6 +137,35 @@ export interface DeviceDriver {
    * `rollback`. Call it once per `validate`, and follow it with `confirm` or `rollback`.
    */
   apply(t: DeviceTransport, o: DeviceOptions, confirmSeconds: number, steps: DeviceStep[]): Promise<void>;
+  /**
+   * `apply`, then the first read of `neighbors`, in one round trip where the daemon allows it (BIRD).
+   * The apply's commands go to `applySteps`, the read's to `readSteps`. It throws as `apply` does
+   * when the apply fails (then nothing is read); a read that fails is answered as `read: error`.
+   * Optional: `applyAndRead` calls the two one after the other for a driver without it.
+   */
+  applyAndRead?(
+    t: DeviceTransport,
+    o: DeviceOptions,
+    confirmSeconds: number,
+    applySteps: DeviceStep[],
+    readSteps: DeviceStep[],
+  ): Promise<FirstRead>;
+  /**
+   * `validate`, then, only once the daemon accepted the candidate, `applyAndRead`: all in one round
+   * trip where the daemon allows it (BIRD), the device itself stopping before the apply when the
+   * check fails. The commands go to `steps.validate`, `steps.apply` and `steps.read`. It throws as
+   * `validate` does when the candidate cannot be staged; `applied` is null when the daemon refused
+   * the candidate (nothing was applied), else how the apply went. Optional: the workflow calls
+   * `validate` then `applyAndRead` for a driver without it.
+   */
+  validateAndApply?(
+    t: DeviceTransport,
+    o: DeviceOptions,
+    candidate: string,
+    confirmSeconds: number,
+    steps: { validate: DeviceStep[]; apply: DeviceStep[]; read: DeviceStep[] },
+    survey?: DeviceSurvey,
+  ): Promise<{ verdict: Verdict; applied: Applied | null }>;
   /** Keeps what `apply` put in place (stops the timer, promotes the file, drops the saved copy). */
   confirm(t: DeviceTransport, o: DeviceOptions, steps: DeviceStep[]): Promise<void>;
   /**
@@ -160,6 +189,33 @@ export async function surveyDevice(
   const managed = await driver.readManaged(t, o, steps);
   const neighbors = await driver.neighbors(t, o, steps);
   return { identity, managed, neighbors, files: {} };
+}
+
+/** Whether the daemon accepts a candidate, and why not. */
+export type Verdict = { ok: true } | { ok: false; reason: string };
+
+/** How an apply went: the neighbors read right after it, or why it failed. */
+export type Applied = { ok: true; first: FirstRead } | { ok: false; error: unknown };
+
+/** The neighbors read right after an apply, or why they could not be read. */
+export type FirstRead = { ok: true; neighbors: NeighborState[] } | { ok: false; error: unknown };
+
+/** `driver.applyAndRead`, or its apply then its read of the neighbors, one after the other. */
+export async function applyAndRead(
+  driver: DeviceDriver,
+  t: DeviceTransport,
+  o: DeviceOptions,
+  confirmSeconds: number,
+  applySteps: DeviceStep[],
+  readSteps: DeviceStep[],
+): Promise<FirstRead> {
+  if (driver.applyAndRead) return driver.applyAndRead(t, o, confirmSeconds, applySteps, readSteps);
+  await driver.apply(t, o, confirmSeconds, applySteps);
+  try {
+    return { ok: true, neighbors: await driver.neighbors(t, o, readSteps) };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 /** The device refused a step or answered something the driver cannot read. */

@@ -1,7 +1,9 @@
 /**
  * A unified diff of two texts, line by line, from their longest common subsequence: `---`/`+++`
  * headers, `@@ -a,n +b,m @@` hunks with `context` unchanged lines around each change. Empty when
- * the texts are equal. Configs are small (a router's neighbors), so the quadratic table is fine.
+ * the texts are equal. The lines both texts start and end with are matched first: a deployment
+ * changes a few lines of a config of thousands, and the quadratic table is built only for the
+ * lines between.
  */
 export function unifiedDiff(
   before: string,
@@ -57,22 +59,30 @@ function splitLines(text: string): string[] {
 
 /** The edit script: common lines kept, the rest removed from `a` before added from `b`. */
 function lineOps(a: string[], b: string[]): Op[] {
-  // lcs[i][j]: the length of the longest common subsequence of a[i..] and b[j..].
-  const lcs = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
-  for (let i = a.length - 1; i >= 0; i -= 1) {
-    for (let j = b.length - 1; j >= 0; j -= 1) {
-      lcs[i]![j] = a[i] === b[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+  // The lines both start and end with are in a longest common subsequence: the table covers the
+  // lines between, a[head..n) and b[head..m).
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head += 1;
+  let n = a.length;
+  let m = b.length;
+  while (n > head && m > head && a[n - 1] === b[m - 1]) [n, m] = [n - 1, m - 1];
+  // lcs[i - head][j - head]: the length of the longest common subsequence of a[i..n) and b[j..m).
+  const lcs = Array.from({ length: n - head + 1 }, () => new Uint32Array(m - head + 1));
+  for (let i = n - 1; i >= head; i -= 1) {
+    const [row, next] = [lcs[i - head]!, lcs[i - head + 1]!];
+    for (let j = m - 1; j >= head; j -= 1) {
+      row[j - head] = a[i] === b[j] ? next[j - head + 1]! + 1 : Math.max(next[j - head]!, row[j - head + 1]!);
     }
   }
   const ops: Op[] = [];
   let i = 0;
   let j = 0;
   while (i < a.length || j < b.length) {
-    if (i < a.length && j < b.length && a[i] === b[j]) {
+    if ((i >= n && j >= m) || (i < n && j < m && a[i] === b[j])) {
       ops.push({ kind: ' ', line: a[i]!, a: i, b: j });
       i += 1;
       j += 1;
-    } else if (j >= b.length || (i < a.length && lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
+    } else if (j >= m || (i < n && lcs[i - head + 1]![j - head]! >= lcs[i - head]![j - head + 1]!)) {
       ops.push({ kind: '-', line: a[i]!, a: i, b: j });
       i += 1;
     } else {

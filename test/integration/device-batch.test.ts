@@ -42,13 +42,17 @@ const options: DeviceOptions = {
   sudo: false,
 };
 
-/** Contents a shell could misread: quotes, expansions, a would-be end of here-document, no final newline. */
+/**
+ * Contents a shell could misread: quotes, expansions, a would-be end of here-document, no final
+ * newline, and one larger than a pipe's buffer.
+ */
 const TRICKY = [
   "it's $(touch pwned) `id` ${HOME}\n",
   'EOF\nx\n\n\n',
   'no final newline',
   '',
   '\\ back\\slash \t tab\r\n',
+  `${'protocol bgp p { neighbor 192.0.2.1 as 64496; password "$x"; }\n'.repeat(3000)}`,
 ];
 
 describe('Remote.batch', () => {
@@ -82,6 +86,21 @@ describe('Remote.batch', () => {
     expect(steps.map((s) => s.command).join('\n')).not.toContain('touch pwned');
   });
 
+  it('runs the scripts of its own `sh -c` lines in the batch, without another shell', async () => {
+    const r = new Remote(localShell(), options, []);
+    const results = await r.batch([
+      { line: r.shLine('echo $$') },
+      { line: r.shLine('echo $$; exit 4') },
+      { line: r.line(['sh', '-c', 'echo $$; :']) },
+    ]);
+    const [first, second, apart] = results.map((x) => x.stdout);
+    // The first two ran in subshells of the batch's shell (whose $$ they keep); the last in a shell of its own.
+    expect(second).toBe(first);
+    expect(apart).not.toBe(first);
+    expect(results.map((x) => x.exitCode)).toEqual([0, 4, 0]);
+    expect(results[0]!.command).toBe(`sh -c 'echo $$'`);
+  });
+
   it('stops after a command that fails or lacks the line it must print', async () => {
     const r = new Remote(localShell(), options, []);
     const marker = join(dir, 'never-written');
@@ -112,6 +131,30 @@ describe('Remote.batch', () => {
       { line: r.writeFileLine(marker, []), input: 'x' },
     ]);
     expect(confirmed).toHaveLength(2);
+    expect(readFileSync(marker, 'utf8')).toBe('x');
+
+    // The line looked for in what a command printed from its own input.
+    const echoed = await r.batch([
+      {
+        line: r.line(['cat']),
+        input: 'Reconfiguration confirmed\n',
+        requireLine: 'Reconfiguration confirmed',
+      },
+      { line: r.line(['cat']), input: 'Nothing to do', requireLine: 'Reconfiguration confirmed' },
+      { line: r.writeFileLine(marker, []), input: 'y' },
+    ]);
+    expect(echoed.map((e) => e.stdout)).toEqual(['Reconfiguration confirmed\n', 'Nothing to do']);
+    expect(readFileSync(marker, 'utf8')).toBe('x');
+    // The line itself, blanks aside: not a line that holds more.
+    const more = await r.batch([
+      {
+        line: r.line(['cat']),
+        input: 'not Reconfiguration confirmed\n',
+        requireLine: 'Reconfiguration confirmed',
+      },
+      { line: r.writeFileLine(marker, []), input: 'z' },
+    ]);
+    expect(more).toHaveLength(1);
     expect(readFileSync(marker, 'utf8')).toBe('x');
   });
 

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, render, type RenderSession } from '../../shared/config-render';
 import {
@@ -8,6 +9,7 @@ import {
   type DeviceTransport,
   deviceDriver,
   type NeighborState,
+  applyAndRead,
   surveyDevice,
 } from '../../shared/devices';
 import { createLab, type Lab, LAB_DAEMONS, type LabDaemonName, labAvailable } from '../support/lab';
@@ -272,6 +274,42 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
       TEST_TIMEOUT_MS,
     );
 
+    it(
+      'reads the neighbors right after an apply, in the same round trip where the daemon allows it',
+      async () => {
+        const execs: string[] = [];
+        const counted: DeviceTransport = {
+          exec: (command, options) => {
+            execs.push(command);
+            return b.transport.exec(command, options);
+          },
+          close: () => b.transport.close(),
+        };
+        const wrong = candidateFor(platform, b.lab, 'not-the-Password9');
+        expect(await driver.validate(b.transport, b.options, wrong, [])).toEqual({ ok: true });
+        const applySteps: DeviceStep[] = [];
+        const readSteps: DeviceStep[] = [];
+        const first = await applyAndRead(driver, counted, b.options, 120, applySteps, readSteps);
+        if (name === 'bird2') expect(execs).toHaveLength(1);
+        expect(first.ok).toBe(true);
+        // The neighbors of the applied config, each session with the peer configured.
+        expect(first.ok ? first.neighbors.map((n) => n.peerIp) : []).toEqual(
+          expect.arrayContaining([b.lab.peer.lan.ipv4, b.lab.peer.lan.ipv6]),
+        );
+        expect(readSteps.length).toBeGreaterThan(0);
+        // BIRD: the read is recorded as the read, not as part of the apply.
+        if (name === 'bird2') {
+          expect(applySteps.some((s) => s.command.includes('show protocols'))).toBe(false);
+          expect(readSteps.map((s) => s.command)).toEqual([expect.stringContaining('show protocols all')]);
+        }
+
+        await driver.rollback(b.transport, b.options, []);
+        expect(await driver.readManaged(b.transport, b.options, [])).toBe(candidateFor(platform, b.lab));
+        await peerRoutesUp(b);
+      },
+      TEST_TIMEOUT_MS,
+    );
+
     // Daemon-specific behaviour: registered for that daemon only.
     if (name === 'bird2')
       it(
@@ -294,6 +332,60 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
       );
 
     if (name === 'bird2')
+      it(
+        'BIRD validates, applies and reads in one round trip, and stops before the apply when the check fails',
+        async () => {
+          const execs: string[] = [];
+          const counted: DeviceTransport = {
+            exec: (command, options) => {
+              execs.push(command);
+              return b.transport.exec(command, options);
+            },
+            close: () => b.transport.close(),
+          };
+          const current = await driver.readManaged(b.transport, b.options, []);
+          const refusedSteps = {
+            validate: [] as DeviceStep[],
+            apply: [] as DeviceStep[],
+            read: [] as DeviceStep[],
+          };
+          const refused = await driver.validateAndApply!(
+            counted,
+            b.options,
+            brokenCandidate(platform, b.lab),
+            60,
+            refusedSteps,
+          );
+          expect(refused.verdict.ok).toBe(false);
+          expect(refused.applied).toBeNull();
+          expect(refusedSteps.apply).toEqual([]);
+          expect(refusedSteps.read).toEqual([]);
+          // Nothing was applied: no marker for a rollback to act on, the sessions as they were.
+          expect(existsSync(`${b.options.managedPath}.applied`)).toBe(false);
+          await peerRoutesUp(b);
+
+          const steps = { validate: [] as DeviceStep[], apply: [] as DeviceStep[], read: [] as DeviceStep[] };
+          // With the look of a survey, the main config is not read again: one round trip.
+          const survey = await surveyDevice(driver, b.transport, b.options, []);
+          execs.length = 0;
+          const wrong = candidateFor(platform, b.lab, 'not-the-Password9');
+          const both = await driver.validateAndApply!(counted, b.options, wrong, 60, steps, survey);
+          expect(execs).toHaveLength(1);
+          expect(both.verdict).toEqual({ ok: true });
+          expect(both.applied).toMatchObject({ ok: true, first: { ok: true } });
+          expect(steps.validate.map((s) => s.command).join('\n')).toMatch(/configure check/);
+          expect(steps.apply.map((s) => s.command).join('\n')).toMatch(/timeout 60/);
+          expect(steps.read.map((s) => s.command)).toEqual([expect.stringContaining('show protocols all')]);
+          await peerSessionsDown(b);
+
+          await driver.rollback(b.transport, b.options, []);
+          expect(await driver.readManaged(b.transport, b.options, [])).toBe(current);
+          await peerRoutesUp(b);
+        },
+        TEST_TIMEOUT_MS,
+      );
+
+    if (name === 'bird2')
       it('BIRD: an apply that BIRD refuses leaves the confirmed config running, and rollback undoes nothing', async () => {
         const current = await driver.readManaged(b.transport, b.options, []);
         await peerRoutesUp(b);
@@ -306,6 +398,12 @@ describe.skipIf(!labAvailable())('device drivers against the lab', () => {
           input: 'protocol bgp {{{\n',
         });
         await expect(driver.apply(b.transport, b.options, 60, [])).rejects.toThrow(/refused/);
+        // Refused with the first read asked for: nothing is read.
+        const readSteps: DeviceStep[] = [];
+        await expect(applyAndRead(driver, b.transport, b.options, 60, [], readSteps)).rejects.toThrow(
+          /refused|No staged candidate/,
+        );
+        expect(readSteps).toEqual([]);
         await driver.rollback(b.transport, b.options, []);
         expect(await driver.readManaged(b.transport, b.options, [])).toBe(current);
         const now = await neighborsNow(b);

@@ -45,4 +45,22 @@ describe('unifiedDiff', () => {
     expect(unifiedDiff('', 'a\nb\n', labels)).toBe('--- a\n+++ b\n@@ -0,0 +1,2 @@\n+a\n+b\n');
     expect(unifiedDiff('a\n', '', labels)).toBe('--- a\n+++ b\n@@ -1,1 +0,0 @@\n-a\n');
   });
+
+  it('finds a few changed lines in a text of thousands, each in its own hunk', () => {
+    // Lines repeat in a config (closing braces); the change is one line, in the middle of a long text.
+    const block = (i: number) => [`protocol p${i} {`, '  import all;', '}'];
+    const before = Array.from({ length: 2000 }, (_, i) => block(i)).flat();
+    const after = [...before];
+    after.splice(3001, 0, '  import limit 5;');
+    after.splice(5000, 1);
+    const diff = unifiedDiff(`${before.join('\n')}\n`, `${after.join('\n')}\n`, labels);
+    expect(diff.match(/^[-+@].*$/gm)).toEqual([
+      '--- a',
+      '+++ b',
+      '@@ -2999,6 +2999,7 @@',
+      '+  import limit 5;',
+      '@@ -4997,7 +4998,6 @@',
+      '-  import all;',
+    ]);
+  });
 });

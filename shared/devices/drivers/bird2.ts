@@ -1,5 +1,14 @@
 import { bird2 } from '../../config-render';
-import type { DeviceDriver, DeviceIdentity, DeviceOptions, DeviceSurvey, ExecResult } from '../device';
+import type {
+  DeviceDriver,
+  DeviceIdentity,
+  DeviceOptions,
+  DeviceStep,
+  DeviceSurvey,
+  ExecResult,
+  FirstRead,
+  Verdict,
+} from '../device';
 import {
   birdLocalAs,
   birdNeighbors,
@@ -8,7 +17,7 @@ import {
   parseBirdStatus,
 } from './bird-protocols';
 import { retargetInclude } from './config-files';
-import { outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
+import { type BatchCommand, outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
 
 /**
  * BIRD 2, through `birdc` (`-s controlSocket` when set).
@@ -24,7 +33,8 @@ import { outputOf, Remote, stagingPaths, surveyedOrRead } from './remote';
  *   "<main>.candidate"` parses the whole config with the running BIRD, which changes nothing.
  * - apply (one round trip): the marker `<managed>.applied` is written, then `birdc configure
  *   "<main>.candidate" timeout <confirmSeconds>`: BIRD runs the candidate and goes back by itself
- *   when the timer runs out. The files BIRD reads at start are untouched.
+ *   when the timer runs out. The files BIRD reads at start are untouched. `applyAndRead` adds the
+ *   verification's first `show protocols all` to the same round trip, once BIRD took the candidate.
  * - confirm (one round trip): `birdc configure confirm`, and only once BIRD answers "Reconfiguration
  *   confirmed" the candidate is promoted: `<managed>.candidate` renamed to the managed file,
  *   `<main>.candidate` and the marker removed. When the timer had run out BIRD says "Nothing to
@@ -72,54 +82,40 @@ export const bird2Driver: DeviceDriver = {
 
   async validate(t, o, candidate, steps, survey) {
     const r = new Remote(t, o, steps);
-    const paths = stagingPaths(o);
-    const main = await surveyedOrRead(r, survey, o.mainConfigPath);
-    if (main === null) return { ok: false, reason: `The main config ${o.mainConfigPath} does not exist` };
-    const staged = retargetInclude(main, o.managedPath, paths.candidate);
-    if (staged === null) {
-      return { ok: false, reason: `${o.mainConfigPath} does not include "${o.managedPath}"` };
+    const staging = await stagingCommands(r, candidate, survey);
+    if ('ok' in staging) return staging;
+    return stagingVerdict(r, await r.batch(staging));
+  },
+
+  async validateAndApply(t, o, candidate, confirmSeconds, steps, survey) {
+    const r = new Remote(t, o, steps.validate);
+    const staging = await stagingCommands(r, candidate, survey);
+    if ('ok' in staging) return { verdict: staging, applied: null };
+    const applying = applyCommands(r, confirmSeconds, true);
+    const results = await r.batch([...staging, ...applying]);
+    // Each part's commands to its own step; the apply's are run only once the check passed.
+    const ran = results.slice(staging.length);
+    steps.validate.splice(steps.validate.length - ran.length, ran.length);
+    const verdict = stagingVerdict(r, results.slice(0, staging.length));
+    if (!verdict.ok) return { verdict, applied: null };
+    const a = new Remote(t, o, steps.apply);
+    steps.apply.push(...ran);
+    try {
+      const read = await applyVerdict(a, ran.slice(0, 2), ran[2]);
+      return { verdict, applied: { ok: true, first: firstRead(a, steps, read) } };
+    } catch (error) {
+      return { verdict, applied: { ok: false, error } };
     }
-    const [written, mainWritten, checked] = await r.batch([
-      {
-        line: r.writeFileLine(paths.candidate, [o.managedPath, o.mainConfigPath]),
-        input: candidate,
-        requireOk: true,
-      },
-      { line: r.writeFileLine(paths.mainCandidate, [o.mainConfigPath]), input: staged, requireOk: true },
-      { line: r.line(birdcArgv(o, ['configure', 'check', birdString(paths.mainCandidate)])) },
-    ]);
-    r.checked(written, `Writing ${paths.candidate}`);
-    r.checked(mainWritten, `Writing ${paths.mainCandidate}`);
-    const check = checked as ExecResult;
-    const reply = birdReplyLines(`${check.stdout}${check.stderr}`);
-    if (check.exitCode === 0 && reply.includes('Configuration OK')) return { ok: true };
-    return { ok: false, reason: reply.join('\n') || outputOf(check) };
   },
 
   async apply(t, o, confirmSeconds, steps) {
-    const r = new Remote(t, o, steps);
-    const paths = stagingPaths(o);
-    if (!Number.isInteger(confirmSeconds) || confirmSeconds < 1)
-      throw r.error(`Bad confirm time ${confirmSeconds}`);
-    const argv = ['configure', birdString(paths.mainCandidate), 'timeout', String(confirmSeconds)];
-    const [staged, marked, configured] = await r.batch([
-      { line: r.allExistLine([paths.candidate, paths.mainCandidate]), requireOk: true },
-      // Written first: from here on, rollback must undo, even if the command's answer is lost.
-      { line: r.writeFileLine(paths.applied, []), input: `${new Date().toISOString()}\n`, requireOk: true },
-      { line: r.line(birdcArgv(o, argv)) },
-    ]);
-    if (staged?.exitCode !== 0) throw r.error('No staged candidate: validate first');
-    r.checked(marked, `Writing ${paths.applied}`);
-    const result = configured as ExecResult;
-    const reply = birdReplyLines(`${result.stdout}${result.stderr}`);
-    const scheduled = reply.some((l) => /^Undo scheduled in \d+ s$/.test(l));
-    const done = reply.some((l) => /^Reconfigur(ed|ation in progress)/.test(l));
-    if (result.exitCode !== 0 || !done) {
-      // BIRD kept its config: an undo now would revert an earlier, confirmed one.
-      await r.remove([paths.applied]);
-      throw r.error(`BIRD refused the candidate: ${reply.join(' / ') || outputOf(result)}`);
-    }
-    if (!scheduled) throw r.error(`BIRD took the candidate without its undo timer: ${reply.join(' / ')}`);
+    await applyCandidate(new Remote(t, o, steps), confirmSeconds, false);
+  },
+
+  async applyAndRead(t, o, confirmSeconds, applySteps, readSteps) {
+    const r = new Remote(t, o, applySteps);
+    const read = await applyCandidate(r, confirmSeconds, true);
+    return firstRead(r, { apply: applySteps, read: readSteps }, read);
   },
 
   async confirm(t, o, steps) {
@@ -168,6 +164,132 @@ export const bird2Driver: DeviceDriver = {
 };
 
 const CONFIRMED = 'Reconfiguration confirmed';
+const CHECKED = 'Configuration OK';
+
+/**
+ * The commands that stage `candidate` and check it, or why it cannot be staged: the candidate goes
+ * to `<managed>.candidate`, a copy of the main config whose include points at it to
+ * `<main>.candidate`, then `configure check` of the latter (which must say "Configuration OK").
+ */
+async function stagingCommands(
+  r: Remote,
+  candidate: string,
+  survey: DeviceSurvey | undefined,
+): Promise<BatchCommand[] | { ok: false; reason: string }> {
+  const o = r.o;
+  const paths = stagingPaths(o);
+  const main = await surveyedOrRead(r, survey, o.mainConfigPath);
+  if (main === null) return { ok: false, reason: `The main config ${o.mainConfigPath} does not exist` };
+  const staged = retargetInclude(main, o.managedPath, paths.candidate);
+  if (staged === null) {
+    return { ok: false, reason: `${o.mainConfigPath} does not include "${o.managedPath}"` };
+  }
+  return [
+    {
+      line: r.writeFileLine(paths.candidate, [o.managedPath, o.mainConfigPath]),
+      input: candidate,
+      requireOk: true,
+    },
+    { line: r.writeFileLine(paths.mainCandidate, [o.mainConfigPath]), input: staged, requireOk: true },
+    {
+      line: r.line(birdcArgv(o, ['configure', 'check', birdString(paths.mainCandidate)])),
+      requireLine: CHECKED,
+    },
+  ];
+}
+
+/** BIRD's verdict on the staged candidate, from what the staging commands gave back. */
+function stagingVerdict(r: Remote, [written, mainWritten, checked]: ExecResult[]): Verdict {
+  const paths = stagingPaths(r.o);
+  r.checked(written, `Writing ${paths.candidate}`);
+  r.checked(mainWritten, `Writing ${paths.mainCandidate}`);
+  const check = checked as ExecResult;
+  const reply = birdReplyLines(`${check.stdout}${check.stderr}`);
+  if (check.exitCode === 0 && reply.includes(CHECKED)) return { ok: true };
+  return { ok: false, reason: reply.join('\n') || outputOf(check) };
+}
+
+/**
+ * The apply's commands: the marker, then `birdc configure "<main>.candidate" timeout N`; with
+ * `read`, then `show protocols all`, once BIRD took the candidate.
+ */
+function applyCommands(r: Remote, confirmSeconds: number, read: boolean): BatchCommand[] {
+  const paths = stagingPaths(r.o);
+  if (!Number.isInteger(confirmSeconds) || confirmSeconds < 1)
+    throw r.error(`Bad confirm time ${confirmSeconds}`);
+  const argv = ['configure', birdString(paths.mainCandidate), 'timeout', String(confirmSeconds)];
+  return [
+    // Written first: from here on, rollback must undo, even if the command's answer is lost.
+    { line: r.writeFileLine(paths.applied, []), input: `${new Date().toISOString()}\n`, requireOk: true },
+    { line: r.line(birdcArgv(r.o, argv)), requireOk: read },
+    ...(read ? [{ line: r.line(birdcArgv(r.o, ['show', 'protocols', 'all'])) }] : []),
+  ];
+}
+
+/** The apply of the candidate `validate` staged; with `read`, the result of the read after it. */
+async function applyCandidate(
+  r: Remote,
+  confirmSeconds: number,
+  read: boolean,
+): Promise<ExecResult | undefined> {
+  const paths = stagingPaths(r.o);
+  const commands = applyCommands(r, confirmSeconds, read);
+  const [staged, ...ran] = await r.batch([
+    { line: r.allExistLine([paths.candidate, paths.mainCandidate]), requireOk: true },
+    ...commands,
+  ]);
+  if (staged?.exitCode !== 0) throw r.error('No staged candidate: validate first');
+  return applyVerdict(r, ran.slice(0, 2), ran[2]);
+}
+
+/**
+ * Throws unless BIRD took the candidate with its undo timer (removing the marker when it kept its
+ * config); returns the read that followed, if any.
+ */
+async function applyVerdict(
+  r: Remote,
+  [marked, configured]: (ExecResult | undefined)[],
+  read: ExecResult | undefined,
+): Promise<ExecResult | undefined> {
+  const paths = stagingPaths(r.o);
+  r.checked(marked, `Writing ${paths.applied}`);
+  const result = configured as ExecResult;
+  const reply = birdReplyLines(`${result.stdout}${result.stderr}`);
+  const scheduled = reply.some((l) => /^Undo scheduled in \d+ s$/.test(l));
+  const done = reply.some((l) => /^Reconfigur(ed|ation in progress)/.test(l));
+  if (result.exitCode !== 0 || !done) {
+    // BIRD kept its config: an undo now would revert an earlier, confirmed one.
+    await r.remove([paths.applied]);
+    throw r.error(`BIRD refused the candidate: ${reply.join(' / ') || outputOf(result)}`);
+  }
+  if (!scheduled) throw r.error(`BIRD took the candidate without its undo timer: ${reply.join(' / ')}`);
+  return read;
+}
+
+/**
+ * The read that followed an apply that held, moved from the apply's steps to the read's: the first
+ * look of the verification, recorded as such.
+ */
+function firstRead(
+  r: Remote,
+  steps: { apply: DeviceStep[]; read: DeviceStep[] },
+  read: ExecResult | undefined,
+): FirstRead {
+  const reader = new Remote(r.t, r.o, steps.read);
+  if (read === undefined) {
+    return { ok: false, error: reader.error('birdc show protocols all did not run after the apply') };
+  }
+  steps.apply.splice(steps.apply.indexOf(read), 1);
+  steps.read.push(read);
+  try {
+    return {
+      ok: true,
+      neighbors: birdNeighborsOf(reader, reader.checked(read, 'birdc show protocols all').stdout),
+    };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}
 
 function birdIdentity(r: Remote, status: string, protocols: string): DeviceIdentity {
   const parsed = parseBirdStatus(status);

@@ -30,8 +30,11 @@ export interface BatchCommand {
  * `sudo -n` when the host asks for it, and is recorded in `steps` in the order it ran.
  */
 export class Remote {
+  /** The scripts of the `sh -c` lines made here, by line: what a batch runs in their place. */
+  private readonly scripts = new Map<string, string>();
+
   constructor(
-    private readonly t: DeviceTransport,
+    readonly t: DeviceTransport,
     readonly o: DeviceOptions,
     readonly steps: DeviceStep[],
   ) {
@@ -61,9 +64,14 @@ export class Remote {
     return shellLine(this.o.sudo ? ['sudo', '-n', ...argv] : argv);
   }
 
-  /** The command line `sh` sends for a script. */
+  /**
+   * The command line `sh` sends for a script. Without `sudo`, a batch runs the script itself in
+   * its command's subshell: the same commands, without starting another shell on the device.
+   */
   shLine(script: string): string {
-    return this.line(['sh', '-c', script]);
+    const line = this.line(['sh', '-c', script]);
+    if (!this.o.sudo) this.scripts.set(line, script);
+    return line;
   }
 
   /** The command line of `readFile`: exits ABSENT when the file does not exist. */
@@ -82,7 +90,8 @@ export class Remote {
   /**
    * Runs `commands` in order through one exec on the device: a POSIX sh script read from standard
    * input, so one round trip instead of one per command. Each command runs as its `line` would
-   * alone (its own `sudo -n`, its own input, standard input closed otherwise) and is recorded in
+   * alone (its own `sudo -n`, its own input, standard input closed otherwise; a `sh -c` line of
+   * `shLine` as its script in the command's own subshell) and is recorded in
    * `steps` as if it had been run alone, with its own exit status and output. File contents go into
    * the script as quoted here-documents: never on a command line. The batch stops after a command
    * whose `requireOk` or `requireLine` does not hold: the results are those of the commands that
@@ -93,7 +102,10 @@ export class Remote {
     options: { timeoutMs?: number } = {},
   ): Promise<ExecResult[]> {
     const marker = `PEERFLOW_${randomBytes(12).toString('hex')}`;
-    const script = batchScript(commands, marker);
+    const script = batchScript(
+      commands.map((c) => ({ ...c, line: this.scripts.get(c.line) ?? c.line })),
+      marker,
+    );
     let raw: ExecResult;
     try {
       raw = await this.t.exec('sh -s', { input: script, ...options });
@@ -216,30 +228,46 @@ export class Remote {
 }
 
 /**
- * The script of a batch. Each command's standard output is taken whole (a final `x` keeps its
- * trailing newlines from the shell's command substitution), printed back followed by a line
- * `<marker> <index> <exit status>`; its standard error goes straight through, followed by a line
- * `<marker> <index>`. The marker is random per batch: no output can end a command's part early.
+ * The script of a batch. Each command runs in a subshell with its standard input redirected (its
+ * content as a quoted here-document, else /dev/null), so it never reads the rest of the script; its
+ * standard output goes straight out, followed by a line `<marker> <index> <exit status>` after a
+ * newline of its own; its standard error likewise, followed by a line `<marker> <index>`. The marker
+ * is random per batch: no output can end a command's part early, no content can end its
+ * here-document early. Nothing is captured in a shell variable (each capture costs processes on the
+ * device, and trimming a large one is slow in dash) except the output of a command whose
+ * `requireLine` must be checked (line by line with builtins), and an input without a final
+ * newline, which a here-document cannot carry as it is.
  */
 function batchScript(commands: readonly BatchCommand[], marker: string): string {
   const out: string[] = [];
   commands.forEach((c, i) => {
-    let feed = '';
-    let stdin = ' </dev/null';
-    if (c.input !== undefined) {
-      const end = `${marker}_${i}`;
+    const end = `${marker}_${i}`;
+    const capture = c.requireLine !== undefined;
+    let run: string;
+    if (c.input === undefined || c.input === '') run = `( ${c.line} ) </dev/null`;
+    else if (c.input.endsWith('\n') && !capture) run = `( ${c.line} ) <<'${end}'\n${c.input}${end}`;
+    else {
       out.push(`in=$(cat <<'${end}'\n${c.input}x\n${end}\n)`, 'in=${in%x}');
-      feed = `printf '%s' "$in" | `;
-      stdin = '';
+      run = `printf '%s' "$in" | ( ${c.line} )`;
     }
-    out.push(`out=$(${feed}${c.line}${stdin}; c=$?; echo x; exit "$c")`);
-    out.push('c=$?', 'out=${out%x}');
-    out.push(`printf '%s\n%s %s %s\n' "$out" ${marker} ${i} "$c"`);
+    if (capture) {
+      out.push(`out=$( ${run}; c=$?; echo x; exit "$c")`, 'c=$?', 'out=${out%x}');
+      out.push(`printf '%s\n%s %s %s\n' "$out" ${marker} ${i} "$c"`);
+    } else {
+      out.push(run, 'c=$?', `printf '\n%s %s %s\n' ${marker} ${i} "$c"`);
+    }
     out.push(`printf '\n%s %s\n' ${marker} ${i} >&2`);
-    if (c.requireOk || c.requireLine !== undefined) out.push('[ "$c" -eq 0 ] || exit 0');
-    if (c.requireLine !== undefined) {
-      const pattern = `^[[:space:]]*${c.requireLine.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[[:space:]]*$`;
-      out.push(`printf '%s\n' "$out" | grep -Eq ${shellQuote(pattern)} || exit 0`);
+    if (c.requireOk || capture) out.push('[ "$c" -eq 0 ] || exit 0');
+    if (capture) {
+      // Line by line with the shell's own `read`, blanks trimmed by pattern: builtins only.
+      const blank = ' \t\r\v\f';
+      out.push(
+        'ok=1',
+        `while IFS= read -r l; do l=\${l%"\${l##*[!${blank}]}"}; l=\${l#"\${l%%[!${blank}]*}"}; [ "$l" = ${shellQuote(c.requireLine!)} ] && ok=0; done <<${end}_out`,
+        '$out',
+        `${end}_out`,
+        '[ "$ok" -eq 0 ] || exit 0',
+      );
     }
   });
   return `${out.join('\n')}\n`;
