@@ -37,7 +37,7 @@ export async function pollingBird(): Promise<BenchRow[]> {
     ddb().middlewareStack.add(
       (next, context) => async (args) => {
         const name = String(context.commandName ?? '');
-        if (/Put|Update|Delete|BatchWrite|TransactWrite/.test(name))
+        if (/Put|Update|Delete|BatchWrite|TransactWrite|ExecuteStatement/.test(name))
           writes.set(name, (writes.get(name) ?? 0) + 1);
         return next(args);
       },

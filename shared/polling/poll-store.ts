@@ -68,12 +68,17 @@ export const pollRepository = {
   },
 
   /**
-   * Takes the router's poll lease for `holder` until `until` (epoch seconds). Returns the holder
-   * of a lease that has not expired when another poll has it.
+   * Takes the router's poll lease for `holder` until `until` (epoch seconds), handing back the
+   * router's poll record as it was (so the poll need not read it again). When another poll holds a
+   * lease that has not expired: that poll.
    */
-  async lease(routerId: string, holder: string, until: number): Promise<string | null> {
+  async lease(
+    routerId: string,
+    holder: string,
+    until: number,
+  ): Promise<{ ok: true; previous: RouterPoll | undefined } | { ok: false; holder: string }> {
     try {
-      await ddb().send(
+      const out = await ddb().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: pollKey(routerId),
@@ -86,12 +91,18 @@ export const pollRepository = {
             ':u': until,
             ':now': Math.floor(Date.now() / 1000),
           },
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return null;
+      return {
+        ok: true,
+        previous: out.Attributes
+          ? parseItem(RouterPollSchema, 'router poll', withoutKeys(out.Attributes))
+          : undefined,
+      };
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      return (await this.get(routerId))?.lease_holder ?? 'another poll';
+      return { ok: false, holder: (await this.get(routerId))?.lease_holder ?? 'another poll' };
     }
   },
 

@@ -7,7 +7,7 @@ import { peeringDb, type PeeringDbReader } from '../peeringdb';
 import { getRouter } from '../routers';
 import { sessionsRepository, type StoredSession } from '../sessions';
 import { type Observation, planPoll, sameUnmanaged, type SessionWrite } from './poll-plan';
-import { pollRepository } from './poll-store';
+import { type HistoryEntry, pollRepository } from './poll-store';
 
 /**
  * One poll of one router: read every BGP neighbor on the device, match them with the router's
@@ -25,9 +25,14 @@ export function providePollPorts(p: DeliveryPorts | undefined): void {
 /** A poll gives up on the device after this long; the lease outlives it. */
 const DEVICE_TIMEOUT_MS = 60_000;
 const LEASE_SECONDS = 180;
-/** Session writes per transaction (DynamoDB's limit), and transactions in flight at once. */
-const TRANSACTION_SIZE = 100;
-const WRITE_CONCURRENCY = 4;
+/**
+ * Session updates per batch (DynamoDB's limit) and batches in flight at once; history batches (of
+ * DynamoDB's 25) in flight beside them.
+ */
+const WRITE_BATCH = 25;
+const WRITE_CONCURRENCY = 8;
+const HISTORY_CONCURRENCY = 4;
+const HISTORY_BATCH = 25;
 
 export const POLL_OUTCOMES = ['ok', 'failed', 'skipped'] as const;
 
@@ -87,29 +92,30 @@ export async function pollRouter(routerId: string, options: PollOptions): Promis
     return busy(`Deployment ${deployment} is running on ${router.hostname}; it is polled after it`);
   }
   const holder = crypto.randomUUID();
-  const other = await pollRepository.lease(router.id, holder, Math.floor(Date.now() / 1000) + LEASE_SECONDS);
-  if (other !== null) return busy(`Router ${router.hostname} is being polled already`);
+  const taken = await pollRepository.lease(router.id, holder, Math.floor(Date.now() / 1000) + LEASE_SECONDS);
+  if (!taken.ok) return busy(`Router ${router.hostname} is being polled already`);
   let writes = 1;
   try {
-    const sessions = await sessionsRepository.listAll({ resource_id: router.id });
-    const observation = await observe(router.platform, found, router.hostname);
+    // The sessions as stored and the router as it is, read at once: neither waits for the other.
+    const [sessions, observation] = await Promise.all([
+      sessionsRepository.listAll({ resource_id: router.id }),
+      observe(router.platform, found, router.hostname),
+    ]);
+    const gone = observation.ok
+      ? await goneFromExchanges(sessions, observation.neighbors, options.reader ?? peeringDb)
+      : new Set<string>();
     // A deployment that started meanwhile may have changed the router under the poll: its own
-    // verification records the states, this poll records nothing of them.
+    // verification records the states, this poll records nothing of them. Checked last before the
+    // writes, so the window left is the writes' own few milliseconds (see the README).
     const during = await deploymentsRepository.holder(router.id);
     if (during !== null) {
       await pollRepository.release(router.id, holder);
       return busy(`Deployment ${during} started on ${router.hostname} during the poll; nothing was recorded`);
     }
-    const gone = observation.ok
-      ? await goneFromExchanges(sessions, observation.neighbors, options.reader ?? peeringDb)
-      : new Set<string>();
     const at = new Date();
     const plan = planPoll(router, sessions, observation, at, gone);
-    const { written, requests } = await writeAll(plan.writes);
+    const { written, requests } = await writeAll(plan.writes, plan.history);
     writes += requests;
-    await pollRepository.appendHistory(plan.history.filter((h) => written.has(h.session_id)));
-    writes += Math.ceil(plan.history.length / 25);
-    const previous = await pollRepository.get(router.id);
     const record = await pollRepository.finish(
       router.id,
       holder,
@@ -117,7 +123,7 @@ export async function pollRouter(routerId: string, options: PollOptions): Promis
         ? {
             ok: true,
             at: at.toISOString(),
-            ...(previous && sameUnmanaged(previous.unmanaged, plan.unmanaged)
+            ...(taken.previous && sameUnmanaged(taken.previous.unmanaged, plan.unmanaged)
               ? {}
               : { unmanaged: plan.unmanaged }),
           }
@@ -207,39 +213,70 @@ async function observe(
 }
 
 /**
- * Writes each session's polled fields, 100 to a transaction (a few at once); a transaction refused
- * because one session moved on is written again one session at a time. The ids of those written
- * (a session that moved on is not). Returns the requests made too.
+ * Writes each session's polled fields, each with its own conditions (see `savePolled`), a bounded
+ * number at once; as soon as a session is written its history entries join the next batch of 25,
+ * and those batches are written beside the session writes still running. A session that moved on
+ * is not written and gets no history. The ids of those written, and the requests made.
  */
 async function writeAll(
   writes: readonly SessionWrite[],
+  history: readonly HistoryEntry[],
 ): Promise<{ written: Set<string>; requests: number }> {
   const written = new Set<string>();
   let requests = 0;
+  const entriesOf = new Map<string, HistoryEntry[]>();
+  for (const h of history) {
+    const list = entriesOf.get(h.session_id);
+    if (list) list.push(h);
+    else entriesOf.set(h.session_id, [h]);
+  }
+  const pending: HistoryEntry[] = [];
+  const batches: Promise<void>[] = [];
+  const failures: unknown[] = [];
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const flush = async (entries: HistoryEntry[]) => {
+    while (inFlight >= HISTORY_CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
+    inFlight += 1;
+    requests += 1;
+    try {
+      await pollRepository.appendHistory(entries);
+    } catch (err) {
+      // Kept until every write has ended, then thrown: a batch failing alone is not left unheard.
+      failures.push(err);
+    } finally {
+      inFlight -= 1;
+      waiting.shift()?.();
+    }
+  };
+  const done = (w: SessionWrite) => {
+    written.add(w.session.id);
+    pending.push(...(entriesOf.get(w.session.id) ?? []));
+    if (pending.length >= HISTORY_BATCH) batches.push(flush(pending.splice(0, HISTORY_BATCH)));
+  };
   const chunks: SessionWrite[][] = [];
-  for (let i = 0; i < writes.length; i += TRANSACTION_SIZE)
-    chunks.push(writes.slice(i, i + TRANSACTION_SIZE));
+  for (let i = 0; i < writes.length; i += WRITE_BATCH) chunks.push(writes.slice(i, i + WRITE_BATCH));
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
       requests += 1;
-      if (
-        chunk.length > 1 &&
-        (await sessionsRepository.savePolledTogether(
-          chunk.map((w) => ({ read: w.session, polled: w.polled })),
-        ))
-      ) {
-        for (const w of chunk) written.add(w.session.id);
-        continue;
-      }
-      for (const w of chunk) {
-        requests += chunk.length > 1 ? 1 : 0;
-        if (await sessionsRepository.savePolled(w.session, w.polled)) written.add(w.session.id);
+      const outcomes = await sessionsRepository.savePolledBatch(
+        chunk.map((w) => ({ read: w.session, polled: w.polled })),
+      );
+      for (const [i, w] of chunk.entries()) {
+        if (outcomes[i] === 'written') done(w);
+        else if (outcomes[i] === 'retry') {
+          requests += 1;
+          if (await sessionsRepository.savePolled(w.session, w.polled)) done(w);
+        }
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));
+  while (pending.length > 0) batches.push(flush(pending.splice(0, HISTORY_BATCH)));
+  await Promise.all(batches);
+  if (failures.length > 0) throw failures[0];
   return { written, requests };
 }
 

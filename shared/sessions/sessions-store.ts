@@ -1,5 +1,5 @@
 import { StorageError } from '../platform/storage/errors';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchExecuteStatementCommand, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
@@ -346,6 +346,33 @@ function polledUpdate(read: PolledRead, polled: PolledSessionFields) {
   };
 }
 
+/**
+ * The same write as `polledUpdate`, as a PartiQL statement for a batch: the WHERE clause names the
+ * item by its key and carries the same conditions (a session that is gone fails them too: PartiQL
+ * never creates an item by UPDATE).
+ */
+function polledStatement(read: PolledRead, polled: PolledSessionFields) {
+  const key = sessionKey(read.id);
+  const parameters: unknown[] = [];
+  const sets: string[] = [];
+  for (const [field, value] of Object.entries(polled)) {
+    sets.push(`SET "${field}" = ?`);
+    parameters.push(value);
+  }
+  const sameBgp =
+    (read.bgp_state ?? null) === null
+      ? `("bgp_state" IS MISSING OR attribute_type("bgp_state", 'NULL'))`
+      : '"bgp_state" = ?';
+  parameters.push(key.pk, key.sk, read.resource_id, read.peer_ipaddr, read.state);
+  if ((read.bgp_state ?? null) !== null) parameters.push(read.bgp_state);
+  return {
+    Statement:
+      `UPDATE "${tableName()}" ${sets.join(' ')} WHERE "pk" = ? AND "sk" = ? ` +
+      `AND "resource_id" = ? AND "peer_ipaddr" = ? AND "state" = ? AND ${sameBgp}`,
+    Parameters: parameters,
+  };
+}
+
 const parseSession = (item: Record<string, unknown>) =>
   parseItem(StoredSessionSchema, 'session', withoutKeys(item));
 
@@ -488,24 +515,26 @@ export const sessionsRepository = {
   },
 
   /**
-   * `savePolled` of up to 100 sessions in one transaction: one request instead of one each. False
-   * when it was refused (a session moved on, a write raced it): nothing was written, and the caller
-   * writes those sessions one by one.
+   * `savePolled` of up to 25 sessions in one request (PartiQL's BatchExecuteStatement): each
+   * statement keeps its own conditions and fails alone, none is transactional, so each costs what a
+   * single UpdateItem costs. For each write, in order: `written`, `stale` (the session moved on or
+   * went: not written), or `retry` (DynamoDB refused the statement for another reason, throttling
+   * say: not written; `savePolled` it on its own).
    */
-  async savePolledTogether(
+  async savePolledBatch(
     writes: readonly { read: PolledRead; polled: PolledSessionFields }[],
-  ): Promise<boolean> {
-    try {
-      await ddb().send(
-        new TransactWriteCommand({
-          TransactItems: writes.map((w) => ({ Update: polledUpdate(w.read, w.polled) })),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err) || isTransactionConflict(err)) return false;
-      throw err;
-    }
+  ): Promise<('written' | 'stale' | 'retry')[]> {
+    if (writes.length === 0) return [];
+    const out = await ddb().send(
+      new BatchExecuteStatementCommand({
+        Statements: writes.map((w) => polledStatement(w.read, w.polled)),
+      }),
+    );
+    return writes.map((_, i) => {
+      const error = out.Responses?.[i]?.Error;
+      if (!error) return 'written';
+      return error.Code === 'ConditionalCheckFailed' ? 'stale' : 'retry';
+    });
   },
 
   /** Gives each session stored before numbers one, oldest first (the version goes up with it). */

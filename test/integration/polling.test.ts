@@ -32,7 +32,7 @@ const events: PeerflowEvent[] = [];
 /** DynamoDB write requests, by command, counted on the client every store uses. */
 const writes = new Map<string, number>();
 let counting = false;
-const WRITE_COMMANDS = /Put|Update|Delete|BatchWrite|TransactWrite/;
+const WRITE_COMMANDS = /Put|Update|Delete|BatchWrite|TransactWrite|ExecuteStatement/;
 
 const V1 = '/api/v1/api.php?target=peering';
 const PEER = { ipv4: '192.0.2.2', ipv6: '2001:db8::2' };
