@@ -213,10 +213,10 @@ async function observe(
 }
 
 /**
- * Writes each session's polled fields, each with its own conditions (see `savePolled`), a bounded
- * number at once; as soon as a session is written its history entries join the next batch of 25,
- * and those batches are written beside the session writes still running. A session that moved on
- * is not written and gets no history. The ids of those written, and the requests made.
+ * Writes each session's polled item (and its lifecycle when it moves, with its conditions: see
+ * `savePolled`), 25 to a batch, a few batches at once; as soon as sessions are written their history
+ * entries join the next batch of 25, written beside the session batches still running. A session
+ * that moved on is not written and gets no history. The ids of those written, and the requests made.
  */
 async function writeAll(
   writes: readonly SessionWrite[],
@@ -260,17 +260,11 @@ async function writeAll(
   const worker = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      requests += 1;
-      const outcomes = await sessionsRepository.savePolledBatch(
+      const saved = await sessionsRepository.savePolledBatch(
         chunk.map((w) => ({ read: w.session, polled: w.polled })),
       );
-      for (const [i, w] of chunk.entries()) {
-        if (outcomes[i] === 'written') done(w);
-        else if (outcomes[i] === 'retry') {
-          requests += 1;
-          if (await sessionsRepository.savePolled(w.session, w.polled)) done(w);
-        }
-      }
+      requests += saved.requests;
+      for (const [i, w] of chunk.entries()) if (saved.written[i]) done(w);
     }
   };
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));

@@ -298,6 +298,11 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     'the polling job',
   ]),
   query('session-history', ['sessionHistory'], 'table', all, ['GET /sessions/{id}/history']),
+  get('session-polled', 'sessionPolled', [
+    'every read of sessions (merged in)',
+    'POST /routers/{id}/poll',
+    'the polling job',
+  ]),
   get('number-counter', 'numberCounter', [
     'POST /sessions',
     'POST /routers',
