@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouterRoute } from '../../shared/routers/routes';
-import { addSessionRoute, getSessionRoute, listSessionsRoute } from '../../shared/sessions/routes';
+import {
+  addSessionRoute,
+  getSessionRoute,
+  listSessionsRoute,
+  updateSessionRoute,
+} from '../../shared/sessions/routes';
 import { putConnectionRoute } from '../../shared/deployments/routes';
 import {
   getPollStatusRoute,
@@ -135,6 +140,16 @@ const session = async (id: string) =>
   (await callRoute(getSessionRoute, { token: viewer.token, params: { id } })).json;
 const history = async (id: string, query: { limit?: number; cursor?: string } = {}) =>
   (await callRoute(sessionHistoryRoute, { token: viewer.token, params: { id }, query: query as never })).json;
+const pollStatus = async (routerId: string) =>
+  (await callRoute(getPollStatusRoute, { token: viewer.token, params: { id: routerId } })).json;
+/** Polls `check` until it holds (every 20 ms, 10 s at most): for a step that must happen mid-poll. */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the condition never held');
+}
 const eventsOf = (type: PeerflowEvent['type'], sessionId?: string) =>
   events.filter((e) => e.type === type && (sessionId === undefined || e.detail.session === sessionId));
 
@@ -362,6 +377,110 @@ describe('polling a router', () => {
       await deploymentsRepository.release(routerId, deployment);
     }
     expect((await poll(routerId)).status).toBe(200);
+  });
+
+  it('records nothing when a deployment starts while it reads the router', async () => {
+    const { routerId, ids } = await routerWithSessions();
+    device.set([{ ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 1 }]);
+    const deployment = crypto.randomUUID();
+    device.delay(1);
+    let refused;
+    try {
+      const running = poll(routerId);
+      // The poll has checked for a deployment and holds its lease; the router answers in a second.
+      await waitFor(async () => (await pollStatus(routerId)).polling_now === true);
+      expect(
+        await deploymentsRepository.lease(routerId, deployment, Math.floor(Date.now() / 1000) + 60),
+      ).toBeNull();
+      refused = await running;
+    } finally {
+      device.delay(0);
+      await deploymentsRepository.release(routerId, deployment);
+    }
+    expect(refused.status).toBe(409);
+    expect(refused.error?.message).toMatch(/during the poll; nothing was recorded/);
+    expect(await session(ids.ipv4)).toMatchObject({
+      bgp_state: null,
+      state: 'configured',
+      last_polled: null,
+    });
+    expect((await history(ids.ipv4)).data).toEqual([]);
+    expect((await pollStatus(routerId)).polling_now).toBe(false);
+  });
+
+  it('neither re-creates a session deleted while it reads the router, nor undoes an edit made meanwhile', async () => {
+    const { routerId, ids } = await routerWithSessions();
+    const third = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: routerId, peer_ipaddr: '192.0.2.20', state: 'configured' },
+    });
+    expect(third.status, JSON.stringify(third.json)).toBe(201);
+    device.set([
+      { ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 4 },
+      { ip: PEER.ipv6, asn: PEER_ASN, state: 'established', imported: 5 },
+      { ip: '192.0.2.20', asn: 64520, state: 'active' },
+    ]);
+    device.delay(1);
+    let result;
+    try {
+      const running = poll(routerId);
+      // While the router is read: one session goes, one is taken out of service by hand, and the
+      // third moves to another peer IP (its polled item keeps the address it was seen at).
+      await waitFor(async () => (await pollStatus(routerId)).polling_now === true);
+      const gone = await call('DELETE', `/sessions/${ids.ipv4}`, { token: operator.token });
+      expect(gone.status, JSON.stringify(gone.json)).toBe(200);
+      const edited = await callRoute(updateSessionRoute, {
+        token: operator.token,
+        params: { id: ids.ipv6 },
+        body: { state: 'down', note: 'maintenance' } as never,
+      });
+      expect(edited.status, JSON.stringify(edited.json)).toBe(200);
+      const moved = await callRoute(updateSessionRoute, {
+        token: operator.token,
+        params: { id: third.json.id },
+        body: { peer_ipaddr: '192.0.2.31', peer_asn: 64520 } as never,
+      });
+      expect(moved.status, JSON.stringify(moved.json)).toBe(200);
+      result = await running;
+    } finally {
+      device.delay(0);
+    }
+    expect(result.status, JSON.stringify(result.json)).toBe(200);
+    // Whether the poll read the sessions before the changes (as a rule) or after, the deleted
+    // session stays deleted, and the edit stands: the poll's lifecycle move is refused by the edit.
+    expect((await callRoute(getSessionRoute, { token: viewer.token, params: { id: ids.ipv4 } })).status).toBe(
+      404,
+    );
+    expect(await session(ids.ipv6)).toMatchObject({ state: 'down', note: 'maintenance' });
+    // What was seen at the old address is not shown for the new one.
+    expect(await session(third.json.id)).toMatchObject({ peer_ipaddr: '192.0.2.31', bgp_state: null });
+    const listed = await callRoute(listSessionsRoute, {
+      token: viewer.token,
+      query: { resource_id: routerId } as never,
+    });
+    expect(listed.json.data.map((s: { id: string }) => s.id).sort()).toEqual(
+      [ids.ipv6, third.json.id].sort(),
+    );
+    expect(listed.json.data.find((s: { id: string }) => s.id === third.json.id)).toMatchObject({
+      bgp_state: null,
+    });
+  });
+
+  it('shows an edit of prfx_received made after a poll until a poll changes it', async () => {
+    const { routerId, ids } = await routerWithSessions();
+    device.set([{ ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 3 }]);
+    await poll(routerId);
+    expect(await session(ids.ipv4)).toMatchObject({ bgp_state: 'established', prfx_received: 3 });
+    const edited = await callRoute(updateSessionRoute, {
+      token: operator.token,
+      params: { id: ids.ipv4 },
+      body: { prfx_received: 9 } as never,
+    });
+    expect(edited.json).toMatchObject({ prfx_received: 9, bgp_state: 'established' });
+    expect(await session(ids.ipv4)).toMatchObject({ prfx_received: 9, bgp_state: 'established' });
+    device.set([{ ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 6 }]);
+    await poll(routerId);
+    expect(await session(ids.ipv4)).toMatchObject({ prfx_received: 6 });
   });
 
   it('answers 404 for an unknown router, 409 without a connection, 403 to a viewer', async () => {
