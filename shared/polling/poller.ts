@@ -91,80 +91,93 @@ export async function pollRouter(routerId: string, options: PollOptions): Promis
   if (deployment !== null) {
     return busy(`Deployment ${deployment} is running on ${router.hostname}; it is polled after it`);
   }
-  const holder = crypto.randomUUID();
-  const taken = await pollRepository.lease(router.id, holder, Math.floor(Date.now() / 1000) + LEASE_SECONDS);
-  if (!taken.ok) return busy(`Router ${router.hostname} is being polled already`);
-  let writes = 1;
-  try {
-    // The sessions as stored and the router as it is, read at once: neither waits for the other.
-    const [sessions, observation] = await Promise.all([
-      sessionsRepository.listAll({ resource_id: router.id }),
-      observe(router.platform, found, router.hostname),
-    ]);
-    const gone = observation.ok
-      ? await goneFromExchanges(sessions, observation.neighbors, options.reader ?? peeringDb)
-      : new Set<string>();
-    // A deployment that started meanwhile may have changed the router under the poll: its own
-    // verification records the states, this poll records nothing of them. Checked last before the
-    // writes, so the window left is the writes' own few milliseconds (see the README).
-    const during = await deploymentsRepository.holder(router.id);
-    if (during !== null) {
-      await pollRepository.release(router.id, holder);
-      return busy(`Deployment ${during} started on ${router.hostname} during the poll; nothing was recorded`);
-    }
-    const at = new Date();
-    const plan = planPoll(router, sessions, observation, at, gone);
-    const { written, requests } = await writeAll(plan.writes, plan.history);
-    writes += requests;
-    const record = await pollRepository.finish(
-      router.id,
-      holder,
-      observation.ok
-        ? {
-            ok: true,
-            at: at.toISOString(),
-            ...(taken.previous && sameUnmanaged(taken.previous.unmanaged, plan.unmanaged)
-              ? {}
-              : { unmanaged: plan.unmanaged }),
-          }
-        : { ok: false, at: at.toISOString(), reason: observation.reason },
-    );
-    writes += 1;
-    const errorCount = record?.error_count ?? 0;
-    const events = plan.events.filter((e) => written.has(String(e.detail.session)));
-    if (!observation.ok) {
-      events.push({
-        type: 'router.poll_failed',
-        time: at.toISOString(),
-        router_id: router.number,
-        session_id: null,
-        detail: {
-          router: router.id,
-          hostname: router.hostname,
-          reason: observation.reason,
-          error_count: errorCount,
-        },
-      });
-    }
-    await publishEvents(events);
-    const after = new Map(plan.writes.map((w) => [w.session.id, w.polled.bgp_state]));
-    return {
-      ...base,
-      polled_at: at.toISOString(),
-      outcome: observation.ok ? 'ok' : 'failed',
-      reason: observation.ok ? null : observation.reason,
-      sessions: sessions.length,
-      changed: written.size,
-      established: sessions.filter((s) => (after.has(s.id) ? after.get(s.id) : s.bgp_state) === 'established')
-        .length,
-      unmanaged: plan.unmanaged.length,
-      error_count: errorCount,
-      writes,
-    };
-  } catch (err) {
-    await pollRepository.release(router.id, holder).catch(() => undefined);
-    throw err;
+  // Read before the router is: a poll writes only if no other poll recorded anything since.
+  const seen = await pollRepository.get(router.id);
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  if (seen?.lease_holder && seen.lease_until >= nowSeconds) {
+    return busy(`Router ${router.hostname} is being polled already`);
   }
+  const overtaken = () =>
+    busy(`Router ${router.hostname} is being polled already (another poll recorded first)`);
+  // The sessions as stored and the router as it is, read at once: neither waits for the other.
+  const [sessions, observation] = await Promise.all([
+    sessionsRepository.listAll({ resource_id: router.id }),
+    observe(router.platform, found, router.hostname),
+  ]);
+  const gone = observation.ok
+    ? await goneFromExchanges(sessions, observation.neighbors, options.reader ?? peeringDb)
+    : new Set<string>();
+  // A deployment that started meanwhile may have changed the router under the poll: its own
+  // verification records the states, this poll records nothing of them. Checked last before the
+  // writes, so the window left is the writes' own few milliseconds (see the README).
+  const during = await deploymentsRepository.holder(router.id);
+  if (during !== null) {
+    return busy(`Deployment ${during} started on ${router.hostname} during the poll; nothing was recorded`);
+  }
+  const at = new Date();
+  const plan = planPoll(router, sessions, observation, at, gone);
+  const outcome = observation.ok
+    ? {
+        ok: true as const,
+        at: at.toISOString(),
+        ...(seen && sameUnmanaged(seen.unmanaged, plan.unmanaged) ? {} : { unmanaged: plan.unmanaged }),
+      }
+    : { ok: false as const, at: at.toISOString(), reason: observation.reason };
+  let writes: number;
+  let written = new Set<string>();
+  let record: Awaited<ReturnType<typeof pollRepository.finish>>;
+  if (plan.writes.length === 0) {
+    // Nothing changed: the poll's record is its only write, and it needs no lease around it.
+    writes = 1;
+    record = await pollRepository.finish(router.id, { seen }, outcome);
+    if (!record) return overtaken();
+  } else {
+    const holder = crypto.randomUUID();
+    if (!(await pollRepository.lease(router.id, seen, holder, nowSeconds + LEASE_SECONDS)))
+      return overtaken();
+    writes = 1;
+    try {
+      const done = await writeAll(plan.writes, plan.history);
+      written = done.written;
+      writes += done.requests;
+      record = await pollRepository.finish(router.id, { holder }, outcome);
+      writes += 1;
+    } catch (err) {
+      await pollRepository.release(router.id, holder).catch(() => undefined);
+      throw err;
+    }
+  }
+  const errorCount = record?.error_count ?? 0;
+  const events = plan.events.filter((e) => written.has(String(e.detail.session)));
+  if (!observation.ok) {
+    events.push({
+      type: 'router.poll_failed',
+      time: at.toISOString(),
+      router_id: router.number,
+      session_id: null,
+      detail: {
+        router: router.id,
+        hostname: router.hostname,
+        reason: observation.reason,
+        error_count: errorCount,
+      },
+    });
+  }
+  await publishEvents(events);
+  const after = new Map(plan.writes.map((w) => [w.session.id, w.polled.bgp_state]));
+  return {
+    ...base,
+    polled_at: at.toISOString(),
+    outcome: observation.ok ? 'ok' : 'failed',
+    reason: observation.ok ? null : observation.reason,
+    sessions: sessions.length,
+    changed: written.size,
+    established: sessions.filter((s) => (after.has(s.id) ? after.get(s.id) : s.bgp_state) === 'established')
+      .length,
+    unmanaged: plan.unmanaged.length,
+    error_count: errorCount,
+    writes,
+  };
 }
 
 /** The router's neighbors, or why they could not be read; the connection's secret never in a reason. */

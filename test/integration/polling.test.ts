@@ -194,7 +194,7 @@ describe('polling a router', () => {
     ]);
   });
 
-  it('writes nothing for a session when nothing changed: only the poll lease and the router mark', async () => {
+  it('writes nothing for a session when nothing changed: only the router mark, without a lease', async () => {
     const { routerId, ids } = await routerWithSessions();
     device.set([
       { ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 3 },
@@ -208,9 +208,9 @@ describe('polling a router', () => {
     // As the schedule polls (an on-demand poll adds its audit entry).
     const result = await pollRouter(routerId, { trigger: 'schedule' });
     counting = false;
-    expect(result).toMatchObject({ outcome: 'ok', changed: 0, writes: 2 });
-    // The lease taken and given back with the poll's mark: two updates of one item, nothing else.
-    expect(Object.fromEntries(writes)).toEqual({ UpdateItemCommand: 2 });
+    expect(result).toMatchObject({ outcome: 'ok', changed: 0, writes: 1 });
+    // The poll's mark alone: one update of one item, conditional on no other poll in between.
+    expect(Object.fromEntries(writes)).toEqual({ UpdateItemCommand: 1 });
     const again = { json: result };
     expect(events.length).toBe(eventsBefore);
     const after = await session(ids.ipv4);
@@ -362,6 +362,10 @@ describe('polling a router', () => {
       const [a, b] = await Promise.all([poll(routerId), poll(routerId)]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       expect((a.status === 409 ? a : b).error?.message).toMatch(/being polled/);
+      // With nothing to change, no lease is taken: of two polls, the one that records first wins.
+      const [c, d] = await Promise.all([poll(routerId), poll(routerId)]);
+      expect([c.status, d.status].sort()).toEqual([200, 409]);
+      expect((c.status === 409 ? c : d).error?.message).toMatch(/another poll recorded first/);
     } finally {
       device.delay(0);
     }
@@ -385,10 +389,11 @@ describe('polling a router', () => {
     const deployment = crypto.randomUUID();
     device.delay(1);
     let refused;
+    const asked = device.commands.length;
     try {
       const running = poll(routerId);
-      // The poll has checked for a deployment and holds its lease; the router answers in a second.
-      await waitFor(async () => (await pollStatus(routerId)).polling_now === true);
+      // The poll has checked for a deployment and asked the router, which answers in a second.
+      await waitFor(async () => device.commands.length > asked);
       expect(
         await deploymentsRepository.lease(routerId, deployment, Math.floor(Date.now() / 1000) + 60),
       ).toBeNull();
@@ -422,11 +427,12 @@ describe('polling a router', () => {
     ]);
     device.delay(1);
     let result;
+    const asked = device.commands.length;
     try {
       const running = poll(routerId);
       // While the router is read: one session goes, one is taken out of service by hand, and the
       // third moves to another peer IP (its polled item keeps the address it was seen at).
-      await waitFor(async () => (await pollStatus(routerId)).polling_now === true);
+      await waitFor(async () => device.commands.length > asked);
       const gone = await call('DELETE', `/sessions/${ids.ipv4}`, { token: operator.token });
       expect(gone.status, JSON.stringify(gone.json)).toBe(200);
       const edited = await callRoute(updateSessionRoute, {
