@@ -396,6 +396,7 @@ function polledItem(read: PolledRead, polled: PolledSessionFields) {
   const { state: _lifecycle, ...fields } = polled;
   return {
     ...polledKey(read.id),
+    ...KEYS.sessionPolled.index('gsi1', { router: read.resource_id, session: read.id }),
     entity: KEYS.sessionPolled.entity,
     session_id: read.id,
     resource_id: read.resource_id,
@@ -459,12 +460,25 @@ async function withPolled(sessions: StoredSession[], consistent = false): Promis
     sessions.map((s) => polledKey(s.id)),
     consistent,
   );
+  return mergeAll(sessions, items);
+}
+
+function mergeAll(sessions: StoredSession[], polledItems: Record<string, unknown>[]): StoredSession[] {
   const byId = new Map<string, PolledItem>();
-  for (const item of items) {
+  for (const item of polledItems) {
     const p = parseItem(PolledItemSchema, 'polled session', withoutKeys(item));
     byId.set(p.session_id, p);
   }
   return sessions.map((s) => merged(s, byId.get(s.id)));
+}
+
+/** A router's polled items: one Query, small items (what a poll reads beside the sessions). */
+function polledOfRouter(routerId: string): Promise<Record<string, unknown>[]> {
+  return queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': KEYS.sessionPolled.keys.gsi1.pk.build({ router: routerId }) },
+  });
 }
 
 const parseSession = (item: Record<string, unknown>) =>
@@ -683,6 +697,14 @@ export const sessionsRepository = {
 
   /** Every session that matches, across pages (deletion by filter, a router's whole config, a poll). */
   async listAll(filter: SessionFilter): Promise<StoredSession[]> {
+    if (filter.resource_id !== undefined) {
+      // A router's sessions and its polled items: two Queries at once.
+      const [items, polled] = await Promise.all([
+        queryAll(queryFor(filter).input),
+        polledOfRouter(filter.resource_id),
+      ]);
+      return mergeAll(items.map(parseSession), polled).filter(polledMatch(filter));
+    }
     const items = await queryAll(queryFor(filter).input);
     return (await withPolled(items.map(parseSession))).filter(polledMatch(filter));
   },

@@ -362,6 +362,8 @@ export const KEYS = {
    */
   sessionPolled: entity('session-polled', {
     table: { pk: key`SESSIONPOLL#${id('session')}`, sk: constant('SESSIONPOLL') },
+    /** A router's polled items in one Query, read beside its sessions by a poll. */
+    gsi1: { pk: key`SESSPOLLROUTER#${id('router')}`, sk: key`${id('session')}` },
   }),
   /** The uniqueness guard of (router, peer IP): its key is the pair itself. */
   sessionGuard: entity('session-guard', {
