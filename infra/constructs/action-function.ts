@@ -26,8 +26,6 @@ export const TABLE_WRITE_ACTIONS = [
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
-  // BatchExecuteStatement's UPDATE: no more than UpdateItem allows, several items to a request.
-  'dynamodb:PartiQLUpdate',
 ];
 
 export interface ActionFunctionProps {
