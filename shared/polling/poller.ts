@@ -5,7 +5,7 @@ import { ConflictError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { peeringDb, type PeeringDbReader } from '../peeringdb';
 import { getRouter } from '../routers';
-import { sessionsRepository, type StoredSession } from '../sessions';
+import { savePolledBatch, sessionsRepository, type StoredSession } from '../sessions';
 import { type Observation, planPoll, sameUnmanaged, type SessionWrite } from './poll-plan';
 import { type HistoryEntry, pollRepository } from './poll-store';
 
@@ -273,9 +273,7 @@ async function writeAll(
   const worker = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      const saved = await sessionsRepository.savePolledBatch(
-        chunk.map((w) => ({ read: w.session, polled: w.polled })),
-      );
+      const saved = await savePolledBatch(chunk.map((w) => ({ read: w.session, polled: w.polled })));
       requests += saved.requests;
       for (const [i, w] of chunk.entries()) if (saved.written[i]) done(w);
     }

@@ -1,10 +1,5 @@
 import { StorageError } from '../platform/storage/errors';
-import {
-  BatchExecuteStatementCommand,
-  BatchGetCommand,
-  BatchWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
@@ -163,7 +158,7 @@ const NO_EXCHANGE = 'none';
 const BY_EXCHANGE = KEYS.session.keys.gsi2;
 const BY_ROUTER = KEYS.session.keys.gsi3;
 
-const sessionKey = (id: string) => KEYS.session.key({ session: id });
+export const sessionKey = (id: string) => KEYS.session.key({ session: id });
 const polledKey = (id: string) => KEYS.sessionPolled.key({ session: id });
 /** The uniqueness guard of (router, peer IP); its key is the pair itself. */
 const guardKey = (routerId: string, peerIp: string) => KEYS.sessionGuard.key({ router: routerId, peerIp });
@@ -358,10 +353,10 @@ function queryFor(filter: SessionFilter): {
   };
 }
 
-type PolledRead = Pick<StoredSession, 'id' | 'resource_id' | 'peer_ipaddr' | 'state' | 'bgp_state'>;
+export type PolledRead = Pick<StoredSession, 'id' | 'resource_id' | 'peer_ipaddr' | 'state' | 'bgp_state'>;
 
 /** Moves a session's lifecycle as a poll saw it, if the session is still the one the poll matched. */
-function lifecycleUpdate(read: PolledRead, next: StoredSession['state']) {
+export function lifecycleUpdate(read: PolledRead, next: StoredSession['state']) {
   return {
     TableName: tableName(),
     Key: sessionKey(read.id),
@@ -377,22 +372,7 @@ function lifecycleUpdate(read: PolledRead, next: StoredSession['state']) {
   };
 }
 
-/**
- * The same write as `lifecycleUpdate`, as a PartiQL statement for a batch: the WHERE clause names
- * the item by its key and carries the same conditions (PartiQL never creates an item by UPDATE, and
- * a session that is gone fails the conditions anyway).
- */
-function lifecycleStatement(read: PolledRead, next: StoredSession['state']) {
-  const key = sessionKey(read.id);
-  return {
-    Statement:
-      `UPDATE "${tableName()}" SET "state" = ? WHERE "pk" = ? AND "sk" = ? ` +
-      `AND "resource_id" = ? AND "peer_ipaddr" = ? AND "state" = ?`,
-    Parameters: [next, key.pk, key.sk, read.resource_id, read.peer_ipaddr, read.state],
-  };
-}
-
-function polledItem(read: PolledRead, polled: PolledSessionFields) {
+export function polledItem(read: PolledRead, polled: PolledSessionFields) {
   const { state: _lifecycle, ...fields } = polled;
   return {
     ...polledKey(read.id),
@@ -404,24 +384,6 @@ function polledItem(read: PolledRead, polled: PolledSessionFields) {
     ...fields,
     written: new Date().toISOString(),
   } satisfies PolledItem & Record<string, unknown>;
-}
-
-/** Puts items, 25 to a request, again what DynamoDB left unprocessed (with a growing pause). */
-async function putAll(items: readonly Record<string, unknown>[]): Promise<void> {
-  for (let i = 0; i < items.length; i += 25) {
-    let requests: Record<string, unknown>[] = items
-      .slice(i, i + 25)
-      .map((Item) => ({ PutRequest: { Item } }));
-    for (let attempt = 0; requests.length > 0; attempt += 1) {
-      const out = await ddb().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: requests as never } }),
-      );
-      requests = (out.UnprocessedItems?.[tableName()] ?? []) as Record<string, unknown>[];
-      if (requests.length === 0) break;
-      if (attempt >= 8) throw new Error('DynamoDB left polled session items unwritten');
-      await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
-    }
-  }
 }
 
 /** Gets items by key, 100 to a request (all at once), again what DynamoDB left unprocessed. */
@@ -630,49 +592,8 @@ export const sessionsRepository = {
         throw err;
       }
     }
-    await putAll([polledItem(read, polled)]);
+    await ddb().send(new PutCommand({ TableName: tableName(), Item: polledItem(read, polled) }));
     return true;
-  },
-
-  /**
-   * `savePolled` of many sessions: the lifecycle moves 25 to a PartiQL batch (each statement with
-   * its own conditions, none transactional), then the polled items 25 to a BatchWriteItem. For each
-   * write, in order: written, or not (the session moved on); and the write requests made.
-   */
-  async savePolledBatch(
-    writes: readonly { read: PolledRead; polled: PolledSessionFields }[],
-  ): Promise<{ written: boolean[]; requests: number }> {
-    const written = writes.map(() => true);
-    let requests = 0;
-    const moving = writes.flatMap((w, i) => (w.polled.state !== w.read.state ? [i] : []));
-    for (let start = 0; start < moving.length; start += 25) {
-      const chunk = moving.slice(start, start + 25);
-      requests += 1;
-      const out = await ddb().send(
-        new BatchExecuteStatementCommand({
-          Statements: chunk.map((i) => lifecycleStatement(writes[i]!.read, writes[i]!.polled.state)),
-        }),
-      );
-      for (const [k, i] of chunk.entries()) {
-        const error = out.Responses?.[k]?.Error;
-        if (!error) continue;
-        if (error.Code === 'ConditionalCheckFailed') {
-          written[i] = false;
-          continue;
-        }
-        // Refused for another reason (throttled, say): once more on its own, with the SDK's retries.
-        requests += 1;
-        try {
-          await ddb().send(new UpdateCommand(lifecycleUpdate(writes[i]!.read, writes[i]!.polled.state)));
-        } catch (err) {
-          if (!isConditionFailure(err)) throw err;
-          written[i] = false;
-        }
-      }
-    }
-    const items = writes.flatMap((w, i) => (written[i] ? [polledItem(w.read, w.polled)] : []));
-    await putAll(items);
-    return { written, requests: requests + Math.ceil(items.length / 25) };
   },
 
   /** Gives each session stored before numbers one, oldest first (the version goes up with it). */
