@@ -37,7 +37,7 @@ export async function pollingBird(): Promise<BenchRow[]> {
     ddb().middlewareStack.add(
       (next, context) => async (args) => {
         const name = String(context.commandName ?? '');
-        if (/Put|Update|Delete|BatchWrite|TransactWrite/.test(name))
+        if (/Put|Update|Delete|BatchWrite|TransactWrite|ExecuteStatement/.test(name))
           writes.set(name, (writes.get(name) ?? 0) + 1);
         return next(args);
       },
@@ -242,8 +242,8 @@ export async function pollingBird(): Promise<BenchRow[]> {
         benchmark: 'poll',
         subject: 'writes of a poll where nothing changed',
         figure: `${quietWrites} requests (${quiet.changed} sessions changed)`,
-        goal: 'no session or history write',
-        met: quiet.changed === 0 && quietWrites === 2,
+        goal: "the poll's mark only",
+        met: quiet.changed === 0 && quietWrites === 1,
       },
       {
         benchmark: 'poll',

@@ -67,6 +67,9 @@ export class Delivery extends Construct {
       timeout: Duration.minutes(5),
     });
     inDeliveryVpc(this.poller, props);
+    // A poll moves its sessions' lifecycles 25 to a PartiQL batch of UPDATE statements (no more
+    // than UpdateItem allows, several items to a request), on the table only.
+    this.poller.allow(['dynamodb:PartiQLUpdate'], [props.table.table.tableArn]);
     new Rule(this, 'PollSchedule', {
       description: 'Polls the BGP session states of every router with a management connection',
       schedule: Schedule.rate(Duration.minutes(props.pollMinutes)),

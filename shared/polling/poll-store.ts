@@ -36,6 +36,11 @@ export const RouterPollSchema = z.object({
   last_error: z._default(z.nullable(z.string()), null),
   /** The neighbors the last poll that read the router found and no session of the router names. */
   unmanaged: z._default(z.array(UnmanagedNeighborSchema), []),
+  /**
+   * Polls recorded so far. A poll reads it before it reads the router and writes only if it is
+   * unchanged then: no other poll recorded anything in between.
+   */
+  polls: z._default(z.int(), 0),
   lease_holder: z._default(z.nullable(z.string()), null),
   /** Epoch seconds. */
   lease_until: z._default(z.int(), 0),
@@ -56,6 +61,23 @@ export type HistoryEntry = z.infer<typeof HistoryEntrySchema>;
 
 const pollKey = (routerId: string) => KEYS.routerPoll.key({ router: routerId });
 
+/**
+ * The condition that no poll holds the router's lease (or its lease expired) and none was recorded
+ * since `seen` was read (undefined: the router had no poll record then).
+ */
+function unchangedSince(seen: RouterPoll | undefined): {
+  condition: string;
+  values: Record<string, unknown>;
+} {
+  if (!seen) return { condition: 'attribute_not_exists(pk)', values: {} };
+  const free = '(attribute_not_exists(lease_holder) OR lease_until < :now)';
+  const same = seen.polls === 0 ? '(attribute_not_exists(polls) OR polls = :seen)' : 'polls = :seen';
+  return {
+    condition: `${free} AND ${same}`,
+    values: { ':now': Math.floor(Date.now() / 1000), ':seen': seen.polls },
+  };
+}
+
 /** History is kept 90 days (DynamoDB TTL), enough for any flap count and a quarter's review. */
 const HISTORY_DAYS = 90;
 
@@ -68,30 +90,36 @@ export const pollRepository = {
   },
 
   /**
-   * Takes the router's poll lease for `holder` until `until` (epoch seconds). Returns the holder
-   * of a lease that has not expired when another poll has it.
+   * Takes the router's poll lease for `holder` until `until` (epoch seconds), if no other poll
+   * holds one that has not expired and none was recorded since `seen` was read. False otherwise.
    */
-  async lease(routerId: string, holder: string, until: number): Promise<string | null> {
+  async lease(
+    routerId: string,
+    seen: RouterPoll | undefined,
+    holder: string,
+    until: number,
+  ): Promise<boolean> {
+    const unchanged = unchangedSince(seen);
     try {
       await ddb().send(
         new UpdateCommand({
           TableName: tableName(),
           Key: pollKey(routerId),
           UpdateExpression: 'SET entity = :e, router_id = :r, lease_holder = :h, lease_until = :u',
-          ConditionExpression: 'attribute_not_exists(lease_until) OR lease_until < :now OR lease_holder = :h',
+          ConditionExpression: unchanged.condition,
           ExpressionAttributeValues: {
+            ...unchanged.values,
             ':e': KEYS.routerPoll.entity,
             ':r': routerId,
             ':h': holder,
             ':u': until,
-            ':now': Math.floor(Date.now() / 1000),
           },
         }),
       );
-      return null;
+      return true;
     } catch (err) {
       if (!isConditionFailure(err)) throw err;
-      return (await this.get(routerId))?.lease_holder ?? 'another poll';
+      return false;
     }
   },
 
@@ -113,16 +141,19 @@ export const pollRepository = {
   },
 
   /**
-   * Records a poll's end and gives the lease back, in one write. A success stores the unmanaged
+   * Records a poll's end, in one write: with `holder`, the poll that holds the lease, giving it
+   * back; with `seen` instead, a poll that took no lease (it had nothing else to write), if no other
+   * poll holds one or recorded anything since `seen` was read. A success stores the unmanaged
    * neighbors only when they differ from the stored ones (`unmanaged` undefined keeps them).
+   * Undefined when the condition failed: another poll's record is the newer one.
    */
   async finish(
     routerId: string,
-    holder: string,
+    by: { holder: string } | { seen: RouterPoll | undefined },
     outcome:
       { ok: true; at: string; unmanaged?: UnmanagedNeighbor[] } | { ok: false; at: string; reason: string },
   ): Promise<RouterPoll | undefined> {
-    const values: Record<string, unknown> = { ':h': holder, ':at': outcome.at, ':zero': 0 };
+    const values: Record<string, unknown> = { ':at': outcome.at, ':zero': 0, ':one': 1 };
     let set: string;
     if (outcome.ok) {
       set = 'last_polled = :at, last_success = :at, error_count = :zero, last_error = :none';
@@ -135,7 +166,17 @@ export const pollRepository = {
       set =
         'last_polled = :at, last_error = :reason, error_count = if_not_exists(error_count, :zero) + :one, errors_total = if_not_exists(errors_total, :zero) + :one';
       values[':reason'] = outcome.reason;
-      values[':one'] = 1;
+    }
+    set += ', polls = if_not_exists(polls, :zero) + :one';
+    let condition: string;
+    if ('holder' in by) {
+      condition = 'lease_holder = :h';
+      values[':h'] = by.holder;
+    } else {
+      const unchanged = unchangedSince(by.seen);
+      condition = unchanged.condition;
+      Object.assign(values, unchanged.values, { ':e': KEYS.routerPoll.entity, ':r': routerId });
+      set += ', entity = :e, router_id = :r';
     }
     try {
       const out = await ddb().send(
@@ -143,7 +184,7 @@ export const pollRepository = {
           TableName: tableName(),
           Key: pollKey(routerId),
           UpdateExpression: `SET ${set}, lease_until = :zero REMOVE lease_holder`,
-          ConditionExpression: 'lease_holder = :h',
+          ConditionExpression: condition,
           ExpressionAttributeValues: values,
           ReturnValues: 'ALL_NEW',
         }),
@@ -152,7 +193,6 @@ export const pollRepository = {
         ? parseItem(RouterPollSchema, 'router poll', withoutKeys(out.Attributes))
         : undefined;
     } catch (err) {
-      // The lease ran out and another poll took it: that poll's record is the newer one.
       if (isConditionFailure(err)) return undefined;
       throw err;
     }

@@ -5,9 +5,9 @@ import { ConflictError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { peeringDb, type PeeringDbReader } from '../peeringdb';
 import { getRouter } from '../routers';
-import { sessionsRepository, type StoredSession } from '../sessions';
+import { savePolledBatch, sessionsRepository, type StoredSession } from '../sessions';
 import { type Observation, planPoll, sameUnmanaged, type SessionWrite } from './poll-plan';
-import { pollRepository } from './poll-store';
+import { type HistoryEntry, pollRepository } from './poll-store';
 
 /**
  * One poll of one router: read every BGP neighbor on the device, match them with the router's
@@ -25,9 +25,14 @@ export function providePollPorts(p: DeliveryPorts | undefined): void {
 /** A poll gives up on the device after this long; the lease outlives it. */
 const DEVICE_TIMEOUT_MS = 60_000;
 const LEASE_SECONDS = 180;
-/** Session writes per transaction (DynamoDB's limit), and transactions in flight at once. */
-const TRANSACTION_SIZE = 100;
-const WRITE_CONCURRENCY = 4;
+/**
+ * Session updates per batch (DynamoDB's limit) and batches in flight at once; history batches (of
+ * DynamoDB's 25) in flight beside them.
+ */
+const WRITE_BATCH = 25;
+const WRITE_CONCURRENCY = 8;
+const HISTORY_CONCURRENCY = 4;
+const HISTORY_BATCH = 25;
 
 export const POLL_OUTCOMES = ['ok', 'failed', 'skipped'] as const;
 
@@ -86,79 +91,93 @@ export async function pollRouter(routerId: string, options: PollOptions): Promis
   if (deployment !== null) {
     return busy(`Deployment ${deployment} is running on ${router.hostname}; it is polled after it`);
   }
-  const holder = crypto.randomUUID();
-  const other = await pollRepository.lease(router.id, holder, Math.floor(Date.now() / 1000) + LEASE_SECONDS);
-  if (other !== null) return busy(`Router ${router.hostname} is being polled already`);
-  let writes = 1;
-  try {
-    const sessions = await sessionsRepository.listAll({ resource_id: router.id });
-    const observation = await observe(router.platform, found, router.hostname);
-    // A deployment that started meanwhile may have changed the router under the poll: its own
-    // verification records the states, this poll records nothing of them.
-    const during = await deploymentsRepository.holder(router.id);
-    if (during !== null) {
-      await pollRepository.release(router.id, holder);
-      return busy(`Deployment ${during} started on ${router.hostname} during the poll; nothing was recorded`);
-    }
-    const gone = observation.ok
-      ? await goneFromExchanges(sessions, observation.neighbors, options.reader ?? peeringDb)
-      : new Set<string>();
-    const at = new Date();
-    const plan = planPoll(router, sessions, observation, at, gone);
-    const { written, requests } = await writeAll(plan.writes);
-    writes += requests;
-    await pollRepository.appendHistory(plan.history.filter((h) => written.has(h.session_id)));
-    writes += Math.ceil(plan.history.length / 25);
-    const previous = await pollRepository.get(router.id);
-    const record = await pollRepository.finish(
-      router.id,
-      holder,
-      observation.ok
-        ? {
-            ok: true,
-            at: at.toISOString(),
-            ...(previous && sameUnmanaged(previous.unmanaged, plan.unmanaged)
-              ? {}
-              : { unmanaged: plan.unmanaged }),
-          }
-        : { ok: false, at: at.toISOString(), reason: observation.reason },
-    );
-    writes += 1;
-    const errorCount = record?.error_count ?? 0;
-    const events = plan.events.filter((e) => written.has(String(e.detail.session)));
-    if (!observation.ok) {
-      events.push({
-        type: 'router.poll_failed',
-        time: at.toISOString(),
-        router_id: router.number,
-        session_id: null,
-        detail: {
-          router: router.id,
-          hostname: router.hostname,
-          reason: observation.reason,
-          error_count: errorCount,
-        },
-      });
-    }
-    await publishEvents(events);
-    const after = new Map(plan.writes.map((w) => [w.session.id, w.polled.bgp_state]));
-    return {
-      ...base,
-      polled_at: at.toISOString(),
-      outcome: observation.ok ? 'ok' : 'failed',
-      reason: observation.ok ? null : observation.reason,
-      sessions: sessions.length,
-      changed: written.size,
-      established: sessions.filter((s) => (after.has(s.id) ? after.get(s.id) : s.bgp_state) === 'established')
-        .length,
-      unmanaged: plan.unmanaged.length,
-      error_count: errorCount,
-      writes,
-    };
-  } catch (err) {
-    await pollRepository.release(router.id, holder).catch(() => undefined);
-    throw err;
+  // Read before the router is: a poll writes only if no other poll recorded anything since.
+  const seen = await pollRepository.get(router.id);
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  if (seen?.lease_holder && seen.lease_until >= nowSeconds) {
+    return busy(`Router ${router.hostname} is being polled already`);
   }
+  const overtaken = () =>
+    busy(`Router ${router.hostname} is being polled already (another poll recorded first)`);
+  // The sessions as stored and the router as it is, read at once: neither waits for the other.
+  const [sessions, observation] = await Promise.all([
+    sessionsRepository.listAll({ resource_id: router.id }),
+    observe(router.platform, found, router.hostname),
+  ]);
+  const gone = observation.ok
+    ? await goneFromExchanges(sessions, observation.neighbors, options.reader ?? peeringDb)
+    : new Set<string>();
+  // A deployment that started meanwhile may have changed the router under the poll: its own
+  // verification records the states, this poll records nothing of them. Checked last before the
+  // writes, so the window left is the writes' own few milliseconds (see the README).
+  const during = await deploymentsRepository.holder(router.id);
+  if (during !== null) {
+    return busy(`Deployment ${during} started on ${router.hostname} during the poll; nothing was recorded`);
+  }
+  const at = new Date();
+  const plan = planPoll(router, sessions, observation, at, gone);
+  const outcome = observation.ok
+    ? {
+        ok: true as const,
+        at: at.toISOString(),
+        ...(seen && sameUnmanaged(seen.unmanaged, plan.unmanaged) ? {} : { unmanaged: plan.unmanaged }),
+      }
+    : { ok: false as const, at: at.toISOString(), reason: observation.reason };
+  let writes: number;
+  let written = new Set<string>();
+  let record: Awaited<ReturnType<typeof pollRepository.finish>>;
+  if (plan.writes.length === 0) {
+    // Nothing changed: the poll's record is its only write, and it needs no lease around it.
+    writes = 1;
+    record = await pollRepository.finish(router.id, { seen }, outcome);
+    if (!record) return overtaken();
+  } else {
+    const holder = crypto.randomUUID();
+    if (!(await pollRepository.lease(router.id, seen, holder, nowSeconds + LEASE_SECONDS)))
+      return overtaken();
+    writes = 1;
+    try {
+      const done = await writeAll(plan.writes, plan.history);
+      written = done.written;
+      writes += done.requests;
+      record = await pollRepository.finish(router.id, { holder }, outcome);
+      writes += 1;
+    } catch (err) {
+      await pollRepository.release(router.id, holder).catch(() => undefined);
+      throw err;
+    }
+  }
+  const errorCount = record?.error_count ?? 0;
+  const events = plan.events.filter((e) => written.has(String(e.detail.session)));
+  if (!observation.ok) {
+    events.push({
+      type: 'router.poll_failed',
+      time: at.toISOString(),
+      router_id: router.number,
+      session_id: null,
+      detail: {
+        router: router.id,
+        hostname: router.hostname,
+        reason: observation.reason,
+        error_count: errorCount,
+      },
+    });
+  }
+  await publishEvents(events);
+  const after = new Map(plan.writes.map((w) => [w.session.id, w.polled.bgp_state]));
+  return {
+    ...base,
+    polled_at: at.toISOString(),
+    outcome: observation.ok ? 'ok' : 'failed',
+    reason: observation.ok ? null : observation.reason,
+    sessions: sessions.length,
+    changed: written.size,
+    established: sessions.filter((s) => (after.has(s.id) ? after.get(s.id) : s.bgp_state) === 'established')
+      .length,
+    unmanaged: plan.unmanaged.length,
+    error_count: errorCount,
+    writes,
+  };
 }
 
 /** The router's neighbors, or why they could not be read; the connection's secret never in a reason. */
@@ -207,39 +226,62 @@ async function observe(
 }
 
 /**
- * Writes each session's polled fields, 100 to a transaction (a few at once); a transaction refused
- * because one session moved on is written again one session at a time. The ids of those written
- * (a session that moved on is not). Returns the requests made too.
+ * Writes each session's polled item (and its lifecycle when it moves, with its conditions: see
+ * `savePolled`), 25 to a batch, a few batches at once; as soon as sessions are written their history
+ * entries join the next batch of 25, written beside the session batches still running. A session
+ * that moved on is not written and gets no history. The ids of those written, and the requests made.
  */
 async function writeAll(
   writes: readonly SessionWrite[],
+  history: readonly HistoryEntry[],
 ): Promise<{ written: Set<string>; requests: number }> {
   const written = new Set<string>();
   let requests = 0;
+  const entriesOf = new Map<string, HistoryEntry[]>();
+  for (const h of history) {
+    const list = entriesOf.get(h.session_id);
+    if (list) list.push(h);
+    else entriesOf.set(h.session_id, [h]);
+  }
+  const pending: HistoryEntry[] = [];
+  const batches: Promise<void>[] = [];
+  const failures: unknown[] = [];
+  let inFlight = 0;
+  const waiting: (() => void)[] = [];
+  const flush = async (entries: HistoryEntry[]) => {
+    while (inFlight >= HISTORY_CONCURRENCY) await new Promise<void>((r) => waiting.push(r));
+    inFlight += 1;
+    requests += 1;
+    try {
+      await pollRepository.appendHistory(entries);
+    } catch (err) {
+      // Kept until every write has ended, then thrown: a batch failing alone is not left unheard.
+      failures.push(err);
+    } finally {
+      inFlight -= 1;
+      waiting.shift()?.();
+    }
+  };
+  const done = (w: SessionWrite) => {
+    written.add(w.session.id);
+    pending.push(...(entriesOf.get(w.session.id) ?? []));
+    if (pending.length >= HISTORY_BATCH) batches.push(flush(pending.splice(0, HISTORY_BATCH)));
+  };
   const chunks: SessionWrite[][] = [];
-  for (let i = 0; i < writes.length; i += TRANSACTION_SIZE)
-    chunks.push(writes.slice(i, i + TRANSACTION_SIZE));
+  for (let i = 0; i < writes.length; i += WRITE_BATCH) chunks.push(writes.slice(i, i + WRITE_BATCH));
   let next = 0;
   const worker = async () => {
     while (next < chunks.length) {
       const chunk = chunks[next++]!;
-      requests += 1;
-      if (
-        chunk.length > 1 &&
-        (await sessionsRepository.savePolledTogether(
-          chunk.map((w) => ({ read: w.session, polled: w.polled })),
-        ))
-      ) {
-        for (const w of chunk) written.add(w.session.id);
-        continue;
-      }
-      for (const w of chunk) {
-        requests += chunk.length > 1 ? 1 : 0;
-        if (await sessionsRepository.savePolled(w.session, w.polled)) written.add(w.session.id);
-      }
+      const saved = await savePolledBatch(chunk.map((w) => ({ read: w.session, polled: w.polled })));
+      requests += saved.requests;
+      for (const [i, w] of chunk.entries()) if (saved.written[i]) done(w);
     }
   };
   await Promise.all(Array.from({ length: Math.min(WRITE_CONCURRENCY, chunks.length) }, worker));
+  while (pending.length > 0) batches.push(flush(pending.splice(0, HISTORY_BATCH)));
+  await Promise.all(batches);
+  if (failures.length > 0) throw failures[0];
   return { written, requests };
 }
 

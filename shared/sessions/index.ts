@@ -6,6 +6,7 @@ export * from './routes';
 export * from './session-config';
 export * from './sessions';
 export * from './sessions-store';
+export * from './polled-writes';
 export * from './session-delete';
 export * from './migrations';
 export * from './config-diff';

@@ -1,5 +1,5 @@
 import { StorageError } from '../platform/storage/errors';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../platform/zod';
 import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys, type TransactItem } from '../platform/storage/items';
@@ -100,6 +100,39 @@ export type PolledSessionFields = Pick<
   | 'state'
 >;
 
+/**
+ * The item a poll writes for a session: the polled fields (the lifecycle `state` stays on the
+ * session) with the router and peer IP they were observed for. Never written by an operator's edit
+ * and never read on its own: every read of sessions merges it in (see `withPolled`).
+ */
+const PolledItemSchema = z.object({
+  session_id: z.string(),
+  resource_id: z.string(),
+  peer_ipaddr: z.string(),
+  bgp_state: z.nullable(PolledStateSchema),
+  prfx_received: z.nullable(z.int()),
+  prfx_accepted: z.nullable(z.int()),
+  state_since: z.nullable(z.string()),
+  last_polled: z.nullable(z.string()),
+  poll_reason: z.nullable(z.string()),
+  drops: z.array(z.string()),
+  prefix_limit_near: z.boolean(),
+  abandoned: z.boolean(),
+  /** When this item was written (`last_polled` is when the router was read). */
+  written: z.string(),
+});
+type PolledItem = z.infer<typeof PolledItemSchema>;
+
+/** The session with what the poll saw of it, when the poll saw it where it is now. */
+function merged(s: StoredSession, p: PolledItem | undefined): StoredSession {
+  // Observed for another router or peer IP (the session moved while a poll ran): not about it.
+  if (!p || p.resource_id !== s.resource_id || p.peer_ipaddr !== s.peer_ipaddr) return s;
+  const { session_id: _id, resource_id: _router, peer_ipaddr: _ip, written, ...fields } = p;
+  // `prfx_received` is an operator's field too: an edit made since shows until a poll changes it.
+  const edited = s.modified > written;
+  return { ...s, ...fields, prfx_received: edited ? s.prfx_received : fields.prfx_received };
+}
+
 /** Another session on the same router already has this peer IP. */
 export class DuplicateSessionError extends StorageError {
   constructor(cause?: unknown) {
@@ -125,7 +158,8 @@ const NO_EXCHANGE = 'none';
 const BY_EXCHANGE = KEYS.session.keys.gsi2;
 const BY_ROUTER = KEYS.session.keys.gsi3;
 
-const sessionKey = (id: string) => KEYS.session.key({ session: id });
+export const sessionKey = (id: string) => KEYS.session.key({ session: id });
+const polledKey = (id: string) => KEYS.sessionPolled.key({ session: id });
 /** The uniqueness guard of (router, peer IP); its key is the pair itself. */
 const guardKey = (routerId: string, peerIp: string) => KEYS.sessionGuard.key({ router: routerId, peerIp });
 const exchangePartition = (publicId: number | null) => BY_EXCHANGE.pk.build({ ix: publicId ?? NO_EXCHANGE });
@@ -230,12 +264,17 @@ const EQUAL_FIELDS = [
   'peer_group',
   'type',
   'state',
-  'bgp_state',
-  'abandoned',
   'prfx_max',
-  'prfx_received',
   'ip_type',
 ] as const;
+/** Fields a poll writes in the session's polled item: matched once it is merged in, not by the Query. */
+const POLLED_FIELDS = ['bgp_state', 'abandoned', 'prfx_received'] as const;
+
+/** The part of a filter on polled fields, as a test of merged sessions. */
+function polledMatch(filter: SessionFilter): (s: StoredSession) => boolean {
+  const wanted = POLLED_FIELDS.filter((f) => filter[f] !== undefined);
+  return (s) => wanted.every((f) => (s[f] ?? (f === 'abandoned' ? false : null)) === filter[f]);
+}
 const CONTAINS_FIELDS = ['peer_name', 'peer_hostname', 'note'] as const;
 const PREFIX_FIELDS = ['created', 'modified'] as const;
 
@@ -314,36 +353,94 @@ function queryFor(filter: SessionFilter): {
   };
 }
 
-type PolledRead = Pick<StoredSession, 'id' | 'resource_id' | 'peer_ipaddr' | 'state' | 'bgp_state'>;
+export type PolledRead = Pick<StoredSession, 'id' | 'resource_id' | 'peer_ipaddr' | 'state' | 'bgp_state'>;
 
-/** The conditional update of a session's polled fields (see `savePolled`). */
-function polledUpdate(read: PolledRead, polled: PolledSessionFields) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {
-    ':router': read.resource_id,
-    ':ip': read.peer_ipaddr,
-    ':state': read.state,
-  };
-  const sets: string[] = [];
-  for (const [i, [field, value]] of Object.entries(polled).entries()) {
-    names[`#p${i}`] = field;
-    values[`:p${i}`] = value;
-    sets.push(`#p${i} = :p${i}`);
-  }
-  names['#state'] = 'state';
-  names['#bgp'] = 'bgp_state';
-  const sameBgp =
-    (read.bgp_state ?? null) === null ? '(attribute_not_exists(#bgp) OR #bgp = :nothing)' : '#bgp = :bgp';
-  if ((read.bgp_state ?? null) === null) values[':nothing'] = null;
-  else values[':bgp'] = read.bgp_state;
+/** Moves a session's lifecycle as a poll saw it, if the session is still the one the poll matched. */
+export function lifecycleUpdate(read: PolledRead, next: StoredSession['state']) {
   return {
     TableName: tableName(),
     Key: sessionKey(read.id),
-    UpdateExpression: `SET ${sets.join(', ')}`,
-    ConditionExpression: `resource_id = :router AND peer_ipaddr = :ip AND #state = :state AND ${sameBgp}`,
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
+    UpdateExpression: 'SET #state = :next',
+    ConditionExpression: 'resource_id = :router AND peer_ipaddr = :ip AND #state = :state',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: {
+      ':next': next,
+      ':router': read.resource_id,
+      ':ip': read.peer_ipaddr,
+      ':state': read.state,
+    },
   };
+}
+
+export function polledItem(read: PolledRead, polled: PolledSessionFields) {
+  const { state: _lifecycle, ...fields } = polled;
+  return {
+    ...polledKey(read.id),
+    ...KEYS.sessionPolled.index('gsi1', { router: read.resource_id, session: read.id }),
+    entity: KEYS.sessionPolled.entity,
+    session_id: read.id,
+    resource_id: read.resource_id,
+    peer_ipaddr: read.peer_ipaddr,
+    ...fields,
+    written: new Date().toISOString(),
+  } satisfies PolledItem & Record<string, unknown>;
+}
+
+/** Gets items by key, 100 to a request (all at once), again what DynamoDB left unprocessed. */
+async function getAll(
+  keys: readonly Record<string, unknown>[],
+  consistent: boolean,
+): Promise<Record<string, unknown>[]> {
+  const chunks: Record<string, unknown>[][] = [];
+  for (let i = 0; i < keys.length; i += 100) chunks.push(keys.slice(i, i + 100));
+  const found = await Promise.all(
+    chunks.map(async (chunk) => {
+      const items: Record<string, unknown>[] = [];
+      let wanted = chunk;
+      for (let attempt = 0; wanted.length > 0; attempt += 1) {
+        const out = await ddb().send(
+          new BatchGetCommand({
+            RequestItems: { [tableName()]: { Keys: wanted, ConsistentRead: consistent } },
+          }),
+        );
+        items.push(...(out.Responses?.[tableName()] ?? []));
+        wanted = (out.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Record<string, unknown>[];
+        if (wanted.length === 0) break;
+        if (attempt >= 8) throw new Error('DynamoDB left session items unread');
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+      return items;
+    }),
+  );
+  return found.flat();
+}
+
+/** Sessions with their polled items merged in (one BatchGetItem per 100 sessions, at once). */
+async function withPolled(sessions: StoredSession[], consistent = false): Promise<StoredSession[]> {
+  if (sessions.length === 0) return sessions;
+  const items = await getAll(
+    sessions.map((s) => polledKey(s.id)),
+    consistent,
+  );
+  return mergeAll(sessions, items);
+}
+
+function mergeAll(sessions: StoredSession[], polledItems: Record<string, unknown>[]): StoredSession[] {
+  const byId = new Map<string, PolledItem>();
+  for (const item of polledItems) {
+    const p = parseItem(PolledItemSchema, 'polled session', withoutKeys(item));
+    byId.set(p.session_id, p);
+  }
+  return sessions.map((s) => merged(s, byId.get(s.id)));
+}
+
+/** A router's polled items: one Query, small items (what a poll reads beside the sessions). */
+function polledOfRouter(routerId: string): Promise<Record<string, unknown>[]> {
+  return queryAll({
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk',
+    ExpressionAttributeValues: { ':pk': KEYS.sessionPolled.keys.gsi1.pk.build({ router: routerId }) },
+  });
 }
 
 const parseSession = (item: Record<string, unknown>) =>
@@ -355,11 +452,16 @@ export const sessionsRepository = {
     return allocateNumber('session');
   },
 
+  /** The session with its polled item, both in one request. */
   async get(id: string): Promise<StoredSession | undefined> {
-    const out = await ddb().send(
-      new GetCommand({ TableName: tableName(), Key: sessionKey(id), ConsistentRead: true }),
+    const items = await getAll([sessionKey(id), polledKey(id)], true);
+    const item = items.find((i) => i.sk === sessionKey(id).sk);
+    if (!item) return undefined;
+    const polled = items.find((i) => i.sk === polledKey(id).sk);
+    return merged(
+      parseSession(item),
+      polled ? parseItem(PolledItemSchema, 'polled session', withoutKeys(polled)) : undefined,
     );
-    return out.Item ? parseSession(out.Item) : undefined;
   },
 
   /**
@@ -429,6 +531,7 @@ export const sessionsRepository = {
         },
         guardDelete(session),
         routerCount(session.resource_id, -1),
+        { Delete: { TableName: tableName(), Key: polledKey(session.id) } },
         ...(session.number !== null ? [releaseNumber('session', session.number)] : []),
         ...log,
       ]);
@@ -472,40 +575,25 @@ export const sessionsRepository = {
   },
 
   /**
-   * Writes what a poll saw of a session, if the session is still the one the poll matched: on the
-   * same router, with the same peer IP, in the lifecycle state and polled state the poll read. Not
-   * a change of the session's own fields, so its version stays (an operator's edit in flight is not
-   * made stale by a poll). False when the session moved on meanwhile: the next poll sees it again.
+   * Writes what a poll saw of a session in the session's polled item, which nothing but polls
+   * writes, so no field of the session is touched and a session deleted meanwhile is not re-created
+   * (its polled item alone is never read). When the poll moves the session's lifecycle, that move is
+   * written first, on the session, only if the session is still the one the poll matched: on the same
+   * router, with the same peer IP, in the lifecycle state the poll read; otherwise nothing is written
+   * and the answer is false (the next poll sees the session again). Not a change of the session's own
+   * fields, so its version stays (an operator's edit in flight is not made stale by a poll).
    */
   async savePolled(read: PolledRead, polled: PolledSessionFields): Promise<boolean> {
-    try {
-      await ddb().send(new UpdateCommand(polledUpdate(read, polled)));
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err)) return false;
-      throw err;
+    if (polled.state !== read.state) {
+      try {
+        await ddb().send(new UpdateCommand(lifecycleUpdate(read, polled.state)));
+      } catch (err) {
+        if (isConditionFailure(err)) return false;
+        throw err;
+      }
     }
-  },
-
-  /**
-   * `savePolled` of up to 100 sessions in one transaction: one request instead of one each. False
-   * when it was refused (a session moved on, a write raced it): nothing was written, and the caller
-   * writes those sessions one by one.
-   */
-  async savePolledTogether(
-    writes: readonly { read: PolledRead; polled: PolledSessionFields }[],
-  ): Promise<boolean> {
-    try {
-      await ddb().send(
-        new TransactWriteCommand({
-          TransactItems: writes.map((w) => ({ Update: polledUpdate(w.read, w.polled) })),
-        }),
-      );
-      return true;
-    } catch (err) {
-      if (isConditionFailure(err) || isTransactionConflict(err)) return false;
-      throw err;
-    }
+    await ddb().send(new PutCommand({ TableName: tableName(), Item: polledItem(read, polled) }));
+    return true;
   },
 
   /** Gives each session stored before numbers one, oldest first (the version goes up with it). */
@@ -518,15 +606,28 @@ export const sessionsRepository = {
     return changed;
   },
 
+  /**
+   * A page of sessions, their polled items merged in. Like a filter expression, a filter on polled
+   * fields may leave a page shorter than `limit`, with a cursor to the next.
+   */
   async list(filter: SessionFilter, limit: number, cursor?: string): Promise<Page<StoredSession>> {
     const { input, partition } = queryFor(filter);
-    return queryPage(input, { limit, cursor }, partition, parseSession);
+    const page = await queryPage(input, { limit, cursor }, partition, parseSession);
+    return { ...page, data: (await withPolled(page.data)).filter(polledMatch(filter)) };
   },
 
-  /** Every session that matches, across pages (deletion by filter, a router's whole config). */
+  /** Every session that matches, across pages (deletion by filter, a router's whole config, a poll). */
   async listAll(filter: SessionFilter): Promise<StoredSession[]> {
+    if (filter.resource_id !== undefined) {
+      // A router's sessions and its polled items: two Queries at once.
+      const [items, polled] = await Promise.all([
+        queryAll(queryFor(filter).input),
+        polledOfRouter(filter.resource_id),
+      ]);
+      return mergeAll(items.map(parseSession), polled).filter(polledMatch(filter));
+    }
     const items = await queryAll(queryFor(filter).input);
-    return items.map(parseSession);
+    return (await withPolled(items.map(parseSession))).filter(polledMatch(filter));
   },
 };
 

@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouterRoute } from '../../shared/routers/routes';
-import { addSessionRoute, getSessionRoute, listSessionsRoute } from '../../shared/sessions/routes';
+import {
+  addSessionRoute,
+  getSessionRoute,
+  listSessionsRoute,
+  updateSessionRoute,
+} from '../../shared/sessions/routes';
 import { putConnectionRoute } from '../../shared/deployments/routes';
 import {
   getPollStatusRoute,
@@ -32,7 +37,7 @@ const events: PeerflowEvent[] = [];
 /** DynamoDB write requests, by command, counted on the client every store uses. */
 const writes = new Map<string, number>();
 let counting = false;
-const WRITE_COMMANDS = /Put|Update|Delete|BatchWrite|TransactWrite/;
+const WRITE_COMMANDS = /Put|Update|Delete|BatchWrite|TransactWrite|ExecuteStatement/;
 
 const V1 = '/api/v1/api.php?target=peering';
 const PEER = { ipv4: '192.0.2.2', ipv6: '2001:db8::2' };
@@ -135,6 +140,16 @@ const session = async (id: string) =>
   (await callRoute(getSessionRoute, { token: viewer.token, params: { id } })).json;
 const history = async (id: string, query: { limit?: number; cursor?: string } = {}) =>
   (await callRoute(sessionHistoryRoute, { token: viewer.token, params: { id }, query: query as never })).json;
+const pollStatus = async (routerId: string) =>
+  (await callRoute(getPollStatusRoute, { token: viewer.token, params: { id: routerId } })).json;
+/** Polls `check` until it holds (every 20 ms, 10 s at most): for a step that must happen mid-poll. */
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 500; i += 1) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('the condition never held');
+}
 const eventsOf = (type: PeerflowEvent['type'], sessionId?: string) =>
   events.filter((e) => e.type === type && (sessionId === undefined || e.detail.session === sessionId));
 
@@ -179,7 +194,7 @@ describe('polling a router', () => {
     ]);
   });
 
-  it('writes nothing for a session when nothing changed: only the poll lease and the router mark', async () => {
+  it('writes nothing for a session when nothing changed: only the router mark, without a lease', async () => {
     const { routerId, ids } = await routerWithSessions();
     device.set([
       { ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 3 },
@@ -193,9 +208,9 @@ describe('polling a router', () => {
     // As the schedule polls (an on-demand poll adds its audit entry).
     const result = await pollRouter(routerId, { trigger: 'schedule' });
     counting = false;
-    expect(result).toMatchObject({ outcome: 'ok', changed: 0, writes: 2 });
-    // The lease taken and given back with the poll's mark: two updates of one item, nothing else.
-    expect(Object.fromEntries(writes)).toEqual({ UpdateItemCommand: 2 });
+    expect(result).toMatchObject({ outcome: 'ok', changed: 0, writes: 1 });
+    // The poll's mark alone: one update of one item, conditional on no other poll in between.
+    expect(Object.fromEntries(writes)).toEqual({ UpdateItemCommand: 1 });
     const again = { json: result };
     expect(events.length).toBe(eventsBefore);
     const after = await session(ids.ipv4);
@@ -347,6 +362,10 @@ describe('polling a router', () => {
       const [a, b] = await Promise.all([poll(routerId), poll(routerId)]);
       expect([a.status, b.status].sort()).toEqual([200, 409]);
       expect((a.status === 409 ? a : b).error?.message).toMatch(/being polled/);
+      // With nothing to change, no lease is taken: of two polls, the one that records first wins.
+      const [c, d] = await Promise.all([poll(routerId), poll(routerId)]);
+      expect([c.status, d.status].sort()).toEqual([200, 409]);
+      expect((c.status === 409 ? c : d).error?.message).toMatch(/another poll recorded first/);
     } finally {
       device.delay(0);
     }
@@ -362,6 +381,112 @@ describe('polling a router', () => {
       await deploymentsRepository.release(routerId, deployment);
     }
     expect((await poll(routerId)).status).toBe(200);
+  });
+
+  it('records nothing when a deployment starts while it reads the router', async () => {
+    const { routerId, ids } = await routerWithSessions();
+    device.set([{ ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 1 }]);
+    const deployment = crypto.randomUUID();
+    device.delay(1);
+    let refused;
+    const asked = device.commands.length;
+    try {
+      const running = poll(routerId);
+      // The poll has checked for a deployment and asked the router, which answers in a second.
+      await waitFor(async () => device.commands.length > asked);
+      expect(
+        await deploymentsRepository.lease(routerId, deployment, Math.floor(Date.now() / 1000) + 60),
+      ).toBeNull();
+      refused = await running;
+    } finally {
+      device.delay(0);
+      await deploymentsRepository.release(routerId, deployment);
+    }
+    expect(refused.status).toBe(409);
+    expect(refused.error?.message).toMatch(/during the poll; nothing was recorded/);
+    expect(await session(ids.ipv4)).toMatchObject({
+      bgp_state: null,
+      state: 'configured',
+      last_polled: null,
+    });
+    expect((await history(ids.ipv4)).data).toEqual([]);
+    expect((await pollStatus(routerId)).polling_now).toBe(false);
+  });
+
+  it('neither re-creates a session deleted while it reads the router, nor undoes an edit made meanwhile', async () => {
+    const { routerId, ids } = await routerWithSessions();
+    const third = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: routerId, peer_ipaddr: '192.0.2.20', state: 'configured' },
+    });
+    expect(third.status, JSON.stringify(third.json)).toBe(201);
+    device.set([
+      { ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 4 },
+      { ip: PEER.ipv6, asn: PEER_ASN, state: 'established', imported: 5 },
+      { ip: '192.0.2.20', asn: 64520, state: 'active' },
+    ]);
+    device.delay(1);
+    let result;
+    const asked = device.commands.length;
+    try {
+      const running = poll(routerId);
+      // While the router is read: one session goes, one is taken out of service by hand, and the
+      // third moves to another peer IP (its polled item keeps the address it was seen at).
+      await waitFor(async () => device.commands.length > asked);
+      const gone = await call('DELETE', `/sessions/${ids.ipv4}`, { token: operator.token });
+      expect(gone.status, JSON.stringify(gone.json)).toBe(200);
+      const edited = await callRoute(updateSessionRoute, {
+        token: operator.token,
+        params: { id: ids.ipv6 },
+        body: { state: 'down', note: 'maintenance' } as never,
+      });
+      expect(edited.status, JSON.stringify(edited.json)).toBe(200);
+      const moved = await callRoute(updateSessionRoute, {
+        token: operator.token,
+        params: { id: third.json.id },
+        body: { peer_ipaddr: '192.0.2.31', peer_asn: 64520 } as never,
+      });
+      expect(moved.status, JSON.stringify(moved.json)).toBe(200);
+      result = await running;
+    } finally {
+      device.delay(0);
+    }
+    expect(result.status, JSON.stringify(result.json)).toBe(200);
+    // Whether the poll read the sessions before the changes (as a rule) or after, the deleted
+    // session stays deleted, and the edit stands: the poll's lifecycle move is refused by the edit.
+    expect((await callRoute(getSessionRoute, { token: viewer.token, params: { id: ids.ipv4 } })).status).toBe(
+      404,
+    );
+    expect(await session(ids.ipv6)).toMatchObject({ state: 'down', note: 'maintenance' });
+    // What was seen at the old address is not shown for the new one.
+    expect(await session(third.json.id)).toMatchObject({ peer_ipaddr: '192.0.2.31', bgp_state: null });
+    const listed = await callRoute(listSessionsRoute, {
+      token: viewer.token,
+      query: { resource_id: routerId } as never,
+    });
+    expect(listed.json.data.map((s: { id: string }) => s.id).sort()).toEqual(
+      [ids.ipv6, third.json.id].sort(),
+    );
+    expect(listed.json.data.find((s: { id: string }) => s.id === third.json.id)).toMatchObject({
+      bgp_state: null,
+    });
+  });
+
+  it('shows an edit of prfx_received made after a poll until a poll changes it', async () => {
+    const { routerId, ids } = await routerWithSessions();
+    device.set([{ ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 3 }]);
+    await poll(routerId);
+    expect(await session(ids.ipv4)).toMatchObject({ bgp_state: 'established', prfx_received: 3 });
+    const edited = await callRoute(updateSessionRoute, {
+      token: operator.token,
+      params: { id: ids.ipv4 },
+      body: { prfx_received: 9 } as never,
+    });
+    expect(edited.json).toMatchObject({ prfx_received: 9, bgp_state: 'established' });
+    expect(await session(ids.ipv4)).toMatchObject({ prfx_received: 9, bgp_state: 'established' });
+    device.set([{ ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 6 }]);
+    await poll(routerId);
+    expect(await session(ids.ipv4)).toMatchObject({ prfx_received: 6 });
   });
 
   it('answers 404 for an unknown router, 409 without a connection, 403 to a viewer', async () => {

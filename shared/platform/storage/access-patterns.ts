@@ -298,6 +298,13 @@ export const ACCESS_PATTERNS: readonly AccessPattern[] = [
     'the polling job',
   ]),
   query('session-history', ['sessionHistory'], 'table', all, ['GET /sessions/{id}/history']),
+  get('session-polled', 'sessionPolled', ["every read of sessions but a whole router's (merged in)"]),
+  query('session-polled-by-router', ['sessionPolled'], 'gsi1', all, [
+    "a router's whole list of sessions (merged in)",
+    'POST /routers/{id}/poll',
+    'the polling job',
+    'the deployment workflow',
+  ]),
   get('number-counter', 'numberCounter', [
     'POST /sessions',
     'POST /routers',

@@ -356,6 +356,15 @@ export const KEYS = {
     gsi2: { pk: key`SESSIX#${intOrNone('ix')}`, sk: key`NET#${padded('net')}#${id('session')}` },
     gsi3: { pk: key`SESSROUTER#${id('router')}`, sk: key`${text('peerIp')}#${id('session')}` },
   }),
+  /**
+   * What the last poll that changed anything saw of a session, beside the session's own item so a
+   * poll writes it without touching (or re-creating) the session, read back merged into it.
+   */
+  sessionPolled: entity('session-polled', {
+    table: { pk: key`SESSIONPOLL#${id('session')}`, sk: constant('SESSIONPOLL') },
+    /** A router's polled items in one Query, read beside its sessions by a poll. */
+    gsi1: { pk: key`SESSPOLLROUTER#${id('router')}`, sk: key`${id('session')}` },
+  }),
   /** The uniqueness guard of (router, peer IP): its key is the pair itself. */
   sessionGuard: entity('session-guard', {
     table: { pk: key`SESSIONPEER#${id('router')}#${text('peerIp')}`, sk: constant('SESSIONPEER') },
