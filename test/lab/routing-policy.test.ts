@@ -153,6 +153,17 @@ for (const { daemon, rtr } of ROUTERS) {
         join(dir, 'stayrtr.log'),
       );
       if (server.pid === undefined) throw new Error('stayrtr did not start');
+      // Until stayrtr listens: a router whose first RTR connection is refused waits its retry
+      // timer (OpenBGPD: minutes) before it tries again, and meanwhile takes every route as valid.
+      await waitFor(
+        'stayrtr listening',
+        async () =>
+          (await lab.run(lab.router.namespace, ['ss', '-Hltn', `sport = :${RTR_PORT}`])).stdout.includes(
+            `:${RTR_PORT}`,
+          ),
+        30_000,
+        200,
+      );
     }, 120_000);
 
     afterAll(async () => {
