@@ -1,18 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ensureTable, freePort, startDynamoLocal } from '../local/engines';
 import { generate, type Records } from '../scripts/lib/generate';
-import { resetConfig } from '../shared/platform/config';
-import { logger } from '../shared/platform/logger';
 import { memorySource, memberPartition } from '../shared/peeringdb';
 import { syncPeeringDb } from '../shared/app/peeringdb-sync';
-import { ddb, resetDdb, tableName } from '../shared/platform/storage/client';
+import { ddb, tableName } from '../shared/platform/storage/client';
 import { buildPeerRows, requestStatusItem } from '../shared/peers';
 import { peerLogItem } from '../shared/peer-log';
 import { type BenchRow, formatNumber, median, paired, rounds } from './harness';
+import { benchTable } from './local-table';
 
 /**
  * getPeers at the biggest exchange of the generated full-scale PeeringDB data (over 2,000 members,
@@ -129,25 +124,12 @@ async function milliseconds(op: () => Promise<unknown>): Promise<number> {
 }
 
 export async function peersAtBiggestExchange(): Promise<BenchRow[]> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'peerflow-bench-peers-'));
-  const engine = await startDynamoLocal({ port: await freePort() });
-  // The logger was made when the first module imported it; a log line per call would be measured too.
-  const level = logger.getLevelName();
-  logger.setLogLevel('SILENT');
+  // As `npm start` gives the local engine: on a busy machine one request of the full-scale sync can
+  // take longer than the 1.5 s a Lambda gives DynamoDB, which would end the run.
+  process.env.AWS_REQUEST_TIMEOUT_MS ??= '15000';
+  // The scratch engine and table, the logger silent: a log line per call would be measured too.
+  const table = await benchTable('peerflow-bench-peers', 'peers');
   try {
-    process.env.TABLE_NAME = 'peerflow-bench-peers';
-    process.env.DDB_ENDPOINT = engine.endpoint;
-    process.env.AWS_REGION = 'us-east-1';
-    process.env.DATA_DIR = dataDir;
-    process.env.LOG_LEVEL = 'SILENT';
-    process.env.VALIDATE_RESPONSES = 'false';
-    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-    // As `npm start` gives the local engine: on a busy machine one request of the full-scale sync can
-    // take longer than the 1.5 s a Lambda gives DynamoDB, which would end the run.
-    process.env.AWS_REQUEST_TIMEOUT_MS ??= '15000';
-    resetConfig();
-    resetDdb();
-    await ensureTable(engine.endpoint, 'peerflow-bench-peers');
     const biggest = await loadFullScale();
     await peerState(biggest);
     // What follows every sync: the peer rows, here of every exchange (the state above included).
@@ -283,9 +265,6 @@ export async function peersAtBiggestExchange(): Promise<BenchRow[]> {
     });
     return rows;
   } finally {
-    logger.setLogLevel(level);
-    resetDdb();
-    await engine.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await table.stop();
   }
 }
