@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   BASE_1_1,
@@ -90,8 +91,12 @@ describe.skipIf(!netconfAvailable())('the NETCONF client against netconfd', () =
     server = await startNetconfServer();
   }, 60_000);
 
-  afterEach(async () => {
+  afterEach(async (ctx) => {
     await Promise.all(sessions.splice(0).map((s) => s.close()));
+    if (ctx.task.result?.state === 'fail') {
+      const log = readFileSync(server.logFile, 'utf8').split('\n');
+      console.error(`netconfd's log, its last lines:\n${log.slice(-150).join('\n')}`);
+    }
   });
 
   afterAll(async () => {

@@ -1,7 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { Duplex } from 'node:stream';
+import { describe, expect, it, vi } from 'vitest';
 import { encodeMessage, FramingError, MessageDecoder } from '../../shared/devices/netconf/framing';
 import { ops } from '../../shared/devices/netconf';
-import { describeRpcError, rpcErrorsOf } from '../../shared/devices/netconf/session';
+import { describeRpcError, NetconfSession, rpcErrorsOf } from '../../shared/devices/netconf/session';
 import { parseXml } from '../../shared/devices/netconf/xml';
 
 /** Feeds `bytes` to a decoder cut at every `step` bytes; returns the messages. */
@@ -67,5 +68,51 @@ describe('NETCONF framing (RFC 6242)', () => {
     });
     expect(e?.info).toEqual({ 'session-id': '7' });
     expect(describeRpcError(e!)).toBe('lock held (lock-denied)');
+  });
+});
+
+describe('the NETCONF session after the hellos', () => {
+  /** A stream whose written chunks are kept, in order; `serverSays` feeds it bytes from the server. */
+  function wire() {
+    const written: string[] = [];
+    const stream = new Duplex({
+      read() {},
+      write(chunk: Buffer, _enc, done) {
+        written.push(chunk.toString('utf8'));
+        done();
+      },
+    });
+    return { stream, written, serverSays: (text: string) => stream.push(Buffer.from(text, 'utf8')) };
+  }
+  const serverHello =
+    '<hello xmlns="urn:ietf:params:xml:ns:netconf:base:1.0"><capabilities>' +
+    '<capability>urn:ietf:params:netconf:base:1.0</capability></capabilities><session-id>7</session-id></hello>]]>]]>';
+
+  it('sends no RPC until its hello has been out for the gap, even when the server answered at once', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'Date'] });
+    try {
+      const { stream, written, serverSays } = wire();
+      serverSays(serverHello);
+      let open = false;
+      const opening = NetconfSession.open(stream, { where: 'test', helloGapMs: 300 }).then((s) => {
+        open = true;
+        return s;
+      });
+      await vi.advanceTimersByTimeAsync(299);
+      expect(written).toHaveLength(1);
+      expect(written[0]).toContain('<hello');
+      expect(open).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      const session = await opening;
+      const reply = session.rpc(ops.get());
+      expect(written).toHaveLength(2);
+      expect(written[1]).toMatch(/^<\?xml[^>]*\?><rpc [^>]*message-id="1"><get\/?>/);
+      serverSays(
+        '<rpc-reply xmlns="urn:ietf:params:xml:ns:netconf:base:1.0" message-id="1"><data/></rpc-reply>]]>]]>',
+      );
+      expect((await reply).xml).toContain('<data/>');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -36,6 +36,12 @@ export interface NetconfSessionOptions {
   readonly helloTimeoutMs?: number;
   /** How long an RPC may take when `rpc` is not given a timeout (default 120 s: a commit can be slow). */
   readonly rpcTimeoutMs?: number;
+  /**
+   * The least time between our hello leaving and the first RPC (default 250 ms). Some servers
+   * (yuma123's netconfd) never answer an RPC that reaches them in the same read as the client's
+   * hello, which happens when both are written back to back and the server is busy.
+   */
+  readonly helloGapMs?: number;
 }
 
 /** One `<rpc-error>` as the server wrote it. */
@@ -119,6 +125,8 @@ export class NetconfSession {
   private helloWaiter: ((message: string | Error) => void) | null = null;
   private early: string[] = [];
   private helloSeen = false;
+  /** When our hello was handed to the stream (its write callback). */
+  private helloSentAt: number | null = null;
   private closing: Promise<void> | null = null;
 
   /** The capabilities the server announced. */
@@ -142,6 +150,7 @@ export class NetconfSession {
   static async open(stream: Duplex, options: NetconfSessionOptions): Promise<NetconfSession> {
     const session = new NetconfSession(stream, options);
     await session.hello();
+    await session.afterHello();
     return session;
   }
 
@@ -177,7 +186,9 @@ export class NetconfSession {
       const first = this.early.shift();
       if (first !== undefined) this.helloWaiter(first);
       else if (this.closedReason !== null) this.helloWaiter(new DeviceError(this.closedReason));
-      this.stream.write(encodeMessage(hello, 'eom'));
+      this.stream.write(encodeMessage(hello, 'eom'), () => {
+        this.helloSentAt = Date.now();
+      });
     });
     let root: XmlNode | undefined;
     try {
@@ -201,6 +212,14 @@ export class NetconfSession {
       this.framing = 'chunked';
       this.decoder.use('chunked');
     }
+  }
+
+  /** Waits until our hello has been out for `helloGapMs`, so the first RPC reaches the server apart from it. */
+  private async afterHello(): Promise<void> {
+    const gap = this.options.helloGapMs ?? 250;
+    // Not flushed yet: counted from now.
+    const wait = (this.helloSentAt ?? Date.now()) + gap - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
   }
 
   private receive(data: Buffer): void {

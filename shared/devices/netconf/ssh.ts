@@ -8,6 +8,8 @@ export interface NetconfTarget extends SshTarget {
   readonly offerBase11?: boolean;
   /** How long an RPC may take by default (120 s). */
   readonly rpcTimeoutMs?: number;
+  /** See NetconfSessionOptions.helloGapMs. */
+  readonly helloGapMs?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export async function openNetconf(target: NetconfTarget): Promise<NetconfSession
       where,
       ...(target.offerBase11 !== undefined ? { offerBase11: target.offerBase11 } : {}),
       ...(target.rpcTimeoutMs !== undefined ? { rpcTimeoutMs: target.rpcTimeoutMs } : {}),
+      ...(target.helloGapMs !== undefined ? { helloGapMs: target.helloGapMs } : {}),
       ...(target.connectTimeoutMs !== undefined ? { helloTimeoutMs: target.connectTimeoutMs } : {}),
     };
     const session = await NetconfSession.open(stream, options);
