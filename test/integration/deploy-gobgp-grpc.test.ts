@@ -11,7 +11,7 @@ import {
 import { patchSettingsRoute } from '../../shared/settings/routes';
 import { deploymentsSettled } from '../../shared/app/delivery';
 import { callRoute, userWithRole } from '../support/api';
-import { syncObjects } from '../support/peeringdb';
+import { syncLabExchange } from '../support/lab-exchange';
 import { createLab, type Lab, labAvailable } from '../support/lab';
 
 /**
@@ -82,28 +82,7 @@ describe.skipIf(!labAvailable(['gobgp']))('deployments to a gobgp router over gR
     // peerflow's own routing policies reach GoBGP over SSH only (see the README): over gRPC the
     // group keeps the operator's policies, which the lab defines.
     lab = await createLab({ router: 'gobgp', ssh: false, grpcApi: true, externalGroups: ['peers'] });
-    await syncObjects({
-      ix: [{ id: 90, name: 'Lab Exchange' }],
-      ixlan: [{ id: 90, ix_id: 90 }],
-      ixpfx: [
-        { id: 91, ixlan_id: 90, protocol: 'IPv4', prefix: '192.0.2.0/24' },
-        { id: 92, ixlan_id: 90, protocol: 'IPv6', prefix: '2001:db8::/64' },
-      ],
-      net: [
-        { id: 500, asn: lab.router.asn, name: 'Lab Operator' },
-        { id: 501, asn: lab.peer.asn, name: 'Lab Peer' },
-      ],
-      netixlan: [
-        {
-          id: 900,
-          net_id: 500,
-          asn: lab.router.asn,
-          ipaddr4: lab.router.lan.ipv4,
-          ipaddr6: lab.router.lan.ipv6,
-        },
-        { id: 901, net_id: 501, asn: lab.peer.asn, ipaddr4: lab.peer.lan.ipv4, ipaddr6: lab.peer.lan.ipv6 },
-      ].map((port) => ({ ...port, ix_id: 90, ixlan_id: 90 })),
-    });
+    await syncLabExchange(lab, { ix: 90, net: 500, port: 900, name: 'Lab Exchange' });
     [admin, operator] = await Promise.all([userWithRole('admin'), userWithRole('operator')]);
     const ours = await callRoute(patchSettingsRoute, {
       token: admin.token,

@@ -17,7 +17,7 @@ import { deploymentsSettled } from '../../shared/app/delivery';
 import { type PeerflowEvent, provideEventPublisher } from '../../shared/events';
 import { patchSettingsRoute } from '../../shared/settings/routes';
 import { callRoute, userWithRole } from '../support/api';
-import { syncObjects } from '../support/peeringdb';
+import { syncLabExchange } from '../support/lab-exchange';
 import { createLab, type Lab, labAvailable } from '../support/lab';
 
 /**
@@ -80,30 +80,14 @@ describe.skipIf(!labAvailable(['bird2']))('polling a bird2 router', () => {
       events.push(...batch);
     });
     lab = await createLab({ router: 'bird2' });
-    await syncObjects({
-      ix: [{ id: 95, name: 'Poll Lab Exchange' }],
-      ixlan: [{ id: 95, ix_id: 95 }],
-      ixpfx: [
-        { id: 96, ixlan_id: 95, protocol: 'IPv4', prefix: '192.0.2.0/24' },
-        { id: 97, ixlan_id: 95, protocol: 'IPv6', prefix: '2001:db8::/64' },
-      ],
-      net: [
-        { id: 510, asn: lab.router.asn, name: 'Lab Operator' },
-        { id: 511, asn: lab.peer.asn, name: 'Lab Peer' },
-        { id: 512, asn: 64550, name: 'Hand Made' },
-      ],
-      netixlan: [
-        {
-          id: 910,
-          net_id: 510,
-          asn: lab.router.asn,
-          ipaddr4: lab.router.lan.ipv4,
-          ipaddr6: lab.router.lan.ipv6,
-        },
-        { id: 911, net_id: 511, asn: lab.peer.asn, ipaddr4: lab.peer.lan.ipv4, ipaddr6: lab.peer.lan.ipv6 },
-        { id: 912, net_id: 512, asn: 64550, ipaddr4: HANDMADE, ipaddr6: null },
-      ].map((p) => ({ ...p, ix_id: 95, ixlan_id: 95 })),
-    });
+    await syncLabExchange(
+      lab,
+      { ix: 95, net: 510, port: 910, name: 'Poll Lab Exchange' },
+      {
+        net: [{ id: 512, asn: 64550, name: 'Hand Made' }],
+        netixlan: [{ id: 912, net_id: 512, asn: 64550, ipaddr4: HANDMADE, ipaddr6: null }],
+      },
+    );
     [admin, operator] = await Promise.all([userWithRole('admin'), userWithRole('operator')]);
     const ours = await callRoute(patchSettingsRoute, {
       token: admin.token,

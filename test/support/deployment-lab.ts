@@ -13,7 +13,7 @@ import {
 import { deploymentsSettled } from '../../shared/app/delivery';
 import { callRoute, userWithRole } from './api';
 import { patchSettingsRoute } from '../../shared/settings/routes';
-import { syncObjects } from './peeringdb';
+import { syncLabExchange } from './lab-exchange';
 import { createLab, type Lab, labAvailable, type LabDaemonName } from './lab';
 import { createWebhookRoute } from '../../shared/webhooks/routes';
 import { webhookDeliveriesSettled } from '../../shared/app/events-local';
@@ -81,28 +81,7 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
     beforeAll(async () => {
       lab = await createLab({ router: daemon });
       // The lab's exchange, as the test's own PeeringDB data: our router and the peer on its LAN.
-      await syncObjects({
-        ix: [{ id: 90, name: 'Lab Exchange' }],
-        ixlan: [{ id: 90, ix_id: 90 }],
-        ixpfx: [
-          { id: 91, ixlan_id: 90, protocol: 'IPv4', prefix: '192.0.2.0/24' },
-          { id: 92, ixlan_id: 90, protocol: 'IPv6', prefix: '2001:db8::/64' },
-        ],
-        net: [
-          { id: 500, asn: lab.router.asn, name: 'Lab Operator' },
-          { id: 501, asn: lab.peer.asn, name: 'Lab Peer' },
-        ],
-        netixlan: [
-          {
-            id: 900,
-            net_id: 500,
-            asn: lab.router.asn,
-            ipaddr4: lab.router.lan.ipv4,
-            ipaddr6: lab.router.lan.ipv6,
-          },
-          { id: 901, net_id: 501, asn: lab.peer.asn, ipaddr4: lab.peer.lan.ipv4, ipaddr6: lab.peer.lan.ipv6 },
-        ].map((port) => ({ ...port, ix_id: 90, ixlan_id: 90 })),
-      });
+      await syncLabExchange(lab, { ix: 90, net: 500, port: 900, name: 'Lab Exchange' });
       [admin, operator] = await Promise.all([userWithRole('admin'), userWithRole('operator')]);
       // A receiver of deployment.finished, as an operator's automation would register it.
       receiver = await startReceiver();
