@@ -129,6 +129,8 @@ export async function importNeighbors(
           note: 'Imported from the router',
         },
         actor,
+        undefined,
+        n.bgp_state,
       );
       const stored = await getStoredSession(added.id);
       const at = new Date().toISOString();

@@ -339,11 +339,38 @@ export function sessionLog(s: StoredSession, verb: string, actor: Actor): Transa
   ];
 }
 
+/**
+ * `configured` and `established` say what a router has and does: peerflow sets them from what it saw
+ * (a deployment that put the session on its router, a poll of that router). Written by hand they are
+ * taken only where the router's last poll agrees (`seen`: its `bgp_state` for this session, null when
+ * none); `not configured` and `down` are the operator's to set.
+ */
+function refuseUnseenState(wanted: SessionState | undefined, was: SessionState | null, seen: string | null) {
+  if (wanted === undefined || wanted === was || wanted === 'not configured' || wanted === 'down') return;
+  if (wanted === 'configured' && seen !== null && seen !== 'unknown') return;
+  if (wanted === 'established' && seen === 'established') return;
+  const said =
+    seen === null
+      ? 'no poll of its router has seen it there'
+      : seen === 'unknown'
+        ? 'its router could not be read at the last poll'
+        : `its router said ${seen} at the last poll`;
+  throw invalid(
+    'body.state',
+    `${wanted} is set by peerflow from what the router says, and ${said}: deploy the session ` +
+      '(POST /sessions/{id}/configure) or poll its router (POST /routers/{id}/poll); by hand, state takes ' +
+      '"not configured" or "down"',
+  );
+}
+
 export async function addSession(
   fields: SessionFields,
   actor: Actor,
   reader: PeeringDbReader = peeringDb,
+  /** What a poll of the router saw of this neighbor (`bgp_state`), when the session comes from one. */
+  seen: string | null = null,
 ): Promise<PublicSession> {
+  refuseUnseenState(fields.state, null, seen);
   const r = await resolve(fields, reader);
   refuseSameAs({ source_asn: fields.source_asn ?? r.router.asn, peer_asn: r.peer_asn }, 'source_asn');
   checkPasswordFits(r.router, fields.password);
@@ -449,6 +476,13 @@ async function changeSession(
   if (expectedVersion !== undefined && expectedVersion !== current.version) {
     throw staleSession(current, expectedVersion);
   }
+
+  const moves =
+    (changes.resource_id !== undefined && changes.resource_id !== current.resource_id) ||
+    (changes.peer_ipaddr !== undefined &&
+      canonicalIp(changes.peer_ipaddr) !== canonicalIp(current.peer_ipaddr));
+  // What the last poll saw was seen for this router and peer IP only.
+  refuseUnseenState(changes.state, current.state, moves ? null : (current.bgp_state ?? null));
 
   let next: StoredSession = { ...current };
   if (RESOLVED_FIELDS.some((f) => changes[f] !== undefined)) {

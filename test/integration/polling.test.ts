@@ -19,6 +19,7 @@ import { deploymentsRepository } from '../../shared/deployments';
 import { type PeerflowEvent, provideEventPublisher } from '../../shared/events';
 import { ddb } from '../../shared/platform/storage/client';
 import { call, callRoute, userWithRole } from '../support/api';
+import { markDeployed } from '../support/deployed';
 import { syncObjects } from '../support/peeringdb';
 import { birdStandIn, type BirdStandIn } from '../support/bird-stand-in';
 import { patchSettingsRoute } from '../../shared/settings/routes';
@@ -124,12 +125,12 @@ async function routerWithSessions(options: { prfxMax?: number } = {}) {
       body: {
         resource_id: router.json.id,
         peer_ipaddr: PEER[family],
-        state: 'configured',
         ...(options.prfxMax !== undefined ? { prfx_max: options.prfxMax } : {}),
       },
     });
     expect(added.status, JSON.stringify(added.json)).toBe(201);
     ids[family] = added.json.id;
+    await markDeployed(added.json.id);
   }
   return { routerId: router.json.id as string, ids };
 }
@@ -417,9 +418,10 @@ describe('polling a router', () => {
     const { routerId, ids } = await routerWithSessions();
     const third = await callRoute(addSessionRoute, {
       token: operator.token,
-      body: { resource_id: routerId, peer_ipaddr: '192.0.2.20', state: 'configured' },
+      body: { resource_id: routerId, peer_ipaddr: '192.0.2.20' },
     });
     expect(third.status, JSON.stringify(third.json)).toBe(201);
+    await markDeployed(third.json.id);
     device.set([
       { ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 4 },
       { ip: PEER.ipv6, asn: PEER_ASN, state: 'established', imported: 5 },
@@ -574,9 +576,10 @@ describe('neighbors peerflow does not know', () => {
     expect((await session(ids.ipv4)).abandoned).toBe(false);
     const extra = await callRoute(addSessionRoute, {
       token: operator.token,
-      body: { resource_id: routerId, peer_ipaddr: '192.0.2.40', peer_asn: 64540, state: 'configured' },
+      body: { resource_id: routerId, peer_ipaddr: '192.0.2.40', peer_asn: 64540 },
     });
     expect(extra.status, JSON.stringify(extra.json)).toBe(201);
+    await markDeployed(extra.json.id);
     device.set([
       { ip: PEER.ipv4, asn: PEER_ASN, state: 'active' },
       { ip: '192.0.2.40', asn: 64540, state: 'active' },

@@ -35,6 +35,7 @@ import {
 import { putSettingsRoute } from '../../shared/settings/routes';
 import { auditRoute } from '../../shared/system/routes';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
+import { markDeployed } from '../support/deployed';
 
 /**
  * Exchange 1 (206.126.236.0/22, 2001:504:0:2::/64) with three networks on it; exchange 2 on
@@ -263,7 +264,7 @@ describe('getSessions filters', () => {
       add({
         resource_id: r1,
         peer_ipaddr: '206.126.236.68',
-        state: 'established',
+        state: 'down',
         prfx_max: 150,
         type: 'RouteServer',
       }),
@@ -295,7 +296,7 @@ describe('getSessions filters', () => {
     expect(await find({ resource_id: r2, peer_ipaddr: '206.126.236.70' })).toEqual(expectIds('net123'));
     expect(await find({ public_id: 1, peer_participant_id: 2 })).toEqual(expectIds('akamai4', 'akamai6'));
     expect(await find({ peer_asn: 20940, ip_type: 'ipv6' })).toEqual(expectIds('akamai6'));
-    expect(await find({ state: 'established' })).toEqual(expectIds('amazon'));
+    expect(await find({ state: 'down' })).toEqual(expectIds('amazon'));
     expect(await find({ peer_group: 'transit-ish' })).toEqual(expectIds('akamai4'));
     expect(await find({ password_set: 'true', resource_id: r1 })).toEqual(expectIds('akamai4'));
     expect(await find({ password_set: 'false', resource_id: r1 })).toEqual(expectIds('amazon'));
@@ -342,6 +343,61 @@ describe('getSessions filters', () => {
   });
 });
 
+describe('a session state no router showed', () => {
+  it('is refused by hand, on add, change and v1 alike, and nothing changes', async () => {
+    const router = await newRouter();
+    const before = await tableSnapshot();
+    for (const state of ['configured', 'established'] as const) {
+      const added = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70', state });
+      expect(added.status).toBe(422);
+      expect(added.error?.details?.[0]).toMatchObject({ path: 'body.state' });
+      expect(added.error?.message).toMatch(/no poll of its router has seen it there/);
+    }
+    expect(await tableSnapshot()).toEqual(before);
+
+    const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
+    const made = await tableSnapshot();
+    for (const state of ['configured', 'established'] as const) {
+      const res = await callRoute(updateSessionRoute, {
+        token: operator.token,
+        params: { id: s.id },
+        body: { state, note: 'claimed' },
+      });
+      expect(res.status).toBe(422);
+      expect(res.error?.message).toMatch(/POST \/sessions\/\{id\}\/configure/);
+      const v1 = await call(
+        'GET',
+        `/api/v1/api.php?target=peering&action=updateSession&id=${s.number}&state=${state}`,
+        { token: operator.token },
+      );
+      expect(v1.status).toBe(422);
+      expect(v1.json).toMatchObject({ success: 0 });
+    }
+    expect(await tableSnapshot()).toEqual(made);
+
+    // What an operator may say: not there, or taken down.
+    const down = await callRoute(updateSessionRoute, {
+      token: operator.token,
+      params: { id: s.id },
+      body: { state: 'down' },
+    });
+    expect(down.json).toMatchObject({ state: 'down' });
+  });
+
+  it('is taken from a deployment, and the session keeps it through changes that leave the state alone', async () => {
+    const router = await newRouter();
+    const { json: s } = await add({ resource_id: router.id, peer_ipaddr: '206.126.236.70' });
+    await markDeployed(s.id, 'established');
+    const noted = await callRoute(updateSessionRoute, {
+      token: operator.token,
+      params: { id: s.id },
+      body: { note: 'seen up', state: 'established' },
+    });
+    expect(noted.status, JSON.stringify(noted.json)).toBe(200);
+    expect(noted.json).toMatchObject({ state: 'established', note: 'seen up' });
+  });
+});
+
 describe('updateSession', () => {
   it('changes fields, bumps the version, and refuses a stale version with 409', async () => {
     const router = await newRouter();
@@ -377,10 +433,10 @@ describe('updateSession', () => {
     const viaHeader = await callRoute(updateSessionRoute, {
       token: operator.token,
       params: { id: s.id },
-      body: { state: 'established' },
+      body: { state: 'down' },
       headers: { 'if-match': '"2"' },
     });
-    expect(viaHeader.json).toMatchObject({ state: 'established', version: 3 });
+    expect(viaHeader.json).toMatchObject({ state: 'down', version: 3 });
     expect(await peerLog(1, 3899)).toContainEqual(expect.stringMatching(/^Session updated: 123.net/));
   });
 
