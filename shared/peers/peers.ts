@@ -454,6 +454,7 @@ export async function listCommunications(publicId: number, query: { limit: numbe
       asn: p.asn,
       name: p.name,
       request_status: p.request_status,
+      request_status_time: p.request_status_time,
       qualified: p.qualified,
       qualification_reasons: p.qualification_reasons,
       is_peer: p.is_peer,

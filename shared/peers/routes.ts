@@ -167,6 +167,9 @@ export const CommunicationSchema = z
     asn: z.int(),
     name: z.string(),
     request_status: PeerRequestStatusSchema,
+    request_status_time: z
+      .nullable(Timestamp)
+      .check(z.meta({ description: 'When the request status last changed; null when it never did' })),
     qualified: z.boolean(),
     qualification_reasons: z.array(z.string()),
     is_peer: z.boolean(),

@@ -127,6 +127,7 @@ interface V2Communication {
   asn: number;
   name: string;
   request_status: string;
+  request_status_time: string | null;
   qualified: boolean;
   is_peer: boolean;
   log_data: V2LogEntry[];
@@ -137,7 +138,7 @@ export function v1Communication(c: V2Communication) {
   return {
     name: c.name,
     asn: v1String(c.asn),
-    request_status: v1RequestStatus(c.request_status),
+    request_status: v1RequestStatus(c.request_status, c.request_status_time),
     qualified: c.qualified,
     is_peer: c.is_peer,
     id: v1String(c.id),

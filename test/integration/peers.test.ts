@@ -599,8 +599,10 @@ describe('GET /exchanges/{public_id}/communications', () => {
         'qualification_reasons',
         'qualified',
         'request_status',
+        'request_status_time',
       ].sort(),
     );
+    expect(beta?.request_status_time).toMatch(/^\d{4}-\d{2}-\d{2}T/);
     expect(beta?.log_data.map((e: { message: string }) => e.message)).toContain('Request sent');
   });
 

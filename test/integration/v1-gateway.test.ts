@@ -190,7 +190,8 @@ describe('read actions', () => {
       v2Rows.map((c: Record<string, unknown>) => ({
         name: c.name,
         asn: String(c.asn),
-        request_status: c.request_status === 'none' ? null : c.request_status,
+        request_status:
+          c.request_status === 'none' && c.request_status_time === null ? null : c.request_status,
         qualified: c.qualified,
         is_peer: c.is_peer,
         id: String(c.id),
@@ -454,6 +455,12 @@ describe('peer status through v1', () => {
         .filter(([id]) => id !== '262')
         .map(([, status]) => status),
     ).toContain(null);
+    // getCommunications says the same.
+    const comms = await v1('action=getCommunications&public_id=1');
+    const commStatuses = Object.fromEntries(
+      comms.json.data.map((c: { id: string; request_status: string | null }) => [c.id, c.request_status]),
+    );
+    expect(commStatuses).toEqual(statuses);
   });
 
   it('resetPeerStatus of an unknown peer answers the seed error', async () => {
