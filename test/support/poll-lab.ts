@@ -52,9 +52,8 @@ const HANDMADE_NEIGHBOR: Record<LabDaemonName, (lab: Lab) => Promise<() => Promi
       lab.router.daemon.basePath!,
       `\n[[neighbors]]\n  [neighbors.config]\n    neighbor-address = "${HANDMADE.ip}"\n    peer-as = ${HANDMADE.asn}\n`,
     ),
-  // FRR: typed in vtysh, as an engineer does on the router. frr.conf is rebuilt from base.conf and
-  // the managed part at each reload, and a second `router bgp` block in base.conf would be one
-  // context too many for frr-reload.py.
+  // FRR: typed in vtysh, as an engineer does on the router. Its `router bgp` block is in the
+  // managed part (peerflow's), and frr.conf is rebuilt from base.conf and that part at each reload.
   frr: async (lab) => {
     const bgp = ['-c', 'configure terminal', '-c', `router bgp ${lab.router.asn}`];
     const added = await lab.router.daemon.cli([
