@@ -318,6 +318,7 @@ export function pollLabSuite(daemon: LabDaemonName) {
         expect(enabled.exitCode, enabled.stdout + enabled.stderr).toBe(0);
       }
       const n = lab.peer.prefixes.ipv4.length;
+      // OpenBGPD takes the peer back only after its idle hold time, about 30 s after the Cease.
       const back = await pollSessionUntil(
         ids.ipv4,
         (s) => s.bgp_state === 'established' && s.prfx_received === n,
