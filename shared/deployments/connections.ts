@@ -4,8 +4,8 @@ import { ddb, tableName } from '../platform/storage/client';
 import { isConditionFailure, parseItem, withoutKeys } from '../platform/storage/items';
 import { KEYS } from '../platform/storage/keys';
 import { routerConnectionSecrets } from '../platform/secrets/session-passwords';
-import { NotFoundError, ValidationError } from '../platform/errors';
-import { getRouter, routerKey } from '../routers';
+import { ConflictError, NotFoundError, ValidationError } from '../platform/errors';
+import { getRouter, routerKey, type StoredRouter } from '../routers';
 import { canonicalIp } from '../kernel';
 import { aristaEos, bird2, ciscoIos, ciscoIosxr, frr, gobgp, junos, openbgpd } from '../config-render';
 import { GOBGP_API_VERSIONS, normalizeHostKeyFingerprint } from '../devices';
@@ -335,6 +335,11 @@ export async function putConnection(
       { path: 'body.password', message: 'required for eapi' },
     ]);
   }
+  if (input.transport !== 'grpc' && VENDOR_PLATFORMS.has(router.platform) && input.options !== undefined) {
+    throw new ValidationError(`a ${router.platform} router takes no daemon options`, [
+      { path: 'body.options', message: `not for ${router.platform}: leave it out` },
+    ]);
+  }
   if (input.transport !== 'grpc' && !VENDOR_PLATFORMS.has(router.platform) && input.options === undefined) {
     throw new ValidationError(`a ${router.platform} connection needs its options`, [
       { path: 'body.options', message: 'required' },
@@ -384,6 +389,21 @@ function storedForm(connection: StoredConnection): StoredConnection {
   if (connection.transport !== 'grpc') return connection;
   const { username: _user, options, ...rest } = connection;
   return { ...rest, options: { api_version: options.api_version } } as StoredConnection;
+}
+
+/**
+ * A router with a management connection keeps its platform: the connection's transport and options
+ * (files, control socket) were made for that platform's daemon or device. Given to `updateRouter`.
+ */
+export async function refusePlatformChangeWithConnection(router: StoredRouter, platform: string) {
+  if (platform === router.platform) return;
+  const connection = await connectionsRepository.get(router.id);
+  if (!connection) return;
+  const message = `it has a ${connection.transport} connection made for ${router.platform}`;
+  throw new ConflictError(
+    `Router ${router.hostname} cannot move to ${platform}: ${message}. Delete it (DELETE /routers/${router.id}/connection), change the platform, then put a connection for ${platform}`,
+    [{ path: 'body.platform', message }],
+  );
 }
 
 export async function getConnection(routerId: string): Promise<PublicConnection> {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createRouterRoute, deleteRouterRoute } from '../../shared/routers/routes';
+import { createRouterRoute, deleteRouterRoute, updateRouterRoute } from '../../shared/routers/routes';
 import {
   deleteConnectionRoute,
   getConnectionRoute,
@@ -79,6 +79,41 @@ describe('a router management connection', () => {
     });
     expect(put.status).toBe(200);
     expect(put.json.host_key_sha256).toBe(FINGERPRINT);
+  });
+
+  it("keeps its router's platform: a platform change is a 409 until the connection is deleted", async () => {
+    const router = await newRouter();
+    expect(
+      (await callRoute(putConnectionRoute, { token: admin.token, params: { id: router.id }, body: valid() }))
+        .status,
+    ).toBe(200);
+    const before = await tableSnapshot();
+    const moved = await callRoute(updateRouterRoute, {
+      token: admin.token,
+      params: { id: router.id },
+      body: { platform: 'junos' },
+    });
+    expect(moved.status).toBe(409);
+    expect(moved.error?.message).toMatch(/has a ssh connection made for bird2/);
+    expect(moved.error?.message).toContain(`DELETE /routers/${router.id}/connection`);
+    expect(await tableSnapshot()).toEqual(before);
+    // Other changes go through.
+    const renamed = await callRoute(updateRouterRoute, {
+      token: admin.token,
+      params: { id: router.id },
+      body: { platform: 'bird2', asn: 64501 },
+    });
+    expect(renamed.status, JSON.stringify(renamed.json)).toBe(200);
+    expect(
+      (await callRoute(deleteConnectionRoute, { token: admin.token, params: { id: router.id } })).status,
+    ).toBe(204);
+    const now = await callRoute(updateRouterRoute, {
+      token: admin.token,
+      params: { id: router.id },
+      body: { platform: 'junos' },
+    });
+    expect(now.status, JSON.stringify(now.json)).toBe(200);
+    expect(now.json.platform).toBe('junos');
   });
 
   it('is for admins only', async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRouterRoute } from '../../shared/routers/routes';
 import { putConnectionRoute } from '../../shared/deployments/routes';
+import { connectionsRepository } from '../../shared/deployments/connections';
 import { callRoute, userWithRole } from '../support/api';
 
 let admin: Awaited<ReturnType<typeof userWithRole>>;
@@ -91,6 +92,20 @@ describe('connections of the vendor platforms', () => {
       expect(JSON.stringify(res.json)).toContain('body.transport');
     },
   );
+
+  it('refuses daemon options for a vendor router, and stores nothing', async () => {
+    const router = await newRouter('cisco-ios');
+    const res = await put(router.id, {
+      ...base,
+      transport: 'ssh',
+      options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.error?.details).toEqual([
+      { path: 'body.options', message: 'not for cisco-ios: leave it out' },
+    ]);
+    expect(await connectionsRepository.get(router.id)).toBeUndefined();
+  });
 
   it('still wants the options of a daemon host', async () => {
     const router = await newRouter('bird2');
