@@ -1,4 +1,11 @@
-import { v1GetRoute, v1PostRoute, readV1Params, V1_CHANGING_ACTIONS, V1ParamError } from '../../shared/v1';
+import {
+  namedV1Actions,
+  v1GetRoute,
+  v1PostRoute,
+  readV1Params,
+  V1_CHANGING_ACTIONS,
+  V1ParamError,
+} from '../../shared/v1';
 import { type ActionImpl, defineAction, serveByMethod } from '../../shared/platform/http/define-action';
 import { reply } from '../../shared/platform/http/reply';
 import { logger } from '../../shared/platform/logger';
@@ -12,8 +19,7 @@ import { actions, V1Failure, type V1Outcome } from './actions';
 const serve: ActionImpl<typeof v1GetRoute> = async ({ event, context, audit }) => {
   // A call of a changing action is audited, a refused one as a refusal, even when its parameters
   // are refused before the action runs.
-  const named = new URLSearchParams(event.rawQueryString ?? '').getAll('action');
-  const changing = named.find((a) => V1_CHANGING_ACTIONS.has(a));
+  const changing = namedV1Actions(event).find((a) => V1_CHANGING_ACTIONS.has(a));
   if (changing) audit(`v1/${changing}`);
   const outcome = await answer(event, async (params) => {
     if (params.target !== 'peering') {

@@ -2,10 +2,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
 /**
  * ProVision APIv1 clients send their parameters in the query string, a form body or a JSON body,
- * all as strings. Unlike PHP's `$_REQUEST`, nothing overrides anything: `target` and `action` are
- * read from the query string only, a parameter given twice (repeated, or in both the query string
- * and the body with different values) is refused, so what a call does is never decided by which
- * copy of a parameter wins.
+ * all as strings (`target` and `action` included, as the seed's clients did). Unlike PHP's
+ * `$_REQUEST`, nothing overrides anything: a parameter given twice (repeated, or in both the query
+ * string and the body with different values) is refused, so what a call does is never decided by
+ * which copy of a parameter wins.
  */
 export type V1Params = Record<string, string>;
 
@@ -18,9 +18,6 @@ export class V1ParamError extends Error {
     super(message);
   }
 }
-
-/** The parameters that choose what a call does: never from the body. */
-const ROUTING = ['target', 'action'] as const;
 
 function flatten(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -110,14 +107,6 @@ function bodyParams(event: APIGatewayProxyEventV2): V1Params {
 export function readV1Params(event: APIGatewayProxyEventV2): V1Params {
   const query = queryParams(event);
   const body = bodyParams(event);
-  for (const name of ROUTING) {
-    if (Object.hasOwn(body, name) && body[name] !== query[name]) {
-      throw new V1ParamError(
-        `Parameter ${name} is read from the query string only; the body may not name another`,
-        422,
-      );
-    }
-  }
   for (const [name, value] of Object.entries(body)) {
     if (Object.hasOwn(query, name) && query[name] !== value) {
       throw new V1ParamError(
@@ -136,4 +125,19 @@ export function v1Bool(value: string | undefined): boolean | undefined {
   if (['true', '1', 'yes', 'on'].includes(v)) return true;
   if (['false', '0', 'no', 'off', ''].includes(v)) return false;
   throw new V1ParamError(`"${value}" is not a boolean`);
+}
+
+/**
+ * Every `action` a call names, in the query string and the body alike, readable or not: what the
+ * audit records of a call, even one refused for its parameters.
+ */
+export function namedV1Actions(event: APIGatewayProxyEventV2): string[] {
+  const named = new URLSearchParams(event.rawQueryString ?? '').getAll('action');
+  try {
+    const fromBody = bodyParams(event).action;
+    if (fromBody !== undefined) named.push(fromBody);
+  } catch {
+    // An unreadable body names nothing: the call is refused for it.
+  }
+  return named;
 }

@@ -700,30 +700,17 @@ describe('one value per parameter', () => {
     expect(res.status).toBe(422);
     expect(res.json).toEqual({
       success: 0,
-      message: 'Parameter action is read from the query string only; the body may not name another',
+      message: 'Parameter action is given in both the query string and the body, with different values',
     });
-    expect((await callRoute(getSessionRoute, { token: operator.token, params: { id } })).status).toBe(200);
-    expect(await tableSnapshot()).toEqual(before);
-    await drop(id);
-  });
-
-  it('takes target and action from the query string only, also from a JSON body', async () => {
-    const id = await session();
-    const before = await tableSnapshot();
     const json = await call('POST', `${V1}&action=getSessions`, {
       token: operator.token,
       body: { action: 'deleteSession', id },
     });
     expect(json.status).toBe(422);
     expect(json.json.success).toBe(0);
-    const bodyOnly = await call('POST', '/api/v1/api.php?target=peering', {
-      token: operator.token,
-      body: { action: 'deleteSession', id },
-    });
-    expect(bodyOnly.status).toBe(422);
-    expect(bodyOnly.json.success).toBe(0);
     const target = await v1('action=getPeers&public_id=1', { form: { target: 'ipam' } });
     expect(target.status).toBe(422);
+    expect((await callRoute(getSessionRoute, { token: operator.token, params: { id } })).status).toBe(200);
     expect(await tableSnapshot()).toEqual(before);
     // The same value in both places says one thing, and is taken.
     const same = await v1(`action=getSessions&id=${id}`, { form: { action: 'getSessions', id } });
@@ -731,6 +718,34 @@ describe('one value per parameter', () => {
     const { number } = (await callRoute(getSessionRoute, { token: operator.token, params: { id } })).json;
     expect(same.json.data.map((s: { id: string }) => s.id)).toEqual([String(number)]);
     await drop(id);
+  });
+
+  it('takes target and action from a form or JSON body alone, as seed clients posting everything send them', async () => {
+    const id = await session();
+    const form = await call('POST', '/api/v1/api.php', {
+      token: operator.token,
+      rawBody: new URLSearchParams({ target: 'peering', action: 'getSessions', id }).toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(form.status, JSON.stringify(form.json)).toBe(200);
+    const { number } = (await callRoute(getSessionRoute, { token: operator.token, params: { id } })).json;
+    expect(form.json.data.map((s: { id: string }) => s.id)).toEqual([String(number)]);
+    const correlationId = `v1-body-delete-${crypto.randomUUID()}`;
+    const deleted = await call('POST', '/api/v1/api.php?target=peering', {
+      token: operator.token,
+      body: { action: 'deleteSession', id },
+      headers: { 'x-correlation-id': correlationId },
+    });
+    expect(deleted.json).toMatchObject({ success: 1, message: '1 sessions deleted.' });
+    expect((await callRoute(getSessionRoute, { token: operator.token, params: { id } })).status).toBe(404);
+    // Audited like a delete named in the query string.
+    const audit = await callRoute(auditRoute, {
+      token: admin.token,
+      query: { user_id: operator.user.id, limit: 1000 },
+    });
+    expect(audit.json.data.filter((e) => e.correlation_id === correlationId)).toEqual([
+      expect.objectContaining({ operation: 'deleteSessions', result: '1 deleted', ids: [id] }),
+    ]);
   });
 
   it('refuses a parameter given in the query string and the body with different values', async () => {
