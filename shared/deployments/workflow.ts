@@ -549,15 +549,27 @@ class Run {
   }
 }
 
+/** The words that introduce a secret in a daemon's or a vendor's config. */
+const SECRET_WORD = String.raw`(?:password|secret|key-string|authentication-key|encrypted-password|simple-password|ascii-text)`;
+/** What a vendor puts between the word and the secret: its form (IOS and EOS 0/5/7/9, IOS XR encrypted/clear, EOS sha512). */
+const SECRET_FORM = String.raw`(?:[0-9]{1,2}|encrypted|clear|sha512)`;
+
 /**
  * Where each daemon's configs and answers hold a password: the text before it (kept), then the
  * password (replaced). BIRD `password "x"`, FRR `neighbor a password x`, OpenBGPD
- * `tcp md5sig password x`, GoBGP `auth-password = "x"` and its JSON `"auth_password":"x"`.
+ * `tcp md5sig password x`, GoBGP `auth-password = "x"` and its JSON `"auth_password":"x"`. The
+ * vendors show a secret in a stored form their own tools turn back into it (IOS and EOS type 7,
+ * Junos `$9$`), so those are hidden too: `password 7 x`, `password encrypted x`, `secret 9 x`,
+ * `key-string 7 x`, `authentication-key "x"`, `<authentication-key>x</...>`, SNMP communities.
  */
 const PASSWORD_SYNTAXES: [RegExp, string][] = [
   [/(auth[-_]password"?\s*[:=]\s*")[^"\n]*(?=")/g, '$1'],
-  [/(\bpassword\s+")[^"\n]*(?=")/g, '$1'],
-  [/(\bpassword\s+)(?![":=])[^\s"]+/g, '$1'],
+  [new RegExp(String.raw`(\b${SECRET_WORD}\s+")[^"\n]*(?=")`, 'g'), '$1'],
+  [new RegExp(String.raw`(\b${SECRET_WORD}\s+&quot;)[^&\n]*(?=&quot;)`, 'g'), '$1'],
+  [new RegExp(String.raw`(<${SECRET_WORD}(?:\s[^>]*)?>)[^<]*(?=</)`, 'g'), '$1'],
+  [new RegExp(String.raw`(\b${SECRET_WORD}[ \t]+${SECRET_FORM}[ \t]+)[^\s"]+`, 'g'), '$1'],
+  [new RegExp(String.raw`(\b${SECRET_WORD}[ \t]+)(?![":=<&])(?!${SECRET_FORM}[ \t]+\S)[^\s"]+`, 'g'), '$1'],
+  [/(\bsnmp-server[ \t]+community[ \t]+)[^\s"]+/g, '$1'],
 ];
 
 /** `text` with every password written in a daemon's syntax replaced by the placeholder. */
