@@ -181,7 +181,10 @@ class Run {
 
   /** Saves `changes` and everything noted so far, after the saves already in flight. */
   private save(changes: Partial<StoredDeployment> = {}): Promise<void> {
-    this.note(changes);
+    // A reason may quote the device, which may quote the candidate and its passwords.
+    this.note(
+      typeof changes.reason === 'string' ? { ...changes, reason: this.mask(changes.reason) } : changes,
+    );
     const write = this.saving.then(async () => {
       const next: StoredDeployment = {
         ...this.d,

@@ -1,0 +1,150 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRouterRoute } from '../../shared/routers/routes';
+import { addSessionRoute } from '../../shared/sessions/routes';
+import {
+  getDeploymentRoute,
+  putConnectionRoute,
+  startDeploymentRoute,
+} from '../../shared/deployments/routes';
+import { deploymentsSettled, runDeploymentsHere } from '../../shared/app/delivery';
+import { type DeliveryPorts, provideDeliveryPorts } from '../../shared/deployments';
+import { type DeviceDriver, type DeviceTransport } from '../../shared/devices';
+import { type PeerflowEvent, provideEventPublisher } from '../../shared/events';
+import { patchSettingsRoute } from '../../shared/settings/routes';
+import { callRoute, userWithRole } from '../support/api';
+import { syncObjects } from '../support/peeringdb';
+
+/**
+ * What a deployment keeps of a device that quotes the candidate back: a daemon's parser that
+ * refuses a line prints that line, and the candidate is the config with the sessions' passwords in
+ * clear. The device here is a driver that does just that (a fault injected in place of a daemon's
+ * parser); everything else is the real workflow through the API.
+ */
+
+const SESSION_PASSWORD = 'Md5-Session-Secret-42';
+const CONNECTION_PASSWORD = 'a connection secret';
+const PEER = '192.0.2.2';
+
+let admin: Awaited<ReturnType<typeof userWithRole>>;
+let operator: Awaited<ReturnType<typeof userWithRole>>;
+let viewer: Awaited<ReturnType<typeof userWithRole>>;
+const events: PeerflowEvent[] = [];
+
+/** A BIRD host whose parser refuses the candidate's password line, quoting it as daemons do. */
+const quotingDriver: DeviceDriver = {
+  platform: 'bird2',
+  identity: async () => ({ routerId: '192.0.2.1', asn: null, version: 'BIRD 2.0.12' }),
+  readManaged: async () => null,
+  neighbors: async () => [],
+  validate: async (_t, _o, candidate) => {
+    const lines = candidate.split('\n');
+    const at = lines.findIndex((l) => l.includes('password'));
+    return {
+      ok: false,
+      reason: `/etc/bird/peerflow.conf.candidate:${at + 1}:3 syntax error near: ${lines[at]?.trim()}`,
+    };
+  },
+  apply: async () => undefined,
+  confirm: async () => undefined,
+  rollback: async () => undefined,
+};
+
+const transport: DeviceTransport = {
+  exec: async (command) => ({ command, exitCode: 0, stdout: '', stderr: '' }),
+  close: async () => undefined,
+};
+
+const ports: DeliveryPorts = {
+  driver: (platform) => (platform === 'bird2' ? quotingDriver : null),
+  open: async () => transport,
+};
+
+beforeAll(async () => {
+  runDeploymentsHere();
+  provideDeliveryPorts(ports);
+  provideEventPublisher(async (batch) => {
+    events.push(...batch);
+  });
+  [admin, operator, viewer] = await Promise.all([
+    userWithRole('admin'),
+    userWithRole('operator'),
+    userWithRole('viewer'),
+  ]);
+  await syncObjects({
+    ix: [{ id: 80, name: 'Secret Exchange' }],
+    ixlan: [{ id: 80, ix_id: 80 }],
+    ixpfx: [{ id: 81, ixlan_id: 80, protocol: 'IPv4', prefix: '192.0.2.0/24' }],
+    net: [
+      { id: 800, asn: 64500, name: 'Secret Operator' },
+      { id: 801, asn: 64511, name: 'Secret Peer' },
+    ],
+    netixlan: [
+      { id: 900, net_id: 800, asn: 64500, ipaddr4: '192.0.2.1', ipaddr6: null },
+      { id: 901, net_id: 801, asn: 64511, ipaddr4: PEER, ipaddr6: null },
+    ].map((p) => ({ ...p, ix_id: 80, ixlan_id: 80 })),
+  });
+  const ours = await callRoute(patchSettingsRoute, {
+    token: admin.token,
+    body: { source_asn: 64500, source_participant_id: 800 },
+  });
+  expect(ours.status, JSON.stringify(ours.json)).toBe(200);
+});
+
+afterAll(() => {
+  provideEventPublisher(undefined);
+});
+
+describe('a deployment the device refuses, quoting the candidate', () => {
+  it('keeps no password in its reason, its steps or its event', async () => {
+    const router = await callRoute(createRouterRoute, {
+      token: admin.token,
+      body: {
+        hostname: `secret-${crypto.randomUUID().slice(0, 8)}.example.net`,
+        platform: 'bird2',
+        asn: 64500,
+        router_id: '192.0.2.1',
+      },
+    });
+    expect(router.status).toBe(201);
+    const conn = await callRoute(putConnectionRoute, {
+      token: admin.token,
+      params: { id: router.json.id },
+      body: {
+        transport: 'ssh',
+        host: '198.51.100.10',
+        port: 22,
+        username: 'peerflow',
+        password: CONNECTION_PASSWORD,
+        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
+      },
+    });
+    expect(conn.status, JSON.stringify(conn.json)).toBe(200);
+    const added = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: router.json.id, peer_ipaddr: PEER, password: SESSION_PASSWORD },
+    });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+
+    const started = await callRoute(startDeploymentRoute, {
+      token: operator.token,
+      params: { id: router.json.id },
+      body: {},
+    });
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    await deploymentsSettled();
+
+    const got = await callRoute(getDeploymentRoute, { token: viewer.token, params: { id: started.json.id } });
+    expect(got.status).toBe(200);
+    expect(got.json.status).toBe('failed');
+    // The device's words are kept, the password in them is not.
+    expect(got.json.reason).toContain('syntax error near: password');
+    expect(got.json.reason).toContain('PASSWORD-NOT-SHOWN');
+    const seen = JSON.stringify(got.json);
+    expect(seen).not.toContain(SESSION_PASSWORD);
+    expect(seen).not.toContain(CONNECTION_PASSWORD);
+    const finished = events.filter((e) => e.type === 'deployment.finished');
+    expect(finished).toHaveLength(1);
+    expect(JSON.stringify(finished)).not.toContain(SESSION_PASSWORD);
+  });
+});
