@@ -595,3 +595,33 @@ describe('neighbors peerflow does not know', () => {
     expect((await session(extra.json.id)).abandoned).toBe(false);
   });
 });
+
+describe('a router with thousands of neighbors peerflow does not know (a route server)', () => {
+  it('is polled: the first 1,000 unmanaged neighbors by address are kept, and all are counted', async () => {
+    const { routerId } = await routerWithSessions();
+    const many = Array.from({ length: 6000 }, (_, i) => ({
+      ip: `2001:db8:${(0x100 + (i >> 8)).toString(16)}::${((i & 255) + 1).toString(16)}:1`,
+      asn: 4_200_000_000 + i,
+      state: 'established' as const,
+      imported: 123_456,
+    }));
+    device.set([{ ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 3 }, ...many]);
+    const polled = await poll(routerId);
+    expect(polled.status, JSON.stringify(polled.json)).toBe(200);
+    expect(polled.json.unmanaged).toBe(6000);
+    expect((await pollStatus(routerId)).unmanaged_count).toBe(6000);
+    const listed = await callRoute(listUnmanagedRoute, { token: viewer.token, params: { id: routerId } });
+    expect(listed.json.total).toBe(6000);
+    expect(listed.json.data).toHaveLength(1000);
+    expect(listed.json.data.map((n: { peer_ipaddr: string }) => n.peer_ipaddr)).toEqual(
+      many
+        .map((n) => n.ip)
+        .sort((a, b) => a.localeCompare(b))
+        .slice(0, 1000),
+    );
+    // The same neighbors again: nothing of the list is written again.
+    const again = await poll(routerId);
+    expect(again.status).toBe(200);
+    expect((await pollStatus(routerId)).unmanaged_count).toBe(6000);
+  });
+});
