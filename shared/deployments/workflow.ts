@@ -77,6 +77,11 @@ const POLL_SECONDS = 2;
 const SETTLE_SECONDS = 6;
 /** Output kept per command in the record. */
 const OUTPUT_LIMIT = 4000;
+/**
+ * The diff kept in the record: the record is one item of at most 400 KB, and a router's config (an
+ * IRR list of many thousand prefixes) can be larger; `config_sha256` names the whole config.
+ */
+const DIFF_LIMIT = 100_000;
 
 export interface Advance {
   done: boolean;
@@ -331,7 +336,7 @@ class Run {
       state_before: states.get(s.peer_ipaddr)?.state ?? null,
     }));
     this.note({
-      diff,
+      diff: cut(diff, DIFF_LIMIT),
       config_sha256: createHash('sha256').update(shown, 'utf8').digest('hex'),
       sessions,
     });
@@ -592,10 +597,8 @@ function reasonOf(err: unknown): string {
   return 'an internal error stopped the deployment';
 }
 
-const cut = (text: string) =>
-  text.length <= OUTPUT_LIMIT
-    ? text
-    : `${text.slice(0, OUTPUT_LIMIT)}\n[${text.length - OUTPUT_LIMIT} more characters not kept]`;
+const cut = (text: string, limit = OUTPUT_LIMIT) =>
+  text.length <= limit ? text : `${text.slice(0, limit)}\n[${text.length - limit} more characters not kept]`;
 
 function byIp(neighbors: NeighborState[]): Map<string, NeighborState> {
   return new Map(neighbors.map((n) => [canonicalIp(n.peerIp) ?? n.peerIp, n]));

@@ -12,13 +12,15 @@ import { type DeviceDriver, type DeviceTransport } from '../../shared/devices';
 import { type PeerflowEvent, provideEventPublisher } from '../../shared/events';
 import { patchSettingsRoute } from '../../shared/settings/routes';
 import { callRoute, userWithRole } from '../support/api';
+import { irrRepository } from '../../shared/irr/irr-store';
 import { syncObjects } from '../support/peeringdb';
 
 /**
- * What a deployment keeps of a device that quotes the candidate back: a daemon's parser that
+ * What a deployment keeps: of a device that quotes the candidate back (a daemon's parser that
  * refuses a line prints that line, and the candidate is the config with the sessions' passwords in
- * clear. The device here is a driver that does just that (a fault injected in place of a daemon's
- * parser); everything else is the real workflow through the API.
+ * clear), and of a config larger than one stored item. The device here is a driver that refuses or
+ * accepts on cue (a fault injected in place of a daemon's parser); everything else is the real
+ * workflow through the API.
  */
 
 const SESSION_PASSWORD = 'Md5-Session-Secret-42';
@@ -30,13 +32,16 @@ let operator: Awaited<ReturnType<typeof userWithRole>>;
 let viewer: Awaited<ReturnType<typeof userWithRole>>;
 const events: PeerflowEvent[] = [];
 
-/** A BIRD host whose parser refuses the candidate's password line, quoting it as daemons do. */
+let refuse = true;
+
+/** A BIRD host whose parser refuses the candidate's password line, quoting it as daemons do, or accepts it. */
 const quotingDriver: DeviceDriver = {
   platform: 'bird2',
   identity: async () => ({ routerId: '192.0.2.1', asn: null, version: 'BIRD 2.0.12' }),
   readManaged: async () => null,
   neighbors: async () => [],
   validate: async (_t, _o, candidate) => {
+    if (!refuse) return { ok: true };
     const lines = candidate.split('\n');
     const at = lines.findIndex((l) => l.includes('password'));
     return {
@@ -146,5 +151,84 @@ describe('a deployment the device refuses, quoting the candidate', () => {
     const finished = events.filter((e) => e.type === 'deployment.finished');
     expect(finished).toHaveLength(1);
     expect(JSON.stringify(finished)).not.toContain(SESSION_PASSWORD);
+  });
+});
+
+describe('a deployment whose config is larger than a stored record', () => {
+  it('ends as a dry run does, its diff cut to what a record holds and saying so', async () => {
+    refuse = false;
+    // The peer's IRR list: 30,000 prefixes, about a megabyte of BIRD config.
+    const ipv4 = Array.from(
+      { length: 30_000 },
+      (_, i) => `${11 + (i >> 12)}.${(i >> 4) & 255}.${(i & 15) * 16}.0/20`,
+    );
+    const lists = { ipv4, ipv6: [] };
+    await irrRepository.put(
+      {
+        participant_id: 801,
+        override: null,
+        as_set: 'AS-SECRETPEER',
+        as_set_source: 'peeringdb',
+        status: 'ok',
+        refreshed_at: new Date().toISOString(),
+        attempted_at: new Date().toISOString(),
+        error: null,
+        notes: [],
+        current: { digest: 'big', ipv4: ipv4.length, ipv6: 0, aggregated: false, chunks: 0 },
+        history: [],
+        revision: 1,
+      },
+      0,
+      lists,
+    );
+    const policy = await callRoute(patchSettingsRoute, {
+      token: admin.token,
+      body: { routing_policy: { groups: { peers: { irr_filter: true } } } },
+    });
+    expect(policy.status, JSON.stringify(policy.json)).toBe(200);
+    const router = await callRoute(createRouterRoute, {
+      token: admin.token,
+      body: {
+        hostname: `large-${crypto.randomUUID().slice(0, 8)}.example.net`,
+        platform: 'bird2',
+        asn: 64500,
+        router_id: '192.0.2.1',
+      },
+    });
+    expect(router.status).toBe(201);
+    const conn = await callRoute(putConnectionRoute, {
+      token: admin.token,
+      params: { id: router.json.id },
+      body: {
+        transport: 'ssh',
+        host: '198.51.100.10',
+        port: 22,
+        username: 'peerflow',
+        password: CONNECTION_PASSWORD,
+        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
+      },
+    });
+    expect(conn.status).toBe(200);
+    const added = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: router.json.id, peer_ipaddr: PEER },
+    });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+
+    const started = await callRoute(startDeploymentRoute, {
+      token: operator.token,
+      params: { id: router.json.id },
+      body: { dry_run: true },
+    });
+    expect(started.status, JSON.stringify(started.json)).toBe(202);
+    await deploymentsSettled();
+    const got = await callRoute(getDeploymentRoute, { token: viewer.token, params: { id: started.json.id } });
+    expect(got.status).toBe(200);
+    expect(got.json.status, got.json.reason ?? '').toBe('succeeded');
+    expect(got.json.config_sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(got.json.diff).toMatch(/^--- large-/);
+    expect(got.json.diff).toMatch(/more characters not kept\]$/);
+    expect(got.json.diff!.length).toBeLessThan(200_000);
   });
 });
