@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { junosDriver } from '../../shared/devices/drivers/junos';
 import { iosDriver } from '../../shared/devices/drivers/ios';
 import { eosDriver } from '../../shared/devices/drivers/eos';
+import { iosxrDriver } from '../../shared/devices/drivers/iosxr';
 import type { DeviceStep, DeviceTransport } from '../../shared/devices';
 
 /**
@@ -69,10 +70,11 @@ describe('a Junos candidate', () => {
   });
 });
 
-describe('an IOS or EOS candidate', () => {
+describe('an IOS, EOS or IOS XR candidate', () => {
   const drivers = [
     ['cisco-ios', iosDriver],
     ['arista-eos', eosDriver],
+    ['cisco-iosxr', iosxrDriver],
   ] as const;
   const hostile = [
     [
@@ -87,6 +89,8 @@ describe('an IOS or EOS candidate', () => {
     ['turns off the login check', 'router bgp 64500\nno aaa new-model\n'],
     ['names the host', 'router bgp 64500\nhostname other\n'],
     ['opens another routing process', 'router ospf 1\n network 0.0.0.0 255.255.255.255 area 0\n'],
+    ['writes a login after a policy block', 'route-policy x\n  pass\nend-policy\nusername evil\n'],
+    ['leaves a block open', 'router bgp 64500\nroute-policy x\n  pass\n'],
   ] as const;
   for (const [platform, driver] of drivers) {
     it.each(hostile)(
