@@ -217,7 +217,7 @@ class Run {
     const { connection } = found;
     const driver = deliveryPorts().driver(platform);
     if (!driver) throw new WorkflowStop(`peerflow cannot deliver to ${platform} routers yet`);
-    this.secrets = [found.secret].filter((s) => s.length > 0);
+    this.secrets = [found.secret].filter(maskedVerbatim);
     // The router's sessions and their passwords are read while the SSH handshake runs; no device
     // output is recorded before both are known (the passwords mask it).
     const reading = (async () => {
@@ -231,7 +231,7 @@ class Run {
       throw err;
     });
     this.delivery = read.delivery;
-    this.secrets.push(...read.passwords.filter((s) => s.length > 0));
+    this.secrets.push(...read.passwords.filter(maskedVerbatim));
     this.options = {
       managedPath: connection.options.managed_path,
       mainConfigPath: connection.options.main_config_path,
@@ -587,6 +587,14 @@ export function maskPasswordSyntax(text: string): string {
     out = out.replace(pattern, `${keep}${PASSWORD_PLACEHOLDER}`);
   return out;
 }
+
+/**
+ * Secrets shorter than this are not hidden wherever their text appears, only where a config's
+ * syntax says a password is: hiding every "64500" in a record would tell its readers that the
+ * password is 64500 (the router's AS, printed by the device).
+ */
+const MIN_VERBATIM_MASK = 8;
+const maskedVerbatim = (secret: string) => secret.length >= MIN_VERBATIM_MASK;
 
 /** A reason to stop that is the device's or the record's, not a fault of peerflow. */
 class WorkflowStop extends Error {}

@@ -40,7 +40,7 @@ const validated: string[] = [];
 /** A BIRD host whose parser refuses the candidate's password line, quoting it as daemons do, or accepts it. */
 const quotingDriver: DeviceDriver = {
   platform: 'bird2',
-  identity: async () => ({ routerId: '192.0.2.1', asn: null, version: 'BIRD 2.0.12' }),
+  identity: async () => ({ routerId: '192.0.2.1', asn: 64500, version: 'BIRD 2.0.12' }),
   readManaged: async () => null,
   neighbors: async () => [],
   validate: async (_t, _o, candidate) => {
@@ -289,5 +289,54 @@ describe("an operator's one-time config for a daemon router", () => {
       expect(validated).toEqual([]);
       expect(await tableSnapshot()).toEqual(before);
     }
+  });
+});
+
+describe('a deployment of a session with a short password', () => {
+  it('does not point the password out by masking the same text wherever the device printed it', async () => {
+    refuse = false;
+    const router = await callRoute(createRouterRoute, {
+      token: admin.token,
+      body: {
+        hostname: `short-${crypto.randomUUID().slice(0, 8)}.example.net`,
+        platform: 'bird2',
+        asn: 64500,
+        router_id: '192.0.2.1',
+      },
+    });
+    expect(router.status).toBe(201);
+    const conn = await callRoute(putConnectionRoute, {
+      token: admin.token,
+      params: { id: router.json.id },
+      body: {
+        transport: 'ssh',
+        host: '198.51.100.10',
+        port: 22,
+        username: 'peerflow',
+        password: CONNECTION_PASSWORD,
+        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
+      },
+    });
+    expect(conn.status).toBe(200);
+    // A weak password, but one the API takes: the router's own AS number.
+    const added = await callRoute(addSessionRoute, {
+      token: operator.token,
+      body: { resource_id: router.json.id, peer_ipaddr: '192.0.2.4', peer_asn: 64513, password: '64500' },
+    });
+    expect(added.status, JSON.stringify(added.json)).toBe(201);
+    const started = await callRoute(startDeploymentRoute, {
+      token: operator.token,
+      params: { id: router.json.id },
+      body: { dry_run: true },
+    });
+    expect(started.status).toBe(202);
+    await deploymentsSettled();
+    const got = await callRoute(getDeploymentRoute, { token: viewer.token, params: { id: started.json.id } });
+    expect(got.json.status).toBe('succeeded');
+    const identity = got.json.steps.find((s: { name: string }) => s.name === 'identity');
+    // The device said AS64500: shown as it said it, not as a hidden password.
+    expect(identity?.detail).toContain('AS64500');
+    expect(JSON.stringify(got.json)).not.toMatch(/AS\s*PASSWORD-NOT-SHOWN/);
   });
 });
