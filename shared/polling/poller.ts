@@ -202,7 +202,9 @@ async function observe(
     controlSocket: connection.options.control_socket,
     sudo: connection.options.sudo,
   };
-  const hide = (text: string) => (secret.length > 0 ? text.split(secret).join('********') : text);
+  // A short secret is not hidden wherever its text appears: that would point it out (a password
+  // "22" hidden in "198.51.100.10:22"). Deployments draw the same line.
+  const hide = (text: string) => (secret.length >= 8 ? text.split(secret).join('********') : text);
   let transport: Awaited<ReturnType<DeliveryPorts['open']>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {

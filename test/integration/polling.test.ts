@@ -625,3 +625,42 @@ describe('a router with thousands of neighbors peerflow does not know (a route s
     expect((await pollStatus(routerId)).unmanaged_count).toBe(6000);
   });
 });
+
+describe('a router whose connection password is short', () => {
+  it("keeps the poll's reason as the router said it: a short password is not hidden wherever its text appears", async () => {
+    const router = await callRoute(createRouterRoute, {
+      token: admin.token,
+      body: {
+        hostname: `poll-${crypto.randomUUID().slice(0, 8)}.example.net`,
+        platform: 'bird2',
+        asn: 64500,
+        router_id: '192.0.2.1',
+      },
+    });
+    expect(router.status).toBe(201);
+    const conn = await callRoute(putConnectionRoute, {
+      token: admin.token,
+      params: { id: router.json.id },
+      body: {
+        transport: 'ssh',
+        host: '198.51.100.10',
+        port: 22,
+        username: 'peerflow',
+        // Weak, but taken: were it hidden wherever it appears, the reason would point it out.
+        password: '22',
+        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
+      },
+    });
+    expect(conn.status).toBe(200);
+    device.unreachable(true);
+    try {
+      const res = await poll(router.json.id);
+      expect(res.json.outcome).toBe('failed');
+      expect(res.json.reason).toContain('198.51.100.10:22');
+      expect((await pollStatus(router.json.id)).last_error).toContain('198.51.100.10:22');
+    } finally {
+      device.unreachable(false);
+    }
+  });
+});
