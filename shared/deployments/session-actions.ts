@@ -1,4 +1,5 @@
-import { ConflictError } from '../platform/errors';
+import { ConflictError, ValidationError } from '../platform/errors';
+import { getRouter } from '../routers';
 import {
   type Actor,
   type ConfigDelivery,
@@ -10,6 +11,7 @@ import {
   toPublicSession,
 } from '../sessions';
 import { connectionsRepository } from './connections';
+import { customConfigProblem } from './custom-config';
 import { awaitDeployment, DEPLOYMENT_DEFAULTS, type PublicDeployment, startDeployment } from './deployments';
 
 /** How long a session's configure or delete waits for its deployment before answering it running. */
@@ -30,6 +32,15 @@ const handedToDeployment: ConfigDelivery = {
  */
 export async function configureSessionOnRouter(id: string, actor: Actor, custom?: string) {
   const session = await getStoredSession(id);
+  if (custom !== undefined) {
+    const { platform } = await getRouter(session.resource_id);
+    const problem = customConfigProblem(platform, custom);
+    if (problem) {
+      throw new ValidationError('The one-time config is refused', [
+        { path: 'body.config', message: problem },
+      ]);
+    }
+  }
   if (!(await connectionsRepository.get(session.resource_id))) {
     return { ...(await configureSession(id, actor, undefined, custom)), deployment: null };
   }

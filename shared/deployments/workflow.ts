@@ -77,6 +77,11 @@ const POLL_SECONDS = 2;
 const SETTLE_SECONDS = 6;
 /** Output kept per command in the record. */
 const OUTPUT_LIMIT = 4000;
+/**
+ * The diff kept in the record: the record is one item of at most 400 KB, and a router's config (an
+ * IRR list of many thousand prefixes) can be larger; `config_sha256` names the whole config.
+ */
+const DIFF_LIMIT = 100_000;
 
 export interface Advance {
   done: boolean;
@@ -181,7 +186,10 @@ class Run {
 
   /** Saves `changes` and everything noted so far, after the saves already in flight. */
   private save(changes: Partial<StoredDeployment> = {}): Promise<void> {
-    this.note(changes);
+    // A reason may quote the device, which may quote the candidate and its passwords.
+    this.note(
+      typeof changes.reason === 'string' ? { ...changes, reason: this.mask(changes.reason) } : changes,
+    );
     const write = this.saving.then(async () => {
       const next: StoredDeployment = {
         ...this.d,
@@ -209,7 +217,7 @@ class Run {
     const { connection } = found;
     const driver = deliveryPorts().driver(platform);
     if (!driver) throw new WorkflowStop(`peerflow cannot deliver to ${platform} routers yet`);
-    this.secrets = [found.secret].filter((s) => s.length > 0);
+    this.secrets = [found.secret].filter(maskedVerbatim);
     // The router's sessions and their passwords are read while the SSH handshake runs; no device
     // output is recorded before both are known (the passwords mask it).
     const reading = (async () => {
@@ -223,7 +231,7 @@ class Run {
       throw err;
     });
     this.delivery = read.delivery;
-    this.secrets.push(...read.passwords.filter((s) => s.length > 0));
+    this.secrets.push(...read.passwords.filter(maskedVerbatim));
     this.options = {
       managedPath: connection.options.managed_path,
       mainConfigPath: connection.options.main_config_path,
@@ -328,7 +336,7 @@ class Run {
       state_before: states.get(s.peer_ipaddr)?.state ?? null,
     }));
     this.note({
-      diff,
+      diff: cut(diff, DIFF_LIMIT),
       config_sha256: createHash('sha256').update(shown, 'utf8').digest('hex'),
       sessions,
     });
@@ -549,15 +557,27 @@ class Run {
   }
 }
 
+/** The words that introduce a secret in a daemon's or a vendor's config. */
+const SECRET_WORD = String.raw`(?:password|secret|key-string|authentication-key|encrypted-password|simple-password|ascii-text)`;
+/** What a vendor puts between the word and the secret: its form (IOS and EOS 0/5/7/9, IOS XR encrypted/clear, EOS sha512). */
+const SECRET_FORM = String.raw`(?:[0-9]{1,2}|encrypted|clear|sha512)`;
+
 /**
  * Where each daemon's configs and answers hold a password: the text before it (kept), then the
  * password (replaced). BIRD `password "x"`, FRR `neighbor a password x`, OpenBGPD
- * `tcp md5sig password x`, GoBGP `auth-password = "x"` and its JSON `"auth_password":"x"`.
+ * `tcp md5sig password x`, GoBGP `auth-password = "x"` and its JSON `"auth_password":"x"`. The
+ * vendors show a secret in a stored form their own tools turn back into it (IOS and EOS type 7,
+ * Junos `$9$`), so those are hidden too: `password 7 x`, `password encrypted x`, `secret 9 x`,
+ * `key-string 7 x`, `authentication-key "x"`, `<authentication-key>x</...>`, SNMP communities.
  */
 const PASSWORD_SYNTAXES: [RegExp, string][] = [
   [/(auth[-_]password"?\s*[:=]\s*")[^"\n]*(?=")/g, '$1'],
-  [/(\bpassword\s+")[^"\n]*(?=")/g, '$1'],
-  [/(\bpassword\s+)(?![":=])[^\s"]+/g, '$1'],
+  [new RegExp(String.raw`(\b${SECRET_WORD}\s+")[^"\n]*(?=")`, 'g'), '$1'],
+  [new RegExp(String.raw`(\b${SECRET_WORD}\s+&quot;)[^&\n]*(?=&quot;)`, 'g'), '$1'],
+  [new RegExp(String.raw`(<${SECRET_WORD}(?:\s[^>]*)?>)[^<]*(?=</)`, 'g'), '$1'],
+  [new RegExp(String.raw`(\b${SECRET_WORD}[ \t]+${SECRET_FORM}[ \t]+)[^\s"]+`, 'g'), '$1'],
+  [new RegExp(String.raw`(\b${SECRET_WORD}[ \t]+)(?![":=<&])(?!${SECRET_FORM}[ \t]+\S)[^\s"]+`, 'g'), '$1'],
+  [/(\bsnmp-server[ \t]+community[ \t]+)[^\s"]+/g, '$1'],
 ];
 
 /** `text` with every password written in a daemon's syntax replaced by the placeholder. */
@@ -568,6 +588,14 @@ export function maskPasswordSyntax(text: string): string {
   return out;
 }
 
+/**
+ * Secrets shorter than this are not hidden wherever their text appears, only where a config's
+ * syntax says a password is: hiding every "64500" in a record would tell its readers that the
+ * password is 64500 (the router's AS, printed by the device).
+ */
+const MIN_VERBATIM_MASK = 8;
+const maskedVerbatim = (secret: string) => secret.length >= MIN_VERBATIM_MASK;
+
 /** A reason to stop that is the device's or the record's, not a fault of peerflow. */
 class WorkflowStop extends Error {}
 
@@ -577,10 +605,8 @@ function reasonOf(err: unknown): string {
   return 'an internal error stopped the deployment';
 }
 
-const cut = (text: string) =>
-  text.length <= OUTPUT_LIMIT
-    ? text
-    : `${text.slice(0, OUTPUT_LIMIT)}\n[${text.length - OUTPUT_LIMIT} more characters not kept]`;
+const cut = (text: string, limit = OUTPUT_LIMIT) =>
+  text.length <= limit ? text : `${text.slice(0, limit)}\n[${text.length - limit} more characters not kept]`;
 
 function byIp(neighbors: NeighborState[]): Map<string, NeighborState> {
   return new Map(neighbors.map((n) => [canonicalIp(n.peerIp) ?? n.peerIp, n]));

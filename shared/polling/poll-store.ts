@@ -23,6 +23,12 @@ export const UnmanagedNeighborSchema = z.object({
 });
 export type UnmanagedNeighbor = z.infer<typeof UnmanagedNeighborSchema>;
 
+/**
+ * The unmanaged neighbors kept in a router's poll record: one item holds 400 KB, about 4,000 of
+ * them, and a route server may have more. The others are counted, and listed once some are imported.
+ */
+export const MAX_UNMANAGED_KEPT = 1000;
+
 export const RouterPollSchema = z.object({
   router_id: z.string(),
   /** When the last poll ended, whatever its outcome. */
@@ -35,7 +41,10 @@ export const RouterPollSchema = z.object({
   errors_total: z._default(z.int(), 0),
   last_error: z._default(z.nullable(z.string()), null),
   /** The neighbors the last poll that read the router found and no session of the router names. */
+  /** The first `MAX_UNMANAGED_KEPT` of them, by address. */
   unmanaged: z._default(z.array(UnmanagedNeighborSchema), []),
+  /** How many unmanaged neighbors the last poll found; null: as many as `unmanaged` holds. */
+  unmanaged_total: z._default(z.nullable(z.int()), null),
   /**
    * Polls recorded so far. A poll reads it before it reads the router and writes only if it is
    * unchanged then: no other poll recorded anything in between.
@@ -151,7 +160,8 @@ export const pollRepository = {
     routerId: string,
     by: { holder: string } | { seen: RouterPoll | undefined },
     outcome:
-      { ok: true; at: string; unmanaged?: UnmanagedNeighbor[] } | { ok: false; at: string; reason: string },
+      | { ok: true; at: string; unmanaged?: { kept: UnmanagedNeighbor[]; total: number } }
+      | { ok: false; at: string; reason: string },
   ): Promise<RouterPoll | undefined> {
     const values: Record<string, unknown> = { ':at': outcome.at, ':zero': 0, ':one': 1 };
     let set: string;
@@ -159,8 +169,9 @@ export const pollRepository = {
       set = 'last_polled = :at, last_success = :at, error_count = :zero, last_error = :none';
       values[':none'] = null;
       if (outcome.unmanaged !== undefined) {
-        set += ', unmanaged = :u';
-        values[':u'] = outcome.unmanaged;
+        set += ', unmanaged = :u, unmanaged_total = :ut';
+        values[':u'] = outcome.unmanaged.kept.slice(0, MAX_UNMANAGED_KEPT);
+        values[':ut'] = outcome.unmanaged.total;
       }
     } else {
       set =

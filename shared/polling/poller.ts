@@ -7,7 +7,7 @@ import { peeringDb, type PeeringDbReader } from '../peeringdb';
 import { getRouter } from '../routers';
 import { savePolledBatch, sessionsRepository, type StoredSession } from '../sessions';
 import { type Observation, planPoll, sameUnmanaged, type SessionWrite } from './poll-plan';
-import { type HistoryEntry, pollRepository } from './poll-store';
+import { type HistoryEntry, MAX_UNMANAGED_KEPT, pollRepository } from './poll-store';
 
 /**
  * One poll of one router: read every BGP neighbor on the device, match them with the router's
@@ -116,11 +116,16 @@ export async function pollRouter(routerId: string, options: PollOptions): Promis
   }
   const at = new Date();
   const plan = planPoll(router, sessions, observation, at, gone);
+  const kept = plan.unmanaged.slice(0, MAX_UNMANAGED_KEPT);
   const outcome = observation.ok
     ? {
         ok: true as const,
         at: at.toISOString(),
-        ...(seen && sameUnmanaged(seen.unmanaged, plan.unmanaged) ? {} : { unmanaged: plan.unmanaged }),
+        ...(seen &&
+        sameUnmanaged(seen.unmanaged, kept) &&
+        (seen.unmanaged_total ?? seen.unmanaged.length) === plan.unmanaged.length
+          ? {}
+          : { unmanaged: { kept, total: plan.unmanaged.length } }),
       }
     : { ok: false as const, at: at.toISOString(), reason: observation.reason };
   let writes: number;
@@ -197,7 +202,9 @@ async function observe(
     controlSocket: connection.options.control_socket,
     sudo: connection.options.sudo,
   };
-  const hide = (text: string) => (secret.length > 0 ? text.split(secret).join('********') : text);
+  // A short secret is not hidden wherever its text appears: that would point it out (a password
+  // "22" hidden in "198.51.100.10:22"). Deployments draw the same line.
+  const hide = (text: string) => (secret.length >= 8 ? text.split(secret).join('********') : text);
   let transport: Awaited<ReturnType<DeliveryPorts['open']>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {

@@ -43,7 +43,7 @@ function toStatus(routerId: string, p: RouterPoll | undefined): RouterPollStatus
     error_count: p.error_count,
     errors_total: p.errors_total,
     last_error: p.last_error,
-    unmanaged_count: p.unmanaged.length,
+    unmanaged_count: p.unmanaged_total ?? p.unmanaged.length,
     polling_now: p.lease_holder !== null && p.lease_until >= Math.floor(Date.now() / 1000),
   };
 }
@@ -79,10 +79,15 @@ export async function withPollTimes(sessions: PublicSession[]): Promise<PublicSe
 
 export async function listUnmanaged(
   routerId: string,
-): Promise<{ router_id: string; last_success: string | null; data: UnmanagedNeighbor[] }> {
+): Promise<{ router_id: string; last_success: string | null; total: number; data: UnmanagedNeighbor[] }> {
   await getRouter(routerId);
   const p = await pollRepository.get(routerId);
-  return { router_id: routerId, last_success: p?.last_success ?? null, data: p?.unmanaged ?? [] };
+  return {
+    router_id: routerId,
+    last_success: p?.last_success ?? null,
+    total: p ? (p.unmanaged_total ?? p.unmanaged.length) : 0,
+    data: p?.unmanaged ?? [],
+  };
 }
 
 export interface ImportOutcome {

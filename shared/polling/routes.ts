@@ -91,6 +91,12 @@ export const listUnmanagedRoute = route({
     .object({
       router_id: z.string(),
       last_success: z.nullable(Timestamp),
+      total: z.int().check(
+        z.meta({
+          description:
+            'How many unmanaged neighbors the last poll found; `data` holds the first 1,000 of them by address',
+        }),
+      ),
       data: z.array(UnmanagedNeighborSchema),
     })
     .check(z.meta({ id: 'UnmanagedNeighbors' })),

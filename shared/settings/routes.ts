@@ -1,5 +1,6 @@
 import * as z from '../platform/zod';
 import {
+  GroupPolicySchema,
   QualificationRulesSchema,
   qualificationRuleFields,
   RoutingPolicySchema,
@@ -10,6 +11,34 @@ import { EmailAddress, singleLine } from '../platform/http/schemas';
 import { OurNetworkSchema } from './our-network';
 
 const optionalEmail = z.union([EmailAddress, z.literal('')]);
+
+/** How many peer groups the policy may name. */
+export const MAX_POLICY_GROUPS = 1000;
+/**
+ * The largest routing policy written, as JSON: the settings are one item, and an item holds 400 KB
+ * (10,000 long IPv6 prefixes alone are more).
+ */
+export const MAX_POLICY_BYTES = 300 * 1024;
+
+/** The routing policy as an admin writes it: group names as sessions take them, and a size the settings hold. */
+const RoutingPolicyInputSchema = z
+  .strictObject({
+    own_prefixes: RoutingPolicySchema.shape.own_prefixes,
+    groups: z._default(
+      z
+        .record(singleLine(64).check(z.minLength(1)), GroupPolicySchema)
+        .check(
+          z.refine((g) => Object.keys(g).length <= MAX_POLICY_GROUPS, `at most ${MAX_POLICY_GROUPS} groups`),
+        ),
+      {},
+    ),
+  })
+  .check(
+    z.refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_POLICY_BYTES, {
+      message: `must be at most ${MAX_POLICY_BYTES / 1024} KB as JSON: the settings are one stored item`,
+    }),
+    z.meta({ id: 'RoutingPolicyInput' }),
+  );
 
 /** The fields an admin may write: the stored shape, with every text single-line and every address checked. */
 const writableFields = {
@@ -24,7 +53,7 @@ const writableFields = {
   resend_window_days: z.optional(z.int().check(z.gte(0), z.lte(365))),
   send_rate_per_second: z.optional(z.number().check(z.gte(0.01), z.lte(100))),
   /** Replaced as a whole, by PUT and PATCH alike. */
-  routing_policy: z.optional(RoutingPolicySchema),
+  routing_policy: z.optional(RoutingPolicyInputSchema),
 };
 
 /** The whole settings document (PUT): what is left out takes its default, the rules' fields too. */

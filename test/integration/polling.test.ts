@@ -598,3 +598,72 @@ describe('neighbors peerflow does not know', () => {
     expect((await session(extra.json.id)).abandoned).toBe(false);
   });
 });
+
+describe('a router with thousands of neighbors peerflow does not know (a route server)', () => {
+  it('is polled: the first 1,000 unmanaged neighbors by address are kept, and all are counted', async () => {
+    const { routerId } = await routerWithSessions();
+    const many = Array.from({ length: 6000 }, (_, i) => ({
+      ip: `2001:db8:${(0x100 + (i >> 8)).toString(16)}::${((i & 255) + 1).toString(16)}:1`,
+      asn: 4_200_000_000 + i,
+      state: 'established' as const,
+      imported: 123_456,
+    }));
+    device.set([{ ip: PEER.ipv4, asn: PEER_ASN, state: 'established', imported: 3 }, ...many]);
+    const polled = await poll(routerId);
+    expect(polled.status, JSON.stringify(polled.json)).toBe(200);
+    expect(polled.json.unmanaged).toBe(6000);
+    expect((await pollStatus(routerId)).unmanaged_count).toBe(6000);
+    const listed = await callRoute(listUnmanagedRoute, { token: viewer.token, params: { id: routerId } });
+    expect(listed.json.total).toBe(6000);
+    expect(listed.json.data).toHaveLength(1000);
+    expect(listed.json.data.map((n: { peer_ipaddr: string }) => n.peer_ipaddr)).toEqual(
+      many
+        .map((n) => n.ip)
+        .sort((a, b) => a.localeCompare(b))
+        .slice(0, 1000),
+    );
+    // The same neighbors again: nothing of the list is written again.
+    const again = await poll(routerId);
+    expect(again.status).toBe(200);
+    expect((await pollStatus(routerId)).unmanaged_count).toBe(6000);
+  });
+});
+
+describe('a router whose connection password is short', () => {
+  it("keeps the poll's reason as the router said it: a short password is not hidden wherever its text appears", async () => {
+    const router = await callRoute(createRouterRoute, {
+      token: admin.token,
+      body: {
+        hostname: `poll-${crypto.randomUUID().slice(0, 8)}.example.net`,
+        platform: 'bird2',
+        asn: 64500,
+        router_id: '192.0.2.1',
+      },
+    });
+    expect(router.status).toBe(201);
+    const conn = await callRoute(putConnectionRoute, {
+      token: admin.token,
+      params: { id: router.json.id },
+      body: {
+        transport: 'ssh',
+        host: '198.51.100.10',
+        port: 22,
+        username: 'peerflow',
+        // Weak, but taken: were it hidden wherever it appears, the reason would point it out.
+        password: '22',
+        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
+      },
+    });
+    expect(conn.status).toBe(200);
+    device.unreachable(true);
+    try {
+      const res = await poll(router.json.id);
+      expect(res.json.outcome).toBe('failed');
+      expect(res.json.reason).toContain('198.51.100.10:22');
+      expect((await pollStatus(router.json.id)).last_error).toContain('198.51.100.10:22');
+    } finally {
+      device.unreachable(false);
+    }
+  });
+});

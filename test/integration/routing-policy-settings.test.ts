@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createRouterRoute, getRouterRoute, updateRouterRoute } from '../../shared/routers/routes';
 import { getSettingsRoute, patchSettingsRoute } from '../../shared/settings/routes';
 import { addSessionRoute, renderSessionConfigRoute } from '../../shared/sessions/routes';
-import { callRoute, userWithRole } from '../support/api';
+import { callRoute, tableSnapshot, userWithRole } from '../support/api';
 import { ASHBURN, ashburnPort, syncObjects } from '../support/peeringdb';
 
 let op: { token: string };
@@ -110,6 +110,34 @@ describe('the routing policy settings', () => {
       });
       expect(answer.status, JSON.stringify(routing_policy)).toBe(422);
     }
+  });
+
+  it('refuse, with a 422 and nothing stored, a policy larger than the settings can hold', async () => {
+    // Each part is within its own limit; together they are more than one settings item holds.
+    const longV6 = Array.from(
+      { length: 10_000 },
+      (_, i) => `2001:db8:1234:5678:9abc:def0:${(i + 1).toString(16)}:100/120`,
+    );
+    const groups = Object.fromEntries(
+      Array.from({ length: 6000 }, (_, i) => [
+        `group-${i}`.padEnd(60, 'x'),
+        { policy: 'external' as const, irr_filter: true, peer_type: 'route-server' as const },
+      ]),
+    );
+    for (const routing_policy of [{ own_prefixes: longV6 }, { groups }]) {
+      const before = await tableSnapshot();
+      const answer = await callRoute(patchSettingsRoute, { token: admin.token, body: { routing_policy } });
+      expect(answer.status).toBe(422);
+      expect(await tableSnapshot()).toEqual(before);
+    }
+  });
+
+  it('refuse a group name that no session could carry: sessions take single-line names', async () => {
+    const answer = await callRoute(patchSettingsRoute, {
+      token: admin.token,
+      body: { routing_policy: { groups: { 'transit\n}': { policy: 'external' } } } },
+    });
+    expect(answer.status).toBe(422);
   });
 });
 

@@ -2,6 +2,7 @@ import { aristaEos } from '../../config-render';
 import { DeviceError, type DeviceDriver, type DeviceStep, type DeviceTransport } from '../device';
 import type { EapiTransport } from '../eapi';
 import { bgpStanza } from './iosxr-state';
+import { cliCandidateProblem } from './cli-confinement';
 import { parseEapiReply, parseEosIdentity, parseEosNeighbors, parseEosVersion } from './eos-state';
 
 /**
@@ -93,6 +94,8 @@ export const eosDriver: DeviceDriver = {
   },
 
   async validate(t, _o, candidate, steps) {
+    const problem = cliCandidateProblem(candidate, 'arista-eos');
+    if (problem) return { ok: false, reason: `peerflow refuses the candidate: ${problem}` };
     await attempt(t, steps, [`configure session ${EOS_SESSION}`, 'abort']);
     const outcome = await attempt(t, steps, [
       `configure session ${EOS_SESSION}`,

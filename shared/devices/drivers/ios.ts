@@ -1,6 +1,7 @@
 import { ciscoIos } from '../../config-render';
 import { DeviceError, type DeviceDriver, type DeviceStep, type DeviceTransport } from '../device';
 import { bgpStanza } from './iosxr-state';
+import { cliCandidateProblem } from './cli-confinement';
 import { parseIosIdentity, parseIosSummary, parseIosVersion } from './ios-state';
 import { call, minutesOf, tryCall } from './vendor-calls';
 
@@ -71,6 +72,8 @@ export const iosDriver: DeviceDriver = {
   },
 
   async validate(t, _o, candidate, steps) {
+    const problem = cliCandidateProblem(candidate, 'cisco-ios');
+    if (problem) return { ok: false, reason: `peerflow refuses the candidate: ${problem}` };
     const running = await cli(t, steps, 'show running-config', 'Reading the running configuration');
     const whole = iosCandidate(running, candidate);
     const upload = await tryCall(t, steps, `scp -t ${IOS_CANDIDATE}`, {

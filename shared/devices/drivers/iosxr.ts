@@ -4,6 +4,7 @@ import * as ops from '../netconf/operations';
 import { netconfOf } from '../netconf/of';
 import { escapeXml } from '../netconf/xml-tree';
 import { call, refusal, tryCall } from './vendor-calls';
+import { cliCandidateProblem } from './cli-confinement';
 import {
   bgpStanza,
   parseXrCliText,
@@ -60,6 +61,8 @@ export const iosxrDriver: DeviceDriver = {
   },
 
   async validate(t, _o, candidate, steps) {
+    const problem = cliCandidateProblem(candidate, 'cisco-iosxr');
+    if (problem) return { ok: false, reason: `peerflow refuses the candidate: ${problem}` };
     await call(t, steps, ops.lock('candidate'), 'Locking the candidate');
     await call(t, steps, ops.discardChanges(), 'Clearing the candidate');
     const edit = await tryCall(

@@ -38,6 +38,82 @@ export function junosGroupText(rendered: string): string {
   return `groups {\n    replace: ${JUNOS_GROUP} {\n${body}\n    }\n}\napply-groups ${JUNOS_GROUP};\n`;
 }
 
+/** The top-level statements peerflow writes into its group; nothing else may be in a candidate. */
+const GROUP_STATEMENTS = new Set(['protocols', 'policy-options', 'routing-options']);
+/** What peerflow writes under `protocols`. */
+const PROTOCOLS = new Set(['bgp']);
+
+/**
+ * Why a candidate cannot go into peerflow's group, or null. The candidate is peerflow's render or a
+ * one-time config an operator wrote: it must not close a brace it did not open (that would leave the
+ * group and write the operator's own configuration), and may hold only what peerflow writes there,
+ * so that an operator cannot, say, add a login. Comments and strings are read as Junos reads them.
+ */
+export function junosCandidateProblem(candidate: string): string | null {
+  const path: string[] = [];
+  let word = '';
+  let words: string[] = [];
+  const statementStart = () => {
+    const name = words.find((w) => !w.endsWith(':'));
+    words = [];
+    return name;
+  };
+  const check = (name: string | undefined): string | null => {
+    if (name === undefined) return null;
+    if (path.length === 0 && !GROUP_STATEMENTS.has(name))
+      return `"${name.slice(0, 40)}" is not among the statements peerflow writes (${[...GROUP_STATEMENTS].join(', ')})`;
+    if (path.length === 1 && path[0] === 'protocols' && !PROTOCOLS.has(name))
+      return `"protocols ${name.slice(0, 40)}" is not among the statements peerflow writes (protocols bgp)`;
+    return null;
+  };
+  const endWord = () => {
+    if (word !== '') words.push(word);
+    word = '';
+  };
+  for (let i = 0; i < candidate.length; i++) {
+    const c = candidate[i]!;
+    if (c === '/' && candidate[i + 1] === '*') {
+      const end = candidate.indexOf('*/', i + 2);
+      if (end === -1) return 'a comment is left open';
+      endWord();
+      i = end + 1;
+    } else if (c === '#') {
+      endWord();
+      const end = candidate.indexOf('\n', i);
+      i = end === -1 ? candidate.length : end;
+    } else if (c === '"') {
+      let j = i + 1;
+      while (j < candidate.length && candidate[j] !== '"') j += candidate[j] === '\\' ? 2 : 1;
+      if (j >= candidate.length) return 'a string is left open';
+      word += candidate.slice(i, j + 1);
+      i = j;
+    } else if (c === '{') {
+      endWord();
+      const name = statementStart();
+      const problem = check(name);
+      if (problem) return problem;
+      path.push(name ?? '');
+    } else if (c === '}') {
+      endWord();
+      if (words.length > 0) return 'a statement is not ended with ";"';
+      if (path.length === 0) return "it closes a brace it did not open, which would leave peerflow's group";
+      path.pop();
+    } else if (c === ';') {
+      endWord();
+      const problem = check(statementStart());
+      if (problem) return problem;
+    } else if (/\s/.test(c)) {
+      endWord();
+    } else {
+      word += c;
+    }
+  }
+  endWord();
+  if (words.length > 0) return 'a statement is not ended with ";"';
+  if (path.length > 0) return 'a brace is left open';
+  return null;
+}
+
 const committedConfig = (inner: string, extra = '') =>
   `<get-configuration database="committed"${extra}><configuration>${inner}</configuration></get-configuration>`;
 
@@ -69,6 +145,8 @@ export const junosDriver: DeviceDriver = {
   },
 
   async validate(t, _o, candidate, steps) {
+    const problem = junosCandidateProblem(candidate);
+    if (problem) return { ok: false, reason: `peerflow refuses the candidate: ${problem}` };
     await call(t, steps, '<lock><target><candidate/></target></lock>', 'Locking the candidate');
     await call(t, steps, '<discard-changes/>', 'Clearing the candidate');
     const load = await tryCall(
