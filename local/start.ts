@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resetDataDir } from './data-dir';
 import { ensureTable, portOpen, type RunningEngine, startDynamoLocal, startLocalSes } from './engines';
 
 /**
@@ -19,7 +20,14 @@ const ddbPort = Number(process.env.DDB_PORT ?? 8000);
 const sesPort = Number(process.env.SES_PORT ?? 8005);
 const dataDir = resolve(process.env.DATA_DIR ?? '.data');
 
-if (values.reset) rmSync(dataDir, { recursive: true, force: true });
+if (values.reset) {
+  try {
+    resetDataDir(dataDir);
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exit(1);
+  }
+}
 mkdirSync(join(dataDir, 'dynamodb'), { recursive: true });
 
 process.env.DATA_DIR = dataDir;
