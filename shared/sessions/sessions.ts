@@ -125,7 +125,11 @@ async function resolve(fields: SessionFields, reader: PeeringDbReader): Promise<
     if (!exchange) throw invalid('body.public_id', `No exchange ${publicId} in PeeringDB`);
     const prefixes = (await reader.getExchangePrefixes(publicId)).map((p) => p.prefix);
     const peerOutside = outsidePrefixes(fields.peer_ipaddr, exchange.name, prefixes);
-    if (peerOutside) throw invalid('body.peer_ipaddr', peerOutside);
+    if (peerOutside) {
+      // Named another exchange than the one PeeringDB has it at: say where it is.
+      const other = presence ? null : await elsewhere(fields.peer_ipaddr, presences, exchange, reader);
+      throw invalid('body.peer_ipaddr', other ? `${peerOutside}: ${other}` : peerOutside);
+    }
     const sourceOutside = fields.source_ipaddr
       ? outsidePrefixes(fields.source_ipaddr, exchange.name, prefixes)
       : null;

@@ -180,7 +180,11 @@ describe('addSession', () => {
       [{ ...base, peer_asn: 4_294_967_296 }, 'body.peer_asn', /end at 4294967295/],
       [{ ...base, resource_id: crypto.randomUUID() }, 'body.resource_id', /No router/],
       [{ ...base, public_id: 999 }, 'body.public_id', /No exchange 999/],
-      [{ ...base, public_id: 2 }, 'body.peer_ipaddr', /not in the ipv4 prefixes of Quiet IX/],
+      [
+        { ...base, public_id: 2 },
+        'body.peer_ipaddr',
+        /not in the ipv4 prefixes of Quiet IX.*: PeeringDB has 206\.126\.236\.102 at exchange 1 \(Equinix Ashburn\) as AS20940/,
+      ],
       [{ ...base, peer_ipaddr: '10.0.0.1', public_id: 1, peer_asn: 65000 }, 'body.peer_ipaddr', /not in the/],
       [{ ...base, peer_asn: 16509 }, 'body.peer_asn', /AS20940, not AS16509/],
       [{ ...base, peer_name: 'Someone Else' }, 'body.peer_name', /Akamai Technologies/],
