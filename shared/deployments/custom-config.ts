@@ -1,4 +1,4 @@
-import type { Platform } from '../config-render';
+import { frr, type Platform } from '../config-render';
 
 /**
  * What an operator's one-time config (configure with `config`) may not hold on the open-source
@@ -19,7 +19,7 @@ const REFUSED: Partial<Record<Platform, readonly string[]>> = {
 
 /** The config's words outside comments and quoted strings, lowercased. */
 function wordsOf(config: string, platform: Platform): string[] {
-  const comment = platform === 'frr' ? /^\s*!.*$/gm : /#.*$/gm;
+  const comment = platform === frr.id ? /^\s*!.*$/gm : /#.*$/gm;
   const text = config
     .replace(/"(?:[^"\\\n]|\\.)*"/g, ' ')
     .replace(/'[^'\n]*'/g, ' ')

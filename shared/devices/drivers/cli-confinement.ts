@@ -79,30 +79,29 @@ const NO_TARGETS = new Set([
   'auto-summary',
 ]);
 
-type CliPlatform = 'cisco-ios' | 'arista-eos' | 'cisco-iosxr';
+/** The CLI a candidate is written in: IOS, EOS or IOS XR's. */
+export type CliDialect = 'ios' | 'eos' | 'xr';
 
-function lineProblem(words: readonly string[], platform: CliPlatform): string | null {
+function lineProblem(words: readonly string[], dialect: CliDialect): string | null {
   const [first, second] = words.map((w) => w.toLowerCase());
   if (first === undefined) return null;
   const known =
-    platform === 'cisco-iosxr'
-      ? XR.has(first)
-      : COMMON.has(first) || (platform === 'arista-eos' && EOS_ONLY.has(first));
+    dialect === 'xr' ? XR.has(first) : COMMON.has(first) || (dialect === 'eos' && EOS_ONLY.has(first));
   if (!known) return `"${first}" is not a command peerflow writes`;
   if (first === 'router' && second !== 'bgp') return 'only the "router bgp" stanza is peerflow\'s';
-  if (platform !== 'cisco-iosxr' && (first === 'ip' || first === 'ipv6') && !IP_LISTS.has(second ?? '')) {
+  if (dialect !== 'xr' && (first === 'ip' || first === 'ipv6') && !IP_LISTS.has(second ?? '')) {
     return `"${first} ${second ?? ''}" is not a list peerflow writes`;
   }
   if (first === 'no') {
     if (!NO_TARGETS.has(second ?? '')) return `"no ${second ?? ''}" is not a command peerflow writes`;
-    return lineProblem(words.slice(1), platform);
+    return lineProblem(words.slice(1), dialect);
   }
   return null;
 }
 
 /** Why the candidate holds more than peerflow's part of an IOS, EOS or IOS XR config, or null. */
-export function cliCandidateProblem(candidate: string, platform: CliPlatform): string | null {
-  const xr = platform === 'cisco-iosxr';
+export function cliCandidateProblem(candidate: string, dialect: CliDialect): string | null {
+  const xr = dialect === 'xr';
   let blockEnd: string | null = null;
   for (const [i, line] of candidate.split(/\r\n?|\n/).entries()) {
     const text = line.trim();
@@ -119,7 +118,7 @@ export function cliCandidateProblem(candidate: string, platform: CliPlatform): s
       blockEnd = end;
       continue;
     }
-    const problem = lineProblem(words, platform);
+    const problem = lineProblem(words, dialect);
     if (problem) return `line ${i + 1}: ${problem}`;
   }
   if (blockEnd !== null) return `a block is not closed with ${blockEnd}`;

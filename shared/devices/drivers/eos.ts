@@ -94,7 +94,7 @@ export const eosDriver: DeviceDriver = {
   },
 
   async validate(t, _o, candidate, steps) {
-    const problem = cliCandidateProblem(candidate, 'arista-eos');
+    const problem = cliCandidateProblem(candidate, 'eos');
     if (problem) return { ok: false, reason: `peerflow refuses the candidate: ${problem}` };
     await attempt(t, steps, [`configure session ${EOS_SESSION}`, 'abort']);
     const outcome = await attempt(t, steps, [

@@ -72,7 +72,7 @@ export const iosDriver: DeviceDriver = {
   },
 
   async validate(t, _o, candidate, steps) {
-    const problem = cliCandidateProblem(candidate, 'cisco-ios');
+    const problem = cliCandidateProblem(candidate, 'ios');
     if (problem) return { ok: false, reason: `peerflow refuses the candidate: ${problem}` };
     const running = await cli(t, steps, 'show running-config', 'Reading the running configuration');
     const whole = iosCandidate(running, candidate);

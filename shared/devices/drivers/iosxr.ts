@@ -61,7 +61,7 @@ export const iosxrDriver: DeviceDriver = {
   },
 
   async validate(t, _o, candidate, steps) {
-    const problem = cliCandidateProblem(candidate, 'cisco-iosxr');
+    const problem = cliCandidateProblem(candidate, 'xr');
     if (problem) return { ok: false, reason: `peerflow refuses the candidate: ${problem}` };
     await call(t, steps, ops.lock('candidate'), 'Locking the candidate');
     await call(t, steps, ops.discardChanges(), 'Clearing the candidate');
