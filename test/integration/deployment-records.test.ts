@@ -103,32 +103,38 @@ afterAll(() => {
   provideEventPublisher(undefined);
 });
 
+/** A BIRD router with a connection to a host the stand-in device answers for. */
+async function connectedBird(name: string): Promise<{ json: { id: string } }> {
+  const router = await callRoute(createRouterRoute, {
+    token: admin.token,
+    body: {
+      hostname: `${name}-${crypto.randomUUID().slice(0, 8)}.example.net`,
+      platform: 'bird2',
+      asn: 64500,
+      router_id: '192.0.2.1',
+    },
+  });
+  expect(router.status).toBe(201);
+  const conn = await callRoute(putConnectionRoute, {
+    token: admin.token,
+    params: { id: router.json.id },
+    body: {
+      transport: 'ssh',
+      host: '198.51.100.10',
+      port: 22,
+      username: 'peerflow',
+      password: CONNECTION_PASSWORD,
+      host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
+      options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
+    },
+  });
+  expect(conn.status, JSON.stringify(conn.json)).toBe(200);
+  return router;
+}
+
 describe('a deployment the device refuses, quoting the candidate', () => {
   it('keeps no password in its reason, its steps or its event', async () => {
-    const router = await callRoute(createRouterRoute, {
-      token: admin.token,
-      body: {
-        hostname: `secret-${crypto.randomUUID().slice(0, 8)}.example.net`,
-        platform: 'bird2',
-        asn: 64500,
-        router_id: '192.0.2.1',
-      },
-    });
-    expect(router.status).toBe(201);
-    const conn = await callRoute(putConnectionRoute, {
-      token: admin.token,
-      params: { id: router.json.id },
-      body: {
-        transport: 'ssh',
-        host: '198.51.100.10',
-        port: 22,
-        username: 'peerflow',
-        password: CONNECTION_PASSWORD,
-        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
-        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
-      },
-    });
-    expect(conn.status, JSON.stringify(conn.json)).toBe(200);
+    const router = await connectedBird('secret');
     const added = await callRoute(addSessionRoute, {
       token: operator.token,
       body: { resource_id: router.json.id, peer_ipaddr: PEER, password: SESSION_PASSWORD },
@@ -190,30 +196,7 @@ describe('a deployment whose config is larger than a stored record', () => {
       body: { routing_policy: { groups: { peers: { irr_filter: true } } } },
     });
     expect(policy.status, JSON.stringify(policy.json)).toBe(200);
-    const router = await callRoute(createRouterRoute, {
-      token: admin.token,
-      body: {
-        hostname: `large-${crypto.randomUUID().slice(0, 8)}.example.net`,
-        platform: 'bird2',
-        asn: 64500,
-        router_id: '192.0.2.1',
-      },
-    });
-    expect(router.status).toBe(201);
-    const conn = await callRoute(putConnectionRoute, {
-      token: admin.token,
-      params: { id: router.json.id },
-      body: {
-        transport: 'ssh',
-        host: '198.51.100.10',
-        port: 22,
-        username: 'peerflow',
-        password: CONNECTION_PASSWORD,
-        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
-        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
-      },
-    });
-    expect(conn.status).toBe(200);
+    const router = await connectedBird('large');
     const added = await callRoute(addSessionRoute, {
       token: operator.token,
       body: { resource_id: router.json.id, peer_ipaddr: PEER },
@@ -240,30 +223,7 @@ describe('a deployment whose config is larger than a stored record', () => {
 describe("an operator's one-time config for a daemon router", () => {
   it('is refused (422, nothing stored, nothing delivered) when it would make the daemon write files', async () => {
     refuse = false;
-    const router = await callRoute(createRouterRoute, {
-      token: admin.token,
-      body: {
-        hostname: `custom-${crypto.randomUUID().slice(0, 8)}.example.net`,
-        platform: 'bird2',
-        asn: 64500,
-        router_id: '192.0.2.1',
-      },
-    });
-    expect(router.status).toBe(201);
-    const conn = await callRoute(putConnectionRoute, {
-      token: admin.token,
-      params: { id: router.json.id },
-      body: {
-        transport: 'ssh',
-        host: '198.51.100.10',
-        port: 22,
-        username: 'peerflow',
-        password: CONNECTION_PASSWORD,
-        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
-        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
-      },
-    });
-    expect(conn.status).toBe(200);
+    const router = await connectedBird('custom');
     const added = await callRoute(addSessionRoute, {
       token: operator.token,
       body: { resource_id: router.json.id, peer_ipaddr: '192.0.2.3', peer_asn: 64512 },
@@ -295,30 +255,7 @@ describe("an operator's one-time config for a daemon router", () => {
 describe('a deployment of a session with a short password', () => {
   it('does not point the password out by masking the same text wherever the device printed it', async () => {
     refuse = false;
-    const router = await callRoute(createRouterRoute, {
-      token: admin.token,
-      body: {
-        hostname: `short-${crypto.randomUUID().slice(0, 8)}.example.net`,
-        platform: 'bird2',
-        asn: 64500,
-        router_id: '192.0.2.1',
-      },
-    });
-    expect(router.status).toBe(201);
-    const conn = await callRoute(putConnectionRoute, {
-      token: admin.token,
-      params: { id: router.json.id },
-      body: {
-        transport: 'ssh',
-        host: '198.51.100.10',
-        port: 22,
-        username: 'peerflow',
-        password: CONNECTION_PASSWORD,
-        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
-        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
-      },
-    });
-    expect(conn.status).toBe(200);
+    const router = await connectedBird('short');
     // A weak password, but one the API takes: the router's own AS number.
     const added = await callRoute(addSessionRoute, {
       token: operator.token,

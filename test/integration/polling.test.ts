@@ -93,7 +93,8 @@ afterAll(() => {
   device.close();
 });
 
-async function routerWithSessions(options: { prfxMax?: number } = {}) {
+/** A BIRD router, with a connection to the host the stand-in answers for. */
+async function connectedRouter(password = 'a connection secret') {
   const router = await callRoute(createRouterRoute, {
     token: admin.token,
     body: {
@@ -112,12 +113,17 @@ async function routerWithSessions(options: { prfxMax?: number } = {}) {
       host: '198.51.100.10',
       port: 22,
       username: 'peerflow',
-      password: 'a connection secret',
+      password,
       host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
       options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
     },
   });
   expect(conn.status, JSON.stringify(conn.json)).toBe(200);
+  return router;
+}
+
+async function routerWithSessions(options: { prfxMax?: number } = {}) {
+  const router = await connectedRouter();
   const ids: Record<'ipv4' | 'ipv6', string> = { ipv4: '', ipv6: '' };
   for (const family of ['ipv4', 'ipv6'] as const) {
     const added = await callRoute(addSessionRoute, {
@@ -631,31 +637,8 @@ describe('a router with thousands of neighbors peerflow does not know (a route s
 
 describe('a router whose connection password is short', () => {
   it("keeps the poll's reason as the router said it: a short password is not hidden wherever its text appears", async () => {
-    const router = await callRoute(createRouterRoute, {
-      token: admin.token,
-      body: {
-        hostname: `poll-${crypto.randomUUID().slice(0, 8)}.example.net`,
-        platform: 'bird2',
-        asn: 64500,
-        router_id: '192.0.2.1',
-      },
-    });
-    expect(router.status).toBe(201);
-    const conn = await callRoute(putConnectionRoute, {
-      token: admin.token,
-      params: { id: router.json.id },
-      body: {
-        transport: 'ssh',
-        host: '198.51.100.10',
-        port: 22,
-        username: 'peerflow',
-        // Weak, but taken: were it hidden wherever it appears, the reason would point it out.
-        password: '22',
-        host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
-        options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
-      },
-    });
-    expect(conn.status).toBe(200);
+    // Weak, but taken: were it hidden wherever it appears, the reason would point it out.
+    const router = await connectedRouter('22');
     device.unreachable(true);
     try {
       const res = await poll(router.json.id);
