@@ -13,7 +13,7 @@ import {
 import { deploymentsSettled } from '../../shared/app/delivery';
 import { callRoute, userWithRole } from './api';
 import { patchSettingsRoute } from '../../shared/settings/routes';
-import { syncLabExchange } from './lab-exchange';
+import { labConnection, syncLabExchange } from './lab-exchange';
 import { createLab, type Lab, labAvailable, type LabDaemonName } from './lab';
 import { createWebhookRoute } from '../../shared/webhooks/routes';
 import { webhookDeliveriesSettled } from '../../shared/app/events-local';
@@ -51,22 +51,7 @@ export function deploymentLabSuite(daemon: LabDaemonName, extra: { transportCase
       }
     };
     const managedFile = () => readFileSync(lab.router.daemon.managedPath, 'utf8');
-    const connection = (over: Record<string, unknown> = {}) => ({
-      transport: 'ssh' as const,
-      host: lab.router.ssh!.host,
-      port: lab.router.ssh!.port,
-      username: lab.router.ssh!.username,
-      private_key: lab.router.ssh!.privateKey,
-      host_key_sha256: lab.router.ssh!.hostKeySha256,
-      options: {
-        managed_path: lab.router.daemon.deviceOptions.managedPath,
-        main_config_path: lab.router.daemon.deviceOptions.mainConfigPath,
-        base_path: lab.router.daemon.deviceOptions.basePath,
-        control_socket: lab.router.daemon.deviceOptions.controlSocket,
-        sudo: false,
-      },
-      ...over,
-    });
+    const connection = (over: Record<string, unknown> = {}) => labConnection(lab, over);
     const setConnection = async (over: Record<string, unknown> = {}) => {
       const res = await callRoute(putConnectionRoute, {
         token: admin.token,

@@ -44,3 +44,23 @@ export async function syncLabExchange(
     ].map((p) => ({ ...p, ix_id: ix, ixlan_id: ix })),
   });
 }
+
+/** The body of `PUT /routers/{id}/connection` for the lab's router, with `over` laid on top. */
+export function labConnection(lab: Lab, over: Record<string, unknown> = {}) {
+  return {
+    transport: 'ssh' as const,
+    host: lab.router.ssh!.host,
+    port: lab.router.ssh!.port,
+    username: lab.router.ssh!.username,
+    private_key: lab.router.ssh!.privateKey,
+    host_key_sha256: lab.router.ssh!.hostKeySha256,
+    options: {
+      managed_path: lab.router.daemon.deviceOptions.managedPath,
+      main_config_path: lab.router.daemon.deviceOptions.mainConfigPath,
+      base_path: lab.router.daemon.deviceOptions.basePath,
+      control_socket: lab.router.daemon.deviceOptions.controlSocket,
+      sudo: false,
+    },
+    ...over,
+  };
+}

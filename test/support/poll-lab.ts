@@ -17,7 +17,7 @@ import { deploymentsSettled } from '../../shared/app/delivery';
 import { type PeerflowEvent, provideEventPublisher } from '../../shared/events';
 import { patchSettingsRoute } from '../../shared/settings/routes';
 import { callRoute, userWithRole } from './api';
-import { syncLabExchange } from './lab-exchange';
+import { labConnection, syncLabExchange } from './lab-exchange';
 import { type CommandResult, createLab, type Lab, labAvailable, type LabDaemonName } from './lab';
 
 /** A neighbor an operator configures on the router by hand, outside peerflow's managed part. */
@@ -126,21 +126,7 @@ export function pollLabSuite(daemon: LabDaemonName) {
     const ids = { ipv4: '', ipv6: '', twin: '' };
     const events: PeerflowEvent[] = [];
 
-    const connection = (host = lab.router.ssh!.host) => ({
-      transport: 'ssh' as const,
-      host,
-      port: lab.router.ssh!.port,
-      username: lab.router.ssh!.username,
-      private_key: lab.router.ssh!.privateKey,
-      host_key_sha256: lab.router.ssh!.hostKeySha256,
-      options: {
-        managed_path: lab.router.daemon.deviceOptions.managedPath,
-        main_config_path: lab.router.daemon.deviceOptions.mainConfigPath,
-        base_path: lab.router.daemon.deviceOptions.basePath,
-        control_socket: lab.router.daemon.deviceOptions.controlSocket,
-        sudo: false,
-      },
-    });
+    const connection = (host?: string) => labConnection(lab, host !== undefined ? { host } : {});
     const connect = async (id: string, host?: string) => {
       const res = await callRoute(putConnectionRoute, {
         token: admin.token,
