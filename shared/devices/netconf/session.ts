@@ -38,8 +38,9 @@ export interface NetconfSessionOptions {
   readonly rpcTimeoutMs?: number;
   /**
    * The least time between our hello leaving and the first RPC (default 250 ms). Some servers
-   * (yuma123's netconfd) never answer an RPC that reaches them in the same read as the client's
-   * hello, which happens when both are written back to back and the server is busy.
+   * (yuma123's netconfd) do not answer an RPC that reaches them in the same read as the client's
+   * hello until more bytes come, which happens when both are written back to back, or our hello
+   * waits in a pipe for a busy server side to start reading.
    */
   readonly helloGapMs?: number;
 }
@@ -186,9 +187,12 @@ export class NetconfSession {
       const first = this.early.shift();
       if (first !== undefined) this.helloWaiter(first);
       else if (this.closedReason !== null) this.helloWaiter(new DeviceError(this.closedReason));
-      this.stream.write(encodeMessage(hello, 'eom'), () => {
-        this.helloSentAt = Date.now();
-      });
+    });
+    // Ours goes out once the server's has come, as ncclient does: the server's side then reads the
+    // session (over SSH, the subsystem that relays to the server runs), so our hello is not left
+    // waiting in a pipe to be read together with the first RPC.
+    this.stream.write(encodeMessage(hello, 'eom'), () => {
+      this.helloSentAt = Date.now();
     });
     let root: XmlNode | undefined;
     try {
