@@ -485,10 +485,13 @@ async function changeSession(
     (changes.resource_id !== undefined && changes.resource_id !== current.resource_id) ||
     (changes.peer_ipaddr !== undefined &&
       canonicalIp(changes.peer_ipaddr) !== canonicalIp(current.peer_ipaddr));
-  // What the last poll saw was seen for this router and peer IP only.
-  refuseUnseenState(changes.state, current.state, moves ? null : (current.bgp_state ?? null));
+  // What the last poll saw was seen for this router and peer IP only; and no router has the session as
+  // it now reads until a deployment puts it there: a configured one moved is `not configured`.
+  const onRouter = current.state === 'configured' || current.state === 'established';
+  const was = moves && onRouter ? 'not configured' : current.state;
+  refuseUnseenState(changes.state, was, moves ? null : (current.bgp_state ?? null));
 
-  let next: StoredSession = { ...current };
+  let next: StoredSession = { ...current, state: was };
   if (RESOLVED_FIELDS.some((f) => changes[f] !== undefined)) {
     const moved = changes.peer_ipaddr !== undefined && changes.peer_ipaddr !== current.peer_ipaddr;
     // A new peer IP may belong to another network: what was derived from the old one is derived again.

@@ -322,6 +322,11 @@ describe('filtered peer lists', () => {
       body: { peer_ipaddr: '206.126.236.72', peer_asn: 64_602 },
     });
     expect(moved.status).toBe(200);
+    // The router has the old neighbor, not this one: no longer configured, and neither is a peer.
+    expect(moved.json.state).toBe('not configured');
+    whole = await expectFiltersHold({ fromRows: true });
+    expect(whole.filter((p) => p.is_peer)).toEqual([]);
+    await markDeployed(added.json.id);
     whole = await expectFiltersHold({ fromRows: true });
     expect(whole.filter((p) => p.is_peer).map((p) => p.id)).toEqual([4002]);
     const deleted = await callRoute(deleteSessionRoute, { token: operator, params: { id: added.json.id } });

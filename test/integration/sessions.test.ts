@@ -399,6 +399,21 @@ describe('a session state no router showed', () => {
     });
     expect(noted.status, JSON.stringify(noted.json)).toBe(200);
     expect(noted.json).toMatchObject({ state: 'established', note: 'seen up' });
+    // Moved to another router, it is on none as it now reads: not configured, and cannot be said so.
+    const other = await newRouter();
+    const claimed = await callRoute(updateSessionRoute, {
+      token: operator.token,
+      params: { id: s.id },
+      body: { resource_id: other.id, state: 'established' },
+    });
+    expect(claimed.status).toBe(422);
+    const moved = await callRoute(updateSessionRoute, {
+      token: operator.token,
+      params: { id: s.id },
+      body: { resource_id: other.id },
+    });
+    expect(moved.status, JSON.stringify(moved.json)).toBe(200);
+    expect(moved.json).toMatchObject({ resource_id: other.id, state: 'not configured' });
   });
 });
 
