@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRouterRoute } from '../../shared/routers/routes';
 import { addSessionRoute } from '../../shared/sessions/routes';
 import {
   configureSessionRoute,
   getDeploymentRoute,
-  putConnectionRoute,
   startDeploymentRoute,
 } from '../../shared/deployments/routes';
 import { deploymentsSettled, runDeploymentsHere } from '../../shared/app/delivery';
@@ -12,6 +10,7 @@ import { type DeliveryPorts, provideDeliveryPorts } from '../../shared/deploymen
 import { type DeviceDriver, type DeviceTransport } from '../../shared/devices';
 import { type PeerflowEvent, provideEventPublisher } from '../../shared/events';
 import { patchSettingsRoute } from '../../shared/settings/routes';
+import { connectedStandInBird } from '../support/stand-in-router';
 import { callRoute, tableSnapshot, userWithRole } from '../support/api';
 import { irrRepository } from '../../shared/irr/irr-store';
 import { syncObjects } from '../support/peeringdb';
@@ -104,33 +103,8 @@ afterAll(() => {
 });
 
 /** A BIRD router with a connection to a host the stand-in device answers for. */
-async function connectedBird(name: string): Promise<{ json: { id: string } }> {
-  const router = await callRoute(createRouterRoute, {
-    token: admin.token,
-    body: {
-      hostname: `${name}-${crypto.randomUUID().slice(0, 8)}.example.net`,
-      platform: 'bird2',
-      asn: 64500,
-      router_id: '192.0.2.1',
-    },
-  });
-  expect(router.status).toBe(201);
-  const conn = await callRoute(putConnectionRoute, {
-    token: admin.token,
-    params: { id: router.json.id },
-    body: {
-      transport: 'ssh',
-      host: '198.51.100.10',
-      port: 22,
-      username: 'peerflow',
-      password: CONNECTION_PASSWORD,
-      host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
-      options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
-    },
-  });
-  expect(conn.status, JSON.stringify(conn.json)).toBe(200);
-  return router;
-}
+const connectedBird = (name: string) =>
+  connectedStandInBird(admin.token, { name, password: CONNECTION_PASSWORD });
 
 describe('a deployment the device refuses, quoting the candidate', () => {
   it('keeps no password in its reason, its steps or its event', async () => {

@@ -6,7 +6,6 @@ import {
   listSessionsRoute,
   updateSessionRoute,
 } from '../../shared/sessions/routes';
-import { putConnectionRoute } from '../../shared/deployments/routes';
 import {
   getPollStatusRoute,
   importNeighborsRoute,
@@ -20,6 +19,7 @@ import { type PeerflowEvent, provideEventPublisher } from '../../shared/events';
 import { ddb } from '../../shared/platform/storage/client';
 import { call, callRoute, userWithRole } from '../support/api';
 import { markDeployed } from '../support/deployed';
+import { connectedStandInBird } from '../support/stand-in-router';
 import { syncObjects } from '../support/peeringdb';
 import { birdStandIn, type BirdStandIn } from '../support/bird-stand-in';
 import { patchSettingsRoute } from '../../shared/settings/routes';
@@ -94,33 +94,8 @@ afterAll(() => {
 });
 
 /** A BIRD router, with a connection to the host the stand-in answers for. */
-async function connectedRouter(password = 'a connection secret') {
-  const router = await callRoute(createRouterRoute, {
-    token: admin.token,
-    body: {
-      hostname: `poll-${crypto.randomUUID().slice(0, 8)}.example.net`,
-      platform: 'bird2',
-      asn: 64500,
-      router_id: '192.0.2.1',
-    },
-  });
-  expect(router.status).toBe(201);
-  const conn = await callRoute(putConnectionRoute, {
-    token: admin.token,
-    params: { id: router.json.id },
-    body: {
-      transport: 'ssh',
-      host: '198.51.100.10',
-      port: 22,
-      username: 'peerflow',
-      password,
-      host_key_sha256: 'SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s',
-      options: { managed_path: '/etc/bird/peerflow.conf', main_config_path: '/etc/bird/bird.conf' },
-    },
-  });
-  expect(conn.status, JSON.stringify(conn.json)).toBe(200);
-  return router;
-}
+const connectedRouter = (password = 'a connection secret') =>
+  connectedStandInBird(admin.token, { name: 'poll', password });
 
 async function routerWithSessions(options: { prfxMax?: number } = {}) {
   const router = await connectedRouter();
