@@ -75,8 +75,21 @@ async function neighborsNow(b: Bench): Promise<NeighborState[]> {
   return b.driver.neighbors(b.transport, b.options, []);
 }
 
-/** Waits until both sessions with the peer are established with every announced prefix. */
+/**
+ * Waits until both sessions with the peer are established with every announced prefix, on the
+ * driver's word; an FRR router that has not got there is started over, twice at most (see the lab).
+ */
 async function peerRoutesUp(b: Bench): Promise<NeighborState[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await peerRoutesUpOnce(b);
+    } catch (e) {
+      if (attempt === 3 || !(await b.lab.startFrrSessionsOver((e as Error).message))) throw e;
+    }
+  }
+}
+
+async function peerRoutesUpOnce(b: Bench): Promise<NeighborState[]> {
   const { peer } = b.lab;
   let last: NeighborState[] = [];
   try {

@@ -160,24 +160,8 @@ export function pollLabSuite(daemon: LabDaemonName) {
         pass,
         seconds,
       );
-    /**
-     * Both sessions with the peer up with every route, on the router's word. FRR 8.4 on a loaded
-     * machine sometimes takes every IPv6 UPDATE of a session as malformed and withdraws its routes
-     * for the session's whole life: the sessions are started over (`clear bgp`), twice at most.
-     */
-    const peerRoutes = async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await lab.waitForPeerRoutes(60_000);
-        } catch (e) {
-          if (daemon !== 'frr' || attempt === 3) throw e;
-          console.warn(`starting the FRR sessions over: ${(e as Error).message}`);
-          for (const ip of [lab.peer.lan.ipv4, lab.peer.lan.ipv6]) {
-            await lab.router.daemon.cli(['-c', `clear bgp ${ip}`]);
-          }
-        }
-      }
-    };
+    /** Both sessions with the peer up with every route, on the router's word (FRR started over if need be). */
+    const peerRoutes = () => lab.waitForPeerRoutes(60_000);
     /** The peer's side of its IPv4 session with the router, shut or opened again. */
     const peerSide = (verb: 'disable' | 'enable') =>
       lab.peer.daemon.platform === 'gobgp'

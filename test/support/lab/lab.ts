@@ -114,9 +114,18 @@ export interface Lab {
   pids(): Promise<number[]>;
   /**
    * Waits until the router reports both sessions with the peer (IPv4, IPv6) established with every
-   * announced prefix received; throws with the last states seen after `timeoutMs`.
+   * announced prefix received; throws with the last states seen after `timeoutMs`. An FRR router
+   * that has not got there is started over (`startFrrSessionsOver`), twice at most, each time
+   * waiting `timeoutMs` again.
    */
   waitForPeerRoutes(timeoutMs?: number): Promise<{ ipv4: LabSessionState; ipv6: LabSessionState }>;
+  /**
+   * FRR 8.4 on a loaded machine sometimes takes every IPv6 UPDATE of a session as malformed and
+   * withdraws its routes for the session's whole life (its log: "rcvd UPDATE with errors in
+   * attr(s)"), while a new session takes the same UPDATEs. On an FRR router, starts both sessions
+   * with the peer over (`clear bgp`) and says so; on another daemon, does nothing and answers false.
+   */
+  startFrrSessionsOver(why: string): Promise<boolean>;
   /** Both daemons' own detailed view of their sessions, for a failed test's message. */
   describeSessions(): Promise<string>;
   /** Stops every process, removes namespaces, links, slot and scratch. Safe to call twice. */
@@ -323,6 +332,12 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       prefixes,
       daemon: peer,
     };
+    const startFrrSessionsOver = async (why: string) => {
+      if (router.daemon.platform !== 'frr') return false;
+      console.warn(`starting the lab's FRR sessions over: ${why}`);
+      for (const ip of [LAN.peer.ipv4, LAN.peer.ipv6]) await router.daemon.cli(['-c', `clear bgp ${ip}`]);
+      return true;
+    };
     return {
       name,
       namespaces: record.namespaces,
@@ -331,7 +346,16 @@ export async function createLab(options: LabOptions): Promise<Lab> {
       peer: peerHost,
       run: (ns, argv, o) => run(inNamespace(ns, argv), o),
       pids: async () => (await Promise.all(record.namespaces.map(namespacePids))).flat(),
-      waitForPeerRoutes: (timeoutMs = 30_000) => waitForPeerRoutes(router, peerHost, timeoutMs),
+      waitForPeerRoutes: async (timeoutMs = 30_000) => {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            return await waitForPeerRoutes(router, peerHost, timeoutMs);
+          } catch (e) {
+            if (attempt === 3 || !(await startFrrSessionsOver((e as Error).message))) throw e;
+          }
+        }
+      },
+      startFrrSessionsOver,
       describeSessions: async () =>
         `router: ${await describeSessions(router.daemon)}\npeer: ${await describeSessions(peer)}`,
       destroy,
