@@ -591,10 +591,10 @@ export function maskPasswordSyntax(text: string): string {
 /**
  * Secrets shorter than this are not hidden wherever their text appears, only where a config's
  * syntax says a password is: hiding every "64500" in a record would tell its readers that the
- * password is 64500 (the router's AS, printed by the device).
+ * password is 64500 (the router's AS, printed by the device). Polls draw the same line.
  */
 const MIN_VERBATIM_MASK = 8;
-const maskedVerbatim = (secret: string) => secret.length >= MIN_VERBATIM_MASK;
+export const maskedVerbatim = (secret: string) => secret.length >= MIN_VERBATIM_MASK;
 
 /** A reason to stop that is the device's or the record's, not a fault of peerflow. */
 class WorkflowStop extends Error {}

@@ -1,6 +1,11 @@
 import type { DeviceOptions, NeighborState } from '../devices';
 import { publishEvents } from '../events';
-import { connectionWithSecret, deploymentsRepository, type DeliveryPorts } from '../deployments';
+import {
+  connectionWithSecret,
+  deploymentsRepository,
+  type DeliveryPorts,
+  maskedVerbatim,
+} from '../deployments';
 import { ConflictError } from '../platform/errors';
 import { logger } from '../platform/logger';
 import { peeringDb, type PeeringDbReader } from '../peeringdb';
@@ -203,8 +208,8 @@ async function observe(
     sudo: connection.options.sudo,
   };
   // A short secret is not hidden wherever its text appears: that would point it out (a password
-  // "22" hidden in "198.51.100.10:22"). Deployments draw the same line.
-  const hide = (text: string) => (secret.length >= 8 ? text.split(secret).join('********') : text);
+  // "22" hidden in "198.51.100.10:22").
+  const hide = (text: string) => (maskedVerbatim(secret) ? text.split(secret).join('********') : text);
   let transport: Awaited<ReturnType<DeliveryPorts['open']>> | undefined;
   let timer: NodeJS.Timeout | undefined;
   try {
